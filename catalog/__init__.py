@@ -1,0 +1,1 @@
+"""The shared entity catalog: jurisdictions, organisations, people, standards."""

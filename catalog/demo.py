@@ -1,0 +1,76 @@
+"""Demo catalog: the real divisions, ~30 organisations, their staff."""
+
+from __future__ import annotations
+
+from catalog.divisions import load_divisions
+from catalog.models import Organization, Person
+from catalog.uscc import make_uscc
+
+_KINDS = {"party_government": "11", "other_state_organ": "11", "public_institution": "12",
+          "peoples_organization": "13"}
+
+#: (demo key, name, type, is_bureau, division code)
+ORGANIZATIONS = [
+    ("xj_bureau", "新疆维吾尔自治区机关事务管理局", "party_government", True, "650000"),
+    ("xj_finance", "新疆维吾尔自治区财政厅", "party_government", False, "650000"),
+    ("xj_education", "新疆维吾尔自治区教育厅", "party_government", False, "650000"),
+    ("xj_natres", "新疆维吾尔自治区自然资源厅", "party_government", False, "650000"),
+    ("xj_health", "新疆维吾尔自治区卫生健康委员会", "party_government", False, "650000"),
+    ("xj_procuratorate", "新疆维吾尔自治区人民检察院", "other_state_organ", False, "650000"),
+    ("xj_union", "新疆维吾尔自治区总工会", "peoples_organization", False, "650000"),
+    ("xj_women", "新疆维吾尔自治区妇女联合会", "peoples_organization", False, "650000"),
+    ("xj_archives", "新疆维吾尔自治区档案馆", "public_institution", False, "650000"),
+    ("urumqi_bureau", "乌鲁木齐市机关事务管理局", "party_government", True, "650100"),
+    ("urumqi_finance", "乌鲁木齐市财政局", "party_government", False, "650100"),
+    ("urumqi_education", "乌鲁木齐市教育局", "party_government", False, "650100"),
+    ("urumqi_natres", "乌鲁木齐市自然资源局", "party_government", False, "650100"),
+    ("tianshan_bureau", "乌鲁木齐市天山区机关事务服务中心", "party_government", True, "650102"),
+    ("tianshan_office", "乌鲁木齐市天山区人民政府办公室", "party_government", False, "650102"),
+    ("tianshan_finance", "乌鲁木齐市天山区财政局", "party_government", False, "650102"),
+    ("tianshan_education", "乌鲁木齐市天山区教育局", "party_government", False, "650102"),
+    ("saybagh_bureau", "乌鲁木齐市沙依巴克区机关事务管理局", "party_government", True, "650103"),
+    ("saybagh_finance", "乌鲁木齐市沙依巴克区财政局", "party_government", False, "650103"),
+    ("changji_bureau", "昌吉回族自治州机关事务管理局", "party_government", True, "652300"),
+    ("changji_city_bureau", "昌吉市机关事务管理局", "party_government", True, "652301"),
+    ("kashgar_pref_bureau", "喀什地区机关事务管理局", "party_government", True, "653100"),
+    ("kashgar_pref_finance", "喀什地区财政局", "party_government", False, "653100"),
+    ("kashgar_pref_education", "喀什地区教育局", "party_government", False, "653100"),
+    ("kashgar_bureau", "喀什市机关事务管理局", "party_government", True, "653101"),
+    ("kashgar_finance", "喀什市财政局", "party_government", False, "653101"),
+    ("kashgar_education", "喀什市教育局", "party_government", False, "653101"),
+    ("kashgar_hospital", "喀什市人民医院", "public_institution", False, "653101"),
+    ("shufu_bureau", "疏附县机关事务管理局", "party_government", True, "653121"),
+    ("shufu_finance", "疏附县财政局", "party_government", False, "653121"),
+    ("yecheng_women", "叶城县妇女联合会", "peoples_organization", False, "653126"),
+]
+
+_STAFF = [
+    ("局长", "bureau_chief"), ("副局长", "bureau_deputy"), ("处长", "division_chief"),
+    ("科长", "section_chief"), ("科员", "staff"),
+]
+_SURNAMES = "王李张刘陈杨艾买阿热古吐努迪帕"
+_GIVEN = ["建新", "古丽", "热依汗", "买买提", "志强", "阿依努尔", "海燕", "艾力", "晓东", "努尔"]
+
+
+def demo_uscc(index: int, org_type: str, division: str) -> str:
+    return make_uscc(_KINDS[org_type][0], _KINDS[org_type][1], division, f"MB{index:07d}")
+
+
+def load_catalog_demo(ctx) -> None:
+    session = ctx.session
+    ctx.jurisdictions.update(load_divisions(session))
+    for index, (key, name, org_type, is_bureau, code) in enumerate(ORGANIZATIONS, start=1):
+        org = Organization(
+            name=name, uscc=demo_uscc(index, org_type, code), org_type=org_type,
+            is_bureau=is_bureau, jurisdiction=ctx.jurisdictions[code],
+        )
+        session.add(org)
+        ctx.organizations[key] = org
+    session.flush()
+    for index, (key, org) in enumerate(ctx.organizations.items()):
+        for n, (title, rank) in enumerate(_STAFF[: 2 + index % 3]):
+            name = _SURNAMES[(index + n) % len(_SURNAMES)] + _GIVEN[(index * 3 + n) % len(_GIVEN)]
+            person = Person(name=name, rank=rank, title=title, organization=org)
+            session.add(person)
+            ctx.people[f"{key}.{n}"] = person
+    session.flush()

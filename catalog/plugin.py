@@ -1,0 +1,110 @@
+"""The catalog as a built-in module: the shared entities every other module builds on."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+from flask_babel import lazy_gettext as _l
+
+from catalog import views
+from catalog.models import Jurisdiction, Organization, Person, Standard
+from catalog.registry import EntityType, Scope
+from catalog.schemas import JurisdictionSchema, OrganizationSchema, PersonSchema, StandardSchema
+from core.api import Module, ViewSpec, db, hookimpl
+
+MENU = "Catalog"
+MENU_LABEL = _l("基础数据")
+
+
+@hookimpl
+def register_module():
+    return Module(
+        key="catalog", label=_l("基础数据目录"), version="0.1.0", articles=(2, 8, 11, 43),
+        description=_l("行政区划、单位、人员、标准定额与数据目录"), required=True,
+    )
+
+
+@hookimpl
+def register_entity_types():
+    return [
+        EntityType(
+            key="jurisdiction", label=_l("行政区划"), model=Jurisdiction,
+            scope=Scope(jurisdiction="id", shared_up=True), schema=JurisdictionSchema,
+            sharing="unconditional", update_cycle=_l("按区划调整"), access="reference",
+            description=_l("GB/T 2260 行政区划代码及上下级关系"),
+            api_columns=("id", "code", "name", "level", "parent_id", "path", "retired_on"),
+        ),
+        EntityType(
+            key="organization", label=_l("单位"), model=Organization,
+            scope=Scope(organization="id", jurisdiction="jurisdiction_id"),
+            schema=OrganizationSchema, sharing="unconditional", update_cycle=_l("实时"),
+            access="reference", description=_l("党政机关、事业单位、人民团体等（第四十三条）"),
+            api_columns=("id", "name", "uscc", "org_type", "is_bureau", "parent_id",
+                         "jurisdiction_id"),
+        ),
+        EntityType(
+            key="person", label=_l("工作人员"), model=Person,
+            scope=Scope(organization="organization_id"), schema=PersonSchema,
+            sharing="conditional", update_cycle=_l("实时"),
+            description=_l("姓名、职级、所在单位"),
+            api_columns=("id", "name", "rank", "title", "organization_id"),
+        ),
+        EntityType(
+            key="standard", label=_l("标准定额"), model=Standard,
+            scope=Scope(jurisdiction="jurisdiction_id", shared_up=True), schema=StandardSchema,
+            sharing="unconditional", update_cycle=_l("按文件调整"), access="reference",
+            description=_l("实物定额与服务标准，带生效、失效日期（第十一条）"),
+            api_columns=("id", "kind", "key", "value", "unit", "jurisdiction_id",
+                         "effective_from", "effective_to", "basis"),
+        ),
+    ]
+
+
+@hookimpl
+def register_views():
+    common = dict(category=MENU, category_label=MENU_LABEL, category_icon="fa-database")
+    return [
+        ViewSpec(views.CatalogView, "Data Catalog", _l("数据目录"), icon="fa-book", **common),
+        ViewSpec(views.JurisdictionView, "Jurisdictions", _l("行政区划"), icon="fa-map", **common),
+        ViewSpec(views.OrganizationView, "Organizations", _l("单位名录"), icon="fa-building",
+                 **common),
+        ViewSpec(views.PersonView, "People", _l("工作人员"), icon="fa-users", **common),
+        ViewSpec(views.StandardView, "Standards", _l("标准定额"), icon="fa-balance-scale",
+                 **common),
+        ViewSpec(views.CatalogApi, "CatalogApi", menu=False),
+    ]
+
+
+@hookimpl
+def register_rules():
+    from catalog.rules import RULES
+
+    return RULES
+
+
+@hookimpl
+def register_cli_commands():
+    @click.command("load-divisions")
+    @click.option("--csv", "path", type=click.Path(exists=True, dir_okay=False),
+                  help="GB/T 2260 CSV (code,name,level,parent); default: the shipped Xinjiang list")
+    @with_appcontext
+    def load_divisions_command(path):
+        """载入行政区划代码（已有的跳过）。"""
+        from pathlib import Path
+
+        from catalog.divisions import DIVISIONS_CSV, load_divisions
+
+        before = db.session.query(Jurisdiction).count()
+        load_divisions(db.session, Path(path) if path else DIVISIONS_CSV)
+        db.session.commit()
+        after = db.session.query(Jurisdiction).count()
+        click.echo(f"行政区划：新增 {after - before} 个，共 {after} 个")
+
+    return [load_divisions_command]
+
+
+@hookimpl
+def load_demo_data(ctx):
+    from catalog.demo import load_catalog_demo
+
+    load_catalog_demo(ctx)

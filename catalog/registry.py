@@ -1,0 +1,83 @@
+"""The entity-type registry: the data catalog (数据目录) of every module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Sharing = Literal["unconditional", "conditional", "none"]
+
+SHARING_LABELS = {
+    "unconditional": "无条件共享",
+    "conditional": "有条件共享",
+    "none": "不予共享",
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How a row reaches the organisation and jurisdiction it belongs to.
+
+    ``organization`` / ``jurisdiction`` name the model's foreign-key columns
+    (or ``"id"`` on the Organization / Jurisdiction models themselves).
+    ``shared_up`` makes rows of *ancestor* jurisdictions readable too — for
+    reference data such as standards that apply down the tree; they are never
+    writable from below.
+    """
+
+    organization: str | None = None
+    jurisdiction: str | None = None
+    shared_up: bool = False
+
+
+@dataclass(frozen=True)
+class EntityType:
+    """One entity type of the catalog, as a module registers it."""
+
+    key: str
+    label: Any
+    model: type
+    scope: Scope
+    schema: type | None = None
+    sharing: Sharing = "conditional"
+    update_cycle: Any = "实时"
+    description: Any = ""
+    #: Access class for the built-in roles: records | reference | oversight | audit.
+    access: str = "records"
+    #: Columns the generated REST API lists; ``None`` takes the schema's fields.
+    api_columns: tuple[str, ...] | None = None
+    #: Set by the core: the module that registered this type.
+    module: str = ""
+
+    @property
+    def api_path(self) -> str:
+        return f"/api/v1/{self.key}/"
+
+
+class EntityRegistry:
+    """Entity types by key and by model class."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, EntityType] = {}
+        self._by_model: dict[type, EntityType] = {}
+
+    def add(self, entity: EntityType) -> None:
+        if entity.key in self._by_key:
+            raise ValueError(f"实体类型 {entity.key!r} 重复注册")
+        self._by_key[entity.key] = entity
+        self._by_model[entity.model] = entity
+
+    def __iter__(self):
+        return iter(self._by_key.values())
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def get(self, key: str) -> EntityType | None:
+        return self._by_key.get(key)
+
+    def for_model(self, model: type) -> EntityType | None:
+        for klass in model.__mro__:
+            if klass in self._by_model:
+                return self._by_model[klass]
+        return None

@@ -1,0 +1,53 @@
+"""Marshmallow schemas of the catalog entities (used by import/export and the CLI)."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, validates
+from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
+
+from catalog.models import ORG_TYPES, RANKS, Jurisdiction, Organization, Person, Standard
+from catalog.uscc import uscc_error
+
+
+class JurisdictionSchema(SQLAlchemyAutoSchema):
+    class Meta:
+        model = Jurisdiction
+        include_fk = True
+        exclude = ("path", "version")
+
+
+class OrganizationSchema(SQLAlchemyAutoSchema):
+    class Meta:
+        model = Organization
+        include_fk = True
+        exclude = ("version",)
+
+    @validates("uscc")
+    def _uscc(self, value, **_kw):
+        error = uscc_error(value)
+        if error:
+            raise ValidationError(error)
+
+    @validates("org_type")
+    def _org_type(self, value, **_kw):
+        if value not in ORG_TYPES:
+            raise ValidationError(f"未知的单位类型：{value}")
+
+
+class PersonSchema(SQLAlchemyAutoSchema):
+    class Meta:
+        model = Person
+        include_fk = True
+        exclude = ("version",)
+
+    @validates("rank")
+    def _rank(self, value, **_kw):
+        if value not in RANKS:
+            raise ValidationError(f"未知的职级：{value}")
+
+
+class StandardSchema(SQLAlchemyAutoSchema):
+    class Meta:
+        model = Standard
+        include_fk = True
+        exclude = ("version",)

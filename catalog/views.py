@@ -1,0 +1,197 @@
+"""Catalog screens: jurisdictions, organisations, staff, standards, and the 数据目录."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, abort
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.api import BaseApi, protect
+from flask_appbuilder.security.decorators import permission_name
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, inspect, select
+from wtforms import SelectField
+from wtforms.validators import ValidationError
+
+from catalog.models import (
+    LEVELS,
+    ORG_TYPES,
+    RANKS,
+    Jurisdiction,
+    Organization,
+    Person,
+    Standard,
+)
+from catalog.registry import SHARING_LABELS
+from catalog.uscc import uscc_error
+from core.activation import modules_for_current_user
+from core.api import ScopedInterface, ScopedModelView, db, get_state, scoped
+
+
+def _choices(mapping):
+    return [(k, str(v)) for k, v in mapping.items()]
+
+
+def _select(label, mapping):
+    return SelectField(label, choices=_choices(mapping))
+
+
+def _uscc_validator(_form, field):
+    error = uscc_error(field.data or "")
+    if error:
+        raise ValidationError(error)
+
+
+class JurisdictionView(ScopedModelView):
+    datamodel = ScopedInterface(Jurisdiction)
+    access = "reference"
+    list_title = _l("行政区划")
+    list_columns = ["code", "name", "level_label", "parent", "retired_on"]
+    add_columns = ["code", "name", "level", "parent", "retired_on"]
+    edit_columns = ["name", "retired_on"]
+    show_columns = ["code", "name", "level_label", "parent", "path", "retired_on"]
+    search_columns = ["code", "name", "level"]
+    base_order = ("path", "asc")
+    label_columns = {
+        "code": _l("区划代码"), "name": _l("名称"), "level": _l("层级"),
+        "level_label": _l("层级"), "parent": _l("上级"), "path": _l("路径"),
+        "retired_on": _l("撤销日期"),
+    }
+    add_form_extra_fields = {"level": _select(_l("层级"), LEVELS)}
+
+
+class OrganizationView(ScopedModelView):
+    datamodel = ScopedInterface(Organization)
+    access = "reference"
+    list_title = _l("单位名录")
+    list_columns = ["name", "uscc", "org_type_label", "is_bureau", "jurisdiction"]
+    add_columns = ["name", "uscc", "org_type", "is_bureau", "parent", "jurisdiction"]
+    edit_columns = add_columns
+    show_columns = ["name", "uscc", "org_type_label", "is_bureau", "parent", "jurisdiction"]
+    search_columns = ["name", "uscc", "org_type", "is_bureau", "jurisdiction"]
+    label_columns = {
+        "name": _l("单位名称"), "uscc": _l("统一社会信用代码"), "org_type": _l("单位类型"),
+        "org_type_label": _l("单位类型"), "is_bureau": _l("机关事务管理部门"),
+        "parent": _l("上级单位"), "jurisdiction": _l("所属辖区"),
+    }
+    validators_columns = {"uscc": [_uscc_validator]}
+    add_form_extra_fields = {"org_type": _select(_l("单位类型"), ORG_TYPES)}
+    edit_form_extra_fields = {"org_type": _select(_l("单位类型"), ORG_TYPES)}
+
+
+class PersonView(ScopedModelView):
+    datamodel = ScopedInterface(Person)
+    access = "records"
+    list_title = _l("工作人员")
+    list_columns = ["name", "rank_label", "title", "organization"]
+    add_columns = ["name", "rank", "title", "organization"]
+    edit_columns = add_columns
+    show_columns = ["name", "rank_label", "title", "organization"]
+    search_columns = ["name", "rank", "organization"]
+    label_columns = {
+        "name": _l("姓名"), "rank": _l("职级"), "rank_label": _l("职级"),
+        "title": _l("职务"), "organization": _l("所在单位"),
+    }
+    add_form_extra_fields = {"rank": _select(_l("职级"), RANKS)}
+    edit_form_extra_fields = {"rank": _select(_l("职级"), RANKS)}
+
+
+class StandardView(ScopedModelView):
+    datamodel = ScopedInterface(Standard)
+    access = "reference"
+    list_title = _l("标准定额")
+    list_columns = ["kind", "key", "value", "unit", "jurisdiction", "effective_from", "effective_to"]
+    add_columns = [*list_columns, "basis"]
+    edit_columns = add_columns
+    show_columns = add_columns
+    search_columns = ["kind", "key", "jurisdiction", "effective_from"]
+    label_columns = {
+        "kind": _l("类别"), "key": _l("项目"), "value": _l("标准值"), "unit": _l("单位"),
+        "jurisdiction": _l("制定辖区"), "effective_from": _l("生效日期"),
+        "effective_to": _l("失效日期"), "basis": _l("依据文件"),
+    }
+
+
+def catalog_entries() -> list[dict]:
+    """Every entity type of the modules active for the current user, with its row count in scope."""
+    state = get_state()
+    active = modules_for_current_user()
+    entries = []
+    for entity in state.entities:
+        if entity.module not in active:
+            continue
+        model = entity.model
+        count = db.session.execute(scoped(select(func.count()).select_from(model), model)).scalar()
+        columns = inspect(model).columns
+        entries.append(
+            {
+                "key": entity.key,
+                "label": str(entity.label),
+                "module": entity.module,
+                "module_label": str(state.modules[entity.module].label),
+                "sharing": entity.sharing,
+                "sharing_label": SHARING_LABELS[entity.sharing],
+                "update_cycle": str(entity.update_cycle),
+                "description": str(entity.description),
+                "rest_path": entity.api_path,
+                "row_count": count,
+                "fields": [
+                    {"name": c.key, "type": str(c.type), "nullable": bool(c.nullable)}
+                    for c in columns
+                    if c.key != "version"
+                ],
+            }
+        )
+    return entries
+
+
+class CatalogView(BaseView):
+    """数据目录: every entity type, its fields, owner, sharing type and rows in scope (Art. 8)."""
+
+    route_base = "/catalog"
+    default_view = "index"
+    access = "everyone"
+
+    @expose("/")
+    @has_access
+    @permission_name("list")
+    def index(self):
+        return self.render_template("catalog/index.html", entries=catalog_entries())
+
+    @expose("/export/<key>.csv")
+    @has_access
+    @permission_name("export")
+    def export(self, key):
+        state = get_state()
+        entity = state.entities.get(key)
+        if entity is None or entity.module not in modules_for_current_user():
+            abort(404)
+        model = entity.model
+        names = [c.key for c in inspect(model).columns]
+        rows = db.session.execute(scoped(select(model), model).order_by(model.id)).scalars()
+        buffer = io.StringIO()
+        buffer.write("\ufeff")  # Excel opens UTF-8 CSV with a BOM correctly
+        writer = csv.writer(buffer)
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow(["" if getattr(row, n) is None else getattr(row, n) for n in names])
+        return Response(
+            buffer.getvalue(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f"attachment; filename={key}.csv"},
+        )
+
+
+class CatalogApi(BaseApi):
+    """``GET /api/v1/catalog/``: the 数据目录 as JSON."""
+
+    resource_name = "catalog"
+    access = "everyone"
+    allow_browser_login = True
+
+    @expose("/", methods=["GET"])
+    @protect()
+    @permission_name("get")
+    def get_catalog(self):
+        return self.response(200, result=catalog_entries())

@@ -1,0 +1,127 @@
+"""Module activation per jurisdiction, inherited down the tree (installed ≠ enabled).
+
+The nearest explicit setting at or above a jurisdiction decides; with none,
+a module is off. Required modules (the catalog) are on everywhere. A module
+is only effectively on where every module it depends on is on too.
+"""
+
+from __future__ import annotations
+
+from flask import g, has_request_context
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core.errors import WriteRefused
+from core.extensions import db
+from core.models import ModuleActivation
+from core.scoping import current_scope
+from core.state import get_state
+
+
+class ActivationError(WriteRefused):
+    """An enable/disable that would break a dependency."""
+
+
+def _explicit_settings(session, codes: list[str]) -> dict[str, dict[str, bool]]:
+    from catalog.models import Jurisdiction
+
+    rows = session.execute(
+        select(Jurisdiction.code, ModuleActivation.module_key, ModuleActivation.enabled)
+        .join(Jurisdiction, ModuleActivation.jurisdiction_id == Jurisdiction.id)
+        .where(Jurisdiction.code.in_(codes))
+    ).all()
+    settings: dict[str, dict[str, bool]] = {}
+    for code, key, enabled in rows:
+        settings.setdefault(key, {})[code] = enabled
+    return settings
+
+
+def active_modules(jurisdiction, session=None) -> set[str]:
+    """Keys of the modules effectively active at ``jurisdiction`` (None: every installed one)."""
+    state = get_state()
+    modules = state.modules
+    if jurisdiction is None:
+        return set(modules)
+    session = session or db.session
+    codes = jurisdiction.ancestor_codes  # root first
+    settings = _explicit_settings(session, codes)
+
+    def explicit(key: str) -> bool:
+        if modules[key].required:
+            return True
+        chosen = False
+        for code in codes:
+            if code in settings.get(key, {}):
+                chosen = settings[key][code]
+        return chosen
+
+    active = {key for key in modules if explicit(key)}
+    changed = True
+    while changed:  # drop modules whose dependencies are off
+        changed = False
+        for key in list(active):
+            if any(dep not in active for dep in modules[key].depends):
+                active.discard(key)
+                changed = True
+    return active
+
+
+def modules_for_current_user() -> set[str]:
+    if has_request_context() and "jiguan_modules" in g:
+        return g.jiguan_modules
+    from catalog.models import Jurisdiction
+
+    scope = current_scope()
+    if scope.jurisdiction_id is None:
+        result = set(get_state().modules) if scope.kind == "all" else set()
+    else:
+        result = active_modules(db.session.get(Jurisdiction, scope.jurisdiction_id))
+    if has_request_context():
+        g.jiguan_modules = result
+    return result
+
+
+def module_active_for_current_user(key: str) -> bool:
+    return key in modules_for_current_user()
+
+
+def set_module(jurisdiction, key: str, enabled: bool, session=None) -> ModuleActivation:
+    """Enable or disable ``key`` at ``jurisdiction``; checks dependencies; audited by the flush."""
+    state = get_state()
+    session = session or db.session
+    modules = state.modules
+    if key not in modules:
+        raise ActivationError(_("未安装的模块：%(key)s", key=key))
+    module = modules[key]
+    if module.required and not enabled:
+        raise ActivationError(_("模块“%(label)s”为必需模块，不能停用", label=module.label))
+    active = active_modules(jurisdiction, session)
+    if enabled:
+        missing = [modules[d].label for d in module.depends if d not in active]
+        if missing:
+            raise ActivationError(
+                _("请先在%(place)s启用依赖模块：%(deps)s",
+                  place=jurisdiction.name, deps="、".join(map(str, missing)))
+            )
+    else:
+        users = [m.label for k, m in modules.items() if key in m.depends and k in active]
+        if users:
+            raise ActivationError(
+                _("模块“%(label)s”被已启用的模块依赖：%(users)s，请先停用它们",
+                  label=module.label, users="、".join(map(str, users)))
+            )
+    row = session.execute(
+        select(ModuleActivation).where(
+            ModuleActivation.jurisdiction_id == jurisdiction.id,
+            ModuleActivation.module_key == key,
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        row = ModuleActivation(jurisdiction_id=jurisdiction.id, module_key=key, enabled=enabled)
+        session.add(row)
+    else:
+        row.enabled = enabled
+    session.flush()
+    if has_request_context():
+        g.pop("jiguan_modules", None)
+    return row

@@ -1,0 +1,158 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import jinja2
+from flask import Flask, abort, request
+from flask_appbuilder import AppBuilder, IndexView, expose
+from flask_appbuilder.api import BaseApi
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from core import events  # noqa: F401  (installs the flush pipeline)
+from core.config import PROJECT_ROOT, DefaultConfig, env_settings
+from core.contract import ViewSpec
+from core.extensions import db, migrate
+from core.plugins import build_plugin_manager, collect
+from core.security import JiguanSecurityManager, build_roles
+from core.state import JiguanState
+
+CORE_MENU = "Oversight"
+CORE_MENU_LABEL = _l("监督管理")
+
+
+class HomeView(IndexView):
+    index_template = "core/index.html"
+
+    @expose("/")
+    def index(self):
+        from core.activation import modules_for_current_user
+        from core.scoping import current_scope
+        from core.state import get_state
+
+        state = get_state()
+        active = modules_for_current_user() if current_user.is_authenticated else set()
+        return self.render_template(
+            self.index_template,
+            scope=current_scope(),
+            modules=[m for k, m in state.modules.items() if k in active],
+        )
+
+
+def _core_views() -> list[ViewSpec]:
+    from core import admin_views as v
+
+    common = dict(category=CORE_MENU, category_label=CORE_MENU_LABEL, category_icon="fa-eye")
+    return [
+        ViewSpec(v.ModuleActivationView, "Module Activation", _l("模块启用"), icon="fa-toggle-on",
+                 **common),
+        ViewSpec(v.FindingView, "Findings", _l("问题清单"), icon="fa-flag", **common),
+        ViewSpec(v.AuditLogView, "Audit Log", _l("审计日志"), icon="fa-history", **common),
+        ViewSpec(v.RecordHistoryView, "Record History", menu=False),
+    ]
+
+
+def _configure(app: Flask, config: dict | None) -> None:
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("jiguan.cfg", silent=True)
+    app.config.update(env_settings())
+    if config:
+        app.config.update(config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'jiguan.db'}"
+    app.config["FAB_CREATE_DB"] = False  # the schema belongs to the migrations
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: config layers, plugins, catalog, security, views."""
+    instance = os.environ.get("JIGUAN_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    app = Flask(
+        "jiguan",
+        root_path=str(PROJECT_ROOT),
+        instance_path=instance,
+        instance_relative_config=True,
+        template_folder="templates",
+        static_folder="core/static",
+        static_url_path="/static/jiguan",
+    )
+    _configure(app, config)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    db.init_app(app)
+    migrate.init_app(app, db)
+
+    pm, plugins = build_plugin_manager(app.config)
+    state = JiguanState(pm=pm, plugins=plugins)
+    for module_key, entity in collect(pm, "register_entity_types"):
+        state.entities.add(replace(entity, module=module_key))
+    for module_key, rule in collect(pm, "register_rules"):
+        state.rules[rule.model].append((module_key, rule))
+    for module_key, kind in collect(pm, "register_standard_kinds"):
+        state.standard_kinds[kind.kind] = (module_key, kind)
+    state.views = collect(pm, "register_views")
+    app.extensions["jiguan"] = state
+
+    from core.views import make_entity_api
+
+    installs: list[tuple[str | None, ViewSpec]] = [(None, spec) for spec in _core_views()]
+    installs += state.views
+    installs += [
+        (entity.module, ViewSpec(make_entity_api(entity), entity.key, menu=False))
+        for entity in state.entities
+    ]
+    named = [(spec.view.class_permission_name or spec.view.__name__, spec.view.access)
+             for _m, spec in installs]
+    menus: dict[str, set[str]] = {}
+    for _module, spec in installs:
+        if spec.menu:
+            menus.setdefault(spec.name, set()).add(spec.view.access)
+            menus.setdefault(spec.category, set()).add(spec.view.access)
+    app.config["FAB_ROLES"] = build_roles(named, menus)
+
+    loaders = [app.jinja_loader]
+    for info in plugins.values():
+        folder = Path(info.plugin.__file__).parent / "templates"
+        if folder.is_dir():
+            loaders.append(jinja2.FileSystemLoader(str(folder)))
+    app.jinja_loader = jinja2.ChoiceLoader(loaders)
+
+    with app.app_context():
+        appbuilder = AppBuilder(security_manager_class=JiguanSecurityManager, indexview=HomeView)
+        appbuilder.init_app(app, db.session)
+        for module_key, spec in installs:
+            if issubclass(spec.view, BaseApi):
+                view = appbuilder.add_api(spec.view)
+            elif spec.menu:
+                view = appbuilder.add_view(
+                    spec.view, spec.name, label=spec.label or spec.name, icon=spec.icon,
+                    category=spec.category, category_label=spec.category_label or "",
+                    category_icon=spec.category_icon,
+                )
+            else:
+                view = appbuilder.add_view_no_menu(spec.view)
+            if module_key:
+                for name in (view.class_permission_name, type(view).__name__, spec.name):
+                    state.module_of_name[name] = module_key
+                if view.blueprint is not None:
+                    state.module_of_name[view.blueprint.name] = module_key
+
+    @app.before_request
+    def refuse_inactive_modules():
+        """Views and APIs of a module inactive in the user's jurisdiction do not exist for them."""
+        from core.activation import module_active_for_current_user
+
+        module = state.module_of_name.get(request.blueprint or "")
+        if module and current_user.is_authenticated and not module_active_for_current_user(module):
+            abort(404)
+
+    from core.commands import CORE_COMMANDS
+
+    for command in CORE_COMMANDS:
+        app.cli.add_command(command)
+    for _module, command in collect(pm, "register_cli_commands"):
+        app.cli.add_command(command)
+    return app

@@ -1,0 +1,16 @@
+"""The ``jiguan`` command: a FlaskGroup over ``core.create_app``."""
+
+from __future__ import annotations
+
+from flask.cli import FlaskGroup
+
+from core import create_app
+
+
+def main() -> None:
+    cli = FlaskGroup(create_app=lambda: create_app(), help="机关事务管理平台命令行")
+    cli.main(prog_name="jiguan")
+
+
+if __name__ == "__main__":
+    main()

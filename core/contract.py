@@ -1,0 +1,88 @@
+"""The data a plugin contributes through its hooks.
+
+Hooks return these plain objects; only the core installs them (see
+``core.plugins.install``), so a plugin never touches the app directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["block", "flag"]
+Action = Literal["create", "update", "delete"]
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module's manifest: what it is and which articles of the Measures it serves."""
+
+    key: str
+    label: str
+    version: str = "0.1.0"
+    depends: tuple[str, ...] = ()
+    articles: tuple[int, ...] = ()
+    description: str = ""
+    #: Required modules (the catalog) are active everywhere and cannot be disabled.
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """A FAB view to install, with its menu entry.
+
+    ``view`` is the view class (ModelView, BaseView …). ``name`` is the menu
+    entry's internal name (also its menu-permission name); ``label`` its shown
+    text (a lazy gettext string); ``category`` the menu it sits under. A view
+    with ``menu=False`` is installed without a menu entry.
+    """
+
+    view: type
+    name: str
+    label: Any = None
+    category: str = ""
+    category_label: Any = None
+    icon: str = ""
+    category_icon: str = ""
+    menu: bool = True
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule of the Measures, checked by the core on every write.
+
+    ``check(record, ctx)`` returns a falsy value when the record complies and a
+    truthy value when it violates the rule; a ``dict`` result fills the
+    placeholders of ``message`` (``%(name)s``). ``severity="block"`` refuses the
+    write; ``"flag"`` lets it through and opens a Finding for the bureau.
+    """
+
+    key: str
+    article: int
+    severity: Severity
+    model: type
+    message: Any
+    check: Callable[[Any, Any], Any]
+    on: tuple[Action, ...] = ("create", "update")
+
+
+@dataclass(frozen=True)
+class StandardKind:
+    """A kind of catalog Standard a module reads (quota, cap, per-person area …)."""
+
+    kind: str
+    label: Any
+    unit: str = ""
+    description: str = ""
+    articles: tuple[int, ...] = ()
+
+
+@dataclass
+class DemoContext:
+    """What ``load_demo_data`` gets: the session and the demo's catalog by key."""
+
+    session: Any
+    jurisdictions: dict[str, Any] = field(default_factory=dict)  # by GB/T 2260 code
+    organizations: dict[str, Any] = field(default_factory=dict)  # by short demo key
+    people: dict[str, Any] = field(default_factory=dict)

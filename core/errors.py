@@ -1,0 +1,25 @@
+"""Refusals the core raises at flush; each carries a Chinese message for the user."""
+
+from __future__ import annotations
+
+
+class WriteRefused(Exception):
+    """A write the core refused; ``status`` is the HTTP answer for APIs."""
+
+    status = 422
+
+    def __init__(self, message):
+        self.message = str(message)
+        super().__init__(self.message)
+
+
+class EditConflict(WriteRefused):
+    """Someone saved the record after this user loaded it."""
+
+    status = 409
+
+
+class ScopeViolation(WriteRefused):
+    """A write would touch a row outside the writer's scope."""
+
+    status = 403

@@ -1,0 +1,117 @@
+"""Hook specifications: the contract between the core and every plugin.
+
+Built-in modules use exactly these hooks, like any third-party plugin. Hooks
+that contribute *return data*; the core collects it (tagging each result with
+the module that returned it) and installs it. A plugin never reaches into the
+app itself.
+
+Every hook here is called once per ``create_app`` unless its docstring says
+otherwise. None is ``firstresult``: each implementation's result is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from catalog.registry import EntityType
+    from core.contract import DemoContext, Module, Rule, StandardKind, ViewSpec
+
+hookspec = pluggy.HookspecMarker("jiguan")
+
+
+@hookspec
+def register_module() -> Module:
+    """Return the manifest of the module this plugin provides.
+
+    Every plugin implements this hook exactly once. The key must be unique
+    among installed plugins: a duplicate stops ``create_app`` with an error
+    naming both plugins. ``depends`` lists module keys that must be installed
+    (and, per jurisdiction, active) for this module to be enabled.
+
+    :returns: the module's :class:`core.contract.Module` manifest.
+
+    Called first, while the plugin manager is built; the results of every other
+    hook are attributed to the module this hook returned.
+    """
+
+
+@hookspec
+def register_entity_types() -> Sequence[EntityType]:
+    """Return the entity types this module adds to the data catalog (数据目录).
+
+    One registration drives the REST API (``/api/v1/<key>/``), row scoping,
+    audit, the catalog page and the generated authorization tests.
+
+    :returns: a sequence of :class:`catalog.registry.EntityType`.
+
+    Called once per ``create_app``, after every module is registered.
+    """
+
+
+@hookspec
+def register_views() -> Sequence[ViewSpec]:
+    """Return the views (with their menu entries) this module shows.
+
+    The core adds them to Flask-AppBuilder and hides or refuses them wherever
+    the module is inactive. Views cannot be added after start-up (a FAB limit).
+
+    :returns: a sequence of :class:`core.contract.ViewSpec`.
+
+    Called once per ``create_app``, inside an application context.
+    """
+
+
+@hookspec
+def register_rules() -> Sequence[Rule]:
+    """Return the rules of the Measures this module enforces.
+
+    The core runs them at flush time on every write path (form, API, import,
+    CLI). A ``block`` rule refuses the write with its message; a ``flag`` rule
+    opens a Finding (问题清单) for the bureau.
+
+    :returns: a sequence of :class:`core.contract.Rule`.
+
+    Called once per ``create_app``.
+    """
+
+
+@hookspec
+def register_standard_kinds() -> Sequence[StandardKind]:
+    """Return the kinds of catalog Standard this module reads.
+
+    Standards are data (versioned, per jurisdiction), never literals in code;
+    the kinds declared here label them on the Standards screen and let the
+    catalog refuse a Standard of an unknown kind.
+
+    :returns: a sequence of :class:`core.contract.StandardKind`.
+
+    Called once per ``create_app``.
+    """
+
+
+@hookspec
+def register_cli_commands() -> Sequence[click.Command]:
+    """Return click commands to add under ``jiguan``.
+
+    :returns: a sequence of :class:`click.Command` (groups allowed).
+
+    Called once per ``create_app``; the commands run inside an app context.
+    """
+
+
+@hookspec
+def load_demo_data(ctx: DemoContext) -> None:
+    """Add this module's demo records to ``ctx.session``.
+
+    :param ctx: the demo context: the session and the demo catalog
+        (jurisdictions by GB/T 2260 code, organisations by demo key).
+
+    Called by ``jiguan demo`` after the catalog is loaded, once per module in
+    dependency order; the core commits after each module.
+    """

@@ -1,0 +1,208 @@
+"""Row scope, default deny (Art. 4-5): the ONE place that decides what a user sees.
+
+A department user sees its own organisation; a bureau user (bureau admin,
+approver, auditor) at jurisdiction J sees J's subtree; the system admin sees
+everything; anyone else sees nothing. Views, APIs, exports and reports read
+through :func:`read_clause`; every flush checks written rows with
+:func:`check_write` (``core.events``), so no path skips it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from dataclasses import dataclass
+from typing import Literal
+
+from flask import g, has_request_context
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import false, or_, select
+
+from catalog.registry import Scope
+from core.errors import ScopeViolation
+
+ROLE_ADMIN = "Admin"
+ROLE_BUREAU_ADMIN = "Bureau Admin"
+ROLE_APPROVER = "Approver"
+ROLE_CLERK = "Clerk"
+ROLE_AUDITOR = "Auditor"
+#: Roles whose scope is the jurisdiction subtree of their organisation.
+JURISDICTION_ROLES = {ROLE_BUREAU_ADMIN, ROLE_APPROVER, ROLE_AUDITOR}
+
+Kind = Literal["all", "jurisdiction", "organization", "none"]
+
+
+def scope_violation() -> ScopeViolation:
+    return ScopeViolation(_l("无权操作本辖区（本单位）以外的数据"))
+
+
+@dataclass(frozen=True)
+class UserScope:
+    kind: Kind
+    user_id: int | None = None
+    username: str = "system"
+    organization_id: int | None = None
+    jurisdiction_id: int | None = None
+    jurisdiction_path: str | None = None
+
+    @property
+    def jurisdiction_codes(self) -> list[str]:
+        return [c for c in (self.jurisdiction_path or "").split("/") if c]
+
+
+SYSTEM = UserScope(kind="all")
+NOBODY = UserScope(kind="none", username="anonymous")
+
+_acting: contextvars.ContextVar[UserScope | None] = contextvars.ContextVar(
+    "jiguan_acting", default=None
+)
+
+
+def scope_for_user(user) -> UserScope:
+    """Derive a user's scope from its roles and organisation."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return NOBODY
+    names = {role.name for role in user.roles}
+    org = getattr(user, "organization", None)
+    base = dict(user_id=user.id, username=user.username)
+    if org is not None:
+        base.update(
+            organization_id=org.id,
+            jurisdiction_id=org.jurisdiction_id,
+            jurisdiction_path=org.jurisdiction.path,
+        )
+    if ROLE_ADMIN in names:
+        return UserScope(kind="all", **base)
+    if org is None:
+        return UserScope(kind="none", **base)
+    if names & JURISDICTION_ROLES:
+        return UserScope(kind="jurisdiction", **base)
+    if ROLE_CLERK in names:
+        return UserScope(kind="organization", **base)
+    return UserScope(kind="none", **base)
+
+
+def current_scope() -> UserScope:
+    """The scope of whoever is acting: ``acting_as`` (CLI, jobs), the request's user, or system."""
+    acting = _acting.get()
+    if acting is not None:
+        return acting
+    if has_request_context():
+        cached = g.get("jiguan_scope")
+        if cached is None:
+            from flask_login import current_user
+
+            cached = scope_for_user(current_user)
+            g.jiguan_scope = cached
+        return cached
+    return SYSTEM
+
+
+@contextlib.contextmanager
+def acting_as(user_or_scope):
+    """Run a block (CLI command, import, job) with a user's scope and name in the audit."""
+    scope = user_or_scope if isinstance(user_or_scope, UserScope) else scope_for_user(user_or_scope)
+    token = _acting.set(scope)
+    try:
+        yield scope
+    finally:
+        _acting.reset(token)
+
+
+def scope_of_model(model) -> Scope | None:
+    spec = getattr(model, "__jiguan_scope__", None)
+    if spec is not None:
+        return spec
+    from core.state import state_or_none
+
+    state = state_or_none()
+    entity = state.entities.for_model(model) if state else None
+    return entity.scope if entity else None
+
+
+def _subtree_ids(path: str):
+    from catalog.models import Jurisdiction
+
+    return select(Jurisdiction.id).where(Jurisdiction.path.startswith(path))
+
+
+def _ancestor_ids(codes: list[str]):
+    from catalog.models import Jurisdiction
+
+    return select(Jurisdiction.id).where(Jurisdiction.code.in_(codes))
+
+
+def read_clause(model, scope: UserScope | None = None):
+    """A WHERE clause limiting ``model`` to the rows ``scope`` may read (None: no limit)."""
+    from catalog.models import Organization
+
+    scope = scope or current_scope()
+    if scope.kind == "all":
+        return None
+    spec = scope_of_model(model)
+    if spec is None or scope.kind == "none":
+        return false()
+    clauses = []
+    if scope.kind == "organization":
+        if spec.organization:
+            clauses.append(getattr(model, spec.organization) == scope.organization_id)
+    elif spec.jurisdiction:
+        clauses.append(getattr(model, spec.jurisdiction).in_(_subtree_ids(scope.jurisdiction_path)))
+    elif spec.organization:
+        orgs = select(Organization.id).where(
+            Organization.jurisdiction_id.in_(_subtree_ids(scope.jurisdiction_path))
+        )
+        clauses.append(getattr(model, spec.organization).in_(orgs))
+    if spec.shared_up and spec.jurisdiction:
+        clauses.append(getattr(model, spec.jurisdiction).in_(_ancestor_ids(scope.jurisdiction_codes)))
+    return or_(*clauses) if clauses else false()
+
+
+def scoped(query, model, scope: UserScope | None = None):
+    """Apply :func:`read_clause` to a Query or Select."""
+    clause = read_clause(model, scope)
+    if clause is None:
+        return query
+    return query.where(clause) if hasattr(query, "where") else query.filter(clause)
+
+
+def _jurisdiction_path(session, jurisdiction_id) -> str | None:
+    from catalog.models import Jurisdiction
+
+    if jurisdiction_id is None:
+        return None
+    row = session.get(Jurisdiction, jurisdiction_id)
+    return row.path if row is not None else None
+
+
+def _org_jurisdiction_path(session, organization_id) -> str | None:
+    from catalog.models import Organization
+
+    if organization_id is None:
+        return None
+    org = session.get(Organization, organization_id)
+    return org.jurisdiction.path if org is not None and org.jurisdiction is not None else None
+
+
+def row_in_write_scope(session, spec: Scope, values: dict, scope: UserScope) -> bool:
+    """Whether a row with these scope-column ``values`` is writable by ``scope``."""
+    if scope.kind == "all":
+        return True
+    if scope.kind == "none":
+        return False
+    org_id = values.get(spec.organization) if spec.organization else None
+    jur_id = values.get(spec.jurisdiction) if spec.jurisdiction else None
+    if scope.kind == "organization":
+        if not spec.organization or org_id != scope.organization_id:
+            return False
+        if spec.jurisdiction:
+            path = _jurisdiction_path(session, jur_id)
+            return path is not None and path.startswith(scope.jurisdiction_path)
+        return True
+    # jurisdiction scope: every scope column present must lie in the subtree
+    paths = []
+    if spec.jurisdiction:
+        paths.append(_jurisdiction_path(session, jur_id))
+    if spec.organization and (org_id is not None or not spec.jurisdiction):
+        paths.append(_org_jurisdiction_path(session, org_id))
+    return bool(paths) and all(p is not None and p.startswith(scope.jurisdiction_path) for p in paths)

@@ -1,0 +1,117 @@
+"""Roles, the security manager, and module activation in access checks."""
+
+from __future__ import annotations
+
+import re
+
+from flask import g
+from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.views import UserDBModelView
+from flask_babel import lazy_gettext as _l
+
+from core.models import JiguanUser
+from core.scoping import (
+    ROLE_ADMIN,
+    ROLE_APPROVER,
+    ROLE_AUDITOR,
+    ROLE_BUREAU_ADMIN,
+    ROLE_CLERK,
+)
+
+READ = r"^(can_list|can_show|can_get|can_info|can_export|can_history|menu_access)$"
+ALL = r".*"
+APPROVE = r"^(can_list|can_show|can_get|can_info|can_export|can_history|can_approve|menu_access)$"
+#: Every logged-in user may read and edit its own profile and password.
+PROFILE = [
+    [r"^UserDBModelView$", r"^(can_userinfo|resetmypassword|userinfoedit)$"],
+    [r"^(UserInfoEditView|ResetMyPasswordView)$", r"^can_this_form_(get|post)$"],
+]
+
+#: What each role may do on a view of each access class (see docs/architecture.md).
+ACCESS_MATRIX = {
+    "records": {ROLE_BUREAU_ADMIN: ALL, ROLE_CLERK: ALL, ROLE_APPROVER: APPROVE, ROLE_AUDITOR: READ},
+    "reference": {ROLE_BUREAU_ADMIN: ALL, ROLE_CLERK: READ, ROLE_APPROVER: READ, ROLE_AUDITOR: READ},
+    "oversight": {ROLE_BUREAU_ADMIN: ALL, ROLE_APPROVER: READ, ROLE_AUDITOR: READ},
+    "audit": {ROLE_BUREAU_ADMIN: READ, ROLE_AUDITOR: READ},
+    "everyone": {ROLE_BUREAU_ADMIN: READ, ROLE_CLERK: READ, ROLE_APPROVER: READ, ROLE_AUDITOR: READ},
+    "admin": {},
+}
+ROLE_LABELS = {
+    ROLE_ADMIN: _l("系统管理员"),
+    ROLE_BUREAU_ADMIN: _l("机关事务管理部门管理员"),
+    ROLE_APPROVER: _l("审批人"),
+    ROLE_CLERK: _l("经办人"),
+    ROLE_AUDITOR: _l("审计员（只读）"),
+}
+
+
+def build_roles(named_views: list[tuple[str, str]], menus: dict[str, set[str]]) -> dict:
+    """FAB_ROLES for the built-in roles, from ``(permission view name, access class)`` pairs.
+
+    Built-in roles are regex tables held in memory: checking a permission costs
+    no query, and they cannot drift from the code in the database.
+    """
+    roles: dict[str, list] = {ROLE_ADMIN: [[".*", ".*"]]}
+    for role in (ROLE_BUREAU_ADMIN, ROLE_APPROVER, ROLE_CLERK, ROLE_AUDITOR):
+        rows = [list(p) for p in PROFILE]
+        for name, access in named_views:
+            perms = ACCESS_MATRIX[access].get(role)
+            if perms:
+                rows.append([f"^{re.escape(name)}$", perms])
+        for menu_name, accesses in menus.items():
+            if menu_name and any(ACCESS_MATRIX[a].get(role) for a in accesses):
+                rows.append([f"^{re.escape(menu_name)}$", r"^menu_access$"])
+        roles[role] = rows
+    return roles
+
+
+class JiguanUserDBModelView(UserDBModelView):
+    """FAB's user screen with the organisation every user is bound to."""
+
+    add_columns = [*UserDBModelView.add_columns, "organization"]
+    edit_columns = [*UserDBModelView.edit_columns, "organization"]
+    show_fieldsets = [
+        (title, {**spec, "fields": [*spec["fields"], "organization"]} if i == 0 else spec)
+        for i, (title, spec) in enumerate(UserDBModelView.show_fieldsets)
+    ]
+    list_columns = [*UserDBModelView.list_columns, "organization"]
+    label_columns = {**UserDBModelView.label_columns, "organization": _l("所属单位")}
+
+
+class JiguanSecurityManager(SecurityManager):
+    user_model = JiguanUser
+    userdbmodelview = JiguanUserDBModelView
+
+    def has_access(self, permission_name: str, view_name: str) -> bool:
+        from core.activation import module_active_for_current_user
+        from core.state import state_or_none
+
+        state = state_or_none()
+        module = state.module_of_name.get(view_name) if state else None
+        if module and not module_active_for_current_user(module):
+            return False
+        return super().has_access(permission_name, view_name)
+
+    def get_user_menu_access(self, menu_names=None):
+        from core.activation import module_active_for_current_user
+        from core.state import state_or_none
+
+        allowed = super().get_user_menu_access(menu_names)
+        state = state_or_none()
+        if state is None:
+            return allowed
+        return {
+            name for name in allowed
+            if not (m := state.module_of_name.get(name)) or module_active_for_current_user(m)
+        }
+
+    def get_user_roles(self, user):
+        # roles are read many times per request (menus, buttons): load them once
+        cache = g.setdefault("jiguan_roles", {}) if user is not None else {}
+        key = getattr(user, "id", None)
+        if key is not None and key in cache:
+            return cache[key]
+        roles = super().get_user_roles(user)
+        if key is not None:
+            cache[key] = roles
+        return roles

@@ -1,0 +1,45 @@
+"""What ``create_app`` collected from the plugins, kept on ``app.extensions['jiguan']``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pluggy
+from flask import current_app, has_app_context
+
+from catalog.registry import EntityRegistry
+from core.contract import Rule, StandardKind, ViewSpec
+from core.plugins import LoadedPlugin
+
+
+@dataclass
+class JiguanState:
+    pm: pluggy.PluginManager
+    plugins: dict[str, LoadedPlugin]
+    entities: EntityRegistry = field(default_factory=EntityRegistry)
+    rules: dict[type, list[tuple[str, Rule]]] = field(default_factory=lambda: defaultdict(list))
+    standard_kinds: dict[str, tuple[str, StandardKind]] = field(default_factory=dict)
+    views: list[tuple[str, ViewSpec]] = field(default_factory=list)
+    #: FAB view / blueprint / menu name → module key, for activation checks.
+    module_of_name: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def modules(self):
+        return {key: info.module for key, info in self.plugins.items()}
+
+    def rules_for(self, model: type) -> list[tuple[str, Rule]]:
+        found = []
+        for klass in model.__mro__:
+            found.extend(self.rules.get(klass, ()))
+        return found
+
+
+def get_state() -> JiguanState:
+    return current_app.extensions["jiguan"]
+
+
+def state_or_none() -> JiguanState | None:
+    if not has_app_context():
+        return None
+    return current_app.extensions.get("jiguan")

@@ -1,0 +1,236 @@
+"""Base views every module's screens and APIs build on.
+
+They read through the one scope function (``ScopedInterface``) and turn the
+core's refusals (rules, scope, stale edits) into form errors and 4xx answers,
+never a 500 and never a half-written record.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, request
+from flask_appbuilder import ModelRestApi, ModelView
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.urltools import (
+    get_filter_args,
+    get_order_args,
+    get_page_args,
+    get_page_size_args,
+)
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import HiddenField
+
+from core.errors import EditConflict, WriteRefused
+from core.scoping import scoped
+
+
+def conflict_message() -> str:
+    return _("该记录已被他人修改，您的修改未保存。请刷新后在最新内容上重新编辑。")
+
+
+class ScopedInterface(SQLAInterface):
+    """FAB's SQLAlchemy interface with the row scope on every read and write."""
+
+    def _apply_inner_all(self, query, *args, **kwargs):
+        return super()._apply_inner_all(scoped(query, self.obj), *args, **kwargs)
+
+    def _write(self, operation, item) -> None:
+        session = self.session
+        try:
+            operation(item)
+            session.commit()
+        except WriteRefused:
+            session.rollback()
+            raise
+        except StaleDataError as exc:
+            session.rollback()
+            raise EditConflict(conflict_message()) from exc
+        except IntegrityError as exc:
+            session.rollback()
+            raise WriteRefused(_("保存失败：与已有记录冲突或缺少必填关联（%(detail)s）",
+                                 detail=str(exc.orig).splitlines()[0][:200])) from exc
+        except SQLAlchemyError as exc:
+            session.rollback()
+            raise WriteRefused(_("保存失败：数据库拒绝了此次修改")) from exc
+
+    def add(self, item, commit: bool = True) -> None:
+        self._write(self.session.add, item)
+
+    def edit(self, item, commit: bool = True) -> None:
+        self._write(self.session.merge, item)
+
+    def delete(self, item, commit: bool = True) -> None:
+        self._write(self.session.delete, item)
+
+    def delete_all(self, items) -> None:
+        self._write(lambda rows: [self.session.delete(r) for r in rows], items)
+
+
+class ScopedModelView(ModelView):
+    """CRUD screens: scoped, rule-checked, with optimistic locking on edit."""
+
+    #: Access class for the built-in roles (see ``core.security.ACCESS_MATRIX``).
+    access = "records"
+    page_size = 25
+
+    def _init_properties(self):
+        super()._init_properties()
+        # the lock column is the core's business, never a field a user types
+        for attr in ("add_columns", "edit_columns", "show_columns", "search_columns"):
+            setattr(self, attr, [c for c in (getattr(self, attr) or []) if c != "version"])
+
+    def _init_forms(self):
+        if "version" in self.datamodel.obj.__table__.c:
+            self.edit_form_extra_fields = {**self.edit_form_extra_fields, "lock_version": HiddenField()}
+            if "lock_version" not in self.edit_columns:
+                self.edit_columns = [*self.edit_columns, "lock_version"]
+        super()._init_forms()
+
+    def _save(self, form, item, save) -> str | None:
+        """Populate, run the hook and save; return an error message instead of raising."""
+        try:
+            form.populate_obj(item)
+            save(item)
+        except (WriteRefused, ValueError) as exc:
+            self.datamodel.session.rollback()
+            return str(exc)
+        return None
+
+    def _add(self):
+        is_valid_form = True
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        form = self.add_form.refresh()
+        if request.method == "POST":
+            self._fill_form_exclude_cols(exclude_cols, form)
+            if form.validate():
+                self.process_form(form, True)
+                item = self.datamodel.obj()
+
+                def save(obj):
+                    self.pre_add(obj)
+                    self.datamodel.add(obj)
+
+                error = self._save(form, item, save)
+                if error is None:
+                    self.post_add(item)
+                    flash(self.add_row_message, "success")
+                    return None
+                flash(error, "danger")
+            is_valid_form = False
+        if is_valid_form:
+            self.update_redirect()
+        return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+
+    def _edit(self, pk):
+        is_valid_form = True
+        pages, page_sizes, orders = get_page_args(), get_page_size_args(), get_order_args()
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        pk = self.datamodel.get_pk_value(item)
+        if request.method == "POST":
+            form = self.edit_form.refresh(request.form)
+            self._fill_form_exclude_cols(exclude_cols, form)
+            form._id = pk
+            if form.validate():
+                self.process_form(form, False)
+                submitted = form.lock_version.data if "lock_version" in form else None
+                if submitted and str(item.version) != str(submitted):
+                    error = conflict_message()
+                else:
+
+                    def save(obj):
+                        self.pre_update(obj)
+                        self.datamodel.edit(obj)
+
+                    error = self._save(form, item, save)
+                if error is None:
+                    self.post_update(item)
+                    flash(self.edit_row_message, "success")
+                    return None
+                flash(error, "danger")
+            is_valid_form = False
+        else:
+            form = self.edit_form.refresh(obj=item)
+            self.prefill_form(form, pk)
+        widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+        widgets = self._get_related_views_widgets(
+            item, filters={}, orders=orders, pages=pages, page_sizes=page_sizes, widgets=widgets
+        )
+        if is_valid_form:
+            self.update_redirect()
+        return widgets
+
+    def _delete(self, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        try:
+            self.pre_delete(item)
+            self.datamodel.delete(item)
+        except (WriteRefused, ValueError) as exc:
+            self.datamodel.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            self.post_delete(item)
+            flash(self.delete_row_message, "success")
+        self.update_redirect()
+
+
+class ScopedModelRestApi(ModelRestApi):
+    """REST API: scoped; refusals answer 403/409/422 with the Chinese message."""
+
+    access = "records"
+    allow_browser_login = True
+    page_size = 25
+    max_page_size = 100
+
+    def _refused(self, exc: WriteRefused):
+        return self.response(exc.status, message=exc.message)
+
+    def _guarded(self, handler, *args):
+        try:
+            return handler(*args)
+        except WriteRefused as exc:
+            self.datamodel.session.rollback()
+            return self._refused(exc)
+        except ValueError as exc:  # a model validator (@validates) refused a value
+            self.datamodel.session.rollback()
+            return self.response_422(message=str(exc))
+
+    def post_headless(self):
+        return self._guarded(super().post_headless)
+
+    def put_headless(self, pk):
+        body = request.get_json(silent=True)
+        expected = body.pop("version", None) if isinstance(body, dict) else None
+        if expected is not None:
+            item = self.datamodel.get(pk, self._base_filters)
+            if item is not None and str(item.version) != str(expected):
+                return self.response(409, message=conflict_message())
+        return self._guarded(super().put_headless, pk)
+
+    def delete_headless(self, pk):
+        return self._guarded(super().delete_headless, pk)
+
+
+def make_entity_api(entity) -> type:
+    """The REST API class for one catalog entity type: ``/api/v1/<key>/``."""
+    columns = list(entity.api_columns) if entity.api_columns else None
+    attrs = {
+        "resource_name": entity.key,
+        "datamodel": ScopedInterface(entity.model),
+        "access": entity.access,
+        "openapi_spec_tag": str(entity.label),
+        "__module__": __name__,
+    }
+    if columns:
+        attrs.update(list_columns=columns, show_columns=columns)
+        writable = [c for c in columns if c not in ("id", "version")]
+        attrs.update(add_columns=writable, edit_columns=writable)
+    name = "".join(part.capitalize() for part in entity.key.split("_")) + "Api"
+    return type(name, (ScopedModelRestApi,), attrs)

@@ -1,0 +1,1 @@
+"""PDF report engine (see issue: reports). Plugins will register reports here."""

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages jiguan needs beyond Python: installed only when missing.
+set -euo pipefail
+packages=(fonts-noto-cjk fonts-ukij-uyghur poppler-utils)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "需要安装系统软件包：${missing[*]}（请以 root 运行 apt-get install）" >&2
+  exit 1
+fi
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
