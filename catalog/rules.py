@@ -23,7 +23,7 @@ def _overlaps(standard: Standard, ctx):
     query = select(Standard.id).where(
         Standard.kind == standard.kind,
         Standard.key == standard.key,
-        Standard.jurisdiction_id == standard.jurisdiction_id,
+        Standard.jurisdiction_id == ctx.value(standard, "jurisdiction_id"),
         or_(Standard.effective_to.is_(None), Standard.effective_to >= standard.effective_from),
     )
     if far is not None:

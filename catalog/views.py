@@ -107,7 +107,7 @@ class StandardView(ScopedModelView):
     show_columns = add_columns
     search_columns = ["kind", "key", "jurisdiction", "effective_from"]
     label_columns = {
-        "kind": _l("类别"), "key": _l("项目"), "value": _l("标准值"), "unit": _l("单位"),
+        "kind": _l("类别"), "key": _l("项目"), "value": _l("标准值"), "unit": _l("计量单位"),
         "jurisdiction": _l("制定辖区"), "effective_from": _l("生效日期"),
         "effective_to": _l("失效日期"), "basis": _l("依据文件"),
     }

@@ -14,10 +14,13 @@ from core.models import Versioned
 from core.scoping import acting_as, current_scope, read_clause, scoped
 from core.state import get_state
 from core.views import ScopedInterface, ScopedModelRestApi, ScopedModelView
+from core.workflow import ApprovalMixin, ApprovalViewMixin, WorkflowError, transition
 
 hookimpl = HookimplMarker("jiguan")
 
 __all__ = [
+    "ApprovalMixin",
+    "ApprovalViewMixin",
     "DemoContext",
     "EditConflict",
     "EntityType",
@@ -32,6 +35,7 @@ __all__ = [
     "StandardKind",
     "Versioned",
     "ViewSpec",
+    "WorkflowError",
     "WriteRefused",
     "acting_as",
     "current_scope",
@@ -40,4 +44,5 @@ __all__ = [
     "hookimpl",
     "read_clause",
     "scoped",
+    "transition",
 ]

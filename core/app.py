@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import replace
 from pathlib import Path
 
 import jinja2
 from flask import Flask, abort, request
-from flask_appbuilder import AppBuilder, IndexView, expose
+from flask_appbuilder import AppBuilder, IndexView, Model, expose
 from flask_appbuilder.api import BaseApi
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,7 +20,9 @@ from core.contract import ViewSpec
 from core.extensions import db, migrate
 from core.plugins import build_plugin_manager, collect
 from core.security import JiguanSecurityManager, build_roles
+from core.setup import MIGRATIONS_DIR
 from core.state import JiguanState
+from core.versioning import never_reuse_ids
 
 CORE_MENU = "Oversight"
 CORE_MENU_LABEL = _l("监督管理")
@@ -70,6 +73,8 @@ def _configure(app: Flask, config: dict | None) -> None:
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: config layers, plugins, catalog, security, views."""
+    # FAB warns about every relation filter of its own group screens at each start
+    logging.getLogger("flask_appbuilder.models.filters").setLevel(logging.ERROR)
     instance = os.environ.get("JIGUAN_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
     app = Flask(
         "jiguan",
@@ -83,7 +88,7 @@ def create_app(config: dict | None = None) -> Flask:
     _configure(app, config)
     app.jinja_env.add_extension("jinja2.ext.do")
     db.init_app(app)
-    migrate.init_app(app, db)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
 
     pm, plugins = build_plugin_manager(app.config)
     state = JiguanState(pm=pm, plugins=plugins)
@@ -95,13 +100,17 @@ def create_app(config: dict | None = None) -> Flask:
         state.standard_kinds[kind.kind] = (module_key, kind)
     state.views = collect(pm, "register_views")
     app.extensions["jiguan"] = state
+    never_reuse_ids(Model.metadata)  # every plugin's models are imported by now
 
     from core.views import make_entity_api
 
     installs: list[tuple[str | None, ViewSpec]] = [(None, spec) for spec in _core_views()]
     installs += state.views
+    labels = {getattr(getattr(spec.view, "datamodel", None), "obj", None): spec.view.label_columns
+              for _m, spec in state.views if getattr(spec.view, "label_columns", None)}
     installs += [
-        (entity.module, ViewSpec(make_entity_api(entity), entity.key, menu=False))
+        (entity.module, ViewSpec(make_entity_api(entity, labels.get(entity.model)), entity.key,
+                                 menu=False))
         for entity in state.entities
     ]
     named = [(spec.view.class_permission_name or spec.view.__name__, spec.view.access)

@@ -1,12 +1,14 @@
-"""The core's CLI commands (``jiguan plugins|modules|init|demo``)."""
+"""The core's CLI commands (``jiguan plugins|modules|init|demo``, and ``db`` over Flask-Migrate)."""
 
 from __future__ import annotations
 
 import os
 
 import click
-from flask import current_app
+import flask_migrate
+from flask import current_app, g
 from flask.cli import with_appcontext
+from flask_migrate.cli import db as migrate_db
 from sqlalchemy import select
 
 from core.extensions import db
@@ -139,4 +141,24 @@ def demo_command(keep):
     click.echo("启动：jiguan run  →  http://127.0.0.1:5000/")
 
 
-CORE_COMMANDS = [plugins_group, modules_group, init_command, demo_command]
+@click.command("upgrade")
+@click.option("-d", "--directory", default=None, help="迁移目录（默认 core/migrations）")
+@click.option("--sql", is_flag=True, help="只输出 SQL，不执行")
+@click.option("--tag", default=None, help="传给 env.py 的任意标记")
+@click.option("-x", "--x-arg", multiple=True, help="传给 env.py 的附加参数")
+@click.argument("revision", default="heads")
+@with_appcontext
+def db_upgrade(directory, sql, tag, x_arg, revision):
+    """升级数据库（默认 heads：核心及每个已安装插件的分支）。"""
+    flask_migrate.upgrade(directory or g.directory, revision, sql, tag, x_arg or g.x_arg)
+
+
+#: Flask-Migrate's ``db`` group (replaced under the same name), except that ``upgrade`` defaults
+#: to every head: each plugin is its own Alembic branch, so 'head' would be ambiguous.
+db_group = click.Group(
+    "db", commands={**migrate_db.commands, "upgrade": db_upgrade},
+    callback=migrate_db.callback, params=migrate_db.params, help=migrate_db.help,
+)
+
+
+CORE_COMMANDS = [plugins_group, modules_group, init_command, demo_command, db_group]

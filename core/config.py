@@ -28,7 +28,11 @@ class DefaultConfig:
     FAB_API_SWAGGER_UI = False  # the Swagger UI loads assets from a CDN
     FAB_UPDATE_PERMS = False  # roles are built-in (FAB_ROLES), computed from the views
     BABEL_DEFAULT_LOCALE = "zh"
-    BABEL_DEFAULT_FOLDER = "translations"
+    #: jiguan's own catalogues (docs/i18n.md). FAB's BabelManager puts its bundled
+    #: catalogues in front of this ("<fab>/translations;<ours>"); Flask-Babel merges every
+    #: directory, so both load, and for a msgid in both the later (ours) wins. Extra
+    #: directories (e.g. a third-party plugin's) go after it, separated by ";".
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
     LANGUAGES = {
         "zh": {"flag": "cn", "name": "简体中文"},
         "en": {"flag": "gb", "name": "English"},

@@ -11,7 +11,7 @@ import decimal
 import uuid
 
 from flask import has_app_context
-from sqlalchemy import event, insert, inspect, update
+from sqlalchemy import Numeric, event, insert, inspect, update
 from sqlalchemy.orm import Session
 
 from core.models import AuditLog, Finding, utcnow
@@ -32,9 +32,18 @@ def _jsonable(value):
     return value
 
 
+def _value(attr, value):
+    """JSON-safe, with decimals at the column's scale so before/after compare as stored."""
+    column = attr.columns[0]
+    scale = getattr(column.type, "scale", None)
+    if isinstance(column.type, Numeric) and scale is not None and value is not None:
+        return f"{decimal.Decimal(value):.{scale}f}"
+    return _jsonable(value)
+
+
 def column_values(obj) -> dict:
     mapper = inspect(obj).mapper
-    return {attr.key: _jsonable(getattr(obj, attr.key)) for attr in mapper.column_attrs}
+    return {attr.key: _value(attr, getattr(obj, attr.key)) for attr in mapper.column_attrs}
 
 
 def effective_values(obj) -> dict:
@@ -63,11 +72,11 @@ def previous_values(obj) -> dict:
     for attr in state.mapper.column_attrs:
         hist = state.attrs[attr.key].history
         if hist.deleted:
-            values[attr.key] = _jsonable(hist.deleted[0])
+            values[attr.key] = _value(attr, hist.deleted[0])
         elif hist.unchanged:
-            values[attr.key] = _jsonable(hist.unchanged[0])
+            values[attr.key] = _value(attr, hist.unchanged[0])
         else:
-            values[attr.key] = _jsonable(getattr(obj, attr.key))
+            values[attr.key] = _value(attr, getattr(obj, attr.key))
     return values
 
 

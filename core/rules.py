@@ -39,6 +39,12 @@ class RuleContext:
     def get(self, model, ident):
         return self.session.get(model, ident) if ident is not None else None
 
+    def value(self, record, column: str):
+        """A column's value as the flush will write it (a foreign key set through its relationship too)."""
+        from core.events import effective_values
+
+        return effective_values(record)[column]
+
     def related(self, record, name: str):
         """A many-to-one target of ``record``, whether set as an object or as its foreign key."""
         from sqlalchemy import inspect

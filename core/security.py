@@ -20,6 +20,8 @@ from core.scoping import (
 
 READ = r"^(can_list|can_show|can_get|can_info|can_export|can_history|menu_access)$"
 ALL = r".*"
+#: Everything except deciding approvals: a clerk prepares, an approver decides.
+ALL_BUT_APPROVE = r"^(?!can_approve$).*"
 APPROVE = r"^(can_list|can_show|can_get|can_info|can_export|can_history|can_approve|menu_access)$"
 #: Every logged-in user may read and edit its own profile and password.
 PROFILE = [
@@ -29,7 +31,9 @@ PROFILE = [
 
 #: What each role may do on a view of each access class (see docs/architecture.md).
 ACCESS_MATRIX = {
-    "records": {ROLE_BUREAU_ADMIN: ALL, ROLE_CLERK: ALL, ROLE_APPROVER: APPROVE, ROLE_AUDITOR: READ},
+    "records": {
+        ROLE_BUREAU_ADMIN: ALL, ROLE_CLERK: ALL_BUT_APPROVE, ROLE_APPROVER: APPROVE, ROLE_AUDITOR: READ,
+    },
     "reference": {ROLE_BUREAU_ADMIN: ALL, ROLE_CLERK: READ, ROLE_APPROVER: READ, ROLE_AUDITOR: READ},
     "oversight": {ROLE_BUREAU_ADMIN: ALL, ROLE_APPROVER: READ, ROLE_AUDITOR: READ},
     "audit": {ROLE_BUREAU_ADMIN: READ, ROLE_AUDITOR: READ},

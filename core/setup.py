@@ -2,12 +2,47 @@
 
 from __future__ import annotations
 
-from flask import current_app
+import os
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from flask import Flask, current_app
 from flask_appbuilder import Model
 
-from core.extensions import db
+from core.extensions import db, migrate
 from core.scoping import ROLE_ADMIN
 from core.security import ROLE_LABELS
+
+#: The core branch's Alembic environment (``migrate.init_app(..., directory=MIGRATIONS_DIR)``).
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _plugin_folder(plugin) -> Path | None:
+    """The folder of the module that defines ``plugin`` (a module, class or instance)."""
+    path = getattr(plugin, "__file__", None)
+    if path is None:
+        path = getattr(sys.modules.get(getattr(plugin, "__module__", "")), "__file__", None)
+    return Path(path).resolve().parent if path else None
+
+
+def version_locations(app: Flask) -> list[str]:
+    """Where Alembic finds scripts: the core branch, then each loaded plugin's ``migrations/versions``."""
+    locations = [MIGRATIONS_DIR / "versions"]
+    for info in app.extensions["jiguan"].plugins.values():
+        folder = _plugin_folder(info.plugin)
+        if folder is not None and (folder / "migrations" / "versions").is_dir():
+            locations.append(folder / "migrations" / "versions")
+    return [str(path) for path in dict.fromkeys(locations)]
+
+
+@migrate.configure
+def _add_plugin_branches(config):
+    """Every Flask-Migrate command (``jiguan db …``) sees the branches of all loaded plugins."""
+    joined = os.pathsep.join(version_locations(current_app))
+    config.set_main_option("version_locations", joined.replace("%", "%%"))  # configparser escaping
+    return config
 
 
 def create_schema() -> None:
@@ -16,7 +51,12 @@ def create_schema() -> None:
 
 
 def drop_schema() -> None:
+    """Drop every table of the core and the loaded plugins, and Alembic's record of them (tests)."""
     Model.metadata.drop_all(db.engine)
+    with db.engine.begin() as conn:
+        sa.Table("alembic_version", sa.MetaData()).drop(conn, checkfirst=True)
+        if conn.dialect.name == "postgresql":  # the audit trigger's function outlives its table
+            conn.execute(sa.text("DROP FUNCTION IF EXISTS core_audit_log_append_only()"))
 
 
 def ensure_roles() -> None:
@@ -44,6 +84,10 @@ def create_user(username: str, password: str, role: str, organization, first_nam
     return user
 
 
-def upgrade_schema() -> None:
-    """Bring the database to the newest schema of the core and every installed plugin."""
-    create_schema()
+def upgrade_schema(revision: str = "heads") -> None:
+    """Bring the database to the newest schema of the core and every installed plugin.
+
+    Runs the Alembic migrations of every branch (``heads``), as ``jiguan db upgrade`` does.
+    Alembic's own command rather than ``flask_migrate.upgrade``, which turns errors into exit(1).
+    """
+    command.upgrade(migrate.get_config(str(MIGRATIONS_DIR)), revision)

@@ -29,3 +29,15 @@ class Versioned:
     @declared_attr
     def __mapper_args__(cls):
         return {"version_id_col": cls.version}
+
+
+def never_reuse_ids(metadata) -> None:
+    """Make SQLite never hand a deleted row's id to a new row (AUTOINCREMENT).
+
+    Without it SQLite reuses the highest id after a delete, and the audit trail
+    of the deleted record would run on into the new one. PostgreSQL sequences
+    never reuse ids. The migrations create their tables the same way.
+    """
+    for table in metadata.tables.values():
+        if [c.key for c in table.primary_key.columns] == ["id"]:
+            table.dialect_options["sqlite"]["autoincrement"] = True

@@ -17,9 +17,11 @@ from flask_appbuilder.urltools import (
     get_page_size_args,
 )
 from flask_babel import gettext as _
+from sqlalchemy import Boolean
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
+from wtforms.validators import DataRequired, InputRequired
 
 from core.errors import EditConflict, WriteRefused
 from core.scoping import scoped
@@ -86,6 +88,16 @@ class ScopedModelView(ModelView):
             if "lock_version" not in self.edit_columns:
                 self.edit_columns = [*self.edit_columns, "lock_version"]
         super()._init_forms()
+        # FAB marks non-null booleans required, so an unticked box ("False") fails validation
+        table = self.datamodel.obj.__table__
+        for form in (self.add_form, self.edit_form):
+            for column in table.c:
+                unbound = getattr(form, column.key, None)
+                if isinstance(column.type, Boolean) and unbound is not None:
+                    unbound.kwargs["validators"] = [
+                        v for v in unbound.kwargs.get("validators", [])
+                        if not isinstance(v, DataRequired | InputRequired)
+                    ]
 
     def _save(self, form, item, save) -> str | None:
         """Populate, run the hook and save; return an error message instead of raising."""
@@ -189,6 +201,16 @@ class ScopedModelRestApi(ModelRestApi):
     page_size = 25
     max_page_size = 100
 
+    def _init_model_schemas(self) -> None:
+        super()._init_model_schemas()
+        # FAB's generated schemas refuse null for nullable foreign keys, so a PUT of a
+        # record whose optional link is empty fails: accept null wherever the column does.
+        columns = self.datamodel.obj.__table__.c
+        for schema in (self.add_model_schema, self.edit_model_schema):
+            for name, field in schema.fields.items():
+                if name in columns and columns[name].nullable:
+                    field.allow_none = True
+
     def _refused(self, exc: WriteRefused):
         return self.response(exc.status, message=exc.message)
 
@@ -218,10 +240,21 @@ class ScopedModelRestApi(ModelRestApi):
         return self._guarded(super().delete_headless, pk)
 
 
-def make_entity_api(entity) -> type:
-    """The REST API class for one catalog entity type: ``/api/v1/<key>/``."""
+def make_entity_api(entity, labels: dict | None = None) -> type:
+    """The REST API class for one catalog entity type: ``/api/v1/<key>/``.
+
+    ``labels`` are the entity's screen labels: the API's ``label_columns`` reuse
+    them (``organization`` labels ``organization_id`` too), and every column gets a
+    description, since FAB otherwise translates "" into the catalogue's header.
+    """
     columns = list(entity.api_columns) if entity.api_columns else None
+    labels = dict(labels or {})
+    for name, label in list(labels.items()):
+        labels.setdefault(f"{name}_id", label)
+    described = columns or [c.key for c in entity.model.__table__.c]
     attrs = {
+        "label_columns": labels,
+        "description_columns": {c: labels.get(c, c) for c in described},
         "resource_name": entity.key,
         "datamodel": ScopedInterface(entity.model),
         "access": entity.access,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages jiguan needs beyond Python: installed only when missing.
 set -euo pipefail
-packages=(fonts-noto-cjk fonts-ukij-uyghur poppler-utils)
+# fonts: Chinese and Uyghur in PDFs and pages; chromium + chromium-driver: tests/e2e
+packages=(fonts-noto-cjk fonts-ukij-uyghur poppler-utils chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

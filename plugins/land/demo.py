@@ -55,6 +55,13 @@ def load_land_demo(ctx) -> None:
         Standard(kind="land_registration_target", key="share", value=Decimal(95), unit="%",
                  jurisdiction=region, effective_from=dt.date(2026, 1, 1),
                  basis="新政办发〔2026〕示例号"),
+        # a prefecture may set a stricter target for itself and its counties
+        Standard(kind="land_registration_target", key="share", value=Decimal(100), unit="%",
+                 jurisdiction=ctx.jurisdictions["650100"], effective_from=dt.date(2026, 1, 1),
+                 basis="乌政办发〔2026〕示例号"),
+        Standard(kind="land_registration_target", key="share", value=Decimal(90), unit="%",
+                 jurisdiction=ctx.jurisdictions["653100"], effective_from=dt.date(2026, 1, 1),
+                 basis="喀署办发〔2026〕示例号"),
     ])
     for name, org, code, location, area, use, status, cert, holder in PARCELS:
         session.add(LandParcel(

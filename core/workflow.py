@@ -1,0 +1,454 @@
+"""The approval workflow: draft → submitted → approved / rejected, and withdraw.
+
+A plugin model takes :class:`ApprovalMixin`, its screen :class:`ApprovalViewMixin`.
+:func:`transition` is the one way a record changes state: it checks the state
+table, the FAB permission on the record's view (``can_edit`` to submit or
+withdraw, ``can_approve`` to decide), the row scope and the separation of
+duties, then writes a :class:`~core.models.WorkflowEvent` and the record in one
+flush, so the change is scope-checked, rule-checked and audited like any other.
+
+A flush guard (below) makes the workflow hold on every write path (form, API,
+import, CLI): ``state`` and its timestamps change only through
+:func:`transition`, and a submitted or approved record cannot be edited or
+deleted. Only the system itself (no user: demo loaders, migrations) is exempt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, current_app, flash, g, has_request_context, redirect, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.security.decorators import permission_name
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import Column, DateTime, String, event, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import HiddenField, TextAreaField
+
+from core.activation import module_active_for_current_user
+from core.errors import EditConflict, WriteRefused
+from core.events import column_values
+from core.extensions import db
+from core.models import WorkflowEvent
+from core.scoping import current_scope, row_in_write_scope, scope_of_model, scope_violation
+from core.state import get_state, state_or_none
+from core.versioning import utcnow
+from core.views import conflict_message
+
+STATE_LABELS = {
+    "draft": _l("草稿"),
+    "submitted": _l("已提交"),
+    "approved": _l("已批准"),
+    "rejected": _l("已退回"),
+}
+#: States in which the record itself may still be edited or deleted.
+EDITABLE_STATES = ("draft", "rejected")
+WORKFLOW_COLUMNS = ("state", "submitted_at", "decided_at")
+
+
+class WorkflowError(WriteRefused):
+    """A transition the workflow refused; ``status`` is 409 (state), 403 (rights) or 422 (input)."""
+
+    status = 409
+
+    def __init__(self, message, status: int | None = None):
+        super().__init__(message)
+        if status is not None:
+            self.status = status
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: Any
+    sources: tuple[str, ...]
+    target: str
+    #: FAB permission (without ``can_``) the actor needs on the record's view.
+    permission: str
+    comment_required: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition("submit", _l("提交"), ("draft", "rejected"), "submitted", "edit"),
+        Transition("withdraw", _l("撤回"), ("submitted",), "draft", "edit"),
+        Transition("approve", _l("批准"), ("submitted",), "approved", "approve"),
+        Transition("reject", _l("退回"), ("submitted",), "rejected", "approve", comment_required=True),
+    )
+}
+
+
+def state_label(state: str | None) -> str:
+    return str(STATE_LABELS.get(state, state or ""))
+
+
+def action_label(action: str) -> str:
+    return str(TRANSITIONS[action].label) if action in TRANSITIONS else action
+
+
+class ApprovalMixin:
+    """Columns of a record that goes through approval; use before ``Versioned, Model``."""
+
+    # server_default: the column can be added to a table that already has rows
+    state = Column(String(16), nullable=False, default="draft", server_default="draft", index=True)
+    submitted_at = Column(DateTime)
+    decided_at = Column(DateTime)
+
+    @property
+    def state_label(self) -> str:
+        return state_label(self.state)
+
+    @property
+    def is_editable(self) -> bool:
+        return (self.state or "draft") in EDITABLE_STATES
+
+
+def locked_message(state: str | None) -> str:
+    if state == "submitted":
+        return _("记录已提交审批，不能修改或删除；如需修改，请先撤回")
+    return _("记录已批准，不能修改或删除")
+
+
+def ensure_editable(record) -> None:
+    """Refuse an edit or delete of a record whose approval is pending or given."""
+    if not record.is_editable:
+        raise WorkflowError(locked_message(record.state))
+
+
+# --- the record's identity and history ---------------------------------------------------------
+
+
+def entity_key(model: type) -> str:
+    entity = get_state().entities.for_model(model)
+    return entity.key if entity else model.__tablename__
+
+
+def entity_id(record) -> str:
+    return ",".join(str(v) for v in inspect(record).mapper.primary_key_from_instance(record))
+
+
+def workflow_history(record) -> list[WorkflowEvent]:
+    """The record's workflow events, oldest first (the caller has checked the record's scope)."""
+    session = object_session(record) or db.session
+    query = (
+        select(WorkflowEvent)
+        .where(WorkflowEvent.entity == entity_key(type(record)),
+               WorkflowEvent.entity_id == entity_id(record))
+        .order_by(WorkflowEvent.id)
+    )
+    return list(session.execute(query).scalars())
+
+
+def last_submitter(events: list[WorkflowEvent]) -> int | None:
+    submits = [e for e in events if e.action == "submit"]
+    return submits[-1].user_id if submits else None
+
+
+# --- who may ------------------------------------------------------------------------------------
+
+
+def view_name_for(model: type) -> str | None:
+    """The permission name of the installed approval view of ``model`` (else any view of it)."""
+    found = None
+    for _module, spec in get_state().views:
+        datamodel = getattr(spec.view, "datamodel", None)
+        if datamodel is None or not issubclass(model, datamodel.obj):
+            continue
+        name = spec.view.class_permission_name or spec.view.__name__
+        if issubclass(spec.view, ApprovalViewMixin):
+            return name
+        found = found or name
+    return found
+
+
+def permitted(permission: str, view_name: str | None) -> bool:
+    """Whether whoever acts holds FAB ``permission`` on ``view_name`` (module activation included)."""
+    scope = current_scope()
+    if scope.user_id is None:
+        return scope.kind == "all"  # the system itself (CLI, demo loaders) acts for the office
+    if view_name is None:
+        return False
+    sm = current_app.appbuilder.sm
+    if has_request_context() and getattr(current_user, "id", None) == scope.user_id:
+        return sm.has_access(permission, view_name)
+    # acting_as(user) outside its own request (CLI, jobs): same roles, same activation
+    user = db.session.get(sm.user_model, scope.user_id)
+    if user is None or not user.is_active:
+        return False
+    module = get_state().module_of_name.get(view_name)
+    if module and not module_active_for_current_user(module):
+        return False
+    return sm._has_view_access(user, permission, view_name)
+
+
+# --- the transition -----------------------------------------------------------------------------
+
+_MARK = "_jiguan_workflow_transition"
+
+
+def transition(record, action: str, comment: str | None = None, *, view_name: str | None = None):
+    """Move ``record`` along the workflow by ``action``; flush, leave the commit to the caller.
+
+    :param record: an instance of a model with :class:`ApprovalMixin`, loaded in a session.
+    :param action: ``submit``, ``withdraw``, ``approve`` or ``reject``.
+    :param comment: the actor's note; required to reject.
+    :param view_name: permission name of the record's view; looked up from the installed
+        views when omitted.
+    :returns: the :class:`~core.models.WorkflowEvent` written.
+    :raises WorkflowError: wrong state, missing comment, missing permission, own submission.
+    :raises ScopeViolation: the record is outside the actor's scope.
+    """
+    step = TRANSITIONS.get(action)
+    if step is None:
+        raise WorkflowError(_("未知的审批操作：%(action)s", action=action), status=422)
+    current = record.state or "draft"
+    if current not in step.sources:
+        raise WorkflowError(
+            _("当前状态“%(state)s”不能执行“%(action)s”", state=state_label(current), action=step.label)
+        )
+    comment = (comment or "").strip() or None
+    if step.comment_required and not comment:
+        raise WorkflowError(_("“%(action)s”时必须填写意见", action=step.label), status=422)
+
+    model = type(record)
+    session = object_session(record) or db.session
+    scope = current_scope()
+    view_name = view_name or view_name_for(model)
+    if not permitted(f"can_{step.permission}", view_name):
+        raise WorkflowError(_("您没有“%(action)s”此记录的权限", action=step.label), status=403)
+    spec = scope_of_model(model)
+    # the flush checks the written row too; checking first refuses before anything is staged
+    with session.no_autoflush:
+        if inspect(record).key is None:
+            session.flush()  # a new record is saved as a draft first, to have an id
+        if spec is not None and not row_in_write_scope(session, spec, column_values(record), scope):
+            raise scope_violation()
+        if step.permission == "approve" and scope.user_id is not None:
+            # separation of duties: whoever submitted does not decide on it
+            if last_submitter(workflow_history(record)) == scope.user_id:
+                raise WorkflowError(_("不能审批本人提交的记录"), status=403)
+
+    now = utcnow()
+    record.state = step.target
+    if action == "submit":
+        record.submitted_at, record.decided_at = now, None
+    elif action == "withdraw":
+        record.submitted_at = None
+    else:
+        record.decided_at = now
+    entry = WorkflowEvent(
+        entity=entity_key(model), entity_id=entity_id(record), action=action,
+        from_state=current, to_state=step.target, user_id=scope.user_id,
+        username=scope.username, at=now, comment=comment,
+    )
+    session.add(entry)
+    setattr(record, _MARK, action)
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise EditConflict(conflict_message()) from exc
+    finally:
+        delattr(record, _MARK)
+    return entry
+
+
+# --- the guard on every flush -------------------------------------------------------------------
+
+
+def _loaded(obj, key: str):
+    hist = inspect(obj).attrs[key].history
+    if hist.deleted:
+        return hist.deleted[0]
+    if hist.unchanged:
+        return hist.unchanged[0]
+    return getattr(obj, key)
+
+
+@event.listens_for(Session, "before_flush")
+def guard_workflow(session, _flush_context, _instances):
+    if state_or_none() is None:
+        return
+    scope = current_scope()
+    if scope.user_id is None and scope.kind == "all":
+        return  # the system itself: demo loaders and migrations may seed any state
+    moved = _("审批状态只能通过“提交”“撤回”“批准”“退回”操作改变")
+    for obj in session.new:
+        if isinstance(obj, ApprovalMixin) and not hasattr(obj, _MARK):
+            if (obj.state or "draft") != "draft" or obj.submitted_at or obj.decided_at:
+                raise WorkflowError(moved)
+    for obj in session.dirty:
+        if not isinstance(obj, ApprovalMixin) or hasattr(obj, _MARK):
+            continue
+        if not session.is_modified(obj, include_collections=False):
+            continue
+        attrs = inspect(obj).attrs
+        if any(attrs[key].history.has_changes() for key in WORKFLOW_COLUMNS):
+            raise WorkflowError(moved)
+        loaded = _loaded(obj, "state")
+        if loaded not in EDITABLE_STATES:
+            raise WorkflowError(locked_message(loaded))
+    for obj in session.deleted:
+        if isinstance(obj, ApprovalMixin):
+            loaded = _loaded(obj, "state")
+            if loaded not in EDITABLE_STATES:
+                raise WorkflowError(locked_message(loaded))
+
+
+# --- the screens --------------------------------------------------------------------------------
+
+
+class WorkflowForm(FlaskForm):
+    """The comment box under a record; FlaskForm for the CSRF token."""
+
+    comment = TextAreaField(_l("审批意见"))
+    #: the version the user saw: deciding on content that changed meanwhile is a conflict
+    version = HiddenField()
+
+
+class ApprovalViewMixin:
+    """For a ``ScopedModelView`` of an :class:`ApprovalMixin` model (list it first in the bases).
+
+    Adds ``POST /workflow/<pk>/<action>`` (``can_edit`` for submit/withdraw,
+    ``can_approve`` for approve/reject), the state and history panel with the
+    buttons on the show page, and refuses to edit or delete a submitted or
+    approved record.
+    """
+
+    show_template = "core/workflow_show.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "can_approve" not in self.base_permissions:  # a view that listed its own permissions
+            self.base_permissions.append("can_approve")
+
+    def _init_properties(self):
+        labels = {"state": _l("审批状态"), "state_label": _l("审批状态"),
+                  "submitted_at": _l("提交时间"), "decided_at": _l("审批时间")}
+        self.label_columns = {**labels, **(self.label_columns or {})}
+        self.formatters_columns = {"state": state_label, **(self.formatters_columns or {})}
+        super()._init_properties()
+        # the state moves only through the workflow, never through the form
+        for attr in ("add_columns", "edit_columns"):
+            setattr(self, attr, [c for c in getattr(self, attr) or [] if c not in WORKFLOW_COLUMNS])
+
+    # the edit form and delete ------------------------------------------------------------------
+
+    def pre_update(self, item):
+        ensure_editable(item)
+        super().pre_update(item)
+
+    def pre_delete(self, item):
+        ensure_editable(item)
+        super().pre_delete(item)
+
+    def _edit(self, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is not None and not item.is_editable:
+            flash(locked_message(item.state), "danger")
+            g.jiguan_workflow_locked = pk
+            return None  # FAB's edit() then redirects: see post_edit_redirect
+        return super()._edit(pk)
+
+    def post_edit_redirect(self):
+        locked = g.pop("jiguan_workflow_locked", None)
+        if locked is not None:  # back to the record, where its state and history explain why
+            return redirect(url_for(f"{self.endpoint}.show", pk=locked))
+        return super().post_edit_redirect()
+
+    # the show page -----------------------------------------------------------------------------
+
+    def _get_show_widget(self, pk, item, *args, **kwargs):
+        g.jiguan_workflow_item = item
+        return super()._get_show_widget(pk, item, *args, **kwargs)
+
+    def render_template(self, template, **kwargs):
+        item = g.pop("jiguan_workflow_item", None) if template == self.show_template else None
+        if item is not None:
+            kwargs["workflow"] = self.workflow_context(item, kwargs.get("pk"))
+        return super().render_template(template, **kwargs)
+
+    def workflow_context(self, item, pk) -> dict:
+        events = workflow_history(item)
+        scope = current_scope()
+        submitter = last_submitter(events)
+        actions = []
+        for step in TRANSITIONS.values():
+            if item.state not in step.sources:
+                continue
+            if not self.appbuilder.sm.has_access(f"can_{step.permission}", self.class_permission_name):
+                continue
+            if step.permission == "approve" and submitter is not None and submitter == scope.user_id:
+                continue  # separation of duties: not offered to the submitter
+            endpoint = "workflow_decide" if step.permission == "approve" else "workflow_edit"
+            actions.append(dict(
+                action=step.action, label=step.label, comment_required=step.comment_required,
+                url=url_for(f"{self.endpoint}.{endpoint}", pk=pk, action=step.action),
+            ))
+        form = WorkflowForm(formdata=None, version=getattr(item, "version", ""))
+        return dict(state=item.state, state_label=state_label(item.state), events=events,
+                    actions=actions, form=form, action_label=action_label, label_of=state_label)
+
+    # the transitions ---------------------------------------------------------------------------
+
+    @expose("/workflow/<pk>/<any(submit, withdraw):action>", methods=["POST"])
+    @has_access
+    @permission_name("edit")
+    def workflow_edit(self, pk, action):
+        return self._workflow(pk, action)
+
+    @expose("/workflow/<pk>/<any(approve, reject):action>", methods=["POST"])
+    @has_access
+    @permission_name("approve")
+    def workflow_decide(self, pk, action):
+        return self._workflow(pk, action)
+
+    def _workflow(self, pk, action):
+        pk = self._deserialize_pk_if_composite(pk)
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            abort(404)  # outside the user's scope: the record does not exist for them
+        back = redirect(url_for(f"{self.endpoint}.show", pk=pk))
+        form = WorkflowForm()
+        if not form.validate_on_submit():
+            flash(_("表单已过期，请重试"), "danger")
+            return back
+        seen = form.version.data
+        if seen and hasattr(item, "version") and str(item.version) != seen:
+            flash(conflict_message(), "danger")
+            return back
+        session = self.datamodel.session
+        try:
+            transition(item, action, form.comment.data, view_name=self.class_permission_name)
+            session.commit()
+        except WriteRefused as exc:
+            session.rollback()
+            flash(exc.message, "danger")
+        except SQLAlchemyError:
+            session.rollback()
+            flash(_("保存失败：数据库拒绝了此次修改"), "danger")
+        else:
+            flash(_("已%(action)s，当前状态：%(state)s", action=action_label(action),
+                    state=state_label(item.state)), "success")
+        return back
+
+
+__all__ = [
+    "EDITABLE_STATES",
+    "STATE_LABELS",
+    "TRANSITIONS",
+    "ApprovalMixin",
+    "ApprovalViewMixin",
+    "Transition",
+    "WorkflowError",
+    "WorkflowForm",
+    "ensure_editable",
+    "transition",
+    "workflow_history",
+]

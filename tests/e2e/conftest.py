@@ -1,0 +1,304 @@
+"""Real-browser fixtures: the demo app served over HTTP and headless Debian Chromium (Selenium).
+
+The app runs on a fresh SQLite file in a werkzeug server thread on 127.0.0.1; each test
+gets a new browser with an empty profile, so every login starts from a clean session.
+Without ``/usr/bin/chromium`` and ``/usr/bin/chromedriver`` (Debian ``chromium`` and
+``chromium-driver``, see scripts/system-deps.sh) the tests are skipped, or fail when
+``JIGUAN_REQUIRE_BROWSER`` is set. Selenium never downloads a browser or driver here:
+both paths are given and ``SE_OFFLINE`` is set.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASSWORD, fresh_demo, make_app
+
+CHROMIUM = os.environ.get("JIGUAN_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("JIGUAN_CHROMEDRIVER", "/usr/bin/chromedriver")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--lang=zh-CN",
+    "--window-size=1280,900",
+]
+WAIT_SECONDS = 10
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def browser_unavailable() -> str | None:
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install -e '.[test]')"
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not (os.path.isfile(p) and os.access(p, os.X_OK))]
+    if missing:
+        return (f"browser tests need {' and '.join(missing)} "
+                "(Debian packages chromium and chromium-driver: run scripts/system-deps.sh as root)")
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser_available():
+    reason = browser_unavailable()
+    if reason:
+        if os.environ.get("JIGUAN_REQUIRE_BROWSER"):
+            pytest.fail(reason + " (JIGUAN_REQUIRE_BROWSER is set)")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory, browser_available):
+    """The demo app (CSRF on, as in production) on a fresh SQLite file."""
+    from core.extensions import db
+
+    uri = f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'jiguan.db'}"
+    app = make_app(uri, WTF_CSRF_ENABLED=True, TESTING=False)
+    fresh_demo(app)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """Base URL of the app, served by werkzeug in a background thread on a free port."""
+    from werkzeug.serving import make_server
+
+    werkzeug_log = logging.getLogger("werkzeug")
+    level = werkzeug_log.level
+    werkzeug_log.setLevel(logging.WARNING)  # not a line per static file
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    werkzeug_log.setLevel(level)
+
+
+def _squash(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+class Page:
+    """A Selenium driver with the few helpers the tests need to read a page as a user does."""
+
+    def __init__(self, driver, base_url: str):
+        self.driver = driver
+        self.base_url = base_url
+
+    # -- navigation and lookup ------------------------------------------------------------
+    def open(self, path: str) -> Page:
+        self.driver.get(self.base_url + path)
+        return self
+
+    @property
+    def path(self) -> str:
+        return self.driver.current_url.removeprefix(self.base_url)
+
+    def find(self, css: str, within=None):
+        from selenium.webdriver.common.by import By
+
+        return (within or self.driver).find_element(By.CSS_SELECTOR, css)
+
+    def find_all(self, css: str, within=None) -> list:
+        from selenium.webdriver.common.by import By
+
+        return (within or self.driver).find_elements(By.CSS_SELECTOR, css)
+
+    def wait(self, condition, message: str = ""):
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        return WebDriverWait(self.driver, WAIT_SECONDS).until(condition, message)
+
+    def wait_for(self, css: str):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+
+        return self.wait(ec.presence_of_element_located((By.CSS_SELECTOR, css)), f"no {css} on {self.path}")
+
+    def wait_visible(self, css: str):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+
+        return self.wait(ec.visibility_of_element_located((By.CSS_SELECTOR, css)),
+                         f"{css} not visible on {self.path}")
+
+    # -- what a user reads ----------------------------------------------------------------
+    def text(self, css: str = "body") -> str:
+        """The text a user sees in ``css`` (closed menus and hidden parts excluded)."""
+        return self.find(css).text
+
+    def flashes(self) -> list[tuple[str, str]]:
+        """The flashed messages: (bootstrap category, text without the close button)."""
+        result = []
+        for alert in self.find_all("div.alert"):
+            kind = next((c.removeprefix("alert-") for c in (alert.get_attribute("class") or "").split()
+                         if c.startswith("alert-")), "")
+            result.append((kind, _squash(alert.text).removeprefix("×").strip()))
+        return result
+
+    def menu(self) -> dict[str, dict[str, str]]:
+        """The navbar menu: category label -> {item label: link}, closed dropdowns included."""
+        result: dict[str, dict[str, str]] = {}
+        for top in self.find_all(".navbar-collapse ul.navbar-nav:not(.navbar-right) > li"):
+            label = _squash(self.find("a", top).get_attribute("textContent"))
+            result[label] = {
+                _squash(a.get_attribute("textContent")): (a.get_attribute("href") or "")
+                .removeprefix(self.base_url)
+                for a in self.find_all("ul.dropdown-menu a", top)
+            }
+        return result
+
+    def click_menu(self, category: str, item: str) -> Page:
+        """Open a navbar dropdown and click one of its items, as a user would."""
+        from selenium.webdriver.common.by import By
+
+        toggle = next((a for a in self.find_all(".navbar-collapse ul.navbar-nav > li.dropdown > a")
+                       if _squash(a.text) == category), None)
+        assert toggle is not None, f"no menu {category!r} in {list(self.menu())}"
+        toggle.click()
+        link = self.wait(lambda d: next((a for a in toggle.find_element(By.XPATH, "..")
+                                         .find_elements(By.CSS_SELECTOR, "ul.dropdown-menu a")
+                                         if a.is_displayed() and _squash(a.text) == item), False),
+                         f"menu item {item!r} not shown under {category!r}")
+        link.click()
+        return self
+
+    def table_column(self, header: str, css: str = "div.table-responsive > table") -> list[str]:
+        """The cells under ``header`` in the first matching table (a list view's records)."""
+        table = self.find(css)
+        headers = [_squash(th.get_attribute("textContent")) for th in self.find_all("thead th", table)]
+        assert header in headers, f"no column {header!r} in {headers}"
+        index = headers.index(header)
+        return [_squash(row[index].text) for row in
+                ([td for td in self.find_all("td", tr)] for tr in self.find_all("tbody tr", table))
+                if len(row) > index]
+
+    # -- forms ----------------------------------------------------------------------------
+    def type_into(self, css: str, value: str) -> None:
+        field = self.find(css)
+        field.clear()
+        field.send_keys(value)
+
+    def select(self, field_id: str, visible_text: str) -> None:
+        """Pick an option of a plain <select> (or a select2 one through its own widget)."""
+        from selenium.webdriver.support.ui import Select
+
+        element = self.find(f"select#{field_id}")
+        if "select2-hidden-accessible" not in (element.get_attribute("class") or ""):
+            Select(element).select_by_visible_text(visible_text)
+            return
+        # select2 hides the real <select>: open its box and click the option like a user
+        container = self.find(f"select#{field_id} + .select2-container")
+        self.find(".select2-selection", container).click()
+        option = self.wait(
+            lambda d: next((li for li in self.find_all(".select2-container--open .select2-results__option")
+                            if li.is_displayed() and visible_text in li.text), False),
+            f"no option {visible_text!r} in {field_id}",
+        )
+        option.click()
+        chosen = Select(element).first_selected_option.text
+        assert visible_text in chosen, f"{field_id}: chose {chosen!r}, wanted {visible_text!r}"
+
+    def options(self, field_id: str) -> list[str]:
+        return [_squash(o.get_attribute("textContent")) for o in self.find_all(f"select#{field_id} option")]
+
+    def login(self, username: str, password: str = PASSWORD) -> Page:
+        """Type the credentials into the real /login/ form and press its submit button."""
+        self.open("/login/")
+        self.wait_for("form[name=login]")
+        self.type_into("input#username", username)
+        self.type_into("input#password", password)
+        self.find("form[name=login] [type=submit]").click()
+        try:
+            self.wait_for("#scope")  # only the home page of a logged-in user has it
+        except Exception as exc:
+            raise AssertionError(f"login as {username} failed: at {self.path}, {self.flashes()}") from exc
+        return self
+
+    def screenshot(self, path: Path) -> Path:
+        """A PNG of the whole page (the window grows to the document's height first)."""
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        width = self.driver.get_window_size()["width"]
+        self.driver.set_window_size(width, max(900, min(int(height) + 150, 4000)))
+        self.driver.save_screenshot(str(path))
+        return path
+
+
+@pytest.fixture
+def new_browser(live_server, tmp_path_factory, monkeypatch):
+    """Factory: a fresh headless Chromium (own empty profile) per call; all closed at teardown."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must not fetch anything
+    drivers = []
+
+    def _new() -> Page:
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        profile = tmp_path_factory.mktemp("chromium-profile")
+        for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={profile}"]:
+            options.add_argument(flag)
+        driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        driver.set_page_load_timeout(30)
+        drivers.append((driver, profile))
+        return Page(driver, live_server)
+
+    yield _new
+    for driver, profile in drivers:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def login_as(new_browser):
+    """Factory: a new browser session logged in as ``username`` through the form."""
+    def _login(username: str) -> Page:
+        return new_browser().login(username)
+
+    return _login
+
+
+@pytest.fixture
+def in_app(live_app):
+    """Run a block in the served app's context as the system (for checks and clean-up only)."""
+    from contextlib import contextmanager
+
+    from core.extensions import db
+    from core.scoping import SYSTEM, acting_as
+
+    @contextmanager
+    def _ctx():
+        with live_app.app_context(), acting_as(SYSTEM):
+            try:
+                yield db.session
+            finally:
+                db.session.rollback()
+                db.session.remove()
+
+    return _ctx

@@ -1,0 +1,73 @@
+"""A bureau admin turns the land module off for a district; the district's clerk loses it."""
+
+from __future__ import annotations
+
+import pytest
+
+PAGE = "/modules/?jurisdiction=650102"
+ROW = 'tr[data-module="land"]'
+
+
+@pytest.fixture
+def land_enabled_afterwards(in_app):
+    """Whatever the test does, 天山区 has the land module on again when it ends."""
+    yield
+    from sqlalchemy import select
+
+    from catalog.models import Jurisdiction
+    from core.activation import active_modules, set_module
+
+    with in_app() as session:
+        tianshan = session.execute(select(Jurisdiction).where(Jurisdiction.code == "650102")).scalar_one()
+        if "land" not in active_modules(tianshan, session):
+            set_module(tianshan, "land", True, session)
+            session.commit()
+
+
+def _click_row_button(page, label: str) -> None:
+    button = page.find(f"{ROW} button")
+    assert button.text.strip() == label, f"button says {button.text!r}, wanted {label!r}"
+    button.click()
+    page.wait(lambda d: page.find_all("div.alert"), "no message after the click")
+
+
+def test_disable_land_for_tianshan(login_as, land_enabled_afterwards):
+    bureau = login_as("urumqi_bureau").open(PAGE)
+    bureau.wait_for("table#modules")
+    assert bureau.find(ROW).get_attribute("data-active") == "1"
+    assert "天山区（650102）" in bureau.find("select#jurisdiction option:checked").text
+
+    _click_row_button(bureau, "停用")  # a real form POST with its CSRF token
+    assert bureau.path.startswith("/modules/?jurisdiction=650102")
+    kinds = bureau.flashes()
+    assert any(kind == "success" and "停用" in text and "天山区" in text for kind, text in kinds), kinds
+    assert bureau.find(ROW).get_attribute("data-active") == "0"
+    assert "650102：停用" in bureau.find(ROW).text
+
+    clerk = login_as("tianshan_clerk")  # a new browser session
+    menu = clerk.menu()
+    assert not any("宗地台账" in items or "确权登记进度" in items for items in menu.values()), menu
+    assert not any(link.startswith(("/landparcelview", "/land/")) for items in menu.values()
+                   for link in items.values()), menu
+    # known bug: the category stays in the navbar as an empty dropdown (checked at the end)
+    empty_category_left = "土地管理" in menu
+    assert not clerk.find_all('#modules li[data-module="land"]')
+    clerk.open("/landparcelview/list/")
+    assert "Not Found" in clerk.text() or "404" in clerk.driver.title, clerk.text()[:300]
+    assert "天山区财政局业务楼" not in clerk.text()
+
+    # the city itself keeps the module
+    urumqi = bureau.open("/modules/?jurisdiction=650100")
+    assert urumqi.find(ROW).get_attribute("data-active") == "1"
+
+    bureau.open(PAGE)
+    _click_row_button(bureau, "启用")
+    assert bureau.find(ROW).get_attribute("data-active") == "1"
+    clerk.open("/")
+    assert "土地管理" in clerk.menu()
+    clerk.open("/landparcelview/list/")
+    assert "天山区财政局业务楼" in clerk.table_column("宗地名称")
+
+    if empty_category_left:
+        pytest.xfail("known bug: with the land module off, the navbar still shows an empty 土地管理 "
+                     "dropdown (the menu category is not tied to the module)")

@@ -1,0 +1,134 @@
+"""Land rules on every write path: form, API and a direct write (CLI/import), Art. 20-21."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from catalog.models import Jurisdiction, Organization
+from core.errors import WriteRefused
+from core.extensions import db
+from core.models import Finding
+from core.scoping import acting_as
+from plugins.land.models import LandParcel
+
+
+def _ids(app, **names):
+    with app.app_context():
+        out = {}
+        for key, name in names.items():
+            model = Jurisdiction if key.startswith("jur") else Organization
+            column = model.code if model is Jurisdiction else model.name
+            out[key] = db.session.execute(select(model.id).where(column == name)).scalar_one()
+        return out
+
+
+def _count(app, name):
+    with app.app_context():
+        return db.session.execute(select(func.count()).where(LandParcel.name == name)).scalar()
+
+
+def _form(ids, name, **extra):
+    data = {"name": name, "jurisdiction": ids["jur"], "organization": ids["org"],
+            "location": "乌鲁木齐市天山区测试路 1 号", "area": "1200.5", "land_use": "office",
+            "registration_status": "unregistered", "certificate_no": "", "title_holder": ""}
+    data.update(extra)
+    return data
+
+
+@pytest.fixture
+def ids(app):
+    return _ids(app, jur="650102", org="乌鲁木齐市天山区财政局", bureau="乌鲁木齐市天山区机关事务服务中心")
+
+
+# Art. 20 — a registered parcel has its certificate: block on every path.
+
+def test_art20_block_on_form(app, login, ids):
+    clerk = login("tianshan_clerk")
+    html = clerk.post("/landparcelview/add", data=_form(ids, "表单-无证登记",
+                                                        registration_status="registered"),
+                      follow_redirects=True).get_data(as_text=True)
+    assert "已登记的宗地必须填写不动产权证书号" in html and "第 20 条" in html
+    assert _count(app, "表单-无证登记") == 0
+
+
+def test_art20_block_on_api(app, login, ids):
+    clerk = login("tianshan_clerk")
+    body = {"name": "接口-无证登记", "jurisdiction_id": ids["jur"], "organization_id": ids["org"],
+            "location": "天山区", "area": 300, "land_use": "office",
+            "registration_status": "registered"}
+    response = clerk.api("POST", "/api/v1/land_parcel/", json=body)
+    assert response.status_code == 422
+    assert "不动产权证书号" in response.get_json()["message"]
+    assert _count(app, "接口-无证登记") == 0
+
+
+def test_art20_block_on_direct_write(app, ids):
+    """What a CLI command or an import does: a plain session write, acting as a user."""
+    with app.app_context():
+        clerk = app.appbuilder.sm.find_user(username="tianshan_clerk")
+        with acting_as(clerk), pytest.raises(WriteRefused, match="不动产权证书号"):
+            db.session.add(LandParcel(name="直写-无证登记", jurisdiction_id=ids["jur"],
+                                      organization_id=ids["org"], location="天山区", area=10,
+                                      registration_status="registered"))
+            db.session.flush()
+        db.session.rollback()
+    assert _count(app, "直写-无证登记") == 0
+
+
+def test_art20_block_on_form_edit(app, login, ids):
+    clerk = login("tianshan_clerk")
+    clerk.post("/landparcelview/add", data=_form(ids, "表单-待编辑"))
+    with app.app_context():
+        parcel = db.session.execute(select(LandParcel).where(LandParcel.name == "表单-待编辑")).scalar_one()
+        pk, version = parcel.id, parcel.version
+    html = clerk.post(f"/landparcelview/edit/{pk}",
+                      data=_form(ids, "表单-待编辑", registration_status="registered",
+                                 lock_version=version), follow_redirects=True).get_data(as_text=True)
+    assert "不动产权证书号" in html
+    with app.app_context():
+        assert db.session.get(LandParcel, pk).registration_status == "unregistered"
+
+
+# Art. 21 — registered land is held by the bureau: a flag opens a finding, fixing closes it.
+
+def _findings(app, pk, status="open"):
+    with app.app_context():
+        return db.session.execute(
+            select(Finding).where(Finding.entity == "land_parcel", Finding.entity_id == str(pk),
+                                  Finding.rule_key == "land.title_holder_bureau", Finding.status == status)
+        ).scalars().all()
+
+
+def test_art21_flag_opens_and_closes_a_finding(app, login, ids):
+    clerk = login("tianshan_clerk")
+    response = clerk.api("POST", "/api/v1/land_parcel/", json={
+        "name": "接口-权利人非管理局", "jurisdiction_id": ids["jur"], "organization_id": ids["org"],
+        "location": "天山区", "area": 800, "registration_status": "registered",
+        "certificate_no": "新(2026)乌鲁木齐市不动产权第0099001号", "title_holder_id": ids["org"]})
+    assert response.status_code == 201, response.get_json()
+    pk = response.get_json()["id"]
+    found = _findings(app, pk)
+    assert len(found) == 1 and found[0].article == 21 and "乌鲁木齐市天山区财政局" in found[0].message
+    # the bureau of 乌鲁木齐 sees it on its 问题清单; Kashgar does not
+    assert "接口-权利人非管理局" not in login("kashgar_clerk").text("/landparcelview/list/")
+    urumqi_findings = login("urumqi_bureau").text("/findingview/list/")
+    assert "不是机关事务管理部门" in urumqi_findings
+    # moving the title to the bureau closes the finding
+    with app.app_context():
+        version = db.session.get(LandParcel, pk).version
+    response = clerk.api("PUT", f"/api/v1/land_parcel/{pk}",
+                         json={"title_holder_id": ids["bureau"], "version": version})
+    assert response.status_code == 200, response.get_json()
+    assert _findings(app, pk) == [] and len(_findings(app, pk, "resolved")) == 1
+
+
+def test_art21_flag_does_not_block(app, ids):
+    with app.app_context():
+        with acting_as(app.appbuilder.sm.find_user(username="tianshan_clerk")):
+            db.session.add(LandParcel(name="直写-权利人非管理局", jurisdiction_id=ids["jur"],
+                                      organization_id=ids["org"], location="天山区", area=20,
+                                      registration_status="registered", certificate_no="X-1",
+                                      title_holder_id=ids["org"]))
+            db.session.commit()
+    assert _count(app, "直写-权利人非管理局") == 1
