@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_appbuilder import Model
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -25,28 +27,28 @@ from sqlalchemy.orm import relationship, validates
 from catalog.uscc import uscc_error
 from core.versioning import Versioned
 
-LEVELS = {"region": "自治区", "prefecture": "地州市", "county": "县市区"}
+LEVELS = {"region": _l("自治区"), "prefecture": _l("地州市"), "county": _l("县市区")}
 
 #: Organisation types; Art. 43 extends the Measures to all of them.
 ORG_TYPES = {
-    "party_government": "党政机关",
-    "other_state_organ": "其他国家机关",
-    "public_institution": "事业单位",
-    "peoples_organization": "人民团体",
-    "other": "其他组织",
+    "party_government": _l("党政机关"),
+    "other_state_organ": _l("其他国家机关"),
+    "public_institution": _l("事业单位"),
+    "peoples_organization": _l("人民团体"),
+    "other": _l("其他组织"),
 }
 
 #: 职级 (ranks), the key per-person standards (e.g. office area) look up.
 RANKS = {
-    "provincial_chief": "省部级正职",
-    "provincial_deputy": "省部级副职",
-    "bureau_chief": "厅局级正职",
-    "bureau_deputy": "厅局级副职",
-    "division_chief": "县处级正职",
-    "division_deputy": "县处级副职",
-    "section_chief": "乡科级正职",
-    "section_deputy": "乡科级副职",
-    "staff": "科员及以下",
+    "provincial_chief": _l("省部级正职"),
+    "provincial_deputy": _l("省部级副职"),
+    "bureau_chief": _l("厅局级正职"),
+    "bureau_deputy": _l("厅局级副职"),
+    "division_chief": _l("县处级正职"),
+    "division_deputy": _l("县处级副职"),
+    "section_chief": _l("乡科级正职"),
+    "section_deputy": _l("乡科级副职"),
+    "staff": _l("科员及以下"),
 }
 
 
@@ -82,7 +84,7 @@ class Jurisdiction(Versioned, Model):
 
     @property
     def level_label(self) -> str:
-        return LEVELS.get(self.level, self.level)
+        return str(LEVELS.get(self.level, self.level))
 
 
 class Organization(Versioned, Model):
@@ -115,12 +117,12 @@ class Organization(Versioned, Model):
     @validates("org_type")
     def _check_type(self, _key, value):
         if value not in ORG_TYPES:
-            raise ValueError(f"未知的单位类型：{value}")
+            raise ValueError(_("未知的单位类型：%(value)s", value=value))
         return value
 
     @property
     def org_type_label(self) -> str:
-        return ORG_TYPES.get(self.org_type, self.org_type)
+        return str(ORG_TYPES.get(self.org_type, self.org_type))
 
 
 class Person(Versioned, Model):
@@ -144,12 +146,12 @@ class Person(Versioned, Model):
     @validates("rank")
     def _check_rank(self, _key, value):
         if value not in RANKS:
-            raise ValueError(f"未知的职级：{value}")
+            raise ValueError(_("未知的职级：%(value)s", value=value))
         return value
 
     @property
     def rank_label(self) -> str:
-        return RANKS.get(self.rank, self.rank)
+        return str(RANKS.get(self.rank, self.rank))
 
 
 class Standard(Versioned, Model):

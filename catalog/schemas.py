@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError, validates
 from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
@@ -31,7 +32,7 @@ class OrganizationSchema(SQLAlchemyAutoSchema):
     @validates("org_type")
     def _org_type(self, value, **_kw):
         if value not in ORG_TYPES:
-            raise ValidationError(f"未知的单位类型：{value}")
+            raise ValidationError(_("未知的单位类型：%(value)s", value=value))
 
 
 class PersonSchema(SQLAlchemyAutoSchema):
@@ -43,7 +44,7 @@ class PersonSchema(SQLAlchemyAutoSchema):
     @validates("rank")
     def _rank(self, value, **_kw):
         if value not in RANKS:
-            raise ValidationError(f"未知的职级：{value}")
+            raise ValidationError(_("未知的职级：%(value)s", value=value))
 
 
 class StandardSchema(SQLAlchemyAutoSchema):

@@ -30,7 +30,7 @@ from core.api import ScopedInterface, ScopedModelView, db, get_state, scoped
 
 
 def _choices(mapping):
-    return [(k, str(v)) for k, v in mapping.items()]
+    return list(mapping.items())  # lazy labels: rendered in the user's language
 
 
 def _select(label, mapping):

@@ -64,6 +64,7 @@ class ModuleActivationView(BaseView):
             jurisdictions=jurisdictions,
             selected=selected,
             modules=list(state.modules.values()),
+            labels={key: module.label for key, module in state.modules.items()},
             active=active,
             explicit=explicit,
             form=FlaskForm(),
@@ -95,6 +96,9 @@ class ModuleActivationView(BaseView):
         return redirect(url_for(".index", jurisdiction=code))
 
 
+FINDING_STATUSES = {"open": _l("待处理"), "resolved": _l("已整改"), "accepted": _l("已确认")}
+
+
 class FindingView(ScopedModelView):
     """问题清单: what flag rules found; the bureau reviews and closes them."""
 
@@ -116,9 +120,7 @@ class FindingView(ScopedModelView):
         "jurisdiction": _l("辖区"), "status": _l("状态"), "opened_at": _l("发现时间"),
         "closed_at": _l("关闭时间"), "review_note": _l("审核意见"), "rule_key": _l("规则"),
     }
-    formatters_columns = {
-        "status": lambda v: {"open": "待处理", "resolved": "已整改", "accepted": "已确认"}.get(v, v),
-    }
+    formatters_columns = {"status": lambda v: FINDING_STATUSES.get(v, v)}
 
     def pre_update(self, item):
         from core.models import utcnow

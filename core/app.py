@@ -59,6 +59,29 @@ def _core_views() -> list[ViewSpec]:
     ]
 
 
+ERROR_TEXTS = {
+    403: (_l("无权访问"), _l("您的角色或权限范围不包括此页面。")),
+    404: (_l("页面不存在"), _l("该页面或记录不存在，或不在您的权限范围内，或所属模块未在本辖区启用。")),
+    405: (_l("请求方式不被允许"), _l("此地址不接受该请求方式。")),
+}
+
+
+def _register_error_pages(app: Flask) -> None:
+    """Chinese error pages inside the layout; APIs answer JSON."""
+    from flask import jsonify, render_template
+
+    def handle(error):
+        title, message = ERROR_TEXTS[error.code]
+        if request.path.startswith("/api/"):
+            return jsonify(message=str(message)), error.code
+        return render_template("core/error.html", appbuilder=app.appbuilder,
+                               base_template=app.appbuilder.base_template, code=error.code,
+                               title=title, message=message), error.code
+
+    for code in ERROR_TEXTS:
+        app.register_error_handler(code, handle)
+
+
 def _configure(app: Flask, config: dict | None) -> None:
     app.config.from_object(DefaultConfig)
     app.config.from_pyfile("jiguan.cfg", silent=True)
@@ -143,6 +166,8 @@ def create_app(config: dict | None = None) -> Flask:
                 )
             else:
                 view = appbuilder.add_view_no_menu(spec.view)
+            if spec.menu and spec.category:
+                state.category_modules[spec.category].add(module_key)
             if module_key:
                 for name in (view.class_permission_name, type(view).__name__, spec.name):
                     state.module_of_name[name] = module_key
@@ -157,6 +182,8 @@ def create_app(config: dict | None = None) -> Flask:
         module = state.module_of_name.get(request.blueprint or "")
         if module and current_user.is_authenticated and not module_active_for_current_user(module):
             abort(404)
+
+    _register_error_pages(app)
 
     from core.commands import CORE_COMMANDS
 

@@ -132,8 +132,13 @@ def _ancestor_ids(codes: list[str]):
     return select(Jurisdiction.id).where(Jurisdiction.code.in_(codes))
 
 
-def read_clause(model, scope: UserScope | None = None):
-    """A WHERE clause limiting ``model`` to the rows ``scope`` may read (None: no limit)."""
+def read_clause(model, scope: UserScope | None = None, for_reference: bool = False):
+    """A WHERE clause limiting ``model`` to the rows ``scope`` may read (None: no limit).
+
+    ``for_reference`` gives the rows a record being written may point to (the
+    choices of a form's relation field): shared-up reference data then offers the
+    writer's own jurisdiction and below, not the ancestors it may only read.
+    """
     from catalog.models import Organization
 
     scope = scope or current_scope()
@@ -142,6 +147,8 @@ def read_clause(model, scope: UserScope | None = None):
     spec = scope_of_model(model)
     if spec is None or scope.kind == "none":
         return false()
+    if for_reference and spec.shared_up and spec.jurisdiction:
+        return getattr(model, spec.jurisdiction).in_(_subtree_ids(scope.jurisdiction_path))
     clauses = []
     if scope.kind == "organization":
         if spec.organization:
@@ -158,9 +165,9 @@ def read_clause(model, scope: UserScope | None = None):
     return or_(*clauses) if clauses else false()
 
 
-def scoped(query, model, scope: UserScope | None = None):
+def scoped(query, model, scope: UserScope | None = None, for_reference: bool = False):
     """Apply :func:`read_clause` to a Query or Select."""
-    clause = read_clause(model, scope)
+    clause = read_clause(model, scope, for_reference)
     if clause is None:
         return query
     return query.where(clause) if hasattr(query, "where") else query.filter(clause)

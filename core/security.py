@@ -86,28 +86,26 @@ class JiguanSecurityManager(SecurityManager):
     user_model = JiguanUser
     userdbmodelview = JiguanUserDBModelView
 
-    def has_access(self, permission_name: str, view_name: str) -> bool:
+    @staticmethod
+    def _shown_here(name: str) -> bool:
+        """Whether a view, menu entry or menu category belongs to a module active for the user."""
         from core.activation import module_active_for_current_user
         from core.state import state_or_none
 
-        state = state_or_none()
-        module = state.module_of_name.get(view_name) if state else None
-        if module and not module_active_for_current_user(module):
-            return False
-        return super().has_access(permission_name, view_name)
-
-    def get_user_menu_access(self, menu_names=None):
-        from core.activation import module_active_for_current_user
-        from core.state import state_or_none
-
-        allowed = super().get_user_menu_access(menu_names)
         state = state_or_none()
         if state is None:
-            return allowed
-        return {
-            name for name in allowed
-            if not (m := state.module_of_name.get(name)) or module_active_for_current_user(m)
-        }
+            return True
+        if name in state.category_modules:  # a category shows while one of its modules is on
+            return any(m is None or module_active_for_current_user(m)
+                       for m in state.category_modules[name])
+        module = state.module_of_name.get(name)
+        return module is None or module_active_for_current_user(module)
+
+    def has_access(self, permission_name: str, view_name: str) -> bool:
+        return self._shown_here(view_name) and super().has_access(permission_name, view_name)
+
+    def get_user_menu_access(self, menu_names=None):
+        return {name for name in super().get_user_menu_access(menu_names) if self._shown_here(name)}
 
     def get_user_roles(self, user):
         # roles are read many times per request (menus, buttons): load them once

@@ -74,7 +74,7 @@ def create_user(username: str, password: str, role: str, organization, first_nam
     if organization is None and role != ROLE_ADMIN:
         raise ValueError("除系统管理员外，每个用户都必须属于一个单位")
     user = sm.add_user(
-        username=username, first_name=first_name, last_name=last_name or "-",
+        username=username, first_name=first_name, last_name=last_name,
         email=email or f"{username}@jiguan.local", role=sm.find_role(role), password=password,
     )
     if not user:

@@ -16,6 +16,7 @@ from flask_appbuilder.urltools import (
     get_page_args,
     get_page_size_args,
 )
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from sqlalchemy import Boolean
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -27,6 +28,19 @@ from core.errors import EditConflict, WriteRefused
 from core.scoping import scoped
 
 
+def _blank_none(formatter):
+    def format_value(value):
+        if value is None:
+            return ""
+        if formatter:
+            return formatter(value)
+        if isinstance(value, bool):
+            return _("是") if value else _("否")
+        return value
+
+    return format_value
+
+
 def conflict_message() -> str:
     return _("该记录已被他人修改，您的修改未保存。请刷新后在最新内容上重新编辑。")
 
@@ -34,8 +48,17 @@ def conflict_message() -> str:
 class ScopedInterface(SQLAInterface):
     """FAB's SQLAlchemy interface with the row scope on every read and write."""
 
+    #: Set on the interfaces FAB builds for relation fields: they offer what a record may point to.
+    for_reference = False
+
     def _apply_inner_all(self, query, *args, **kwargs):
-        return super()._apply_inner_all(scoped(query, self.obj), *args, **kwargs)
+        query = scoped(query, self.obj, for_reference=self.for_reference)
+        return super()._apply_inner_all(query, *args, **kwargs)
+
+    def get_related_interface(self, col_name: str):
+        related = super().get_related_interface(col_name)
+        related.for_reference = True
+        return related
 
     def _write(self, operation, item) -> None:
         session = self.session
@@ -76,8 +99,22 @@ class ScopedModelView(ModelView):
     access = "records"
     page_size = 25
 
+    def _init_titles(self):
+        super()._init_titles()
+        # FAB titles screens from the class name in English; derive them from the list title
+        if self.list_title and not isinstance(self.list_title, str):
+            base = self.list_title
+            cls = type(self)
+            self.add_title = cls.add_title or LazyString(lambda: _("新增：%(what)s", what=base))
+            self.edit_title = cls.edit_title or LazyString(lambda: _("编辑：%(what)s", what=base))
+            self.show_title = cls.show_title or LazyString(lambda: _("查看：%(what)s", what=base))
+
     def _init_properties(self):
         super()._init_properties()
+        # an empty value reads as blank, not "None"
+        for column in {*self.list_columns, *self.show_columns}:
+            shown = self.formatters_columns.get(column)
+            self.formatters_columns[column] = _blank_none(shown)
         # the lock column is the core's business, never a field a user types
         for attr in ("add_columns", "edit_columns", "show_columns", "search_columns"):
             setattr(self, attr, [c for c in (getattr(self, attr) or []) if c != "version"])

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import relationship
 
 from core.api import Model, Versioned
 
-REGISTRATION_STATUSES = {"unregistered": "未登记", "in_progress": "登记中", "registered": "已登记"}
+REGISTRATION_STATUSES = {
+    "unregistered": _l("未登记"), "in_progress": _l("登记中"), "registered": _l("已登记"),
+}
 LAND_USES = {
-    "office": "办公用地",
-    "business": "业务用房用地",
-    "public_facility": "公共设施用地",
-    "residential": "住宅用地",
-    "other": "其他用地",
+    "office": _l("办公用地"),
+    "business": _l("业务用房用地"),
+    "public_facility": _l("公共设施用地"),
+    "residential": _l("住宅用地"),
+    "other": _l("其他用地"),
 }
 
 
@@ -52,8 +55,8 @@ class LandParcel(Versioned, Model):
 
     @property
     def status_label(self) -> str:
-        return REGISTRATION_STATUSES.get(self.registration_status, self.registration_status)
+        return str(REGISTRATION_STATUSES.get(self.registration_status, self.registration_status))
 
     @property
     def land_use_label(self) -> str:
-        return LAND_USES.get(self.land_use, self.land_use)
+        return str(LAND_USES.get(self.land_use, self.land_use))

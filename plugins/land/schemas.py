@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError, validates
 from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
@@ -17,14 +18,14 @@ class LandParcelSchema(SQLAlchemyAutoSchema):
     @validates("area")
     def _area(self, value, **_kw):
         if value is None or value <= 0:
-            raise ValidationError("面积必须大于 0 平方米")
+            raise ValidationError(_("面积必须大于 0 平方米"))
 
     @validates("registration_status")
     def _status(self, value, **_kw):
         if value not in REGISTRATION_STATUSES:
-            raise ValidationError(f"未知的登记状态：{value}")
+            raise ValidationError(_("未知的登记状态：%(value)s", value=value))
 
     @validates("land_use")
     def _use(self, value, **_kw):
         if value not in LAND_USES:
-            raise ValidationError(f"未知的土地用途：{value}")
+            raise ValidationError(_("未知的土地用途：%(value)s", value=value))

@@ -19,7 +19,7 @@ TARGET_KIND = "land_registration_target"
 
 
 def _select(label, mapping):
-    return SelectField(label, choices=[(k, str(v)) for k, v in mapping.items()])
+    return SelectField(label, choices=list(mapping.items()))
 
 
 class LandParcelView(ScopedModelView):

@@ -74,4 +74,4 @@ def test_clerk_is_refused_the_oversight_pages(login_as):
     page.open("/modules/?jurisdiction=650102")
     body = page.text()
     assert "模块启用" not in body and "停用" not in body
-    assert "Forbidden" in body or "403" in page.driver.title, body[:200]
+    assert "无权访问" in body and "403" in page.driver.title, body[:200]
