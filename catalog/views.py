@@ -124,6 +124,7 @@ def catalog_entries() -> list[dict]:
         model = entity.model
         count = db.session.execute(scoped(select(func.count()).select_from(model), model)).scalar()
         columns = inspect(model).columns
+        labels = state.entity_labels.get(entity.key, {})
         entries.append(
             {
                 "key": entity.key,
@@ -137,7 +138,8 @@ def catalog_entries() -> list[dict]:
                 "rest_path": entity.api_path,
                 "row_count": count,
                 "fields": [
-                    {"name": c.key, "type": str(c.type), "nullable": bool(c.nullable)}
+                    {"name": c.key, "label": str(labels.get(c.key, c.key)), "type": str(c.type),
+                     "nullable": bool(c.nullable)}
                     for c in columns
                     if c.key != "version"
                 ],

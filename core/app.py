@@ -131,11 +131,13 @@ def create_app(config: dict | None = None) -> Flask:
     installs += state.views
     labels = {getattr(getattr(spec.view, "datamodel", None), "obj", None): spec.view.label_columns
               for _m, spec in state.views if getattr(spec.view, "label_columns", None)}
-    installs += [
-        (entity.module, ViewSpec(make_entity_api(entity, labels.get(entity.model)), entity.key,
-                                 menu=False))
-        for entity in state.entities
-    ]
+    for entity in state.entities:
+        screen = dict(labels.get(entity.model) or {})
+        for name, label in list(screen.items()):
+            screen.setdefault(f"{name}_id", label)  # a relation labels its foreign key
+        state.entity_labels[entity.key] = screen
+        installs.append((entity.module, ViewSpec(make_entity_api(entity, screen), entity.key,
+                                                 menu=False)))
     named = [(spec.view.class_permission_name or spec.view.__name__, spec.view.access)
              for _m, spec in installs]
     menus: dict[str, set[str]] = {}
@@ -166,6 +168,9 @@ def create_app(config: dict | None = None) -> Flask:
                 )
             else:
                 view = appbuilder.add_view_no_menu(spec.view)
+            entity = state.entities.for_model(getattr(getattr(view, "datamodel", None), "obj", type))
+            if entity is not None and not isinstance(view, BaseApi):
+                view.extra_args = {**(view.extra_args or {}), "history_entity": entity.key}
             if spec.menu and spec.category:
                 state.category_modules[spec.category].add(module_key)
             if module_key:

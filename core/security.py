@@ -8,6 +8,7 @@ from flask import g
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
+from wtforms.validators import DataRequired
 
 from core.models import JiguanUser
 from core.scoping import (
@@ -80,6 +81,8 @@ class JiguanUserDBModelView(UserDBModelView):
     ]
     list_columns = [*UserDBModelView.list_columns, "organization"]
     label_columns = {**UserDBModelView.label_columns, "organization": _l("所属单位")}
+    #: Every user is bound to an organisation: it is what scopes what they see.
+    validators_columns = {**UserDBModelView.validators_columns, "organization": [DataRequired()]}
 
 
 class JiguanSecurityManager(SecurityManager):

@@ -23,6 +23,8 @@ class JiguanState:
     views: list[tuple[str, ViewSpec]] = field(default_factory=list)
     #: FAB view / blueprint / menu name → module key, for activation checks.
     module_of_name: dict[str, str] = field(default_factory=dict)
+    #: Entity key → column labels from its screens (API and catalog page show them).
+    entity_labels: dict[str, dict] = field(default_factory=dict)
     #: Menu category → the modules of its entries (None for a core entry).
     category_modules: dict[str, set] = field(default_factory=lambda: defaultdict(set))
 

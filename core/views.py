@@ -18,10 +18,12 @@ from flask_appbuilder.urltools import (
 )
 from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired
 
 from core.errors import EditConflict, WriteRefused
@@ -98,6 +100,7 @@ class ScopedModelView(ModelView):
     #: Access class for the built-in roles (see ``core.security.ACCESS_MATRIX``).
     access = "records"
     page_size = 25
+    show_template = "core/show.html"
 
     def _init_titles(self):
         super()._init_titles()
@@ -128,6 +131,9 @@ class ScopedModelView(ModelView):
         # FAB marks non-null booleans required, so an unticked box ("False") fails validation
         table = self.datamodel.obj.__table__
         for form in (self.add_form, self.edit_form):
+            for unbound in vars(form).values():  # an optional relation's empty choice reads "__None"
+                if isinstance(unbound, UnboundField) and unbound.kwargs.get("allow_blank"):
+                    unbound.kwargs["blank_text"] = _l("（不填）")
             for column in table.c:
                 unbound = getattr(form, column.key, None)
                 if isinstance(column.type, Boolean) and unbound is not None:
@@ -281,13 +287,11 @@ def make_entity_api(entity, labels: dict | None = None) -> type:
     """The REST API class for one catalog entity type: ``/api/v1/<key>/``.
 
     ``labels`` are the entity's screen labels: the API's ``label_columns`` reuse
-    them (``organization`` labels ``organization_id`` too), and every column gets a
-    description, since FAB otherwise translates "" into the catalogue's header.
+    them, and every column gets a description, since FAB otherwise translates ""
+    into the catalogue's header.
     """
     columns = list(entity.api_columns) if entity.api_columns else None
     labels = dict(labels or {})
-    for name, label in list(labels.items()):
-        labels.setdefault(f"{name}_id", label)
     described = columns or [c.key for c in entity.model.__table__.c]
     attrs = {
         "label_columns": labels,

@@ -76,6 +76,7 @@ def test_history_screen_shows_changes_in_scope_only(app, login, ids):
     parcel = _parcel(app, "审计-历史")
     clerk.post(f"/landparcelview/edit/{parcel.id}",
                data=_form(ids, "审计-历史", location="天山区新地址", lock_version=parcel.version))
+    assert f"/history/land_parcel/{parcel.id}" in clerk.text(f"/landparcelview/show/{parcel.id}")
     html = clerk.text(f"/history/land_parcel/{parcel.id}")
     assert "天山区新地址" in html and "tianshan_clerk" in html and "修改" in html
     assert login("kashgar_clerk").get(f"/history/land_parcel/{parcel.id}").status_code == 404

@@ -122,3 +122,20 @@ def test_user_without_organisation_sees_nothing(app, login):
         assert scope_for_user(user).kind == NOBODY.kind
     api = login("orphan_clerk").get("/api/v1/land_parcel/").get_json()
     assert api is None or api.get("count", 0) == 0
+
+
+def test_a_new_user_must_be_bound_to_an_organisation(app, login):
+    admin = login("admin")
+    with app.app_context():
+        clerk_role = app.appbuilder.sm.find_role("Clerk").id
+    form = {"first_name": "新", "last_name": "用户", "username": "no_org_user", "active": "y",
+            "email": "no_org@jiguan.local", "roles": [clerk_role], "password": "Pass-12345",
+            "conf_password": "Pass-12345"}
+    admin.post("/users/add", data=form)
+    with app.app_context():
+        assert app.appbuilder.sm.find_user(username="no_org_user") is None
+    form["organization"] = _org_id(app, "喀什市财政局")
+    admin.post("/users/add", data=form)
+    with app.app_context():
+        user = app.appbuilder.sm.find_user(username="no_org_user")
+        assert user is not None and user.organization.name == "喀什市财政局"
