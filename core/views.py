@@ -307,4 +307,15 @@ def make_entity_api(entity, labels: dict | None = None) -> type:
         writable = [c for c in columns if c not in ("id", "version")]
         attrs.update(add_columns=writable, edit_columns=writable)
     name = "".join(part.capitalize() for part in entity.key.split("_")) + "Api"
-    return type(name, (ScopedModelRestApi,), attrs)
+    from core.workflow import ApprovalMixin  # imports this module: import late
+
+    bases = (ScopedModelRestApi,)
+    if issubclass(entity.model, ApprovalMixin):
+        from core.workflow_api import ApprovalApiMixin
+
+        bases = (ApprovalApiMixin, ScopedModelRestApi)
+        # the state moves only through the workflow routes
+        for key in ("add_columns", "edit_columns"):
+            if key in attrs:
+                attrs[key] = [c for c in attrs[key] if c not in ("state", "submitted_at", "decided_at")]
+    return type(name, bases, attrs)

@@ -318,18 +318,28 @@ def test_submitted_and_approved_records_are_locked(wf_app, users):
 def test_state_changes_only_through_the_workflow(wf_app, users):
     clerk = users(CLERK)
     pk = create(clerk, "状态直改测试")
+    # the API does not even take the field: the state moves only through /workflow/<action>
     response = clerk.api("PUT", f"/api/v1/{KEY}/{pk}", json={"state": "approved"})
-    assert response.status_code == 409
-    assert "审批状态只能通过" in response.get_json()["message"]
+    assert response.status_code == 422 and "state" in response.get_json()["message"]
     assert read(wf_app, pk).state == "draft"
 
     org_id = read(wf_app, pk).organization_id
     response = clerk.api("POST", f"/api/v1/{KEY}/",
                          json={"title": "直接批准", "organization_id": org_id, "state": "approved"})
-    assert response.status_code == 409
+    assert response.status_code == 422
     with wf_app.app_context():
         assert db.session.execute(sa.select(ApprovalDemo).filter_by(title="直接批准")).first() is None
         db.session.remove()
+
+    # a direct write (what a CLI command or an import does) meets the flush guard
+    with wf_app.app_context():
+        clerk_user = wf_app.appbuilder.sm.find_user(username=CLERK)
+        with acting_as(clerk_user), pytest.raises(WorkflowError, match="审批状态只能通过"):
+            db.session.get(ApprovalDemo, pk).state = "approved"
+            db.session.flush()
+        db.session.rollback()
+        db.session.remove()
+    assert read(wf_app, pk).state == "draft"
 
     # the edit form has no state field: a posted one is ignored
     clerk.post(f"{VIEW}/edit/{pk}", data={"title": "状态直改测试", "organization": str(org_id),
@@ -410,3 +420,30 @@ def test_transition_table():
         "reject": (("submitted",), "rejected"),
     }
     assert TRANSITIONS["reject"].comment_required and not TRANSITIONS["approve"].comment_required
+
+
+# --- the same workflow on the REST API -----------------------------------------------------------
+
+
+def api_act(browser: Browser, pk: int, action: str, **body):
+    return browser.api("POST", f"/api/v1/{KEY}/{pk}/workflow/{action}", json=body)
+
+
+def test_api_transitions_follow_the_same_rules(wf_app, users):
+    pk = create(users(CLERK), "接口审批测试")
+    submitted_ = api_act(users(CLERK), pk, "submit", comment="接口提交")
+    assert submitted_.status_code == 200, submitted_.get_json()
+    assert submitted_.get_json()["state"] == "submitted"
+    assert api_act(users(CLERK2), pk, "approve").status_code == 403  # a clerk holds no approve
+    assert api_act(users(KASHGAR), pk, "approve").status_code == 404  # out of scope
+    no_comment = api_act(users(URUMQI), pk, "reject")
+    assert no_comment.status_code == 422 and "意见" in no_comment.get_json()["message"]
+    stale = api_act(users(URUMQI), pk, "approve", version=0)
+    assert stale.status_code == 409
+    done = api_act(users(URUMQI), pk, "approve", comment="同意")
+    assert done.status_code == 200 and done.get_json()["state"] == "approved"
+    assert [h["action"] for h in done.get_json()["history"]] == ["submit", "approve"]
+    assert read(wf_app, pk).state == "approved"
+    wrong_state = api_act(users(CLERK), pk, "withdraw")
+    assert wrong_state.status_code == 409 and "不能执行" in wrong_state.get_json()["message"]
+    assert read(wf_app, pk).state == "approved"

@@ -1,0 +1,58 @@
+"""Workflow transitions on the REST API: ``POST /api/v1/<key>/<pk>/workflow/<action>``.
+
+The generated API of every entity type whose model has ``ApprovalMixin`` gets
+these routes (``core.views.make_entity_api``); they go through the same
+``transition()`` as the screen, so permission, scope and separation of duties hold.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_appbuilder import expose
+from flask_appbuilder.api import protect, safe
+from flask_appbuilder.security.decorators import permission_name
+
+from core.errors import WriteRefused
+from core.views import conflict_message
+from core.workflow import state_label, transition, workflow_history
+
+
+class ApprovalApiMixin:
+    """Body ``{"comment": "…", "version": n}``; answers the new state and the history."""
+
+    @expose("/<int:pk>/workflow/<any(submit, withdraw):action>", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("put")
+    def workflow_edit(self, pk, action):
+        return self._workflow(pk, action)
+
+    @expose("/<int:pk>/workflow/<any(approve, reject):action>", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("approve")
+    def workflow_decide(self, pk, action):
+        return self._workflow(pk, action)
+
+    def _workflow(self, pk, action):
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+        body = request.get_json(silent=True) or {}
+        seen = body.get("version")
+        if seen is not None and str(item.version) != str(seen):
+            return self.response(409, message=conflict_message())
+        session = self.datamodel.session
+        try:
+            transition(item, action, body.get("comment"), view_name=self.class_permission_name)
+            session.commit()
+        except WriteRefused as exc:
+            session.rollback()
+            return self.response(exc.status, message=exc.message)
+        history = [
+            {"action": e.action, "from": e.from_state, "to": e.to_state, "user": e.username,
+             "at": e.at.isoformat(), "comment": e.comment}
+            for e in workflow_history(item)
+        ]
+        return self.response(200, state=item.state, state_label=state_label(item.state),
+                             version=item.version, history=history)
