@@ -83,6 +83,13 @@ def register_rules():
 
 
 @hookimpl
+def register_reports():
+    from catalog.reports import REPORTS
+
+    return REPORTS
+
+
+@hookimpl
 def register_cli_commands():
     @click.command("load-divisions")
     @click.option("--csv", "path", type=click.Path(exists=True, dir_okay=False),

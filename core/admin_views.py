@@ -108,8 +108,7 @@ class FindingView(ScopedModelView):
     list_title = _l("问题清单")
     show_title = _l("问题详情")
     edit_title = _l("审核问题")
-    list_columns = ["article", "message", "module", "entity", "entity_id", "organization",
-                    "status", "opened_at"]
+    list_columns = ["article", "message", "module", "record_link", "organization", "status", "opened_at"]
     show_columns = [*list_columns, "jurisdiction", "closed_at", "review_note", "rule_key"]
     edit_columns = ["status", "review_note"]
     search_columns = ["status", "article", "module", "entity", "organization"]
@@ -117,10 +116,16 @@ class FindingView(ScopedModelView):
     label_columns = {
         "article": _l("条款"), "message": _l("问题"), "module": _l("模块"),
         "entity": _l("数据类型"), "entity_id": _l("记录编号"), "organization": _l("单位"),
+        "record_link": _l("记录"),
         "jurisdiction": _l("辖区"), "status": _l("状态"), "opened_at": _l("发现时间"),
         "closed_at": _l("关闭时间"), "review_note": _l("审核意见"), "rule_key": _l("规则"),
     }
-    formatters_columns = {"status": lambda v: FINDING_STATUSES.get(v, v)}
+    formatters_columns = {
+        "status": lambda v: FINDING_STATUSES.get(v, v),
+        "module": lambda key: get_state().modules[key].label if key in get_state().modules else key,
+        "opened_at": lambda at: at.strftime("%Y-%m-%d %H:%M"),
+        "closed_at": lambda at: at.strftime("%Y-%m-%d %H:%M"),
+    }
 
     def pre_update(self, item):
         from core.models import utcnow
@@ -173,5 +178,6 @@ class RecordHistoryView(BaseView):
             .order_by(AuditLog.id)
         ).scalars().all()
         return self.render_template(
-            "core/history.html", entity_type=entity_type, entity_id=pk, rows=rows
+            "core/history.html", entity_type=entity_type, entity_id=pk, rows=rows,
+            labels=state.entity_labels.get(entity, {}),
         )

@@ -10,11 +10,13 @@ from catalog.registry import EntityType, Scope
 from core.contract import DemoContext, Module, Rule, StandardKind, ViewSpec
 from core.errors import EditConflict, ScopeViolation, WriteRefused
 from core.extensions import db
+from core.jobs import JobError, JobResult, register_job_kind
 from core.models import Versioned
 from core.scoping import acting_as, current_scope, read_clause, scoped
 from core.state import get_state
 from core.views import ScopedInterface, ScopedModelRestApi, ScopedModelView
 from core.workflow import ApprovalMixin, ApprovalViewMixin, WorkflowError, transition
+from reports.registry import Report
 
 hookimpl = HookimplMarker("jiguan")
 
@@ -24,8 +26,11 @@ __all__ = [
     "DemoContext",
     "EditConflict",
     "EntityType",
+    "JobError",
+    "JobResult",
     "Model",
     "Module",
+    "Report",
     "Rule",
     "Scope",
     "ScopeViolation",
@@ -43,6 +48,7 @@ __all__ = [
     "get_state",
     "hookimpl",
     "read_clause",
+    "register_job_kind",
     "scoped",
     "transition",
 ]

@@ -18,7 +18,7 @@ from core import events  # noqa: F401  (installs the flush pipeline)
 from core.config import PROJECT_ROOT, DefaultConfig, env_settings
 from core.contract import ViewSpec
 from core.extensions import db, migrate
-from core.plugins import build_plugin_manager, collect
+from core.plugins import PluginError, build_plugin_manager, collect
 from core.security import JiguanSecurityManager, build_roles
 from core.setup import MIGRATIONS_DIR
 from core.state import JiguanState
@@ -56,6 +56,31 @@ def _core_views() -> list[ViewSpec]:
         ViewSpec(v.FindingView, "Findings", _l("问题清单"), icon="fa-flag", **common),
         ViewSpec(v.AuditLogView, "Audit Log", _l("审计日志"), icon="fa-history", **common),
         ViewSpec(v.RecordHistoryView, "Record History", menu=False),
+        *_report_views(),
+    ]
+
+
+REPORTS_MENU = "Reports"
+REPORTS_MENU_LABEL = _l("报表")
+
+
+def _report_views() -> list[ViewSpec]:
+    from reports import views as r
+
+    return [
+        ViewSpec(r.ReportCenterView, "Report Center", _l("报表中心"), icon="fa-print",
+                 category=REPORTS_MENU, category_label=REPORTS_MENU_LABEL,
+                 category_icon="fa-file-pdf-o"),
+        ViewSpec(r.ReportApi, "ReportApi", menu=False),
+    ]
+
+
+def _job_views() -> list[ViewSpec]:
+    from core import job_views as j
+
+    return [
+        ViewSpec(j.JobView, "My Jobs", _l("我的任务"), icon="fa-tasks"),  # top level: everyone's
+        ViewSpec(j.JobApi, "JobApi", menu=False),
     ]
 
 
@@ -122,6 +147,11 @@ def create_app(config: dict | None = None) -> Flask:
     for module_key, kind in collect(pm, "register_standard_kinds"):
         state.standard_kinds[kind.kind] = (module_key, kind)
     state.views = collect(pm, "register_views")
+    for module_key, report in collect(pm, "register_reports"):
+        try:
+            state.reports.add(replace(report, module=module_key))
+        except ValueError as exc:
+            raise PluginError(str(exc)) from exc
     app.extensions["jiguan"] = state
     never_reuse_ids(Model.metadata)  # every plugin's models are imported by now
 
@@ -129,6 +159,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     installs: list[tuple[str | None, ViewSpec]] = [(None, spec) for spec in _core_views()]
     installs += state.views
+    installs += [(None, spec) for spec in _job_views()]  # 我的任务 last in the menu bar
     labels = {getattr(getattr(spec.view, "datamodel", None), "obj", None): spec.view.label_columns
               for _m, spec in state.views if getattr(spec.view, "label_columns", None)}
     for entity in state.entities:
@@ -171,6 +202,7 @@ def create_app(config: dict | None = None) -> Flask:
             entity = state.entities.for_model(getattr(getattr(view, "datamodel", None), "obj", type))
             if entity is not None and not isinstance(view, BaseApi):
                 view.extra_args = {**(view.extra_args or {}), "history_entity": entity.key}
+                state.entity_endpoints.setdefault(entity.key, f"{view.endpoint}.show")
             if spec.menu and spec.category:
                 state.category_modules[spec.category].add(module_key)
             if module_key:
@@ -189,6 +221,10 @@ def create_app(config: dict | None = None) -> Flask:
             abort(404)
 
     _register_error_pages(app)
+
+    from core.jobs import init_jobs
+
+    init_jobs(app)
 
     from core.commands import CORE_COMMANDS
 

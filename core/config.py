@@ -45,6 +45,27 @@ class DefaultConfig:
     #: Extra plugin objects or dotted names, loaded after the built-ins (tests use it).
     EXTRA_PLUGINS: list = []
     DEMO_PASSWORD = "jiguan-demo"
+    #: Reports estimated above this many rows render as background jobs, not in the request.
+    REPORT_INLINE_MAX_ROWS = 2000
+    #: Background jobs (docs/jobs.md): "local" (a thread pool in the web process), "celery"
+    #: (workers on any node, Redis as broker) or "eager" (run at once in the caller; tests, CLI).
+    JOBS_BACKEND = "local"
+    #: Threads of the local backend (per web process).
+    JOBS_WORKERS = 1
+    #: Where results are kept: "files" (JOBS_DIR/<id>/) or "database" (core_job.result_data).
+    JOBS_STORAGE = "files"
+    #: Folder of the result files; None: ``<instance>/jobs``. Shared by every node with "files".
+    JOBS_DIR: str | None = None
+    #: ``jiguan jobs purge`` removes finished jobs and their results older than this.
+    JOBS_KEEP_DAYS = 7
+    #: ``jiguan jobs purge`` marks jobs queued or running for longer than this as failed.
+    JOBS_STALE_HOURS = 6
+    #: Modules imported (``"pkg.mod"``) or callables called (``"pkg.mod:func"``) when the job
+    #: system starts, in the web process and in every worker: they register job kinds.
+    JOBS_IMPORTS: list[str] = []
+    #: Celery backend: the broker, and the queue the web submits to and ``jiguan worker`` reads.
+    CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+    JOBS_QUEUE = "jiguan"
 
 
 def env_settings(environ=os.environ) -> dict:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from catalog.registry import EntityType
     from core.contract import DemoContext, Module, Rule, StandardKind, ViewSpec
+    from reports.registry import Report
 
 hookspec = pluggy.HookspecMarker("jiguan")
 
@@ -92,6 +93,21 @@ def register_standard_kinds() -> Sequence[StandardKind]:
     :returns: a sequence of :class:`core.contract.StandardKind`.
 
     Called once per ``create_app``.
+    """
+
+
+@hookspec
+def register_reports() -> Sequence[Report]:
+    """Return the PDF reports this module offers.
+
+    Each report is offered in 报表中心 (``/reports/``), ``GET /api/v1/reports/``
+    and ``jiguan report list`` only to users of jurisdictions where the module is
+    active, and refuses to render (404) elsewhere. Report keys are unique across
+    modules: a duplicate stops ``create_app``.
+
+    :returns: a sequence of :class:`reports.registry.Report`.
+
+    Called once per ``create_app``, after every module is registered.
     """
 
 

@@ -14,12 +14,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
     event,
 )
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import deferred, relationship
 
 import catalog.models  # noqa: F401  (mappers this module refers to by name)
 from catalog.registry import Scope
@@ -121,6 +122,21 @@ class Finding(Versioned, Model):
     def __repr__(self) -> str:
         return f"Art. {self.article}: {self.message}"
 
+    def record_link(self):
+        """The flagged record's page, for the 问题清单."""
+        from flask import url_for
+        from markupsafe import Markup, escape
+
+        from core.state import get_state
+
+        state = get_state()
+        endpoint = state.entity_endpoints.get(self.entity)
+        entity = state.entities.get(self.entity)
+        text = f"{entity.label if entity else self.entity} #{self.entity_id}"
+        if endpoint is None:
+            return text
+        return Markup('<a href="%s">%s</a>') % (url_for(endpoint, pk=self.entity_id), escape(text))
+
 
 class WorkflowEvent(Model):
     """One step of an approval (draft → submitted → approved/rejected, withdraw)."""
@@ -140,9 +156,43 @@ class WorkflowEvent(Model):
     comment = Column(Text)
 
 
+class Job(Model):
+    """A background job (docs/jobs.md): queued → running → done | failed, scoped like its submitter."""
+
+    __tablename__ = "core_job"
+    __table_args__ = (Index("ix_core_job_user", "user_id", "id"),)
+    __jiguan_scope__ = Scope(organization="organization_id", jurisdiction="jurisdiction_id")
+
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(128), nullable=False)
+    params = Column(JSON, nullable=False, default=dict)
+    status = Column(String(16), nullable=False, default="queued", index=True)
+    progress = Column(Integer, nullable=False, default=0)
+    message = Column(Text)
+    user_id = Column(Integer)  # ix_core_job_user (user_id, id) serves "my jobs"
+    username = Column(String(128), nullable=False)
+    organization_id = Column(Integer, ForeignKey("catalog_organization.id"), index=True)
+    jurisdiction_id = Column(Integer, ForeignKey("catalog_jurisdiction.id"), index=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    started_at = Column(DateTime)
+    finished_at = Column(DateTime)
+    attempts = Column(Integer, nullable=False, default=0)
+    result_filename = Column(String(255))
+    result_mimetype = Column(String(128))
+    result_size = Column(Integer)
+    #: The result file, relative to JOBS_DIR (storage "files").
+    result_path = Column(String(512))
+    #: The result itself (storage "database").
+    result_data = deferred(Column(LargeBinary))
+
+    def __repr__(self) -> str:
+        return f"job#{self.id} {self.kind} {self.status}"
+
+
 __all__ = [
     "AuditLog",
     "Finding",
+    "Job",
     "JiguanUser",
     "ModuleActivation",
     "Versioned",

@@ -11,6 +11,7 @@ from flask import current_app, has_app_context
 from catalog.registry import EntityRegistry
 from core.contract import Rule, StandardKind, ViewSpec
 from core.plugins import LoadedPlugin
+from reports.registry import ReportRegistry
 
 
 @dataclass
@@ -21,8 +22,12 @@ class JiguanState:
     rules: dict[type, list[tuple[str, Rule]]] = field(default_factory=lambda: defaultdict(list))
     standard_kinds: dict[str, tuple[str, StandardKind]] = field(default_factory=dict)
     views: list[tuple[str, ViewSpec]] = field(default_factory=list)
+    #: PDF reports by key (``register_reports``), each tagged with its module.
+    reports: ReportRegistry = field(default_factory=ReportRegistry)
     #: FAB view / blueprint / menu name → module key, for activation checks.
     module_of_name: dict[str, str] = field(default_factory=dict)
+    #: Entity key → the endpoint of its record page (``LandParcelView.show``).
+    entity_endpoints: dict[str, str] = field(default_factory=dict)
     #: Entity key → column labels from its screens (API and catalog page show them).
     entity_labels: dict[str, dict] = field(default_factory=dict)
     #: Menu category → the modules of its entries (None for a core entry).

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages jiguan needs beyond Python: installed only when missing.
 set -euo pipefail
-# fonts: Chinese and Uyghur in PDFs and pages; chromium + chromium-driver: tests/e2e
-packages=(fonts-noto-cjk fonts-ukij-uyghur poppler-utils chromium chromium-driver)
+# fonts: Chinese and Uyghur in PDFs and pages; libharfbuzz-subset0: WeasyPrint subsets fonts with
+# HarfBuzz instead of slow fontTools (~2.5 s per face per PDF); poppler-utils: tests read PDFs back;
+# chromium + chromium-driver: tests/e2e
+packages=(fonts-noto-cjk fonts-ukij-uyghur libharfbuzz-subset0 poppler-utils chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -55,6 +55,13 @@ def register_rules():
 
 
 @hookimpl
+def register_reports():
+    from plugins.land.reports import REPORTS
+
+    return REPORTS
+
+
+@hookimpl
 def register_standard_kinds():
     return [
         StandardKind(kind="land_registration_target", label=_l("土地确权登记完成率目标"),

@@ -53,6 +53,7 @@ def test_hookspec_is_implemented_by_a_plugin_and_exercised(name):
         "register_views": "/landparcelview/", "register_rules": "第 20 条",
         "register_standard_kinds": "standard_kind_known", "register_cli_commands": '["hello"]',
         "load_demo_data": "build_demo",
+        "register_reports": "/api/v1/reports/",
     }
     marker = contributes.get(name, name)
     exercised |= {p for p in TESTS.rglob("*.py") if p.name != "test_hookspecs.py"

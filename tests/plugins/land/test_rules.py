@@ -114,6 +114,7 @@ def test_art21_flag_opens_and_closes_a_finding(app, login, ids):
     assert "接口-权利人非管理局" not in login("kashgar_clerk").text("/landparcelview/list/")
     urumqi_findings = login("urumqi_bureau").text("/findingview/list/")
     assert "不是机关事务管理部门" in urumqi_findings
+    assert f'href="/landparcelview/show/{pk}"' in urumqi_findings  # the finding leads to the record
     # moving the title to the bureau closes the finding
     with app.app_context():
         version = db.session.get(LandParcel, pk).version

@@ -1,0 +1,284 @@
+"""Render a registered report: validate parameters, build the context in a scope, HTML → PDF.
+
+The guarantees (docs/reports.md): parameters are validated by the report's schema
+(``ReportError`` 422 naming the field, in Chinese); a report of a module inactive
+for the scope's jurisdiction does not exist (``ReportError`` 404); the context is
+built for the given scope only; WeasyPrint fetches nothing but ``file:`` and
+``data:`` URLs (fonts come from the system's fontconfig).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from flask import render_template
+from flask_babel import gettext as _
+from markupsafe import Markup
+from marshmallow import ValidationError, fields
+
+from core.errors import WriteRefused
+from core.extensions import db
+from core.scoping import UserScope, current_scope
+from core.state import get_state
+from reports.registry import Report
+
+HERE = Path(__file__).resolve().parent
+CSS_FILE = HERE / "static" / "report.css"
+#: Official Chinese documents are dated in Beijing time (UTC+8), as is all of Xinjiang's
+#: administration; 乌鲁木齐 local solar time (UTC+6) is not used on documents.
+BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+class ReportError(WriteRefused):
+    """A report cannot be rendered: bad parameters (422) or no such report here (404)."""
+
+    def __init__(self, message, status: int = 422, errors: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        #: field name → Chinese message, for forms and the API.
+        self.errors = errors or {}
+
+
+def beijing_now() -> dt.datetime:
+    return dt.datetime.now(BEIJING)
+
+
+def beijing_today() -> dt.date:
+    """Today's date in Beijing time: the default date of report parameters."""
+    return beijing_now().date()
+
+
+def chinese_date(day: dt.date) -> str:
+    return _("%(y)s年%(m)s月%(d)s日", y=day.year, m=day.month, d=day.day)
+
+
+# --- which reports a scope may use ----------------------------------------------------
+
+
+def modules_for_scope(scope: UserScope) -> set[str]:
+    """Modules active for ``scope``'s jurisdiction (every one for the system)."""
+    from catalog.models import Jurisdiction
+    from core.activation import active_modules
+
+    if scope.jurisdiction_id is None:
+        return set(get_state().modules) if scope.kind == "all" else set()
+    return active_modules(db.session.get(Jurisdiction, scope.jurisdiction_id))
+
+
+def reports_for(scope: UserScope | None = None) -> list[Report]:
+    """The reports of the modules active for ``scope`` (the current user by default)."""
+    scope = scope or current_scope()
+    if scope.kind == "none":
+        return []
+    active = modules_for_scope(scope)
+    return [r for r in get_state().reports if r.module in active]
+
+
+def get_report(key: str, scope: UserScope | None = None) -> Report:
+    """The report ``key`` if the scope may use it; otherwise ``ReportError`` 404."""
+    scope = scope or current_scope()
+    report = get_state().reports.get(key)
+    if report is None or scope.kind == "none" or report.module not in modules_for_scope(scope):
+        raise ReportError(_("报表不存在或所属模块未在本辖区启用"), status=404)
+    return report
+
+
+# --- parameters -----------------------------------------------------------------------
+
+
+def field_label(name: str, field: fields.Field) -> str:
+    return str(field.metadata.get("label") or name)
+
+
+def _reason(message: str) -> str:
+    """marshmallow's English defaults in Chinese; a schema's own (Chinese) messages kept."""
+    if message.startswith("Missing data for required field"):
+        return _("必须填写")
+    if message.startswith("Not a valid date"):
+        return _("不是有效的日期（格式：YYYY-MM-DD）")
+    if message.startswith("Not a valid integer") or message.startswith("Not a valid number"):
+        return _("不是有效的数字")
+    if message.startswith("Not a valid boolean"):
+        return _("应为是或否")
+    if message.startswith("Must be one of"):
+        return _("不是可选的值")
+    if message.startswith("Field may not be null"):
+        return _("不能为空")
+    if message.startswith("Not a valid string"):
+        return _("应为文本")
+    return message
+
+
+def validate_params(report: Report, params: dict | None) -> dict:
+    """Load ``params`` with the report's schema; ``ReportError`` 422 naming each bad field."""
+    schema = report.params_schema()
+    try:
+        return schema.load(dict(params or {}))
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for name, messages in exc.normalized_messages().items():
+            if isinstance(messages, dict):  # nested: flatten
+                messages = [m for ms in messages.values() for m in ms]
+            field = schema.fields.get(name)
+            if field is None:
+                errors[name] = _("未知参数“%(name)s”", name=name)
+                continue
+            reason = "；".join(_reason(str(m)) for m in messages)
+            errors[name] = _("参数“%(label)s”%(reason)s", label=field_label(name, field),
+                             reason=reason)
+        raise ReportError("；".join(errors.values()), status=422, errors=errors) from exc
+
+
+def describe_params(report: Report) -> list[dict]:
+    """The parameter fields as data: name, label, type, required, default, choices."""
+    from marshmallow import validate
+
+    described = []
+    for name, field in report.params_schema().fields.items():
+        if field.dump_only:
+            continue
+        kind = "string"
+        if isinstance(field, fields.Date):
+            kind = "date"
+        elif isinstance(field, fields.Integer):
+            kind = "integer"
+        elif isinstance(field, fields.Number):
+            kind = "number"
+        elif isinstance(field, fields.Boolean):
+            kind = "boolean"
+        choices = None
+        for validator in field.validators:
+            if isinstance(validator, validate.OneOf):
+                labels = field.metadata.get("choices") or {}
+                choices = [{"value": c, "label": str(labels.get(c, c))} for c in validator.choices]
+                kind = "choice"
+        default = field.load_default
+        if callable(default):
+            default = default()
+        if default is not None and not isinstance(default, (str, int, float, bool)):
+            default = default.isoformat() if hasattr(default, "isoformat") else str(default)
+        described.append({
+            "name": name, "label": field_label(name, field), "type": kind,
+            "required": bool(field.required), "default": None if default is fields.missing_ else default,
+            "choices": choices, "help": str(field.metadata.get("description") or ""),
+        })
+    return described
+
+
+# --- context and rendering ---------------------------------------------------------------
+
+
+def _issuer(scope: UserScope) -> str:
+    from sqlalchemy import select
+
+    from catalog.models import Jurisdiction, Organization
+
+    if scope.organization_id is not None:
+        org = db.session.get(Organization, scope.organization_id)
+        if org is not None:
+            return org.name
+    bureau = db.session.execute(
+        select(Organization.name).join(Jurisdiction, Organization.jurisdiction_id == Jurisdiction.id)
+        .where(Organization.is_bureau.is_(True), Jurisdiction.level == "region")
+        .order_by(Organization.id).limit(1)
+    ).scalar_one_or_none()
+    from flask import current_app
+
+    return bureau or str(current_app.config.get("APP_NAME") or "")
+
+
+def _author(scope: UserScope) -> str:
+    from core.models import JiguanUser
+
+    if scope.user_id is None:
+        return _("系统")
+    user = db.session.get(JiguanUser, scope.user_id)
+    name = " ".join(p for p in (getattr(user, "first_name", ""), getattr(user, "last_name", "")) if p)
+    return f"{name}（{scope.username}）" if name else scope.username
+
+
+def _lang() -> str:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return "zh-CN" if locale is None or locale.language == "zh" else str(locale).replace("_", "-")
+
+
+def _footer_css() -> str:
+    """The page footer's CSS ``content`` value: 第 X 页 共 Y 页 in the user's language."""
+    text = _("第 %(page)s 页 共 %(pages)s 页", page="\x00page\x00", pages="\x00pages\x00")
+    parts = []
+    for piece in text.split("\x00"):
+        if piece in ("page", "pages"):
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(parts)
+
+
+def build(key: str, params: dict | None, scope: UserScope | None = None,
+          draft: bool = False) -> tuple[Report, dict]:
+    """Check access and parameters, build the full template context."""
+    scope = scope or current_scope()
+    report = get_report(key, scope)
+    values = validate_params(report, params)
+    context = dict(report.build_context(values, scope) or {})
+    now = beijing_now()
+    orientation = context.pop("orientation", None) or report.orientation
+    base = {
+        "report": report,
+        "title": str(report.label),
+        "subtitle_ug": "",
+        "issuer": _issuer(scope),
+        "period": _("截至 %(date)s", date=chinese_date(now.date())),
+        "generated_at": now,
+        "generated_at_text": _("%(date)s %(time)s（北京时间）", date=chinese_date(now.date()),
+                               time=now.strftime("%H:%M")),
+        "generated_by": _author(scope),
+        "draft": bool(draft),
+        "signatures": [str(s) for s in report.signatures],
+        "orientation": orientation,
+        "params": values,
+        "scope": scope,
+        "report_css": Markup(CSS_FILE.read_text(encoding="utf-8")),
+        "footer_content": Markup(_footer_css()),
+        "lang": _lang(),
+    }
+    base.update(context)
+    base["orientation"] = orientation
+    return report, base
+
+
+def render_html(key: str, params: dict | None, scope: UserScope | None = None,
+                draft: bool = False) -> str:
+    """The report's HTML, for the preview and for WeasyPrint."""
+    report, context = build(key, params, scope, draft)
+    return render_template(report.template, **context)
+
+
+def url_fetcher():
+    """WeasyPrint's fetcher limited to local files and data URLs: a report never goes online."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"file", "data"}, timeout=1)
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(HERE) + "/", url_fetcher=url_fetcher()).write_pdf()
+
+
+def render_pdf(key: str, params: dict | None, scope: UserScope | None = None,
+               draft: bool = False) -> bytes:
+    """The report as PDF bytes, rendered for ``scope`` (the current user by default).
+
+    Raises :class:`ReportError` (422 bad parameters, 404 no such report for the
+    scope). Safe to call from a background job inside an app context.
+    """
+    return html_to_pdf(render_html(key, params, scope, draft))
+
+
+def pdf_filename(key: str) -> str:
+    return f"{key}-{beijing_now().date().isoformat()}.pdf"
