@@ -8,8 +8,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
 from catalog.models import ORG_TYPES, Jurisdiction, Organization
-from core.api import Report, db, scoped
-from reports.registry import STANDARD_SIGNATURES
+from core.api import STANDARD_SIGNATURES, Report, db, scoped
 
 
 class DirectoryParams(Schema):

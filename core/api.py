@@ -16,7 +16,11 @@ from core.scoping import acting_as, current_scope, read_clause, scoped
 from core.state import get_state
 from core.views import ScopedInterface, ScopedModelRestApi, ScopedModelView
 from core.workflow import ApprovalMixin, ApprovalViewMixin, WorkflowError, transition
-from reports.registry import Report
+from reports.charts import bar_chart, line_chart, pie_chart
+from reports.engine import beijing_today, chinese_date
+from reports.ledger import Column as LedgerColumn
+from reports.ledger import render_ledger_pdf
+from reports.registry import STANDARD_SIGNATURES, Report
 
 hookimpl = HookimplMarker("jiguan")
 
@@ -28,10 +32,12 @@ __all__ = [
     "EntityType",
     "JobError",
     "JobResult",
+    "LedgerColumn",
     "Model",
     "Module",
     "Report",
     "Rule",
+    "STANDARD_SIGNATURES",
     "Scope",
     "ScopeViolation",
     "ScopedInterface",
@@ -43,12 +49,18 @@ __all__ = [
     "WorkflowError",
     "WriteRefused",
     "acting_as",
+    "bar_chart",
+    "beijing_today",
+    "chinese_date",
     "current_scope",
     "db",
     "get_state",
     "hookimpl",
+    "line_chart",
+    "pie_chart",
     "read_clause",
     "register_job_kind",
+    "render_ledger_pdf",
     "scoped",
     "transition",
 ]

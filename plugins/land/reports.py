@@ -8,11 +8,8 @@ from marshmallow import Schema, ValidationError, fields, validates
 from sqlalchemy import select
 
 from catalog.models import Jurisdiction, standard_in_force
-from core.api import Report, db
+from core.api import STANDARD_SIGNATURES, Report, bar_chart, beijing_today, chinese_date, db
 from plugins.land.views import TARGET_KIND, registration_progress
-from reports.charts import bar_chart
-from reports.engine import beijing_today, chinese_date
-from reports.registry import STANDARD_SIGNATURES
 
 
 class RegistrationParams(Schema):
