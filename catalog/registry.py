@@ -22,12 +22,15 @@ class Scope:
     (or ``"id"`` on the Organization / Jurisdiction models themselves).
     ``shared_up`` makes rows of *ancestor* jurisdictions readable too — for
     reference data such as standards that apply down the tree; they are never
-    writable from below.
+    writable from below. ``public`` is for national reference data that belongs
+    to no organisation (a classification): every user with a scope reads it,
+    only the system admin writes it.
     """
 
     organization: str | None = None
     jurisdiction: str | None = None
     shared_up: bool = False
+    public: bool = False
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ ENTRYPOINT_GROUP = "jiguan.plugins"
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "catalog.plugin",
     "plugins.land.plugin",
+    "plugins.assets.plugin",
 )
 
 

@@ -147,6 +147,8 @@ def read_clause(model, scope: UserScope | None = None, for_reference: bool = Fal
     spec = scope_of_model(model)
     if spec is None or scope.kind == "none":
         return false()
+    if spec.public:
+        return None
     if for_reference and spec.shared_up and spec.jurisdiction:
         return getattr(model, spec.jurisdiction).in_(_subtree_ids(scope.jurisdiction_path))
     clauses = []
@@ -195,7 +197,7 @@ def row_in_write_scope(session, spec: Scope, values: dict, scope: UserScope) -> 
     """Whether a row with these scope-column ``values`` is writable by ``scope``."""
     if scope.kind == "all":
         return True
-    if scope.kind == "none":
+    if scope.kind == "none" or spec.public:
         return False
     org_id = values.get(spec.organization) if spec.organization else None
     jur_id = values.get(spec.jurisdiction) if spec.jurisdiction else None

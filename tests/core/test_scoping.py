@@ -139,3 +139,29 @@ def test_a_new_user_must_be_bound_to_an_organisation(app, login):
     with app.app_context():
         user = app.appbuilder.sm.find_user(username="no_org_user")
         assert user is not None and user.organization.name == "喀什市财政局"
+
+
+def test_public_reference_data_is_read_by_all_and_written_by_the_admin_only(app):
+    """Scope(public=True): a national classification is shared, not owned (Art. 8)."""
+    import pytest
+
+    from core.errors import ScopeViolation
+    from core.scoping import SYSTEM, acting_as, read_clause, scope_for_user
+    from plugins.assets.models import AssetClass
+
+    with app.app_context():
+        clerk = scope_for_user(app.appbuilder.sm.find_user(username="kashgar_clerk"))
+        assert read_clause(AssetClass, clerk) is None  # the whole tree, for everyone
+        top = db.session.execute(select(AssetClass).where(AssetClass.parent_id.is_(None))).scalars().first()
+        with acting_as(clerk), pytest.raises(ScopeViolation):
+            top.name = "改名"
+            db.session.flush()
+        db.session.rollback()
+        with acting_as(app.appbuilder.sm.find_user(username="urumqi_bureau")), pytest.raises(ScopeViolation):
+            db.session.add(AssetClass(code="9990000", name="新类", level=1))
+            db.session.flush()
+        db.session.rollback()
+        with acting_as(SYSTEM):
+            db.session.add(AssetClass(code="9990000", name="新类", level=1))
+            db.session.flush()
+        db.session.rollback()

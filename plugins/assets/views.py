@@ -1,0 +1,77 @@
+"""Asset-card screens and the read-only class tree (Art. 17-18)."""
+
+from __future__ import annotations
+
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.security.decorators import permission_name
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import SelectField
+
+from core.api import ScopedInterface, ScopedModelView, db
+from plugins.assets.models import ASSET_STATUSES, FUNDING_SOURCES, Asset, AssetClass
+
+
+def _select(label, mapping):
+    return SelectField(label, choices=list(mapping.items()))
+
+
+class AssetView(ScopedModelView):
+    datamodel = ScopedInterface(Asset)
+    list_title = _l("资产卡片")
+    list_columns = ["number", "name", "asset_class", "organization", "quantity", "unit",
+                    "original_value", "acquired_on", "status_label"]
+    add_columns = ["number", "asset_class", "name", "specification", "quantity", "unit",
+                   "original_value", "acquired_on", "funding_source", "location", "custodian",
+                   "organization", "jurisdiction", "status", "note"]
+    edit_columns = add_columns
+    show_columns = ["number", "asset_class", "name", "specification", "quantity", "unit",
+                    "original_value", "acquired_on", "funding_label", "location", "custodian",
+                    "organization", "jurisdiction", "status_label", "min_life_ends_on", "note"]
+    search_columns = ["number", "name", "asset_class", "organization", "jurisdiction", "status",
+                      "funding_source", "acquired_on"]
+    label_columns = {
+        "number": _l("资产编号"), "asset_class": _l("资产分类"), "name": _l("资产名称"),
+        "specification": _l("规格型号"), "quantity": _l("数量"), "unit": _l("计量单位"),
+        "original_value": _l("原值（元）"), "acquired_on": _l("取得日期"),
+        "funding_source": _l("经费来源"), "funding_label": _l("经费来源"), "location": _l("存放地点"),
+        "custodian": _l("保管人"), "organization": _l("使用单位"), "jurisdiction": _l("所在辖区"),
+        "status": _l("资产状态"), "status_label": _l("资产状态"),
+        "min_life_ends_on": _l("最低使用年限届满日"), "note": _l("备注"),
+    }
+    add_form_extra_fields = {
+        "status": _select(_l("资产状态"), ASSET_STATUSES),
+        "funding_source": _select(_l("经费来源"), FUNDING_SOURCES),
+    }
+    edit_form_extra_fields = add_form_extra_fields
+
+
+def class_tree() -> list[dict]:
+    """Every asset class, depth-first by code (public national classification, not scoped)."""
+    classes = db.session.execute(select(AssetClass).order_by(AssetClass.code)).scalars().all()
+    children: dict[int | None, list[AssetClass]] = {}
+    for cls in classes:
+        children.setdefault(cls.parent_id, []).append(cls)
+    rows: list[dict] = []
+
+    def walk(parent_id, depth):
+        for cls in children.get(parent_id, []):
+            rows.append(dict(code=cls.code, name=cls.name, level=cls.level, depth=depth))
+            walk(cls.id, depth + 1)
+
+    walk(None, 0)
+    return rows
+
+
+class AssetClassView(BaseView):
+    """资产分类 (GB/T 14885): the class tree, read-only."""
+
+    route_base = "/assets/classes"
+    default_view = "index"
+    access = "everyone"
+
+    @expose("/")
+    @has_access
+    @permission_name("list")
+    def index(self):
+        return self.render_template("assets/classes.html", rows=class_tree())

@@ -1,0 +1,57 @@
+"""The assets module: demo data, class tree, standards and screens (Art. 16-19)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from catalog.models import Standard
+from core.extensions import db
+from core.state import get_state
+from plugins.assets.models import Asset, AssetClass
+
+
+def test_module_and_standard_kinds_registered(ctx):
+    state = get_state()
+    assert state.modules["assets"].articles == (16, 17, 18, 19)
+    assert state.entities.get("asset").model is Asset
+
+
+def test_demo_classes_standards_and_cards(ctx):
+    session = db.session
+    tops = session.execute(select(AssetClass.code, AssetClass.name)
+                           .where(AssetClass.parent_id.is_(None)).order_by(AssetClass.code)).all()
+    assert [c for c, _n in tops] == [f"{n}000000" for n in range(1, 9)]
+    assert dict(tops)["2000000"] == "设备" and dict(tops)["8000000"] == "无形资产"
+    computers = session.execute(select(AssetClass).where(AssetClass.code == "2010000")).scalar_one()
+    assert computers.parent.code == "2000000" and computers.level == 2
+    caps = session.execute(select(Standard.value).where(Standard.kind == "asset_price_cap",
+                                                        Standard.key == "2010000")).scalars().all()
+    assert [int(v) for v in caps] == [6000]
+    assets = session.execute(select(Asset)).scalars().all()
+    assert len(assets) >= 40
+    assert len({a.jurisdiction_id for a in assets}) >= 3
+    assert {"in_use", "idle"} <= {a.status for a in assets}
+    assert all(a.jurisdiction_id == a.organization.jurisdiction_id for a in assets)
+    assert all(a.min_life_ends_on is not None for a in assets)
+
+
+def test_clerk_sees_only_its_own_assets(app, login):
+    html = login("tianshan_clerk").text("/assetview/list/?psize_AssetView=100")
+    assert "资产卡片" in html and "ZC-650102-" in html
+    assert "ZC-653101-" not in html and "ZC-650000-" not in html
+    with app.app_context():
+        count = db.session.execute(select(func.count(Asset.id))
+                                   .where(Asset.number.like("ZC-650102-%"))).scalar()
+    assert count > 0
+
+
+def test_clerk_add_form_offers_asset_classes(login):
+    html = login("tianshan_clerk").text("/assetview/add")
+    assert "计算机设备" in html and "家具" in html
+    assert "闲置" in html and "财政拨款" in html
+
+
+def test_class_tree_is_readable(login):
+    for user in ("tianshan_clerk", "urumqi_bureau"):
+        html = login(user).text("/assets/classes/")
+        assert "2000000" in html and "计算机设备" in html and "无形资产" in html
