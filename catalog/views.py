@@ -11,7 +11,6 @@ from flask_appbuilder.api import BaseApi, protect
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, inspect, select
-from wtforms import SelectField
 from wtforms.validators import ValidationError
 
 from catalog.models import (
@@ -26,15 +25,7 @@ from catalog.models import (
 from catalog.registry import SHARING_LABELS
 from catalog.uscc import uscc_error
 from core.activation import modules_for_current_user
-from core.api import ScopedInterface, ScopedModelView, db, get_state, scoped
-
-
-def _choices(mapping):
-    return list(mapping.items())  # lazy labels: rendered in the user's language
-
-
-def _select(label, mapping):
-    return SelectField(label, choices=_choices(mapping))
+from core.api import ScopedInterface, ScopedModelView, choice_field, db, get_state, scoped
 
 
 def _uscc_validator(_form, field):
@@ -58,7 +49,7 @@ class JurisdictionView(ScopedModelView):
         "level_label": _l("层级"), "parent": _l("上级"), "path": _l("路径"),
         "retired_on": _l("撤销日期"),
     }
-    add_form_extra_fields = {"level": _select(_l("层级"), LEVELS)}
+    add_form_extra_fields = {"level": choice_field(_l("层级"), LEVELS)}
 
 
 class OrganizationView(ScopedModelView):
@@ -76,8 +67,8 @@ class OrganizationView(ScopedModelView):
         "parent": _l("上级单位"), "jurisdiction": _l("所属辖区"),
     }
     validators_columns = {"uscc": [_uscc_validator]}
-    add_form_extra_fields = {"org_type": _select(_l("单位类型"), ORG_TYPES)}
-    edit_form_extra_fields = {"org_type": _select(_l("单位类型"), ORG_TYPES)}
+    add_form_extra_fields = {"org_type": choice_field(_l("单位类型"), ORG_TYPES)}
+    edit_form_extra_fields = {"org_type": choice_field(_l("单位类型"), ORG_TYPES)}
 
 
 class PersonView(ScopedModelView):
@@ -93,8 +84,8 @@ class PersonView(ScopedModelView):
         "name": _l("姓名"), "rank": _l("职级"), "rank_label": _l("职级"),
         "title": _l("职务"), "organization": _l("所在单位"),
     }
-    add_form_extra_fields = {"rank": _select(_l("职级"), RANKS)}
-    edit_form_extra_fields = {"rank": _select(_l("职级"), RANKS)}
+    add_form_extra_fields = {"rank": choice_field(_l("职级"), RANKS)}
+    edit_form_extra_fields = {"rank": choice_field(_l("职级"), RANKS)}
 
 
 class StandardView(ScopedModelView):

@@ -14,7 +14,7 @@ from core.jobs import JobError, JobResult, register_job_kind
 from core.models import Versioned
 from core.scoping import acting_as, current_scope, read_clause, scoped
 from core.state import get_state
-from core.views import ScopedInterface, ScopedModelRestApi, ScopedModelView
+from core.views import ScopedInterface, ScopedModelRestApi, ScopedModelView, choice_field
 from core.workflow import ApprovalMixin, ApprovalViewMixin, WorkflowError, transition
 from reports.charts import bar_chart, line_chart, pie_chart
 from reports.engine import beijing_today, chinese_date
@@ -52,6 +52,7 @@ __all__ = [
     "bar_chart",
     "beijing_today",
     "chinese_date",
+    "choice_field",
     "current_scope",
     "db",
     "get_state",

@@ -22,12 +22,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import HiddenField
+from wtforms import HiddenField, SelectField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired
 
 from core.errors import EditConflict, WriteRefused
 from core.scoping import scoped
+
+
+def choice_field(label, mapping: dict) -> SelectField:
+    """A select field for a code column whose labels are lazy gettext strings (shown translated)."""
+    return SelectField(label, choices=list(mapping.items()))
 
 
 def _blank_none(formatter):

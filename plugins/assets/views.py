@@ -6,14 +6,9 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import SelectField
 
-from core.api import ScopedInterface, ScopedModelView, db
+from core.api import ScopedInterface, ScopedModelView, choice_field, db
 from plugins.assets.models import ASSET_STATUSES, FUNDING_SOURCES, Asset, AssetClass
-
-
-def _select(label, mapping):
-    return SelectField(label, choices=list(mapping.items()))
 
 
 class AssetView(ScopedModelView):
@@ -40,8 +35,8 @@ class AssetView(ScopedModelView):
         "min_life_ends_on": _l("最低使用年限届满日"), "note": _l("备注"),
     }
     add_form_extra_fields = {
-        "status": _select(_l("资产状态"), ASSET_STATUSES),
-        "funding_source": _select(_l("经费来源"), FUNDING_SOURCES),
+        "status": choice_field(_l("资产状态"), ASSET_STATUSES),
+        "funding_source": choice_field(_l("经费来源"), FUNDING_SOURCES),
     }
     edit_form_extra_fields = add_form_extra_fields
 

@@ -9,17 +9,12 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
-from wtforms import SelectField
 
 from catalog.models import Jurisdiction, standard_in_force
-from core.api import ScopedInterface, ScopedModelView, current_scope, db, scoped
+from core.api import ScopedInterface, ScopedModelView, choice_field, current_scope, db, scoped
 from plugins.land.models import LAND_USES, REGISTRATION_STATUSES, LandParcel
 
 TARGET_KIND = "land_registration_target"
-
-
-def _select(label, mapping):
-    return SelectField(label, choices=list(mapping.items()))
 
 
 class LandParcelView(ScopedModelView):
@@ -43,8 +38,8 @@ class LandParcelView(ScopedModelView):
         "title_holder": _l("权利人"), "in_compound": _l("集中统一办公区"), "note": _l("备注"),
     }
     add_form_extra_fields = {
-        "land_use": _select(_l("用途"), LAND_USES),
-        "registration_status": _select(_l("确权登记状态"), REGISTRATION_STATUSES),
+        "land_use": choice_field(_l("用途"), LAND_USES),
+        "registration_status": choice_field(_l("确权登记状态"), REGISTRATION_STATUSES),
     }
     edit_form_extra_fields = add_form_extra_fields
 
