@@ -1,58 +1,55 @@
-"""Hook implementations of the assets module, and nothing else."""
+"""Hook implementations of the assets module, and nothing else.
+
+The module is split into areas (cards, custody, stocktake, pool, disposal, plans); each
+room (models, schemas, views, rules, reports, demo) holds one file per area with the same
+entry point, collected here in ``AREAS`` order.
+"""
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from flask_babel import lazy_gettext as _l
 
-from core.api import EntityType, Module, Scope, StandardKind, ViewSpec, hookimpl
+from core.api import Module, StandardKind, hookimpl
 
 MENU = "Assets"
+AREAS = ("cards", "custody", "stocktake", "pool", "disposal", "plans")
+
+
+def _room(room: str) -> list:
+    return [import_module(f"plugins.assets.{room}.{area}") for area in AREAS]
 
 
 @hookimpl
 def register_module():
     return Module(
-        key="assets", label=_l("资产管理"), version="0.1.0", depends=("catalog",),
-        articles=(16, 17, 18, 19), description=_l("资产分类、配置标准、资产卡片"),
+        key="assets", label=_l("资产管理"), version="0.2.0", depends=("catalog",),
+        articles=(14, 16, 17, 18, 19),
+        description=_l("资产分类、配置标准与配置计划、资产卡片、领用与盘点、公物仓、资产处置"),
     )
 
 
 @hookimpl
 def register_entity_types():
-    from plugins.assets.models import Asset
-    from plugins.assets.schemas import AssetSchema
-
-    return [
-        EntityType(
-            key="asset", label=_l("资产卡片"), model=Asset,
-            scope=Scope(organization="organization_id", jurisdiction="jurisdiction_id"),
-            schema=AssetSchema, sharing="conditional", update_cycle=_l("实时"),
-            description=_l("资产编号、分类、规格、数量、原值、取得日期、使用单位与状态（第十七、十八条）"),
-            api_columns=("id", "number", "class_id", "name", "specification", "quantity", "unit",
-                         "original_value", "acquired_on", "funding_source", "location",
-                         "custodian_id", "organization_id", "jurisdiction_id", "status",
-                         "min_life_ends_on", "note"),
-        )
-    ]
+    import_module("plugins.assets.models")  # maps every area's models
+    return [entity for area in _room("schemas") for entity in area.entity_types()]
 
 
 @hookimpl
 def register_views():
-    from plugins.assets import views
-
     common = dict(category=MENU, category_label=_l("资产管理"), category_icon="fa-archive")
-    return [
-        ViewSpec(views.AssetView, "Asset Cards", _l("资产卡片"), icon="fa-id-card-o", **common),
-        ViewSpec(views.AssetClassView, "Asset Classes", _l("资产分类"), icon="fa-sitemap",
-                 **common),
-    ]
+    return [spec for area in _room("views") for spec in area.view_specs(common)]
 
 
 @hookimpl
 def register_rules():
-    from plugins.assets.rules import RULES
+    return [rule for area in _room("rules") for rule in area.RULES]
 
-    return RULES
+
+@hookimpl
+def register_reports():
+    return [report for area in _room("reports") for report in area.reports()]
 
 
 @hookimpl
@@ -68,6 +65,5 @@ def register_standard_kinds():
 
 @hookimpl
 def load_demo_data(ctx):
-    from plugins.assets.demo import load_assets_demo
-
-    load_assets_demo(ctx)
+    for area in _room("demo"):
+        area.load(ctx)

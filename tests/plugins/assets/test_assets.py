@@ -12,7 +12,7 @@ from plugins.assets.models import Asset, AssetClass
 
 def test_module_and_standard_kinds_registered(ctx):
     state = get_state()
-    assert state.modules["assets"].articles == (16, 17, 18, 19)
+    assert state.modules["assets"].articles == (14, 16, 17, 18, 19)
     assert state.entities.get("asset").model is Asset
 
 

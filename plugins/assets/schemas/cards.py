@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, validates
 from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
+from core.api import EntityType, Scope
 from plugins.assets.models import ASSET_STATUSES, FUNDING_SOURCES, Asset
 
 
@@ -34,3 +36,18 @@ class AssetSchema(SQLAlchemyAutoSchema):
     def _funding(self, value, **_kw):
         if value not in FUNDING_SOURCES:
             raise ValidationError(_("未知的经费来源：%(value)s", value=value))
+
+
+def entity_types() -> list[EntityType]:
+    return [
+        EntityType(
+            key="asset", label=_l("资产卡片"), model=Asset,
+            scope=Scope(organization="organization_id", jurisdiction="jurisdiction_id"),
+            schema=AssetSchema, sharing="conditional", update_cycle=_l("实时"),
+            description=_l("资产编号、分类、规格、数量、原值、取得日期、使用单位与状态（第十七、十八条）"),
+            api_columns=("id", "number", "class_id", "name", "specification", "quantity", "unit",
+                         "original_value", "acquired_on", "funding_source", "location",
+                         "custodian_id", "organization_id", "jurisdiction_id", "status",
+                         "min_life_ends_on", "note"),
+        )
+    ]

@@ -47,7 +47,7 @@ STATUSES = ["in_use", "in_use", "in_use", "idle", "in_use", "repair", "in_use", 
 FUNDING = ["fiscal", "fiscal", "fiscal", "self_raised", "fiscal", "other"]
 
 
-def load_assets_demo(ctx) -> None:
+def load(ctx) -> None:
     session = ctx.session
     classes: dict[str, AssetClass] = {}
     for code, name in TOP_CLASSES:

@@ -7,7 +7,7 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.api import ScopedInterface, ScopedModelView, choice_field, db
+from core.api import ScopedInterface, ScopedModelView, ViewSpec, choice_field, db
 from plugins.assets.models import ASSET_STATUSES, FUNDING_SOURCES, Asset, AssetClass
 
 
@@ -70,3 +70,10 @@ class AssetClassView(BaseView):
     @permission_name("list")
     def index(self):
         return self.render_template("assets/classes.html", rows=class_tree())
+
+
+def view_specs(common: dict) -> list[ViewSpec]:
+    return [
+        ViewSpec(AssetView, "Asset Cards", _l("资产卡片"), icon="fa-id-card-o", **common),
+        ViewSpec(AssetClassView, "Asset Classes", _l("资产分类"), icon="fa-sitemap", **common),
+    ]

@@ -1,0 +1,1 @@
+"""Demo data of the assets module, one file per area (``load(ctx)`` in each)."""

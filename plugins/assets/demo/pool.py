@@ -1,0 +1,7 @@
+"""Demo data of the pool area."""
+
+from __future__ import annotations
+
+
+def load(ctx) -> None:
+    """Called after the cards are loaded (``plugin.AREAS`` order)."""

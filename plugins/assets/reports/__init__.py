@@ -1,0 +1,1 @@
+"""PDF reports of the assets module, one file per area (``reports()`` in each)."""

@@ -1,0 +1,7 @@
+"""Reports of the cards area."""
+
+from __future__ import annotations
+
+
+def reports() -> list:
+    return []

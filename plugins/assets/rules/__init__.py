@@ -1,0 +1,1 @@
+"""Rules of the assets module, one file per area (``RULES`` in each)."""

@@ -1,0 +1,5 @@
+"""Rules of the custody area."""
+
+from __future__ import annotations
+
+RULES: list = []

@@ -1,0 +1,7 @@
+"""Schemas and entity types of the pool area."""
+
+from __future__ import annotations
+
+
+def entity_types() -> list:
+    return []

@@ -1,0 +1,7 @@
+"""Schemas and entity types of the stocktake area."""
+
+from __future__ import annotations
+
+
+def entity_types() -> list:
+    return []

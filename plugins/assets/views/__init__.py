@@ -1,0 +1,1 @@
+"""Screens of the assets module, one file per area (``view_specs(common)`` in each)."""

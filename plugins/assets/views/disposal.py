@@ -1,0 +1,8 @@
+"""Screens of the disposal area."""
+
+from __future__ import annotations
+
+
+def view_specs(common: dict) -> list:
+    """ViewSpecs of this area; ``common`` holds the menu category arguments."""
+    return []
