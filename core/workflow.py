@@ -109,6 +109,16 @@ class ApprovalMixin:
     def is_editable(self) -> bool:
         return (self.state or "draft") in EDITABLE_STATES
 
+    def on_transition(self, action: str, session) -> None:
+        """Apply what ``action`` means for the module, in the flush that moves the state.
+
+        Called by :func:`transition` after ``state`` has its new value and before the
+        flush, so the effects (e.g. approved disposals mark their assets disposed) are
+        scope-checked, rule-checked and audited with the transition, and nothing of it is
+        written when any part is refused. Override it; raise :class:`WorkflowError` (or
+        :class:`~core.errors.WriteRefused`) to refuse the transition with a message.
+        """
+
 
 def locked_message(state: str | None) -> str:
     if state == "submitted":
@@ -251,6 +261,7 @@ def transition(record, action: str, comment: str | None = None, *, view_name: st
     session.add(entry)
     setattr(record, _MARK, action)
     try:
+        record.on_transition(action, session)
         session.flush()
     except StaleDataError as exc:
         raise EditConflict(conflict_message()) from exc

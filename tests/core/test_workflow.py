@@ -447,3 +447,18 @@ def test_api_transitions_follow_the_same_rules(wf_app, users):
     wrong_state = api_act(users(CLERK), pk, "withdraw")
     assert wrong_state.status_code == 409 and "不能执行" in wrong_state.get_json()["message"]
     assert read(wf_app, pk).state == "approved"
+
+
+def test_module_effects_of_a_decision_are_part_of_the_transition(wf_app, users):
+    """on_transition: the module's effect lands with the approval; a refusal changes nothing."""
+    pk = submitted(users, "生效测试")
+    assert act(users(URUMQI), pk, "approve", "同意")
+    record = read(wf_app, pk)
+    assert (record.state, record.title) == ("approved", "生效测试（已生效）")
+
+    vetoed = submitted(users, "否决测试")
+    flashed = act(users(URUMQI), vetoed, "approve", "同意")
+    assert any("标题含“否决”的记录不能批准" in m for m in flashed)
+    record = read(wf_app, vetoed)
+    assert (record.state, record.title) == ("submitted", "否决测试")
+    assert [e.action for e in events(wf_app, vetoed)] == ["submit"]
