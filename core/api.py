@@ -17,7 +17,7 @@ from core.state import get_state
 from core.views import ScopedInterface, ScopedModelRestApi, ScopedModelView, choice_field
 from core.workflow import ApprovalMixin, ApprovalViewMixin, WorkflowError, transition
 from reports.charts import bar_chart, line_chart, pie_chart
-from reports.engine import beijing_today, chinese_date
+from reports.engine import beijing_today, chinese_date, ledger_meta
 from reports.ledger import Column as LedgerColumn
 from reports.ledger import render_ledger_pdf
 from reports.registry import STANDARD_SIGNATURES, Report
@@ -57,6 +57,7 @@ __all__ = [
     "db",
     "get_state",
     "hookimpl",
+    "ledger_meta",
     "line_chart",
     "pie_chart",
     "read_clause",

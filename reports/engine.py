@@ -112,22 +112,27 @@ def _reason(message: str) -> str:
 
 def validate_params(report: Report, params: dict | None) -> dict:
     """Load ``params`` with the report's schema; ``ReportError`` 422 naming each bad field."""
-    schema = report.params_schema()
     try:
-        return schema.load(dict(params or {}))
+        return report.params_schema().load(dict(params or {}))
     except ValidationError as exc:
-        errors: dict[str, str] = {}
-        for name, messages in exc.normalized_messages().items():
-            if isinstance(messages, dict):  # nested: flatten
-                messages = [m for ms in messages.values() for m in ms]
-            field = schema.fields.get(name)
-            if field is None:
-                errors[name] = _("未知参数“%(name)s”", name=name)
-                continue
-            reason = "；".join(_reason(str(m)) for m in messages)
-            errors[name] = _("参数“%(label)s”%(reason)s", label=field_label(name, field),
-                             reason=reason)
-        raise ReportError("；".join(errors.values()), status=422, errors=errors) from exc
+        raise _params_error(report, exc) from exc
+
+
+def _params_error(report: Report, exc: ValidationError) -> ReportError:
+    """``ReportError`` 422 naming each bad field in Chinese."""
+    schema = report.params_schema()
+    errors: dict[str, str] = {}
+    for name, messages in exc.normalized_messages().items():
+        if isinstance(messages, dict):  # nested: flatten
+            messages = [m for ms in messages.values() for m in ms]
+        field = schema.fields.get(name)
+        if field is None:
+            errors[name] = _("未知参数“%(name)s”", name=name)
+            continue
+        reason = "；".join(_reason(str(m)) for m in messages)
+        errors[name] = _("参数“%(label)s”%(reason)s", label=field_label(name, field),
+                         reason=reason)
+    return ReportError("；".join(errors.values()), status=422, errors=errors)
 
 
 def describe_params(report: Report) -> list[dict]:
@@ -223,7 +228,10 @@ def build(key: str, params: dict | None, scope: UserScope | None = None,
     scope = scope or current_scope()
     report = get_report(key, scope)
     values = validate_params(report, params)
-    context = dict(report.build_context(values, scope) or {})
+    try:
+        context = dict(report.build_context(values, scope) or {})
+    except ValidationError as exc:  # a parameter only the data shows wrong (no such unit …)
+        raise _params_error(report, exc) from exc
     now = beijing_now()
     orientation = context.pop("orientation", None) or report.orientation
     base = {
@@ -277,7 +285,18 @@ def render_pdf(key: str, params: dict | None, scope: UserScope | None = None,
     Raises :class:`ReportError` (422 bad parameters, 404 no such report for the
     scope). Safe to call from a background job inside an app context.
     """
-    return html_to_pdf(render_html(key, params, scope, draft))
+    report, context = build(key, params, scope, draft)
+    if report.render_pdf is not None:
+        return report.render_pdf(context)
+    return html_to_pdf(render_template(report.template, **context))
+
+
+def ledger_meta(context: dict) -> dict:
+    """The official-layout lines of a ledger report (制表单位, 报表期间, 生成时间, 制表人)."""
+    return {
+        _("制表单位"): context["issuer"], _("报表期间"): context["period"],
+        _("生成时间"): context["generated_at_text"], _("制表人"): context["generated_by"],
+    }
 
 
 def pdf_filename(key: str) -> str:

@@ -37,6 +37,10 @@ class Report:
     #: ``estimate_rows(params, scope) -> int``: a cheap count; above ``REPORT_INLINE_MAX_ROWS``
     #: the 报表中心 and the API render the report as a background job instead of in the request.
     estimate_rows: Callable[[dict, Any], int] | None = None
+    #: ``render_pdf(context) -> bytes``: draws the PDF itself from the full context (the
+    #: official-layout fields included) instead of ``template`` through WeasyPrint — for long
+    #: ledgers, with ``core.api.render_ledger_pdf``. ``template`` stays the HTML preview.
+    render_pdf: Callable[[dict], bytes] | None = None
     module: str = ""
 
     def __post_init__(self):
