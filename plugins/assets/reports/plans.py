@@ -131,7 +131,7 @@ def reports() -> list[Report]:
         Report(
             key="asset_plan", label=_l("资产配置计划表"), params_schema=PlanParams,
             build_context=plan_context, template="assets/plans_report.html", orientation="landscape",
-            signatures=(_l("经办人"), _l("单位负责人"), _l("机关事务管理部门审核"), _l("财政部门审批")),
+            signatures=(_l("经办人"), _l("单位负责人"), _l("机关事务管理部门"), _l("财政部门")),
             description=_l("配置计划明细、对照配置标准的检查、合计与审批记录（第十四、十七、十八条）"),
         )
     ]
