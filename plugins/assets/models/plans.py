@@ -123,7 +123,9 @@ class AssetPlanLine(Versioned, Model):
     organization = relationship("Organization")
 
     def __repr__(self) -> str:
-        return f"{self.name} × {self.quantity}"
+        # how the asset form offers the line to a card: the plan, then the item
+        plan = f"{self.plan.year} {self.plan.title}：" if self.plan is not None else ""
+        return f"{plan}{self.name} × {self.quantity}"
 
     @validates("plan")
     def _plan(self, _key, plan):
