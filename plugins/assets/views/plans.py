@@ -52,6 +52,7 @@ class AssetPlanView(ApprovalViewMixin, ScopedModelView):
     add_title = _l("新增资产配置计划")
     edit_title = _l("修改资产配置计划")
     show_template = "assets/plans_show.html"
+    list_template = "assets/plans_list.html"
     list_columns = ["year", "title", "organization", "total_amount", "state_label", "submitted_at"]
     add_columns = ["organization", "year", "title", "note"]
     edit_columns = add_columns

@@ -339,3 +339,15 @@ def test_exception_line_helper_is_consistent(app):
     with app.app_context():
         line = db.session.get(AssetPlanLine, line_id)
         assert line.plan.state == "approved" and line.exception_requested
+
+
+def test_budget_of_a_year_from_the_plan_list(app, login):
+    bureau = login(BUREAU)
+    assert 'id="budget-year"' in bureau.text("/assetplanview/list/")
+    response = bureau.get("/assetplanview/budget_year/?year=2026")
+    assert response.status_code == 200
+    rows = list(_sheet(response.data).values)
+    assert any(r[4] == "便携式计算机" and r[1] == ORG_NAME for r in rows)
+    assert all(r[0] in (2026, "合计") for r in rows[1:])
+    assert "请填写正确的预算年度" in bureau.text("/assetplanview/budget_year/?year=abc")
+    assert "2032 年度没有已批准的资产配置计划" in bureau.text("/assetplanview/budget_year/?year=2032")
