@@ -67,11 +67,10 @@ class AssetPlan(ApprovalMixin, Versioned, Model):
         return f"{self.year} {self.title}"
 
     @validates("organization_id", "organization")
-    def _organization(self, key, value):
-        org_id = getattr(value, "id", None) if key == "organization" else value
-        if org_id is not None:
+    def _organization(self, _key, value):
+        if value is not None:
             for line in self.lines:  # the lines follow their plan (row scope)
-                line.organization_id = org_id
+                line.belong_to(value)
         return value
 
     @property
@@ -104,8 +103,11 @@ class AssetPlanLine(Versioned, Model):
     id = Column(Integer, primary_key=True)
     plan_id = Column(Integer, ForeignKey("assets_plan.id", ondelete="CASCADE"), nullable=False,
                      index=True)
-    #: the plan's organisation, kept on the line for row scope (set from the plan)
+    #: the plan's organisation and its jurisdiction, kept on the line for row scope and for
+    #: the findings of the line's flags (set from the plan, never by the client)
     organization_id = Column(Integer, ForeignKey("catalog_organization.id"), nullable=False,
+                             index=True)
+    jurisdiction_id = Column(Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False,
                              index=True)
     class_id = Column(Integer, ForeignKey("assets_class.id"), nullable=False, index=True)
     name = Column(String(128), nullable=False)
@@ -129,9 +131,8 @@ class AssetPlanLine(Versioned, Model):
 
     @validates("plan")
     def _plan(self, _key, plan):
-        org_id = plan.organization_id or getattr(plan.organization, "id", None) if plan is not None else None
-        if org_id is not None:
-            self.organization_id = org_id
+        if plan is not None:
+            self.belong_to(plan.organization or plan.organization_id)
         return plan
 
     @validates("plan_id")
@@ -139,8 +140,20 @@ class AssetPlanLine(Versioned, Model):
         # the API and imports give the id only: the line belongs to the plan's organisation
         plan = db.session.get(AssetPlan, plan_id) if plan_id is not None else None
         if plan is not None:
-            self.organization_id = plan.organization_id
+            self.belong_to(plan.organization_id)
         return plan_id
+
+    def belong_to(self, organization) -> None:
+        """Take the organisation (object or id) and its jurisdiction of the plan."""
+        if organization is not None and not isinstance(organization, Organization):
+            organization = db.session.get(Organization, organization)
+        if organization is None:
+            return
+        if organization.id is not None:
+            self.organization_id = organization.id
+        else:
+            self.organization = organization
+        self.jurisdiction_id = organization.jurisdiction_id or getattr(organization.jurisdiction, "id", None)
 
     @property
     def amount(self) -> Decimal:

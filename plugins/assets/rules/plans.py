@@ -91,8 +91,11 @@ def _other_organization(line: AssetPlanLine, ctx):
     plan = _plan_of(line, ctx)
     if plan is None:
         return None
-    plan_org = ctx.value(plan, "organization_id")
-    return plan_org is not None and ctx.value(line, "organization_id") != plan_org
+    plan_org = ctx.related(plan, "organization")
+    if plan_org is None:
+        return None
+    return (ctx.value(line, "organization_id") != plan_org.id
+            or ctx.value(line, "jurisdiction_id") != plan_org.jurisdiction_id)
 
 
 RULES = [

@@ -120,6 +120,10 @@ def test_art14_exception_with_reason_is_allowed_and_flagged_on_form(app, login, 
             Finding.entity == "asset_plan_line", Finding.entity_id == str(line.id),
             Finding.rule_key == "assets.plan_exception")).scalar_one()
     assert finding.article == 14 and "新增编制 1 名" in finding.message
+    assert line.jurisdiction_id == ids["jur"]
+    # the reviewers find it in 问题清单 (the finding carries the line's jurisdiction)
+    listing = "/findingview/list/?psize_FindingView=100&_oc_FindingView=id&_od_FindingView=desc"
+    assert "新增编制 1 名" in login(BUREAU).text(listing)
     html = clerk.text(f"/assetplanview/show/{pk}")
     assert 'data-check="exception"' in html and "超标准配置申请（第十四条）" in html
     assert "人均 1 × 编制人数 2" in html and "现有 2 件，本计划申请 1 件" in html

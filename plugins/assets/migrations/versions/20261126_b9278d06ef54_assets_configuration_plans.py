@@ -42,6 +42,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('plan_id', sa.Integer(), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=False),
+    sa.Column('jurisdiction_id', sa.Integer(), nullable=False),
     sa.Column('class_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=128), nullable=False),
     sa.Column('specification', sa.String(length=255), nullable=True),
@@ -55,6 +56,7 @@ def upgrade():
     sa.CheckConstraint('quantity > 0', name='ck_assets_plan_line_quantity'),
     sa.CheckConstraint('unit_price >= 0', name='ck_assets_plan_line_price'),
     sa.ForeignKeyConstraint(['class_id'], ['assets_class.id'], ),
+    sa.ForeignKeyConstraint(['jurisdiction_id'], ['catalog_jurisdiction.id'], ),
     sa.ForeignKeyConstraint(['organization_id'], ['catalog_organization.id'], ),
     sa.ForeignKeyConstraint(['plan_id'], ['assets_plan.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
@@ -62,6 +64,7 @@ def upgrade():
     )
     with op.batch_alter_table('assets_plan_line', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_assets_plan_line_class_id'), ['class_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_assets_plan_line_jurisdiction_id'), ['jurisdiction_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_assets_plan_line_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_assets_plan_line_plan_id'), ['plan_id'], unique=False)
 
@@ -83,6 +86,7 @@ def downgrade():
     with op.batch_alter_table('assets_plan_line', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assets_plan_line_plan_id'))
         batch_op.drop_index(batch_op.f('ix_assets_plan_line_organization_id'))
+        batch_op.drop_index(batch_op.f('ix_assets_plan_line_jurisdiction_id'))
         batch_op.drop_index(batch_op.f('ix_assets_plan_line_class_id'))
 
     op.drop_table('assets_plan_line')
