@@ -8,13 +8,15 @@ above the per-person quantity cap) lets the clerk register that computer's card.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from catalog.models import Standard
 from core.api import transition
 from plugins.assets.models import AssetClass
-from plugins.assets.models.plans import AssetPlan, AssetPlanLine
+from plugins.assets.models.plans import QUANTITY_CAP_ORG, AssetPlan, AssetPlanLine
 
 ORG = "tianshan_finance"
 COMPUTERS, OFFICE, FURNITURE = "2010000", "2020000", "5010000"
@@ -44,6 +46,10 @@ PLANS = [
 def load(ctx) -> None:
     """Called after the cards are loaded (``plugin.AREAS`` order); the system acts, so rules hold."""
     session = ctx.session
+    # a per-organisation cap besides the per-person one: printers and copiers are shared
+    session.add(Standard(kind=QUANTITY_CAP_ORG, key=OFFICE, value=Decimal(10), unit="件",
+                         jurisdiction=ctx.jurisdictions["650000"], effective_from=dt.date(2023, 1, 1),
+                         basis="新财资〔2023〕示例号"))
     classes = {c.code: c for c in session.execute(select(AssetClass)).scalars()}
     for org_key, year, title, note, lines, steps in PLANS:
         org = ctx.organizations[org_key]
