@@ -143,6 +143,8 @@ def test_art17_line_cap_on_api_and_direct_write(app, login, ids):
             "unit_price": 5000}
     refused = clerk.api("POST", "/api/v1/asset_plan_line/", json=body)
     assert refused.status_code == 422 and "超过数量上限" in refused.get_json()["message"]
+    no_reason = clerk.api("POST", "/api/v1/asset_plan_line/", json={**body, "exception_requested": True})
+    assert no_reason.status_code == 422 and "第 14 条" in no_reason.get_json()["message"]
     ok = clerk.api("POST", "/api/v1/asset_plan_line/", json={**body, "exception_requested": True,
                                                              "exception_reason": "新增编制"})
     assert ok.status_code == 201, ok.get_json()
@@ -209,6 +211,10 @@ def test_plan_goes_bureau_then_finance_on_screens(app, login, ids):
     html = clerk.post(f"/assetplanlineview/edit/{line.id}", data=line_form(pk, cls, quantity="2"),
                       follow_redirects=True).get_data(as_text=True)
     assert "不能修改其明细" in html and lines(app, pk)[0].quantity == 1
+    put = clerk.api("PUT", f"/api/v1/asset_plan_line/{line.id}", json={"quantity": 2})
+    assert put.status_code == 422 and "不能修改其明细" in put.get_json()["message"]
+    assert clerk.api("DELETE", f"/api/v1/asset_plan_line/{line.id}").status_code == 422
+    assert len(lines(app, pk)) == 1
 
     assert "权限" in act(finance, pk, "approve")  # finance cannot give the bureau's review
     assert state(app, pk) == "submitted"
