@@ -15,7 +15,14 @@ from core.models import Versioned
 from core.scoping import acting_as, current_scope, read_clause, scoped
 from core.state import get_state
 from core.views import ScopedInterface, ScopedModelRestApi, ScopedModelView, choice_field
-from core.workflow import ApprovalMixin, ApprovalViewMixin, WorkflowError, transition
+from core.workflow import (
+    ApprovalMixin,
+    ApprovalViewMixin,
+    Stage,
+    WorkflowError,
+    transition,
+    workflow_history,
+)
 from reports.charts import bar_chart, line_chart, pie_chart
 from reports.engine import beijing_today, chinese_date, ledger_meta
 from reports.ledger import Column as LedgerColumn
@@ -38,6 +45,7 @@ __all__ = [
     "Report",
     "Rule",
     "STANDARD_SIGNATURES",
+    "Stage",
     "Scope",
     "ScopeViolation",
     "ScopedInterface",
@@ -65,4 +73,5 @@ __all__ = [
     "render_ledger_pdf",
     "scoped",
     "transition",
+    "workflow_history",
 ]

@@ -5,7 +5,14 @@ from __future__ import annotations
 from core.contract import DemoContext
 from core.extensions import db
 from core.plugins import dependency_order
-from core.scoping import ROLE_ADMIN, ROLE_BUREAU_ADMIN, ROLE_CLERK, SYSTEM, acting_as
+from core.scoping import (
+    ROLE_ADMIN,
+    ROLE_BUREAU_ADMIN,
+    ROLE_CLERK,
+    ROLE_FINANCE_REVIEWER,
+    SYSTEM,
+    acting_as,
+)
 from core.setup import create_user, ensure_roles, upgrade_schema
 from core.state import get_state
 
@@ -17,6 +24,9 @@ DEMO_USERS = [
      "乌鲁木齐市机关事务管理局管理员（650100）"),
     ("tianshan_clerk", ROLE_CLERK, "tianshan_finance", "天山区经办人", "天山区财政局经办人（650102）"),
     ("kashgar_clerk", ROLE_CLERK, "kashgar_finance", "喀什市经办人", "喀什市财政局经办人（653101）"),
+    # the finance department's stage of staged approvals (e.g. asset configuration plans)
+    ("urumqi_fin_reviewer", ROLE_FINANCE_REVIEWER, "urumqi_finance", "乌鲁木齐财政审核人",
+     "乌鲁木齐市财政局财政审核人（650100）"),
 ]
 
 

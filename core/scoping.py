@@ -26,8 +26,10 @@ ROLE_BUREAU_ADMIN = "Bureau Admin"
 ROLE_APPROVER = "Approver"
 ROLE_CLERK = "Clerk"
 ROLE_AUDITOR = "Auditor"
+#: Gives the finance department's decision (财政部门审核) of a staged approval (see core/workflow.py).
+ROLE_FINANCE_REVIEWER = "Finance Reviewer"
 #: Roles whose scope is the jurisdiction subtree of their organisation.
-JURISDICTION_ROLES = {ROLE_BUREAU_ADMIN, ROLE_APPROVER, ROLE_AUDITOR}
+JURISDICTION_ROLES = {ROLE_BUREAU_ADMIN, ROLE_APPROVER, ROLE_AUDITOR, ROLE_FINANCE_REVIEWER}
 
 Kind = Literal["all", "jurisdiction", "organization", "none"]
 

@@ -17,13 +17,18 @@ from core.scoping import (
     ROLE_AUDITOR,
     ROLE_BUREAU_ADMIN,
     ROLE_CLERK,
+    ROLE_FINANCE_REVIEWER,
 )
 
 READ = r"^(can_list|can_show|can_get|can_info|can_export|can_history|menu_access)$"
 ALL = r".*"
-#: Everything except deciding approvals: a clerk prepares, an approver decides.
-ALL_BUT_APPROVE = r"^(?!can_approve$).*"
+#: Everything except deciding approvals (any stage): a clerk prepares, an approver decides.
+ALL_BUT_APPROVE = r"^(?!can_approve).*"
+#: The bureau does everything on its records but the finance department's stage of an approval.
+ALL_BUT_FINANCE = r"^(?!can_approve_finance$).*"
 APPROVE = r"^(can_list|can_show|can_get|can_info|can_export|can_history|can_approve|menu_access)$"
+#: The finance department reads records and gives only its own stage (财政部门审核, core/workflow.py).
+FINANCE = r"^(can_list|can_show|can_get|can_info|can_export|can_history|can_approve_finance|menu_access)$"
 #: Every logged-in user may read and edit its own profile and password.
 PROFILE = [
     [r"^UserDBModelView$", r"^(can_userinfo|resetmypassword|userinfoedit)$"],
@@ -33,12 +38,15 @@ PROFILE = [
 #: What each role may do on a view of each access class (see docs/architecture.md).
 ACCESS_MATRIX = {
     "records": {
-        ROLE_BUREAU_ADMIN: ALL, ROLE_CLERK: ALL_BUT_APPROVE, ROLE_APPROVER: APPROVE, ROLE_AUDITOR: READ,
+        ROLE_BUREAU_ADMIN: ALL_BUT_FINANCE, ROLE_CLERK: ALL_BUT_APPROVE, ROLE_APPROVER: APPROVE,
+        ROLE_AUDITOR: READ, ROLE_FINANCE_REVIEWER: FINANCE,
     },
-    "reference": {ROLE_BUREAU_ADMIN: ALL, ROLE_CLERK: READ, ROLE_APPROVER: READ, ROLE_AUDITOR: READ},
+    "reference": {ROLE_BUREAU_ADMIN: ALL, ROLE_CLERK: READ, ROLE_APPROVER: READ, ROLE_AUDITOR: READ,
+                  ROLE_FINANCE_REVIEWER: READ},
     "oversight": {ROLE_BUREAU_ADMIN: ALL, ROLE_APPROVER: READ, ROLE_AUDITOR: READ},
     "audit": {ROLE_BUREAU_ADMIN: READ, ROLE_AUDITOR: READ},
-    "everyone": {ROLE_BUREAU_ADMIN: READ, ROLE_CLERK: READ, ROLE_APPROVER: READ, ROLE_AUDITOR: READ},
+    "everyone": {ROLE_BUREAU_ADMIN: READ, ROLE_CLERK: READ, ROLE_APPROVER: READ, ROLE_AUDITOR: READ,
+                 ROLE_FINANCE_REVIEWER: READ},
     "admin": {},
 }
 ROLE_LABELS = {
@@ -47,6 +55,7 @@ ROLE_LABELS = {
     ROLE_APPROVER: _l("审批人"),
     ROLE_CLERK: _l("经办人"),
     ROLE_AUDITOR: _l("审计员（只读）"),
+    ROLE_FINANCE_REVIEWER: _l("财政审核人"),
 }
 
 
@@ -57,7 +66,7 @@ def build_roles(named_views: list[tuple[str, str]], menus: dict[str, set[str]]) 
     no query, and they cannot drift from the code in the database.
     """
     roles: dict[str, list] = {ROLE_ADMIN: [[".*", ".*"]]}
-    for role in (ROLE_BUREAU_ADMIN, ROLE_APPROVER, ROLE_CLERK, ROLE_AUDITOR):
+    for role in (ROLE_BUREAU_ADMIN, ROLE_APPROVER, ROLE_CLERK, ROLE_AUDITOR, ROLE_FINANCE_REVIEWER):
         rows = [list(p) for p in PROFILE]
         for name, access in named_views:
             perms = ACCESS_MATRIX[access].get(role)

@@ -1,5 +1,10 @@
 """The approval workflow: draft → submitted → approved / rejected, and withdraw.
 
+A model may declare several approval stages (``ApprovalMixin.approval_stages``),
+e.g. the bureau's review then the finance department's: each stage has its own
+pending state and its own permission, and ``approve`` moves the record to the
+next stage's state until the last stage approves it.
+
 A plugin model takes :class:`ApprovalMixin`, its screen :class:`ApprovalViewMixin`.
 :func:`transition` is the one way a record changes state: it checks the state
 table, the FAB permission on the record's view (``can_edit`` to submit or
@@ -64,6 +69,25 @@ class WorkflowError(WriteRefused):
 
 
 @dataclass(frozen=True)
+class Stage:
+    """One decision of a staged approval: who decides (``permission``) while the record is in ``state``."""
+
+    key: str
+    #: what the stage is, e.g. 机关事务管理部门审核
+    label: Any
+    #: FAB permission (without ``can_``) the decider needs on the record's view
+    permission: str
+    #: the record's state while this stage is pending (``String(16)``)
+    state: str
+    #: how that state reads, e.g. 已审核，待财政审批
+    state_label: Any
+
+
+#: The stage of a model that declares none: one decision, under ``can_approve``.
+SINGLE_STAGE = Stage("approval", _l("审批"), "approve", "submitted", _l("已提交"))
+
+
+@dataclass(frozen=True)
 class Transition:
     action: str
     label: Any
@@ -85,16 +109,80 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-def state_label(state: str | None) -> str:
+def stages_of(model: type) -> tuple[Stage, ...]:
+    """The approval stages of ``model``, in order (one default stage unless it declares its own)."""
+    return tuple(getattr(model, "approval_stages", ()) or ()) or (SINGLE_STAGE,)
+
+
+def is_staged(model: type) -> bool:
+    return len(stages_of(model)) > 1
+
+
+def pending_states(model: type) -> tuple[str, ...]:
+    return tuple(stage.state for stage in stages_of(model))
+
+
+def stage_in(model: type, state: str | None) -> Stage | None:
+    """The stage pending while a record of ``model`` is in ``state`` (None: nothing pending)."""
+    return next((stage for stage in stages_of(model) if stage.state == state), None)
+
+
+def state_label(state: str | None, model: type | None = None) -> str:
+    stage = stage_in(model, state) if model is not None and is_staged(model) else None
+    if stage is not None:
+        return str(stage.state_label)
     return str(STATE_LABELS.get(state, state or ""))
 
 
-def action_label(action: str) -> str:
-    return str(TRANSITIONS[action].label) if action in TRANSITIONS else action
+def action_label(action: str, model: type | None = None, from_state: str | None = None) -> str:
+    """The action's label; a decision on a staged record names its stage (批准（财政部门审核）)."""
+    label = str(TRANSITIONS[action].label) if action in TRANSITIONS else action
+    if model is not None and is_staged(model) and action in ("approve", "reject"):
+        stage = stage_in(model, from_state)
+        if stage is not None:
+            return f"{label}（{stage.label}）"
+    return label
+
+
+def step_for(model: type, action: str, state: str | None) -> Transition | None:
+    """The transition ``action`` means for a record of ``model`` in ``state``.
+
+    A single-stage model uses :data:`TRANSITIONS` as they are. On a staged model
+    ``approve`` and ``reject`` take the permission of the stage pending in ``state``
+    and ``approve`` leads to the next stage's state (the last one to ``approved``);
+    ``withdraw`` works from any pending stage. Unknown action: None.
+    """
+    step = TRANSITIONS.get(action)
+    if step is None or not is_staged(model):
+        return step
+    stages = stages_of(model)
+    pending = tuple(stage.state for stage in stages)
+    if action == "submit":
+        return Transition(step.action, step.label, step.sources, stages[0].state, step.permission)
+    if action == "withdraw":
+        return Transition(step.action, step.label, pending, step.target, step.permission)
+    stage = stage_in(model, state)
+    if stage is None:  # nothing pending: refused on the state, with the first stage's rights
+        return Transition(step.action, step.label, pending, step.target, stages[0].permission,
+                          step.comment_required)
+    target = step.target
+    if action == "approve":
+        index = stages.index(stage)
+        target = stages[index + 1].state if index + 1 < len(stages) else "approved"
+    return Transition(step.action, step.label, (stage.state,), target, stage.permission,
+                      step.comment_required)
+
+
+def decision_permissions(model: type) -> list[str]:
+    """Every FAB permission (with ``can_``) that decides some stage of ``model``."""
+    return list(dict.fromkeys(f"can_{stage.permission}" for stage in stages_of(model)))
 
 
 class ApprovalMixin:
     """Columns of a record that goes through approval; use before ``Versioned, Model``."""
+
+    #: The decisions in order; empty = one decision under ``can_approve`` (see :class:`Stage`).
+    approval_stages: tuple[Stage, ...] = ()
 
     # server_default: the column can be added to a table that already has rows
     state = Column(String(16), nullable=False, default="draft", server_default="draft", index=True)
@@ -103,7 +191,7 @@ class ApprovalMixin:
 
     @property
     def state_label(self) -> str:
-        return state_label(self.state)
+        return state_label(self.state, type(self))
 
     @property
     def is_editable(self) -> bool:
@@ -121,9 +209,9 @@ class ApprovalMixin:
 
 
 def locked_message(state: str | None) -> str:
-    if state == "submitted":
-        return _("记录已提交审批，不能修改或删除；如需修改，请先撤回")
-    return _("记录已批准，不能修改或删除")
+    if state == "approved":
+        return _("记录已批准，不能修改或删除")
+    return _("记录已提交审批，不能修改或删除；如需修改，请先撤回")
 
 
 def ensure_editable(record) -> None:
@@ -159,6 +247,24 @@ def workflow_history(record) -> list[WorkflowEvent]:
 def last_submitter(events: list[WorkflowEvent]) -> int | None:
     submits = [e for e in events if e.action == "submit"]
     return submits[-1].user_id if submits else None
+
+
+def deciders_since_submit(events: list[WorkflowEvent]) -> set[int]:
+    """Who approved a stage of the latest submission: nobody decides two stages of it."""
+    since = [i for i, e in enumerate(events) if e.action == "submit"]
+    start = since[-1] + 1 if since else 0
+    return {e.user_id for e in events[start:] if e.action == "approve" and e.user_id is not None}
+
+
+def may_not_decide(events: list[WorkflowEvent], user_id: int | None) -> str | None:
+    """Separation of duties, per stage: why ``user_id`` may not decide now (None: may)."""
+    if user_id is None:
+        return None
+    if last_submitter(events) == user_id:
+        return _("不能审批本人提交的记录")
+    if user_id in deciders_since_submit(events):
+        return _("已审核过前一环节的人员不能再审批后一环节")
+    return None
 
 
 # --- who may ------------------------------------------------------------------------------------
@@ -207,7 +313,8 @@ def transition(record, action: str, comment: str | None = None, *, view_name: st
     """Move ``record`` along the workflow by ``action``; flush, leave the commit to the caller.
 
     :param record: an instance of a model with :class:`ApprovalMixin`, loaded in a session.
-    :param action: ``submit``, ``withdraw``, ``approve`` or ``reject``.
+    :param action: ``submit``, ``withdraw``, ``approve`` or ``reject`` (on a staged record
+        ``approve``/``reject`` decide the stage pending now, see :func:`step_for`).
     :param comment: the actor's note; required to reject.
     :param view_name: permission name of the record's view; looked up from the installed
         views when omitted.
@@ -215,24 +322,26 @@ def transition(record, action: str, comment: str | None = None, *, view_name: st
     :raises WorkflowError: wrong state, missing comment, missing permission, own submission.
     :raises ScopeViolation: the record is outside the actor's scope.
     """
-    step = TRANSITIONS.get(action)
+    model = type(record)
+    current = record.state or "draft"
+    step = step_for(model, action, current)
     if step is None:
         raise WorkflowError(_("未知的审批操作：%(action)s", action=action), status=422)
-    current = record.state or "draft"
+    label = action_label(action, model, current)
     if current not in step.sources:
         raise WorkflowError(
-            _("当前状态“%(state)s”不能执行“%(action)s”", state=state_label(current), action=step.label)
+            _("当前状态“%(state)s”不能执行“%(action)s”", state=state_label(current, model),
+              action=step.label)
         )
     comment = (comment or "").strip() or None
     if step.comment_required and not comment:
         raise WorkflowError(_("“%(action)s”时必须填写意见", action=step.label), status=422)
 
-    model = type(record)
     session = object_session(record) or db.session
     scope = current_scope()
     view_name = view_name or view_name_for(model)
     if not permitted(f"can_{step.permission}", view_name):
-        raise WorkflowError(_("您没有“%(action)s”此记录的权限", action=step.label), status=403)
+        raise WorkflowError(_("您没有“%(action)s”此记录的权限", action=label), status=403)
     spec = scope_of_model(model)
     # the flush checks the written row too; checking first refuses before anything is staged
     with session.no_autoflush:
@@ -240,10 +349,11 @@ def transition(record, action: str, comment: str | None = None, *, view_name: st
             session.flush()  # a new record is saved as a draft first, to have an id
         if spec is not None and not row_in_write_scope(session, spec, column_values(record), scope):
             raise scope_violation()
-        if step.permission == "approve" and scope.user_id is not None:
-            # separation of duties: whoever submitted does not decide on it
-            if last_submitter(workflow_history(record)) == scope.user_id:
-                raise WorkflowError(_("不能审批本人提交的记录"), status=403)
+        if action in ("approve", "reject") and scope.user_id is not None:
+            # separation of duties: the submitter does not decide, nor one person two stages
+            refusal = may_not_decide(workflow_history(record), scope.user_id)
+            if refusal:
+                raise WorkflowError(refusal, status=403)
 
     now = utcnow()
     record.state = step.target
@@ -335,15 +445,24 @@ class ApprovalViewMixin:
     show_template = "core/workflow_show.html"
 
     def __init__(self, *args, **kwargs):
+        model = self.datamodel.obj
+        if is_staged(model):
+            # each stage has its own permission, so the route only asks that the user reads the
+            # record; transition() checks the permission of the stage pending on it
+            self.method_permission_name = {**(self.method_permission_name or {}),
+                                           "workflow_decide": "show"}
         super().__init__(*args, **kwargs)
-        if "can_approve" not in self.base_permissions:  # a view that listed its own permissions
-            self.base_permissions.append("can_approve")
+        for permission in ["can_approve", *decision_permissions(model)]:
+            if permission not in self.base_permissions:  # a view that listed its own permissions
+                self.base_permissions.append(permission)
 
     def _init_properties(self):
         labels = {"state": _l("审批状态"), "state_label": _l("审批状态"),
                   "submitted_at": _l("提交时间"), "decided_at": _l("审批时间")}
         self.label_columns = {**labels, **(self.label_columns or {})}
-        self.formatters_columns = {"state": state_label, **(self.formatters_columns or {})}
+        model = self.datamodel.obj
+        self.formatters_columns = {"state": lambda state: state_label(state, model),
+                                   **(self.formatters_columns or {})}
         super()._init_properties()
         # the state moves only through the workflow, never through the form
         for attr in ("add_columns", "edit_columns"):
@@ -386,25 +505,33 @@ class ApprovalViewMixin:
         return super().render_template(template, **kwargs)
 
     def workflow_context(self, item, pk) -> dict:
+        model = type(item)
         events = workflow_history(item)
         scope = current_scope()
-        submitter = last_submitter(events)
         actions = []
-        for step in TRANSITIONS.values():
+        for action in TRANSITIONS:
+            step = step_for(model, action, item.state)
             if item.state not in step.sources:
                 continue
             if not self.appbuilder.sm.has_access(f"can_{step.permission}", self.class_permission_name):
                 continue
-            if step.permission == "approve" and submitter is not None and submitter == scope.user_id:
-                continue  # separation of duties: not offered to the submitter
-            endpoint = "workflow_decide" if step.permission == "approve" else "workflow_edit"
+            deciding = action in ("approve", "reject")
+            if deciding and may_not_decide(events, scope.user_id):
+                continue  # separation of duties: not offered to the submitter or an earlier stage's decider
+            endpoint = "workflow_decide" if deciding else "workflow_edit"
             actions.append(dict(
-                action=step.action, label=step.label, comment_required=step.comment_required,
-                url=url_for(f"{self.endpoint}.{endpoint}", pk=pk, action=step.action),
+                action=action, label=action_label(action, model, item.state),
+                comment_required=step.comment_required,
+                url=url_for(f"{self.endpoint}.{endpoint}", pk=pk, action=action),
             ))
         form = WorkflowForm(formdata=None, version=getattr(item, "version", ""))
-        return dict(state=item.state, state_label=state_label(item.state), events=events,
-                    actions=actions, form=form, action_label=action_label, label_of=state_label)
+        stages = stages_of(model)
+        return dict(state=item.state, state_label=state_label(item.state, model), events=events,
+                    actions=actions, form=form,
+                    action_label=lambda action, from_state=None: action_label(action, model, from_state),
+                    label_of=lambda state: state_label(state, model),
+                    stages=stages if len(stages) > 1 else (),
+                    pending=stage_in(model, item.state) if len(stages) > 1 else None)
 
     # the transitions ---------------------------------------------------------------------------
 
@@ -446,20 +573,25 @@ class ApprovalViewMixin:
             flash(_("保存失败：数据库拒绝了此次修改"), "danger")
         else:
             flash(_("已%(action)s，当前状态：%(state)s", action=action_label(action),
-                    state=state_label(item.state)), "success")
+                    state=state_label(item.state, type(item))), "success")
         return back
 
 
 __all__ = [
     "EDITABLE_STATES",
+    "SINGLE_STAGE",
     "STATE_LABELS",
     "TRANSITIONS",
     "ApprovalMixin",
     "ApprovalViewMixin",
+    "Stage",
     "Transition",
     "WorkflowError",
     "WorkflowForm",
     "ensure_editable",
+    "stages_of",
+    "state_label",
+    "step_for",
     "transition",
     "workflow_history",
 ]

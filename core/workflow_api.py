@@ -3,6 +3,8 @@
 The generated API of every entity type whose model has ``ApprovalMixin`` gets
 these routes (``core.views.make_entity_api``); they go through the same
 ``transition()`` as the screen, so permission, scope and separation of duties hold.
+On a model with several approval stages, ``approve``/``reject`` decide the stage
+pending now, under that stage's permission (checked by ``transition()``).
 """
 
 from __future__ import annotations
@@ -14,11 +16,30 @@ from flask_appbuilder.security.decorators import permission_name
 
 from core.errors import WriteRefused
 from core.views import conflict_message
-from core.workflow import state_label, transition, workflow_history
+from core.workflow import (
+    action_label,
+    decision_permissions,
+    is_staged,
+    state_label,
+    transition,
+    workflow_history,
+)
 
 
 class ApprovalApiMixin:
     """Body ``{"comment": "…", "version": n}``; answers the new state and the history."""
+
+    def __init__(self, *args, **kwargs):
+        model = self.datamodel.obj
+        if is_staged(model):
+            # each stage has its own permission: the route asks only that the caller reads the
+            # record, transition() checks the permission of the stage pending on it
+            self.method_permission_name = {**(self.method_permission_name or {}),
+                                           "workflow_decide": "get"}
+        super().__init__(*args, **kwargs)
+        for permission in ["can_approve", *decision_permissions(model)]:
+            if permission not in self.base_permissions:
+                self.base_permissions.append(permission)
 
     @expose("/<int:pk>/workflow/<any(submit, withdraw):action>", methods=["POST"])
     @protect()
@@ -49,10 +70,12 @@ class ApprovalApiMixin:
         except WriteRefused as exc:
             session.rollback()
             return self.response(exc.status, message=exc.message)
+        model = type(item)
         history = [
-            {"action": e.action, "from": e.from_state, "to": e.to_state, "user": e.username,
+            {"action": e.action, "label": action_label(e.action, model, e.from_state),
+             "from": e.from_state, "to": e.to_state, "user": e.username,
              "at": e.at.isoformat(), "comment": e.comment}
             for e in workflow_history(item)
         ]
-        return self.response(200, state=item.state, state_label=state_label(item.state),
+        return self.response(200, state=item.state, state_label=state_label(item.state, model),
                              version=item.version, history=history)

@@ -58,6 +58,8 @@ def register_standard_kinds():
         StandardKind(kind="asset_price_cap", label=_l("资产单价上限"), unit="元", articles=(17,)),
         StandardKind(kind="asset_quantity_cap_per_person", label=_l("资产人均数量上限"), unit="件",
                      articles=(17,)),
+        StandardKind(kind="asset_quantity_cap_per_organization", label=_l("资产单位数量上限"), unit="件",
+                     articles=(17,), description=_l("一个单位可持有该类资产的总数量（不含已处置）")),
         StandardKind(kind="asset_min_service_life", label=_l("资产最低使用年限"), unit="年",
                      articles=(17, 19)),
     ]

@@ -20,12 +20,19 @@ from core.demo import build_demo
 from core.errors import ScopeViolation
 from core.extensions import db
 from core.models import AuditLog, WorkflowEvent
-from core.scoping import ROLE_APPROVER, ROLE_BUREAU_ADMIN, ROLE_CLERK, SYSTEM, acting_as
+from core.scoping import (
+    ROLE_APPROVER,
+    ROLE_BUREAU_ADMIN,
+    ROLE_CLERK,
+    ROLE_FINANCE_REVIEWER,
+    SYSTEM,
+    acting_as,
+)
 from core.setup import create_schema, create_user, drop_schema
 from core.versioning import utcnow
-from core.workflow import TRANSITIONS, WorkflowError, transition
+from core.workflow import TRANSITIONS, WorkflowError, step_for, transition
 from tests.conftest import PASSWORD, POSTGRES_URL, Browser, make_app, postgres_unreachable
-from tests.fixtures.approval_plugin import KEY, ApprovalDemo
+from tests.fixtures.approval_plugin import KEY, STAGED_KEY, ApprovalDemo, StagedDemo
 
 PLUGIN = "tests.fixtures.approval_plugin"
 VIEW = "/approvaldemoview"
@@ -33,6 +40,8 @@ VIEW = "/approvaldemoview"
 PG_SCHEMA = "jiguan_workflow_test"
 CLERK, CLERK2, URUMQI, KASHGAR = "tianshan_clerk", "tianshan_clerk2", "urumqi_bureau", "kashgar_bureau_admin"
 APPROVER = "urumqi_approver"
+FINANCE, KASHGAR_FINANCE = "urumqi_fin_reviewer", "kashgar_fin_reviewer"
+STAGED_VIEW = "/stageddemoview"
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -64,6 +73,8 @@ def wf_app(request, tmp_path_factory):
                     first_name="天山区经办人二")
         create_user(APPROVER, PASSWORD, ROLE_APPROVER, _org("乌鲁木齐市机关事务管理局"),
                     first_name="乌鲁木齐审批人")
+        create_user(KASHGAR_FINANCE, PASSWORD, ROLE_FINANCE_REVIEWER, _org("喀什市财政局"),
+                    first_name="喀什财政审核人")
         db.session.remove()
     yield app
     with app.app_context():
@@ -462,3 +473,164 @@ def test_module_effects_of_a_decision_are_part_of_the_transition(wf_app, users):
     record = read(wf_app, vetoed)
     assert (record.state, record.title) == ("submitted", "否决测试")
     assert [e.action for e in events(wf_app, vetoed)] == ["submit"]
+
+
+# --- staged approval: the bureau reviews, then the finance department approves ---------------------
+
+
+def staged(app, pk: int) -> StagedDemo:
+    with app.app_context():
+        row = db.session.get(StagedDemo, pk)
+        db.session.expunge(row)
+        db.session.remove()
+        return row
+
+
+def staged_events(app, pk: int) -> list[tuple]:
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(WorkflowEvent).filter_by(entity=STAGED_KEY, entity_id=str(pk))
+            .order_by(WorkflowEvent.id)
+        ).scalars().all()
+        result = [(e.action, e.from_state, e.to_state, e.username) for e in rows]
+        db.session.remove()
+        return result
+
+
+def staged_create(browser: Browser, title: str) -> int:
+    app = browser.app
+    with app.app_context():
+        org_id = _org("乌鲁木齐市天山区财政局").id
+        db.session.remove()
+    browser.post(f"{STAGED_VIEW}/add", data={"title": title, "organization": str(org_id)})
+    with app.app_context():
+        pk = db.session.execute(sa.select(StagedDemo.id).filter_by(title=title)).scalar_one()
+        db.session.remove()
+    return pk
+
+
+def staged_act(browser: Browser, pk: int, action: str, comment: str = "") -> list[str]:
+    response = browser.post(f"{STAGED_VIEW}/workflow/{pk}/{action}", data={"comment": comment},
+                            follow_redirects=True)
+    return Browser.flashes(response.get_data(as_text=True))
+
+
+def test_staged_approval_goes_bureau_then_finance_on_screens(wf_app, users):
+    pk = staged_create(users(CLERK), "两级审批：配置计划")
+    staged_act(users(CLERK), pk, "submit", "请审核")
+    assert staged(wf_app, pk).state == "submitted"
+
+    # the finance department is not offered, and cannot give, the bureau's review
+    html = users(FINANCE).text(f"{STAGED_VIEW}/show/{pk}")
+    assert 'data-action="approve"' not in html and "机关事务管理部门审核（待审）" in html
+    flashes = staged_act(users(FINANCE), pk, "approve", "越级")
+    assert any("没有“批准（机关事务管理部门审核）”此记录的权限" in f for f in flashes), flashes
+    assert staged(wf_app, pk).state == "submitted"
+
+    html = users(URUMQI).text(f"{STAGED_VIEW}/show/{pk}")
+    assert 'data-action="approve"' in html and "批准（机关事务管理部门审核）" in html
+    flashes = staged_act(users(URUMQI), pk, "approve", "审核通过")
+    assert any("已审核，待财政审批" in f for f in flashes), flashes
+    row = staged(wf_app, pk)
+    assert row.state == "reviewed" and row.state_label == "已审核，待财政审批"
+
+    # still locked for the clerk, and the bureau cannot give the finance decision
+    assert 'data-action="approve"' not in users(URUMQI).text(f"{STAGED_VIEW}/show/{pk}")
+    staged_act(users(URUMQI), pk, "approve", "代财政批")
+    assert staged(wf_app, pk).state == "reviewed"
+
+    html = users(FINANCE).text(f"{STAGED_VIEW}/show/{pk}")
+    assert 'data-action="approve"' in html and "批准（财政部门审核）" in html
+    staged_act(users(FINANCE), pk, "approve", "同意列入预算")
+    assert staged(wf_app, pk).state == "approved"
+    assert staged_events(wf_app, pk) == [
+        ("submit", "draft", "submitted", CLERK), ("approve", "submitted", "reviewed", URUMQI),
+        ("approve", "reviewed", "approved", FINANCE)]
+    html = users(CLERK).text(f"{STAGED_VIEW}/show/{pk}")
+    assert "批准（财政部门审核）" in html and "已审核，待财政审批" in html  # the history reads by stage
+
+
+def test_staged_reject_at_either_stage_returns_to_the_submitter(wf_app, users):
+    pk = staged_create(users(CLERK), "两级审批：退回")
+    staged_act(users(CLERK), pk, "submit")
+    staged_act(users(URUMQI), pk, "reject", "数量超标")
+    assert staged(wf_app, pk).state == "rejected"
+    staged_act(users(CLERK), pk, "submit", "已核减")
+    staged_act(users(URUMQI), pk, "approve")
+    flashes = staged_act(users(FINANCE), pk, "reject", "")
+    assert any("必须填写意见" in f for f in flashes), flashes
+    staged_act(users(FINANCE), pk, "reject", "预算不足")
+    assert staged(wf_app, pk).state == "rejected"
+    # editable again, and a new submission starts at the bureau's review
+    staged_act(users(CLERK), pk, "submit", "再报")
+    assert staged(wf_app, pk).state == "submitted"
+    assert [e[:3] for e in staged_events(wf_app, pk)][-3:] == [
+        ("approve", "submitted", "reviewed"), ("reject", "reviewed", "rejected"),
+        ("submit", "rejected", "submitted")]
+
+
+def test_staged_withdraw_from_any_pending_stage(wf_app, users):
+    pk = staged_create(users(CLERK), "两级审批：撤回")
+    staged_act(users(CLERK), pk, "submit")
+    staged_act(users(URUMQI), pk, "approve")
+    staged_act(users(CLERK), pk, "withdraw", "补充材料")
+    assert staged(wf_app, pk).state == "draft"
+
+
+def test_staged_separation_of_duties_per_stage(wf_app):
+    """Nobody decides on their own submission, nor gives two stages of the same submission."""
+    from core.models import JiguanUser
+
+    with wf_app.app_context():
+        def user(name):
+            return db.session.execute(sa.select(JiguanUser).filter_by(username=name)).scalar_one()
+
+        record = StagedDemo(title="两级审批：职责分离", organization_id=_org("乌鲁木齐市天山区财政局").id)
+        with acting_as(user(CLERK)):
+            db.session.add(record)
+            transition(record, "submit")
+        with acting_as(user("admin")):  # the system admin holds every permission …
+            transition(record, "approve", "审核")
+            with pytest.raises(WorkflowError, match="前一环节") as refused:
+                transition(record, "approve", "又批")  # … but gives one stage only
+            assert refused.value.status == 403
+        with acting_as(user(KASHGAR_FINANCE)), pytest.raises(ScopeViolation):
+            transition(record, "approve")  # another jurisdiction's finance
+        with acting_as(user(FINANCE)):
+            transition(record, "approve", "同意")
+        assert record.state == "approved"
+        db.session.commit()
+        db.session.remove()
+
+
+def test_staged_transition_table():
+    submitted_ = step_for(StagedDemo, "approve", "submitted")
+    reviewed = step_for(StagedDemo, "approve", "reviewed")
+    assert (submitted_.sources, submitted_.target, submitted_.permission) == (
+        ("submitted",), "reviewed", "approve")
+    assert (reviewed.sources, reviewed.target, reviewed.permission) == (
+        ("reviewed",), "approved", "approve_finance")
+    assert step_for(StagedDemo, "reject", "reviewed").permission == "approve_finance"
+    assert step_for(StagedDemo, "withdraw", "reviewed").sources == ("submitted", "reviewed")
+    # a single-stage model keeps the plain table
+    assert step_for(ApprovalDemo, "approve", "submitted") is TRANSITIONS["approve"]
+
+
+def test_staged_api_decides_the_pending_stage(wf_app, users):
+    def call(who, pk, action, **body):
+        return users(who).api("POST", f"/api/v1/{STAGED_KEY}/{pk}/workflow/{action}", json=body)
+
+    pk = staged_create(users(CLERK), "两级审批：接口")
+    assert call(CLERK, pk, "submit").get_json()["state"] == "submitted"
+    refused = call(FINANCE, pk, "approve")
+    assert refused.status_code == 403 and "机关事务管理部门审核" in refused.get_json()["message"]
+    assert call(KASHGAR_FINANCE, pk, "approve").status_code == 404
+    reviewed = call(URUMQI, pk, "approve", comment="审核通过")
+    assert reviewed.status_code == 200 and reviewed.get_json()["state"] == "reviewed"
+    assert reviewed.get_json()["state_label"] == "已审核，待财政审批"
+    assert call(URUMQI, pk, "approve").status_code == 403
+    assert call(CLERK2, pk, "approve").status_code == 403
+    done = call(FINANCE, pk, "approve", comment="同意")
+    assert done.status_code == 200 and done.get_json()["state"] == "approved"
+    assert [h["label"] for h in done.get_json()["history"]] == [
+        "提交", "批准（机关事务管理部门审核）", "批准（财政部门审核）"]

@@ -17,6 +17,7 @@ EXPECTED = {
     "urumqi_bureau": ("乌鲁木齐市机关事务管理局", True, False),
     "tianshan_clerk": ("乌鲁木齐市天山区财政局", False, False),
     "kashgar_clerk": ("喀什市财政局", False, False),
+    "urumqi_fin_reviewer": ("乌鲁木齐市财政局", False, False),
 }
 
 

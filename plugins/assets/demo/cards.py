@@ -25,7 +25,7 @@ COMPUTERS, OFFICE, VEHICLES, FURNITURE = "2010000", "2020000", "2030000", "50100
 STANDARDS = {
     COMPUTERS: (6000, 1, 6),
     OFFICE: (5000, 1, 6),
-    FURNITURE: (3000, 1, 15),
+    FURNITURE: (3000, 5, 15),  # desk, chair, cabinets: several pieces per person
 }
 BASIS = "新财资〔2023〕示例号"
 

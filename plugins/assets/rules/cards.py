@@ -1,30 +1,124 @@
-"""Rules of Art. 17-18 on asset cards."""
+"""Rules of Art. 14, 17 and 18 on asset cards.
+
+A purchase stays within the configuration standards in force (price cap, quantity caps
+per person and per organisation, Art. 17) unless the card names the configuration-plan
+line under which it was bought and that line was approved as an exception (Art. 14).
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, inspect, select
 
 from core.api import Rule
-from plugins.assets.models import PRICE_CAP, Asset
+from plugins.assets.models import PRICE_CAP, QUANTITY_CAP, Asset
+from plugins.assets.models.plans import QUANTITY_CAP_ORG, AssetPlanLine, headcount, holdings, quantity_limit
+
+
+def _unit_price(asset: Asset) -> Decimal | None:
+    if asset.original_value is None or not asset.quantity or asset.quantity <= 0:
+        return None
+    return Decimal(asset.original_value) / Decimal(asset.quantity)
+
+
+def _plan_line(asset: Asset, ctx) -> AssetPlanLine | None:
+    return ctx.related(asset, "plan_line")
+
+
+def _approved_line(asset: Asset, ctx) -> AssetPlanLine | None:
+    """The card's plan line if it is of an approved plan, the card's organisation and class."""
+    line = _plan_line(asset, ctx)
+    if line is None or line.plan is None or line.plan.state != "approved":
+        return None
+    if line.organization_id != ctx.value(asset, "organization_id"):
+        return None
+    if line.class_id != ctx.value(asset, "class_id"):
+        return None
+    return line
+
+
+def _exception_covers(asset: Asset, ctx) -> bool:
+    """Art. 14: the purchase was approved as an exception in the plan, at that price at most."""
+    line = _approved_line(asset, ctx)
+    if line is None or not line.exception_requested:
+        return False
+    price = _unit_price(asset)
+    return price is None or price <= Decimal(line.unit_price)
 
 
 def _above_price_cap(asset: Asset, ctx):
     """Art. 17: the unit price may not exceed the price cap in force for the class."""
     asset_class = ctx.related(asset, "asset_class")
     jurisdiction = ctx.value(asset, "jurisdiction_id")
-    if asset_class is None or jurisdiction is None or asset.original_value is None:
-        return None
-    if not asset.quantity or asset.quantity <= 0:
+    unit_price = _unit_price(asset)
+    if asset_class is None or jurisdiction is None or unit_price is None:
         return None
     cap = ctx.standard(PRICE_CAP, asset_class.code, jurisdiction)
-    if cap is None:
-        return None
-    unit_price = Decimal(asset.original_value) / Decimal(asset.quantity)
-    if unit_price <= cap.value:
+    if cap is None or unit_price <= cap.value or _exception_covers(asset, ctx):
         return None
     return {"cls": asset_class.name, "price": f"{unit_price:,.2f}", "cap": f"{cap.value:,.2f}"}
+
+
+def _purchase_changed(asset: Asset, ctx) -> bool:
+    """A new card, or one whose class or quantity changes: what a purchase adds to the holdings.
+
+    A change of organisation alone is a transfer (无偿划转), not a purchase.
+    """
+    if ctx.action == "create":
+        return True
+    attrs = inspect(asset).attrs
+    return any(attrs[key].history.has_changes() for key in ("quantity", "class_id", "asset_class"))
+
+
+def _above_quantity_cap(asset: Asset, ctx):
+    """Art. 17: the holdings of the class may not exceed the quantity caps in force."""
+    if not _purchase_changed(asset, ctx) or asset.status == "disposed":
+        return None
+    asset_class = ctx.related(asset, "asset_class")
+    org_id = ctx.value(asset, "organization_id")
+    jurisdiction = ctx.value(asset, "jurisdiction_id")
+    if asset_class is None or org_id is None or jurisdiction is None or not asset.quantity:
+        return None
+    per_person = ctx.standard(QUANTITY_CAP, asset_class.code, jurisdiction)
+    per_org = ctx.standard(QUANTITY_CAP_ORG, asset_class.code, jurisdiction)
+    if per_person is None and per_org is None:
+        return None
+    people = headcount(ctx.session, org_id)
+    limit = quantity_limit(per_person.value if per_person else None, people,
+                           per_org.value if per_org else None)
+    held = holdings(ctx.session, org_id, asset_class.id, exclude_asset=asset.id)
+    if held + asset.quantity <= limit or _exception_covers(asset, ctx):
+        return None
+    return {"cls": asset_class.name, "held": held, "qty": asset.quantity, "limit": limit}
+
+
+def _plan_line_not_approved(asset: Asset, ctx):
+    """Art. 17: a card bought under a plan names an approved line of its organisation and class."""
+    line = _plan_line(asset, ctx)
+    if line is None:
+        return None
+    if _approved_line(asset, ctx) is None:
+        return {"line": line.name}
+    bought = ctx.session.execute(
+        select(func.coalesce(func.sum(Asset.quantity), 0))
+        .where(Asset.plan_line_id == line.id, Asset.id != (asset.id or 0))
+    ).scalar() or 0
+    if bought + (asset.quantity or 0) > line.quantity:
+        return {"line": line.name}
+    return None
+
+
+def _jurisdiction_not_organisations(asset: Asset, ctx):
+    """Art. 18: the accounts are true — a card sits in its organisation's jurisdiction."""
+    org = ctx.related(asset, "organization")
+    jurisdiction = ctx.value(asset, "jurisdiction_id")
+    if org is None or jurisdiction is None:
+        return None
+    if org.jurisdiction_id == jurisdiction:
+        return None
+    return {"org": org.name, "jur": str(org.jurisdiction)}
 
 
 def _idle(asset: Asset, ctx):
@@ -33,10 +127,28 @@ def _idle(asset: Asset, ctx):
 
 
 RULES = [
+    # first: a card that names a plan line is told about that line before any cap
+    Rule(
+        key="assets.plan_line_approved", article=17, severity="block", model=Asset,
+        message=_l("所引用的配置计划明细“%(line)s”未经批准、不属于本单位或本资产分类，或已按批准数量配置完毕"),
+        check=_plan_line_not_approved,
+    ),
     Rule(
         key="assets.price_cap", article=17, severity="block", model=Asset,
-        message=_l("资产单价 %(price)s 元超过“%(cls)s”现行配置标准的单价上限 %(cap)s 元"),
+        message=_l("资产单价 %(price)s 元超过“%(cls)s”现行配置标准的单价上限 %(cap)s 元；"
+                   "超标准配置须依据经批准的配置计划超标准明细"),
         check=_above_price_cap,
+    ),
+    Rule(
+        key="assets.quantity_cap", article=17, severity="block", model=Asset,
+        message=_l("“%(cls)s”现有 %(held)s 件，再增加 %(qty)s 件将超过现行配置标准的数量上限 %(limit)s 件；"
+                   "超标准配置须依据经批准的配置计划超标准明细"),
+        check=_above_quantity_cap,
+    ),
+    Rule(
+        key="assets.jurisdiction_of_organization", article=18, severity="block", model=Asset,
+        message=_l("资产所在辖区必须与使用单位“%(org)s”所在辖区 %(jur)s 一致"),
+        check=_jurisdiction_not_organisations,
     ),
     Rule(
         key="assets.idle_to_pool", article=18, severity="flag", model=Asset,

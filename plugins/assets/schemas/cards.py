@@ -48,6 +48,6 @@ def entity_types() -> list[EntityType]:
             api_columns=("id", "number", "class_id", "name", "specification", "quantity", "unit",
                          "original_value", "acquired_on", "funding_source", "location",
                          "custodian_id", "organization_id", "jurisdiction_id", "status",
-                         "min_life_ends_on", "note"),
+                         "min_life_ends_on", "note", "plan_line_id"),
         )
     ]

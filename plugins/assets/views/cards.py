@@ -18,11 +18,11 @@ class AssetView(ScopedModelView):
                     "original_value", "acquired_on", "status_label"]
     add_columns = ["number", "asset_class", "name", "specification", "quantity", "unit",
                    "original_value", "acquired_on", "funding_source", "location", "custodian",
-                   "organization", "jurisdiction", "status", "note"]
+                   "organization", "jurisdiction", "status", "plan_line", "note"]
     edit_columns = add_columns
     show_columns = ["number", "asset_class", "name", "specification", "quantity", "unit",
                     "original_value", "acquired_on", "funding_label", "location", "custodian",
-                    "organization", "jurisdiction", "status_label", "min_life_ends_on", "note"]
+                    "organization", "jurisdiction", "status_label", "min_life_ends_on", "plan_line", "note"]
     search_columns = ["number", "name", "asset_class", "organization", "jurisdiction", "status",
                       "funding_source", "acquired_on"]
     label_columns = {
@@ -33,6 +33,7 @@ class AssetView(ScopedModelView):
         "custodian": _l("保管人"), "organization": _l("使用单位"), "jurisdiction": _l("所在辖区"),
         "status": _l("资产状态"), "status_label": _l("资产状态"),
         "min_life_ends_on": _l("最低使用年限届满日"), "note": _l("备注"),
+        "plan_line": _l("配置计划明细"),
     }
     add_form_extra_fields = {
         "status": choice_field(_l("资产状态"), ASSET_STATUSES),
