@@ -10,6 +10,7 @@ from catalog import views
 from catalog.models import Jurisdiction, Organization, Person, Standard
 from catalog.registry import EntityType, Scope
 from catalog.schemas import JurisdictionSchema, OrganizationSchema, PersonSchema, StandardSchema
+from catalog.xlsx_views import XlsxApi
 from core.api import Module, ViewSpec, db, hookimpl
 
 MENU = "Catalog"
@@ -72,6 +73,7 @@ def register_views():
         ViewSpec(views.StandardView, "Standards", _l("标准定额"), icon="fa-balance-scale",
                  **common),
         ViewSpec(views.CatalogApi, "CatalogApi", menu=False),
+        ViewSpec(XlsxApi, "XlsxApi", menu=False),  # XLSX of every entity type (docs/xlsx.md)
     ]
 
 

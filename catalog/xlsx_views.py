@@ -1,0 +1,202 @@
+"""XLSX on every entity type's list screen (导出 Excel / 导入 / 下载模板) and over REST.
+
+``XlsxViewMixin`` is a base of the core's ``ScopedModelView``, so every module's
+list screen of a catalogued type gets the routes and the buttons without code.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.api import BaseApi, protect
+from flask_appbuilder.security.decorators import permission_name
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from catalog.xlsx import MIME, XlsxError, columns_for
+from catalog.xlsx_export import download_name, export_file, list_query, plain_query, template_file
+from catalog.xlsx_import import import_xlsx
+
+ACCEPTED_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def _entity_of_model(model):
+    from core.state import state_or_none
+
+    state = state_or_none()
+    return state.entities.for_model(model) if state is not None and model is not None else None
+
+
+def _send(fileobj, entity, what=""):
+    return send_file(fileobj, mimetype=MIME, as_attachment=True,
+                     download_name=download_name(entity, what), max_age=0)
+
+
+def _upload_error(upload) -> str | None:
+    if upload is None or not upload.filename:
+        return _("请选择要导入的 Excel 文件（.xlsx）")
+    if not upload.filename.lower().endswith(ACCEPTED_SUFFIXES):
+        return _("只能导入 Excel 工作簿（.xlsx），“%(name)s”不是。"
+                 "旧版 .xls 或 CSV 请先在 Excel 中另存为 .xlsx。", name=upload.filename)
+    return None
+
+
+class XlsxViewMixin:
+    """Export, template and import routes for a ``ScopedModelView`` of a catalogued type."""
+
+    xlsx_import_template = "catalog/xlsx_import.html"
+
+    def _xlsx_entity(self):
+        entity = _entity_of_model(getattr(self.datamodel, "obj", None))
+        if entity is None:
+            abort(404)
+        return entity
+
+    def _xlsx_can(self, permission: str) -> bool:
+        return current_app.appbuilder.sm.has_access(permission, self.class_permission_name)
+
+    def xlsx_actions(self) -> dict | None:
+        """The buttons the list page shows this user (None for a type outside the catalog)."""
+        if _entity_of_model(getattr(self.datamodel, "obj", None)) is None:
+            return None
+        base = self.endpoint
+        perms = set(self.base_permissions or [])
+        actions = {}
+        if "can_export" in perms and self._xlsx_can("can_export"):
+            actions["export"] = url_for(f"{base}.xlsx_export", **request.args.to_dict(flat=False))
+        if "can_add" in perms and self._xlsx_can("can_add"):
+            actions["template"] = url_for(f"{base}.xlsx_template")
+            actions["import"] = url_for(f"{base}.xlsx_import")
+        return actions or None
+
+    def render_template(self, template, **kwargs):
+        if template == self.list_template and "xlsx" not in kwargs:
+            kwargs["xlsx"] = self.xlsx_actions()
+        return super().render_template(template, **kwargs)
+
+    @expose("/xlsx/export")
+    @has_access
+    @permission_name("export")
+    def xlsx_export(self):
+        """导出 Excel: the rows the list shows (scope, filters, order), every page."""
+        entity = self._xlsx_entity()
+        fileobj, _count = export_file(entity, list_query(self))
+        return _send(fileobj, entity)
+
+    @expose("/xlsx/template")
+    @has_access
+    @permission_name("add")
+    def xlsx_template(self):
+        """下载模板: the importable columns, required ones marked, choices as drop-downs."""
+        entity = self._xlsx_entity()
+        return _send(template_file(entity), entity, _("导入模板"))
+
+    @expose("/xlsx/import", methods=["GET", "POST"])
+    @has_access
+    @permission_name("add")
+    def xlsx_import(self):
+        """导入: upload an .xlsx; all rows are written or, if any row is wrong, none."""
+        entity = self._xlsx_entity()
+        result, error, form = None, None, FlaskForm()
+        if request.method == "POST":
+            upload = request.files.get("file")
+            error = _upload_error(upload)
+            if not form.validate():  # the CSRF token: a stale page uploads nothing
+                error = _("页面已过期，请刷新后重新上传")
+            if error is None:
+                try:
+                    result = import_xlsx(entity, upload.stream, dry_run=bool(request.form.get("dry_run")))
+                except XlsxError as exc:
+                    error = exc.message
+            if result is not None and result.ok and not result.dry_run:
+                flash(result.summary(), "success")
+                return redirect(url_for(f"{self.endpoint}.list"))
+        return self.render_template(
+            self.xlsx_import_template, entity=entity, title=_("导入：%(what)s", what=entity.label),
+            columns=columns_for(entity).importable, result=result, error=error, form=form,
+            list_url=url_for(f"{self.endpoint}.list"),
+            template_url=url_for(f"{self.endpoint}.xlsx_template"),
+        )
+
+
+class XlsxApi(BaseApi):
+    """``/api/v1/<key>/export.xlsx``, ``…/template.xlsx`` and ``POST …/import`` for every entity type.
+
+    The API's own permission is only the gate (every role has ``can_export``); what
+    decides is the user's permission on the entity type's screen (``can_export`` to
+    export, ``can_add`` to import), its module being active, and the row scope.
+    """
+
+    resource_name = "xlsx"
+    route_base = "/api/v1"
+    access = "everyone"
+    allow_browser_login = True
+    csrf_exempt = True
+
+    def _entity(self, key: str, action: str):
+        from core.activation import modules_for_current_user
+        from core.state import get_state
+
+        entity = get_state().entities.get(key)
+        if entity is None or entity.module not in modules_for_current_user():
+            return None, self.response_404()
+        from catalog.xlsx import entity_view
+
+        view = entity_view(entity)
+        if view is not None:
+            allowed = current_app.appbuilder.sm.has_access(action, view.class_permission_name)
+        else:  # a type with no screen: its REST API's permissions decide
+            api = "".join(part.capitalize() for part in key.split("_")) + "Api"
+            allowed = current_app.appbuilder.sm.has_access(
+                "can_get" if action == "can_export" else "can_post", api)
+        if not allowed:
+            return None, self.response(403, message=_("您无权对“%(what)s”执行此操作", what=entity.label))
+        return entity, None
+
+    @expose("/<key>/export.xlsx", methods=["GET"])
+    @protect()
+    @permission_name("export")
+    def export(self, key):
+        """The rows of ``key`` in the user's scope; the list screen's ``_flt_*`` / ``_oc_*`` args apply."""
+        entity, refused = self._entity(key, "can_export")
+        if refused is not None:
+            return refused
+        from catalog.xlsx import entity_view
+
+        view = entity_view(entity)
+        query = list_query(view) if view is not None else plain_query(entity)
+        fileobj, _count = export_file(entity, query)
+        return _send(fileobj, entity)
+
+    @expose("/<key>/template.xlsx", methods=["GET"])
+    @protect()
+    @permission_name("export")
+    def template(self, key):
+        entity, refused = self._entity(key, "can_add")
+        if refused is not None:
+            return refused
+        return _send(template_file(entity), entity, _("导入模板"))
+
+    @expose("/<key>/import", methods=["POST"])
+    @protect()
+    @permission_name("export")
+    def import_(self, key):
+        """Multipart ``file`` (+ ``dry_run=1``): 200 with the count created, 422 with every error."""
+        entity, refused = self._entity(key, "can_add")
+        if refused is not None:
+            return refused
+        upload = request.files.get("file")
+        error = _upload_error(upload)
+        if error is not None:
+            return self.response(422, message=error, errors=[])
+        try:
+            result = import_xlsx(entity, upload.stream, dry_run=request.form.get("dry_run") in ("1", "true"))
+        except XlsxError as exc:
+            return self.response(422, message=exc.message, errors=[])
+        if not result.ok:
+            errors = [dict(row=e.row, column=e.column, message=e.message, text=str(e))
+                      for e in result.errors]
+            return self.response(422, message=result.summary(), errors=errors,
+                                 more_errors=result.more_errors)
+        return self.response(200, message=result.summary(), rows=result.rows,
+                             created=result.created, dry_run=result.dry_run)
