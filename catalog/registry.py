@@ -50,7 +50,8 @@ class EntityType:
     #: Columns the generated REST API lists; ``None`` takes the schema's fields.
     api_columns: tuple[str, ...] | None = None
     #: XLSX (docs/xlsx.md): the columns a row of another type names this one by, most readable
-    #: first (export shows the first; import accepts any). ``None``: ``name``, then unique text columns.
+    #: first (export shows the first; import accepts any). ``None``: the unique text columns, then
+    #: ``name``.
     natural_keys: tuple[str, ...] | None = None
     #: XLSX: the columns an import fills, in order; ``None`` takes the add form's columns.
     import_columns: tuple[str, ...] | None = None

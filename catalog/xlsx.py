@@ -65,7 +65,8 @@ class XlsxColumn:
         if self.kind == "choice":
             return _("从下拉列表中选择：%(values)s", values="、".join(str(v) for v in self.choices.values()))
         if self.kind == "relation":
-            return _("填写%(what)s", what=_("或").join(self.relation.key_labels))
+            return _("填写%(column)s的%(keys)s", column=self.header,
+                     keys=_("或").join(self.relation.key_labels))
         texts = {
             "integer": _("整数"), "number": _("数字（不带单位）"), "bool": _("填“是”或“否”"),
             "date": _("日期，如 2026-03-01"), "datetime": _("日期时间，如 2026-03-01 09:30"),
@@ -118,21 +119,20 @@ def natural_keys(model) -> tuple[str, ...]:
         columns = list(getattr(constraint, "columns", []))
         if type(constraint).__name__ == "UniqueConstraint" and len(columns) == 1:
             unique.add(columns[0].key)
-    texts = [c.key for c in table.c if isinstance(c.type, String | Text) and c.key in unique]
-    keys = (["name"] if "name" in table.c else []) + sorted(texts)
+    # a unique code round-trips safely (a classification's names repeat: 其他…); then the name
+    texts = sorted(c.key for c in table.c if isinstance(c.type, String | Text) and c.key in unique)
+    keys = texts + (["name"] if "name" in table.c and "name" not in texts else [])
     return tuple(keys) or ("id",)
 
 
 def _key_label(model, key: str) -> str:
     entity = get_state().entities.for_model(model)
-    labels = get_state().entity_labels.get(entity.key, {}) if entity else {}
-    label = labels.get(key)
+    label = get_state().entity_labels.get(entity.key, {}).get(key) if entity else None
     if label is None:
         from flask_babel import gettext as _
 
         label = {"name": _("名称"), "code": _("代码"), "id": _("编号")}.get(key, key)
-    owner = str(entity.label) if entity else ""
-    return f"{owner}{label}" if owner and not str(label).startswith(owner) else str(label)
+    return str(label)
 
 
 def _choices(entity, view) -> dict[str, dict]:
@@ -167,6 +167,8 @@ class Columns:
             same = by_header.get(column.header)
             if column.kind == "computed" and same is not None and same.kind == "choice":
                 same.aliases.add(column.name)
+                # export the code through the same labels: no property call per row
+                column.name, column.kind, column.choices = same.name, "choice", same.choices
 
     def _label(self, name: str) -> str:
         label = self.labels.get(name)

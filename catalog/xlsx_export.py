@@ -64,6 +64,9 @@ class _Keys:
     def __init__(self, columns):
         self.columns = [c for c in columns if c.kind == "relation"]
         self.values: dict[type, dict] = {c.relation.model: {} for c in self.columns}
+        #: choice labels as text once per export, not a gettext call per cell
+        self.labels = {c.name: {code: str(label) for code, label in c.choices.items()}
+                       for c in columns if c.kind == "choice"}
 
     def prefetch(self, rows) -> None:
         for column in self.columns:
@@ -83,6 +86,9 @@ class _Keys:
 def _value(column, row, keys: _Keys):
     if column.kind == "relation":
         return keys.get(column, getattr(row, column.name))
+    if column.kind == "choice":
+        code = getattr(row, column.name, None)
+        return keys.labels[column.name].get(code, code)
     value = getattr(row, column.name, None)
     if column.kind == "computed" and value is not None and not isinstance(
             value, dt.date | int | float | bool | str):

@@ -49,7 +49,8 @@ def test_export_shows_labels_dates_and_numbers(login):
     assert row["经费来源"] in {"财政拨款", "自筹", "其他"}
     assert isinstance(row["取得日期"], dt.datetime)  # a date cell, not text
     assert isinstance(row["原值（元）"], int | float) and isinstance(row["数量"], int)
-    assert row["资产分类"] in {"计算机设备", "办公设备", "车辆", "家具"}  # by natural key, not id
+    assert row["资产分类"] in {"2010000", "2020000", "2030000", "5010000"}  # the class code, not an id
+    assert row["使用单位"] == "乌鲁木齐市天山区财政局" and row["所在辖区"] == "天山区"  # names
 
 
 def test_export_follows_the_list_filter_and_order(app, login):
