@@ -260,3 +260,34 @@ def test_people_import_errors_over_the_api(app, login):
     with app.app_context():
         assert db.session.execute(select(func.count()).where(Person.name.in_(["导入丙", "导入丁"]))
                                   ).scalar() == 0
+
+
+# ---- a plugin's type (land) through the same engine: its Art. 20 rule applies to imports too -----
+
+LAND_HEADERS = ["*宗地名称", "*所在辖区", "*使用单位", "*坐落", "*面积（平方米）", "用途", "确权登记状态",
+                "不动产权证书号"]
+
+
+def test_art20_land_import_applies_the_plugins_rule(app, login):
+    """Art. 20: a parcel imported as registered needs its certificate number, as on the form."""
+    from plugins.land.models import LandParcel
+
+    clerk = login("tianshan_clerk")
+    template = read_xlsx(clerk.get("/landparcelview/xlsx/template").data)[0]
+    assert template[:5] == LAND_HEADERS[:5]
+    place = ["天山区", "乌鲁木齐市天山区财政局", "天山区某路 1 号"]
+    data = xlsx_bytes(LAND_HEADERS, [["导入宗地甲", *place, 1200.5, "办公用地", "未登记", None],
+                                     ["导入宗地乙", *place, 800, "办公用地", "已登记", None]])
+    response = clerk.post("/api/v1/land_parcel/import", data=upload(data),
+                          content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert [e["text"] for e in response.get_json()["errors"]] == [
+        "第 3 行：已登记的宗地必须填写不动产权证书号（《办法》第 20 条）"]
+    fixed = xlsx_bytes(LAND_HEADERS, [["导入宗地甲", *place, 1200.5, "办公用地", "未登记", None]])
+    response = clerk.post("/api/v1/land_parcel/import", data=upload(fixed),
+                          content_type="multipart/form-data")
+    assert response.status_code == 200 and response.get_json()["created"] == 1
+    with app.app_context():
+        parcel = db.session.execute(select(LandParcel).where(LandParcel.name == "导入宗地甲")).scalar_one()
+        assert (parcel.land_use, parcel.registration_status, float(parcel.area)) == (
+            "office", "unregistered", 1200.5)
