@@ -109,8 +109,11 @@ def _width(column) -> int:
     return max(10, min(40, len(column.header) * 2 + 4, (column.max_length or 20) + 2))
 
 
-def write_export(entity, query, out) -> int:
-    """Write the rows of ``query`` (ORM objects of ``entity``) as an .xlsx into ``out``; the count."""
+def write_export(entity, query, out, progress=None) -> int:
+    """Write the rows of ``query`` (ORM objects of ``entity``) as an .xlsx into ``out``; the count.
+
+    ``progress(rows_written)`` is called after each batch.
+    """
     columns = columns_for(entity).export
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet_title(entity))
@@ -126,6 +129,8 @@ def write_export(entity, query, out) -> int:
         for row in batch:
             ws.append([_value(c, row, keys) for c in columns])
         batch.clear()
+        if progress:
+            progress(count)
 
     for row in query.yield_per(BATCH):
         if count >= MAX_ROWS:
@@ -208,3 +213,71 @@ def template_file(entity):
     write_template(entity, out)
     out.seek(0)
     return out
+
+
+#: Exports above this many rows run as a background job (我的任务); 0 turns it off.
+JOB_ROWS = 20_000
+
+
+def export_job_rows() -> int:
+    from flask import current_app
+
+    value = current_app.config.get("XLSX_EXPORT_JOB_ROWS")
+    return JOB_ROWS if value is None else int(value)
+
+
+def _job_entity(params: dict, scope):
+    from core.activation import active_modules
+    from core.jobs import JobRefused
+    from core.state import get_state
+
+    entity = get_state().entities.get(params.get("key")) if isinstance(params.get("key"), str) else None
+    if entity is None:
+        raise JobRefused(_("没有这种数据类型"))
+    if scope.kind != "all":
+        from catalog.models import Jurisdiction
+
+        jurisdiction = db.session.get(Jurisdiction, scope.jurisdiction_id) if scope.jurisdiction_id else None
+        if jurisdiction is None or entity.module not in active_modules(jurisdiction):
+            raise JobRefused(_("该数据类型所属模块未在本辖区启用"))
+    return entity
+
+
+def _validate_job(params: dict, scope) -> None:
+    from core.jobs import JobRefused
+
+    _job_entity(params, scope)
+    if not isinstance(params.get("args", {}), dict):
+        raise JobRefused(_("参数 args 应为列表页的查询参数对象"))
+
+
+def run_export_job(params: dict, progress):
+    """``xlsx.export``: {"key": entity key, "args": the list page's query arguments} → the .xlsx.
+
+    Runs as the submitter (the job runner's ``acting_as``), so the scope is theirs;
+    the list's filters are parsed from ``args`` exactly as in the request.
+    """
+    from flask import current_app
+
+    from catalog.xlsx import MIME, entity_view
+    from core.jobs import JobResult
+    from core.scoping import current_scope
+
+    entity = _job_entity(params, current_scope())
+    view = entity_view(entity)
+    with current_app.test_request_context("/", query_string=params.get("args") or {}):
+        query = list_query(view) if view is not None else plain_query(entity)
+        total = max(1, query.order_by(None).count())
+        out = tempfile.TemporaryFile()
+        write_export(entity, query, out, progress=lambda n: progress(min(99, n * 100 // total)))
+    out.seek(0)
+    return JobResult(data=out.read(), filename=download_name(entity), mimetype=MIME)
+
+
+def register_export_job() -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from core.jobs import job_kind, register_job_kind
+
+    if job_kind("xlsx.export") is None:
+        register_job_kind("xlsx.export", run_export_job, label=_l("导出 Excel"), validate=_validate_job)

@@ -14,10 +14,19 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from catalog.xlsx import MIME, XlsxError, columns_for
-from catalog.xlsx_export import download_name, export_file, list_query, plain_query, template_file
+from catalog.xlsx_export import (
+    download_name,
+    export_file,
+    export_job_rows,
+    list_query,
+    plain_query,
+    register_export_job,
+    template_file,
+)
 from catalog.xlsx_import import import_xlsx
 
 ACCEPTED_SUFFIXES = (".xlsx", ".xlsm")
+register_export_job()  # at import, like every job kind: each worker imports this module
 
 
 def _entity_of_model(model):
@@ -80,8 +89,23 @@ class XlsxViewMixin:
     def xlsx_export(self):
         """导出 Excel: the rows the list shows (scope, filters, order), every page."""
         entity = self._xlsx_entity()
-        fileobj, _count = export_file(entity, list_query(self))
+        query = list_query(self)
+        limit = export_job_rows()
+        if limit and query.order_by(None).count() > limit:
+            return self._xlsx_export_job(entity)
+        fileobj, _count = export_file(entity, query)
         return _send(fileobj, entity)
+
+    def _xlsx_export_job(self, entity):
+        """A long export runs in the background; the user downloads it from 我的任务."""
+        from flask_login import current_user
+
+        from core.jobs import submit
+
+        job = submit("xlsx.export", {"key": entity.key, "args": request.args.to_dict(flat=False)},
+                     user=current_user)
+        flash(_("数据较多，已转为后台任务导出；完成后可在“我的任务”中下载。"), "info")
+        return redirect(url_for("JobView.show", pk=job.id))
 
     @expose("/xlsx/template")
     @has_access

@@ -291,3 +291,22 @@ def test_art20_land_import_applies_the_plugins_rule(app, login):
         parcel = db.session.execute(select(LandParcel).where(LandParcel.name == "导入宗地甲")).scalar_one()
         assert (parcel.land_use, parcel.registration_status, float(parcel.area)) == (
             "office", "unregistered", 1200.5)
+
+
+def test_a_large_export_runs_as_a_background_job(app, login, monkeypatch, tmp_path):
+    from core.jobs.backends import EagerBackend
+
+    monkeypatch.setitem(app.config, "JOBS_DIR", str(tmp_path / "jobs"))
+    monkeypatch.setitem(app.extensions["jiguan_jobs"], "backend", EagerBackend(app))
+    bureau = login("urumqi_bureau")
+    args = "_flt_3_status=in_use&_oc_AssetView=number&_od_AssetView=asc"
+    monkeypatch.setitem(app.config, "XLSX_EXPORT_JOB_ROWS", 0)
+    direct = read_xlsx(bureau.get(f"/assetview/xlsx/export?{args}").data)[1]
+    monkeypatch.setitem(app.config, "XLSX_EXPORT_JOB_ROWS", 3)
+    response = bureau.get(f"/assetview/xlsx/export?{args}")
+    assert response.status_code == 302 and "/jobs/" in response.location
+    job_id = int(response.location.rstrip("/").split("/")[-1])
+    job = bureau.get(f"/api/v1/jobs/{job_id}").get_json()["result"]
+    assert job["status"] == "done", job
+    rows = read_xlsx(bureau.get(job["download_url"]).data)[1]
+    assert len(direct) > 3 and rows == direct  # the same rows, filter and order as in the request
