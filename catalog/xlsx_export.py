@@ -96,6 +96,15 @@ def _value(column, row, keys: _Keys):
     return cell_value(column, value)
 
 
+def _text_safe(ws, value):
+    """Text stays text: openpyxl would store "=…" typed by a user as a formula (formula injection)."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def _header(ws, text, fill=HEADER_FILL):
     cell = WriteOnlyCell(ws, value=text)
     cell.font = HEADER_FONT
@@ -127,7 +136,7 @@ def write_export(entity, query, out, progress=None) -> int:
     def flush():
         keys.prefetch(batch)
         for row in batch:
-            ws.append([_value(c, row, keys) for c in columns])
+            ws.append([_text_safe(ws, _value(c, row, keys)) for c in columns])
         batch.clear()
         if progress:
             progress(count)

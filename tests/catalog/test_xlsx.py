@@ -310,3 +310,18 @@ def test_a_large_export_runs_as_a_background_job(app, login, monkeypatch, tmp_pa
     assert job["status"] == "done", job
     rows = read_xlsx(bureau.get(job["download_url"]).data)[1]
     assert len(direct) > 3 and rows == direct  # the same rows, filter and order as in the request
+
+
+def test_text_that_looks_like_a_formula_is_exported_as_text(app, login):
+    """A name typed as "=HYPERLINK(…)" must not become a live formula in the exported file."""
+    with app.app_context():
+        asset = db.session.execute(select(Asset).join(Organization, Asset.organization_id == Organization.id)
+                                   .where(Organization.name == "喀什市财政局")).scalars().first()
+        number, asset.note = asset.number, '=HYPERLINK("http://example.invalid","点我")'
+        db.session.commit()
+    data = login("kashgar_clerk").get("/assetview/xlsx/export").data
+    ws = load_workbook(io.BytesIO(data)).worksheets[0]
+    headers = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == number)
+    note = row[headers.index("备注")]
+    assert note.data_type == "s" and note.value.startswith("=HYPERLINK")
