@@ -157,17 +157,42 @@ def read_sheet(source, max_bytes: int, max_rows: int):
     return header, body
 
 
-def _match_headers(columns, header):
+def _in_chinese(func):
+    """``func()`` in Chinese too: a file filled in Chinese imports for a user reading English."""
+    from flask_babel import force_locale, get_locale
+
+    if str(get_locale()).startswith("zh"):
+        return None
+    with force_locale("zh"):
+        return func()
+
+
+def _choice_lookup(columns) -> dict[str, dict]:
+    """Per choice column: code, and label as text, → code."""
+    def build():
+        return {c.name: {**{str(code): code for code in c.choices},
+                         **{str(label): code for code, label in c.choices.items()}}
+                for c in columns.importable if c.kind == "choice"}
+
+    found = build()
+    for name, more in (_in_chinese(build) or {}).items():
+        found[name] = {**more, **found[name]}
+    return found
+
+
+def _match_headers(columns, header, zh_columns=None):
     """Column (or None for a column the import ignores) by position; refuses unknown or missing."""
     lookup, ignored = {}, set()
-    for column in columns.importable:
-        lookup[column.header] = lookup[column.name] = column
-    for column in columns.export:  # an export opened, edited and imported back
-        if column.header not in lookup:
-            ignored.add(column.header)
-    for column in columns.importable:
-        for alias in column.aliases:
-            lookup.setdefault(alias, column)
+    for source in filter(None, (zh_columns, columns)):
+        by_name = {c.name: c for c in columns.importable}
+        for column in source.importable:
+            lookup[column.header] = lookup[column.name] = by_name[column.name]
+        for column in source.export:  # an export opened, edited and imported back
+            if column.header not in lookup:
+                ignored.add(column.header)
+        for column in source.importable:
+            for alias in column.aliases:
+                lookup.setdefault(alias, by_name[column.name])
     matched, unknown, seen = [], [], set()
     for raw in header:
         text = re.sub(r"\s+", "", str(raw or "")).lstrip("*＊").replace("（必填）", "")
@@ -215,6 +240,14 @@ def _number_text(value) -> str:
     return str(value).strip()
 
 
+def _number(value) -> str:
+    """A number typed as text the way people do: "1,200.50", "1 200", "5000元"."""
+    text = _number_text(value)
+    if isinstance(value, str):
+        text = re.sub(r"[,，\s]|元$", "", text)
+    return text
+
+
 class _Relations:
     """Natural key → id of the rows a new record may point to (the writer's reference scope)."""
 
@@ -253,15 +286,14 @@ class _Relations:
                  value=text, keys="、".join(column.relation.key_labels))
 
 
-def _convert(column, raw, relations: _Relations):
+def _convert(column, raw, relations: _Relations, choices: dict):
     """A cell's value as the schema loads it; raises _CellError with a message for the user."""
     if column.kind == "relation":
         return relations.resolve(column, _number_text(raw))
     if column.kind == "choice":
         text = _number_text(raw)
-        for code, label in column.choices.items():
-            if text in (str(code), str(label)):
-                return code
+        if text in choices.get(column.name, {}):
+            return choices[column.name][text]
         raise _CellError(_("“%(value)s”不是可选值（可选：%(values)s）", value=text,
                            values="、".join(str(v) for v in column.choices.values())))
     if column.kind == "bool":
@@ -282,9 +314,9 @@ def _convert(column, raw, relations: _Relations):
     if column.kind == "integer":
         if isinstance(raw, float) and raw.is_integer():
             return int(raw)
-        return raw if isinstance(raw, int) else _number_text(raw)
+        return raw if isinstance(raw, int) and not isinstance(raw, bool) else _number(raw)
     if column.kind == "number":
-        return _number_text(raw)  # a float's shortest text: 5999.99, not 5999.98999…
+        return _number(raw)  # a float's shortest text: 5999.99, not 5999.98999…
     if isinstance(raw, dt.datetime | dt.date):
         return raw.isoformat()
     return _number_text(raw)
@@ -300,6 +332,7 @@ class _Importer:
         self.columns = columns_for(entity)
         self.result = result
         self.relations = _Relations()
+        self.choices = _choice_lookup(self.columns)
         self.schema = entity.schema() if entity.schema else None
         table = entity.model.__table__
         names = {c.name for c in self.columns.importable}
@@ -322,7 +355,7 @@ class _Importer:
                     failed.add(column.name)
                 continue
             try:
-                data[column.name] = _convert(column, raw, self.relations)
+                data[column.name] = _convert(column, raw, self.relations, self.choices)
             except _CellError as exc:
                 self.result.add_error(number, column.header, str(exc))
                 failed.add(column.name)
@@ -419,7 +452,8 @@ def import_xlsx(entity, source, *, dry_run: bool = False, progress=None) -> Impo
     """
     max_bytes, max_rows = _limits()
     header, body = read_sheet(source, max_bytes, max_rows)
-    matched = _match_headers(columns_for(entity), header)
+    matched = _match_headers(columns_for(entity), header,
+                             _in_chinese(lambda: columns_for(entity)))
     result = ImportResult(rows=len(body), dry_run=dry_run)
     importer = _Importer(entity, result)
     session = db.session

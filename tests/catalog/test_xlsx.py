@@ -325,3 +325,17 @@ def test_text_that_looks_like_a_formula_is_exported_as_text(app, login):
     row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == number)
     note = row[headers.index("备注")]
     assert note.data_type == "s" and note.value.startswith("=HYPERLINK")
+
+
+def test_numbers_typed_as_text_and_an_english_user_with_a_chinese_file(app, login):
+    clerk = login("tianshan_clerk")
+    clerk.get("/lang/en")
+    try:
+        english = read_xlsx(clerk.get("/assetview/xlsx/template").data)[0]
+        assert english[0] == "*Asset number"  # the template follows the user's language
+        _import(clerk, [asset_row("XL-EN-1", value="4,800.00元", **{"数量": "1"})])
+    finally:
+        clerk.get("/lang/zh")
+    with app.app_context():
+        asset = db.session.execute(select(Asset).where(Asset.number == "XL-EN-1")).scalar_one()
+        assert (str(asset.original_value), asset.status) == ("4800.00", "in_use")
