@@ -339,3 +339,35 @@ def test_numbers_typed_as_text_and_an_english_user_with_a_chinese_file(app, logi
     with app.app_context():
         asset = db.session.execute(select(Asset).where(Asset.number == "XL-EN-1")).scalar_one()
         assert (str(asset.original_value), asset.status) == ("4800.00", "in_use")
+
+
+ORG_HEADERS = ["*单位名称", "*统一社会信用代码", "单位类型", "机关事务管理部门", "上级单位", "*所属辖区"]
+
+
+def test_organisations_import_on_their_screen_with_the_schemas_checks(app, login):
+    """Reference data: a bureau admin imports organisations in its subtree; the USCC check digit
+    (the schema's validator) and the scope apply to each row."""
+    from catalog.uscc import make_uscc
+
+    good = make_uscc("1", "1", "650102", "XL0000001")
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    bureau = login("urumqi_bureau")
+    template = read_xlsx(bureau.get("/organizationview/xlsx/template").data)[0]
+    assert template == ORG_HEADERS
+    rows = [["导入单位甲", good, "事业单位", "否", "乌鲁木齐市天山区财政局", "650102"],
+            ["导入单位乙", bad, "党政机关", "否", None, "天山区"],
+            ["导入单位丙", make_uscc("1", "1", "653101", "XL0000002"), "党政机关", "是", None, "喀什市"]]
+    html = _import(bureau, rows, headers=ORG_HEADERS, url="/organizationview/xlsx/import").get_data(
+        as_text=True)
+    assert "第 3 行“统一社会信用代码”：统一社会信用代码校验位错误" in html
+    assert "第 4 行“所属辖区”：找不到“喀什市”，或不在您的权限范围内" in html
+    with app.app_context():
+        assert db.session.execute(select(func.count()).where(Organization.name.startswith("导入单位"))
+                                  ).scalar() == 0
+    html = _import(bureau, rows[:1], headers=ORG_HEADERS, url="/organizationview/xlsx/import").get_data(
+        as_text=True)
+    assert "导入成功：新增 1 条记录" in html
+    with app.app_context():
+        org = db.session.execute(select(Organization).where(Organization.uscc == good)).scalar_one()
+        assert (org.org_type, org.is_bureau, org.parent.name, org.jurisdiction.code) == (
+            "public_institution", False, "乌鲁木齐市天山区财政局", "650102")
