@@ -371,3 +371,20 @@ def test_organisations_import_on_their_screen_with_the_schemas_checks(app, login
         org = db.session.execute(select(Organization).where(Organization.uscc == good)).scalar_one()
         assert (org.org_type, org.is_bureau, org.parent.name, org.jurisdiction.code) == (
             "public_institution", False, "乌鲁木齐市天山区财政局", "650102")
+
+
+def test_an_english_template_imports_back(app, login):
+    clerk = login("tianshan_clerk")
+    clerk.get("/lang/en")
+    try:
+        headers = read_xlsx(clerk.get("/assetview/xlsx/template").data)[0]
+        values = dict(zip(ASSET_HEADERS, asset_row("XL-EN-2"), strict=True))
+        english = dict(zip([h.lstrip("*") for h in read_xlsx(login("tianshan_clerk").get(
+            "/assetview/xlsx/template").data)[0]], headers, strict=True))  # Chinese → English header
+        row = [values.get(h) if h in values else values.get("*" + h) for h in english]
+        response = clerk.post("/assetview/xlsx/import", data=upload(xlsx_bytes(headers, [row])),
+                              content_type="multipart/form-data")
+        assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    finally:
+        clerk.get("/lang/zh")
+    assert _numbers(app, "XL-EN-2") == ["XL-EN-2"]
