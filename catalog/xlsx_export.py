@@ -32,6 +32,13 @@ REQUIRED_FILL = PatternFill("solid", fgColor="FDE9D9")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
+def _orderable(model, name: str) -> bool:
+    """A column SQL can sort by (FAB also offers a label property, which has no SQL)."""
+    if "." in name:  # a relation's column, joined by FAB
+        return True
+    return hasattr(getattr(model, name, None), "expression")
+
+
 def list_query(view):
     """The rows the list screen ``view`` shows for this request, all pages, in its order.
 
@@ -43,7 +50,7 @@ def list_query(view):
     filters = datamodel.get_filters(view.search_columns)  # fresh: the view's own is shared
     get_filter_args(filters)
     order_column, direction = get_order_args().get(view.__class__.__name__, ("", ""))
-    if order_column not in (view.order_columns or []):
+    if order_column not in (view.order_columns or []) or not _orderable(datamodel.obj, order_column):
         order_column, direction = view.base_order or ("", "")
     joined = filters.get_joined_filters(view._base_filters)
     query = datamodel.apply_all(datamodel.session.query(datamodel.obj), joined, order_column,
