@@ -104,6 +104,8 @@ def test_buttons_follow_the_users_permissions(login):
     assert 'id="xlsx-export"' in orgs and 'id="xlsx-import"' not in orgs
     assert clerk.get("/organizationview/xlsx/import").status_code in (302, 403)
     assert clerk.get("/api/v1/organization/template.xlsx").status_code == 403
+    findings = login("urumqi_bureau").text("/findingview/list/")  # not a catalogued type
+    assert "问题清单" in findings and 'id="xlsx-actions"' not in findings
 
 
 def test_template_marks_required_columns_and_offers_the_choices(login):
@@ -216,10 +218,15 @@ def test_a_bad_file_gets_a_clear_message_and_writes_nothing(app, login, data, na
         assert db.session.execute(select(func.count(Asset.id))).scalar() == before
 
 
-def test_a_file_above_the_row_limit_is_refused(app, login, monkeypatch):
+def test_a_file_above_the_row_or_size_limit_is_refused(app, login, monkeypatch):
     monkeypatch.setitem(app.config, "XLSX_IMPORT_MAX_ROWS", 2)
     rows = [asset_row(f"XL-BIG-{i}") for i in range(3)]
     assert "行数过多（超过 2 行）" in _import(login("tianshan_clerk"), rows).get_data(as_text=True)
+    monkeypatch.setitem(app.config, "XLSX_IMPORT_MAX_BYTES", 2 * 1048576)
+    big = xlsx_bytes(ASSET_HEADERS, [asset_row("XL-BIG-X")]) + b"\0" * (2 * 1048576)  # past the limit
+    response = login("tianshan_clerk").post("/assetview/xlsx/import", data=upload(big),
+                                            content_type="multipart/form-data")
+    assert "文件过大（超过 2 MB）" in response.get_data(as_text=True)
     assert _numbers(app, "XL-BIG-") == []
 
 
