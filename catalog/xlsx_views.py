@@ -41,6 +41,20 @@ def _send(fileobj, entity, what=""):
                      download_name=download_name(entity, what), max_age=0)
 
 
+def _token_or_csrf() -> bool:
+    """A multipart POST is a "simple" request a foreign page can send with the user's cookie:
+    a browser session must prove it with the CSRF token; a client sending a token (JWT) needs not."""
+    if request.headers.get("Authorization") or not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return True
+    from flask_wtf.csrf import ValidationError, validate_csrf
+
+    try:
+        validate_csrf(request.form.get("csrf_token") or request.headers.get("X-CSRFToken"))
+    except ValidationError:
+        return False
+    return True
+
+
 def _upload_error(upload) -> str | None:
     if upload is None or not upload.filename:
         return _("请选择要导入的 Excel 文件（.xlsx）")
@@ -209,6 +223,8 @@ class XlsxApi(BaseApi):
         entity, refused = self._entity(key, "can_add")
         if refused is not None:
             return refused
+        if not _token_or_csrf():
+            return self.response(400, message=_("缺少 CSRF 令牌：浏览器会话请在表单中附带 csrf_token"))
         upload = request.files.get("file")
         error = _upload_error(upload)
         if error is not None:

@@ -398,3 +398,13 @@ def test_an_english_template_imports_back(app, login):
     finally:
         clerk.get("/lang/zh")
     assert _numbers(app, "XL-EN-2") == ["XL-EN-2"]
+
+
+def test_a_browser_session_needs_the_csrf_token_to_import_over_the_api(app, login, monkeypatch):
+    """A foreign page could post a multipart form with the user's cookie: the token is required."""
+    clerk = login("tianshan_clerk")
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    data = xlsx_bytes(ASSET_HEADERS, [asset_row("XL-CSRF-1")])
+    response = clerk.post("/api/v1/asset/import", data=upload(data), content_type="multipart/form-data")
+    assert response.status_code == 400 and "CSRF" in response.get_json()["message"]
+    assert _numbers(app, "XL-CSRF-") == []
