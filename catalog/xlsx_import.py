@@ -11,6 +11,7 @@ transaction is rolled back: nothing is written.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ from catalog.xlsx_read import (
     convert,
     in_chinese,
     limits,
+    load_bytes,
     match_headers,
     read_sheet,
 )
@@ -220,6 +222,23 @@ def _begin(session) -> None:
         raw = connection.connection.dbapi_connection
         if not raw.in_transaction:
             connection.exec_driver_sql("BEGIN")
+
+
+def read_upload(stream) -> bytes:
+    """An uploaded file's bytes, refused past ``XLSX_IMPORT_MAX_BYTES`` without reading it all."""
+    return load_bytes(stream, limits()[0])
+
+
+def check_file(entity, data: bytes) -> int:
+    """Open the file and match its headers as the import will (raises ``XlsxError``); its data rows.
+
+    A request does this before handing a big file to a background job, so a file
+    that cannot be imported at all is refused at once, not minutes later.
+    """
+    max_bytes, max_rows = limits()
+    header, body = read_sheet(io.BytesIO(data), max_bytes, max_rows)
+    match_headers(columns_for(entity), header, in_chinese(lambda: columns_for(entity)))
+    return len(body)
 
 
 def import_xlsx(entity, source, *, dry_run: bool = False, progress=None) -> ImportResult:

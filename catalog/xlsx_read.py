@@ -37,7 +37,7 @@ def limits():
             int(config.get("XLSX_IMPORT_MAX_ROWS") or MAX_ROWS))
 
 
-def _load_bytes(source, max_bytes: int) -> bytes:
+def load_bytes(source, max_bytes: int) -> bytes:
     if isinstance(source, str | os.PathLike):
         if os.path.getsize(source) > max_bytes:
             raise XlsxError(_("文件过大（超过 %(mb)s MB），请分成几个文件导入", mb=max_bytes // 1048576))
@@ -53,7 +53,7 @@ def read_sheet(source, max_bytes: int, max_rows: int):
     """The header row and the data rows (with their Excel row numbers) of the first sheet."""
     from openpyxl import load_workbook
 
-    data = _load_bytes(source, max_bytes)
+    data = load_bytes(source, max_bytes)
     if not data:
         raise XlsxError(_("文件是空的"))
     try:

@@ -6,6 +6,8 @@ list screen of a catalogued type gets the routes and the buttons without code.
 
 from __future__ import annotations
 
+import io
+
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.api import BaseApi, protect
@@ -14,19 +16,36 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from catalog.xlsx import MIME, XlsxError, columns_for
-from catalog.xlsx_export import (
-    download_name,
-    export_file,
-    export_job_rows,
-    list_query,
-    plain_query,
-    register_export_job,
-    template_file,
+from catalog.xlsx_export import download_name, export_file, list_query, plain_query, template_file
+from catalog.xlsx_import import check_file, import_xlsx, read_upload
+from catalog.xlsx_jobs import (
+    EXPORT_JOB_ROWS,
+    IMPORT_JOB_ROWS,
+    import_params,
+    job_rows,
+    register_jobs,
 )
-from catalog.xlsx_import import import_xlsx
 
 ACCEPTED_SUFFIXES = (".xlsx", ".xlsm")
-register_export_job()  # at import, like every job kind: each worker imports this module
+register_jobs()  # at import, like every job kind: each worker imports this module
+
+
+def _submit(kind: str, params: dict):
+    from flask_login import current_user
+
+    from core.jobs import submit
+
+    return submit(kind, params, user=current_user)
+
+
+def _run_import(entity, upload, dry_run: bool):
+    """(result, job): a big file becomes a job once readable; a small one is imported now."""
+    data = read_upload(upload.stream)
+    rows = check_file(entity, data)
+    limit = job_rows("XLSX_IMPORT_JOB_ROWS", IMPORT_JOB_ROWS)
+    if limit and rows > limit:
+        return None, _submit("xlsx.import", import_params(entity, data, upload.filename, dry_run))
+    return import_xlsx(entity, io.BytesIO(data), dry_run=dry_run), None
 
 
 def _entity_of_model(model):
@@ -104,22 +123,13 @@ class XlsxViewMixin:
         """导出 Excel: the rows the list shows (scope, filters, order), every page."""
         entity = self._xlsx_entity()
         query = list_query(self)
-        limit = export_job_rows()
-        if limit and query.order_by(None).count() > limit:
-            return self._xlsx_export_job(entity)
+        limit = job_rows("XLSX_EXPORT_JOB_ROWS", EXPORT_JOB_ROWS)
+        if limit and query.order_by(None).count() > limit:  # long: in the background
+            job = _submit("xlsx.export", {"key": entity.key, "args": request.args.to_dict(flat=False)})
+            flash(_("数据较多，已转为后台任务导出；完成后可在“我的任务”中下载。"), "info")
+            return redirect(url_for("JobView.show", pk=job.id))
         fileobj, _count = export_file(entity, query)
         return _send(fileobj, entity)
-
-    def _xlsx_export_job(self, entity):
-        """A long export runs in the background; the user downloads it from 我的任务."""
-        from flask_login import current_user
-
-        from core.jobs import submit
-
-        job = submit("xlsx.export", {"key": entity.key, "args": request.args.to_dict(flat=False)},
-                     user=current_user)
-        flash(_("数据较多，已转为后台任务导出；完成后可在“我的任务”中下载。"), "info")
-        return redirect(url_for("JobView.show", pk=job.id))
 
     @expose("/xlsx/template")
     @has_access
@@ -143,9 +153,13 @@ class XlsxViewMixin:
                 error = _("页面已过期，请刷新后重新上传")
             if error is None:
                 try:
-                    result = import_xlsx(entity, upload.stream, dry_run=bool(request.form.get("dry_run")))
+                    result, job = _run_import(entity, upload, bool(request.form.get("dry_run")))
                 except XlsxError as exc:
                     error = exc.message
+                else:
+                    if job is not None:
+                        flash(_("文件行数较多，已转为后台任务导入；结果见“我的任务”。"), "info")
+                        return redirect(url_for("JobView.show", pk=job.id))
             if result is not None and result.ok and not result.dry_run:
                 flash(result.summary(), "success")
                 return redirect(url_for(f"{self.endpoint}.list"))
@@ -230,9 +244,13 @@ class XlsxApi(BaseApi):
         if error is not None:
             return self.response(422, message=error, errors=[])
         try:
-            result = import_xlsx(entity, upload.stream, dry_run=request.form.get("dry_run") in ("1", "true"))
+            result, job = _run_import(entity, upload, request.form.get("dry_run") in ("1", "true"))
         except XlsxError as exc:
             return self.response(422, message=exc.message, errors=[])
+        if job is not None:
+            from core.job_views import job_json
+
+            return self.response(202, message=_("文件行数较多，已转为后台任务导入"), job=job_json(job))
         if not result.ok:
             errors = [dict(row=e.row, column=e.column, message=e.message, text=str(e))
                       for e in result.errors]

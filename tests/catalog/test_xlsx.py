@@ -303,21 +303,31 @@ def test_art20_land_import_applies_the_plugins_rule(app, login):
             "office", "unregistered", 1200.5)
 
 
-def test_a_large_export_runs_as_a_background_job(app, login, monkeypatch, tmp_path):
+@pytest.fixture
+def eager_jobs(app, monkeypatch, tmp_path):
+    from core.jobs import backend_for
     from core.jobs.backends import EagerBackend
 
+    backend_for(app)  # built now, so the test's backend replaces it
     monkeypatch.setitem(app.config, "JOBS_DIR", str(tmp_path / "jobs"))
     monkeypatch.setitem(app.extensions["jiguan_jobs"], "backend", EagerBackend(app))
+    return app
+
+
+def _job_of(browser, response):
+    assert response.status_code == 302 and "/jobs/" in response.location, response.status_code
+    job_id = int(response.location.rstrip("/").split("/")[-1])
+    return browser.get(f"/api/v1/jobs/{job_id}").get_json()["result"]
+
+
+def test_a_large_export_runs_as_a_background_job(app, login, monkeypatch, eager_jobs):
     bureau = login("urumqi_bureau")
     args = "_flt_3_status=in_use&_oc_AssetView=number&_od_AssetView=asc"
     monkeypatch.setitem(app.config, "XLSX_EXPORT_JOB_ROWS", 0)
     direct = read_xlsx(bureau.get(f"/assetview/xlsx/export?{args}").data)[1]
     monkeypatch.setitem(app.config, "XLSX_EXPORT_JOB_ROWS", 3)
-    response = bureau.get(f"/assetview/xlsx/export?{args}")
-    assert response.status_code == 302 and "/jobs/" in response.location
-    job_id = int(response.location.rstrip("/").split("/")[-1])
-    job = bureau.get(f"/api/v1/jobs/{job_id}").get_json()["result"]
-    assert job["status"] == "done", job
+    job = _job_of(bureau, bureau.get(f"/assetview/xlsx/export?{args}"))
+    assert job["status"] == "done" and job["label"] == "导出 Excel", job
     rows = read_xlsx(bureau.get(job["download_url"]).data)[1]
     assert len(direct) > 3 and rows == direct  # the same rows, filter and order as in the request
 
@@ -408,3 +418,49 @@ def test_a_browser_session_needs_the_csrf_token_to_import_over_the_api(app, logi
     response = clerk.post("/api/v1/asset/import", data=upload(data), content_type="multipart/form-data")
     assert response.status_code == 400 and "CSRF" in response.get_json()["message"]
     assert _numbers(app, "XL-CSRF-") == []
+
+
+def test_a_large_import_runs_as_a_background_job_all_or_nothing(app, login, monkeypatch, eager_jobs):
+    """Art. 17 in a background import: the job fails listing the rows, and writes nothing."""
+    monkeypatch.setitem(app.config, "XLSX_IMPORT_JOB_ROWS", 1)
+    clerk = login("tianshan_clerk")
+    bad = [asset_row("XL-JOB-1"), asset_row("XL-JOB-2", value=8000)]
+    job = _job_of(clerk, clerk.post("/assetview/xlsx/import", data=upload(xlsx_bytes(ASSET_HEADERS, bad)),
+                                    content_type="multipart/form-data"))
+    assert job["status"] == "failed" and job["label"] == "导入 Excel"
+    assert "未写入任何记录" in job["message"] and "第 3 行：资产单价 8,000.00 元超过" in job["message"]
+    assert _numbers(app, "XL-JOB-") == []
+    good = [asset_row("XL-JOB-1"), asset_row("XL-JOB-2")]
+    response = clerk.post("/api/v1/asset/import", data=upload(xlsx_bytes(ASSET_HEADERS, good)),
+                          content_type="multipart/form-data")
+    assert response.status_code == 202
+    job = clerk.get(f"/api/v1/jobs/{response.get_json()['job']['id']}").get_json()["result"]
+    assert job["status"] == "done", job
+    report = read_xlsx(clerk.get(job["download_url"]).data)
+    assert report[0] == ["数据类型", "资产卡片"] and "导入成功：新增 2 条记录" in str(report[1])
+    assert _numbers(app, "XL-JOB-") == ["XL-JOB-1", "XL-JOB-2"]
+    with app.app_context():
+        names = db.session.execute(select(AuditLog.username).where(
+            AuditLog.entity == "asset", AuditLog.action == "create",
+            AuditLog.entity_id.in_(select(func.cast(Asset.id, db.String))
+                                   .where(Asset.number.startswith("XL-JOB-"))))).scalars().all()
+    assert names == ["tianshan_clerk", "tianshan_clerk"]  # written as the user who uploaded
+
+
+def test_a_file_that_cannot_be_imported_is_refused_at_once_not_in_a_job(app, login, monkeypatch):
+    monkeypatch.setitem(app.config, "XLSX_IMPORT_JOB_ROWS", 1)
+    rows = [["X-1", "红"], ["X-2", "蓝"]]
+    response = login("tianshan_clerk").post(
+        "/assetview/xlsx/import", data=upload(xlsx_bytes(["资产编号", "颜色"], rows)),
+        content_type="multipart/form-data")
+    assert response.status_code == 200 and "无法识别的列：颜色" in response.get_data(as_text=True)
+
+
+def test_an_import_job_checks_the_permission_like_the_screen(app, login):
+    """The generic job API must not let a clerk import reference data it may only read."""
+    import base64
+
+    data = base64.b64encode(xlsx_bytes(["*单位名称"], [["某单位"]])).decode()
+    response = login("kashgar_clerk").api("POST", "/api/v1/jobs/", json={
+        "kind": "xlsx.import", "params": {"key": "organization", "file": data}})
+    assert response.status_code in (403, 422) and "无权" in response.get_json()["message"]
