@@ -168,9 +168,9 @@ def export_file(entity, query):
     return out, count
 
 
-def download_name(entity, what: str = "") -> str:
+def download_name(entity, what: str = "", ascii: bool = False) -> str:
     stamp = dt.date.today().strftime("%Y%m%d")
-    return f"{sheet_title(entity)}{what}-{stamp}.xlsx"
+    return f"{entity.key if ascii else sheet_title(entity)}{what}-{stamp}.xlsx"
 
 
 def write_template(entity, out) -> None:

@@ -56,8 +56,16 @@ def _entity_of_model(model):
 
 
 def _send(fileobj, entity, what=""):
-    return send_file(fileobj, mimetype=MIME, as_attachment=True,
-                     download_name=download_name(entity, what), max_age=0)
+    from urllib.parse import quote
+
+    response = send_file(fileobj, mimetype=MIME, as_attachment=True, max_age=0,
+                         download_name=download_name(entity, what))
+    # the Chinese name for browsers, and an ASCII one (the type's key) for old clients and curl
+    ascii_name = download_name(entity, "-template" if what else "", ascii=True)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; "
+        f"filename*=UTF-8''{quote(download_name(entity, what))}")
+    return response
 
 
 def _token_or_csrf() -> bool:

@@ -111,6 +111,8 @@ def test_buttons_follow_the_users_permissions(login):
 def test_template_marks_required_columns_and_offers_the_choices(login):
     response = login("tianshan_clerk").get("/assetview/xlsx/template")
     assert response.status_code == 200 and response.mimetype == XLSX
+    disposition = response.headers["Content-Disposition"]
+    assert 'filename="asset-template-' in disposition and "filename*=UTF-8''" in disposition
     wb = load_workbook(io.BytesIO(response.data))
     ws = wb.worksheets[0]
     headers = [c.value for c in ws[1]]
