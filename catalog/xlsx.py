@@ -107,6 +107,19 @@ def entity_view(entity):
     return cache[entity.key]
 
 
+def permission_for(entity, permission: str) -> tuple[str, str]:
+    """(permission, FAB view name) that allows ``can_export`` / ``can_add`` on ``entity``'s data.
+
+    The type's list screen decides, as for its buttons; a type without one is
+    governed by its REST API (``can_get`` to export, ``can_post`` to import).
+    """
+    view = entity_view(entity)
+    if view is not None:
+        return permission, view.class_permission_name
+    api = "".join(part.capitalize() for part in entity.key.split("_")) + "Api"
+    return ("can_get" if permission == "can_export" else "can_post"), api
+
+
 def natural_keys(model) -> tuple[str, ...]:
     """The columns another type's row names a ``model`` row by, most readable first."""
     entity = get_state().entities.for_model(model)

@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from catalog.xlsx import MIME, XlsxError, entity_view
+from catalog.xlsx import MIME, XlsxError, entity_view, permission_for
 from catalog.xlsx_export import download_name, list_query, plain_query, write_export
 from core.extensions import db
 from core.scoping import current_scope
@@ -63,13 +63,7 @@ def _entity(params: dict, scope, permission: str | None = None):
 def _user_may(entity, scope, permission: str) -> bool:
     sm = current_app.appbuilder.sm
     user = sm.get_user_by_id(scope.user_id) if scope.user_id else None
-    if user is None:
-        return False
-    view = entity_view(entity)
-    if view is not None:
-        return sm._has_view_access(user, permission, view.class_permission_name)
-    api = "".join(part.capitalize() for part in entity.key.split("_")) + "Api"
-    return sm._has_view_access(user, "can_get" if permission == "can_export" else "can_post", api)
+    return user is not None and sm._has_view_access(user, *permission_for(entity, permission))
 
 
 # --- export ---------------------------------------------------------------------------------------

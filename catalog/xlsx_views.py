@@ -15,7 +15,7 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from catalog.xlsx import MIME, XlsxError, columns_for
+from catalog.xlsx import MIME, XlsxError, columns_for, entity_view, permission_for
 from catalog.xlsx_export import download_name, export_file, list_query, plain_query, template_file
 from catalog.xlsx_import import check_file, import_xlsx, read_upload
 from catalog.xlsx_jobs import (
@@ -200,16 +200,7 @@ class XlsxApi(BaseApi):
         entity = get_state().entities.get(key)
         if entity is None or entity.module not in modules_for_current_user():
             return None, self.response_404()
-        from catalog.xlsx import entity_view
-
-        view = entity_view(entity)
-        if view is not None:
-            allowed = current_app.appbuilder.sm.has_access(action, view.class_permission_name)
-        else:  # a type with no screen: its REST API's permissions decide
-            api = "".join(part.capitalize() for part in key.split("_")) + "Api"
-            allowed = current_app.appbuilder.sm.has_access(
-                "can_get" if action == "can_export" else "can_post", api)
-        if not allowed:
+        if not current_app.appbuilder.sm.has_access(*permission_for(entity, action)):
             return None, self.response(403, message=_("您无权对“%(what)s”执行此操作", what=entity.label))
         return entity, None
 
@@ -221,8 +212,6 @@ class XlsxApi(BaseApi):
         entity, refused = self._entity(key, "can_export")
         if refused is not None:
             return refused
-        from catalog.xlsx import entity_view
-
         view = entity_view(entity)
         query = list_query(view) if view is not None else plain_query(entity)
         fileobj, _count = export_file(entity, query)

@@ -256,7 +256,7 @@ def import_command(key, path, username, dry_run):
 def _check_can_import(entity, username, scope) -> None:
     """With --as, the user needs the add permission on the type's screen and its module active."""
     from catalog.models import Jurisdiction
-    from catalog.xlsx import entity_view
+    from catalog.xlsx import permission_for
     from core.activation import active_modules
 
     if not username:
@@ -267,11 +267,7 @@ def _check_can_import(entity, username, scope) -> None:
         set(get_state().modules) if scope.kind == "all" else set())
     if entity.module not in active:
         raise click.ClickException(f"模块 {entity.module} 未在用户 {username} 所在辖区启用")
-    view = entity_view(entity)
-    name = view.class_permission_name if view is not None else (
-        "".join(p.capitalize() for p in entity.key.split("_")) + "Api")
-    permission = "can_add" if view is not None else "can_post"
-    if not current_app.appbuilder.sm._has_view_access(user, permission, name):
+    if not current_app.appbuilder.sm._has_view_access(user, *permission_for(entity, "can_add")):
         raise click.ClickException(f"用户 {username} 无权新增“{entity.label}”")
 
 
