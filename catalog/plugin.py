@@ -10,6 +10,7 @@ from catalog import views
 from catalog.models import Jurisdiction, Organization, Person, Standard
 from catalog.registry import EntityType, Scope
 from catalog.schemas import JurisdictionSchema, OrganizationSchema, PersonSchema, StandardSchema
+from catalog.xlsx_views import XlsxApi
 from core.api import Module, ViewSpec, db, hookimpl
 
 MENU = "Catalog"
@@ -31,7 +32,7 @@ def register_entity_types():
             key="jurisdiction", label=_l("行政区划"), model=Jurisdiction,
             scope=Scope(jurisdiction="id", shared_up=True), schema=JurisdictionSchema,
             sharing="unconditional", update_cycle=_l("按区划调整"), access="reference",
-            description=_l("GB/T 2260 行政区划代码及上下级关系"),
+            description=_l("GB/T 2260 行政区划代码及上下级关系"), natural_keys=("name", "code"),
             api_columns=("id", "code", "name", "level", "parent_id", "path", "retired_on"),
         ),
         EntityType(
@@ -39,6 +40,7 @@ def register_entity_types():
             scope=Scope(organization="id", jurisdiction="jurisdiction_id"),
             schema=OrganizationSchema, sharing="unconditional", update_cycle=_l("实时"),
             access="reference", description=_l("党政机关、事业单位、人民团体等（第四十三条）"),
+            natural_keys=("name", "uscc"),  # XLSX: shown by name, found by name or USCC
             api_columns=("id", "name", "uscc", "org_type", "is_bureau", "parent_id",
                          "jurisdiction_id"),
         ),
@@ -72,6 +74,7 @@ def register_views():
         ViewSpec(views.StandardView, "Standards", _l("标准定额"), icon="fa-balance-scale",
                  **common),
         ViewSpec(views.CatalogApi, "CatalogApi", menu=False),
+        ViewSpec(XlsxApi, "XlsxApi", menu=False),  # XLSX of every entity type (docs/xlsx.md)
     ]
 
 

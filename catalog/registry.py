@@ -49,6 +49,15 @@ class EntityType:
     access: str = "records"
     #: Columns the generated REST API lists; ``None`` takes the schema's fields.
     api_columns: tuple[str, ...] | None = None
+    #: XLSX (docs/xlsx.md): the columns a row of another type names this one by, most readable
+    #: first (export shows the first; import accepts any). ``None``: the unique text columns, then
+    #: ``name``.
+    natural_keys: tuple[str, ...] | None = None
+    #: XLSX: the columns an import fills, in order; ``None`` takes the add form's columns.
+    import_columns: tuple[str, ...] | None = None
+    #: XLSX: code columns and their labels (``{"status": {"in_use": _l("在用")}}``), for types
+    #: without a screen whose add form has ``choice_field``s; the screen's choices win.
+    choices: dict[str, dict] | None = None
     #: Set by the core: the module that registered this type.
     module: str = ""
 

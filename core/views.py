@@ -26,6 +26,7 @@ from wtforms import HiddenField, SelectField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired
 
+from catalog.xlsx_views import XlsxViewMixin
 from core.errors import EditConflict, WriteRefused
 from core.scoping import scoped
 
@@ -99,13 +100,14 @@ class ScopedInterface(SQLAInterface):
         self._write(lambda rows: [self.session.delete(r) for r in rows], items)
 
 
-class ScopedModelView(ModelView):
+class ScopedModelView(XlsxViewMixin, ModelView):
     """CRUD screens: scoped, rule-checked, with optimistic locking on edit."""
 
     #: Access class for the built-in roles (see ``core.security.ACCESS_MATRIX``).
     access = "records"
     page_size = 25
     show_template = "core/show.html"
+    list_template = "core/list.html"
 
     def _init_titles(self):
         super()._init_titles()
