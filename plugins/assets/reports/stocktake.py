@@ -37,7 +37,7 @@ def _common(stocktake: Stocktake) -> dict:
     day = stocktake.counted_on or stocktake.planned_on
     return {
         "stocktake": stocktake,
-        "period": _("%(org)s　盘点单 %(no)s　盘点日期 %(date)s", org=stocktake.organization.name,
+        "period": _("盘点单位：%(org)s　盘点单 %(no)s　盘点日期 %(date)s", org=stocktake.organization.name,
                     no=stocktake.number, date=chinese_date(day)),
     }
 
