@@ -42,4 +42,15 @@ def load(ctx) -> None:
                           note="季度抽查盘点（待录入）"))
     session.add(Stocktake(organization=org, planned_on=today + dt.timedelta(days=30),
                           note="下季度盘点（待录入）"))
+    # 喀什市财政局 counts too (its bureau sees it, 乌鲁木齐 does not)
+    kashgar = ctx.organizations["kashgar_finance"]
+    kashgar_count = Stocktake(organization=kashgar, planned_on=today, note="年度资产清查盘点（录入中）")
+    session.add(kashgar_count)
+    session.flush()
+    for line in kashgar_count.lines[:2]:
+        line.found = True
+    session.add(StocktakeSurplus(stocktake=kashgar_count, organization_id=kashgar.id,
+                                 jurisdiction_id=kashgar.jurisdiction_id, asset_class=furniture,
+                                 name="折叠椅", quantity=4, unit="把", estimated_value=Decimal("320"),
+                                 location=f"{kashgar.name}会议室"))
     session.flush()

@@ -37,6 +37,8 @@ class AssetReceipt(Model):
 
     __tablename__ = "assets_receipt"
     __jiguan_scope__ = Scope(organization="organization_id", jurisdiction="jurisdiction_id")
+    #: no entity type (receipts are made by ``receive`` only), but written to the audit log all the same
+    __audited__ = True
 
     id = Column(Integer, primary_key=True)
     organization_id = Column(Integer, ForeignKey("catalog_organization.id"), nullable=False, index=True)

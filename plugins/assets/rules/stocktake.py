@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core.api import Rule
-from plugins.assets.models.stocktake import StocktakeLine, StocktakeSurplus
+from plugins.assets.models.stocktake import Stocktake, StocktakeLine, StocktakeSurplus
 
 OPEN_STATES = ("draft", "rejected")
 
@@ -61,4 +61,19 @@ RULES.append(Rule(
     key="assets.stocktake_snapshot_fixed", article=18, severity="block", model=StocktakeLine,
     message=_l("盘点明细的账面信息（资产、账面状态、地点、保管人）在开盘时生成，不能修改"),
     check=_snapshot_changed, on=("update",),
+))
+
+
+def _organization_changed(stocktake: Stocktake, ctx):
+    """Art. 18: the lines are the assets of the organisation it was opened for; open a new one instead."""
+    from sqlalchemy import inspect
+
+    return inspect(stocktake).attrs["organization_id"].history.has_changes() or \
+        inspect(stocktake).attrs["organization"].history.has_changes()
+
+
+RULES.append(Rule(
+    key="assets.stocktake_organization_fixed", article=18, severity="block", model=Stocktake,
+    message=_l("盘点单位在开盘时确定，不能更改；如需盘点其他单位，请新建盘点"),
+    check=_organization_changed, on=("update",),
 ))

@@ -274,3 +274,29 @@ def test_discrepancy_sheet_totals(app, login, tmp_path):
     assert f"盘盈小计1项{surplus_value:,.2f}" in text
     assert "状态不符小计1项" in text and "地点不符小计1项" in text
     assert "合计（涉及资产）4项" in text
+
+
+def test_organization_is_fixed_and_surplus_on_api(app, login, org_id):
+    """Art. 18: a stocktake stays with the organisation whose assets it lists; surplus through the API."""
+    pk = open_stocktake(app, login, org_id)
+    with app.app_context():
+        other = db.session.execute(select(Organization.id).where(
+            Organization.name == "乌鲁木齐市天山区人民政府办公室")).scalar()
+        other = other or db.session.execute(select(Organization.id).where(Organization.id != org_id)).scalar()
+        furniture = db.session.execute(select(AssetClass.id).where(AssetClass.code == "5010000")).scalar_one()
+    bureau = login("urumqi_bureau")
+    response = bureau.api("PUT", f"/api/v1/asset_stocktake/{pk}", json={"organization_id": other})
+    assert response.status_code == 422 and "不能更改" in response.get_json()["message"]
+    clerk = login("tianshan_clerk")
+    response = clerk.api("POST", "/api/v1/asset_stocktake_surplus/", json={
+        "stocktake_id": pk, "class_id": furniture, "name": "茶几", "quantity": 1, "unit": "张",
+        "estimated_value": 300})
+    assert response.status_code == 201, response.get_json()
+    response = clerk.api("POST", "/api/v1/asset_stocktake_surplus/", json={
+        "stocktake_id": pk, "class_id": furniture, "name": "茶几", "quantity": 0, "unit": "张",
+        "estimated_value": 300})
+    assert response.status_code == 422
+    with app.app_context():
+        stocktake = db.session.get(Stocktake, pk)
+        assert stocktake.organization_id == org_id
+        assert [(s.name, s.organization_id) for s in stocktake.surpluses] == [("茶几", org_id)]
