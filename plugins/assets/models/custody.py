@@ -22,6 +22,8 @@ from plugins.assets.models.history import record_movement
 
 #: Statuses a newly received asset may take.
 RECEIPT_STATUSES = ("in_use", "idle")
+#: Cards one receipt may create (equipment: one per piece); a larger purchase is registered in batches.
+MAX_CARDS = 200
 #: An asset in these statuses is leaving the books: nobody checks it out or takes it over.
 CLOSED_STATUSES = ("pending_disposal", "disposed")
 
@@ -140,6 +142,8 @@ def receive(session, *, organization, asset_class, name: str, quantity: int, uni
     if status == "idle":
         custodian = None
     quantity, unit_price = int(quantity), Decimal(unit_price)
+    if one_card_per_piece(asset_class) and quantity > MAX_CARDS:
+        raise CustodyError(_("设备类资产每件一张卡片，一次入库最多 %(max)s 件，请分批登记", max=MAX_CARDS))
     receipt = AssetReceipt(
         organization=organization, jurisdiction=organization.jurisdiction, asset_class=asset_class,
         name=name.strip(), specification=specification, quantity=quantity, unit=unit,

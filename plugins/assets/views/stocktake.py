@@ -94,6 +94,8 @@ class StocktakeView(ApprovalViewMixin, ScopedModelView):
                 if day != item.counted_on:
                     item.counted_on = day
             for line in item.lines:
+                if f"found_{line.id}" not in data:
+                    continue  # a line not on the submitted form keeps what it has
                 found = data.get(f"found_{line.id}", "")
                 if found not in FOUND_CHOICES:
                     raise WriteRefused(_("资产“%(asset)s”的“是否在”取值无效", asset=line.asset.number))

@@ -129,6 +129,14 @@ def test_art17_receipt_above_price_cap_is_refused_and_nothing_written(app, login
     assert counts(app) == before
 
 
+def test_receipt_of_too_many_pieces_is_refused(app, login, ids):
+    before = counts(app)
+    response = login("tianshan_clerk").api("POST", "/api/v1/asset_custody/receive", json={
+        "class_id": ids["computers"], "name": "台式计算机", "quantity": 201, "unit_price": 5000})
+    assert response.status_code == 422 and "请分批登记" in response.get_json()["message"]
+    assert counts(app) == before
+
+
 def test_receipt_in_use_needs_a_custodian_of_the_organisation(app, login, ids):
     before = counts(app)
     clerk = login("tianshan_clerk")
@@ -290,3 +298,7 @@ def test_asset_card_pdf_shows_the_card_and_its_history(app, login, ids, tmp_path
     for expected in ("资产卡片", number, "卡片报表测试机", "计算机设备", "资产变动记录", "入库登记", "领用",
                      "报表测试领用", person, "501室", "4,000.00", "保管人"):
         assert expected in text, expected
+    # the card page's 打印资产卡片 button posts to 报表中心 and gets the same PDF
+    assert 'id="print-card"' in clerk.text(f"/assetview/show/{pk}")
+    response = clerk.post("/reports/asset_card/render", data={"asset": str(pk), "action": "pdf"})
+    assert response.mimetype == "application/pdf" and number in pdftext(response.data, tmp_path)

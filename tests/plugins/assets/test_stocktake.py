@@ -252,6 +252,10 @@ def test_count_sheet_lists_the_assets(app, login, org_id, tmp_path):
     assert "资产盘点表" in text and "实盘" in text and "盘点人" in text and "监盘人" in text
     assert all(number in text for number in numbers)
     assert f"账面资产{len(numbers)}项" in text
+    clerk = login("tianshan_clerk")
+    assert 'id="print-sheet"' in clerk.text(f"/stocktakeview/show/{pk}")
+    response = clerk.post("/reports/stocktake_sheet/render", data={"stocktake": str(pk), "action": "pdf"})
+    assert response.mimetype == "application/pdf" and "资产盘点表" in pdftext(response.data, tmp_path)
 
 
 def test_discrepancy_sheet_totals(app, login, tmp_path):
