@@ -192,8 +192,14 @@ class CustodyView(BaseView):
         form.organization.choices = [(str(o.id), o.name) for o in orgs]
         org_id = form.organization.data or (str(scope.organization_id) if scope.organization_id else "")
         form.organization.data = org_id
-        people = people_of(int(org_id)) if org_id and org_id.isdigit() else []
-        form.custodian.choices = [("", _("（不填）"))] + [(str(p.id), p.name) for p in people]
+        # the people of every organisation offered, named with their organisation when there are several
+        people = db.session.execute(scoped(
+            select(Person).where(Person.organization_id.in_([o.id for o in orgs]))
+            .order_by(Person.organization_id, Person.name).limit(2000), Person)).scalars().all()
+        names = {o.id: o.name for o in orgs}
+        form.custodian.choices = [("", _("（不填）"))] + [
+            (str(p.id), p.name if len(orgs) == 1 else f"{p.name}（{names.get(p.organization_id, '')}）")
+            for p in people]
         if request.method == "POST" and form.validate():
             try:
                 organization = next((o for o in orgs if str(o.id) == form.organization.data), None)

@@ -304,3 +304,26 @@ def test_organization_is_fixed_and_surplus_on_api(app, login, org_id):
         stocktake = db.session.get(Stocktake, pk)
         assert stocktake.organization_id == org_id
         assert [(s.name, s.organization_id) for s in stocktake.surpluses] == [("茶几", org_id)]
+
+
+def test_art17_surplus_above_price_cap_refuses_the_approval(app, login, org_id):
+    """Art. 17 on a surplus's new card: the approval is refused with the rule's message, nothing applied."""
+    pk = open_stocktake(app, login, org_id)
+    lines = lines_of(app, pk)
+    lost = pick(lines)[0]
+    with app.app_context():
+        computers = db.session.execute(select(AssetClass.id).where(AssetClass.code == "2010000")).scalar_one()
+    clerk = login("tianshan_clerk")
+    clerk.post(f"/stocktakeview/count/{pk}", data=count_form(lines, loss=[lost["id"]]))
+    clerk.post(f"/stocktakeview/surplus/{pk}", data={
+        "name": "图形工作站", "class_id": computers, "quantity": "1", "unit": "台",
+        "estimated_value": "9000"})
+    assert clerk.api("POST", f"/api/v1/asset_stocktake/{pk}/workflow/submit", json={}).status_code == 200
+    before = assets_state(app, [lost["asset_id"]])
+    response = login("urumqi_bureau").api("POST", f"/api/v1/asset_stocktake/{pk}/workflow/approve", json={})
+    assert response.status_code == 422 and "单价上限" in response.get_json()["message"]
+    assert assets_state(app, [lost["asset_id"]]) == before
+    with app.app_context():
+        assert db.session.get(Stocktake, pk).state == "submitted"
+        assert db.session.execute(select(func.count(Asset.id)).where(
+            Asset.number.like(f"PY-{org_id}-{pk:04d}-%"))).scalar() == 0
