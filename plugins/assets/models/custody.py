@@ -16,7 +16,7 @@ from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, Numeric, Str
 from sqlalchemy.orm import relationship
 
 from core.api import Model, Scope, WriteRefused
-from core.versioning import utcnow
+from core.versioning import utcnow  # as models/history.py
 from plugins.assets.models.cards import FUNDING_SOURCES, Asset
 from plugins.assets.models.history import record_movement
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import BaseApi, protect, safe
 from flask_appbuilder.security.decorators import permission_name
@@ -90,14 +90,13 @@ def leaf_classes() -> list[AssetClass]:
 
 def movement_rows(asset: Asset) -> list[dict]:
     """The card's history (资产变动记录), newest first, as a clerk reads it."""
-    from core.models import JiguanUser
-
+    user_model = current_app.appbuilder.sm.user_model
     query = (select(AssetMovement).where(AssetMovement.asset_id == asset.id)
              .order_by(AssetMovement.happened_on.desc(), AssetMovement.id.desc()))
     movements = db.session.execute(query).scalars().all()
     user_ids = {m.user_id for m in movements if m.user_id}
     users = {u.id: u for u in db.session.execute(
-        select(JiguanUser).where(JiguanUser.id.in_(user_ids))).scalars()} if user_ids else {}
+        select(user_model).where(user_model.id.in_(user_ids))).scalars()} if user_ids else {}
 
     def pair(before, after, label=lambda v: v):
         if before == after:
