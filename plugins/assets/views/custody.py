@@ -396,7 +396,7 @@ class CustodyApi(BaseApi):
     def move(self, pk, kind):
         asset = scoped_asset(pk)
         if asset is None:
-            return self.response_404()
+            return self.response(404, message=_("资产不存在或不在您的权限范围内"))
         body = request.get_json(silent=True) or {}
         if not isinstance(body, dict):
             return self.response(400, message=_("请求体应为 JSON 对象"))
@@ -424,7 +424,7 @@ class CustodyApi(BaseApi):
     def history(self, pk):
         asset = scoped_asset(pk)
         if asset is None:
-            return self.response_404()
+            return self.response(404, message=_("资产不存在或不在您的权限范围内"))
         return self.response(200, asset=asset_json(asset), history=movement_json(asset))
 
 

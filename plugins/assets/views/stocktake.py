@@ -59,6 +59,7 @@ class StocktakeView(ApprovalViewMixin, ScopedModelView):
             item = self.datamodel.get(kwargs["pk"], self._base_filters)
             if item is not None:
                 kwargs["summary"] = discrepancies(item)
+                kwargs["can_count"] = self.appbuilder.sm.has_access("can_edit", self.class_permission_name)
         return super().render_template(template, **kwargs)
 
     @expose("/count/<int:pk>", methods=["GET", "POST"])

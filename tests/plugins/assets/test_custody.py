@@ -255,7 +255,8 @@ def test_other_jurisdiction_clerk_cannot_see_or_move_the_card(app, login, ids):
     assert response.status_code == 404
     assert kashgar.api("POST", f"/api/v1/asset_custody/{pk}/check_out",
                        json={"custodian_id": ids["people"][0]}).status_code == 404
-    assert kashgar.api("GET", f"/api/v1/asset_custody/{pk}/history").status_code == 404
+    response = kashgar.api("GET", f"/api/v1/asset_custody/{pk}/history")
+    assert response.status_code == 404 and response.get_json()["message"] == "资产不存在或不在您的权限范围内"
     # nor receive into another organisation
     response = kashgar.api("POST", "/api/v1/asset_custody/receive", json={
         "organization_id": ids["org"], "class_id": ids["computers"], "name": "台式计算机", "quantity": 1,
