@@ -272,11 +272,27 @@ class CustodyView(BaseView):
                                     history=movement_rows(asset))
 
 
+def receipt_cards(receipt: AssetReceipt) -> list[Asset]:
+    """The cards a receipt created (their 'receipt' movements name it), as they are now."""
+    ids = select(AssetMovement.asset_id).where(AssetMovement.source == f"receipt:{receipt.id}")
+    query = select(Asset).where(Asset.id.in_(ids)).order_by(Asset.number)
+    return list(db.session.execute(scoped(query, Asset)).scalars())
+
+
 class AssetReceiptView(ScopedModelView):
     """入库记录: the receipts registered, read-only (new ones through 入库登记)."""
 
     datamodel = ScopedInterface(AssetReceipt)
     base_permissions = ["can_list", "can_show"]
+    show_template = "assets/custody_receipt_show.html"
+
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and kwargs.get("pk") is not None:
+            item = self.datamodel.get(kwargs["pk"], self._base_filters)
+            if item is not None:
+                kwargs["cards"] = receipt_cards(item)
+        return super().render_template(template, **kwargs)
+
     list_title = _l("入库记录")
     list_columns = ["number", "acquired_on", "organization", "name", "asset_class", "quantity", "unit",
                     "unit_price", "supplier", "invoice_no"]

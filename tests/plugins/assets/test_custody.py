@@ -100,8 +100,14 @@ def test_receipt_form_creates_one_card_per_piece_with_history(app, login, ids):
         assert [[m.kind for m in a.movements] for a in assets] == [["receipt"], ["receipt"]]
         assert "FP-FORM-1" in assets[0].movements[0].note
         pk = assets[0].id
+        numbers = [a.number for a in assets]
+        receipt_id = receipt.id
     page = clerk.text(f"/assetview/show/{pk}")
     assert "资产变动记录" in page and "入库登记" in page and 'data-move="check_out"' in page
+    page = clerk.text(f"/assetreceiptview/show/{receipt_id}")
+    assert re.findall(r'<tr data-asset="([^"]+)"', page) == numbers and "新疆某科技公司" in page
+    assert f"RK{receipt_id:06d}" in clerk.text("/assetreceiptview/list/")
+    assert login("kashgar_clerk").get(f"/assetreceiptview/show/{receipt_id}").status_code in (302, 404)
 
 
 def test_receipt_of_furniture_is_one_card_for_the_batch(app, login, ids):
