@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import g
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _l
@@ -40,6 +41,22 @@ class AssetView(ScopedModelView):
         "funding_source": choice_field(_l("经费来源"), FUNDING_SOURCES),
     }
     edit_form_extra_fields = add_form_extra_fields
+    #: the card page shows the custody buttons and the history (资产变动记录, views/custody.py)
+    show_template = "assets/custody_card_show.html"
+
+    def _get_show_widget(self, pk, item, *args, **kwargs):
+        g.assets_card_item = item
+        return super()._get_show_widget(pk, item, *args, **kwargs)
+
+    def render_template(self, template, **kwargs):
+        item = g.pop("assets_card_item", None) if template == self.show_template else None
+        if item is not None:
+            from plugins.assets.views.custody import card_actions, movement_rows
+
+            kwargs["history"] = movement_rows(item)
+            if self.appbuilder.sm.has_access("can_edit", "CustodyView"):
+                kwargs["custody_actions"] = card_actions(item)
+        return super().render_template(template, **kwargs)
 
 
 def class_tree() -> list[dict]:
