@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterNotEqual
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -39,6 +40,22 @@ class AssetView(ScopedModelView):
         "funding_source": choice_field(_l("经费来源"), FUNDING_SOURCES),
     }
     edit_form_extra_fields = add_form_extra_fields
+    #: the in-use ledger: disposed assets leave it (Art. 19) and are found under 已处置资产
+    base_filters = [["status", FilterNotEqual, "disposed"]]
+
+
+class DisposedAssetView(ScopedModelView):
+    """已处置资产: disposed cards stay searchable, read-only, with their history (Art. 19)."""
+
+    datamodel = ScopedInterface(Asset)
+    list_title = _l("已处置资产")
+    base_permissions = ["can_list", "can_show"]
+    base_filters = [["status", FilterEqual, "disposed"]]
+    list_columns = ["number", "name", "asset_class", "organization", "quantity", "unit",
+                    "original_value", "acquired_on", "min_life_ends_on"]
+    show_columns = AssetView.show_columns
+    search_columns = ["number", "name", "asset_class", "organization", "jurisdiction", "acquired_on"]
+    label_columns = AssetView.label_columns
 
 
 def class_tree() -> list[dict]:
@@ -75,5 +92,6 @@ class AssetClassView(BaseView):
 def view_specs(common: dict) -> list[ViewSpec]:
     return [
         ViewSpec(AssetView, "Asset Cards", _l("资产卡片"), icon="fa-id-card-o", **common),
+        ViewSpec(DisposedAssetView, "Disposed Assets", _l("已处置资产"), icon="fa-archive", **common),
         ViewSpec(AssetClassView, "Asset Classes", _l("资产分类"), icon="fa-sitemap", **common),
     ]
