@@ -209,6 +209,11 @@ def line_problem(session, line: DisposalLine) -> str | None:
         return _("资产“%(asset)s”不属于本单位，不能列入本单位的处置申请", asset=asset)
     if asset.status == "disposed":
         return _("资产“%(asset)s”已处置，不能再次处置", asset=asset)
+    from plugins.assets.models.pool import PoolItem
+
+    in_pool = select(PoolItem.id).where(PoolItem.asset_id == asset.id, PoolItem.status == "available")
+    if session.execute(in_pool.limit(1)).first() is not None:
+        return _("资产“%(asset)s”已纳入公物仓，须先从公物仓撤回才能处置", asset=asset)
     query = (select(Disposal.id).join(DisposalLine, DisposalLine.disposal_id == Disposal.id)
              .where(DisposalLine.asset_id == asset.id, Disposal.state.in_(OPEN_STATES)))
     if disposal.id is not None:

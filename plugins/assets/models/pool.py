@@ -100,6 +100,8 @@ class PoolRequest(ApprovalMixin, Versioned, Model):
                 raise WorkflowError(_("公物仓物品“%(item)s”当前状态为“%(status)s”，不能调剂",
                                       item=item.asset, status=item.status_label))
             refuse_if_under_repair(item)
+            if item.asset.status in ("pending_disposal", "disposed"):
+                raise WorkflowError(_("资产“%(asset)s”已处置或待处置，不能调剂", asset=item.asset))
             transfer(session, self)
 
 
