@@ -342,3 +342,17 @@ def test_approved_form_shows_who_approved_and_the_proceeds(app, login, tmp_path)
                                             data={"action": "pdf", "disposal_id": str(done)})
     text = _pdftext(response.data, tmp_path)
     assert "拍卖" in text and "批准" in text and "同意拍卖" in text and "已上缴国库" in text
+
+
+def test_every_disposal_screen_renders(app, login):
+    with app.app_context():
+        disposal_id = db.session.execute(select(Disposal.id).join(DisposalLine).join(Asset).where(
+            Asset.number == "ZC-650102-D003")).scalar_one()
+    for user in ("urumqi_bureau", "tianshan_clerk"):
+        browser = login(user)
+        for url in ("/disposalview/list/", "/disposalview/add", f"/disposalview/show/{disposal_id}",
+                    "/disposallineview/add", "/disposalproceedsview/list/", "/disposalproceedsview/add",
+                    "/disposedassetview/list/"):
+            assert browser.get(url).status_code == 200, (user, url)
+    show = login("tianshan_clerk").text(f"/disposalview/show/{disposal_id}")
+    assert "ZC-650102-D003" in show and "150.00" in show and "拍卖" in show

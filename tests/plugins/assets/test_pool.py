@@ -361,3 +361,20 @@ def test_pool_report_lists_available_items_with_totals(app, login, tmp_path):
     kashgar = login("kashgar_clerk").post("/reports/assets_pool_available/render", data={"action": "pdf"})
     text = _pdftext(kashgar.data, tmp_path)
     assert "ZC-653101-P001" in text and "ZC-650102-P003" not in text
+
+
+def test_every_pool_screen_renders_in_chinese(app, login):
+    with app.app_context():
+        item_id = db.session.execute(select(PoolItem.id).join(Asset).where(
+            Asset.number == "ZC-650100-P002")).scalar_one()
+        request = db.session.execute(select(PoolRequest.id)).scalars().first()
+    for user in ("urumqi_bureau", "tianshan_clerk"):
+        browser = login(user)
+        for url in ("/poolitemview/list/", f"/poolitemview/show/{item_id}", "/poolrequestview/list/",
+                    "/poolrequestview/add", f"/poolrequestview/show/{request}", "/poolrepairview/list/"):
+            response = browser.get(url)
+            assert response.status_code == 200, (user, url)
+    bureau = login("urumqi_bureau")
+    assert bureau.get("/poolitemview/add").status_code == 200
+    show = bureau.text(f"/poolitemview/show/{item_id}")
+    assert "更换进纸器组件" in show and "多功能一体机" in show  # the repair under the item
