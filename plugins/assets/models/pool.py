@@ -49,6 +49,8 @@ SOURCE_KINDS = {
     "big_event": _l("大型活动资产"),
     "temporary_body": _l("临时机构资产"),
 }
+#: ``session.info`` key: the items an approval is transferring in the current flush.
+TRANSFERRING = "jiguan_assets_pool_transferring"
 #: What the asset becomes at the requesting organisation.
 TARGET_STATUSES = {"in_use": _l("在用"), "idle": _l("闲置")}
 
@@ -253,6 +255,8 @@ def transfer(session, request: PoolRequest) -> None:
     asset.custodian = None
     asset.status = request.target_status
     item.status = "transferred"
+    # read by the assets.pool_status rule in this flush only
+    session.info.setdefault(TRANSFERRING, set()).add(id(item))
     record_movement(
         session, asset, "pool_transfer", source=f"pool_request:{request.id}",
         from_organization_id=before["org"], to_organization_id=request.organization.id,
@@ -324,6 +328,21 @@ def _repair(session, repair: PoolRepair, new: bool) -> None:
                     else _("送修：%(what)s", what=what))
 
 
+def _status_moved(session, item: PoolItem) -> None:
+    """Withdrawn from the pool or put back: a line in the card's history."""
+    from sqlalchemy import inspect
+
+    hist = inspect(item).attrs["status"].history
+    if not hist.has_changes() or item.status not in ("withdrawn", "available"):
+        return
+    asset = related(session, item, "asset")
+    if asset is None:
+        return
+    note = _("撤出公物仓") if item.status == "withdrawn" else _("重新纳入公物仓")
+    record_movement(session, asset, "status_change", source=f"pool_item:{item.id}",
+                    from_status=asset.status, to_status=asset.status, note=note)
+
+
 def _sync_request(session, request: PoolRequest) -> None:
     org = related(session, request, "organization")
     if org is not None:
@@ -350,3 +369,13 @@ def pool_effects(session, _flush_context, _instances):
                 bureau = related(session, obj, "organization")
                 if bureau is not None:
                     obj.jurisdiction_id = bureau.jurisdiction_id
+                _status_moved(session, obj)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _transfer_done(session, _flush_context):
+    session.info.pop(TRANSFERRING, None)
+
+
+def is_transferring(session, item) -> bool:
+    return id(item) in session.info.get(TRANSFERRING, ())

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 
 from core.api import Rule
-from plugins.assets.models.pool import PoolItem, PoolRequest, open_request_exists
+from plugins.assets.models.pool import PoolItem, PoolRequest, is_transferring, open_request_exists
 
 
 def _outside_bureau_jurisdiction(request: PoolRequest, ctx):
@@ -76,6 +76,20 @@ def _asset_not_poolable(item: PoolItem, ctx):
     return None
 
 
+def _status_by_hand(item: PoolItem, ctx):
+    """Art. 18: 已调剂 comes only from an approved request, and a transferred item is history."""
+    if ctx.action != "update":
+        return None
+    hist = inspect(item).attrs["status"].history
+    before = hist.deleted[0] if hist.deleted else item.status
+    if before == "transferred" and not is_transferring(ctx.session, item):
+        return {"why": _l("已调剂的物品不能再修改")}
+    if item.status == "transferred" and before != "transferred" \
+            and not is_transferring(ctx.session, item):
+        return {"why": _l("“已调剂”只能由批准调剂申请产生")}
+    return None
+
+
 RULES = [
     Rule(
         key="assets.pool_request_jurisdiction", article=18, severity="block", model=PoolRequest,
@@ -96,5 +110,9 @@ RULES = [
         key="assets.pool_entry", article=18, severity="block", model=PoolItem,
         message=_l("资产“%(asset)s”不能纳入公物仓：%(why)s"),
         check=_asset_not_poolable,
+    ),
+    Rule(
+        key="assets.pool_status", article=18, severity="block", model=PoolItem,
+        message=_l("公物仓物品状态不能这样修改：%(why)s"), check=_status_by_hand,
     ),
 ]

@@ -378,3 +378,21 @@ def test_every_pool_screen_renders_in_chinese(app, login):
     assert bureau.get("/poolitemview/add").status_code == 200
     show = bureau.text(f"/poolitemview/show/{item_id}")
     assert "更换进纸器组件" in show and "多功能一体机" in show  # the repair under the item
+
+
+def test_transferred_only_by_an_approved_request_and_withdrawal_is_on_the_card(app, login):
+    asset_id, item_id = make_item(app)
+    bureau = login("urumqi_bureau")
+    response = bureau.api("PUT", f"/api/v1/pool_item/{item_id}", json={"status": "transferred"})
+    assert response.status_code == 422 and "只能由批准调剂申请产生" in response.get_json()["message"]
+    response = bureau.api("PUT", f"/api/v1/pool_item/{item_id}", json={"status": "withdrawn"})
+    assert response.status_code == 200, response.get_json()
+    with app.app_context():
+        notes = [m.note for m in db.session.execute(select(AssetMovement).where(
+            AssetMovement.asset_id == asset_id)).scalars()]
+        assert "撤出公物仓" in notes
+    org_id, = _ids(app, TIANSHAN_FINANCE)
+    response = login("tianshan_clerk").api("POST", "/api/v1/pool_request/", json={
+        "item_id": item_id, "organization_id": org_id, "purpose": "办公使用",
+        "requested_on": dt.date.today().isoformat(), "target_status": "in_use"})
+    assert response.status_code == 422 and "已撤回" in response.get_json()["message"]
