@@ -17,6 +17,7 @@ ASSETS = [
     ("ZC-650102-D002", "2020000", "激光打印机", "A4 黑白", "台", "1800", 2),
     ("ZC-650102-D003", "5010000", "办公椅", "皮面", "把", "600", 17),
 ]
+KASHGAR_ASSET = ("ZC-653101-D001", "2020000", "复印机", "A3 黑白", "台", "4900", 9)
 
 
 def load(ctx) -> None:
@@ -61,4 +62,26 @@ def load(ctx) -> None:
                                  received_on=today - dt.timedelta(days=20), paid_to_treasury=True,
                                  paid_on=today - dt.timedelta(days=15),
                                  note="拍卖成交价"))
+    session.flush()
+
+    # 喀什市财政局: an old copier sold (转让), approved; the money is not yet paid to the treasury
+    kashgar = ctx.organizations["kashgar_finance"]
+    number, code, name, spec, unit, value, age = KASHGAR_ASSET
+    copier = Asset(number=number, asset_class=classes[code], name=name, specification=spec, quantity=1,
+                   unit=unit, original_value=Decimal(value),
+                   acquired_on=today.replace(year=today.year - age, day=1), funding_source="fiscal",
+                   location=f"{kashgar.name}办公楼", organization=kashgar, jurisdiction=kashgar.jurisdiction,
+                   status="idle")
+    session.add(copier)
+    session.flush()
+    sale = Disposal(organization=kashgar, applied_on=today - dt.timedelta(days=60), method="sale",
+                    appraised_value=Decimal("300"), reason="闲置多年且超过最低使用年限，公开转让")
+    sale.lines = [DisposalLine(asset=copier)]
+    session.add(sale)
+    session.flush()
+    transition(sale, "submit")
+    transition(sale, "approve", comment="同意转让")
+    session.add(DisposalProceeds(disposal=sale, amount=Decimal("350"),
+                                 received_on=today - dt.timedelta(days=10), paid_to_treasury=False,
+                                 note="转让成交价，待上缴国库"))
     session.flush()

@@ -64,3 +64,10 @@ def load(ctx) -> None:
     session.flush()
     transition(request, "submit", comment="请审批")
     session.flush()
+    # 喀什市: the desk was mended before it went back on offer; 喀什市教育局 drafts a request
+    session.add(PoolRepair(item=items["ZC-653101-P002"], repaired_on=today - dt.timedelta(days=20),
+                           description="更换桌腿", cost=Decimal("120"), done_by="喀什某家具维修店",
+                           finished=True))
+    session.add(PoolRequest(item=items["ZC-653101-P001"], organization=ctx.organizations["kashgar_education"],
+                            purpose="教研室办公使用", requested_on=today, target_status="in_use"))
+    session.flush()

@@ -152,7 +152,10 @@ class PoolItem(Versioned, Model):
 
     @property
     def status_label(self) -> str:
-        return str(POOL_STATUSES.get(self.effective_status, self.effective_status))
+        label = str(POOL_STATUSES.get(self.effective_status, self.effective_status))
+        if self.effective_status == "available" and self.under_repair:
+            label += _("（维修中）")
+        return label
 
     @property
     def source_label(self) -> str:

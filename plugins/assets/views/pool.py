@@ -100,7 +100,8 @@ class PoolRequestView(ApprovalViewMixin, ScopedModelView):
         "requested_on": _l("申请日期"), "target_status": _l("调入后状态"),
         "target_status_label": _l("调入后状态"), "note": _l("备注"),
     }
-    add_form_query_rel_fields = {"item": [["status", FilterEqual, "available"]]}
+    add_form_query_rel_fields = {"item": [["status", FilterEqual, "available"],
+                                          ["reserved", FilterEqual, False]]}
     edit_form_query_rel_fields = add_form_query_rel_fields
     add_form_extra_fields = {"target_status": choice_field(_l("调入后状态"), TARGET_STATUSES)}
     edit_form_extra_fields = add_form_extra_fields
