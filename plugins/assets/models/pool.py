@@ -30,7 +30,8 @@ from sqlalchemy import (
     exists,
     select,
 )
-from sqlalchemy.orm import Session, column_property, relationship
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Session, relationship
 
 from core.api import ApprovalMixin, Model, Versioned, WorkflowError, current_scope
 from plugins.assets.models.history import record_movement
@@ -136,10 +137,15 @@ class PoolItem(Versioned, Model):
     jurisdiction = relationship("Jurisdiction")
     requests = relationship("PoolRequest", back_populates="item")
     repairs = relationship("PoolRepair", back_populates="item", order_by="PoolRepair.id")
-    #: a submitted request holds the item (已预订)
-    reserved = column_property(
-        exists().where(and_(PoolRequest.item_id == id, PoolRequest.state == "submitted"))
-    )
+    @hybrid_property
+    def reserved(self) -> bool:
+        """A submitted request holds the item (已预订); in SQL a correlated EXISTS."""
+        return any(r.state == "submitted" for r in self.requests)
+
+    @reserved.inplace.expression
+    @classmethod
+    def _reserved_expression(cls):
+        return exists().where(and_(PoolRequest.item_id == cls.id, PoolRequest.state == "submitted"))
 
     def __repr__(self) -> str:
         return str(self.asset) if self.asset is not None else f"#{self.id}"

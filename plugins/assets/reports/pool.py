@@ -28,7 +28,7 @@ def available_items(scope, bureau_id=None) -> list[PoolItem]:
     query = (
         select(PoolItem).join(Asset, Asset.id == PoolItem.asset_id)
         .join(Organization, Organization.id == PoolItem.organization_id)
-        .where(PoolItem.status == "available", PoolItem.reserved.is_(False))
+        .where(PoolItem.status == "available", ~PoolItem.reserved)
         .options(selectinload(PoolItem.asset).selectinload(Asset.asset_class),
                  selectinload(PoolItem.repairs), selectinload(PoolItem.organization))
         .order_by(Organization.name, Asset.number)

@@ -22,7 +22,7 @@ class PoolItemSchema(SQLAlchemyAutoSchema):
     class Meta:
         model = PoolItem
         include_fk = True
-        exclude = ("version", "reserved")
+        exclude = ("version",)
 
     @validates("status")
     def _status(self, value, **_kw):

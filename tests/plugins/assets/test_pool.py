@@ -374,6 +374,9 @@ def test_every_pool_screen_renders_in_chinese(app, login):
                     "/poolrequestview/add", f"/poolrequestview/show/{request}", "/poolrepairview/list/"):
             response = browser.get(url)
             assert response.status_code == 200, (user, url)
+    form = login("tianshan_clerk").text("/poolrequestview/add")
+    assert "ZC-650102-P003" in form and "ZC-650100-P001" not in form  # reserved: not offered
+    assert "ZC-653101-P001" not in form  # 喀什's pool
     bureau = login("urumqi_bureau")
     assert bureau.get("/poolitemview/add").status_code == 200
     show = bureau.text(f"/poolitemview/show/{item_id}")
