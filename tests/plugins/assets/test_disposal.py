@@ -356,3 +356,18 @@ def test_every_disposal_screen_renders(app, login):
             assert browser.get(url).status_code == 200, (user, url)
     show = login("tianshan_clerk").text(f"/disposalview/show/{disposal_id}")
     assert "ZC-650102-D003" in show and "150.00" in show and "拍卖" in show
+
+
+def test_reject_on_the_api_restores_and_a_draft_with_lines_can_be_deleted(app, login):
+    asset_id = make_asset(app, status="idle")
+    disposal_id = make_disposal(app, asset_id)
+    clerk, bureau = login("tianshan_clerk"), login("urumqi_bureau")
+    url = f"/api/v1/disposal/{disposal_id}/workflow/"
+    assert clerk.api("POST", url + "submit", json={}).status_code == 200
+    assert clerk.api("DELETE", f"/api/v1/disposal/{disposal_id}").status_code == 409  # locked
+    assert bureau.api("POST", url + "reject", json={}).status_code == 422  # a comment is required
+    response = bureau.api("POST", url + "reject", json={"comment": "缺少鉴定意见"})
+    assert response.status_code == 200 and response.get_json()["state"] == "rejected"
+    assert _status(app, asset_id) == "idle"
+    assert clerk.api("DELETE", f"/api/v1/disposal/{disposal_id}").status_code == 200
+    assert _lines(app, disposal_id) == []

@@ -399,3 +399,16 @@ def test_transferred_only_by_an_approved_request_and_withdrawal_is_on_the_card(a
         "item_id": item_id, "organization_id": org_id, "purpose": "办公使用",
         "requested_on": dt.date.today().isoformat(), "target_status": "in_use"})
     assert response.status_code == 422 and "已撤回" in response.get_json()["message"]
+
+
+def test_reject_on_the_screen_needs_a_comment(app, login):
+    _asset, item_id = make_item(app)
+    request_id = make_request(app, item_id)
+    bureau = login("urumqi_bureau")
+    _decide(login("tianshan_clerk"), request_id, "submit")
+    assert "必须填写意见" in _decide(bureau, request_id, "reject")
+    assert _get(app, PoolRequest, request_id).state == "submitted"
+    _decide(bureau, request_id, "reject", "该物品已安排他用")
+    assert _get(app, PoolRequest, request_id).state == "rejected"
+    with app.app_context():
+        assert db.session.get(PoolItem, item_id).effective_status == "available"
