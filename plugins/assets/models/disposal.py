@@ -254,9 +254,9 @@ def _locked(session, line: DisposalLine) -> None:
         return  # the system itself (demo loaders)
     parent = related(session, line, "disposal")
     if parent is not None and (parent.state or "draft") not in ("draft", "rejected"):
-        from core.workflow import locked_message
-
-        raise WorkflowError(locked_message(parent.state))
+        if parent.state == "submitted":
+            raise WorkflowError(_("处置申请已提交审批，不能增删或修改资产明细；如需修改，请先撤回"))
+        raise WorkflowError(_("处置申请已批准，不能增删或修改资产明细"))
 
 
 def _user_changes(obj) -> set[str]:
