@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterNotEqual
 from flask_babel import lazy_gettext as _l
 
 from core.api import ApprovalViewMixin, ScopedInterface, ScopedModelView, ViewSpec, choice_field
@@ -24,6 +24,12 @@ class DisposalLineView(ScopedModelView):
     description_columns = {
         "early_reason": _l("资产未满最低使用年限的，必须填写提前处置理由（《办法》第十九条）"),
     }
+    # offer what can be listed: open applications, assets not yet disposed
+    add_form_query_rel_fields = {
+        "disposal": [["state", FilterNotEqual, "approved"], ["state", FilterNotEqual, "submitted"]],
+        "asset": [["status", FilterNotEqual, "disposed"]],
+    }
+    edit_form_query_rel_fields = add_form_query_rel_fields
 
 
 class DisposalProceedsView(ScopedModelView):
