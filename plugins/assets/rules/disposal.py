@@ -25,7 +25,7 @@ def _early_without_reason(line: DisposalLine, ctx):
 
 def _early_with_reason(line: DisposalLine, ctx):
     """Art. 19: allowed with a reason, but the bureau reviews it (a finding on 问题清单)."""
-    if not (line.early_reason or "").strip():
+    if ctx.action == "delete" or not (line.early_reason or "").strip():  # a removed line closes it
         return None
     result = _early(line, ctx)
     if result:
@@ -61,7 +61,7 @@ RULES = [
     Rule(
         key="assets.disposal_early_flag", article=19, severity="flag", model=DisposalLine,
         message=_l("资产“%(asset)s”未满最低使用年限（至 %(end)s）即申请处置，理由：%(reason)s"),
-        check=_early_with_reason,
+        check=_early_with_reason, on=("create", "update", "delete"),
     ),
     Rule(
         key="assets.disposal_line", article=19, severity="block", model=DisposalLine,

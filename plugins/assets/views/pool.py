@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterNotEqual
 from flask_babel import lazy_gettext as _l
 
 from core.api import ApprovalViewMixin, ScopedInterface, ScopedModelView, ViewSpec, choice_field
@@ -61,7 +61,10 @@ class PoolItemView(ScopedModelView):
         "organization": _l("本辖区的机关事务管理部门；纳入后资产转为闲置，并记入资产变动记录"),
         "status": _l("“已预订”“已调剂”由调剂申请自动产生；撤出公物仓请选“已撤回”"),
     }
-    add_form_query_rel_fields = {"organization": [["is_bureau", FilterEqual, True]]}
+    add_form_query_rel_fields = {
+        "organization": [["is_bureau", FilterEqual, True]],
+        "asset": [["status", FilterNotEqual, "disposed"], ["status", FilterNotEqual, "pending_disposal"]],
+    }
     add_form_extra_fields = {"source_kind": choice_field(_l("来源"), SOURCE_KINDS)}
     edit_form_extra_fields = {
         "source_kind": choice_field(_l("来源"), SOURCE_KINDS),

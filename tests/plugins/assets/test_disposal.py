@@ -125,6 +125,11 @@ def test_art19_early_disposal_with_reason_is_allowed_and_flagged(app, login):
         finding = db.session.execute(select(Finding).where(
             Finding.rule_key == "assets.disposal_early_flag", Finding.entity_id == str(line_id))).scalar_one()
         assert finding.article == 19 and finding.status == "open" and "雷击损坏" in finding.message
+        finding_id = finding.id
+    # the line taken off the application: the finding closes
+    assert login("tianshan_clerk").api("DELETE", f"/api/v1/disposal_line/{line_id}").status_code == 200
+    with app.app_context():
+        assert db.session.get(Finding, finding_id).status == "resolved"
 
 
 def test_art19_an_asset_past_its_minimum_life_needs_no_reason(app, login):
