@@ -412,3 +412,20 @@ def test_reject_on_the_screen_needs_a_comment(app, login):
     assert _get(app, PoolRequest, request_id).state == "rejected"
     with app.app_context():
         assert db.session.get(PoolItem, item_id).effective_status == "available"
+
+
+def test_entering_the_pool_on_the_api(app, login):
+    """Art. 18: through the API too — the pool's jurisdiction is the bureau's, a non-bureau is refused."""
+    with app.app_context():
+        asset_id = make_asset()
+    bureau_id, finance_id = _ids(app, URUMQI_BUREAU, URUMQI_FINANCE)
+    browser = login("urumqi_bureau")
+    body = {"asset_id": asset_id, "source_kind": "big_event", "entered_on": dt.date.today().isoformat(),
+            "condition": "全新", "status": "available"}
+    response = browser.api("POST", "/api/v1/pool_item/", json={**body, "organization_id": finance_id})
+    assert response.status_code == 422 and "第 18 条" in response.get_json()["message"]
+    response = browser.api("POST", "/api/v1/pool_item/", json={**body, "organization_id": bureau_id})
+    assert response.status_code == 201, response.get_json()
+    with app.app_context():
+        item = db.session.get(PoolItem, response.get_json()["id"])
+        assert item.jurisdiction.code == "650100" and item.asset.status == "idle"
