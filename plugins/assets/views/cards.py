@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import g
 from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterNotEqual
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -12,7 +13,27 @@ from core.api import ScopedInterface, ScopedModelView, ViewSpec, choice_field, d
 from plugins.assets.models import ASSET_STATUSES, FUNDING_SOURCES, Asset, AssetClass
 
 
-class AssetView(ScopedModelView):
+class CardHistoryMixin:
+    """The card page shows the custody buttons and the history (资产变动记录, views/custody.py)."""
+
+    show_template = "assets/custody_card_show.html"
+
+    def _get_show_widget(self, pk, item, *args, **kwargs):
+        g.assets_card_item = item
+        return super()._get_show_widget(pk, item, *args, **kwargs)
+
+    def render_template(self, template, **kwargs):
+        item = g.pop("assets_card_item", None) if template == self.show_template else None
+        if item is not None:
+            from plugins.assets.views.custody import card_actions, movement_rows
+
+            kwargs["history"] = movement_rows(item)
+            if self.appbuilder.sm.has_access("can_edit", "CustodyView"):
+                kwargs["custody_actions"] = card_actions(item)
+        return super().render_template(template, **kwargs)
+
+
+class AssetView(CardHistoryMixin, ScopedModelView):
     datamodel = ScopedInterface(Asset)
     list_title = _l("资产卡片")
     list_columns = ["number", "name", "asset_class", "organization", "quantity", "unit",
@@ -41,22 +62,22 @@ class AssetView(ScopedModelView):
         "funding_source": choice_field(_l("经费来源"), FUNDING_SOURCES),
     }
     edit_form_extra_fields = add_form_extra_fields
-    #: the card page shows the custody buttons and the history (资产变动记录, views/custody.py)
-    show_template = "assets/custody_card_show.html"
+    #: the in-use ledger: disposed assets leave it (Art. 19) and are found under 已处置资产
+    base_filters = [["status", FilterNotEqual, "disposed"]]
 
-    def _get_show_widget(self, pk, item, *args, **kwargs):
-        g.assets_card_item = item
-        return super()._get_show_widget(pk, item, *args, **kwargs)
 
-    def render_template(self, template, **kwargs):
-        item = g.pop("assets_card_item", None) if template == self.show_template else None
-        if item is not None:
-            from plugins.assets.views.custody import card_actions, movement_rows
+class DisposedAssetView(CardHistoryMixin, ScopedModelView):
+    """已处置资产: disposed cards stay searchable, read-only, with their history (Art. 19)."""
 
-            kwargs["history"] = movement_rows(item)
-            if self.appbuilder.sm.has_access("can_edit", "CustodyView"):
-                kwargs["custody_actions"] = card_actions(item)
-        return super().render_template(template, **kwargs)
+    datamodel = ScopedInterface(Asset)
+    list_title = _l("已处置资产")
+    base_permissions = ["can_list", "can_show"]
+    base_filters = [["status", FilterEqual, "disposed"]]
+    list_columns = ["number", "name", "asset_class", "organization", "quantity", "unit",
+                    "original_value", "acquired_on", "min_life_ends_on"]
+    show_columns = AssetView.show_columns
+    search_columns = ["number", "name", "asset_class", "organization", "jurisdiction", "acquired_on"]
+    label_columns = AssetView.label_columns
 
 
 def class_tree() -> list[dict]:
@@ -93,5 +114,6 @@ class AssetClassView(BaseView):
 def view_specs(common: dict) -> list[ViewSpec]:
     return [
         ViewSpec(AssetView, "Asset Cards", _l("资产卡片"), icon="fa-id-card-o", **common),
+        ViewSpec(DisposedAssetView, "Disposed Assets", _l("已处置资产"), icon="fa-archive", **common),
         ViewSpec(AssetClassView, "Asset Classes", _l("资产分类"), icon="fa-sitemap", **common),
     ]

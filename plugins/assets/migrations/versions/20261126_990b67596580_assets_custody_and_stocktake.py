@@ -1,7 +1,7 @@
 """assets custody and stocktake
 
 Revision ID: 990b67596580
-Revises: 7d6bb0211241
+Revises: b9278d06ef54
 Create Date: 2026-11-26 19:00:35.941002
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '990b67596580'
-down_revision = '7d6bb0211241'
+down_revision = 'b9278d06ef54'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,378 @@
+"""Disposal (资产处置, Art. 19): the minimum-life rule, other refusals, the approval flow, proceeds,
+the disposed-asset screens and the 处置审批表. Each test builds its own cards (T-DSP-…)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from catalog.models import Organization
+from core.errors import WriteRefused
+from core.extensions import db
+from core.models import Finding
+from core.scoping import acting_as
+from plugins.assets.models import Asset, AssetClass, AssetMovement
+from plugins.assets.models.disposal import Disposal, DisposalLine, DisposalProceeds
+
+TIANSHAN = "乌鲁木齐市天山区财政局"
+_numbers = itertools.count(1)
+TODAY = dt.date.today()
+OLD = TODAY.replace(year=TODAY.year - 10, day=1)  # past its 6-year minimum life
+NEW = TODAY.replace(year=TODAY.year - 1, day=1)  # minimum life ends in ~5 years
+
+
+def _org(name=TIANSHAN):
+    return db.session.execute(select(Organization).where(Organization.name == name)).scalar_one()
+
+
+def make_asset(app, acquired=OLD, owner=TIANSHAN, status="in_use") -> int:
+    with app.app_context():
+        org = _org(owner)
+        cls = db.session.execute(select(AssetClass).where(AssetClass.code == "2010000")).scalar_one()
+        asset = Asset(number=f"T-DSP-{next(_numbers):04d}-{dt.datetime.now():%H%M%S%f}", asset_class=cls,
+                      name="台式计算机", quantity=1, unit="台", original_value=Decimal("4800"),
+                      acquired_on=acquired, organization=org, jurisdiction=org.jurisdiction, status=status)
+        db.session.add(asset)
+        db.session.commit()
+        return asset.id
+
+
+def make_disposal(app, *asset_ids, reasons=None, owner=TIANSHAN, method="scrap") -> int:
+    reasons = reasons or {}
+    with app.app_context():
+        disposal = Disposal(organization=_org(owner), applied_on=TODAY, method=method, reason="老化损坏",
+                            appraised_value=Decimal("100"))
+        disposal.lines = [DisposalLine(asset_id=a, early_reason=reasons.get(a)) for a in asset_ids]
+        db.session.add(disposal)
+        db.session.commit()
+        return disposal.id
+
+
+def _ids(app, *names):
+    with app.app_context():
+        return [_org(n).id for n in names]
+
+
+def _status(app, asset_id):
+    with app.app_context():
+        return db.session.get(Asset, asset_id).status
+
+
+def _state(app, disposal_id):
+    with app.app_context():
+        return db.session.get(Disposal, disposal_id).state
+
+
+def _lines(app, disposal_id):
+    with app.app_context():
+        return db.session.execute(select(DisposalLine).where(DisposalLine.disposal_id == disposal_id)).all()
+
+
+def _decide(browser, pk, action, comment=""):
+    return browser.post(f"/disposalview/workflow/{pk}/{action}", data={"comment": comment},
+                        follow_redirects=True).get_data(as_text=True)
+
+
+# --- Art. 19: disposal before the minimum service life needs a reason -----------------------------
+
+def test_art19_early_disposal_without_reason_blocked_on_the_form(app, login):
+    asset_id = make_asset(app, acquired=NEW)
+    disposal_id = make_disposal(app)
+    html = login("tianshan_clerk").post("/disposallineview/add", data={
+        "disposal": disposal_id, "asset": asset_id, "early_reason": ""},
+        follow_redirects=True).get_data(as_text=True)
+    assert "未满最低使用年限提前处置须填写提前处置理由" in html and "第 19 条" in html
+    assert _lines(app, disposal_id) == []
+
+
+def test_art19_early_disposal_without_reason_blocked_on_the_api(app, login):
+    asset_id = make_asset(app, acquired=NEW)
+    disposal_id = make_disposal(app)
+    response = login("tianshan_clerk").api("POST", "/api/v1/disposal_line/", json={
+        "disposal_id": disposal_id, "asset_id": asset_id})
+    assert response.status_code == 422
+    assert "提前处置须填写提前处置理由（《办法》第 19 条）" in response.get_json()["message"]
+    assert _lines(app, disposal_id) == []
+
+
+def test_art19_early_disposal_without_reason_blocked_on_direct_write(app):
+    asset_id = make_asset(app, acquired=NEW)
+    disposal_id = make_disposal(app)
+    with app.app_context():
+        clerk = app.appbuilder.sm.find_user(username="tianshan_clerk")
+        with acting_as(clerk), pytest.raises(WriteRefused, match="第 19 条"):
+            db.session.add(DisposalLine(disposal_id=disposal_id, asset_id=asset_id, early_reason="  "))
+            db.session.flush()
+        db.session.rollback()
+    assert _lines(app, disposal_id) == []
+
+
+def test_art19_early_disposal_with_reason_is_allowed_and_flagged(app, login):
+    asset_id = make_asset(app, acquired=NEW)
+    disposal_id = make_disposal(app)
+    response = login("tianshan_clerk").api("POST", "/api/v1/disposal_line/", json={
+        "disposal_id": disposal_id, "asset_id": asset_id, "early_reason": "雷击损坏，维修不经济"})
+    assert response.status_code == 201, response.get_json()
+    line_id = response.get_json()["id"]
+    with app.app_context():
+        finding = db.session.execute(select(Finding).where(
+            Finding.rule_key == "assets.disposal_early_flag", Finding.entity_id == str(line_id))).scalar_one()
+        assert finding.article == 19 and finding.status == "open" and "雷击损坏" in finding.message
+        finding_id = finding.id
+    # the line taken off the application: the finding closes
+    assert login("tianshan_clerk").api("DELETE", f"/api/v1/disposal_line/{line_id}").status_code == 200
+    with app.app_context():
+        assert db.session.get(Finding, finding_id).status == "resolved"
+
+
+def test_art19_an_asset_past_its_minimum_life_needs_no_reason(app, login):
+    asset_id = make_asset(app, acquired=OLD)
+    disposal_id = make_disposal(app)
+    response = login("tianshan_clerk").api("POST", "/api/v1/disposal_line/", json={
+        "disposal_id": disposal_id, "asset_id": asset_id})
+    assert response.status_code == 201, response.get_json()
+
+
+# --- other refusals -------------------------------------------------------------------------------
+
+def test_an_asset_in_two_open_applications_is_refused(app, login):
+    asset_id = make_asset(app)
+    make_disposal(app, asset_id)
+    second = make_disposal(app)
+    response = login("tianshan_clerk").api("POST", "/api/v1/disposal_line/", json={
+        "disposal_id": second, "asset_id": asset_id})
+    assert response.status_code == 422 and "已列入另一份未办结的处置申请" in response.get_json()["message"]
+
+
+def test_another_organisations_asset_is_refused(app):
+    other = make_asset(app, owner="乌鲁木齐市天山区教育局")
+    disposal_id = make_disposal(app)
+    with app.app_context():
+        clerk = app.appbuilder.sm.find_user(username="tianshan_clerk")
+        with acting_as(clerk), pytest.raises(WriteRefused, match="不属于本单位"):
+            db.session.add(DisposalLine(disposal_id=disposal_id, asset_id=other))
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_a_disposed_asset_is_refused(app, login):
+    asset_id = make_asset(app, status="disposed")
+    disposal_id = make_disposal(app)
+    response = login("tianshan_clerk").api("POST", "/api/v1/disposal_line/", json={
+        "disposal_id": disposal_id, "asset_id": asset_id})
+    assert response.status_code == 422 and "已处置，不能再次处置" in response.get_json()["message"]
+
+
+def test_an_asset_in_the_pool_is_refused(app):
+    """A pool item is the bureau's to allocate: its owner withdraws it from the pool first."""
+    with app.app_context():
+        asset = db.session.execute(select(Asset).where(Asset.number == "ZC-650102-P003")).scalar_one()
+        disposal = Disposal(organization=asset.organization, applied_on=TODAY, method="scrap", reason="损坏")
+        disposal.lines = [DisposalLine(asset=asset, early_reason="损坏")]
+        db.session.add(disposal)
+        with pytest.raises(WriteRefused, match="已纳入公物仓"):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_an_empty_application_cannot_be_submitted(app, login):
+    disposal_id = make_disposal(app)
+    html = _decide(login("tianshan_clerk"), disposal_id, "submit")
+    assert "没有列明任何资产" in html and _state(app, disposal_id) == "draft"
+
+
+# --- the flow on the screens ----------------------------------------------------------------------
+
+def test_submit_withdraw_reject_and_approve_on_the_screens(app, login):
+    idle, in_use = make_asset(app, status="idle"), make_asset(app)
+    disposal_id = make_disposal(app, idle, in_use)
+    clerk, bureau = login("tianshan_clerk"), login("urumqi_bureau")
+    _decide(clerk, disposal_id, "submit", "请审批")
+    assert _state(app, disposal_id) == "submitted"
+    assert _status(app, idle) == _status(app, in_use) == "pending_disposal"
+    _decide(clerk, disposal_id, "withdraw")
+    assert (_status(app, idle), _status(app, in_use)) == ("idle", "in_use")
+    _decide(clerk, disposal_id, "submit")
+    html = _decide(bureau, disposal_id, "reject", "评估报告缺失")
+    assert _state(app, disposal_id) == "rejected" and "已退回" in html
+    assert (_status(app, idle), _status(app, in_use)) == ("idle", "in_use")
+    _decide(clerk, disposal_id, "submit", "已补评估报告")
+    _decide(clerk, disposal_id, "approve")  # a clerk has no 批准 (and never on its own submission)
+    assert _state(app, disposal_id) == "submitted"
+    _decide(bureau, disposal_id, "approve", "同意报废")
+    assert _state(app, disposal_id) == "approved"
+    assert _status(app, idle) == _status(app, in_use) == "disposed"
+    with app.app_context():
+        move = db.session.execute(select(AssetMovement).where(
+            AssetMovement.asset_id == in_use, AssetMovement.kind == "disposal")).scalar_one()
+        assert move.source == f"disposal:{disposal_id}" and move.to_status == "disposed"
+
+
+def test_approve_on_the_api(app, login):
+    asset_id = make_asset(app)
+    disposal_id = make_disposal(app, asset_id, method="auction")
+    url = f"/api/v1/disposal/{disposal_id}/workflow/"
+    assert login("tianshan_clerk").api("POST", url + "submit", json={}).status_code == 200
+    response = login("urumqi_bureau").api("POST", url + "approve", json={"comment": "同意"})
+    assert response.status_code == 200 and response.get_json()["state"] == "approved"
+    assert _status(app, asset_id) == "disposed"
+
+
+def test_the_lines_of_a_submitted_application_are_locked(app, login):
+    asset_id, extra = make_asset(app), make_asset(app)
+    disposal_id = make_disposal(app, asset_id)
+    clerk = login("tianshan_clerk")
+    _decide(clerk, disposal_id, "submit")
+    response = clerk.api("POST", "/api/v1/disposal_line/",
+                         json={"disposal_id": disposal_id, "asset_id": extra})
+    assert response.status_code == 409 and "请先撤回" in response.get_json()["message"]
+    assert len(_lines(app, disposal_id)) == 1
+
+
+def test_submission_rechecks_art19_when_the_date_moved(app, login):
+    """Art. 19: a line listed before the application date changed is checked again on submit."""
+    asset_id = make_asset(app, acquired=TODAY.replace(year=TODAY.year - 6, day=1) + dt.timedelta(days=40))
+    with app.app_context():
+        disposal = Disposal(organization=_org(), applied_on=TODAY + dt.timedelta(days=60), method="scrap",
+                            reason="损坏")
+        disposal.lines = [DisposalLine(asset_id=asset_id)]
+        db.session.add(disposal)
+        db.session.commit()
+        disposal.applied_on = TODAY
+        db.session.commit()
+        disposal_id = disposal.id
+    html = _decide(login("tianshan_clerk"), disposal_id, "submit")
+    assert "提前处置须填写提前处置理由" in html and _state(app, disposal_id) == "draft"
+
+
+# --- proceeds -------------------------------------------------------------------------------------
+
+def test_proceeds_only_on_an_approved_application_and_paid_with_a_date(app, login):
+    asset_id = make_asset(app)
+    disposal_id = make_disposal(app, asset_id, method="sale")
+    clerk = login("tianshan_clerk")
+    body = {"disposal_id": disposal_id, "amount": 800, "received_on": TODAY.isoformat(),
+            "paid_to_treasury": False}
+    response = clerk.api("POST", "/api/v1/disposal_proceeds/", json=body)
+    assert response.status_code == 422 and "只能登记在已批准的处置申请上" in response.get_json()["message"]
+    _decide(clerk, disposal_id, "submit")
+    _decide(login("urumqi_bureau"), disposal_id, "approve")
+    response = clerk.api("POST", "/api/v1/disposal_proceeds/", json={**body, "paid_to_treasury": True})
+    assert response.status_code == 422 and "须填写上缴日期" in response.get_json()["message"]
+    response = clerk.api("POST", "/api/v1/disposal_proceeds/", json={
+        **body, "paid_to_treasury": True, "paid_on": TODAY.isoformat()})
+    assert response.status_code == 201, response.get_json()
+    with app.app_context():
+        disposal = db.session.get(Disposal, disposal_id)
+        assert disposal.state == "approved" and disposal.proceeds_total == Decimal("800")
+        assert db.session.execute(select(DisposalProceeds).where(
+            DisposalProceeds.disposal_id == disposal_id)).scalar_one().paid_to_treasury is True
+
+
+# --- disposed assets leave the ledger, stay searchable; scope ---------------------------------------
+
+def _listed(html, number) -> bool:
+    """A row's cell, not the search box echoing the filter."""
+    return re.search(rf"<td[^>]*>\s*{number}\s*</td>", html) is not None
+
+
+def test_disposed_assets_leave_the_card_list_but_stay_searchable(app, login):
+    clerk = login("tianshan_clerk")
+    assert not _listed(clerk.text("/assetview/list/?_flt_0_number=ZC-650102-D003"), "ZC-650102-D003")
+    assert _listed(clerk.text("/assetview/list/?_flt_0_number=ZC-650102-D001"), "ZC-650102-D001")
+    disposed = clerk.text("/disposedassetview/list/?_flt_0_number=ZC-650102-D00")
+    assert _listed(disposed, "ZC-650102-D003") and not _listed(disposed, "ZC-650102-D001")
+    # read-only
+    assert clerk.get("/disposedassetview/add").status_code in (302, 403, 404)
+
+
+def test_a_kashgar_clerk_does_not_see_tianshans_disposals(app, login):
+    with app.app_context():
+        ids = [d.id for d in db.session.execute(select(Disposal).where(
+            Disposal.organization_id == _org().id)).scalars()]
+    kashgar = login("kashgar_clerk")
+    assert ids and "乌鲁木齐市天山区财政局" not in kashgar.text("/disposalview/list/")
+    assert kashgar.get(f"/api/v1/disposal/{ids[0]}").status_code == 404
+    assert "乌鲁木齐市天山区财政局" in login("tianshan_clerk").text("/disposalview/list/")
+
+
+def test_demo_walk(app, login):
+    bureau = login("urumqi_bureau")
+    html = bureau.text("/disposalview/list/")
+    assert "报废" in html and "已提交" in html and "拍卖" in html and "已批准" in html
+    assert "150.00" in bureau.text("/disposalproceedsview/list/")
+
+
+# --- 处置审批表 ----------------------------------------------------------------------------------
+
+def _pdftext(pdf: bytes, tmp_path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils missing")
+    path = tmp_path / "disposal.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return re.sub(r"\s+", "", out)
+
+
+def test_disposal_form_pdf(app, login, tmp_path):
+    with app.app_context():
+        pending = db.session.execute(select(Disposal.id).join(DisposalLine).join(Asset).where(
+            Asset.number == "ZC-650102-D002")).scalar_one()
+    response = login("urumqi_bureau").post("/reports/assets_disposal_form/render",
+                                           data={"action": "pdf", "disposal_id": str(pending)})
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    text = _pdftext(response.data, tmp_path)
+    assert "资产处置审批表" in text and "乌鲁木齐市天山区财政局" in text and "报废" in text
+    assert "ZC-650102-D001" in text and "ZC-650102-D002" in text
+    assert "雷击导致主板烧毁" in text and "（未届满）" in text
+    assert "提交" in text and "审批记录" in text and "机关事务管理部门负责人" in text
+    kashgar = login("kashgar_clerk").api("POST", "/api/v1/reports/assets_disposal_form/render",
+                                         json={"params": {"disposal_id": pending}})
+    assert kashgar.status_code == 422 and "不在您的权限范围内" in str(kashgar.get_json())
+
+
+def test_approved_form_shows_who_approved_and_the_proceeds(app, login, tmp_path):
+    with app.app_context():
+        done = db.session.execute(select(Disposal.id).join(DisposalLine).join(Asset).where(
+            Asset.number == "ZC-650102-D003")).scalar_one()
+    response = login("tianshan_clerk").post("/reports/assets_disposal_form/render",
+                                            data={"action": "pdf", "disposal_id": str(done)})
+    text = _pdftext(response.data, tmp_path)
+    assert "拍卖" in text and "批准" in text and "同意拍卖" in text and "已上缴国库" in text
+
+
+def test_every_disposal_screen_renders(app, login):
+    with app.app_context():
+        disposal_id = db.session.execute(select(Disposal.id).join(DisposalLine).join(Asset).where(
+            Asset.number == "ZC-650102-D003")).scalar_one()
+    for user in ("urumqi_bureau", "tianshan_clerk"):
+        browser = login(user)
+        for url in ("/disposalview/list/", "/disposalview/add", f"/disposalview/show/{disposal_id}",
+                    "/disposallineview/add", "/disposalproceedsview/list/", "/disposalproceedsview/add",
+                    "/disposedassetview/list/"):
+            assert browser.get(url).status_code == 200, (user, url)
+    show = login("tianshan_clerk").text(f"/disposalview/show/{disposal_id}")
+    assert "ZC-650102-D003" in show and "150.00" in show and "拍卖" in show
+
+
+def test_reject_on_the_api_restores_and_a_draft_with_lines_can_be_deleted(app, login):
+    asset_id = make_asset(app, status="idle")
+    disposal_id = make_disposal(app, asset_id)
+    clerk, bureau = login("tianshan_clerk"), login("urumqi_bureau")
+    url = f"/api/v1/disposal/{disposal_id}/workflow/"
+    assert clerk.api("POST", url + "submit", json={}).status_code == 200
+    assert clerk.api("DELETE", f"/api/v1/disposal/{disposal_id}").status_code == 409  # locked
+    assert bureau.api("POST", url + "reject", json={}).status_code == 422  # a comment is required
+    response = bureau.api("POST", url + "reject", json={"comment": "缺少鉴定意见"})
+    assert response.status_code == 200 and response.get_json()["state"] == "rejected"
+    assert _status(app, asset_id) == "idle"
+    assert clerk.api("DELETE", f"/api/v1/disposal/{disposal_id}").status_code == 200
+    assert _lines(app, disposal_id) == []
