@@ -71,6 +71,7 @@ def load(ctx) -> None:
             quantity = 1 if code != FURNITURE else 2 + i % 3
             custodian = ctx.people.get(f"{org_key}.{i % 2}")
             session.add(Asset(
+                acquisition_method="existing",  # held before the cards were kept here
                 number=f"ZC-{org.jurisdiction.code}-{o + 1:02d}{i + 1:03d}", asset_class=classes[code],
                 name=name, specification=spec, quantity=quantity, unit=unit,
                 original_value=price * quantity,

@@ -28,6 +28,7 @@ def load(ctx) -> None:
     assets = {}
     for number, code, name, spec, unit, value, age in ASSETS:
         assets[number] = Asset(
+            acquisition_method="existing",  # held before the cards were kept here
             number=number, asset_class=classes[code], name=name, specification=spec, quantity=1, unit=unit,
             original_value=Decimal(value), acquired_on=today.replace(year=today.year - age, day=1),
             funding_source="fiscal", location=f"{org.name}办公楼", organization=org,
@@ -67,7 +68,8 @@ def load(ctx) -> None:
     # 喀什市财政局: an old copier sold (转让), approved; the money is not yet paid to the treasury
     kashgar = ctx.organizations["kashgar_finance"]
     number, code, name, spec, unit, value, age = KASHGAR_ASSET
-    copier = Asset(number=number, asset_class=classes[code], name=name, specification=spec, quantity=1,
+    copier = Asset(acquisition_method="existing", number=number, asset_class=classes[code], name=name,
+                   specification=spec, quantity=1,
                    unit=unit, original_value=Decimal(value),
                    acquired_on=today.replace(year=today.year - age, day=1), funding_source="fiscal",
                    location=f"{kashgar.name}办公楼", organization=kashgar, jurisdiction=kashgar.jurisdiction,

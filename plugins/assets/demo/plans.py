@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from catalog.models import Standard
 from core.api import transition
-from plugins.assets.models import AssetClass
+from plugins.assets.models import Asset, AssetClass
 from plugins.assets.models.plans import QUANTITY_CAP_ORG, AssetPlan, AssetPlanLine
 
 ORG = "tianshan_finance"
@@ -51,6 +51,14 @@ def load(ctx) -> None:
                          jurisdiction=ctx.jurisdictions["650000"], effective_from=dt.date(2023, 1, 1),
                          basis="新财资〔2023〕示例号"))
     classes = {c.code: c for c in session.execute(select(AssetClass)).scalars()}
+    # the story of the exception line: 天山区财政局 (2 people) uses 2 computers, the cap is 1 each
+    org = ctx.organizations[ORG]
+    session.add(Asset(
+        number=f"ZC-{org.jurisdiction.code}-05090", asset_class=classes[COMPUTERS], name="台式计算机",
+        specification="国产 i5/8G/256G", quantity=1, unit="台", original_value=Decimal("4900"),
+        acquired_on=dt.date(2021, 9, 1), acquisition_method="existing", funding_source="fiscal",
+        location=f"{org.name}办公楼 302 室", custodian=ctx.people.get(f"{ORG}.1"), organization=org,
+        jurisdiction=org.jurisdiction, status="in_use"))
     for org_key, year, title, note, lines, steps in PLANS:
         org = ctx.organizations[org_key]
         plan = AssetPlan(organization=org, year=year, title=title, note=note)

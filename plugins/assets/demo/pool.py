@@ -38,7 +38,8 @@ def load(ctx) -> None:
     items = {}
     for number, org_key, code, name, spec, unit, value, age, bureau, source, condition in POOL_ASSETS:
         org = ctx.organizations[org_key]
-        asset = Asset(number=number, asset_class=classes[code], name=name, specification=spec,
+        asset = Asset(acquisition_method="existing", number=number, asset_class=classes[code], name=name,
+                      specification=spec,
                       quantity=1, unit=unit, original_value=Decimal(value),
                       acquired_on=_years_ago(age, today), funding_source="fiscal",
                       location=f"{org.name}库房", organization=org, jurisdiction=org.jurisdiction,

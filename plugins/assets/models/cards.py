@@ -36,6 +36,18 @@ ASSET_STATUSES = {
     "pending_disposal": _l("待处置"),
     "disposed": _l("已处置"),
 }
+#: 取得方式: the configuration standards (Art. 17) govern purchases; a card that records an
+#: asset found in a stocktake or received by transfer is not a purchase and is not capped.
+ACQUISITION_METHODS = {
+    "purchase": _l("购置"),
+    # registration of what an organisation already holds when it starts keeping cards here
+    "existing": _l("存量登记"),
+    "transfer_in": _l("调拨划入"),
+    "donation": _l("接受捐赠"),
+    "surplus": _l("盘盈"),
+    "self_built": _l("自建自制"),
+    "other": _l("其他"),
+}
 FUNDING_SOURCES = {
     "fiscal": _l("财政拨款"),
     "self_raised": _l("自筹"),
@@ -74,6 +86,8 @@ class Asset(Versioned, Model):
             "status in ('in_use', 'idle', 'lent', 'repair', 'pending_disposal', 'disposed')",
             name="ck_assets_asset_status",
         ),
+        CheckConstraint("acquisition_method in ('purchase', 'existing', 'transfer_in', 'donation', "
+                        "'surplus', 'self_built', 'other')", name="ck_assets_asset_acquisition_method"),
         CheckConstraint("funding_source in ('fiscal', 'self_raised', 'other')",
                         name="ck_assets_asset_funding"),
     )
@@ -87,6 +101,8 @@ class Asset(Versioned, Model):
     unit = Column(String(16), nullable=False, default="台")
     original_value = Column(Numeric(14, 2), nullable=False)
     acquired_on = Column(Date, nullable=False)
+    acquisition_method = Column(String(16), nullable=False, default="purchase",
+                                server_default="purchase")
     funding_source = Column(String(16), nullable=False, default="fiscal")
     location = Column(String(255))
     custodian_id = Column(Integer, ForeignKey("catalog_person.id"), index=True)
@@ -115,6 +131,10 @@ class Asset(Versioned, Model):
     @property
     def status_label(self) -> str:
         return str(ASSET_STATUSES.get(self.status, self.status))
+
+    @property
+    def acquisition_label(self) -> str:
+        return str(ACQUISITION_METHODS.get(self.acquisition_method, self.acquisition_method))
 
     @property
     def funding_label(self) -> str:

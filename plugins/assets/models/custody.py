@@ -115,8 +115,13 @@ def receive(session, *, organization, asset_class, name: str, quantity: int, uni
             unit_price, acquired_on: dt.date, funding_source: str = "fiscal",
             specification: str | None = None, supplier: str | None = None,
             invoice_no: str | None = None, location: str | None = None, status: str = "idle",
-            custodian=None, note: str | None = None) -> tuple[AssetReceipt, list[Asset]]:
-    """入库登记: the receipt record, its new card(s) and a 'receipt' movement each (one flush)."""
+            custodian=None, note: str | None = None,
+            acquisition_method: str = "purchase") -> tuple[AssetReceipt, list[Asset]]:
+    """入库登记: the receipt record, its new card(s) and a 'receipt' movement each (one flush).
+
+    ``acquisition_method``: a receipt records a purchase (the Art. 17 caps apply) unless told
+    otherwise (a donation, assets transferred in, holdings registered at go-live).
+    """
     from core.api import current_scope
 
     if organization is None:
@@ -163,7 +168,7 @@ def receive(session, *, organization, asset_class, name: str, quantity: int, uni
             quantity=pieces_here, unit=unit, original_value=unit_price * pieces_here,
             acquired_on=acquired_on, funding_source=funding_source, location=location,
             custodian=custodian, organization=organization, jurisdiction=organization.jurisdiction,
-            status=status, note=note,
+            status=status, note=note, acquisition_method=acquisition_method,
         )
         if custodian is not None:
             _check_custodian(asset, custodian)

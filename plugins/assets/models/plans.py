@@ -34,8 +34,9 @@ from plugins.assets.models.cards import PRICE_CAP, QUANTITY_CAP, Asset, AssetCla
 
 #: Standard kind: how many items of a class one organisation may hold (key = class code).
 QUANTITY_CAP_ORG = "asset_quantity_cap_per_organization"
-#: Asset statuses that no longer count as holdings.
-NOT_HELD = ("disposed",)
+#: Asset statuses that no longer count as holdings: disposed, or on the way out (an approved
+#: purchase usually replaces an asset whose disposal is pending: 以旧换新).
+NOT_HELD = ("disposed", "pending_disposal")
 #: How many idle assets a line lists by name (the count is always complete).
 IDLE_SHOWN = 5
 
@@ -206,7 +207,7 @@ def headcount(session, organization_id: int) -> int:
 
 
 def holdings(session, organization_id: int, class_id: int, exclude_asset: int | None = None) -> int:
-    """Items of the class the organisation holds now (its cards not disposed)."""
+    """Items of the class the organisation holds now (its cards neither disposed nor pending disposal)."""
     query = select(func.coalesce(func.sum(Asset.quantity), 0)).where(
         Asset.organization_id == organization_id, Asset.class_id == class_id,
         Asset.status.not_in(NOT_HELD))

@@ -254,7 +254,8 @@ def apply_adjustments(stocktake: Stocktake, session) -> list[Asset]:
             name=surplus.name, specification=surplus.specification,
             quantity=surplus.quantity, unit=surplus.unit,
             original_value=Decimal(surplus.estimated_value or 0), acquired_on=on,
-            funding_source="other", location=surplus.location, organization=stocktake.organization,
+            funding_source="other", acquisition_method="surplus", location=surplus.location,
+            organization=stocktake.organization,
             jurisdiction=stocktake.jurisdiction, status="in_use",
             note=_("盘盈入账（盘点单 %(no)s），原值为估计价值", no=stocktake.number),
         )

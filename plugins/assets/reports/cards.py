@@ -141,7 +141,7 @@ def ledger_context(params: dict, scope) -> dict:
 
 def ledger_columns() -> list[LedgerColumn]:
     return [
-        LedgerColumn("number", _("资产编号"), 34), LedgerColumn("name", _("资产名称")),
+        LedgerColumn("number", _("资产编号"), 40), LedgerColumn("name", _("资产名称")),
         LedgerColumn("class", _("资产分类"), 24), LedgerColumn("spec", _("规格型号"), 30),
         LedgerColumn("org", _("使用单位"), 0.17), LedgerColumn("custodian", _("保管人"), 16),
         LedgerColumn("qty", _("数量"), 11, align="right", sum=True),

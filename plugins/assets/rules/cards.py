@@ -3,10 +3,14 @@
 A purchase stays within the configuration standards in force (price cap, quantity caps
 per person and per organisation, Art. 17) unless the card names the configuration-plan
 line under which it was bought and that line was approved as an exception (Art. 14).
+The caps govern purchases (取得方式 购置): a surplus found, a donation or what an
+organisation already held when it started keeping cards (存量登记) is recorded as it is;
+a 存量登记 card acquired within the last year is flagged, since it may be a purchase.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -14,7 +18,17 @@ from sqlalchemy import func, inspect, select
 
 from core.api import Rule
 from plugins.assets.models import PRICE_CAP, QUANTITY_CAP, Asset
-from plugins.assets.models.plans import QUANTITY_CAP_ORG, AssetPlanLine, headcount, holdings, quantity_limit
+from plugins.assets.models.plans import (
+    NOT_HELD,
+    QUANTITY_CAP_ORG,
+    AssetPlanLine,
+    headcount,
+    holdings,
+    quantity_limit,
+)
+
+#: A 存量登记 card acquired this recently is flagged for a look (Art. 17).
+RECENT_DAYS = 365
 
 
 def _unit_price(asset: Asset) -> Decimal | None:
@@ -50,6 +64,8 @@ def _exception_covers(asset: Asset, ctx) -> bool:
 
 def _above_price_cap(asset: Asset, ctx):
     """Art. 17: the unit price may not exceed the price cap in force for the class."""
+    if not _is_purchase(asset, ctx):
+        return None
     asset_class = ctx.related(asset, "asset_class")
     jurisdiction = ctx.value(asset, "jurisdiction_id")
     unit_price = _unit_price(asset)
@@ -59,6 +75,18 @@ def _above_price_cap(asset: Asset, ctx):
     if cap is None or unit_price <= cap.value or _exception_covers(asset, ctx):
         return None
     return {"cls": asset_class.name, "price": f"{unit_price:,.2f}", "cap": f"{cap.value:,.2f}"}
+
+
+def _is_purchase(asset: Asset, ctx) -> bool:
+    """The configuration standards govern purchases (取得方式 购置), not a surplus found or a transfer."""
+    return (ctx.value(asset, "acquisition_method") or "purchase") == "purchase"
+
+
+def _recent_existing(asset: Asset, ctx):
+    """Art. 17: 存量登记 records what was held before; a recent acquisition looks like a purchase."""
+    if ctx.value(asset, "acquisition_method") != "existing" or asset.acquired_on is None:
+        return None
+    return (dt.date.today() - asset.acquired_on).days <= RECENT_DAYS
 
 
 def _purchase_changed(asset: Asset, ctx) -> bool:
@@ -72,9 +100,22 @@ def _purchase_changed(asset: Asset, ctx) -> bool:
     return any(attrs[key].history.has_changes() for key in ("quantity", "class_id", "asset_class"))
 
 
+def _new_in_this_write(asset: Asset, ctx, org_id: int, class_id: int) -> int:
+    """Cards of the class added before this one in the same flush (a receipt of several pieces)."""
+    total = 0
+    for other in ctx.session.new:
+        if other is asset:
+            break  # count those before it only: each card is judged on what precedes it
+        if (isinstance(other, Asset) and _is_purchase(other, ctx) and other.status not in NOT_HELD
+                and ctx.value(other, "organization_id") == org_id
+                and getattr(ctx.related(other, "asset_class"), "id", None) == class_id):
+            total += other.quantity or 0
+    return total
+
+
 def _above_quantity_cap(asset: Asset, ctx):
     """Art. 17: the holdings of the class may not exceed the quantity caps in force."""
-    if not _purchase_changed(asset, ctx) or asset.status == "disposed":
+    if not _is_purchase(asset, ctx) or not _purchase_changed(asset, ctx) or asset.status == "disposed":
         return None
     asset_class = ctx.related(asset, "asset_class")
     org_id = ctx.value(asset, "organization_id")
@@ -89,6 +130,7 @@ def _above_quantity_cap(asset: Asset, ctx):
     limit = quantity_limit(per_person.value if per_person else None, people,
                            per_org.value if per_org else None)
     held = holdings(ctx.session, org_id, asset_class.id, exclude_asset=asset.id)
+    held += _new_in_this_write(asset, ctx, org_id, asset_class.id)
     if held + asset.quantity <= limit or _exception_covers(asset, ctx):
         return None
     return {"cls": asset_class.name, "held": held, "qty": asset.quantity, "limit": limit}
@@ -127,6 +169,11 @@ def _idle(asset: Asset, ctx):
 
 
 RULES = [
+    Rule(
+        key="assets.existing_recent", article=17, severity="flag", model=Asset,
+        message=_l("资产按“存量登记”入账，但取得日期在一年以内，请核实是否为新购置资产（新购置须符合配置标准）"),
+        check=_recent_existing,
+    ),
     # first: a card that names a plan line is told about that line before any cap
     Rule(
         key="assets.plan_line_approved", article=17, severity="block", model=Asset,

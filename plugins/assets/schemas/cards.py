@@ -8,7 +8,7 @@ from marshmallow import ValidationError, validates
 from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
 from core.api import EntityType, Scope
-from plugins.assets.models import ASSET_STATUSES, FUNDING_SOURCES, Asset
+from plugins.assets.models import ACQUISITION_METHODS, ASSET_STATUSES, FUNDING_SOURCES, Asset
 
 
 class AssetSchema(SQLAlchemyAutoSchema):
@@ -32,6 +32,11 @@ class AssetSchema(SQLAlchemyAutoSchema):
         if value not in ASSET_STATUSES:
             raise ValidationError(_("未知的资产状态：%(value)s", value=value))
 
+    @validates("acquisition_method")
+    def _acquisition(self, value, **_kw):
+        if value not in ACQUISITION_METHODS:
+            raise ValidationError(_("未知的取得方式：%(value)s", value=value))
+
     @validates("funding_source")
     def _funding(self, value, **_kw):
         if value not in FUNDING_SOURCES:
@@ -46,7 +51,7 @@ def entity_types() -> list[EntityType]:
             schema=AssetSchema, sharing="conditional", update_cycle=_l("实时"),
             description=_l("资产编号、分类、规格、数量、原值、取得日期、使用单位与状态（第十七、十八条）"),
             api_columns=("id", "number", "class_id", "name", "specification", "quantity", "unit",
-                         "original_value", "acquired_on", "funding_source", "location",
+                         "original_value", "acquired_on", "acquisition_method", "funding_source", "location",
                          "custodian_id", "organization_id", "jurisdiction_id", "status",
                          "min_life_ends_on", "note", "plan_line_id"),
         )

@@ -8,9 +8,10 @@ from flask_appbuilder.models.sqla.filters import FilterEqual, FilterNotEqual
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from wtforms import SelectField
 
 from core.api import ScopedInterface, ScopedModelView, ViewSpec, choice_field, db
-from plugins.assets.models import ASSET_STATUSES, FUNDING_SOURCES, Asset, AssetClass
+from plugins.assets.models import ACQUISITION_METHODS, ASSET_STATUSES, FUNDING_SOURCES, Asset, AssetClass
 
 
 class CardHistoryMixin:
@@ -39,18 +40,20 @@ class AssetView(CardHistoryMixin, ScopedModelView):
     list_columns = ["number", "name", "asset_class", "organization", "quantity", "unit",
                     "original_value", "acquired_on", "status_label"]
     add_columns = ["number", "asset_class", "name", "specification", "quantity", "unit",
-                   "original_value", "acquired_on", "funding_source", "location", "custodian",
-                   "organization", "jurisdiction", "status", "plan_line", "note"]
+                   "original_value", "acquired_on", "acquisition_method", "funding_source", "location",
+                   "custodian", "organization", "jurisdiction", "status", "plan_line", "note"]
     edit_columns = add_columns
     show_columns = ["number", "asset_class", "name", "specification", "quantity", "unit",
-                    "original_value", "acquired_on", "funding_label", "location", "custodian",
-                    "organization", "jurisdiction", "status_label", "min_life_ends_on", "plan_line", "note"]
+                    "original_value", "acquired_on", "acquisition_label", "funding_label", "location",
+                    "custodian", "organization", "jurisdiction", "status_label", "min_life_ends_on",
+                    "plan_line", "note"]
     search_columns = ["number", "name", "asset_class", "organization", "jurisdiction", "status",
-                      "funding_source", "acquired_on"]
+                      "acquisition_method", "funding_source", "acquired_on"]
     label_columns = {
         "number": _l("资产编号"), "asset_class": _l("资产分类"), "name": _l("资产名称"),
         "specification": _l("规格型号"), "quantity": _l("数量"), "unit": _l("计量单位"),
         "original_value": _l("原值（元）"), "acquired_on": _l("取得日期"),
+        "acquisition_method": _l("取得方式"), "acquisition_label": _l("取得方式"),
         "funding_source": _l("经费来源"), "funding_label": _l("经费来源"), "location": _l("存放地点"),
         "custodian": _l("保管人"), "organization": _l("使用单位"), "jurisdiction": _l("所在辖区"),
         "status": _l("资产状态"), "status_label": _l("资产状态"),
@@ -59,6 +62,9 @@ class AssetView(CardHistoryMixin, ScopedModelView):
     }
     add_form_extra_fields = {
         "status": choice_field(_l("资产状态"), ASSET_STATUSES),
+        # a card typed in is a purchase unless said otherwise (the caps of Art. 17 apply)
+        "acquisition_method": SelectField(_l("取得方式"), choices=list(ACQUISITION_METHODS.items()),
+                                          default="purchase"),
         "funding_source": choice_field(_l("经费来源"), FUNDING_SOURCES),
     }
     edit_form_extra_fields = add_form_extra_fields

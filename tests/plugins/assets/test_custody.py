@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 
 from catalog.models import Organization, Person
 from core.extensions import db
-from plugins.assets.models import Asset, AssetClass, AssetMovement
+from plugins.assets.models import Asset, AssetMovement
 from plugins.assets.models.custody import AssetReceipt, receive
+from tests.plugins.assets.helpers import EQUIPMENT_NAME, equipment_class, furniture_class
 
 TIANSHAN = "乌鲁木齐市天山区财政局"
 
@@ -37,8 +38,8 @@ def ids(app):
             "org": org.id, "people": people,
             "other_person": db.session.execute(select(Person.id).where(
                 Person.organization_id == other_org.id)).scalars().first(),
-            "computers": _one(select(AssetClass.id).where(AssetClass.code == "2010000")),
-            "furniture": _one(select(AssetClass.id).where(AssetClass.code == "5010000")),
+            "computers": equipment_class().id,
+            "furniture": furniture_class().id,
         }
 
 
@@ -46,7 +47,7 @@ def new_asset(app, status="idle", name="测试计算机", custodian=None) -> int
     """A fresh idle card of 天山区财政局, received by the system (as the demo does)."""
     with app.app_context():
         org = _one(select(Organization).where(Organization.name == TIANSHAN))
-        cls = _one(select(AssetClass).where(AssetClass.code == "2010000"))
+        cls = equipment_class()
         person = db.session.get(Person, custodian) if custodian else None
         _receipt, (asset,) = receive(db.session, organization=org, asset_class=cls, name=name, quantity=1,
                                      unit="台", unit_price=Decimal("4000"), acquired_on=dt.date(2026, 1, 5),
@@ -127,7 +128,7 @@ def test_art17_receipt_above_price_cap_is_refused_and_nothing_written(app, login
     clerk = login("tianshan_clerk")
     html = clerk.post("/assets/custody/receive", data=receipt_form(ids, unit_price="7000"),
                       follow_redirects=True).get_data(as_text=True)
-    assert "超过“计算机设备”现行配置标准的单价上限 6,000.00 元" in html and "第 17 条" in html
+    assert f"超过“{EQUIPMENT_NAME}”现行配置标准的单价上限 6,000.00 元" in html and "第 17 条" in html
     response = clerk.api("POST", "/api/v1/asset_custody/receive", json={
         "class_id": ids["computers"], "name": "工作站", "quantity": 1, "unit_price": 9000,
         "acquired_on": "2026-10-01"})

@@ -18,8 +18,9 @@ from core.errors import WriteRefused
 from core.extensions import db
 from core.models import Finding
 from core.scoping import acting_as
-from plugins.assets.models import Asset, AssetClass, AssetMovement
+from plugins.assets.models import Asset, AssetMovement
 from plugins.assets.models.disposal import Disposal, DisposalLine, DisposalProceeds
+from tests.plugins.assets.helpers import equipment_class
 
 TIANSHAN = "乌鲁木齐市天山区财政局"
 _numbers = itertools.count(1)
@@ -35,7 +36,7 @@ def _org(name=TIANSHAN):
 def make_asset(app, acquired=OLD, owner=TIANSHAN, status="in_use") -> int:
     with app.app_context():
         org = _org(owner)
-        cls = db.session.execute(select(AssetClass).where(AssetClass.code == "2010000")).scalar_one()
+        cls = equipment_class()
         asset = Asset(number=f"T-DSP-{next(_numbers):04d}-{dt.datetime.now():%H%M%S%f}", asset_class=cls,
                       name="台式计算机", quantity=1, unit="台", original_value=Decimal("4800"),
                       acquired_on=acquired, organization=org, jurisdiction=org.jurisdiction, status=status)

@@ -20,8 +20,9 @@ from catalog.models import Organization
 from core.errors import WriteRefused
 from core.extensions import db
 from core.scoping import acting_as
-from plugins.assets.models import Asset, AssetClass, AssetMovement
+from plugins.assets.models import Asset, AssetMovement
 from plugins.assets.models.pool import PoolItem, PoolRepair, PoolRequest
+from tests.plugins.assets.helpers import equipment_class
 
 _numbers = itertools.count(1)
 
@@ -40,7 +41,7 @@ KASHGAR_BUREAU = "喀什市机关事务管理局"
 def make_asset(owner=URUMQI_FINANCE, status="in_use", name="台式计算机") -> int:
     """A fresh card written by the system (as the demo would); returns its id."""
     org = _org(owner)
-    cls = db.session.execute(select(AssetClass).where(AssetClass.code == "2010000")).scalar_one()
+    cls = equipment_class()
     asset = Asset(number=f"T-POOL-{next(_numbers):04d}-{dt.datetime.now():%H%M%S%f}", asset_class=cls,
                   name=name, specification="测试", quantity=1, unit="台", original_value=Decimal("5000"),
                   acquired_on=dt.date(2022, 5, 1), organization=org, jurisdiction=org.jurisdiction,

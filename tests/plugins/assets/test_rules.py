@@ -162,6 +162,27 @@ def test_art17_price_cap_blocks_on_direct_write(app, ids):
         _direct(app, ids, "T-DIRECT-OVER", quantity=2, original_value=Decimal(20000))
     assert _count(app, "T-DIRECT-OVER") == 0
 
+def test_art17_caps_apply_to_purchases_only(app, login, ids):
+    """Art. 17 configuration standards govern purchases: a donated card above the cap is recorded."""
+    cls = fresh_class(app, price=6000, per_person=1, name="受赠设备")  # own class: holdings stay apart
+    ids = {**ids, "computers": cls}
+    clerk = login("tianshan_clerk")
+    response = clerk.api("POST", "/api/v1/asset/", json=_api_body(
+        ids, "T-API-DONATED", original_value=12000, acquisition_method="donation"))
+    assert response.status_code == 201, response.get_json()
+    html = clerk.post("/assetview/add", data=_form(ids, "T-FORM-DONATED-OVER", original_value="6500",
+                                                   asset_class=cls, acquisition_method="purchase"),
+                      follow_redirects=True).get_data(as_text=True)
+    assert "单价上限" in html and _count(app, "T-FORM-DONATED-OVER") == 0
+    clerk.post("/assetview/add", data=_form(ids, "T-FORM-DONATED", original_value="6500", asset_class=cls,
+                                            acquisition_method="donation"), follow_redirects=True)
+    _direct(app, ids, "T-DIRECT-SURPLUS", original_value=Decimal(20000), acquisition_method="surplus")
+    assert (_count(app, "T-API-DONATED"), _count(app, "T-FORM-DONATED"), _count(app, "T-DIRECT-SURPLUS")) \
+        == (1, 1, 1)
+    response = clerk.api("POST", "/api/v1/asset/", json=_api_body(ids, "T-API-BADMETHOD",
+                                                                  acquisition_method="stolen"))
+    assert response.status_code == 422 and "未知的取得方式" in str(response.get_json())
+
 
 def test_art17_price_cap_blocks_on_form_edit(app, login, ids):
     cls = fresh_class(app, price=6000)
