@@ -1,0 +1,241 @@
+"""List-page and API benchmark on 1,000,000 asset cards (PostgreSQL).
+
+    .venv/bin/python benchmarks/list_benchmark.py                      # database test_bench
+    .venv/bin/python benchmarks/list_benchmark.py --db postgresql+psycopg2://postgres@127.0.0.1/x
+    JIGUAN_BENCH_URL=... .venv/bin/python benchmarks/list_benchmark.py --requests 40
+
+The first run loads the demo and generates 3,000 organisations, 60 classes and 1,000,000 assets
+(``benchmarks/list_data.py``); later runs reuse them. Every variant is requested with the Flask
+test client, logged in as ``xj_bureau`` (bureau admin of the region: its scope is all of
+Xinjiang, so every row), on the same app and the same table:
+
+* ours: the asset card list page (``AssetView``) and ``GET /api/v1/asset/``;
+* stock FAB: a plain ``ModelView`` and ``ModelRestApi`` with the same columns and filters;
+* bare: the indexed ``SELECT … LIMIT 25`` (with the scope) and a Jinja table, with an exact
+  and with an estimated count.
+
+It prints the median and p90 latency and the SQL statements per request, and PASS/FAIL against
+the targets of issue 4 (item 10).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/test_bench"
+PASSWORD = "bench-pass-123"
+USER = "xj_bureau"
+
+
+def prepare(url: str, assets: int):
+    """The app on the benchmark database, with the demo and the generated rows."""
+    import sqlalchemy as sa
+
+    from benchmarks import list_data
+    from core import create_app
+    from core.demo import build_demo
+    from core.extensions import db
+    from core.setup import drop_schema
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench",
+                      "LOAD_ENTRYPOINT_PLUGINS": False})
+    add_stock_views(app)
+    with app.app_context():
+        engine = db.engine
+        with engine.connect() as conn:
+            ready = list_data.generated(conn) if assets == list_data.ASSETS else False
+            has_demo = sa.inspect(conn).has_table("ab_user") and conn.execute(
+                sa.text("SELECT count(*) FROM ab_user WHERE username = :u"), {"u": USER}).scalar_one()
+        if not ready:
+            if not has_demo:
+                print("loading the demo …", flush=True)
+                drop_schema()
+                build_demo(PASSWORD)
+                db.session.commit()
+            print("generating rows …", flush=True)
+            t0 = time.perf_counter()
+            with engine.begin() as conn:
+                list_data.generate(conn, assets)
+            print(f"generated in {time.perf_counter() - t0:.0f} s", flush=True)
+        db.session.remove()
+    return app
+
+
+def add_stock_views(app) -> None:
+    """Stock FAB ModelView and ModelRestApi on the same model, columns and filters, same app."""
+    from flask_appbuilder import ModelRestApi, ModelView
+    from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+    from core.scoping import ROLE_BUREAU_ADMIN
+    from plugins.assets.models import Asset
+    from plugins.assets.views.cards import AssetView
+
+    class StockAssetView(ModelView):
+        datamodel = SQLAInterface(Asset)
+        route_base = "/bench/stock"
+        list_columns = AssetView.list_columns
+        search_columns = AssetView.search_columns
+        label_columns = AssetView.label_columns
+        page_size = 25
+
+    class StockAssetApi(ModelRestApi):
+        datamodel = SQLAInterface(Asset)
+        resource_name = "bench_stock_asset"
+        allow_browser_login = True
+        page_size = 25
+        # the card with its relations, as FAB nests them (each one a lazy load per row)
+        list_columns = ["id", "number", "name", "asset_class", "organization", "jurisdiction",
+                        "custodian", "quantity", "unit", "original_value", "acquired_on", "status"]
+
+    with app.app_context():
+        app.appbuilder.add_view_no_menu(StockAssetView)
+        app.appbuilder.add_api(StockAssetApi)
+        # the built-in roles are computed at start-up: let the benchmark's user use the stock views
+        app.appbuilder.sm.builtin_roles[ROLE_BUREAU_ADMIN].append([r"^StockAsset(View|Api)$", r".*"])
+
+
+class Counter:
+    """SQL statements and their time, per request (engine events)."""
+
+    def __init__(self, engine):
+        import sqlalchemy as sa
+
+        self.statements = 0
+        self.sql_s = 0.0
+        self.log: list[str] = []
+        self._t0 = 0.0
+        sa.event.listen(engine, "before_cursor_execute", self._before)
+        sa.event.listen(engine, "after_cursor_execute", self._after)
+
+    def _before(self, _conn, _cursor, statement, *_args):
+        self.statements += 1
+        self._statement = statement
+        self._t0 = time.perf_counter()
+
+    def _after(self, *_args):
+        elapsed = time.perf_counter() - self._t0
+        self.sql_s += elapsed
+        self.log.append(f"{elapsed * 1000:6.2f} ms  {self._statement}")
+
+    def reset(self):
+        self.statements, self.sql_s, self.log = 0, 0.0, []
+
+
+def bare_page(app, counter, estimated: bool):
+    """The indexed SELECT … LIMIT 25 with the user's scope, and a Jinja table: the floor."""
+    import jinja2
+    import sqlalchemy as sa
+
+    from catalog.models import Organization
+    from core.extensions import db
+    from plugins.assets.models import Asset, AssetClass
+
+    template = jinja2.Environment(autoescape=True).from_string(
+        "<p>{{ count }}</p><table>{% for r in rows %}<tr>{% for v in r %}<td>{{ v }}</td>{% endfor %}"
+        "</tr>{% endfor %}</table>")
+    scope = sa.text("assets_asset.jurisdiction_id IN (SELECT id FROM catalog_jurisdiction "
+                    "WHERE path LIKE '/650000/%')")
+
+    def render():
+        session = db.session
+        if estimated:
+            plan = session.execute(sa.text(
+                "EXPLAIN (FORMAT JSON) SELECT 1 FROM assets_asset WHERE " + scope.text)).scalar_one()
+            count = int(plan[0]["Plan"]["Plan Rows"])
+        else:
+            count = session.execute(sa.select(sa.func.count()).select_from(Asset).where(scope)).scalar_one()
+        rows = session.execute(
+            sa.select(Asset.number, Asset.name, AssetClass.name, Organization.name, Asset.quantity,
+                      Asset.unit, Asset.original_value, Asset.acquired_on, Asset.status)
+            .join(AssetClass, Asset.class_id == AssetClass.id)
+            .join(Organization, Asset.organization_id == Organization.id)
+            .where(scope).order_by(Asset.id.desc()).limit(25)).all()
+        html = template.render(count=count, rows=rows)
+        session.remove()  # as the end of a request does
+        return html
+
+    return render
+
+
+def measure(app, counter, name, fetch, requests: int) -> dict:
+    times, statements, sql = [], [], []
+    for i in range(requests + 3):
+        counter.reset()
+        t0 = time.perf_counter()
+        size = fetch()
+        elapsed = time.perf_counter() - t0
+        if i >= 3:  # warm-up: template compilation, caches
+            times.append(elapsed)
+            statements.append(counter.statements)
+            sql.append(counter.sql_s)
+    times.sort()
+    return {"name": name, "median_ms": statistics.median(times) * 1000,
+            "p90_ms": times[int(0.9 * (len(times) - 1))] * 1000,
+            "statements": statistics.median(statements), "sql_ms": statistics.median(sql) * 1000,
+            "kb": size / 1024, "log": list(counter.log)}
+
+
+def run(app, requests: int, show_sql: bool = False) -> list[dict]:
+    from core.extensions import db
+
+    with app.app_context():
+        counter = Counter(db.engine)
+    client = app.test_client()
+    response = client.post("/login/", data={"username": USER, "password": PASSWORD})
+    assert response.status_code == 302, "login failed"
+
+    def page(url, json=False):
+        def fetch():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            return len(response.get_data())
+        return fetch
+
+    results = [
+        measure(app, counter, "ours: list page", page("/assetview/list/"), requests),
+        measure(app, counter, "stock FAB ModelView", page("/bench/stock/list/"), requests),
+        measure(app, counter, "ours: API", page("/api/v1/asset/"), requests),
+        measure(app, counter, "stock FAB ModelRestApi", page("/api/v1/bench_stock_asset/"), requests),
+    ]
+    with app.test_request_context():
+        for estimated in (False, True):
+            render = bare_page(app, counter, estimated)
+            label = "bare SELECT + Jinja" + (" (estimated count)" if estimated else " (exact count)")
+            results.append(measure(app, counter, label, lambda: len(render()), requests))
+    if show_sql:
+        for r in results:
+            print(f"--- {r['name']}: {len(r['log'])} statements")
+            for statement in r["log"]:
+                print("   ", " ".join(statement.split())[:300])
+    return results
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=os.environ.get("JIGUAN_BENCH_URL", DEFAULT_URL))
+    parser.add_argument("--assets", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--prepare-only", action="store_true")
+    parser.add_argument("--show-sql", action="store_true", help="print the statements of one request")
+    args = parser.parse_args(argv)
+    app = prepare(args.db, args.assets)
+    if args.prepare_only:
+        return 0
+    results = run(app, args.requests, args.show_sql)
+    for r in results:
+        print(f"{r['name']:<40} {r['median_ms']:8.1f} {r['p90_ms']:8.1f} {r['statements']:5.0f} "
+              f"{r['sql_ms']:7.1f} {r['kb']:7.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
