@@ -128,7 +128,8 @@ class JiguanSecurityManager(SecurityManager):
     def has_access(self, permission_name: str, view_name: str) -> bool:
         # asked once per menu entry, button and route on a page: answer each once per request
         cache = g.setdefault("jiguan_access", {})
-        key = (permission_name, view_name)
+        user = g.get("user")
+        key = (getattr(user, "id", None), permission_name, view_name)
         if key not in cache:
             cache[key] = self._shown_here(view_name) and super().has_access(permission_name, view_name)
         return cache[key]

@@ -139,20 +139,25 @@ class ScopedInterface(SQLAInterface):
     for_reference = False
     #: Count exactly up to this many rows; beyond it the count is estimated.
     count_cap = 1000
+    #: A planner estimate at least this large is shown as is, without counting even to the cap.
+    estimate_trusted = 50_000
 
     def _apply_inner_all(self, query, *args, **kwargs):
         query = scoped(query, self.obj, for_reference=self.for_reference)
         return super()._apply_inner_all(query, *args, **kwargs)
 
     def query_count(self, query, filters=None, select_columns=None) -> ListCount:
+        """The exact count up to ``count_cap``; beyond it PostgreSQL's estimate, else "more than"."""
         # only the keys: the filters join what they need themselves
         inner = self._apply_inner_all(query, filters, aliases_mapping={}).with_entities(self.get_pk())
+        estimate = planner_estimate(self.session, inner)
+        if estimate is not None and estimate >= self.estimate_trusted:
+            return ListCount(estimate, approximate=True)  # far beyond the cap: no count at all
         # counting a million rows costs more than the page itself: stop at the cap
         capped = inner.limit(self.count_cap + 1).subquery()
         counted = self.session.execute(select(func.count()).select_from(capped)).scalar_one()
         if counted <= self.count_cap:
             return ListCount(counted)
-        estimate = planner_estimate(self.session, inner)
         if estimate is None:
             return ListCount(self.count_cap + 1, capped=True)
         return ListCount(max(estimate, self.count_cap + 1), approximate=True)
@@ -175,11 +180,10 @@ class ScopedInterface(SQLAInterface):
     def query(self, filters=None, order_column="", order_direction="", page=None, page_size=None,
               select_columns=None, outer_default_load=False, eager_columns=None):
         """FAB's list query with the capped count, eager relations and a default order."""
-        query = self.session.query(self.obj)
-        count = self.query_count(query, filters, select_columns)
+        base = self.session.query(self.obj)
         if not order_column and isinstance(self.get_pk_name(), str):
             order_column, order_direction = self.get_pk_name(), "desc"
-        query = self.apply_all(query, filters, order_column, order_direction, page, page_size,
+        query = self.apply_all(base, filters, order_column, order_direction, page, page_size,
                                select_columns, outer_default_load)
         shown = eager_columns if eager_columns is not None else select_columns
         options = self.eager_options(shown, dotted_joined=eager_columns is None)
@@ -187,7 +191,11 @@ class ScopedInterface(SQLAInterface):
             query = query.options(*options)
         rows = query.all()
         if rows and hasattr(rows[0], self.obj.__name__):
-            return count, [getattr(row, self.obj.__name__) for row in rows]
+            rows = [getattr(row, self.obj.__name__) for row in rows]
+        if page_size and len(rows) < page_size and (rows or not page):
+            count = ListCount((page or 0) * page_size + len(rows))  # the last page: the count is known
+        else:
+            count = self.query_count(base, filters, select_columns)
         return count, rows
 
     def get_related_interface(self, col_name: str):
