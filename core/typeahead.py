@@ -23,13 +23,15 @@ from wtforms import Field, ValidationError
 #: Columns searched when they exist on the related model, in order (the first sorts the matches).
 SEARCHED = ("code", "number", "name", "username", "title", "uscc", "first_name", "last_name")
 PAGE = 20
+#: A form field with at most this many choices in scope is a plain select2 list of them all.
+FEW = 50
 
 def searched_columns(model) -> list:
     columns = model.__table__.c
     found = [columns[name] for name in SEARCHED if name in columns]
     return found or [c for c in columns if isinstance(c.type, String)]
 
-def matches(interface, term: str, page: int = 0):
+def matches(interface, term: str, page: int = 0, size: int = PAGE):
     """One page of the related rows whose searched columns contain ``term``, within scope."""
     from core.scoping import scoped
 
@@ -41,28 +43,50 @@ def matches(interface, term: str, page: int = 0):
         pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.filter(or_(*(c.ilike(pattern, escape="\\") for c in columns)))
     pk = interface.get_pk()
-    query = query.order_by(*(columns[:1] or []), pk).offset(page * PAGE).limit(PAGE + 1)
+    query = query.order_by(*(columns[:1] or []), pk).offset(page * size).limit(size + 1)
     rows = query.all()
-    return rows[:PAGE], len(rows) > PAGE
+    return rows[:size], len(rows) > size
 
 class TypeaheadWidget:
-    """A <select> holding only the chosen row(s); typeahead.js fills it from the endpoint."""
+    """A <select> holding only the chosen row(s); typeahead.js fills it from the endpoint.
+
+    On an add or edit form, a field with few choices in scope (a clerk's own organisation,
+    its county's jurisdictions) lists them all, as FAB's select2 field does: one bounded
+    query, and nothing to type.
+    """
 
     def __call__(self, field, **kwargs):
         kwargs.setdefault("id", field.id)
-        classes = f"form-control jiguan-typeahead {kwargs.pop('class', '') or kwargs.pop('class_', '')}"
-        chosen = field.chosen_options()
-        options = [] if field.required_choice else [Markup('<option value=""></option>')]
-        for value, label in chosen:
-            options.append(Markup('<option value="{}" selected>{}</option>').format(value, label))
-        attrs = {
-            "id": kwargs["id"], "name": field.name, "class": classes.strip(),
-            "data-url": field.endpoint_url(), "data-placeholder": _("输入关键字搜索"),
-            "data-allow-clear": "false" if field.required_choice else "true",
-            "style": "width: 100%",
-        }
+        extra = kwargs.pop("class", "") or kwargs.pop("class_", "")
+        few = None if field.search else field.few_choices()
+        options = []
+        if not field.required_choice:
+            options.append(Markup('<option value="">{}</option>').format(field.blank_text or ""))
+        attrs = {"id": kwargs["id"], "name": field.name}
+        if few is not None:
+            chosen = field.chosen_options()
+            if chosen and chosen[0][0] not in {value for value, _label in few}:
+                few = chosen + few  # the record's current value, even if no longer offered
+            selected_value = chosen[0][0] if chosen else None
+            for value, label in few:
+                selected = Markup(" selected") if value == selected_value else Markup("")
+                options.append(Markup('<option value="{}"{}>{}</option>').format(value, selected, label))
+            attrs["class"] = f"my_select2 form-control {extra}".strip()
+        else:
+            for value, label in field.chosen_options():
+                options.append(Markup('<option value="{}" selected>{}</option>').format(value, label))
+            attrs |= {
+                "class": f"form-control jiguan-typeahead {extra}".strip(),
+                "data-url": field.endpoint_url(), "data-placeholder": _("输入关键字搜索"),
+                "data-allow-clear": "false" if field.required_choice else "true",
+                # select2's own messages, in the user's language
+                "data-msg-none": _("没有匹配的记录"), "data-msg-searching": _("正在搜索…"),
+                "data-msg-more": _("正在加载更多…"), "data-msg-error": _("无法载入结果"),
+                "style": "width: 100%",
+            }
         html_attrs = " ".join(f'{key}="{escape(value)}"' for key, value in attrs.items())
         return Markup(f"<select {html_attrs}>") + Markup("").join(options) + Markup("</select>")
+
 
 class TypeaheadField(Field):
     """A many-to-one relation field whose data is the related ORM object (like QuerySelectField)."""
@@ -71,8 +95,9 @@ class TypeaheadField(Field):
 
     def __init__(self, label=None, validators=None, view=None, col_name=None, allow_blank=True,
                  search=False, **kwargs):
-        for key in ("query_func", "get_pk_func", "blank_text", "widget"):
+        for key in ("query_func", "get_pk_func", "widget"):
             kwargs.pop(key, None)  # FAB's select options: the endpoint does their job
+        self.blank_text = kwargs.pop("blank_text", "")
         super().__init__(label, validators, **kwargs)
         self.view = view
         self.col_name = col_name
@@ -89,6 +114,14 @@ class TypeaheadField(Field):
 
     def endpoint_url(self) -> str:
         return url_for(f"{self.view.endpoint}.typeahead", col_name=self.col_name)
+
+    def few_choices(self) -> list[tuple[str, str]] | None:
+        """Every choice in scope when there are at most ``FEW``, else None."""
+        interface = self.interface()
+        rows, more = matches(interface, "", 0, size=FEW)
+        if more:
+            return None
+        return [(str(interface.get_pk_value(row)), str(row)) for row in rows]
 
     def chosen_options(self) -> list[tuple[str, str]]:
         if self.search:

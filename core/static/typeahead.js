@@ -13,6 +13,12 @@
       width: "100%",
       allowClear: el.getAttribute("data-allow-clear") === "true",
       placeholder: el.getAttribute("data-placeholder") || "",
+      language: {
+        noResults: function () { return el.getAttribute("data-msg-none"); },
+        searching: function () { return el.getAttribute("data-msg-searching"); },
+        loadingMore: function () { return el.getAttribute("data-msg-more"); },
+        errorLoading: function () { return el.getAttribute("data-msg-error"); }
+      },
       ajax: {
         url: el.getAttribute("data-url"),
         dataType: "json",

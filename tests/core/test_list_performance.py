@@ -134,7 +134,24 @@ def test_the_list_page_does_not_list_every_organisation(app, login, more_rows):
     assert "jiguan-typeahead" in html and "typeahead.js" in html
     add_form = browser.text("/assetview/add")
     assert "性能测试单位0150" not in add_form
-    assert add_form.count("<option") < 30
+    organization = select_html(add_form, "organization")
+    assert "jiguan-typeahead" in organization and organization.count("<option") <= 1
+
+
+def select_html(html: str, field_id: str) -> str:
+    match = re.search(rf'<select id="{field_id}".*?</select>', html, re.S)
+    assert match, f"no <select id={field_id}>"
+    return match.group(0)
+
+
+def test_a_form_field_with_few_choices_lists_them(app, login, more_rows):
+    """A clerk's organisation field offers its one organisation, chosen from a plain list."""
+    more_rows(orgs=60, assets_per_org=0)  # in the clerk's county: not the clerk's to choose
+    with app.app_context():
+        org_name = db.session.get(Organization, user(app, "tianshan_clerk").organization_id).name
+    organization = select_html(login("tianshan_clerk").text("/assetview/add"), "organization")
+    assert "jiguan-typeahead" not in organization and "my_select2" in organization
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", organization) == [org_name]
 
 
 def test_count_is_exact_below_the_cap(app, login):
