@@ -18,7 +18,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import String, or_
-from wtforms import Field, ValidationError
+from wtforms import Field
+from wtforms.validators import StopValidation
 
 #: Columns searched when they exist on the related model, in order (the first sorts the matches).
 SEARCHED = ("code", "number", "name", "username", "title", "uscc", "first_name", "last_name")
@@ -31,13 +32,23 @@ def searched_columns(model) -> list:
     found = [columns[name] for name in SEARCHED if name in columns]
     return found or [c for c in columns if isinstance(c.type, String)]
 
-def matches(interface, term: str, page: int = 0, size: int = PAGE):
-    """One page of the related rows whose searched columns contain ``term``, within scope."""
+def rel_filters(interface, spec):
+    """FAB's ``*_form_query_rel_fields`` filters of one column, for ``interface`` (None: none)."""
+    return interface.get_filters().add_filter_list(spec) if spec else None
+
+
+def matches(interface, term: str, page: int = 0, size: int = PAGE, filters=None):
+    """One page of the related rows whose searched columns contain ``term``, within scope.
+
+    ``filters`` are the view's own limits on the choices (``add_form_query_rel_fields`` …).
+    """
     from core.scoping import scoped
 
     model = interface.obj
     columns = searched_columns(model)
     query = scoped(interface.session.query(model), model, for_reference=interface.for_reference)
+    if filters is not None:
+        query = filters.apply_all(query)
     term = term.strip()
     if term and columns:
         pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -94,7 +105,7 @@ class TypeaheadField(Field):
     widget = TypeaheadWidget()
 
     def __init__(self, label=None, validators=None, view=None, col_name=None, allow_blank=True,
-                 search=False, **kwargs):
+                 search=False, form_kind="add", **kwargs):
         for key in ("query_func", "get_pk_func", "widget"):
             kwargs.pop(key, None)  # FAB's select options: the endpoint does their job
         self.blank_text = kwargs.pop("blank_text", "")
@@ -103,6 +114,7 @@ class TypeaheadField(Field):
         self.col_name = col_name
         self.allow_blank = allow_blank
         self.search = search
+        self.form_kind = form_kind
         self._invalid = False
 
     @property
@@ -112,13 +124,17 @@ class TypeaheadField(Field):
     def interface(self):
         return self.view.datamodel.get_related_interface(self.col_name)
 
+    def choice_filters(self, interface):
+        """The view's limits on this field's choices (its ``<form>_form_query_rel_fields``)."""
+        return rel_filters(interface, self.view._rel_limits(self.form_kind).get(self.col_name))
+
     def endpoint_url(self) -> str:
-        return url_for(f"{self.view.endpoint}.typeahead", col_name=self.col_name)
+        return url_for(f"{self.view.endpoint}.typeahead", col_name=self.col_name, form=self.form_kind)
 
     def few_choices(self) -> list[tuple[str, str]] | None:
         """Every choice in scope when there are at most ``FEW``, else None."""
         interface = self.interface()
-        rows, more = matches(interface, "", 0, size=FEW)
+        rows, more = matches(interface, "", 0, size=FEW, filters=self.choice_filters(interface))
         if more:
             return None
         return [(str(interface.get_pk_value(row)), str(row)) for row in rows]
@@ -147,8 +163,9 @@ class TypeaheadField(Field):
         if not valuelist or valuelist[0] in ("", "__None"):
             self.data = None
             return
-        try:
-            self.data = self.interface().get(valuelist[0])
+        try:  # within scope and the view's limits on the choices, as FAB's select was
+            interface = self.interface()
+            self.data = interface.get(valuelist[0], self.choice_filters(interface))
         except Exception:  # noqa: BLE001 - a malformed id is just "not found"
             self.interface().session.rollback()
             self.data = None
@@ -156,10 +173,10 @@ class TypeaheadField(Field):
 
     def pre_validate(self, form):
         if self._invalid:
-            raise ValidationError(_("所选记录不存在或您无权选择"))
+            raise StopValidation(_("所选记录不存在或您无权选择"))  # not "required": it was given
 
-def typeahead_field(unbound, view, col_name: str, search: bool = False):
-    """A TypeaheadField built from the arguments FAB gave its QuerySelectField."""
+def typeahead_field(unbound, view, col_name: str, form_kind: str):
+    """A TypeaheadField from the arguments FAB gave its QuerySelectField; form_kind: add, edit, search."""
     from wtforms.fields.core import UnboundField
 
     kwargs = dict(unbound.kwargs)
@@ -167,6 +184,6 @@ def typeahead_field(unbound, view, col_name: str, search: bool = False):
     label = kwargs.pop("label", args[0] if args else None)
     validators = kwargs.pop("validators", args[1] if len(args) > 1 else None)
     return UnboundField(TypeaheadField, label, validators, view=view, col_name=col_name,
-                        search=search, **kwargs)
+                        search=form_kind == "search", form_kind=form_kind, **kwargs)
 
 NO_MATCH = _l("没有匹配的记录")

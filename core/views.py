@@ -35,7 +35,7 @@ from wtforms.validators import DataRequired, InputRequired
 
 from core.errors import EditConflict, WriteRefused
 from core.scoping import scoped
-from core.typeahead import matches, typeahead_field
+from core.typeahead import matches, rel_filters, typeahead_field
 
 
 class _CheckedSchemaJsonschema:
@@ -273,6 +273,10 @@ class ScopedModelView(ModelView):
         shown = {*(self.search_columns or []), *(self.add_columns or []), *(self.edit_columns or [])}
         return {c for c in shown if self.datamodel.is_relation_many_to_one(c)}
 
+    def _rel_limits(self, kind: str) -> dict:
+        """The view's limits on a form's relation choices (FAB's ``*_form_query_rel_fields``)."""
+        return getattr(self, f"{kind}_form_query_rel_fields", None) or {}
+
     @expose("/typeahead/<col_name>")
     @has_access
     @permission_name("list")
@@ -281,11 +285,15 @@ class ScopedModelView(ModelView):
         if col_name not in self._typeahead_columns():
             abort(404)
         interface = self.datamodel.get_related_interface(col_name)
+        kind = request.args.get("form", "add")
+        if kind not in ("add", "edit", "search"):
+            abort(404)
         try:
             page = max(0, int(request.args.get("page", 1)) - 1)
         except ValueError:
             page = 0
-        rows, more = matches(interface, request.args.get("q", "")[:100], page)
+        filters = rel_filters(interface, self._rel_limits(kind).get(col_name))
+        rows, more = matches(interface, request.args.get("q", "")[:100], page, filters=filters)
         results = [{"id": interface.get_pk_value(row), "text": str(row)} for row in rows]
         return jsonify(results=results, pagination={"more": more})
 
@@ -316,11 +324,11 @@ class ScopedModelView(ModelView):
                 self.edit_columns = [*self.edit_columns, "lock_version"]
         super()._init_forms()
         # relation fields search as the user types instead of listing every row (FAB #796)
-        for form, search in ((self.add_form, False), (self.edit_form, False), (self.search_form, True)):
+        for kind, form in (("add", self.add_form), ("edit", self.edit_form), ("search", self.search_form)):
             for name, unbound in list(vars(form).items()):
                 if (isinstance(unbound, UnboundField) and unbound.field_class is QuerySelectField
                         and self.datamodel.is_relation_many_to_one(name)):
-                    setattr(form, name, typeahead_field(unbound, self, name, search=search))
+                    setattr(form, name, typeahead_field(unbound, self, name, kind))
         # FAB marks non-null booleans required, so an unticked box ("False") fails validation
         table = self.datamodel.obj.__table__
         for form in (self.add_form, self.edit_form):

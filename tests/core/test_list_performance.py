@@ -235,3 +235,26 @@ def test_the_edit_form_keeps_the_chosen_relation(app, login):
     html = browser.text(f"/assetview/edit/{asset_id}")
     assert re.search(rf'<option value="\d+" selected>{re.escape(org_name)}</option>', html)
     assert AssetView.search_widget.template == "core/widgets/search.html"
+
+
+def test_a_view_s_limits_on_the_choices_still_hold(app, login, monkeypatch):
+    """``add_form_query_rel_fields`` limit the type-ahead, the short list and what the form accepts."""
+    from flask_appbuilder.models.sqla.filters import FilterEqual
+
+    view = model_view_for(app, Asset)
+    limits = {"organization": [["is_bureau", FilterEqual, True]]}
+    monkeypatch.setattr(view, "add_form_query_rel_fields", limits)
+    with app.app_context():
+        in_scope = db.session.execute(sa.select(Organization.id, Organization.is_bureau)).all()
+        bureaus = {oid for oid, is_bureau in in_scope if is_bureau}
+        others = {oid for oid, is_bureau in in_scope if not is_bureau}
+    browser = login("xj_bureau")
+    offered = browser.get("/assetview/typeahead/organization?form=add").get_json()["results"]
+    assert offered and {r["id"] for r in offered} <= bureaus
+    unlimited = browser.get("/assetview/typeahead/organization?form=search").get_json()["results"]
+    assert {r["id"] for r in unlimited} & others
+    organization = select_html(browser.text("/assetview/add"), "organization")
+    assert set(map(int, re.findall(r'<option value="(\d+)"', organization))) <= bureaus
+    response = browser.post("/assetview/add", data={"organization": min(others)}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "所选记录不存在或您无权选择" in html
