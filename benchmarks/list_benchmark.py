@@ -71,6 +71,9 @@ def prepare(url: str, assets: int):
             t0 = time.perf_counter()
             with engine.begin() as conn:
                 list_data.generate(conn, assets)
+            # as autovacuum would soon: the visibility map lets counts read the index alone
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(sa.text("VACUUM ANALYZE assets_asset"))
             print(f"generated in {time.perf_counter() - t0:.0f} s", flush=True)
         if app.appbuilder.sm.find_user(username=CLERK) is None:
             org = db.session.execute(sa.select(Organization).where(
@@ -188,6 +191,7 @@ def bare_page(app, scope_sql: str, estimated: bool):
 VARIANTS = [
     # key, label, url (None: the bare page)
     ("list", "ours: list page", "/assetview/list/"),
+    ("list_cold", "ours: list page, estimate not yet cached", "cold:/assetview/list/"),
     ("list100", "ours: list page, 100 rows", "/assetview/list/?psize_AssetView=100"),
     ("stock_list", "stock FAB ModelView", "/bench/stock/list/"),
     ("api", "ours: API", "/api/v1/asset/"),
@@ -202,6 +206,7 @@ VARIANTS = [
 
 def run(app, requests: int) -> dict[str, dict]:
     """Every variant once per round, round after round, so a busy machine weighs on all alike."""
+    from core import views as core_views
     from core.extensions import db
 
     with app.app_context():
@@ -220,7 +225,10 @@ def run(app, requests: int) -> dict[str, dict]:
         else:
             client = clients[CLERK] if url.startswith("clerk:") else clients[USER]
 
-            def fetch(url=url.removeprefix("clerk:"), client=client):
+            def fetch(url=url.removeprefix("clerk:").removeprefix("cold:"), client=client,
+                      cold=url.startswith("cold:")):
+                if cold:  # as the first request of a minute for this list and scope
+                    core_views._estimates.clear()
                 response = client.get(url)
                 assert response.status_code == 200, (url, response.status_code)
                 return len(response.get_data())
@@ -264,25 +272,29 @@ def report(results: dict[str, dict], requests: int) -> bool:
               f"{x['data']:9.1f} {x['kb']:6.0f}")
     list_x = r["stock_list"]["median"] / r["list"]["median"]
     api_x = r["stock_api"]["median"] / r["api"]["median"]
-    constant = all(r[k]["statements"] == r[k]["statements_min"] for k in ("list", "list100", "api", "api100"))
+    constant = all(r[k]["statements"] == r[k]["statements_min"]
+                   for k in ("list", "list_cold", "list100", "api", "api100"))
     same = all(r[a]["statements"] == r[b]["statements"] for a, b in (("list", "list100"), ("api", "api100")))
-    small = max(r["list"]["statements"], r["api"]["statements"]) <= 8
+    small = max(r["list_cold"]["statements"], r["api"]["statements"]) <= 8
     floor = r["bare"]["data"]
-    ours = max(r["list"]["data"], r["api"]["data"])
+    ours = max(r["list_cold"]["data"], r["list"]["data"], r["api"]["data"])
     sql_ratio = ours / floor
     checks = [
         ("list page ≥ 5× faster than stock FAB ModelView", f"{list_x:.1f}×", list_x >= 5),
         ("API ≥ 10× faster than stock FAB ModelRestApi", f"{api_x:.1f}×", api_x >= 10),
         ("SQL per request a small constant (≤ 8, same for 25 and 100 rows)",
-         f"list {r['list']['statements']}, API {r['api']['statements']}", constant and same and small),
-        ("its time on the table within 2× of the bare SELECT's",
+         f"list {r['list']['statements']} (cold {r['list_cold']['statements']}), "
+         f"API {r['api']['statements']}",
+         constant and same and small),
+        ("its time on the table within 2× of the bare SELECT's (worst: cold)",
          f"{sql_ratio:.1f}× ({ours:.1f} vs {floor:.1f} ms)", sql_ratio <= 2),
     ]
     print(f"\n{'target':<68} {'measured':<26} result")
     for name, measured, ok in checks:
         print(f"{name:<68} {measured:<26} {'PASS' if ok else 'FAIL'}")
     print("\n'table SQL' = the statements on assets_asset (count, estimate, page); the rest of 'SQL ms' is"
-          "\nwhat every logged-in request reads (its user with roles and organisation, the active modules).")
+          "\nwhat every logged-in request reads (its user with roles and organisation, the active modules)."
+          "\nA list's planner estimate is reused for 60 s: 'cold' is the first request of a minute.")
     return all(ok for _n, _m, ok in checks)
 
 

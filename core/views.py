@@ -7,6 +7,8 @@ never a 500 and never a half-written record.
 
 from __future__ import annotations
 
+import time
+
 import jsonschema
 from flask import abort, flash, jsonify, request
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
@@ -115,15 +117,31 @@ class ListCount(int):
         return f"{int(self):,}"
 
 
+#: Planner estimates by (database, statement, parameters): (time taken, estimate).
+_estimates: dict[tuple, tuple[float, int]] = {}
+#: How long an estimate is reused: it is shown as "约 N 条" anyway, and paging through a big list
+#: then costs the page's query alone.
+ESTIMATE_TTL = 60.0
+
+
 def planner_estimate(session, query) -> int | None:
     """PostgreSQL's estimate of how many rows ``query`` returns (EXPLAIN, nothing is read)."""
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return None
     compiled = query.statement.compile(dialect=bind.dialect)
-    plan = session.connection().exec_driver_sql(
-        "EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar_one()
-    return int(plan[0]["Plan"]["Plan Rows"])
+    sql = "EXPLAIN (FORMAT JSON) " + str(compiled)
+    key = (str(bind.url), sql, repr(sorted(compiled.params.items())))
+    now = time.monotonic()
+    cached = _estimates.get(key)
+    if cached is not None and now - cached[0] < ESTIMATE_TTL:
+        return cached[1]
+    plan = session.connection().exec_driver_sql(sql, compiled.params).scalar_one()
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    if len(_estimates) > 1000:  # many users' scopes and filters: start over rather than grow
+        _estimates.clear()
+    _estimates[key] = (now, estimate)
+    return estimate
 
 
 class ScopedInterface(SQLAInterface):
