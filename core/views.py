@@ -23,7 +23,7 @@ from flask_appbuilder.urltools import (
     get_page_size_args,
 )
 from flask_appbuilder.widgets import FormWidget, ListWidget, SearchWidget
-from flask_babel import LazyString
+from flask_babel import LazyString, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
@@ -501,6 +501,21 @@ class ScopedModelRestApi(ModelRestApi):
             for name, field in schema.fields.items():
                 if name in columns and columns[name].nullable:
                     field.allow_none = True
+
+    def _per_locale(self, kind: str, cols, build) -> dict:
+        # FAB translates every label and description on every call (~3 ms a request): once per
+        # language is enough, translations do not change while the app runs
+        key = (kind, str(get_locale()), tuple(cols or ()))
+        cache = self.__dict__.setdefault("_jiguan_json_cache", {})
+        if key not in cache:
+            cache[key] = build(cols)
+        return dict(cache[key])
+
+    def _label_columns_json(self, cols=None) -> dict:
+        return self._per_locale("labels", cols, super()._label_columns_json)
+
+    def _description_columns_json(self, cols=None) -> dict:
+        return self._per_locale("descriptions", cols, super()._description_columns_json)
 
     def pre_get_list(self, data: dict) -> None:
         # a client must know when "count" is the planner's estimate, not an exact figure
