@@ -20,6 +20,7 @@ from core.scoping import (
     ROLE_BUREAU_ADMIN,
     ROLE_CLERK,
 )
+from core.views import TypeaheadViewMixin
 
 #: FAB's role of anonymous visitors (``AUTH_ROLE_PUBLIC``).
 ROLE_PUBLIC = "Public"
@@ -76,8 +77,8 @@ def build_roles(named_views: list[tuple[str, str]], menus: dict[str, set[str]]) 
     return roles
 
 
-class JiguanUserDBModelView(UserDBModelView):
-    """FAB's user screen with the organisation every user is bound to."""
+class JiguanUserDBModelView(TypeaheadViewMixin, UserDBModelView):
+    """FAB's user screen with the organisation every user is bound to (a type-ahead box)."""
 
     add_columns = [*UserDBModelView.add_columns, "organization"]
     edit_columns = [*UserDBModelView.edit_columns, "organization"]

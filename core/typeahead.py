@@ -46,7 +46,8 @@ def matches(interface, term: str, page: int = 0, size: int = PAGE, filters=None)
 
     model = interface.obj
     columns = searched_columns(model)
-    query = scoped(interface.session.query(model), model, for_reference=interface.for_reference)
+    for_reference = getattr(interface, "for_reference", False)  # FAB's own interface has none
+    query = scoped(interface.session.query(model), model, for_reference=for_reference)
     if filters is not None:
         query = filters.apply_all(query)
     term = term.strip()

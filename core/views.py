@@ -271,21 +271,24 @@ class FastListWidget(ListWidget):
     template = "core/widgets/list.html"
 
 
-class ScopedModelView(ModelView):
-    """CRUD screens: scoped, rule-checked, with optimistic locking on edit.
+class TypeaheadViewMixin:
+    """Relation fields and relation filters of a ModelView as type-ahead boxes (FAB #796).
 
-    Built for big tables (docs/performance.md): relation fields and relation filters are
-    type-ahead boxes fed by ``/typeahead/<column>``, not a <select> of every row.
+    They are fed by ``/<view>/typeahead/<column>`` (core/typeahead.py), not a <select>
+    of every related row; a form field with few choices lists them all.
     """
 
-    #: Access class for the built-in roles (see ``core.security.ACCESS_MATRIX``).
-    access = "records"
-    page_size = 25
-    show_template = "core/show.html"
     search_widget = TypeaheadSearchWidget
-    list_widget = FastListWidget
     add_widget = TypeaheadFormWidget
     edit_widget = TypeaheadFormWidget
+
+    def _init_forms(self):
+        super()._init_forms()
+        for kind, form in (("add", self.add_form), ("edit", self.edit_form), ("search", self.search_form)):
+            for name, unbound in list(vars(form).items()):
+                if (isinstance(unbound, UnboundField) and unbound.field_class is QuerySelectField
+                        and self.datamodel.is_relation_many_to_one(name)):
+                    setattr(form, name, typeahead_field(unbound, self, name, kind))
 
     def _typeahead_columns(self) -> set[str]:
         shown = {*(self.search_columns or []), *(self.add_columns or []), *(self.edit_columns or [])}
@@ -315,6 +318,20 @@ class ScopedModelView(ModelView):
         results = [{"id": interface.get_pk_value(row), "text": str(row)} for row in rows]
         return jsonify(results=results, pagination={"more": more})
 
+
+class ScopedModelView(TypeaheadViewMixin, ModelView):
+    """CRUD screens: scoped, rule-checked, with optimistic locking on edit.
+
+    Built for big tables (docs/performance.md): relation fields and relation filters are
+    type-ahead boxes (``TypeaheadViewMixin``), the list counts to a cap then estimates.
+    """
+
+    #: Access class for the built-in roles (see ``core.security.ACCESS_MATRIX``).
+    access = "records"
+    page_size = 25
+    show_template = "core/show.html"
+    list_widget = FastListWidget
+
     def _init_titles(self):
         super()._init_titles()
         # FAB titles screens from the class name in English; derive them from the list title
@@ -340,13 +357,7 @@ class ScopedModelView(ModelView):
             self.edit_form_extra_fields = {**self.edit_form_extra_fields, "lock_version": HiddenField()}
             if "lock_version" not in self.edit_columns:
                 self.edit_columns = [*self.edit_columns, "lock_version"]
-        super()._init_forms()
-        # relation fields search as the user types instead of listing every row (FAB #796)
-        for kind, form in (("add", self.add_form), ("edit", self.edit_form), ("search", self.search_form)):
-            for name, unbound in list(vars(form).items()):
-                if (isinstance(unbound, UnboundField) and unbound.field_class is QuerySelectField
-                        and self.datamodel.is_relation_many_to_one(name)):
-                    setattr(form, name, typeahead_field(unbound, self, name, kind))
+        super()._init_forms()  # with the type-ahead relation fields
         # FAB marks non-null booleans required, so an unticked box ("False") fails validation
         table = self.datamodel.obj.__table__
         for form in (self.add_form, self.edit_form):

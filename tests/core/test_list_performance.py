@@ -258,3 +258,13 @@ def test_a_view_s_limits_on_the_choices_still_hold(app, login, monkeypatch):
     response = browser.post("/assetview/add", data={"organization": min(others)}, follow_redirects=True)
     html = response.get_data(as_text=True)
     assert "所选记录不存在或您无权选择" in html
+
+
+def test_the_user_screen_s_organisation_is_a_type_ahead_too(app, login, more_rows):
+    more_rows(orgs=60, assets_per_org=0)
+    admin = login("admin")
+    organization = select_html(admin.text("/users/add"), "organization")
+    assert "jiguan-typeahead" in organization and "性能测试单位" not in organization
+    found = admin.get("/users/typeahead/organization?q=性能测试单位0042").get_json()["results"]
+    assert [r["text"] for r in found] == ["性能测试单位0042"]
+    assert login("xj_bureau").get("/users/typeahead/organization").status_code in (302, 403)
