@@ -57,11 +57,15 @@ def prepare(url: str, assets: int):
         engine = db.engine
         with engine.connect() as conn:
             ready = list_data.generated(conn) if assets == list_data.ASSETS else False
-            has_demo = sa.inspect(conn).has_table("ab_user") and conn.execute(
+            has_users = sa.inspect(conn).has_table("ab_user")
+            has_demo = has_users and conn.execute(
                 sa.text("SELECT count(*) FROM ab_user WHERE username = :u"), {"u": USER}).scalar_one()
+        if has_users and not has_demo:
+            raise SystemExit(f"{url} holds an application without the demo login {USER}: "
+                             "give the benchmark an empty database (or its own, test_bench)")
         if not has_demo:
             print("loading the demo …", flush=True)
-            drop_schema()
+            drop_schema()  # only what an empty database may hold (alembic_version of a failed run)
             build_demo(PASSWORD)
             db.session.commit()
         else:
