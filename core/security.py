@@ -8,8 +8,10 @@ from flask import g
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 from wtforms.validators import DataRequired
 
+from catalog.models import Organization
 from core.models import JiguanUser
 from core.scoping import (
     ROLE_ADMIN,
@@ -19,7 +21,10 @@ from core.scoping import (
     ROLE_CLERK,
     ROLE_FINANCE_REVIEWER,
 )
+from core.views import TypeaheadViewMixin
 
+#: FAB's role of anonymous visitors (``AUTH_ROLE_PUBLIC``).
+ROLE_PUBLIC = "Public"
 READ = r"^(can_list|can_show|can_get|can_info|can_export|can_history|menu_access)$"
 ALL = r".*"
 #: Everything except deciding approvals (any stage): a clerk prepares, an approver decides.
@@ -65,7 +70,9 @@ def build_roles(named_views: list[tuple[str, str]], menus: dict[str, set[str]]) 
     Built-in roles are regex tables held in memory: checking a permission costs
     no query, and they cannot drift from the code in the database.
     """
-    roles: dict[str, list] = {ROLE_ADMIN: [[".*", ".*"]]}
+    # Public is built in too, and empty: nothing is open without a login, and FAB need not read
+    # the Public role's permissions from the database on every API call
+    roles: dict[str, list] = {ROLE_ADMIN: [[".*", ".*"]], ROLE_PUBLIC: []}
     for role in (ROLE_BUREAU_ADMIN, ROLE_APPROVER, ROLE_CLERK, ROLE_AUDITOR, ROLE_FINANCE_REVIEWER):
         rows = [list(p) for p in PROFILE]
         for name, access in named_views:
@@ -79,8 +86,8 @@ def build_roles(named_views: list[tuple[str, str]], menus: dict[str, set[str]]) 
     return roles
 
 
-class JiguanUserDBModelView(UserDBModelView):
-    """FAB's user screen with the organisation every user is bound to."""
+class JiguanUserDBModelView(TypeaheadViewMixin, UserDBModelView):
+    """FAB's user screen with the organisation every user is bound to (a type-ahead box)."""
 
     add_columns = [*UserDBModelView.add_columns, "organization"]
     edit_columns = [*UserDBModelView.edit_columns, "organization"]
@@ -113,8 +120,43 @@ class JiguanSecurityManager(SecurityManager):
         module = state.module_of_name.get(name)
         return module is None or module_active_for_current_user(module)
 
+    def load_user(self, pk):
+        # one query for the user, its roles and groups and the organisation and jurisdiction
+        # that make its scope, instead of one lazy load each on every request
+        model = self.user_model
+        user = (
+            self.session.query(model)
+            .options(joinedload(model.roles), joinedload(model.groups),
+                     joinedload(model.organization).joinedload(Organization.jurisdiction))
+            .filter(model.id == int(pk))
+            .one_or_none()
+        )
+        if user and user.is_active:
+            return user
+        return None
+
     def has_access(self, permission_name: str, view_name: str) -> bool:
-        return self._shown_here(view_name) and super().has_access(permission_name, view_name)
+        # asked once per menu entry, button and route on a page: answer each once per request
+        cache = g.setdefault("jiguan_access", {})
+        user = g.get("user")
+        key = (getattr(user, "id", None), permission_name, view_name)
+        if key not in cache:
+            cache[key] = self._shown_here(view_name) and super().has_access(permission_name, view_name)
+        return cache[key]
+
+    def is_item_public(self, permission_name, view_name) -> bool:
+        # FAB reads the Public role and its permissions for every protected API call
+        public = g.get("jiguan_public")
+        if public is None:
+            if self.auth_role_public in self.builtin_roles:
+                rows = self.builtin_roles[self.auth_role_public]
+                public = [(re.compile(v), re.compile(p)) for v, p in rows]
+            else:
+                public = [(re.compile(f"^{re.escape(pv.view_menu.name)}$"),
+                           re.compile(f"^{re.escape(pv.permission.name)}$"))
+                          for pv in self.get_public_permissions()]
+            g.jiguan_public = public
+        return any(v.match(view_name) and p.match(permission_name) for v, p in public)
 
     def get_user_menu_access(self, menu_names=None):
         return {name for name in super().get_user_menu_access(menu_names) if self._shown_here(name)}

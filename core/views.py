@@ -7,20 +7,29 @@ never a 500 and never a half-written record.
 
 from __future__ import annotations
 
-from flask import abort, flash, request
-from flask_appbuilder import ModelRestApi, ModelView
+import time
+
+import jsonschema
+from flask import abort, flash, jsonify, request
+from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
+from flask_appbuilder import api as fab_api
+from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.urltools import (
     get_filter_args,
     get_order_args,
     get_page_args,
     get_page_size_args,
 )
-from flask_babel import LazyString
+from flask_appbuilder.widgets import FormWidget, ListWidget, SearchWidget
+from flask_babel import LazyString, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean
+from markupsafe import escape
+from sqlalchemy import Boolean, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, SelectField
 from wtforms.fields.core import UnboundField
@@ -29,6 +38,39 @@ from wtforms.validators import DataRequired, InputRequired
 from catalog.xlsx_views import XlsxViewMixin
 from core.errors import EditConflict, WriteRefused
 from core.scoping import scoped
+from core.typeahead import matches, rel_filters, typeahead_field
+
+
+class _CheckedSchemaJsonschema:
+    """``jsonschema`` for FAB's API module, with each schema checked once, not on every call.
+
+    FAB validates every list call's (even empty) ``q`` argument with ``jsonschema.validate``,
+    which first re-checks the schema itself against the meta-schema: ~14 ms per API request,
+    most of its time. Same answers, same ``ValidationError``; the validator is built once.
+    """
+
+    def __init__(self):
+        self._validators: dict[int, tuple] = {}
+
+    def validate(self, instance, schema, *args, **kwargs):
+        if args or kwargs:
+            return jsonschema.validate(instance, schema, *args, **kwargs)
+        cached = self._validators.get(id(schema))
+        if cached is None or cached[0] is not schema:
+            cls = jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+            cached = (schema, cls(schema))
+            self._validators[id(schema)] = cached
+        error = jsonschema.exceptions.best_match(cached[1].iter_errors(instance))
+        if error is not None:
+            raise error
+        return None
+
+    def __getattr__(self, name):
+        return getattr(jsonschema, name)
+
+
+fab_api.jsonschema = _CheckedSchemaJsonschema()
 
 
 def choice_field(label, mapping: dict) -> SelectField:
@@ -53,15 +95,127 @@ def conflict_message() -> str:
     return _("该记录已被他人修改，您的修改未保存。请刷新后在最新内容上重新编辑。")
 
 
+class ListCount(int):
+    """A list's row count: exact up to the cap, else the planner's estimate or "more than".
+
+    It stays an ``int`` for FAB's pager arithmetic and the API's JSON; in a template it
+    reads "约 1,000,000 条" (estimate) or "超过 1,000 条" (capped, no estimate available).
+    """
+
+    approximate = False
+    capped = False
+
+    def __new__(cls, value: int, approximate: bool = False, capped: bool = False):
+        count = super().__new__(cls, value)
+        count.approximate, count.capped = approximate, capped
+        return count
+
+    def __html__(self) -> str:
+        if self.capped:
+            return str(escape(_("超过 %(n)s 条", n=f"{int(self) - 1:,}")))
+        if self.approximate:
+            return str(escape(_("约 %(n)s 条", n=f"{int(self):,}")))
+        return f"{int(self):,}"
+
+
+#: Planner estimates by (database, statement, parameters): (time taken, estimate).
+_estimates: dict[tuple, tuple[float, int]] = {}
+#: How long an estimate is reused: it is shown as "约 N 条" anyway, and paging through a big list
+#: then costs the page's query alone.
+ESTIMATE_TTL = 60.0
+
+
+def planner_estimate(session, query) -> int | None:
+    """PostgreSQL's estimate of how many rows ``query`` returns (EXPLAIN, nothing is read)."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return None
+    compiled = query.statement.compile(dialect=bind.dialect)
+    sql = "EXPLAIN (FORMAT JSON) " + str(compiled)
+    key = (str(bind.url), sql, repr(sorted(compiled.params.items())))
+    now = time.monotonic()
+    cached = _estimates.get(key)
+    if cached is not None and now - cached[0] < ESTIMATE_TTL:
+        return cached[1]
+    plan = session.connection().exec_driver_sql(sql, compiled.params).scalar_one()
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    if len(_estimates) > 1000:  # many users' scopes and filters: start over rather than grow
+        _estimates.clear()
+    _estimates[key] = (now, estimate)
+    return estimate
+
+
 class ScopedInterface(SQLAInterface):
-    """FAB's SQLAlchemy interface with the row scope on every read and write."""
+    """FAB's SQLAlchemy interface with the row scope on every read and write.
+
+    Lists stay fast on big tables (docs/performance.md): the count is exact only up to
+    ``count_cap`` rows (then the planner's estimate on PostgreSQL, "more than" elsewhere),
+    relations shown in a list are loaded with the page (no N+1), and the default order is
+    the primary key, newest first, which its index serves.
+    """
 
     #: Set on the interfaces FAB builds for relation fields: they offer what a record may point to.
     for_reference = False
+    #: Count exactly up to this many rows; beyond it the count is estimated.
+    count_cap = 1000
+    #: A planner estimate at least this large is shown as is, without counting even to the cap.
+    estimate_trusted = 50_000
 
     def _apply_inner_all(self, query, *args, **kwargs):
         query = scoped(query, self.obj, for_reference=self.for_reference)
         return super()._apply_inner_all(query, *args, **kwargs)
+
+    def query_count(self, query, filters=None, select_columns=None) -> ListCount:
+        """The exact count up to ``count_cap``; beyond it PostgreSQL's estimate, else "more than"."""
+        # only the keys: the filters join what they need themselves
+        inner = self._apply_inner_all(query, filters, aliases_mapping={}).with_entities(self.get_pk())
+        estimate = planner_estimate(self.session, inner)
+        if estimate is not None and estimate >= self.estimate_trusted:
+            return ListCount(estimate, approximate=True)  # far beyond the cap: no count at all
+        # counting a million rows costs more than the page itself: stop at the cap
+        capped = inner.limit(self.count_cap + 1).subquery()
+        counted = self.session.execute(select(func.count()).select_from(capped)).scalar_one()
+        if counted <= self.count_cap:
+            return ListCount(counted)
+        if estimate is None:
+            return ListCount(self.count_cap + 1, capped=True)
+        return ListCount(max(estimate, self.count_cap + 1), approximate=True)
+
+    def eager_options(self, columns, dotted_joined: bool = False) -> list:
+        """Load options for the relations ``columns`` show, so a page costs a constant number of queries."""
+        options, seen = [], set()
+        for column in columns or []:
+            root = column.split(".", 1)[0]
+            if root in seen or not self.is_relation(root) or (dotted_joined and "." in column):
+                continue  # FAB joins dotted columns itself when it selects columns
+            seen.add(root)
+            attr = getattr(self.obj, root)
+            if self.is_relation_many_to_one(root) or self.is_relation_one_to_one(root):
+                options.append(joinedload(attr))
+            else:
+                options.append(selectinload(attr))
+        return options
+
+    def query(self, filters=None, order_column="", order_direction="", page=None, page_size=None,
+              select_columns=None, outer_default_load=False, eager_columns=None):
+        """FAB's list query with the capped count, eager relations and a default order."""
+        base = self.session.query(self.obj)
+        if not order_column and isinstance(self.get_pk_name(), str):
+            order_column, order_direction = self.get_pk_name(), "desc"
+        query = self.apply_all(base, filters, order_column, order_direction, page, page_size,
+                               select_columns, outer_default_load)
+        shown = eager_columns if eager_columns is not None else select_columns
+        options = self.eager_options(shown, dotted_joined=eager_columns is None)
+        if options:
+            query = query.options(*options)
+        rows = query.all()
+        if rows and hasattr(rows[0], self.obj.__name__):
+            rows = [getattr(row, self.obj.__name__) for row in rows]
+        if page_size and len(rows) < page_size and (rows or not page):
+            count = ListCount((page or 0) * page_size + len(rows))  # the last page: the count is known
+        else:
+            count = self.query_count(base, filters, select_columns)
+        return count, rows
 
     def get_related_interface(self, col_name: str):
         related = super().get_related_interface(col_name)
@@ -100,14 +254,85 @@ class ScopedInterface(SQLAInterface):
         self._write(lambda rows: [self.session.delete(r) for r in rows], items)
 
 
-class ScopedModelView(XlsxViewMixin, ModelView):
-    """CRUD screens: scoped, rule-checked, with optimistic locking on edit."""
+class TypeaheadSearchWidget(SearchWidget):
+    """FAB's search filters, plus the script that turns relation fields into type-ahead boxes."""
+
+    template = "core/widgets/search.html"
+
+
+class TypeaheadFormWidget(FormWidget):
+    """FAB's add/edit form, plus the type-ahead script."""
+
+    template = "core/widgets/form.html"
+
+
+class FastListWidget(ListWidget):
+    """FAB's list table, with the row buttons' URLs and labels made once per page, not per row."""
+
+    template = "core/widgets/list.html"
+
+
+class TypeaheadViewMixin:
+    """Relation fields and relation filters of a ModelView as type-ahead boxes (FAB #796).
+
+    They are fed by ``/<view>/typeahead/<column>`` (core/typeahead.py), not a <select>
+    of every related row; a form field with few choices lists them all.
+    """
+
+    search_widget = TypeaheadSearchWidget
+    add_widget = TypeaheadFormWidget
+    edit_widget = TypeaheadFormWidget
+
+    def _init_forms(self):
+        super()._init_forms()
+        for kind, form in (("add", self.add_form), ("edit", self.edit_form), ("search", self.search_form)):
+            for name, unbound in list(vars(form).items()):
+                if (isinstance(unbound, UnboundField) and unbound.field_class is QuerySelectField
+                        and self.datamodel.is_relation_many_to_one(name)):
+                    setattr(form, name, typeahead_field(unbound, self, name, kind))
+
+    def _typeahead_columns(self) -> set[str]:
+        shown = {*(self.search_columns or []), *(self.add_columns or []), *(self.edit_columns or [])}
+        return {c for c in shown if self.datamodel.is_relation_many_to_one(c)}
+
+    def _rel_limits(self, kind: str) -> dict:
+        """The view's limits on a form's relation choices (FAB's ``*_form_query_rel_fields``)."""
+        return getattr(self, f"{kind}_form_query_rel_fields", None) or {}
+
+    @expose("/typeahead/<col_name>")
+    @has_access
+    @permission_name("list")
+    def typeahead(self, col_name):
+        """One page of what a relation field may point to, matching ``q`` (select2's format)."""
+        if col_name not in self._typeahead_columns():
+            abort(404)
+        interface = self.datamodel.get_related_interface(col_name)
+        kind = request.args.get("form", "add")
+        if kind not in ("add", "edit", "search"):
+            abort(404)
+        try:
+            page = max(0, int(request.args.get("page", 1)) - 1)
+        except ValueError:
+            page = 0
+        filters = rel_filters(interface, self._rel_limits(kind).get(col_name))
+        rows, more = matches(interface, request.args.get("q", "")[:100], page, filters=filters)
+        results = [{"id": interface.get_pk_value(row), "text": str(row)} for row in rows]
+        return jsonify(results=results, pagination={"more": more})
+
+
+class ScopedModelView(XlsxViewMixin, TypeaheadViewMixin, ModelView):
+    """CRUD screens: scoped, rule-checked, with optimistic locking on edit.
+
+    Built for big tables (docs/performance.md): relation fields and relation filters are
+    type-ahead boxes (``TypeaheadViewMixin``), the list counts to a cap then estimates.
+    """
 
     #: Access class for the built-in roles (see ``core.security.ACCESS_MATRIX``).
     access = "records"
     page_size = 25
     show_template = "core/show.html"
     list_template = "core/list.html"
+    list_widget = FastListWidget
 
     def _init_titles(self):
         super()._init_titles()
@@ -134,7 +359,7 @@ class ScopedModelView(XlsxViewMixin, ModelView):
             self.edit_form_extra_fields = {**self.edit_form_extra_fields, "lock_version": HiddenField()}
             if "lock_version" not in self.edit_columns:
                 self.edit_columns = [*self.edit_columns, "lock_version"]
-        super()._init_forms()
+        super()._init_forms()  # with the type-ahead relation fields
         # FAB marks non-null booleans required, so an unticked box ("False") fails validation
         table = self.datamodel.obj.__table__
         for form in (self.add_form, self.edit_form):
@@ -148,6 +373,35 @@ class ScopedModelView(XlsxViewMixin, ModelView):
                         v for v in unbound.kwargs.get("validators", [])
                         if not isinstance(v, DataRequired | InputRequired)
                     ]
+
+    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", page=None,
+                         page_size=None, widgets=None, **kwargs):
+        """FAB's list widget, with the shown relations loaded with the page (one query, not 25)."""
+        widgets = widgets or {}
+        actions = actions or self.actions
+        page_size = page_size or self.page_size
+        if not order_column and self.base_order:
+            order_column, order_direction = self.base_order
+        joined_filters = filters.get_joined_filters(self._base_filters)
+        count, lst = self.datamodel.query(joined_filters, order_column, order_direction, page=page,
+                                          page_size=page_size, eager_columns=self.list_columns)
+        pks = [self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(lst)]
+        widgets["list"] = self.list_widget(
+            label_columns=self.label_columns,
+            include_columns=self.list_columns,
+            value_columns=self.datamodel.get_values(lst, self.list_columns),
+            order_columns=self.order_columns,
+            formatters_columns=self.formatters_columns,
+            page=page,
+            page_size=page_size,
+            count=count,
+            pks=pks,
+            actions=actions,
+            filters=filters,
+            modelview_name=self.__class__.__name__,
+            **kwargs,
+        )
+        return widgets
 
     def _save(self, form, item, save) -> str | None:
         """Populate, run the hook and save; return an error message instead of raising."""
@@ -260,6 +514,27 @@ class ScopedModelRestApi(ModelRestApi):
             for name, field in schema.fields.items():
                 if name in columns and columns[name].nullable:
                     field.allow_none = True
+
+    def _per_locale(self, kind: str, cols, build) -> dict:
+        # FAB translates every label and description on every call (~3 ms a request): once per
+        # language is enough, translations do not change while the app runs
+        key = (kind, str(get_locale()), tuple(cols or ()))
+        cache = self.__dict__.setdefault("_jiguan_json_cache", {})
+        if key not in cache:
+            cache[key] = build(cols)
+        return dict(cache[key])
+
+    def _label_columns_json(self, cols=None) -> dict:
+        return self._per_locale("labels", cols, super()._label_columns_json)
+
+    def _description_columns_json(self, cols=None) -> dict:
+        return self._per_locale("descriptions", cols, super()._description_columns_json)
+
+    def pre_get_list(self, data: dict) -> None:
+        # a client must know when "count" is the planner's estimate, not an exact figure
+        count = data.get("count")
+        data["count_estimated"] = bool(getattr(count, "approximate", False)
+                                       or getattr(count, "capped", False))
 
     def _refused(self, exc: WriteRefused):
         return self.response(exc.status, message=exc.message)
