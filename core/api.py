@@ -9,6 +9,7 @@ from pluggy import HookimplMarker
 from catalog.registry import EntityType, Scope
 from core.contract import DemoContext, Module, Rule, StandardKind, ViewSpec
 from core.errors import EditConflict, ScopeViolation, WriteRefused
+from core.events import effective_values, previous_values
 from core.extensions import db
 from core.jobs import JobError, JobResult, register_job_kind
 from core.models import Versioned
@@ -63,11 +64,13 @@ __all__ = [
     "choice_field",
     "current_scope",
     "db",
+    "effective_values",
     "get_state",
     "hookimpl",
     "ledger_meta",
     "line_chart",
     "pie_chart",
+    "previous_values",
     "read_clause",
     "register_job_kind",
     "render_ledger_pdf",

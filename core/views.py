@@ -27,6 +27,7 @@ from flask_babel import LazyString, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
+from marshmallow_sqlalchemy import SQLAlchemySchema
 from sqlalchemy import Boolean, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import joinedload, selectinload
@@ -39,6 +40,7 @@ from catalog.xlsx_views import XlsxViewMixin
 from core.errors import EditConflict, WriteRefused
 from core.scoping import scoped
 from core.typeahead import matches, rel_filters, typeahead_field
+from core.validation import chinese_message
 
 
 class _CheckedSchemaJsonschema:
@@ -504,6 +506,8 @@ class ScopedModelRestApi(ModelRestApi):
     allow_browser_login = True
     page_size = 25
     max_page_size = 100
+    #: ``EntityType.schema``: its field validators also check what the API is sent
+    entity_schema = None
 
     def _init_model_schemas(self) -> None:
         super()._init_model_schemas()
@@ -549,11 +553,36 @@ class ScopedModelRestApi(ModelRestApi):
             self.datamodel.session.rollback()
             return self.response_422(message=str(exc))
 
+    def _schema_refusal(self, body):
+        """The entity's own schema (``EntityType.schema``) on the fields sent: its validators
+        (allowed codes, positive quantities …) hold on the API as on the import; 422 naming each."""
+        if self.entity_schema is None or not isinstance(body, dict):
+            return None
+        schema = self.entity_schema()
+        sent = [name for name in body if name in schema.fields and not schema.fields[name].dump_only]
+        if not sent:
+            return None
+        options = dict(only=sent, partial=True)
+        if issubclass(self.entity_schema, SQLAlchemySchema):  # its relation fields look rows up
+            options["session"] = self.datamodel.session
+        errors = self.entity_schema(**options).validate({k: body[k] for k in sent})
+        if not errors:
+            return None
+        labels = self.label_columns or {}
+        reasons = {name: "；".join(chinese_message(m) for m in (msgs if isinstance(msgs, list) else [msgs]))
+                   for name, msgs in errors.items()}
+        message = "；".join(f"{labels.get(name, name)}：{reason}" for name, reason in reasons.items())
+        return self.response_422(message=message)
+
     def post_headless(self):
-        return self._guarded(super().post_headless)
+        refused = self._schema_refusal(request.get_json(silent=True))
+        return refused or self._guarded(super().post_headless)
 
     def put_headless(self, pk):
         body = request.get_json(silent=True)
+        refused = self._schema_refusal(body)
+        if refused:
+            return refused
         expected = body.pop("version", None) if isinstance(body, dict) else None
         if expected is not None:
             item = self.datamodel.get(pk, self._base_filters)
@@ -582,6 +611,7 @@ def make_entity_api(entity, labels: dict | None = None) -> type:
         "datamodel": ScopedInterface(entity.model),
         "access": entity.access,
         "openapi_spec_tag": str(entity.label),
+        "entity_schema": entity.schema,
         "__module__": __name__,
     }
     if columns:

@@ -13,7 +13,7 @@ from catalog.models import Jurisdiction, Organization, Person
 from core.extensions import db
 from core.models import AuditLog
 from plugins.assets.models import ASSET_STATUSES, Asset
-from tests.catalog.xlsx_helpers import ASSET_HEADERS, asset_row, read_xlsx, upload, xlsx_bytes
+from tests.catalog.xlsx_helpers import ASSET_HEADERS, PURCHASE, asset_row, read_xlsx, upload, xlsx_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,7 +36,9 @@ def test_export_holds_only_the_users_scope(app, login):
     assert response.status_code == 200 and response.mimetype == XLSX
     headers, rows = read_xlsx(response.data)
     assert headers[:3] == ["资产编号", "资产分类", "资产名称"] and "使用单位" in headers
-    assert sorted(r["资产编号"] for r in rows) == _assets(app, Organization.name == "喀什市财政局")
+    # the 资产卡片 list leaves disposed cards out (已处置资产 has them): so does its export
+    assert sorted(r["资产编号"] for r in rows) == _assets(app, Organization.name == "喀什市财政局",
+                                                      Asset.status != "disposed")
     assert rows and {r["使用单位"] for r in rows} == {"喀什市财政局"}
     cells = [str(v) for r in rows for v in r.values()]
     assert not any("天山区" in c for c in cells)
@@ -80,7 +82,9 @@ def test_export_over_the_api_is_scoped_and_filtered(app, login):
     response = clerk.get("/api/v1/asset/export.xlsx")
     assert response.status_code == 200 and response.mimetype == XLSX
     rows = read_xlsx(response.data)[1]
-    assert sorted(r["资产编号"] for r in rows) == _assets(app, Organization.name == "喀什市财政局")
+    # the 资产卡片 list leaves disposed cards out (已处置资产 has them): so does its export
+    assert sorted(r["资产编号"] for r in rows) == _assets(app, Organization.name == "喀什市财政局",
+                                                      Asset.status != "disposed")
     idle = read_xlsx(clerk.get("/api/v1/asset/export.xlsx?_flt_3_status=idle").data)[1]
     assert all(r["资产状态"] == "闲置" for r in idle) and len(idle) < len(rows)
     assert clerk.get("/api/v1/nothing/export.xlsx").status_code == 404
@@ -164,7 +168,7 @@ def test_art17_import_reports_every_bad_row_and_writes_nothing(app, login):
     another row, both are reported with the Excel row numbers and no row is written."""
     rows = [asset_row("XL-BAD-1"),
             asset_row("XL-BAD-2", **{"数量": 0}),  # schema: 数量必须大于 0
-            asset_row("XL-BAD-3", value=9000),  # unit price 9,000 > the 6,000 cap for computers
+            asset_row("XL-BAD-3", value=9000, **PURCHASE),  # unit price 9,000 > the 6,000 cap for computers
             asset_row("XL-BAD-4", **{"资产状态": "丢了"}, acquired="2026-02-30")]
     html = _import(login("tianshan_clerk"), rows).get_data(as_text=True)
     assert "第 3 行“数量”：数量必须大于 0" in html
@@ -254,6 +258,10 @@ def test_people_import_over_the_api(app, login):
         people = dict(db.session.execute(select(Person.name, Person.rank)
                                          .where(Person.name.startswith("导入"))).all())
     assert people == {"导入甲": "staff", "导入乙": "section_deputy"}
+    with app.app_context():  # the headcount of 天山区财政局 sets its Art. 17 quantity caps elsewhere
+        for person in db.session.execute(select(Person).where(Person.name.startswith("导入"))).scalars():
+            db.session.delete(person)
+        db.session.commit()
 
 
 def test_people_import_errors_over_the_api(app, login):
@@ -426,7 +434,7 @@ def test_a_large_import_runs_as_a_background_job_all_or_nothing(app, login, monk
     """Art. 17 in a background import: the job fails listing the rows, and writes nothing."""
     monkeypatch.setitem(app.config, "XLSX_IMPORT_JOB_ROWS", 1)
     clerk = login("tianshan_clerk")
-    bad = [asset_row("XL-JOB-1"), asset_row("XL-JOB-2", value=8000)]
+    bad = [asset_row("XL-JOB-1"), asset_row("XL-JOB-2", value=8000, **PURCHASE)]
     job = _job_of(clerk, clerk.post("/assetview/xlsx/import", data=upload(xlsx_bytes(ASSET_HEADERS, bad)),
                                     content_type="multipart/form-data"))
     assert job["status"] == "failed" and job["label"] == "导入 Excel"

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from core.extensions import db
 from core.models import AuditLog
 from plugins.assets.models import Asset
-from tests.catalog.xlsx_helpers import ASSET_HEADERS, asset_row, xlsx_bytes
+from tests.catalog.xlsx_helpers import ASSET_HEADERS, PURCHASE, asset_row, xlsx_bytes
 
 
 def _file(tmp_path, rows, headers=ASSET_HEADERS, name="assets.xlsx"):
@@ -42,7 +42,7 @@ def test_cli_import_as_a_user_creates_audited_rows(app, tmp_path):
 
 def test_art17_cli_import_prints_row_errors_and_writes_nothing(app, tmp_path):
     """Art. 17: the price cap blocks an imported row from the command line too."""
-    path = _file(tmp_path, [asset_row("CLI-BAD-1"), asset_row("CLI-BAD-2", value=7000)])
+    path = _file(tmp_path, [asset_row("CLI-BAD-1"), asset_row("CLI-BAD-2", value=7000, **PURCHASE)])
     result = _run(app, "asset", path, "--as", "tianshan_clerk")
     assert result.exit_code == 1
     assert "第 3 行：资产单价 7,000.00 元超过" in result.stderr and "第 17 条" in result.stderr

@@ -8,7 +8,9 @@ import io
 from openpyxl import Workbook, load_workbook
 
 ASSET_HEADERS = ["*资产编号", "*资产分类", "*资产名称", "数量", "计量单位", "*原值（元）", "*取得日期",
-                 "经费来源", "*使用单位", "*所在辖区", "资产状态"]
+                 "取得方式", "经费来源", "*使用单位", "*所在辖区", "资产状态"]
+#: A purchase: the Art. 17 caps apply (the other rows register holdings, 存量登记, as a first import does).
+PURCHASE = {"取得方式": "购置"}
 
 
 def xlsx_bytes(headers, rows) -> bytes:
@@ -33,7 +35,8 @@ def read_xlsx(data: bytes):
 
 def asset_row(number, value=5000, org="乌鲁木齐市天山区财政局", jur="天山区", cls="计算机设备", **kw):
     row = {"*资产编号": number, "*资产分类": cls, "*资产名称": "台式计算机", "数量": 1, "计量单位": "台",
-           "*原值（元）": value, "*取得日期": kw.pop("acquired", dt.date(2026, 3, 1)), "经费来源": "财政拨款",
+           "*原值（元）": value, "*取得日期": kw.pop("acquired", dt.date(2026, 3, 1)), "取得方式": "存量登记",
+           "经费来源": "财政拨款",
            "*使用单位": org, "*所在辖区": jur, "资产状态": "在用"}
     row.update(kw)
     return [row[h] for h in ASSET_HEADERS]

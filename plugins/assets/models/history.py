@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import relationship
+from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, Integer, String, Text, event
+from sqlalchemy.orm import Session, relationship
 
-from core.api import Model, Scope
+from core.api import Model, Scope, effective_values, previous_values
 from core.versioning import utcnow
 
 MOVEMENT_KINDS = {
@@ -97,3 +97,30 @@ def record_movement(session, asset, kind: str, *, on: dt.date | None = None, sou
     )
     session.add(movement)
     return movement
+
+
+#: Columns of a card whose change is a movement (who holds it, where, in what state, whose it is).
+MOVED = ("organization_id", "custodian_id", "status", "location")
+
+
+@event.listens_for(Session, "before_flush")
+def record_unrecorded_moves(session, _flush_context, _instances) -> None:
+    """A card changed by hand (its edit form, ``PUT /api/v1/asset/``, an import) still gets its
+    history line: the areas' operations write their own movement, this catches everything else."""
+    from plugins.assets.models.cards import Asset
+
+    recorded = {id(m.asset) for m in session.new if isinstance(m, AssetMovement) and m.asset is not None}
+    recorded |= {m.asset_id for m in session.new if isinstance(m, AssetMovement) and m.asset_id}
+    for asset in list(session.dirty):
+        if not isinstance(asset, Asset) or id(asset) in recorded or asset.id in recorded:
+            continue
+        if not session.is_modified(asset, include_collections=False):
+            continue
+        before, after = previous_values(asset), effective_values(asset)
+        changed = [c for c in MOVED if before.get(c) != after.get(c)]
+        if not changed:
+            continue
+        kind = "custodian_transfer" if changed == ["custodian_id"] else "status_change"
+        record_movement(session, asset, kind, source="card_edit",
+                        **{f"from_{c}": before.get(c) for c in changed},
+                        **{f"to_{c}": after.get(c) for c in changed})

@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Session, relationship
+from sqlalchemy.orm.attributes import flag_modified
 
 from core.api import ApprovalMixin, Model, Versioned, WorkflowError, current_scope
 from plugins.assets.models.history import record_movement
@@ -310,6 +311,8 @@ def _enter(session, item: PoolItem) -> None:
     from_status = asset.status
     if asset.status not in ("idle", "disposed", "pending_disposal"):
         asset.status = "idle"
+    else:  # written all the same: the card's rules see it in the pool (its idle finding closes)
+        flag_modified(asset, "status")
     kind = str(SOURCE_KINDS.get(item.source_kind or "idle", item.source_kind))
     record_movement(session, asset, "pool_entry", on=item.entered_on, from_status=from_status,
                     to_status=asset.status,

@@ -164,8 +164,20 @@ def _jurisdiction_not_organisations(asset: Asset, ctx):
 
 
 def _idle(asset: Asset, ctx):
-    """Art. 18: an idle asset should go into the shared pool (公物仓)."""
-    return asset.status == "idle"
+    """Art. 18: an idle asset should go into the shared pool (公物仓) — unless it is there."""
+    if asset.status != "idle":
+        return False
+    from plugins.assets.models.pool import PoolItem  # the pool area builds on the cards
+
+    for item in ctx.session.new:
+        if isinstance(item, PoolItem) and item.status == "available" and (
+                item.asset is asset or (asset.id is not None and item.asset_id == asset.id)):
+            return False
+    if asset.id is None:
+        return True
+    in_pool = ctx.session.execute(select(func.count(PoolItem.id)).where(
+        PoolItem.asset_id == asset.id, PoolItem.status == "available")).scalar()
+    return not in_pool
 
 
 RULES = [

@@ -1,0 +1,379 @@
+"""The assets module walked in a real browser from the demo logins (docs/assets.md, “Walking it in the demo”).
+
+A clerk of 乌鲁木齐市天山区财政局 receives, checks out, stocktakes and proposes the disposal of
+assets and requests one from the pool; 乌鲁木齐市机关事务管理局 approves the stocktake, the pool
+transfer and the disposal and reviews a plan, 乌鲁木齐市财政局 gives the plans' finance stage;
+the reports render in 报表中心. Each test drives the screens a user has and reads what they
+read: the flashed message, the record's state on its page, the card's 资产变动记录.
+
+The tests share the session's demo database, so each one works on its own demo records
+(asset numbers below) or on records it creates with a unique name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+ORG = "乌鲁木齐市天山区财政局"
+MISSING_CHAIR = "ZC-650102-05002"  # 办公椅, idle: not found in the test's stocktake
+OLD_COMPUTER = "ZC-650102-05004"  # 台式计算机 of 2019, its minimum life over: scrapped
+POOL_CABINET = "ZC-650102-P003"  # 文件柜 of 天山区人民政府办公室 in 乌鲁木齐's pool
+PLAN_AT_BUREAU = "2027 年度家具补充配置计划"
+PLAN_AT_FINANCE = "2027 年度打印设备更新计划"
+
+
+def _tag() -> str:
+    return uuid.uuid4().hex[:6]
+
+
+# --- reading a page as a user does ------------------------------------------------------------------
+
+
+def _wait_flash(page) -> list[tuple[str, str]]:
+    page.wait(lambda d: page.find_all("div.alert"), f"no message on {page.path}")
+    return page.flashes()
+
+
+def _success(page, *words: str) -> str:
+    """The one success message after an action, with no error beside it; it contains ``words``."""
+    flashes = _wait_flash(page)
+    assert not [text for kind, text in flashes if kind == "danger"], flashes
+    texts = [text for kind, text in flashes if kind == "success"]
+    assert texts, flashes
+    for word in words:
+        assert any(word in text for text in texts), (word, flashes)
+    return texts[0]
+
+
+def _field(page, label: str) -> str:
+    """The value next to ``label`` in a record page's table (FAB's show widget)."""
+    cells = page.driver.find_elements(
+        By.XPATH, f"//div[@id='Home']//table//tr[th[normalize-space()='{label}']]/td")
+    assert cells, f"no field {label!r} on {page.path}"
+    # textContent: the 详细 tab may be hidden behind another tab the user opened before
+    return " ".join(cells[0].get_attribute("textContent").split())
+
+
+def _state(page) -> str:
+    return page.find("#workflow-state").text.strip()
+
+
+def _history(page) -> list[tuple[str, str]]:
+    """The card's 资产变动记录, newest first: (变动类型, 变动内容)."""
+    rows = page.find_all("#asset-history tbody tr[data-kind]")
+    return [(page.find_all("td", r)[1].text.strip(), page.find_all("td", r)[2].text.strip()) for r in rows]
+
+
+def _open_row(page, list_path: str, text: str) -> None:
+    """Open the record page of the list row that shows ``text`` (its 显示记录 button)."""
+    page.open(list_path)
+    page.wait_for("div.table-responsive > table")
+    rows = [tr for tr in page.find_all("div.table-responsive > table tbody tr") if text in tr.text]
+    assert rows, f"no row with {text!r} in {list_path}"
+    page.find('a[href*="/show/"]', rows[0]).click()
+    page.wait_for("#Home")
+
+
+def _open_card(page, number: str, disposed: bool = False) -> None:
+    """Find an asset card by number in 资产卡片 (or 已处置资产) and open it."""
+    view = "disposedassetview" if disposed else "assetview"
+    _open_row(page, f"/{view}/list/?_flt_0_number={number}", number)
+    assert _field(page, "资产编号") == number
+
+
+def _open_newest(page, list_path: str, view: str, must_show: str) -> str:
+    """Open the newest record of a list (by id, descending); its page must show ``must_show``."""
+    page.open(f"{list_path}?_oc_{view}=id&_od_{view}=desc")
+    page.wait_for("div.table-responsive > table")
+    first = page.find_all("div.table-responsive > table tbody tr")[0]
+    page.find('a[href*="/show/"]', first).click()
+    page.wait_for("#Home")
+    assert must_show in page.text("#Home"), f"the newest record of {list_path} is not ours"
+    return page.path
+
+
+def _decide(page, action: str, comment: str = "") -> str:
+    """Press a workflow button (提交/批准/…) on the record's page; returns the success message."""
+    buttons = page.find_all(f'#workflow-form button[data-action="{action}"]')
+    offered = [b.get_attribute("data-action") for b in page.find_all("#workflow-form button")]
+    assert buttons, f"no {action!r} button on {page.path}: {offered}"
+    if comment:
+        page.type_into("#workflow-form #comment", comment)
+    buttons[0].click()
+    return _success(page)
+
+
+def _type_date(page, css: str, day: dt.date) -> None:
+    """A FAB date box (bootstrap-datepicker on a text input): type the date, close the picker."""
+    from selenium.webdriver.common.keys import Keys
+
+    page.type_into(css, day.isoformat())
+    page.find(css).send_keys(Keys.ESCAPE)
+
+
+def _save_model_form(page) -> None:
+    page.find("#model_form button[type=submit]").click()
+
+
+# --- the walks ----------------------------------------------------------------------------------------
+
+
+def test_clerk_receives_an_asset_and_checks_it_out(login_as):
+    name = f"端到端会议椅-{_tag()}"
+    page = login_as("tianshan_clerk")
+    page.click_menu("资产管理", "入库登记")
+    page.wait_for("#receipt-form")
+    assert page.options("organization") == [ORG], "a clerk registers for its own organisation only"
+    page.select("asset_class", "5010000 家具")
+    page.type_into("#name", name)
+    page.type_into("#specification", "网布 高背")
+    page.type_into("#unit", "把")
+    page.type_into("#unit_price", "800")
+    page.type_into("#supplier", "乌鲁木齐某家具公司")
+    page.type_into("#invoice_no", f"FP-{_tag()}")
+    page.type_into("#location", "天山区财政局 3 楼库房")
+    page.select("status", "闲置（入库待领用）")
+    page.find("#receipt-form button[type=submit]").click()
+
+    message = _success(page, "已入库登记", "新建资产卡片 1 张")
+    assert page.path.startswith("/assetview/show/"), "one card: its page opens"
+    number = _field(page, "资产编号")
+    assert number in message and number.startswith("ZC-650102-RK")
+    assert _field(page, "资产名称") == name
+    assert _field(page, "资产状态") == "闲置"
+    assert [kind for kind, _ in _history(page)] == ["入库登记"]
+
+    # 领用: to 李海燕, in her office
+    page.find('#custody-actions a[data-move="check_out"]').click()
+    page.wait_for("#move-form")
+    page.select("custodian", "李海燕")
+    page.type_into("#move-form #location", "天山区财政局 302 室")
+    page.find("#move-form button[type=submit]").click()
+    _success(page, f"已办理领用：{number}")
+    assert page.path.startswith("/assetview/show/")
+    assert _field(page, "资产状态") == "在用"
+    assert _field(page, "保管人") == "李海燕"
+    kind, changes = _history(page)[0]
+    assert kind == "领用", _history(page)
+    assert "保管人：— → 李海燕" in changes and "状态：闲置 → 在用" in changes, changes
+    moves = [a.get_attribute("data-move") for a in page.find_all("#custody-actions a[data-move]")]
+    assert moves == ["transfer", "return"], "a card with a custodian is transferred or handed back"
+
+    # 保管人变更: to the colleague 王阿依努尔
+    page.find('#custody-actions a[data-move="transfer"]').click()
+    page.wait_for("#move-form")
+    assert "李海燕" not in page.options("custodian"), "the current custodian is not offered"
+    page.select("custodian", "王阿依努尔")
+    page.find("#move-form button[type=submit]").click()
+    _success(page, f"已办理保管人变更：{number}")
+    assert _field(page, "保管人") == "王阿依努尔"
+    assert [kind for kind, _ in _history(page)] == ["保管人变更", "领用", "入库登记"]
+    assert "保管人：李海燕 → 王阿依努尔" in _history(page)[0][1]
+
+
+def test_stocktake_counted_submitted_and_approved(login_as):
+    note = f"端到端盘点-{_tag()}"
+    page = login_as("tianshan_clerk")
+    page.click_menu("资产管理", "资产盘点")
+    page.open("/stocktakeview/add")
+    page.wait_for("#model_form")
+    assert page.options("organization") == [ORG]
+    _type_date(page, "#planned_on", dt.date.today())
+    page.type_into("#model_form #note", note)
+    _save_model_form(page)
+    _success(page)
+    stocktake = _open_newest(page, "/stocktakeview/list/", "StocktakeView", note)
+    assert _state(page) == "草稿"
+    summary = page.text("#stocktake-summary")
+    assert "已盘 0 项" in summary, summary
+
+    # the count screen: everything found but the chair, which is not there
+    page.find("#count-link").click()
+    page.wait_for("#count-form")
+    numbers = [tr.get_attribute("data-asset") for tr in page.find_all("#count-lines tbody tr[data-line]")]
+    assert MISSING_CHAIR in numbers and OLD_COMPUTER in numbers, numbers
+    page.find("#all-found").click()
+    chair = page.find(f'#count-lines tr[data-asset="{MISSING_CHAIR}"]')
+    Select(page.find("select.found", chair)).select_by_visible_text("不在（盘亏）")
+    note_box = page.find('input[name^="note_"]', chair)
+    note_box.clear()
+    note_box.send_keys("库房未找到")
+    page.find("#count-form button[type=submit]").click()
+    _success(page, f"已保存实盘结果：已盘 {len(numbers)} / {len(numbers)} 项")
+
+    # the discrepancy shows: one 盘亏, the chair
+    page.find('a[href^="/stocktakeview/discrepancies/"]').click()
+    page.wait_for("#discrepancy-totals")
+    loss = page.find('#discrepancy-totals tr[data-kind="loss"]')
+    assert page.find_all("td", loss)[1].text.strip() == "1", loss.text
+    assert MISSING_CHAIR in page.text("#discrepancies-loss")
+
+    page.open(stocktake)
+    assert "盘亏 1" in page.text("#stocktake-summary")
+    _decide(page, "submit", "盘点完成，请审批")
+    assert _state(page) == "已提交"
+
+    # the bureau approves; the missing chair is to be written off
+    bureau = login_as("urumqi_bureau")
+    bureau.open(stocktake)
+    assert note in bureau.text("#Home")
+    _decide(bureau, "approve", "同意按盘点结果调整")
+    assert _state(bureau) == "已批准"
+
+    page.driver.refresh()
+    _open_card(page, MISSING_CHAIR)
+    assert _field(page, "资产状态") == "待处置"
+    kind, changes = _history(page)[0]
+    assert kind == "盘点调整" and "状态：闲置 → 待处置" in changes, _history(page)
+
+
+def test_disposal_applied_and_approved(login_as):
+    reason = f"端到端报废申请-{_tag()}：超过最低使用年限，故障频发"
+    page = login_as("tianshan_clerk")
+    page.click_menu("资产管理", "资产处置申请")
+    page.open("/disposalview/add")
+    page.wait_for("#model_form")
+    page.select("method", "报废")
+    page.type_into("#model_form #reason", reason)
+    page.type_into("#model_form #appraised_value", "150")
+    _save_model_form(page)
+    _success(page)
+    disposal = _open_newest(page, "/disposalview/list/", "DisposalView", reason)
+    assert _state(page) == "草稿"
+
+    # a line: the old computer, through the application's 处置资产明细 tab
+    page.find('a[href="#DisposalLineView"]').click()
+    page.wait_visible('#DisposalLineView a[href^="/disposallineview/add"]').click()
+    page.wait_for("#model_form")
+    page.select("asset", f"{OLD_COMPUTER} 台式计算机")
+    _save_model_form(page)
+    _success(page)
+    page.open(disposal)
+    assert _field(page, "资产数") == "1"
+    _decide(page, "submit", "请审批")
+    assert _state(page) == "已提交"
+    _open_card(page, OLD_COMPUTER)
+    assert _field(page, "资产状态") == "待处置"
+
+    bureau = login_as("urumqi_bureau")
+    bureau.open(disposal)
+    _decide(bureau, "approve", "同意报废")
+    assert _state(bureau) == "已批准"
+
+    # the computer left the in-use ledger: it is under 已处置资产
+    page.open(f"/assetview/list/?_flt_0_number={OLD_COMPUTER}")
+    page.wait_for("div.table-responsive, .alert, body")
+    assert OLD_COMPUTER not in page.text(".container .row")
+    page.click_menu("资产管理", "已处置资产")
+    assert OLD_COMPUTER in page.table_column("资产编号")
+    _open_card(page, OLD_COMPUTER, disposed=True)
+    assert _field(page, "资产状态") == "已处置"
+    assert _history(page)[0][0] == "处置"
+
+
+def test_pool_request_submitted_and_transferred(login_as):
+    purpose = f"端到端调剂-{_tag()}：档案室新增文件柜"
+    page = login_as("tianshan_clerk")
+    page.click_menu("资产管理", "公物仓")
+    assert POOL_CABINET in page.table_column("资产编号"), "a district clerk reads the city's pool"
+    page.open(f"/assetview/list/?_flt_0_number={POOL_CABINET}")
+    assert POOL_CABINET not in page.text(".container .row"), "the card is still another organisation's"
+
+    page.click_menu("资产管理", "公物仓调剂申请")
+    page.open("/poolrequestview/add")
+    page.wait_for("#model_form")
+    page.select("item", f"{POOL_CABINET} 文件柜")
+    page.type_into("#model_form #purpose", purpose)
+    page.select("requested_by", "李海燕")
+    page.select("target_status", "在用")
+    _save_model_form(page)
+    _success(page)
+    request = _open_newest(page, "/poolrequestview/list/", "PoolRequestView", purpose)
+    assert _state(page) == "草稿"
+    _decide(page, "submit", "请审批")
+    assert _state(page) == "已提交"
+    page.click_menu("资产管理", "公物仓")
+    status = dict(zip(page.table_column("资产编号"), page.table_column("状态"), strict=True))
+    assert status[POOL_CABINET] == "已预订", status
+
+    bureau = login_as("urumqi_bureau")
+    bureau.open(request)
+    _decide(bureau, "approve", "同意无偿划转")
+    assert _state(bureau) == "已批准"
+
+    # the cabinet is now 天山区财政局's, in use, with the transfer on its card
+    _open_card(page, POOL_CABINET)
+    assert _field(page, "使用单位") == ORG
+    assert _field(page, "资产状态") == "在用"
+    kind, changes = _history(page)[0]
+    assert kind == "公物仓调剂（无偿划转）", _history(page)
+    assert f"→ {ORG}" in changes, changes
+
+
+def test_plans_reviewed_by_the_bureau_and_approved_by_finance(login_as):
+    bureau = login_as("urumqi_bureau")
+    bureau.click_menu("资产管理", "资产配置计划")
+    _open_row(bureau, "/assetplanview/list/", PLAN_AT_BUREAU)
+    plan = bureau.path
+    assert _state(bureau) == "已提交，待机关事务管理部门审核"
+    assert "机关事务管理部门审核（待审）" in bureau.text("#workflow-stages")
+    _decide(bureau, "approve", "符合配置标准，同意，报财政审批")
+    assert _state(bureau) == "已审核，待财政审批"
+    assert "财政部门审核（待审）" in bureau.text("#workflow-stages")
+    assert not bureau.find_all('#workflow-form button[data-action="approve"]'), \
+        "the bureau does not give the finance stage"
+
+    finance = login_as("urumqi_fin_reviewer")
+    _open_row(finance, "/assetplanview/list/", PLAN_AT_FINANCE)
+    assert _state(finance) == "已审核，待财政审批"
+    _decide(finance, "approve", "同意列入部门预算")
+    assert _state(finance) == "已批准"
+    assert finance.find("#budget-export").is_displayed()
+
+    finance.open(plan)
+    _decide(finance, "approve", "同意")
+    assert _state(finance) == "已批准"
+    events = [tr.get_attribute("data-event") for tr in finance.find_all("#workflow-history tbody tr")]
+    assert events.count("approve") == 2, events
+
+
+def _preview(page, key: str, **params: str) -> str:
+    entry = page.find(f'.report-entry[data-report="{key}"]')
+    for name, value in params.items():
+        page.type_into(f"#{key}-{name}", value)
+    page.find('button[value="preview"]', entry).click()
+    frame = page.wait_for(f'.report-entry[data-report="{key}"] iframe.report-preview')
+    return frame.get_attribute("srcdoc")
+
+
+def test_asset_reports_render(login_as):
+    page = login_as("tianshan_clerk")
+    page.click_menu("报表", "报表中心")
+    keys = {e.get_attribute("data-report") for e in page.find_all(".report-entry")}
+    assert {"asset_ledger", "asset_card", "stocktake_sheet", "assets_pool_available",
+            "assets_disposal_form", "asset_plan"} <= keys, keys
+
+    html = _preview(page, "asset_ledger")
+    assert "资产台账" in html and ORG in html and "ZC-650102-05090" in html
+    assert "喀什" not in html, "a clerk's ledger is its own organisation's"
+
+    page.open("/reports/")
+    html = _preview(page, "asset_card", asset="ZC-650102-05090")
+    assert "资产变动记录" in html and "台式计算机" in html
+
+    page.open("/reports/")
+    html = _preview(page, "assets_pool_available")
+    assert "公物仓可调剂资产清单" in html and "乌鲁木齐市机关事务管理局" in html
+
+    # another jurisdiction's card does not exist for 喀什's clerk
+    other = login_as("kashgar_clerk")
+    other.open("/reports/")
+    entry = other.find('.report-entry[data-report="asset_card"]')
+    other.type_into("#asset_card-asset", "ZC-650102-05090")
+    other.find('button[value="preview"]', entry).click()
+    error = other.wait_for('.report-entry[data-report="asset_card"] .help-block, .report-error')
+    assert "资产不存在或不在您的权限范围内" in error.text
