@@ -210,7 +210,7 @@ VARIANTS = [
 
 def run(app, requests: int) -> dict[str, dict]:
     """Every variant once per round, round after round, so a busy machine weighs on all alike."""
-    from core import views as core_views
+    from core import counting as core_counting
     from core.extensions import db
 
     with app.app_context():
@@ -232,7 +232,7 @@ def run(app, requests: int) -> dict[str, dict]:
             def fetch(url=url.removeprefix("clerk:").removeprefix("cold:"), client=client,
                       cold=url.startswith("cold:")):
                 if cold:  # as the first request of a minute for this list and scope
-                    core_views._estimates.clear()
+                    core_counting._estimates.clear()
                 response = client.get(url)
                 assert response.status_code == 200, (url, response.status_code)
                 return len(response.get_data())

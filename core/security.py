@@ -21,7 +21,7 @@ from core.scoping import (
     ROLE_CLERK,
     ROLE_FINANCE_REVIEWER,
 )
-from core.views import TypeaheadViewMixin
+from core.typeahead import TypeaheadViewMixin
 
 #: FAB's role of anonymous visitors (``AUTH_ROLE_PUBLIC``).
 ROLE_PUBLIC = "Public"

@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import re
 
-from flask import request, url_for
+from flask import abort, jsonify, request, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.fields import QuerySelectField
+from flask_appbuilder.security.decorators import permission_name
+from flask_appbuilder.widgets import FormWidget, ListWidget, SearchWidget
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import String, or_
 from wtforms import Field
+from wtforms.fields.core import UnboundField
 from wtforms.validators import StopValidation
 
 #: Columns searched when they exist on the related model, in order (the first sorts the matches).
@@ -188,3 +193,69 @@ def typeahead_field(unbound, view, col_name: str, form_kind: str):
                         search=form_kind == "search", form_kind=form_kind, **kwargs)
 
 NO_MATCH = _l("没有匹配的记录")
+
+
+class TypeaheadSearchWidget(SearchWidget):
+    """FAB's search filters, plus the script that turns relation fields into type-ahead boxes."""
+
+    template = "core/widgets/search.html"
+
+
+class TypeaheadFormWidget(FormWidget):
+    """FAB's add/edit form, plus the type-ahead script."""
+
+    template = "core/widgets/form.html"
+
+
+class FastListWidget(ListWidget):
+    """FAB's list table, with the row buttons' URLs and labels made once per page, not per row."""
+
+    template = "core/widgets/list.html"
+
+
+class TypeaheadViewMixin:
+    """Relation fields and relation filters of a ModelView as type-ahead boxes (FAB #796).
+
+    They are fed by ``/<view>/typeahead/<column>`` (core/typeahead.py), not a <select>
+    of every related row; a form field with few choices lists them all.
+    """
+
+    search_widget = TypeaheadSearchWidget
+    add_widget = TypeaheadFormWidget
+    edit_widget = TypeaheadFormWidget
+
+    def _init_forms(self):
+        super()._init_forms()
+        for kind, form in (("add", self.add_form), ("edit", self.edit_form), ("search", self.search_form)):
+            for name, unbound in list(vars(form).items()):
+                if (isinstance(unbound, UnboundField) and unbound.field_class is QuerySelectField
+                        and self.datamodel.is_relation_many_to_one(name)):
+                    setattr(form, name, typeahead_field(unbound, self, name, kind))
+
+    def _typeahead_columns(self) -> set[str]:
+        shown = {*(self.search_columns or []), *(self.add_columns or []), *(self.edit_columns or [])}
+        return {c for c in shown if self.datamodel.is_relation_many_to_one(c)}
+
+    def _rel_limits(self, kind: str) -> dict:
+        """The view's limits on a form's relation choices (FAB's ``*_form_query_rel_fields``)."""
+        return getattr(self, f"{kind}_form_query_rel_fields", None) or {}
+
+    @expose("/typeahead/<col_name>")
+    @has_access
+    @permission_name("list")
+    def typeahead(self, col_name):
+        """One page of what a relation field may point to, matching ``q`` (select2's format)."""
+        if col_name not in self._typeahead_columns():
+            abort(404)
+        interface = self.datamodel.get_related_interface(col_name)
+        kind = request.args.get("form", "add")
+        if kind not in ("add", "edit", "search"):
+            abort(404)
+        try:
+            page = max(0, int(request.args.get("page", 1)) - 1)
+        except ValueError:
+            page = 0
+        filters = rel_filters(interface, self._rel_limits(kind).get(col_name))
+        rows, more = matches(interface, request.args.get("q", "")[:100], page, filters=filters)
+        results = [{"id": interface.get_pk_value(row), "text": str(row)} for row in rows]
+        return jsonify(results=results, pagination={"more": more})

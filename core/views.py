@@ -7,26 +7,20 @@ never a 500 and never a half-written record.
 
 from __future__ import annotations
 
-import time
-
 import jsonschema
-from flask import abort, flash, jsonify, request
-from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
+from flask import abort, flash, request
+from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder import api as fab_api
-from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.urltools import (
     get_filter_args,
     get_order_args,
     get_page_args,
     get_page_size_args,
 )
-from flask_appbuilder.widgets import FormWidget, ListWidget, SearchWidget
 from flask_babel import LazyString, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import escape
 from marshmallow_sqlalchemy import SQLAlchemySchema
 from sqlalchemy import Boolean, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -37,9 +31,10 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired
 
 from catalog.xlsx_views import XlsxViewMixin
+from core.counting import ListCount, planner_estimate
 from core.errors import EditConflict, WriteRefused
 from core.scoping import scoped
-from core.typeahead import matches, rel_filters, typeahead_field
+from core.typeahead import FastListWidget, TypeaheadViewMixin
 from core.validation import chinese_message
 
 
@@ -95,56 +90,6 @@ def _blank_none(formatter):
 
 def conflict_message() -> str:
     return _("该记录已被他人修改，您的修改未保存。请刷新后在最新内容上重新编辑。")
-
-
-class ListCount(int):
-    """A list's row count: exact up to the cap, else the planner's estimate or "more than".
-
-    It stays an ``int`` for FAB's pager arithmetic and the API's JSON; in a template it
-    reads "约 1,000,000 条" (estimate) or "超过 1,000 条" (capped, no estimate available).
-    """
-
-    approximate = False
-    capped = False
-
-    def __new__(cls, value: int, approximate: bool = False, capped: bool = False):
-        count = super().__new__(cls, value)
-        count.approximate, count.capped = approximate, capped
-        return count
-
-    def __html__(self) -> str:
-        if self.capped:
-            return str(escape(_("超过 %(n)s 条", n=f"{int(self) - 1:,}")))
-        if self.approximate:
-            return str(escape(_("约 %(n)s 条", n=f"{int(self):,}")))
-        return f"{int(self):,}"
-
-
-#: Planner estimates by (database, statement, parameters): (time taken, estimate).
-_estimates: dict[tuple, tuple[float, int]] = {}
-#: How long an estimate is reused: it is shown as "约 N 条" anyway, and paging through a big list
-#: then costs the page's query alone.
-ESTIMATE_TTL = 60.0
-
-
-def planner_estimate(session, query) -> int | None:
-    """PostgreSQL's estimate of how many rows ``query`` returns (EXPLAIN, nothing is read)."""
-    bind = session.get_bind()
-    if bind.dialect.name != "postgresql":
-        return None
-    compiled = query.statement.compile(dialect=bind.dialect)
-    sql = "EXPLAIN (FORMAT JSON) " + str(compiled)
-    key = (str(bind.url), sql, repr(sorted(compiled.params.items())))
-    now = time.monotonic()
-    cached = _estimates.get(key)
-    if cached is not None and now - cached[0] < ESTIMATE_TTL:
-        return cached[1]
-    plan = session.connection().exec_driver_sql(sql, compiled.params).scalar_one()
-    estimate = int(plan[0]["Plan"]["Plan Rows"])
-    if len(_estimates) > 1000:  # many users' scopes and filters: start over rather than grow
-        _estimates.clear()
-    _estimates[key] = (now, estimate)
-    return estimate
 
 
 class ScopedInterface(SQLAInterface):
@@ -254,72 +199,6 @@ class ScopedInterface(SQLAInterface):
 
     def delete_all(self, items) -> None:
         self._write(lambda rows: [self.session.delete(r) for r in rows], items)
-
-
-class TypeaheadSearchWidget(SearchWidget):
-    """FAB's search filters, plus the script that turns relation fields into type-ahead boxes."""
-
-    template = "core/widgets/search.html"
-
-
-class TypeaheadFormWidget(FormWidget):
-    """FAB's add/edit form, plus the type-ahead script."""
-
-    template = "core/widgets/form.html"
-
-
-class FastListWidget(ListWidget):
-    """FAB's list table, with the row buttons' URLs and labels made once per page, not per row."""
-
-    template = "core/widgets/list.html"
-
-
-class TypeaheadViewMixin:
-    """Relation fields and relation filters of a ModelView as type-ahead boxes (FAB #796).
-
-    They are fed by ``/<view>/typeahead/<column>`` (core/typeahead.py), not a <select>
-    of every related row; a form field with few choices lists them all.
-    """
-
-    search_widget = TypeaheadSearchWidget
-    add_widget = TypeaheadFormWidget
-    edit_widget = TypeaheadFormWidget
-
-    def _init_forms(self):
-        super()._init_forms()
-        for kind, form in (("add", self.add_form), ("edit", self.edit_form), ("search", self.search_form)):
-            for name, unbound in list(vars(form).items()):
-                if (isinstance(unbound, UnboundField) and unbound.field_class is QuerySelectField
-                        and self.datamodel.is_relation_many_to_one(name)):
-                    setattr(form, name, typeahead_field(unbound, self, name, kind))
-
-    def _typeahead_columns(self) -> set[str]:
-        shown = {*(self.search_columns or []), *(self.add_columns or []), *(self.edit_columns or [])}
-        return {c for c in shown if self.datamodel.is_relation_many_to_one(c)}
-
-    def _rel_limits(self, kind: str) -> dict:
-        """The view's limits on a form's relation choices (FAB's ``*_form_query_rel_fields``)."""
-        return getattr(self, f"{kind}_form_query_rel_fields", None) or {}
-
-    @expose("/typeahead/<col_name>")
-    @has_access
-    @permission_name("list")
-    def typeahead(self, col_name):
-        """One page of what a relation field may point to, matching ``q`` (select2's format)."""
-        if col_name not in self._typeahead_columns():
-            abort(404)
-        interface = self.datamodel.get_related_interface(col_name)
-        kind = request.args.get("form", "add")
-        if kind not in ("add", "edit", "search"):
-            abort(404)
-        try:
-            page = max(0, int(request.args.get("page", 1)) - 1)
-        except ValueError:
-            page = 0
-        filters = rel_filters(interface, self._rel_limits(kind).get(col_name))
-        rows, more = matches(interface, request.args.get("q", "")[:100], page, filters=filters)
-        results = [{"id": interface.get_pk_value(row), "text": str(row)} for row in rows]
-        return jsonify(results=results, pagination={"more": more})
 
 
 class ScopedModelView(XlsxViewMixin, TypeaheadViewMixin, ModelView):

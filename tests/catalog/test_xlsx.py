@@ -13,10 +13,24 @@ from catalog.models import Jurisdiction, Organization, Person
 from core.extensions import db
 from core.models import AuditLog
 from plugins.assets.models import ASSET_STATUSES, Asset
-from tests.catalog.xlsx_helpers import ASSET_HEADERS, PURCHASE, asset_row, read_xlsx, upload, xlsx_bytes
+from tests.catalog.xlsx_helpers import (
+    ASSET_HEADERS,
+    PURCHASE,
+    asset_row,
+    read_xlsx,
+    remove_imported_assets,
+    upload,
+    xlsx_bytes,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+
+
+@pytest.fixture(autouse=True)
+def _leave_the_demo_holdings(app):
+    yield
+    remove_imported_assets(app, "XL-")
 
 def _assets(app, *where):
     with app.app_context():

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import AuditLog
 from plugins.assets.models import Asset
-from tests.catalog.xlsx_helpers import ASSET_HEADERS, PURCHASE, asset_row, xlsx_bytes
+from tests.catalog.xlsx_helpers import ASSET_HEADERS, PURCHASE, asset_row, remove_imported_assets, xlsx_bytes
 
+
+@pytest.fixture(autouse=True)
+def _leave_the_demo_holdings(app):
+    yield
+    remove_imported_assets(app, "CLI-")
 
 def _file(tmp_path, rows, headers=ASSET_HEADERS, name="assets.xlsx"):
     path = tmp_path / name

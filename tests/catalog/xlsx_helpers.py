@@ -44,3 +44,17 @@ def asset_row(number, value=5000, org="乌鲁木齐市天山区财政局", jur="
 
 def upload(data: bytes, name="import.xlsx", **form):
     return {"file": (io.BytesIO(data), name), **form}
+
+
+def remove_imported_assets(app, *prefixes) -> None:
+    """Delete the cards a test imported: 天山区财政局's holdings set its Art. 17 caps in other tests."""
+    from sqlalchemy import or_, select
+
+    from core.extensions import db
+    from plugins.assets.models import Asset
+
+    with app.app_context():
+        query = select(Asset).where(or_(*(Asset.number.startswith(p) for p in prefixes)))
+        for asset in db.session.execute(query).scalars():
+            db.session.delete(asset)
+        db.session.commit()

@@ -196,3 +196,19 @@ def test_a_third_party_plugin_brings_its_own_branch(tmp_path, monkeypatch):
         assert sa.inspect(db.engine).has_table("notes_note")
         assert "a1b2c3d4e5f6" in _applied_versions()
         db.engine.dispose()
+
+
+def test_migrated_sqlite_tables_never_reuse_ids(app, backend):
+    """Every table with an ``id`` key keeps AUTOINCREMENT after the migrations, also those that
+    SQLite rebuilt for an ALTER (batch mode): a deleted record's audit trail never continues
+    into a new record that got its id."""
+    if not backend.startswith("sqlite"):
+        pytest.skip("PostgreSQL sequences never reuse ids")
+    with app.app_context():
+        created = dict(db.session.execute(sa.text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table'")).all())
+    keyed = [t.name for t in Model.metadata.sorted_tables
+             if [c.key for c in t.primary_key.columns] == ["id"] and t.name in created
+             and not t.info.get("jiguan_test_only")]
+    assert "assets_asset" in keyed
+    assert [name for name in keyed if "AUTOINCREMENT" not in created[name].upper()] == []

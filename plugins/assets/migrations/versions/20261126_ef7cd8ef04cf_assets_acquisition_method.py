@@ -9,6 +9,10 @@ from alembic import op
 import sqlalchemy as sa
 
 
+#: SQLite rebuilds the table for this change: keep AUTOINCREMENT, so an id is never reused
+#: (a deleted card's audit trail must not continue into a new card, core/versioning.py)
+KEEP_IDS = {"sqlite_autoincrement": True}
+
 # revision identifiers, used by Alembic.
 revision = 'ef7cd8ef04cf'
 down_revision = 'e39f521d0062'
@@ -17,7 +21,7 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('assets_asset', schema=None) as batch_op:
+    with op.batch_alter_table('assets_asset', schema=None, table_kwargs=KEEP_IDS) as batch_op:
         batch_op.add_column(sa.Column('acquisition_method', sa.String(length=16),
                                       server_default='purchase', nullable=False))
         batch_op.create_check_constraint(
@@ -27,7 +31,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('assets_asset', schema=None) as batch_op:
+    with op.batch_alter_table('assets_asset', schema=None, table_kwargs=KEEP_IDS) as batch_op:
         batch_op.drop_constraint('ck_assets_asset_acquisition_method', type_='check')
         batch_op.drop_column('acquisition_method')
 

@@ -1,0 +1,58 @@
+"""A list's row count without an exact COUNT(*) on big tables (docs/performance.md)."""
+
+from __future__ import annotations
+
+import time
+
+from flask_babel import gettext as _
+from markupsafe import escape
+
+
+class ListCount(int):
+    """A list's row count: exact up to the cap, else the planner's estimate or "more than".
+
+    It stays an ``int`` for FAB's pager arithmetic and the API's JSON; in a template it
+    reads "约 1,000,000 条" (estimate) or "超过 1,000 条" (capped, no estimate available).
+    """
+
+    approximate = False
+    capped = False
+
+    def __new__(cls, value: int, approximate: bool = False, capped: bool = False):
+        count = super().__new__(cls, value)
+        count.approximate, count.capped = approximate, capped
+        return count
+
+    def __html__(self) -> str:
+        if self.capped:
+            return str(escape(_("超过 %(n)s 条", n=f"{int(self) - 1:,}")))
+        if self.approximate:
+            return str(escape(_("约 %(n)s 条", n=f"{int(self):,}")))
+        return f"{int(self):,}"
+
+
+#: Planner estimates by (database, statement, parameters): (time taken, estimate).
+_estimates: dict[tuple, tuple[float, int]] = {}
+#: How long an estimate is reused: it is shown as "约 N 条" anyway, and paging through a big list
+#: then costs the page's query alone.
+ESTIMATE_TTL = 60.0
+
+
+def planner_estimate(session, query) -> int | None:
+    """PostgreSQL's estimate of how many rows ``query`` returns (EXPLAIN, nothing is read)."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return None
+    compiled = query.statement.compile(dialect=bind.dialect)
+    sql = "EXPLAIN (FORMAT JSON) " + str(compiled)
+    key = (str(bind.url), sql, repr(sorted(compiled.params.items())))
+    now = time.monotonic()
+    cached = _estimates.get(key)
+    if cached is not None and now - cached[0] < ESTIMATE_TTL:
+        return cached[1]
+    plan = session.connection().exec_driver_sql(sql, compiled.params).scalar_one()
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    if len(_estimates) > 1000:  # many users' scopes and filters: start over rather than grow
+        _estimates.clear()
+    _estimates[key] = (now, estimate)
+    return estimate
