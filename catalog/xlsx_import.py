@@ -129,9 +129,14 @@ class _Importer:
             return data
         from marshmallow import ValidationError
 
+        # a column the import does not offer is the model's to fill (a line's organisation comes
+        # from its application): the schema must not require it of the file
+        offered = {column.name for column in self.columns.importable}
+        not_offered = tuple(name for name in self.schema.fields if name not in offered)
         try:
-            return self.schema.load(data, session=db.session) if getattr(
-                self.schema.opts, "load_instance", False) else self.schema.load(data)
+            if getattr(self.schema.opts, "load_instance", False):
+                return self.schema.load(data, session=db.session, partial=not_offered)
+            return self.schema.load(data, partial=not_offered)
         except ValidationError as exc:
             messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
             for name, texts in messages.items():
