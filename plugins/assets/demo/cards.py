@@ -24,8 +24,8 @@ COMPUTERS, OFFICE, VEHICLES, FURNITURE = "2010000", "2020000", "2030000", "50100
 #: Region-level configuration standards: class code -> (price cap 元, qty per person 件, min life 年).
 STANDARDS = {
     COMPUTERS: (6000, 1, 6),
-    OFFICE: (5000, 1, 6),
-    FURNITURE: (3000, 5, 15),  # desk, chair, cabinets: several pieces per person
+    OFFICE: (5000, 2, 6),  # a printer and a scanner, say: room for the demo's walk-through
+    FURNITURE: (3000, 8, 15),  # desk, chairs, cabinets: several pieces per person
 }
 BASIS = "新财资〔2023〕示例号"
 

@@ -87,10 +87,10 @@ def test_demo_plans_one_in_each_step(app):
 
 
 def test_demo_draft_shows_both_quantity_caps(app, login):
-    """办公设备: 1 per person × 2 people, and at most 10 per organisation (demo standards)."""
+    """办公设备: 2 per person × 2 people, and at most 10 per organisation (demo standards)."""
     pk = plan_by_title(app, "2027 年度办公设备配置计划").id
     html = login(CLERK).text(f"/assetplanview/show/{pk}")
-    assert "人均 1 × 编制人数 2；单位上限 10" in html and "符合配置标准" in html
+    assert "人均 2 × 编制人数 2；单位上限 10" in html and "符合配置标准" in html
 
 
 def test_each_demo_login_sees_its_step(login):
