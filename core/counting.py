@@ -25,9 +25,9 @@ class ListCount(int):
 
     def __html__(self) -> str:
         if self.capped:
-            return str(escape(_("超过 %(n)s 条", n=f"{int(self) - 1:,}")))
+            return str(escape(_("超过 %(n)s 条", n=format(int(self) - 1, ","))))
         if self.approximate:
-            return str(escape(_("约 %(n)s 条", n=f"{int(self):,}")))
+            return str(escape(_("约 %(n)s 条", n=format(int(self), ","))))
         return f"{int(self):,}"
 
 

@@ -16,7 +16,7 @@ def excess_detail(check: LineCheck) -> str:
     """What a line exceeds, in words (shared with the screens and the report)."""
     parts = []
     if check.over_price:
-        parts.append(_("单价超过上限 %(cap)s 元", cap=f"{check.price_cap:,.2f}"))
+        parts.append(_("单价超过上限 %(cap)s 元", cap=format(check.price_cap, ",.2f")))
     if check.over_quantity:
         parts.append(_("现有 %(held)s 件加本计划 %(asked)s 件超过数量上限 %(limit)s 件",
                        held=check.holdings, asked=check.requested, limit=check.quantity_limit))
