@@ -368,3 +368,15 @@ def test_budget_of_a_year_from_the_plan_list(app, login):
     assert all(r[0] in (2026, "合计") for r in rows[1:])
     assert "请填写正确的预算年度" in bureau.text("/assetplanview/budget_year/?year=abc")
     assert "2032 年度没有已批准的资产配置计划" in bureau.text("/assetplanview/budget_year/?year=2032")
+
+
+def test_the_card_form_offers_exception_lines_only(app, login):
+    """Art. 14: a card names a plan line to be bought above the standards; other lines are not offered."""
+    results = login(CLERK).get("/assetview/typeahead/plan_line?form=add&q=").get_json()["results"]
+    offered = {row["id"] for row in results}
+    with app.app_context():
+        exception_lines = set(db.session.execute(select(AssetPlanLine.id).where(
+            AssetPlanLine.exception_requested.is_(True),
+            AssetPlanLine.organization_id == db.session.execute(select(Organization.id).where(
+                Organization.name == ORG_NAME)).scalar_one())).scalars())
+    assert exception_lines and offered == exception_lines
