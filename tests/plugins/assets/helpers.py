@@ -41,10 +41,10 @@ def _test_class(code: str, name: str, parent_code: str) -> AssetClass:
     with acting_as(SYSTEM):
         parent = db.session.execute(select(AssetClass).where(AssetClass.code == parent_code)).scalar_one()
         cls = AssetClass(code=code, name=name, level=2, parent=parent)
+        db.session.add(cls)
         region = db.session.execute(select(Jurisdiction).where(Jurisdiction.code == "650000")).scalar_one()
         for kind, value, unit in (("asset_price_cap", 6000, "元"), ("asset_min_service_life", 6, "年")):
             db.session.add(Standard(kind=kind, key=code, value=Decimal(value), unit=unit,
                                     jurisdiction=region, effective_from=dt.date(2023, 1, 1)))
-        db.session.add(cls)
         db.session.commit()
     return cls
