@@ -143,10 +143,31 @@ class ScopedInterface(SQLAInterface):
                 options.append(selectinload(attr))
         return options
 
+    def sortable(self, name: str | None) -> str:
+        """``name`` if the database can order by it, else "" (the default order).
+
+        FAB offers a list's label properties as sort columns and takes any name from the URL;
+        a ``<code>_label`` property sorts by its code column, anything else not a column (or a
+        column of a related model, ``organization.name``) is ignored instead of failing.
+        """
+        if not name:
+            return ""
+        columns = self.obj.__mapper__.columns
+        if "." in name:
+            root, _dot, leaf = name.partition(".")
+            rel = self.obj.__mapper__.relationships.get(root)
+            return name if rel is not None and leaf in rel.mapper.columns else ""
+        if name in columns:
+            return name
+        if name.endswith("_label") and name.removesuffix("_label") in columns:
+            return name.removesuffix("_label")
+        return ""
+
     def query(self, filters=None, order_column="", order_direction="", page=None, page_size=None,
               select_columns=None, outer_default_load=False, eager_columns=None):
         """FAB's list query with the capped count, eager relations and a default order."""
         base = self.session.query(self.obj)
+        order_column = self.sortable(order_column)
         if not order_column and isinstance(self.get_pk_name(), str):
             order_column, order_direction = self.get_pk_name(), "desc"
         query = self.apply_all(base, filters, order_column, order_direction, page, page_size,

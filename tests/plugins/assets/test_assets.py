@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from catalog.models import Standard
@@ -55,3 +57,19 @@ def test_class_tree_is_readable(login):
     for user in ("tianshan_clerk", "urumqi_bureau"):
         html = login(user).text("/assets/classes/")
         assert "2000000" in html and "计算机设备" in html and "无形资产" in html
+
+
+def test_sorting_by_a_label_or_an_unknown_column_never_fails(app, login):
+    """The 资产状态 header sorts by the status code; a made-up sort column is ignored, not a 500."""
+    clerk = login("tianshan_clerk")
+    html = clerk.text("/assetview/list/?_oc_AssetView=status_label&_od_AssetView=asc")
+    rows = re.findall(r"<td>\s*(ZC-[^<\s]+)\s*</td>", html)
+    with app.app_context():
+        by_number = dict(db.session.execute(
+            select(Asset.number, Asset.status).where(Asset.number.in_(rows))).all())
+    assert rows and [by_number[n] for n in rows] == sorted(by_number[n] for n in rows)
+    for bogus in ("version_id_col", "__class__", "organization.nonexistent", "status_label.x"):
+        response = clerk.get(f"/assetview/list/?_oc_AssetView={bogus}&_od_AssetView=asc")
+        assert response.status_code == 200, bogus
+    response = clerk.get("/api/v1/asset/?q=(order_column:status_label,order_direction:asc)")
+    assert response.status_code in (200, 400), response.status_code
