@@ -52,7 +52,8 @@ def planner_estimate(session, query) -> int | None:
     cached = _estimates.get(key) if key is not None else None
     if cached is not None and now - cached[0] < ESTIMATE_TTL:
         return cached[1]
-    compiled = statement.compile(dialect=bind.dialect)
+    # render IN lists as plain parameters: EXPLAIN goes to the driver as it is
+    compiled = statement.compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
     if key is None:
         key = (str(bind.url), str(compiled), repr(sorted(compiled.params.items())))
     plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled),
