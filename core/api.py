@@ -9,7 +9,7 @@ from pluggy import HookimplMarker
 from catalog.registry import EntityType, Scope
 from core.contract import DemoContext, Module, Rule, StandardKind, ViewSpec
 from core.errors import EditConflict, ScopeViolation, WriteRefused
-from core.events import effective_values, previous_values
+from core.events import effective_values, previous_values, related_target
 from core.extensions import db
 from core.jobs import JobError, JobResult, register_job_kind
 from core.models import Versioned
@@ -72,6 +72,7 @@ __all__ = [
     "pie_chart",
     "previous_values",
     "read_clause",
+    "related_target",
     "register_job_kind",
     "render_ledger_pdf",
     "scoped",

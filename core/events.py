@@ -65,6 +65,23 @@ def effective_values(obj) -> dict:
     return values
 
 
+def related_target(session, obj, name: str):
+    """A many-to-one target of ``obj`` as the flush will write it: set as an object, or only as
+    its foreign key (the API, an import), or loaded and unchanged."""
+    state = inspect(obj)
+    rel = state.mapper.relationships[name]
+    column = next(iter(rel.local_columns)).key
+    added = state.attrs[name].history.added
+    if added:
+        return added[0]
+    ident = getattr(obj, column)
+    if not state.attrs[column].history.has_changes():
+        target = getattr(obj, name)
+        if target is not None:
+            return target
+    return session.get(rel.mapper.class_, ident) if ident is not None else None
+
+
 def previous_values(obj) -> dict:
     """Column values as loaded from the database (before this flush's changes)."""
     state = inspect(obj)

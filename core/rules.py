@@ -47,18 +47,9 @@ class RuleContext:
 
     def related(self, record, name: str):
         """A many-to-one target of ``record``, whether set as an object or as its foreign key."""
-        from sqlalchemy import inspect
+        from core.events import related_target
 
-        state = inspect(record)
-        rel = state.mapper.relationships[name]
-        hist = state.attrs[name].history
-        if hist.added:
-            return hist.added[0]
-        target = getattr(record, name)
-        if target is not None:
-            return target
-        column = next(iter(rel.local_columns)).key
-        return self.get(rel.mapper.class_, getattr(record, column))
+        return related_target(self.session, record, name)
 
 
 def render_message(rule, result) -> str:

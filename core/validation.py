@@ -1,6 +1,6 @@
 """marshmallow's English messages in Chinese, for every path that validates with a schema.
 
-The XLSX import and the REST API report a schema's refusal per field; a schema's own
+The XLSX import, the REST API and the report parameters report a schema's refusal per field; a schema's own
 (Chinese) messages pass unchanged.
 """
 
@@ -23,6 +23,7 @@ _MESSAGES = [
     (r"^Not a valid string\.$", lambda m: _("不是有效的文字")),
     (r"^Longer than maximum length (\d+)\.$", lambda m: _("不能超过 %(n)s 个字", n=m.group(1))),
     (r"^Unknown field\.$", lambda m: _("无法识别的字段")),
+    (r"^Must be one of: .*$", lambda m: _("不是可选的值")),
 ]
 
 

@@ -21,6 +21,7 @@ from core.errors import WriteRefused
 from core.extensions import db
 from core.scoping import UserScope, current_scope
 from core.state import get_state
+from core.validation import chinese_message
 from reports.registry import Report
 
 HERE = Path(__file__).resolve().parent
@@ -91,25 +92,6 @@ def field_label(name: str, field: fields.Field) -> str:
     return str(field.metadata.get("label") or name)
 
 
-def _reason(message: str) -> str:
-    """marshmallow's English defaults in Chinese; a schema's own (Chinese) messages kept."""
-    if message.startswith("Missing data for required field"):
-        return _("必须填写")
-    if message.startswith("Not a valid date"):
-        return _("不是有效的日期（格式：YYYY-MM-DD）")
-    if message.startswith("Not a valid integer") or message.startswith("Not a valid number"):
-        return _("不是有效的数字")
-    if message.startswith("Not a valid boolean"):
-        return _("应为是或否")
-    if message.startswith("Must be one of"):
-        return _("不是可选的值")
-    if message.startswith("Field may not be null"):
-        return _("不能为空")
-    if message.startswith("Not a valid string"):
-        return _("应为文本")
-    return message
-
-
 def validate_params(report: Report, params: dict | None) -> dict:
     """Load ``params`` with the report's schema; ``ReportError`` 422 naming each bad field."""
     try:
@@ -129,7 +111,7 @@ def _params_error(report: Report, exc: ValidationError) -> ReportError:
         if field is None:
             errors[name] = _("未知参数“%(name)s”", name=name)
             continue
-        reason = "；".join(_reason(str(m)) for m in messages)
+        reason = "；".join(chinese_message(m) for m in messages)
         errors[name] = _("参数“%(label)s”%(reason)s", label=field_label(name, field),
                          reason=reason)
     return ReportError("；".join(errors.values()), status=422, errors=errors)

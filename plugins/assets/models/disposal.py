@@ -30,9 +30,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, relationship
 
-from core.api import ApprovalMixin, Model, Versioned, WorkflowError, current_scope
+from core.api import ApprovalMixin, Model, Versioned, WorkflowError, current_scope, related_target
 from plugins.assets.models.history import record_movement
-from plugins.assets.models.pool import related
 
 DISPOSAL_METHODS = {
     "transfer": _l("无偿划转"),
@@ -200,11 +199,12 @@ def is_early(asset, disposal) -> bool:
 
 def line_problem(session, line: DisposalLine) -> str | None:
     """Why this line may not be listed (other organisation, disposed, listed twice), else None."""
-    asset = related(session, line, "asset")
-    disposal = related(session, line, "disposal")
+    asset = related_target(session, line, "asset")
+    disposal = related_target(session, line, "disposal")
     if asset is None or disposal is None:
         return None
-    asset_org, owner = related(session, asset, "organization"), related(session, disposal, "organization")
+    asset_org = related_target(session, asset, "organization")
+    owner = related_target(session, disposal, "organization")
     if asset_org is not None and owner is not None and asset_org.id != owner.id:
         return _("资产“%(asset)s”不属于本单位，不能列入本单位的处置申请", asset=asset)
     if asset.status == "disposed":
@@ -239,10 +239,10 @@ def refuse_line(session, line: DisposalLine) -> None:
 
 
 def _owner_columns(session, obj) -> None:
-    parent = related(session, obj, "disposal")
+    parent = related_target(session, obj, "disposal")
     if parent is None:
         return
-    org = related(session, parent, "organization")
+    org = related_target(session, parent, "organization")
     obj.organization_id = org.id if org is not None else parent.organization_id
     obj.jurisdiction_id = org.jurisdiction_id if org is not None else parent.jurisdiction_id
 
@@ -252,7 +252,7 @@ def _locked(session, line: DisposalLine) -> None:
     scope = current_scope()
     if scope.user_id is None and scope.kind == "all":
         return  # the system itself (demo loaders)
-    parent = related(session, line, "disposal")
+    parent = related_target(session, line, "disposal")
     if parent is not None and (parent.state or "draft") not in ("draft", "rejected"):
         if parent.state == "submitted":
             raise WorkflowError(_("处置申请已提交审批，不能增删或修改资产明细；如需修改，请先撤回"))
@@ -278,7 +278,7 @@ def disposal_effects(session, _flush_context, _instances):
             elif isinstance(obj, DisposalProceeds):
                 _owner_columns(session, obj)
             elif isinstance(obj, Disposal):
-                org = related(session, obj, "organization")
+                org = related_target(session, obj, "organization")
                 if org is not None:
                     obj.jurisdiction_id = org.jurisdiction_id
         for obj in list(session.dirty):
@@ -288,12 +288,12 @@ def disposal_effects(session, _flush_context, _instances):
             elif isinstance(obj, DisposalProceeds):
                 _owner_columns(session, obj)
             elif isinstance(obj, Disposal) and session.is_modified(obj, include_collections=False):
-                org = related(session, obj, "organization")
+                org = related_target(session, obj, "organization")
                 if org is not None:
                     obj.jurisdiction_id = org.jurisdiction_id
         for obj in list(session.deleted):
             if isinstance(obj, DisposalLine):
-                parent = related(session, obj, "disposal")
+                parent = related_target(session, obj, "disposal")
                 if parent is not None and parent in session.deleted:
                     continue  # the application itself goes; the core's guard decides on it
                 _locked(session, obj)

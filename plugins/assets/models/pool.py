@@ -28,13 +28,14 @@ from sqlalchemy import (
     and_,
     event,
     exists,
+    inspect,
     select,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Session, relationship
 from sqlalchemy.orm.attributes import flag_modified
 
-from core.api import ApprovalMixin, Model, Versioned, WorkflowError, current_scope
+from core.api import ApprovalMixin, Model, Versioned, WorkflowError, current_scope, related_target
 from plugins.assets.models.history import record_movement
 
 POOL_STATUSES = {
@@ -276,36 +277,12 @@ def transfer(session, request: PoolRequest) -> None:
     )
 
 
-def related(session, obj, name: str):
-    """A many-to-one target, set as an object or only as its foreign key (API, import)."""
-    from sqlalchemy import inspect
-
-    state = inspect(obj)
-    rel = state.mapper.relationships[name]
-    column = next(iter(rel.local_columns)).key
-    if state.attrs[name].history.added:
-        return state.attrs[name].history.added[0]
-    ident = getattr(obj, column)
-    if not state.attrs[column].history.has_changes():
-        target = getattr(obj, name)
-        if target is not None:
-            return target
-    return session.get(rel.mapper.class_, ident) if ident is not None else None
-
-
-def changed_columns(obj) -> set[str]:
-    from sqlalchemy import inspect
-
-    state = inspect(obj)
-    return {attr.key for attr in state.mapper.column_attrs if state.attrs[attr.key].history.has_changes()}
-
-
 def _enter(session, item: PoolItem) -> None:
     """An asset entering the pool: the pool's jurisdiction is its bureau's; the asset goes idle."""
-    bureau = related(session, item, "organization")
+    bureau = related_target(session, item, "organization")
     if bureau is not None:
         item.jurisdiction_id = bureau.jurisdiction_id
-    asset = related(session, item, "asset")
+    asset = related_target(session, item, "asset")
     if asset is None:
         return
     from_status = asset.status
@@ -321,14 +298,14 @@ def _enter(session, item: PoolItem) -> None:
 
 def _repair(session, repair: PoolRepair, new: bool) -> None:
     """A repair record: the pool's scope columns; while a repair is unfinished the asset is 维修."""
-    item = related(session, repair, "item")
+    item = related_target(session, repair, "item")
     if item is None:
         return
     repair.organization_id = item.organization_id
     repair.jurisdiction_id = item.jurisdiction_id
-    if not new and "finished" not in changed_columns(repair):
+    if not new and not inspect(repair).attrs["finished"].history.has_changes():
         return
-    asset = related(session, item, "asset")
+    asset = related_target(session, item, "asset")
     from_status = asset.status
     others_open = any(not r.finished for r in item.repairs if r is not repair)
     if asset.status in ("idle", "repair"):
@@ -347,7 +324,7 @@ def _status_moved(session, item: PoolItem) -> None:
     hist = inspect(item).attrs["status"].history
     if not hist.has_changes() or item.status not in ("withdrawn", "available"):
         return
-    asset = related(session, item, "asset")
+    asset = related_target(session, item, "asset")
     if asset is None:
         return
     note = _("撤出公物仓") if item.status == "withdrawn" else _("重新纳入公物仓")
@@ -356,7 +333,7 @@ def _status_moved(session, item: PoolItem) -> None:
 
 
 def _sync_request(session, request: PoolRequest) -> None:
-    org = related(session, request, "organization")
+    org = related_target(session, request, "organization")
     if org is not None:
         request.jurisdiction_id = org.jurisdiction_id
 
@@ -378,7 +355,7 @@ def pool_effects(session, _flush_context, _instances):
             elif isinstance(obj, PoolRequest):
                 _sync_request(session, obj)
             elif isinstance(obj, PoolItem):
-                bureau = related(session, obj, "organization")
+                bureau = related_target(session, obj, "organization")
                 if bureau is not None:
                     obj.jurisdiction_id = bureau.jurisdiction_id
                 _status_moved(session, obj)
