@@ -101,15 +101,21 @@ def _purchase_changed(asset: Asset, ctx) -> bool:
 
 
 def _new_in_this_write(asset: Asset, ctx, org_id: int, class_id: int) -> int:
-    """Cards of the class added before this one in the same flush (a receipt of several pieces)."""
+    """Pieces of the class bought for the organisation by cards added before this one in the same
+    flush (a receipt of several cards); the flush's new cards are read once, not once per card."""
+    added = getattr(ctx, "_assets_new_purchases", None)
+    if added is None:
+        added = [(card, ctx.value(card, "organization_id"),
+                  getattr(ctx.related(card, "asset_class"), "id", None), card.quantity or 0)
+                 for card in ctx.session.new
+                 if isinstance(card, Asset) and _is_purchase(card, ctx) and card.status not in NOT_HELD]
+        ctx._assets_new_purchases = added
     total = 0
-    for other in ctx.session.new:
-        if other is asset:
-            break  # count those before it only: each card is judged on what precedes it
-        if (isinstance(other, Asset) and _is_purchase(other, ctx) and other.status not in NOT_HELD
-                and ctx.value(other, "organization_id") == org_id
-                and getattr(ctx.related(other, "asset_class"), "id", None) == class_id):
-            total += other.quantity or 0
+    for card, card_org, card_class, quantity in added:
+        if card is asset:
+            break  # each card is judged on what precedes it
+        if (card_org, card_class) == (org_id, class_id):
+            total += quantity
     return total
 
 

@@ -235,6 +235,23 @@ def test_art17_quantity_cap_counts_holdings_not_disposed(app, ids):
     assert (_count(app, "T-QTY-D2"), _count(app, "T-QTY-D3")) == (1, 0)
 
 
+def test_art17_quantity_cap_counts_every_card_of_one_receipt(app, login, ids):
+    """Art. 17: three computers received at once are three pieces, though each card holds one."""
+    cls = fresh_class(app, per_person=1, name="批量设备")  # 1 × 2 people: two fit, not three
+    with app.app_context():
+        cls_code = db.session.get(AssetClass, cls).code
+    body = {"class_id": cls, "name": "台式计算机", "quantity": 3, "unit_price": 4000,
+            "acquired_on": "2026-10-01", "organization_id": ids["org"]}
+    clerk = login("tianshan_clerk")
+    response = clerk.api("POST", "/api/v1/asset_custody/receive", json=body)
+    assert response.status_code == 422, response.get_json()
+    assert "数量上限 2 件" in response.get_json()["message"]
+    with app.app_context():
+        assert db.session.execute(select(func.count(Asset.id)).join(AssetClass)
+                                  .where(AssetClass.code == cls_code)).scalar() == 0
+    assert clerk.api("POST", "/api/v1/asset_custody/receive", json={**body, "quantity": 2}).status_code == 201
+
+
 def test_art17_quantity_cap_per_organisation(app, login, ids):
     cls = fresh_class(app, per_org=1)
     clerk = login("tianshan_clerk")
