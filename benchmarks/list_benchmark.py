@@ -94,8 +94,8 @@ def add_stock_views(app) -> None:
     from flask_appbuilder.models.sqla.interface import SQLAInterface
 
     from core.scoping import ROLE_BUREAU_ADMIN
-    from plugins.assets.models import Asset
-    from plugins.assets.views.cards import AssetView
+    from plugins.assets.cards.models import Asset
+    from plugins.assets.cards.views import AssetView
 
     class StockAssetView(ModelView):
         datamodel = SQLAInterface(Asset)
@@ -160,7 +160,7 @@ def bare_page(app, scope_sql: str, estimated: bool):
 
     from catalog.models import Organization
     from core.extensions import db
-    from plugins.assets.models import Asset, AssetClass
+    from plugins.assets.cards.models import Asset, AssetClass
 
     template = jinja2.Environment(autoescape=True).from_string(
         "<p>{{ count }}</p><table>{% for r in rows %}<tr>{% for v in r %}<td>{{ v }}</td>{% endfor %}"

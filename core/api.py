@@ -13,6 +13,7 @@ from core.events import effective_values, previous_values, related_target
 from core.extensions import db
 from core.jobs import JobError, JobResult, register_job_kind
 from core.models import Versioned
+from core.plugins import area_rooms
 from core.scoping import acting_as, current_scope, read_clause, scoped
 from core.state import get_state
 from core.views import ScopedInterface, ScopedModelRestApi, ScopedModelView, choice_field
@@ -58,6 +59,7 @@ __all__ = [
     "WorkflowError",
     "WriteRefused",
     "acting_as",
+    "area_rooms",
     "bar_chart",
     "beijing_today",
     "chinese_date",

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
+from importlib.util import find_spec
+from types import ModuleType
 
 import pluggy
 
@@ -107,3 +110,14 @@ def dependency_order(loaded: dict[str, LoadedPlugin]) -> list[str]:
     for key in loaded:
         visit(key)
     return order
+
+
+def area_rooms(package: str, areas: Sequence[str], room: str) -> list[ModuleType]:
+    """The ``room`` module (``models``, ``views`` …) of each area of ``package`` that has one.
+
+    A plugin is split into areas, each a package holding only the rooms it needs
+    (docs/plugins.md, "The shape"); its ``plugin.py`` collects a room across the areas, in
+    ``areas`` order: ``area_rooms("plugins.assets", AREAS, "rules")``.
+    """
+    names = [f"{package}.{area}.{room}" for area in areas]
+    return [importlib.import_module(name) for name in names if find_spec(name) is not None]

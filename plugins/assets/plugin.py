@@ -1,24 +1,23 @@
 """Hook implementations of the assets module, and nothing else.
 
-The module is split into areas (cards, custody, stocktake, pool, disposal, plans); each
-room (models, schemas, views, rules, reports, demo) holds one file per area with the same
-entry point, collected here in ``AREAS`` order.
+The module is split into areas (cards, custody, stocktake, pool, disposal, plans), each a
+package with the rooms it needs (models, schemas, views, rules, reports, demo), every room
+with the same entry point (``entity_types()``, ``view_specs(common)``, ``RULES``,
+``reports()``, ``load(ctx)``), collected here in ``AREAS`` order (docs/plugins.md, "The shape").
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from flask_babel import lazy_gettext as _l
 
-from core.api import Module, StandardKind, hookimpl
+from core.api import Module, StandardKind, area_rooms, hookimpl
 
 MENU = "Assets"
 AREAS = ("cards", "custody", "stocktake", "pool", "disposal", "plans")
 
 
 def _room(room: str) -> list:
-    return [import_module(f"plugins.assets.{room}.{area}") for area in AREAS]
+    return area_rooms("plugins.assets", AREAS, room)
 
 
 @hookimpl
@@ -32,7 +31,7 @@ def register_module():
 
 @hookimpl
 def register_entity_types():
-    import_module("plugins.assets.models")  # maps every area's models
+    _room("models")  # maps every area's models before any relationship is resolved
     return [entity for area in _room("schemas") for entity in area.entity_types()]
 
 

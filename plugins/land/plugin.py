@@ -1,12 +1,21 @@
-"""Hook implementations of the land module, and nothing else (the walk-through in docs/plugins.md)."""
+"""Hook implementations of the land module, and nothing else (the walk-through in docs/plugins.md).
+
+One area, ``parcels``; its rooms have the entry points every plugin's areas have
+(``entity_types()``, ``view_specs(common)``, ``RULES``, ``reports()``, ``load(ctx)``).
+"""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.api import EntityType, Module, Scope, StandardKind, ViewSpec, hookimpl
+from core.api import Module, StandardKind, area_rooms, hookimpl
 
 MENU = "Land"
+AREAS = ("parcels",)
+
+
+def _room(room: str) -> list:
+    return area_rooms("plugins.land", AREAS, room)
 
 
 @hookimpl
@@ -19,46 +28,23 @@ def register_module():
 
 @hookimpl
 def register_entity_types():
-    from plugins.land.models import LandParcel
-    from plugins.land.schemas import LandParcelSchema
-
-    return [
-        EntityType(
-            key="land_parcel", label=_l("土地宗地"), model=LandParcel,
-            scope=Scope(organization="organization_id", jurisdiction="jurisdiction_id"),
-            schema=LandParcelSchema, sharing="conditional", update_cycle=_l("实时"),
-            description=_l("坐落、面积、用途、确权登记状态与权利人（第二十、二十一条）"),
-            api_columns=("id", "name", "jurisdiction_id", "organization_id", "location", "area",
-                         "land_use", "registration_status", "certificate_no", "title_holder_id",
-                         "in_compound", "note"),
-        )
-    ]
+    return [entity for area in _room("schemas") for entity in area.entity_types()]
 
 
 @hookimpl
 def register_views():
-    from plugins.land import views
-
     common = dict(category=MENU, category_label=_l("土地管理"), category_icon="fa-map-o")
-    return [
-        ViewSpec(views.LandParcelView, "Land Parcels", _l("宗地台账"), icon="fa-th", **common),
-        ViewSpec(views.RegistrationProgressView, "Land Registration Progress",
-                 _l("确权登记进度"), icon="fa-tasks", **common),
-    ]
+    return [spec for area in _room("views") for spec in area.view_specs(common)]
 
 
 @hookimpl
 def register_rules():
-    from plugins.land.rules import RULES
-
-    return RULES
+    return [rule for area in _room("rules") for rule in area.RULES]
 
 
 @hookimpl
 def register_reports():
-    from plugins.land.reports import REPORTS
-
-    return REPORTS
+    return [report for area in _room("reports") for report in area.reports()]
 
 
 @hookimpl
@@ -71,6 +57,5 @@ def register_standard_kinds():
 
 @hookimpl
 def load_demo_data(ctx):
-    from plugins.land.demo import load_land_demo
-
-    load_land_demo(ctx)
+    for area in _room("demo"):
+        area.load(ctx)

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from catalog.models import Organization
 from core.extensions import db
-from plugins.land.models import LandParcel
+from plugins.land.parcels.models import LandParcel
 
 
 def _parcels_of(app, org_name):

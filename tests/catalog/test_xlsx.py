@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from catalog.models import Jurisdiction, Organization, Person
 from core.extensions import db
 from core.models import AuditLog
-from plugins.assets.models import ASSET_STATUSES, Asset
+from plugins.assets.cards.models import ASSET_STATUSES, Asset
 from tests.catalog.xlsx_helpers import (
     ASSET_HEADERS,
     PURCHASE,
@@ -304,7 +304,7 @@ LAND_HEADERS = ["*宗地名称", "*所在辖区", "*使用单位", "*坐落", "*
 
 def test_art20_land_import_applies_the_plugins_rule(app, login):
     """Art. 20: a parcel imported as registered needs its certificate number, as on the form."""
-    from plugins.land.models import LandParcel
+    from plugins.land.parcels.models import LandParcel
 
     clerk = login("tianshan_clerk")
     template = read_xlsx(clerk.get("/landparcelview/xlsx/template").data)[0]

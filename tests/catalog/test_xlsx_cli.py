@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import AuditLog
-from plugins.assets.models import Asset
+from plugins.assets.cards.models import Asset
 from tests.catalog.xlsx_helpers import ASSET_HEADERS, PURCHASE, asset_row, remove_imported_assets, xlsx_bytes
 
 

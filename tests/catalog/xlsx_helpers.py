@@ -51,7 +51,7 @@ def remove_imported_assets(app, *prefixes) -> None:
     from sqlalchemy import or_, select
 
     from core.extensions import db
-    from plugins.assets.models import Asset
+    from plugins.assets.cards.models import Asset
 
     with app.app_context():
         query = select(Asset).where(or_(*(Asset.number.startswith(p) for p in prefixes)))

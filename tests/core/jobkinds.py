@@ -42,7 +42,7 @@ def crash(params, progress):
 
 def count_parcels(params, progress):
     """Counts land parcels through the scope function: the submitter's count, not the total."""
-    from plugins.land.models import LandParcel
+    from plugins.land.parcels.models import LandParcel
 
     count = db.session.execute(scoped(select(func.count(LandParcel.id)), LandParcel)).scalar_one()
     return JobResult(str(count).encode(), "count.txt", "text/plain")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from catalog.models import Jurisdiction, Organization
 from core.extensions import db
 from core.models import AuditLog
-from plugins.land.models import LandParcel
+from plugins.land.parcels.models import LandParcel
 
 
 @pytest.fixture

@@ -87,7 +87,7 @@ def submit_api(browser, kind, params=None):
 
 
 def parcel_count(app, username) -> int:
-    from plugins.land.models import LandParcel
+    from plugins.land.parcels.models import LandParcel
 
     with app.app_context():
         scope = scope_for_user(user(app, username)) if username else None

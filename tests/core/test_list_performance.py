@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from catalog.models import Jurisdiction, Organization
 from core.extensions import db
-from plugins.assets.models import Asset, AssetClass
-from plugins.assets.views.cards import AssetView
+from plugins.assets.cards.models import Asset, AssetClass
+from plugins.assets.cards.views import AssetView
 from tests.core.helpers import model_view_for, user
 
 LIST = "/assetview/list/"

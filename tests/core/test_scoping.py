@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from catalog.models import Jurisdiction, Organization
 from core.extensions import db
-from plugins.land.models import LandParcel
+from plugins.land.parcels.models import LandParcel
 
 SEES = {
     "tianshan_clerk": ({"天山区财政局业务楼"},
@@ -147,7 +147,7 @@ def test_public_reference_data_is_read_by_all_and_written_by_the_admin_only(app)
 
     from core.errors import ScopeViolation
     from core.scoping import SYSTEM, acting_as, read_clause, scope_for_user
-    from plugins.assets.models import AssetClass
+    from plugins.assets.cards.models import AssetClass
 
     with app.app_context():
         clerk = scope_for_user(app.appbuilder.sm.find_user(username="kashgar_clerk"))

@@ -38,7 +38,7 @@ def test_parcel_list_is_scoped(login_as, username):
 def test_clerk_cannot_open_another_organisations_parcel(login_as, in_app):
     from sqlalchemy import select
 
-    from plugins.land.models import LandParcel
+    from plugins.land.parcels.models import LandParcel
 
     with in_app() as session:
         other = session.execute(

@@ -31,7 +31,7 @@ def _submit(page) -> None:
 def _count(in_app, name: str) -> int:
     from sqlalchemy import func, select
 
-    from plugins.land.models import LandParcel
+    from plugins.land.parcels.models import LandParcel
 
     with in_app() as session:
         return session.execute(select(func.count()).where(LandParcel.name == name)).scalar_one()

@@ -20,7 +20,7 @@ from catalog.uscc import make_uscc
 from core.extensions import db
 from core.scoping import SYSTEM, scope_for_user
 from core.state import get_state
-from plugins.land.models import LandParcel
+from plugins.land.parcels.models import LandParcel
 from reports.engine import ReportError, render_html, render_pdf
 
 POPPLER = ("pdftotext", "pdffonts", "pdfinfo")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from catalog.models import Jurisdiction, Standard
 from core.extensions import db
 from core.scoping import SYSTEM, acting_as
-from plugins.assets.models import AssetClass
+from plugins.assets.cards.models import AssetClass
 
 EQUIPMENT_CODE = "2099000"
 EQUIPMENT_NAME = "计算机设备（测试）"

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from catalog.models import Standard
 from core.extensions import db
 from core.state import get_state
-from plugins.assets.models import Asset, AssetClass
+from plugins.assets.cards.models import Asset, AssetClass
 
 
 def test_module_and_standard_kinds_registered(ctx):

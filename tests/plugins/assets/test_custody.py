@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from catalog.models import Organization, Person
 from core.extensions import db
-from plugins.assets.models import Asset, AssetMovement
-from plugins.assets.models.custody import AssetReceipt, receive
+from plugins.assets.cards.models import Asset, AssetMovement
+from plugins.assets.custody.models import AssetReceipt, receive
 from tests.plugins.assets.helpers import EQUIPMENT_NAME, equipment_class, furniture_class
 
 TIANSHAN = "乌鲁木齐市天山区财政局"

@@ -18,8 +18,8 @@ from core.errors import WriteRefused
 from core.extensions import db
 from core.models import Finding
 from core.scoping import acting_as
-from plugins.assets.models import Asset, AssetMovement
-from plugins.assets.models.disposal import Disposal, DisposalLine, DisposalProceeds
+from plugins.assets.cards.models import Asset, AssetMovement
+from plugins.assets.disposal.models import Disposal, DisposalLine, DisposalProceeds
 from tests.plugins.assets.helpers import equipment_class
 
 TIANSHAN = "乌鲁木齐市天山区财政局"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from catalog.models import Organization, Person
 from core.extensions import db
 from core.scoping import acting_as
-from plugins.assets.models import Asset, AssetMovement
+from plugins.assets.cards.models import Asset, AssetMovement
 from tests.plugins.assets.helpers import equipment_class
 
 TIANSHAN = "乌鲁木齐市天山区财政局"

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from catalog.models import Organization
 from core.extensions import db
 from core.scoping import acting_as
-from plugins.assets.models import Asset
-from plugins.assets.models.disposal import Disposal, DisposalLine
-from plugins.assets.models.pool import PoolItem, PoolRequest
+from plugins.assets.cards.models import Asset
+from plugins.assets.disposal.models import Disposal, DisposalLine
+from plugins.assets.pool.models import PoolItem, PoolRequest
 from tests.catalog.xlsx_helpers import upload, xlsx_bytes
 from tests.plugins.assets.helpers import equipment_class
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from catalog.models import Jurisdiction, Organization
 from core.extensions import db
 from core.scoping import scope_for_user
-from plugins.assets.models import Asset, AssetClass
+from plugins.assets.cards.models import Asset, AssetClass
 from reports.engine import ReportError, render_html, render_pdf
 from reports.ledger import check_ledger_pdf
 

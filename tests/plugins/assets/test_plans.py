@@ -21,7 +21,7 @@ from core.errors import WriteRefused
 from core.extensions import db
 from core.models import Finding, WorkflowEvent
 from core.scoping import acting_as
-from plugins.assets.models.plans import AssetPlan, AssetPlanLine
+from plugins.assets.plans.models import AssetPlan, AssetPlanLine
 from tests.plugins.assets.test_rules import ORG_NAME, _ids, approved_line, fresh_class
 
 CLERK, BUREAU, FINANCE = "tianshan_clerk", "urumqi_bureau", "urumqi_fin_reviewer"
@@ -186,7 +186,7 @@ def test_art18_idle_assets_nearby_are_shown_and_flagged(app, login, ids):
 
 def idle_card(app, class_id, number, org_name):
     from core.scoping import SYSTEM
-    from plugins.assets.models import Asset
+    from plugins.assets.cards.models import Asset
 
     with app.app_context(), acting_as(SYSTEM):
         org = db.session.execute(select(Organization).where(Organization.name == org_name)).scalar_one()
@@ -317,7 +317,7 @@ def test_demo_exception_line_lets_the_clerk_register_the_computer(app, login, id
     created = clerk.api("POST", "/api/v1/asset/", json={**body, "plan_line_id": line_id})
     assert created.status_code == 201, created.get_json()
     with app.app_context():  # undo, so the demo's line stays available to a person walking the demo
-        from plugins.assets.models import Asset
+        from plugins.assets.cards.models import Asset
 
         db.session.delete(db.session.get(Asset, created.get_json()["id"]))
         db.session.commit()

@@ -20,8 +20,8 @@ from catalog.models import Organization
 from core.errors import WriteRefused
 from core.extensions import db
 from core.scoping import acting_as
-from plugins.assets.models import Asset, AssetMovement
-from plugins.assets.models.pool import PoolItem, PoolRepair, PoolRequest
+from plugins.assets.cards.models import Asset, AssetMovement
+from plugins.assets.pool.models import PoolItem, PoolRepair, PoolRequest
 from tests.plugins.assets.helpers import equipment_class
 
 _numbers = itertools.count(1)

@@ -19,8 +19,8 @@ from core.extensions import db
 from core.models import Finding
 from core.scoping import SYSTEM, acting_as
 from core.workflow import transition
-from plugins.assets.models import Asset, AssetClass
-from plugins.assets.models.plans import AssetPlan, AssetPlanLine
+from plugins.assets.cards.models import Asset, AssetClass
+from plugins.assets.plans.models import AssetPlan, AssetPlanLine
 
 ORG_NAME = "乌鲁木齐市天山区财政局"  # tianshan_clerk's organisation: 2 people in the demo
 _codes = itertools.count(1)

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from catalog.models import Organization
 from core.extensions import db
 from core.models import AuditLog
-from plugins.assets.models import Asset, AssetClass, AssetMovement
-from plugins.assets.models.stocktake import Stocktake, StocktakeLine, StocktakeSurplus
+from plugins.assets.cards.models import Asset, AssetClass, AssetMovement
+from plugins.assets.stocktake.models import Stocktake, StocktakeLine, StocktakeSurplus
 from tests.plugins.assets.helpers import equipment_class
 
 TIANSHAN = "乌鲁木齐市天山区财政局"
@@ -203,7 +203,7 @@ def test_line_book_side_is_fixed_and_status_checked(app, login, org_id):
 def test_open_on_api_and_scope(app, login, org_id):
     clerk = login("tianshan_clerk")
     response = clerk.api("POST", "/api/v1/asset_stocktake/", json={"organization_id": org_id,
-                                                                   "planned_on": "2026-12-01"})
+                                                                   "planned_on": "2031-06-15"})
     assert response.status_code == 201, response.get_json()
     pk = response.get_json()["id"]
     assert len(lines_of(app, pk)) > 0
@@ -219,7 +219,7 @@ def test_open_on_api_and_scope(app, login, org_id):
                        ).status_code == 404
     assert TIANSHAN not in kashgar.text("/stocktakeview/list/")
     response = kashgar.api("POST", "/api/v1/asset_stocktake/", json={"organization_id": org_id,
-                                                                     "planned_on": "2026-12-01"})
+                                                                     "planned_on": "2031-06-15"})
     assert response.status_code == 403
     report = kashgar.api("POST", "/api/v1/reports/stocktake_sheet/render",
                          json={"params": {"stocktake": str(pk)}})
@@ -227,7 +227,7 @@ def test_open_on_api_and_scope(app, login, org_id):
     assert lines_of(app, pk)[0] == line
     with app.app_context():
         assert db.session.execute(select(func.count(Stocktake.id)).where(
-            Stocktake.organization_id == org_id, Stocktake.planned_on == dt.date(2026, 12, 1))).scalar() == 1
+            Stocktake.organization_id == org_id, Stocktake.planned_on == dt.date(2031, 6, 15))).scalar() == 1
 
 
 # --- the sheets --------------------------------------------------------------------------------

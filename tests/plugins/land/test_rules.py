@@ -10,7 +10,7 @@ from core.errors import WriteRefused
 from core.extensions import db
 from core.models import Finding
 from core.scoping import acting_as
-from plugins.land.models import LandParcel
+from plugins.land.parcels.models import LandParcel
 
 
 def _ids(app, **names):

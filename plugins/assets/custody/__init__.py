@@ -1,0 +1,1 @@
+"""Custody (Art. 18): receipt into stock, check-out, return and custodian transfer."""

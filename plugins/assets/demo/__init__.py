@@ -1,1 +1,0 @@
-"""Demo data of the assets module, one file per area (``load(ctx)`` in each)."""

@@ -1,0 +1,1 @@
+"""Disposal (Art. 19): applications with their assets, approval, and the proceeds."""

@@ -1,0 +1,89 @@
+"""Demo of disposal (Art. 19): one application awaiting approval, one approved with proceeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from core.api import transition
+from plugins.assets.cards.models import Asset, AssetClass
+from plugins.assets.disposal.models import Disposal, DisposalLine, DisposalProceeds
+
+#: (number, class code, name, spec, unit, value, years old)
+ASSETS = [
+    ("ZC-650102-D001", "2010000", "台式计算机", "国产 i3/4G/500G", "台", "4800", 8),
+    ("ZC-650102-D002", "2020000", "激光打印机", "A4 黑白", "台", "1800", 2),
+    ("ZC-650102-D003", "5010000", "办公椅", "皮面", "把", "600", 17),
+]
+KASHGAR_ASSET = ("ZC-653101-D001", "2020000", "复印机", "A3 黑白", "台", "4900", 9)
+
+
+def load(ctx) -> None:
+    session = ctx.session
+    today = dt.date.today()
+    org = ctx.organizations["tianshan_finance"]
+    classes = {c.code: c for c in session.execute(select(AssetClass)).scalars()}
+    assets = {}
+    for number, code, name, spec, unit, value, age in ASSETS:
+        assets[number] = Asset(
+            acquisition_method="existing",  # held before the cards were kept here
+            number=number, asset_class=classes[code], name=name, specification=spec, quantity=1, unit=unit,
+            original_value=Decimal(value), acquired_on=today.replace(year=today.year - age, day=1),
+            funding_source="fiscal", location=f"{org.name}办公楼", organization=org,
+            jurisdiction=org.jurisdiction, status="in_use")
+    session.add_all(assets.values())
+    session.flush()
+
+    # awaiting 乌鲁木齐市机关事务管理局: an old computer and a printer disposed early, with a reason
+    pending = Disposal(organization=org, applied_on=today, method="scrap", appraised_value=Decimal("300"),
+                       reason="设备老化、故障频发，维修已不经济")
+    pending.lines = [
+        DisposalLine(asset=assets["ZC-650102-D001"]),
+        DisposalLine(asset=assets["ZC-650102-D002"],
+                     early_reason="雷击导致主板烧毁，经鉴定维修费用超过重置价值"),
+    ]
+    session.add(pending)
+    session.flush()
+    transition(pending, "submit", comment="请审批")
+    session.flush()
+
+    # approved last month: old chairs auctioned, proceeds paid to the treasury
+    done = Disposal(organization=org, applied_on=today - dt.timedelta(days=40), method="auction",
+                    appraised_value=Decimal("120"), reason="超过最低使用年限且已损坏，公开拍卖")
+    done.lines = [DisposalLine(asset=assets["ZC-650102-D003"])]
+    session.add(done)
+    session.flush()
+    transition(done, "submit")
+    session.flush()
+    transition(done, "approve", comment="同意拍卖，收入上缴国库")
+    session.flush()
+    session.add(DisposalProceeds(disposal=done, amount=Decimal("150"),
+                                 received_on=today - dt.timedelta(days=20), paid_to_treasury=True,
+                                 paid_on=today - dt.timedelta(days=15),
+                                 note="拍卖成交价"))
+    session.flush()
+
+    # 喀什市财政局: an old copier sold (转让), approved; the money is not yet paid to the treasury
+    kashgar = ctx.organizations["kashgar_finance"]
+    number, code, name, spec, unit, value, age = KASHGAR_ASSET
+    copier = Asset(acquisition_method="existing", number=number, asset_class=classes[code], name=name,
+                   specification=spec, quantity=1,
+                   unit=unit, original_value=Decimal(value),
+                   acquired_on=today.replace(year=today.year - age, day=1), funding_source="fiscal",
+                   location=f"{kashgar.name}办公楼", organization=kashgar, jurisdiction=kashgar.jurisdiction,
+                   status="idle")
+    session.add(copier)
+    session.flush()
+    sale = Disposal(organization=kashgar, applied_on=today - dt.timedelta(days=60), method="sale",
+                    appraised_value=Decimal("300"), reason="闲置多年且超过最低使用年限，公开转让")
+    sale.lines = [DisposalLine(asset=copier)]
+    session.add(sale)
+    session.flush()
+    transition(sale, "submit")
+    transition(sale, "approve", comment="同意转让")
+    session.add(DisposalProceeds(disposal=sale, amount=Decimal("350"),
+                                 received_on=today - dt.timedelta(days=10), paid_to_treasury=False,
+                                 note="转让成交价，待上缴国库"))
+    session.flush()

@@ -1,0 +1,299 @@
+"""Disposal (资产处置, Art. 19): applications with lines of assets, approval, proceeds.
+
+Submitting an application marks its assets 待处置 and keeps each asset's previous status on
+its line; withdraw and reject put it back; approval marks them 已处置. Each of these writes a
+card movement in the transition's flush (``on_transition``).
+
+Proceeds (处置收入) are a separate small record on an approved application: recording money
+received later does not reopen the approved application (approved is final in the workflow).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    select,
+)
+from sqlalchemy.orm import Session, relationship
+
+from core.api import ApprovalMixin, Model, Versioned, WorkflowError, current_scope, related_target
+from plugins.assets.cards.models import record_movement
+
+DISPOSAL_METHODS = {
+    "transfer": _l("无偿划转"),
+    "donation": _l("对外捐赠"),
+    "sale": _l("转让"),
+    "auction": _l("拍卖"),
+    "exchange": _l("置换"),
+    "scrap": _l("报废"),
+    "write_off": _l("损失核销"),
+}
+#: States of an application that still hold its assets (approved ones have disposed of them).
+OPEN_STATES = ("draft", "submitted", "rejected")
+
+
+class Disposal(ApprovalMixin, Versioned, Model):
+    """A disposal application (资产处置申请)."""
+
+    __tablename__ = "assets_disposal"
+    __table_args__ = (
+        CheckConstraint("method in ('transfer', 'donation', 'sale', 'auction', 'exchange', 'scrap', "
+                        "'write_off')", name="ck_assets_disposal_method"),
+        CheckConstraint("appraised_value >= 0", name="ck_assets_disposal_appraised"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    organization_id = Column(Integer, ForeignKey("catalog_organization.id"), nullable=False,
+                             index=True)
+    #: the organisation's jurisdiction (kept equal to it on every write)
+    jurisdiction_id = Column(Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False,
+                             index=True)
+    applied_on = Column(Date, nullable=False, default=dt.date.today)
+    method = Column(String(16), nullable=False)
+    reason = Column(Text, nullable=False)
+    appraised_value = Column(Numeric(14, 2))
+    note = Column(Text)
+
+    organization = relationship("Organization")
+    jurisdiction = relationship("Jurisdiction")
+    lines = relationship("DisposalLine", back_populates="disposal", order_by="DisposalLine.id",
+                         cascade="all, delete-orphan")
+    proceeds = relationship("DisposalProceeds", back_populates="disposal",
+                            order_by="DisposalProceeds.id")
+
+    def __repr__(self) -> str:
+        return _("处置申请 %(id)s（%(method)s）", id=self.id or "", method=self.method_label)
+
+    @property
+    def method_label(self) -> str:
+        return str(DISPOSAL_METHODS.get(self.method, self.method or ""))
+
+    @property
+    def line_count(self) -> int:
+        return len(self.lines)
+
+    @property
+    def original_total(self):
+        return sum((line.asset.original_value for line in self.lines if line.asset), 0)
+
+    @property
+    def proceeds_total(self):
+        return sum((p.amount for p in self.proceeds), 0)
+
+    def on_transition(self, action: str, session) -> None:
+        source = f"disposal:{self.id}"
+        if action == "submit":
+            if not self.lines:
+                raise WorkflowError(_("处置申请没有列明任何资产，不能提交"), status=422)
+            for line in self.lines:
+                refuse_line(session, line)
+                asset = line.asset
+                line.previous_status = asset.status
+                asset.status = "pending_disposal"
+                record_movement(session, asset, "status_change", source=source,
+                                from_status=line.previous_status, to_status="pending_disposal",
+                                note=_("提交处置申请（%(method)s）", method=self.method_label))
+        elif action in ("withdraw", "reject"):
+            for line in self.lines:
+                asset = line.asset
+                if asset.status != "pending_disposal":
+                    continue
+                back = line.previous_status or "in_use"
+                asset.status = back
+                record_movement(session, asset, "status_change", source=source,
+                                from_status="pending_disposal", to_status=back,
+                                note=_("处置申请已撤回") if action == "withdraw" else _("处置申请被退回"))
+        elif action == "approve":
+            if current_scope().kind == "organization":
+                raise WorkflowError(_("资产处置须由机关事务管理部门审批"), status=403)
+            for line in self.lines:
+                asset = line.asset
+                from_status = asset.status
+                asset.status = "disposed"
+                record_movement(session, asset, "disposal", source=source, from_status=from_status,
+                                to_status="disposed",
+                                note=_("资产处置（%(method)s）已批准", method=self.method_label))
+
+
+class DisposalLine(Model):
+    """One asset of a disposal application, with the reason for disposing before its minimum life."""
+
+    __tablename__ = "assets_disposal_line"
+    __table_args__ = (UniqueConstraint("disposal_id", "asset_id", name="uq_assets_disposal_line_asset"),)
+
+    id = Column(Integer, primary_key=True)
+    disposal_id = Column(Integer, ForeignKey("assets_disposal.id", ondelete="CASCADE"), nullable=False,
+                         index=True)
+    asset_id = Column(Integer, ForeignKey("assets_asset.id"), nullable=False, index=True)
+    #: 提前处置理由 (Art. 19): required when the asset's minimum service life has not ended
+    early_reason = Column(Text)
+    #: the asset's status before submission, restored on withdraw or reject
+    previous_status = Column(String(16))
+    #: copied from the application, for the row scope
+    organization_id = Column(Integer, ForeignKey("catalog_organization.id"), nullable=False,
+                             index=True)
+    jurisdiction_id = Column(Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False,
+                             index=True)
+
+    disposal = relationship("Disposal", back_populates="lines")
+    asset = relationship("Asset")
+
+    def __repr__(self) -> str:
+        return str(self.asset) if self.asset is not None else f"#{self.id}"
+
+    @property
+    def is_early(self) -> bool:
+        return is_early(self.asset, self.disposal)
+
+
+class DisposalProceeds(Versioned, Model):
+    """处置收入 of an approved application: amount, date received, paid to the treasury."""
+
+    __tablename__ = "assets_disposal_proceeds"
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="ck_assets_disposal_proceeds_amount"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    disposal_id = Column(Integer, ForeignKey("assets_disposal.id"), nullable=False, index=True)
+    amount = Column(Numeric(14, 2), nullable=False)
+    received_on = Column(Date, nullable=False)
+    #: 上缴国库
+    paid_to_treasury = Column(Boolean, nullable=False, default=False)
+    paid_on = Column(Date)
+    note = Column(Text)
+    organization_id = Column(Integer, ForeignKey("catalog_organization.id"), nullable=False,
+                             index=True)
+    jurisdiction_id = Column(Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False,
+                             index=True)
+
+    disposal = relationship("Disposal", back_populates="proceeds")
+
+    def __repr__(self) -> str:
+        return f"{self.amount} ({self.received_on})"
+
+
+# --- checks shared by the rules and the submission ----------------------------------------------
+
+
+def is_early(asset, disposal) -> bool:
+    """Art. 19: the asset's minimum service life ends after the application date."""
+    if asset is None or disposal is None or asset.min_life_ends_on is None:
+        return False
+    return asset.min_life_ends_on > (disposal.applied_on or dt.date.today())
+
+
+def line_problem(session, line: DisposalLine) -> str | None:
+    """Why this line may not be listed (other organisation, disposed, listed twice), else None."""
+    asset = related_target(session, line, "asset")
+    disposal = related_target(session, line, "disposal")
+    if asset is None or disposal is None:
+        return None
+    asset_org = related_target(session, asset, "organization")
+    owner = related_target(session, disposal, "organization")
+    if asset_org is not None and owner is not None and asset_org.id != owner.id:
+        return _("资产“%(asset)s”不属于本单位，不能列入本单位的处置申请", asset=asset)
+    if asset.status == "disposed":
+        return _("资产“%(asset)s”已处置，不能再次处置", asset=asset)
+    from plugins.assets.pool.models import PoolItem
+
+    in_pool = select(PoolItem.id).where(PoolItem.asset_id == asset.id, PoolItem.status == "available")
+    if session.execute(in_pool.limit(1)).first() is not None:
+        return _("资产“%(asset)s”已纳入公物仓，须先从公物仓撤回才能处置", asset=asset)
+    query = (select(Disposal.id).join(DisposalLine, DisposalLine.disposal_id == Disposal.id)
+             .where(DisposalLine.asset_id == asset.id, Disposal.state.in_(OPEN_STATES)))
+    if disposal.id is not None:
+        query = query.where(Disposal.id != disposal.id)
+    other = session.execute(query.limit(1)).scalar_one_or_none()
+    if other is not None:
+        return _("资产“%(asset)s”已列入另一份未办结的处置申请（编号 %(id)s），不能重复申请",
+                 asset=asset, id=other)
+    return None
+
+
+def refuse_line(session, line: DisposalLine) -> None:
+    with session.no_autoflush:
+        problem = line_problem(session, line)
+        if problem is None and is_early(line.asset, line.disposal) and not (line.early_reason or "").strip():
+            problem = _("资产“%(asset)s”最低使用年限至 %(end)s 届满，提前处置须填写提前处置理由"
+                        "（《办法》第 19 条）", asset=line.asset, end=line.asset.min_life_ends_on)
+    if problem:
+        raise WorkflowError(problem, status=422)
+
+
+# --- the flush: scope columns and the lock on lines of a pending or approved application -------
+
+
+def _owner_columns(session, obj) -> None:
+    parent = related_target(session, obj, "disposal")
+    if parent is None:
+        return
+    org = related_target(session, parent, "organization")
+    obj.organization_id = org.id if org is not None else parent.organization_id
+    obj.jurisdiction_id = org.jurisdiction_id if org is not None else parent.jurisdiction_id
+
+
+def _locked(session, line: DisposalLine) -> None:
+    """A submitted or approved application's assets are what the approver decides on."""
+    scope = current_scope()
+    if scope.user_id is None and scope.kind == "all":
+        return  # the system itself (demo loaders)
+    parent = related_target(session, line, "disposal")
+    if parent is not None and (parent.state or "draft") not in ("draft", "rejected"):
+        if parent.state == "submitted":
+            raise WorkflowError(_("处置申请已提交审批，不能增删或修改资产明细；如需修改，请先撤回"))
+        raise WorkflowError(_("处置申请已批准，不能增删或修改资产明细"))
+
+
+def _user_changes(obj) -> set[str]:
+    """Changed attributes (columns and links) other than the workflow's own ``previous_status``."""
+    from sqlalchemy import inspect
+
+    state = inspect(obj)
+    return {a.key for a in state.attrs if a.history.has_changes()} - {"previous_status"}
+
+
+@event.listens_for(Session, "before_flush", insert=True)
+def disposal_effects(session, _flush_context, _instances):
+    """Runs before the core's flush pipeline, so what it sets is scope- and rule-checked."""
+    with session.no_autoflush:
+        for obj in list(session.new):
+            if isinstance(obj, DisposalLine):
+                _locked(session, obj)
+                _owner_columns(session, obj)
+            elif isinstance(obj, DisposalProceeds):
+                _owner_columns(session, obj)
+            elif isinstance(obj, Disposal):
+                org = related_target(session, obj, "organization")
+                if org is not None:
+                    obj.jurisdiction_id = org.jurisdiction_id
+        for obj in list(session.dirty):
+            if isinstance(obj, DisposalLine) and _user_changes(obj):
+                _locked(session, obj)
+                _owner_columns(session, obj)
+            elif isinstance(obj, DisposalProceeds):
+                _owner_columns(session, obj)
+            elif isinstance(obj, Disposal) and session.is_modified(obj, include_collections=False):
+                org = related_target(session, obj, "organization")
+                if org is not None:
+                    obj.jurisdiction_id = org.jurisdiction_id
+        for obj in list(session.deleted):
+            if isinstance(obj, DisposalLine):
+                parent = related_target(session, obj, "disposal")
+                if parent is not None and parent in session.deleted:
+                    continue  # the application itself goes; the core's guard decides on it
+                _locked(session, obj)

@@ -1,0 +1,1 @@
+"""Configuration plans (Art. 14, 17): lines checked against the standards, bureau → finance approval."""

@@ -1,0 +1,133 @@
+"""Rules of configuration plans (Art. 14, 17, 18), on every write of a plan line."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from core.api import Rule
+from plugins.assets.plans.models import AssetPlan, AssetPlanLine, LineCheck, check_line
+
+#: Plan states in which its lines may still change (the workflow's editable states).
+EDITABLE = ("draft", "rejected")
+
+
+def excess_detail(check: LineCheck) -> str:
+    """What a line exceeds, in words (shared with the screens and the report)."""
+    parts = []
+    if check.over_price:
+        parts.append(_("单价超过上限 %(cap)s 元", cap=format(check.price_cap, ",.2f")))
+    if check.over_quantity:
+        parts.append(_("现有 %(held)s 件加本计划 %(asked)s 件超过数量上限 %(limit)s 件",
+                       held=check.holdings, asked=check.requested, limit=check.quantity_limit))
+    return "；".join(parts)
+
+
+def _check(line: AssetPlanLine, ctx) -> LineCheck | None:
+    asset_class = ctx.related(line, "asset_class")
+    if asset_class is None or line.quantity is None or line.quantity <= 0:
+        return None
+    return check_line(ctx.session, line, organization_id=ctx.value(line, "organization_id"),
+                      class_id=asset_class.id, on=ctx.today, idle_shown=3)
+
+
+def _system(ctx) -> bool:
+    return ctx.scope.user_id is None and ctx.scope.kind == "all"
+
+
+def _above_standard(line: AssetPlanLine, ctx):
+    """Art. 17: a line above a standard needs an exception request (Art. 14), else it is refused."""
+    check = _check(line, ctx)
+    if check is None or not check.exceeds or line.exception_requested:
+        return None
+    return {"name": line.name, "detail": excess_detail(check)}
+
+
+def _exception_without_reason(line: AssetPlanLine, ctx):
+    """Art. 14: an exception is asked for with its reason."""
+    if line.exception_requested and not (line.exception_reason or "").strip():
+        return {"name": line.name}
+    return None
+
+
+def _exception_for_reviewers(line: AssetPlanLine, ctx):
+    """Art. 14: an exception request is flagged for the reviewers (a finding until it is gone)."""
+    check = _check(line, ctx)
+    if check is None or not check.exception:
+        return None
+    return {"name": line.name, "detail": excess_detail(check), "reason": line.exception_reason or ""}
+
+
+def _reuse_first(line: AssetPlanLine, ctx):
+    """Art. 18: idle assets of the class nearby are reused before anything is bought."""
+    check = _check(line, ctx)
+    if check is None or not check.reuse_first:
+        return None
+    asset_class = ctx.related(line, "asset_class")
+    shown = "、".join(f"{a.number} {a.name}" for a in check.idle)
+    return {"count": check.idle_count, "cls": asset_class.name, "examples": shown}
+
+
+def _plan_of(line: AssetPlanLine, ctx) -> AssetPlan | None:
+    return ctx.related(line, "plan")
+
+
+def _plan_locked(line: AssetPlanLine, ctx):
+    """Art. 17: the lines of a plan under review or approved are what is decided on."""
+    if _system(ctx):
+        return None  # demo loaders seed approved plans with their lines
+    plan = _plan_of(line, ctx)
+    if plan is None:
+        return None
+    from sqlalchemy import inspect
+
+    history = inspect(plan).attrs.state.history  # the state as loaded, not a pending change
+    loaded = (history.deleted or history.unchanged or [plan.state])[0]
+    return (loaded or "draft") not in EDITABLE
+
+
+def _other_organization(line: AssetPlanLine, ctx):
+    """A line belongs to its plan's organisation (the row scope of lines relies on it)."""
+    plan = _plan_of(line, ctx)
+    if plan is None:
+        return None
+    plan_org = ctx.related(plan, "organization")
+    if plan_org is None:
+        return None
+    return (ctx.value(line, "organization_id") != plan_org.id
+            or ctx.value(line, "jurisdiction_id") != plan_org.jurisdiction_id)
+
+
+RULES = [
+    Rule(
+        key="assets.plan_line_cap", article=17, severity="block", model=AssetPlanLine,
+        message=_l("配置计划明细“%(name)s”超过现行配置标准：%(detail)s；"
+                   "确需超标准配置的，请勾选“申请超标准配置”并填写理由"),
+        check=_above_standard,
+    ),
+    Rule(
+        key="assets.plan_exception_reason", article=14, severity="block", model=AssetPlanLine,
+        message=_l("配置计划明细“%(name)s”申请超标准配置，必须填写超标准理由"),
+        check=_exception_without_reason,
+    ),
+    Rule(
+        key="assets.plan_line_locked", article=17, severity="block", model=AssetPlanLine,
+        message=_l("配置计划已提交审批或已批准，不能修改其明细；如需修改，请先撤回"),
+        check=_plan_locked, on=("create", "update", "delete"),
+    ),
+    Rule(
+        key="assets.plan_line_organization", article=17, severity="block", model=AssetPlanLine,
+        message=_l("配置计划明细必须属于计划所属单位"),
+        check=_other_organization,
+    ),
+    Rule(
+        key="assets.plan_exception", article=14, severity="flag", model=AssetPlanLine,
+        message=_l("配置计划明细“%(name)s”申请超标准配置（%(detail)s），理由：%(reason)s。请审核时重点审查"),
+        check=_exception_for_reviewers,
+    ),
+    Rule(
+        key="assets.plan_reuse_first", article=18, severity="flag", model=AssetPlanLine,
+        message=_l("同一地州市范围内有 %(count)s 件“%(cls)s”闲置资产（%(examples)s等），应优先调剂使用"),
+        check=_reuse_first,
+    ),
+]

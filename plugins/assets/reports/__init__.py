@@ -1,1 +1,0 @@
-"""PDF reports of the assets module, one file per area (``reports()`` in each)."""

@@ -1,1 +1,0 @@
-"""Rules of the assets module, one file per area (``RULES`` in each)."""

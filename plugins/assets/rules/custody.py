@@ -1,5 +1,0 @@
-"""Rules of the custody area."""
-
-from __future__ import annotations
-
-RULES: list = []

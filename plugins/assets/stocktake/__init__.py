@@ -1,0 +1,1 @@
+"""Stocktake (Art. 18): count sheets, discrepancies and the adjustments the bureau approves."""
