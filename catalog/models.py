@@ -18,7 +18,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
-    event,
+    inspect,
     or_,
     select,
 )
@@ -202,15 +202,12 @@ def standard_in_force(session, kind: str, key: str, jurisdiction, on: dt.date | 
     return max(rows, key=lambda row: (depth[row[1]], row[0].effective_from))[0]
 
 
-@event.listens_for(Jurisdiction, "before_insert")
-@event.listens_for(Jurisdiction, "before_update")
-def _materialise_path(_mapper, connection, target: Jurisdiction) -> None:
-    """Keep ``path`` true to the parent chain, whichever path wrote the row."""
-    prefix = "/"
-    if target.parent_id is not None or target.parent is not None:
-        parent_id = target.parent.id if target.parent is not None else target.parent_id
-        table = Jurisdiction.__table__
-        prefix = connection.execute(
-            select(table.c.path).where(table.c.id == parent_id)
-        ).scalar_one()
-    target.path = f"{prefix}{target.code}/"
+def materialise_path(jurisdiction: Jurisdiction, ctx) -> None:
+    """Keep ``path`` true to the parent chain, whichever path wrote the row (a derivation of
+    the write pipeline: a new parent in the same flush is derived first)."""
+    parent = ctx.related(jurisdiction, "parent")
+    if parent is not None and (parent.path is None or inspect(parent).key is None):
+        materialise_path(parent, ctx)
+    path = f"{parent.path if parent is not None else '/'}{jurisdiction.code}/"
+    if jurisdiction.path != path:
+        jurisdiction.path = path

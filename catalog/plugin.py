@@ -11,7 +11,7 @@ from catalog.models import Jurisdiction, Organization, Person, Standard
 from catalog.registry import EntityType, Scope
 from catalog.schemas import JurisdictionSchema, OrganizationSchema, PersonSchema, StandardSchema
 from catalog.xlsx_views import XlsxApi
-from core.api import Module, ViewSpec, db, hookimpl
+from core.api import Derivation, Module, ViewSpec, db, hookimpl
 
 MENU = "Catalog"
 MENU_LABEL = _l("基础数据")
@@ -37,7 +37,9 @@ def register_entity_types():
         ),
         EntityType(
             key="organization", label=_l("单位"), model=Organization,
-            scope=Scope(organization="id", jurisdiction="jurisdiction_id"),
+            # a record may name the organisations of its own jurisdiction and those above it
+            # (the bureau as title holder), not only its own
+            scope=Scope(organization="id", jurisdiction="jurisdiction_id", referable_below=True),
             schema=OrganizationSchema, sharing="unconditional", update_cycle=_l("实时"),
             access="reference", description=_l("党政机关、事业单位、人民团体等（第四十三条）"),
             natural_keys=("name", "uscc"),  # XLSX: shown by name, found by name or USCC
@@ -76,6 +78,13 @@ def register_views():
         ViewSpec(views.CatalogApi, "CatalogApi", menu=False),
         ViewSpec(XlsxApi, "XlsxApi", menu=False),  # XLSX of every entity type (docs/xlsx.md)
     ]
+
+
+@hookimpl
+def register_derivations():
+    from catalog.models import materialise_path
+
+    return [Derivation("catalog.jurisdiction_path", Jurisdiction, materialise_path)]
 
 
 @hookimpl

@@ -25,12 +25,30 @@ class Scope:
     writable from below. ``public`` is for national reference data that belongs
     to no organisation (a classification): every user with a scope reads it,
     only the system admin writes it.
+
+    The write pipeline fills the scope columns itself on every write, so no module
+    copies them by hand (docs/architecture.md, "The write pipeline"):
+
+    ``parent`` names the many-to-one relationship to the record this row belongs to
+    (a line of its document): its organisation and jurisdiction are the parent's, and
+    a line of a submitted or approved document cannot be added, changed, moved out or
+    removed — unless ``locked_with_parent`` is off (the proceeds of an approved disposal).
+    ``derive_jurisdiction`` makes the jurisdiction column the organisation's jurisdiction.
+
+    ``referable_below`` lets writers at the row's jurisdiction and below point to it
+    from their own records without reading it otherwise: the bureau of a jurisdiction as
+    a title holder, later the rooms of a building its other organisations use. Every
+    other foreign key a write sets must point to a row the writer may read.
     """
 
     organization: str | None = None
     jurisdiction: str | None = None
     shared_up: bool = False
     public: bool = False
+    parent: str | None = None
+    locked_with_parent: bool = True
+    derive_jurisdiction: bool = False
+    referable_below: bool = False
 
 
 @dataclass(frozen=True)

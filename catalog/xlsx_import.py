@@ -91,7 +91,7 @@ class _Importer:
         self.entity = entity
         self.columns = columns_for(entity)
         self.result = result
-        self.relations = Relations()
+        self.relations = Relations(entity.scope)
         self.choices = choice_lookup(self.columns)
         self.schema = entity.schema() if entity.schema else None
         table = entity.model.__table__

@@ -178,30 +178,34 @@ def _number(value) -> str:
 
 
 class Relations:
-    """Natural key → id of the rows a new record may point to (the writer's reference scope)."""
+    """Natural key → id of the rows a new record may point to (the writer's reference scope:
+    for its own organisation and jurisdiction columns the rows it may write, for any other
+    link the rows it may reference, as on the form and in the write pipeline)."""
 
-    def __init__(self):
+    def __init__(self, scope=None):
         self.cache: dict = {}
+        self.own = {scope.organization, scope.jurisdiction} if scope is not None else set()
 
     def resolve(self, column, text: str):
         relation = column.relation
-        key = (relation.model, text)
+        mode = True if column.name in self.own else "reference"
+        key = (relation.model, mode, text)
         if key not in self.cache:
-            self.cache[key] = self._lookup(column, text)
+            self.cache[key] = self._lookup(column, text, mode)
         found = self.cache[key]
         if isinstance(found, str):
             raise CellError(found)
         return found
 
     @staticmethod
-    def _lookup(column, text: str):
+    def _lookup(column, text: str, mode):
         model = column.relation.model
         for name, label in zip(column.relation.keys, column.relation.key_labels, strict=True):
             attr = getattr(model, name)
             value = int(text) if name == "id" and text.isdigit() else text
             if name == "id" and not isinstance(value, int):
                 continue
-            query = scoped(select(model.id).where(attr == value), model, for_reference=True).limit(2)
+            query = scoped(select(model.id).where(attr == value), model, for_reference=mode).limit(2)
             ids = db.session.execute(query).scalars().all()
             if len(ids) == 1:
                 return ids[0]

@@ -4,15 +4,16 @@ Anything not re-exported here is the core's private business and may change.
 """
 
 from flask_appbuilder import Model
-from pluggy import HookimplMarker
 
 from catalog.registry import EntityType, Scope
-from core.contract import DemoContext, Module, Rule, StandardKind, ViewSpec
+from core.contract import DemoContext, Derivation, Guard, Module, Rule, StandardKind, ViewSpec
 from core.errors import EditConflict, ScopeViolation, WriteRefused
 from core.events import effective_values, previous_values, related_target
 from core.extensions import db
+from core.hookspecs import hookimpl
 from core.jobs import JobError, JobResult, register_job_kind
 from core.models import Versioned
+from core.pipeline import flush_scratch
 from core.plugins import area_rooms
 from core.scoping import acting_as, current_scope, read_clause, scoped
 from core.state import get_state
@@ -31,14 +32,14 @@ from reports.ledger import Column as LedgerColumn
 from reports.ledger import render_ledger_pdf
 from reports.registry import STANDARD_SIGNATURES, Report
 
-hookimpl = HookimplMarker("jiguan")
-
 __all__ = [
     "ApprovalMixin",
     "ApprovalViewMixin",
     "DemoContext",
+    "Derivation",
     "EditConflict",
     "EntityType",
+    "Guard",
     "JobError",
     "JobResult",
     "LedgerColumn",
@@ -67,6 +68,7 @@ __all__ = [
     "current_scope",
     "db",
     "effective_values",
+    "flush_scratch",
     "get_state",
     "hookimpl",
     "ledger_meta",

@@ -14,7 +14,7 @@ from flask_appbuilder.api import BaseApi
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from core import events  # noqa: F401  (installs the flush pipeline)
+from core import pipeline  # noqa: F401  (installs the write pipeline)
 from core.config import PROJECT_ROOT, DefaultConfig, env_settings
 from core.contract import ViewSpec
 from core.extensions import db, migrate
@@ -144,6 +144,9 @@ def create_app(config: dict | None = None) -> Flask:
         state.entities.add(replace(entity, module=module_key))
     for module_key, rule in collect(pm, "register_rules"):
         state.rules[rule.model].append((module_key, rule))
+    for module_key, derivation in collect(pm, "register_derivations"):
+        state.derivations[derivation.model].append((module_key, derivation))
+    state.guards = collect(pm, "register_write_guards")
     for module_key, kind in collect(pm, "register_standard_kinds"):
         state.standard_kinds[kind.kind] = (module_key, kind)
     state.views = collect(pm, "register_views")

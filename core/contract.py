@@ -68,6 +68,34 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Derivation:
+    """What a module derives when a row of ``model`` is written: values, dependent rows.
+
+    ``apply(record, ctx)`` runs first in the write pipeline, before the scope is checked,
+    on every write path. It sets derived values on ``record`` and adds dependent rows with
+    ``ctx.add(row)`` (a movement record for a card); a row it adds goes through the whole
+    pipeline too — its own derivations, scope, rules, guards and audit.
+    """
+
+    key: str
+    model: type
+    apply: Callable[[Any, Any], None]
+    on: tuple[Action, ...] = ("create", "update")
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A check of the whole flush that runs after the rules: the approval workflow's lock.
+
+    ``check(changes, ctx)`` gets the flush's ``[(record, action), …]`` and raises
+    :class:`core.errors.WriteRefused` to refuse it; nothing of the flush is written then.
+    """
+
+    key: str
+    check: Callable[[list, Any], None]
+
+
+@dataclass(frozen=True)
 class StandardKind:
     """A kind of catalog Standard a module reads (quota, cap, per-person area …)."""
 

@@ -20,10 +20,12 @@ if TYPE_CHECKING:
     import click
 
     from catalog.registry import EntityType
-    from core.contract import DemoContext, Module, Rule, StandardKind, ViewSpec
+    from core.contract import DemoContext, Derivation, Guard, Module, Rule, StandardKind, ViewSpec
     from reports.registry import Report
 
 hookspec = pluggy.HookspecMarker("jiguan")
+#: Marks a plugin's hook implementations; plugins import it from ``core.api``.
+hookimpl = pluggy.HookimplMarker("jiguan")
 
 
 @hookspec
@@ -77,6 +79,37 @@ def register_rules() -> Sequence[Rule]:
     opens a Finding (问题清单) for the bureau.
 
     :returns: a sequence of :class:`core.contract.Rule`.
+
+    Called once per ``create_app``.
+    """
+
+
+@hookspec
+def register_derivations() -> Sequence[Derivation]:
+    """Return what this module derives when its rows are written.
+
+    A derivation sets derived values on the written record and adds dependent rows
+    (``ctx.add(row)``: a card's movement record, a stocktake's count lines). The core runs
+    them first in the write pipeline, on every write path, before the scope, the rules,
+    the guards and the audit — so what they set and add is checked and audited like the
+    rest of the flush (docs/architecture.md, "The write pipeline"). A module never listens
+    to SQLAlchemy's session events itself.
+
+    :returns: a sequence of :class:`core.contract.Derivation`.
+
+    Called once per ``create_app``.
+    """
+
+
+@hookspec
+def register_write_guards() -> Sequence[Guard]:
+    """Return checks of a whole flush that run after the rules (step 5 of the pipeline).
+
+    A guard sees every ``(record, action)`` of the flush and refuses it by raising
+    :class:`core.errors.WriteRefused` (the approval workflow's lock on submitted records
+    is one). Prefer a :class:`~core.contract.Rule` for a rule of the Measures.
+
+    :returns: a sequence of :class:`core.contract.Guard`.
 
     Called once per ``create_app``.
     """

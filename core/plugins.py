@@ -24,6 +24,14 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 )
 
 
+#: Services every module uses, installed through the same hooks as the modules (as Datasette's
+#: default plugins are): they have no manifest, are always on and are never a module.
+SERVICE_PLUGINS: tuple[str, ...] = (
+    "core.workflow",
+)
+SERVICE_PREFIX = "service:"
+
+
 class PluginError(RuntimeError):
     """A plugin cannot be loaded (duplicate key, missing dependency …)."""
 
@@ -44,6 +52,8 @@ def build_plugin_manager(config) -> tuple[pluggy.PluginManager, dict[str, Loaded
     """Build the manager for one app; return it with the plugins by module key."""
     pm = pluggy.PluginManager("jiguan")
     pm.add_hookspecs(hookspecs)
+    for dotted in SERVICE_PLUGINS:
+        pm.register(_import(dotted), name=SERVICE_PREFIX + dotted)
     sources: list[tuple[object, str]] = []
     disabled = set(config.get("DISABLED_PLUGINS") or ())
     for dotted in DEFAULT_PLUGINS:
@@ -82,13 +92,15 @@ def build_plugin_manager(config) -> tuple[pluggy.PluginManager, dict[str, Loaded
     return pm, loaded
 
 
-def collect(pm: pluggy.PluginManager, hook_name: str, **kwargs) -> list[tuple[str, object]]:
-    """Call a contributing hook; return ``(module_key, item)`` for every item returned."""
+def collect(pm: pluggy.PluginManager, hook_name: str, **kwargs) -> list[tuple[str | None, object]]:
+    """Call a contributing hook; return ``(module_key, item)`` for every item returned
+    (``None`` for a service's items)."""
     caller = getattr(pm.hook, hook_name)
     results = []
     for impl in caller.get_hookimpls():
         returned = impl.function(*(kwargs[name] for name in impl.argnames))
         key = pm.get_name(impl.plugin)
+        key = None if key.startswith(SERVICE_PREFIX) else key
         for item in returned or ():
             results.append((key, item))
     return results

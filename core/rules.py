@@ -1,9 +1,9 @@
-"""Rules of the Measures, run by the core on every write (see ``core.events``)."""
+"""Rules of the Measures and what every step of the write pipeline sees (``core.pipeline``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.errors import WriteRefused
 from core.scoping import UserScope
@@ -18,13 +18,18 @@ class RuleViolation(WriteRefused):
 
 
 @dataclass
-class RuleContext:
-    """What a rule's check may use besides the record."""
+class WriteContext:
+    """What a derivation, a rule or a guard may use besides the record.
+
+    One context serves one flush: ``scratch`` is a dict the steps of this flush share
+    (cleared when the flush ends), ``action`` is the action of the record being looked at.
+    """
 
     session: object
     action: str
     scope: UserScope
     today: dt.date
+    scratch: dict = field(default_factory=dict)
 
     def standard(self, kind: str, key: str, jurisdiction, on: dt.date | None = None):
         """The Standard in force for ``jurisdiction`` (object or id), walking up the tree."""
@@ -45,11 +50,41 @@ class RuleContext:
 
         return effective_values(record)[column]
 
+    def previous(self, record) -> dict:
+        """The record's column values as loaded, before this flush's changes."""
+        from core.events import previous_values
+
+        return previous_values(record)
+
+    def changed(self, record, *columns: str) -> bool:
+        """Whether any of ``columns`` changes in this flush (every column on a new record)."""
+        from sqlalchemy import inspect
+
+        state = inspect(record)
+        if state.key is None:
+            return True
+        before, after = self.previous(record), _values(record)
+        return any(before.get(c) != after.get(c) for c in columns)
+
     def related(self, record, name: str):
         """A many-to-one target of ``record``, whether set as an object or as its foreign key."""
         from core.events import related_target
 
         return related_target(self.session, record, name)
+
+    def add(self, row) -> None:
+        """Add a dependent row to the flush; it passes every later step of the pipeline."""
+        self.session.add(row)
+
+
+def _values(record) -> dict:
+    from core.events import effective_values
+
+    return effective_values(record)
+
+
+#: The name rules were written against; the same context.
+RuleContext = WriteContext
 
 
 def render_message(rule, result) -> str:

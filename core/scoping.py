@@ -4,7 +4,8 @@ A department user sees its own organisation; a bureau user (bureau admin,
 approver, auditor) at jurisdiction J sees J's subtree; the system admin sees
 everything; anyone else sees nothing. Views, APIs, exports and reports read
 through :func:`read_clause`; every flush checks written rows with
-:func:`check_write` (``core.events``), so no path skips it.
+:func:`row_in_write_scope` and the foreign keys they set with :func:`may_reference`
+(``core.pipeline``), so no path skips it.
 """
 
 from __future__ import annotations
@@ -138,12 +139,16 @@ def read_clause(model, scope: UserScope | None = None, for_reference: bool = Fal
     """A WHERE clause limiting ``model`` to the rows ``scope`` may read (None: no limit).
 
     ``for_reference`` gives the rows a record being written may point to (the
-    choices of a form's relation field): shared-up reference data then offers the
+    choices of a form's relation field). ``True``: for a scope column (its
+    organisation, its jurisdiction): shared-up reference data then offers the
     writer's own jurisdiction and below, not the ancestors it may only read.
+    ``"reference"``: for any other foreign key, :func:`reference_clause`.
     """
     from catalog.models import Organization
 
     scope = scope or current_scope()
+    if for_reference == "reference":
+        return reference_clause(model, scope)
     if scope.kind == "all":
         return None
     spec = scope_of_model(model)
@@ -167,6 +172,16 @@ def read_clause(model, scope: UserScope | None = None, for_reference: bool = Fal
     if spec.shared_up and spec.jurisdiction:
         clauses.append(getattr(model, spec.jurisdiction).in_(_ancestor_ids(scope.jurisdiction_codes)))
     return or_(*clauses) if clauses else false()
+
+
+def _jurisdiction_column(model, spec: Scope):
+    """The jurisdiction a row lies in: its own column, else its organisation's."""
+    from catalog.models import Organization
+
+    if spec.jurisdiction:
+        return getattr(model, spec.jurisdiction)
+    return (select(Organization.jurisdiction_id)
+            .where(Organization.id == getattr(model, spec.organization)).scalar_subquery())
 
 
 def scoped(query, model, scope: UserScope | None = None, for_reference: bool = False):
@@ -217,3 +232,36 @@ def row_in_write_scope(session, spec: Scope, values: dict, scope: UserScope) -> 
     if spec.organization and (org_id is not None or not spec.jurisdiction):
         paths.append(_org_jurisdiction_path(session, org_id))
     return bool(paths) and all(p is not None and p.startswith(scope.jurisdiction_path) for p in paths)
+
+
+def reference_clause(model, scope: UserScope):
+    """A WHERE clause of the rows of ``model`` a record written by ``scope`` may point to.
+
+    What the writer may read (shared-up rows of the jurisdictions above included), and for
+    a ``referable_below`` model also its rows at the writer's jurisdiction and above.
+    """
+    clause = read_clause(model, scope)
+    spec = scope_of_model(model)
+    if clause is None or spec is None or not spec.referable_below or scope.kind == "none":
+        return clause
+    return or_(clause, _jurisdiction_column(model, spec).in_(_ancestor_ids(scope.jurisdiction_codes)))
+
+
+def may_reference(session, model, ident, scope: UserScope, cache: dict | None = None) -> bool:
+    """Whether a row written by ``scope`` may point to row ``ident`` of ``model`` (Art. 4-5)."""
+    if scope.kind == "all" or ident is None:
+        return True
+    key = (model, ident)
+    if cache is not None and key in cache:
+        return cache[key]
+    from sqlalchemy import inspect
+
+    pk = inspect(model).primary_key[0]
+    query = select(pk).where(pk == ident)
+    clause = reference_clause(model, scope)
+    if clause is not None:
+        query = query.where(clause)
+    allowed = session.execute(query.limit(1)).first() is not None
+    if cache is not None:
+        cache[key] = allowed
+    return allowed

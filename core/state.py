@@ -9,7 +9,7 @@ import pluggy
 from flask import current_app, has_app_context
 
 from catalog.registry import EntityRegistry
-from core.contract import Rule, StandardKind, ViewSpec
+from core.contract import Derivation, Guard, Rule, StandardKind, ViewSpec
 from core.plugins import LoadedPlugin
 from reports.registry import ReportRegistry
 
@@ -20,6 +20,11 @@ class JiguanState:
     plugins: dict[str, LoadedPlugin]
     entities: EntityRegistry = field(default_factory=EntityRegistry)
     rules: dict[type, list[tuple[str, Rule]]] = field(default_factory=lambda: defaultdict(list))
+    #: What modules derive on write (``register_derivations``), by model, in load order.
+    derivations: dict[type, list[tuple[str, Derivation]]] = field(
+        default_factory=lambda: defaultdict(list))
+    #: Checks of a whole flush after the rules (``register_write_guards``), in load order.
+    guards: list[tuple[str | None, Guard]] = field(default_factory=list)
     standard_kinds: dict[str, tuple[str, StandardKind]] = field(default_factory=dict)
     views: list[tuple[str, ViewSpec]] = field(default_factory=list)
     #: PDF reports by key (``register_reports``), each tagged with its module.
@@ -38,9 +43,16 @@ class JiguanState:
         return {key: info.module for key, info in self.plugins.items()}
 
     def rules_for(self, model: type) -> list[tuple[str, Rule]]:
+        return self._by_mro(self.rules, model)
+
+    def derivations_for(self, model: type) -> list[tuple[str, Derivation]]:
+        return self._by_mro(self.derivations, model)
+
+    @staticmethod
+    def _by_mro(table: dict, model: type) -> list:
         found = []
         for klass in model.__mro__:
-            found.extend(self.rules.get(klass, ()))
+            found.extend(table.get(klass, ()))
         return found
 
 

@@ -33,7 +33,7 @@ from wtforms.validators import DataRequired, InputRequired
 from catalog.xlsx_views import XlsxViewMixin
 from core.counting import ListCount, planner_estimate
 from core.errors import EditConflict, WriteRefused
-from core.scoping import scoped
+from core.scoping import scope_of_model, scoped
 from core.typeahead import FastListWidget, TypeaheadViewMixin
 from core.validation import chinese_message
 
@@ -186,8 +186,14 @@ class ScopedInterface(SQLAInterface):
         return count, rows
 
     def get_related_interface(self, col_name: str):
+        """The rows a relation field may choose: for a scope column those the writer may write
+        (its own organisation), for any other link those it may reference (``core.scoping``)."""
         related = super().get_related_interface(col_name)
-        related.for_reference = True
+        spec = scope_of_model(self.obj)
+        rel = self.obj.__mapper__.relationships.get(col_name)
+        local = {c.key for c in rel.local_columns} if rel is not None else set()
+        own = {spec.organization, spec.jurisdiction} if spec is not None else set()
+        related.for_reference = True if local & own else "reference"
         return related
 
     def _write(self, operation, item) -> None:

@@ -12,10 +12,11 @@ withdraw, ``can_approve`` to decide), the row scope and the separation of
 duties, then writes a :class:`~core.models.WorkflowEvent` and the record in one
 flush, so the change is scope-checked, rule-checked and audited like any other.
 
-A flush guard (below) makes the workflow hold on every write path (form, API,
-import, CLI): ``state`` and its timestamps change only through
-:func:`transition`, and a submitted or approved record cannot be edited or
-deleted. Only the system itself (no user: demo loaders, migrations) is exempt.
+Guards in the write pipeline (below, step 5 of ``core.pipeline``) make the workflow hold
+on every write path (form, API, import, CLI): ``state`` and its timestamps change only
+through :func:`transition`, a submitted or approved record cannot be edited or deleted,
+and neither can its lines (rows whose ``Scope`` names it as ``parent``). Only the system
+itself (no user: demo loaders, migrations) is exempt.
 """
 
 from __future__ import annotations
@@ -30,19 +31,21 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import Column, DateTime, String, event, inspect, select
+from sqlalchemy import Column, DateTime, String, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import object_session
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, TextAreaField
 
 from core.activation import module_active_for_current_user
+from core.contract import Guard
 from core.errors import EditConflict, WriteRefused
-from core.events import column_values
+from core.events import column_values, related_target
 from core.extensions import db
+from core.hookspecs import hookimpl
 from core.models import WorkflowEvent
 from core.scoping import current_scope, row_in_write_scope, scope_of_model, scope_violation
-from core.state import get_state, state_or_none
+from core.state import get_state
 from core.versioning import utcnow
 from core.views import conflict_message
 
@@ -392,34 +395,76 @@ def _loaded(obj, key: str):
     return getattr(obj, key)
 
 
-@event.listens_for(Session, "before_flush")
-def guard_workflow(session, _flush_context, _instances):
-    if state_or_none() is None:
-        return
-    scope = current_scope()
+def guard_workflow(changes, ctx) -> None:
+    """``state`` and its timestamps move only through :func:`transition`; a submitted or
+    approved record is not edited or deleted."""
+    scope = ctx.scope
     if scope.user_id is None and scope.kind == "all":
         return  # the system itself: demo loaders and migrations may seed any state
     moved = _("审批状态只能通过“提交”“撤回”“批准”“退回”操作改变")
-    for obj in session.new:
-        if isinstance(obj, ApprovalMixin) and not hasattr(obj, _MARK):
-            if (obj.state or "draft") != "draft" or obj.submitted_at or obj.decided_at:
-                raise WorkflowError(moved)
-    for obj in session.dirty:
+    for obj, action in changes:
         if not isinstance(obj, ApprovalMixin) or hasattr(obj, _MARK):
             continue
-        if not session.is_modified(obj, include_collections=False):
+        if action == "create":
+            if (obj.state or "draft") != "draft" or obj.submitted_at or obj.decided_at:
+                raise WorkflowError(moved)
             continue
-        attrs = inspect(obj).attrs
-        if any(attrs[key].history.has_changes() for key in WORKFLOW_COLUMNS):
-            raise WorkflowError(moved)
+        if action == "update":
+            attrs = inspect(obj).attrs
+            if any(attrs[key].history.has_changes() for key in WORKFLOW_COLUMNS):
+                raise WorkflowError(moved)
         loaded = _loaded(obj, "state")
         if loaded not in EDITABLE_STATES:
             raise WorkflowError(locked_message(loaded))
-    for obj in session.deleted:
-        if isinstance(obj, ApprovalMixin):
-            loaded = _loaded(obj, "state")
-            if loaded not in EDITABLE_STATES:
-                raise WorkflowError(locked_message(loaded))
+
+
+def lines_locked_message(parent, state: str | None) -> str:
+    if state == "approved":
+        return _("“%(document)s”已批准，不能增删或修改其明细", document=parent)
+    return _("“%(document)s”已提交审批，不能增删或修改其明细；如需修改，请先撤回", document=parent)
+
+
+def guard_lines(changes, ctx) -> None:
+    """A row of a submitted or approved document (``Scope(parent=…)``) is not added, changed,
+    moved out or removed, except by the document's own transition."""
+    scope = ctx.scope
+    if scope.user_id is None and scope.kind == "all":
+        return
+    from core.scoping import scope_of_model
+
+    session = ctx.session
+    for obj, action in changes:
+        spec = scope_of_model(type(obj))
+        if spec is None or not spec.parent or not spec.locked_with_parent:
+            continue
+        parents = []
+        if action != "delete":
+            parents.append(related_target(session, obj, spec.parent))
+        if action != "create":  # the document it was in: a line does not leave a locked one
+            rel = inspect(obj).mapper.relationships[spec.parent]
+            column = next(iter(rel.local_columns)).key
+            before = _loaded(obj, column)
+            parents.append(session.get(rel.mapper.class_, before) if before is not None else None)
+        for parent in parents:
+            if not isinstance(parent, ApprovalMixin) or hasattr(parent, _MARK):
+                continue
+            if parent in session.deleted:
+                continue  # the document itself goes: guard_workflow decides on it
+            loaded = _loaded(parent, "state") if inspect(parent).key else parent.state
+            if (loaded or "draft") not in EDITABLE_STATES:
+                raise WorkflowError(lines_locked_message(parent, loaded))
+
+
+#: The workflow's guards, step 5 of the write pipeline (core/pipeline.py).
+WORKFLOW_GUARDS = (
+    Guard("workflow.state", guard_workflow),
+    Guard("workflow.lines", guard_lines),
+)
+
+
+@hookimpl
+def register_write_guards():
+    return WORKFLOW_GUARDS
 
 
 # --- the screens --------------------------------------------------------------------------------

@@ -38,10 +38,10 @@ def test_hookspec_is_documented(name):
 
 @pytest.mark.parametrize("name", SPECS)
 def test_hookspec_is_implemented_by_a_plugin_and_exercised(name):
-    from core.plugins import DEFAULT_PLUGINS
+    from core.plugins import DEFAULT_PLUGINS, SERVICE_PLUGINS
 
     sources = [Path(__import__(p, fromlist=["x"]).__file__).read_text(encoding="utf-8")
-               for p in DEFAULT_PLUGINS]
+               for p in (*SERVICE_PLUGINS, *DEFAULT_PLUGINS)]
     fixture = TESTS / "fixtures" / "hello_plugin" / "jiguan_hello" / "plugin.py"
     sources.append(fixture.read_text(encoding="utf-8"))
     assert any(f"def {name}(" in s for s in sources), f"no plugin implements {name}"
@@ -54,6 +54,7 @@ def test_hookspec_is_implemented_by_a_plugin_and_exercised(name):
         "register_standard_kinds": "standard_kind_known", "register_cli_commands": '["hello"]',
         "load_demo_data": "build_demo",
         "register_reports": "/api/v1/reports/",
+        "register_derivations": "a_derived_row", "register_write_guards": "a_guard_refuses",
     }
     marker = contributes.get(name, name)
     exercised |= {p for p in TESTS.rglob("*.py") if p.name != "test_hookspecs.py"

@@ -24,13 +24,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
-    select,
 )
-from sqlalchemy.orm import Session, relationship
+from sqlalchemy.orm import relationship
 
-from catalog.models import Jurisdiction, standard_in_force
-from core.api import Model, Scope, Versioned, effective_values, previous_values
+from catalog.models import standard_in_force
+from core.api import Derivation, Model, Scope, Versioned, effective_values
 from core.versioning import utcnow
 
 #: The standard kinds this module reads (Art. 17); key = the asset class code.
@@ -160,25 +158,20 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-@event.listens_for(Asset, "before_insert")
-@event.listens_for(Asset, "before_update")
-def _compute_min_life_end(_mapper, connection, target: Asset) -> None:
+def compute_min_life_end(asset: Asset, ctx) -> None:
     """acquired_on + the minimum service life in force for the class in the asset's jurisdiction."""
-    class_id = target.asset_class.id if target.asset_class is not None else target.class_id
-    jur_id = target.jurisdiction.id if target.jurisdiction is not None else target.jurisdiction_id
-    if target.acquired_on is None or class_id is None or jur_id is None:
-        target.min_life_ends_on = None
-        return
-    with Session(bind=connection, autoflush=False) as session:
-        code = session.execute(
-            select(AssetClass.code).where(AssetClass.id == class_id)).scalar_one_or_none()
-        jurisdiction = session.get(Jurisdiction, jur_id)
-        standard = None
-        if code and jurisdiction is not None:  # in force on acquisition, else today's
-            standard = (standard_in_force(session, MIN_LIFE, code, jurisdiction, target.acquired_on)
-                        or standard_in_force(session, MIN_LIFE, code, jurisdiction))
-        target.min_life_ends_on = (add_years(target.acquired_on, int(standard.value))
-                                   if standard is not None else None)
+    asset_class = ctx.related(asset, "asset_class")
+    jurisdiction = ctx.related(asset, "jurisdiction")
+    standard = None
+    if asset.acquired_on is not None and asset_class is not None and jurisdiction is not None:
+        # in force on acquisition, else today's
+        standard = (standard_in_force(ctx.session, MIN_LIFE, asset_class.code, jurisdiction,
+                                      asset.acquired_on)
+                    or standard_in_force(ctx.session, MIN_LIFE, asset_class.code, jurisdiction))
+    ends = add_years(asset.acquired_on, int(standard.value)) if standard is not None else None
+    if asset.min_life_ends_on != ends:
+        asset.min_life_ends_on = ends
+
 
 MOVEMENT_KINDS = {
     "receipt": _l("入库登记"),
@@ -204,7 +197,8 @@ class AssetMovement(Model):
                         "'disposal', 'status_change')", name="ck_assets_movement_kind"),
     )
     #: read and written with the asset's organisation and jurisdiction (copied at the time)
-    __jiguan_scope__ = Scope(organization="organization_id", jurisdiction="jurisdiction_id")
+    __jiguan_scope__ = Scope(organization="organization_id", jurisdiction="jurisdiction_id",
+                             parent="asset")
 
     id = Column(Integer, primary_key=True)
     asset_id = Column(Integer, ForeignKey("assets_asset.id", ondelete="CASCADE"), nullable=False,
@@ -245,7 +239,8 @@ def record_movement(session, asset, kind: str, *, on: dt.date | None = None, sou
     """Add a movement row for ``asset`` (already changed or about to be) in ``session``.
 
     ``changes`` are ``from_…``/``to_…`` columns, e.g. ``to_custodian_id=7``; the scope
-    columns are the asset's organisation and jurisdiction after the change.
+    columns are the asset's organisation and jurisdiction after the change (the write
+    pipeline fills them: ``Scope(parent="asset")``).
     """
     from core.scoping import current_scope
 
@@ -253,10 +248,7 @@ def record_movement(session, asset, kind: str, *, on: dt.date | None = None, sou
         raise ValueError(f"unknown movement kind {kind!r}")
     movement = AssetMovement(
         asset=asset, kind=kind, happened_on=on or dt.date.today(), source=source, note=note,
-        user_id=current_scope().user_id,
-        organization_id=asset.organization.id if asset.organization is not None else asset.organization_id,
-        jurisdiction_id=asset.jurisdiction.id if asset.jurisdiction is not None else asset.jurisdiction_id,
-        **changes,
+        user_id=current_scope().user_id, **changes,
     )
     session.add(movement)
     return movement
@@ -266,22 +258,28 @@ def record_movement(session, asset, kind: str, *, on: dt.date | None = None, sou
 MOVED = ("organization_id", "custodian_id", "status", "location")
 
 
-@event.listens_for(Session, "before_flush")
-def record_unrecorded_moves(session, _flush_context, _instances) -> None:
+def record_unrecorded_moves(asset: Asset, ctx) -> None:
     """A card changed by hand (its edit form, ``PUT /api/v1/asset/``, an import) still gets its
     history line: the areas' operations write their own movement, this catches everything else."""
-    recorded = {id(m.asset) for m in session.new if isinstance(m, AssetMovement) and m.asset is not None}
-    recorded |= {m.asset_id for m in session.new if isinstance(m, AssetMovement) and m.asset_id}
-    for asset in list(session.dirty):
-        if not isinstance(asset, Asset) or id(asset) in recorded or asset.id in recorded:
-            continue
-        if not session.is_modified(asset, include_collections=False):
-            continue
-        before, after = previous_values(asset), effective_values(asset)
-        changed = [c for c in MOVED if before.get(c) != after.get(c)]
-        if not changed:
-            continue
-        kind = "custodian_transfer" if changed == ["custodian_id"] else "status_change"
-        record_movement(session, asset, kind, source="card_edit",
-                        **{f"from_{c}": before.get(c) for c in changed},
-                        **{f"to_{c}": after.get(c) for c in changed})
+    session = ctx.session
+    for row in session.new:
+        if isinstance(row, AssetMovement) and (row.asset is asset or row.asset_id == asset.id):
+            return  # its operation wrote the movement
+    before, after = ctx.previous(asset), effective_values(asset)
+    changed = [c for c in MOVED if before.get(c) != after.get(c)]
+    if not changed:
+        return
+    kind = "custodian_transfer" if changed == ["custodian_id"] else "status_change"
+    record_movement(session, asset, kind, source="card_edit",
+                    **{f"from_{c}": before.get(c) for c in changed},
+                    **{f"to_{c}": after.get(c) for c in changed})
+
+
+DERIVATIONS = [
+    Derivation("assets.min_life_end", Asset, compute_min_life_end),
+    Derivation("assets.card_history", Asset, record_unrecorded_moves, on=("update",)),
+]
+
+
+# ``Asset.plan_line`` names a model of the plans area: map it whenever the cards are mapped
+from plugins.assets.plans import models as _plans  # noqa: E402,F401

@@ -25,10 +25,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
     select,
 )
-from sqlalchemy.orm import Session, relationship
+from sqlalchemy.orm import relationship
 
 from core.api import ApprovalMixin, Model, Versioned, WorkflowError, current_scope, related_target
 from plugins.assets.cards.models import record_movement
@@ -233,67 +232,3 @@ def refuse_line(session, line: DisposalLine) -> None:
                         "（《办法》第 19 条）", asset=line.asset, end=line.asset.min_life_ends_on)
     if problem:
         raise WorkflowError(problem, status=422)
-
-
-# --- the flush: scope columns and the lock on lines of a pending or approved application -------
-
-
-def _owner_columns(session, obj) -> None:
-    parent = related_target(session, obj, "disposal")
-    if parent is None:
-        return
-    org = related_target(session, parent, "organization")
-    obj.organization_id = org.id if org is not None else parent.organization_id
-    obj.jurisdiction_id = org.jurisdiction_id if org is not None else parent.jurisdiction_id
-
-
-def _locked(session, line: DisposalLine) -> None:
-    """A submitted or approved application's assets are what the approver decides on."""
-    scope = current_scope()
-    if scope.user_id is None and scope.kind == "all":
-        return  # the system itself (demo loaders)
-    parent = related_target(session, line, "disposal")
-    if parent is not None and (parent.state or "draft") not in ("draft", "rejected"):
-        if parent.state == "submitted":
-            raise WorkflowError(_("处置申请已提交审批，不能增删或修改资产明细；如需修改，请先撤回"))
-        raise WorkflowError(_("处置申请已批准，不能增删或修改资产明细"))
-
-
-def _user_changes(obj) -> set[str]:
-    """Changed attributes (columns and links) other than the workflow's own ``previous_status``."""
-    from sqlalchemy import inspect
-
-    state = inspect(obj)
-    return {a.key for a in state.attrs if a.history.has_changes()} - {"previous_status"}
-
-
-@event.listens_for(Session, "before_flush", insert=True)
-def disposal_effects(session, _flush_context, _instances):
-    """Runs before the core's flush pipeline, so what it sets is scope- and rule-checked."""
-    with session.no_autoflush:
-        for obj in list(session.new):
-            if isinstance(obj, DisposalLine):
-                _locked(session, obj)
-                _owner_columns(session, obj)
-            elif isinstance(obj, DisposalProceeds):
-                _owner_columns(session, obj)
-            elif isinstance(obj, Disposal):
-                org = related_target(session, obj, "organization")
-                if org is not None:
-                    obj.jurisdiction_id = org.jurisdiction_id
-        for obj in list(session.dirty):
-            if isinstance(obj, DisposalLine) and _user_changes(obj):
-                _locked(session, obj)
-                _owner_columns(session, obj)
-            elif isinstance(obj, DisposalProceeds):
-                _owner_columns(session, obj)
-            elif isinstance(obj, Disposal) and session.is_modified(obj, include_collections=False):
-                org = related_target(session, obj, "organization")
-                if org is not None:
-                    obj.jurisdiction_id = org.jurisdiction_id
-        for obj in list(session.deleted):
-            if isinstance(obj, DisposalLine):
-                parent = related_target(session, obj, "disposal")
-                if parent is not None and parent in session.deleted:
-                    continue  # the application itself goes; the core's guard decides on it
-                _locked(session, obj)

@@ -10,7 +10,12 @@ from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 from core.api import EntityType, Scope
 from plugins.assets.disposal.models import DISPOSAL_METHODS, Disposal, DisposalLine, DisposalProceeds
 
-SCOPE = Scope(organization="organization_id", jurisdiction="jurisdiction_id")
+#: An application's jurisdiction is its organisation's; its lines and proceeds are the application's.
+SCOPE = Scope(organization="organization_id", jurisdiction="jurisdiction_id", derive_jurisdiction=True)
+LINE_SCOPE = Scope(organization="organization_id", jurisdiction="jurisdiction_id", parent="disposal")
+#: the money an approved disposal brought in is recorded after the approval
+PROCEEDS_SCOPE = Scope(organization="organization_id", jurisdiction="jurisdiction_id",
+                       parent="disposal", locked_with_parent=False)
 
 
 class DisposalSchema(SQLAlchemyAutoSchema):
@@ -59,13 +64,13 @@ def entity_types() -> list[EntityType]:
                          "appraised_value", "note", "state", "submitted_at", "decided_at"),
         ),
         EntityType(
-            key="disposal_line", label=_l("处置资产明细"), model=DisposalLine, scope=SCOPE,
+            key="disposal_line", label=_l("处置资产明细"), model=DisposalLine, scope=LINE_SCOPE,
             schema=DisposalLineSchema, sharing="conditional", update_cycle=_l("实时"),
             description=_l("处置申请列明的资产及提前处置理由（第十九条）"),
             api_columns=("id", "disposal_id", "asset_id", "early_reason"),
         ),
         EntityType(
-            key="disposal_proceeds", label=_l("处置收入"), model=DisposalProceeds, scope=SCOPE,
+            key="disposal_proceeds", label=_l("处置收入"), model=DisposalProceeds, scope=PROCEEDS_SCOPE,
             schema=DisposalProceedsSchema, sharing="conditional", update_cycle=_l("实时"),
             description=_l("已批准处置的收入金额、收款日期及上缴国库情况（第十九条）"),
             api_columns=("id", "disposal_id", "amount", "received_on", "paid_to_treasury", "paid_on",

@@ -26,10 +26,10 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.orm import relationship, validates
+from sqlalchemy.orm import relationship
 
 from catalog.models import Jurisdiction, Organization, Person, standard_in_force
-from core.api import ApprovalMixin, Model, Stage, Versioned, WorkflowError, db
+from core.api import ApprovalMixin, Model, Stage, Versioned, WorkflowError
 from plugins.assets.cards.models import PRICE_CAP, QUANTITY_CAP, Asset, AssetClass
 
 #: Standard kind: how many items of a class one organisation may hold (key = class code).
@@ -66,13 +66,6 @@ class AssetPlan(ApprovalMixin, Versioned, Model):
 
     def __repr__(self) -> str:
         return f"{self.year} {self.title}"
-
-    @validates("organization_id", "organization")
-    def _organization(self, _key, value):
-        if value is not None:
-            for line in self.lines:  # the lines follow their plan (row scope)
-                line.belong_to(value)
-        return value
 
     @property
     def total_amount(self) -> Decimal:
@@ -129,32 +122,6 @@ class AssetPlanLine(Versioned, Model):
         # how the asset form offers the line to a card: the plan, then the item
         plan = f"{self.plan.year} {self.plan.title}：" if self.plan is not None else ""
         return f"{plan}{self.name} × {self.quantity}"
-
-    @validates("plan")
-    def _plan(self, _key, plan):
-        if plan is not None:
-            self.belong_to(plan.organization or plan.organization_id)
-        return plan
-
-    @validates("plan_id")
-    def _plan_id(self, _key, plan_id):
-        # the API and imports give the id only: the line belongs to the plan's organisation
-        plan = db.session.get(AssetPlan, plan_id) if plan_id is not None else None
-        if plan is not None:
-            self.belong_to(plan.organization_id)
-        return plan_id
-
-    def belong_to(self, organization) -> None:
-        """Take the organisation (object or id) and its jurisdiction of the plan."""
-        if organization is not None and not isinstance(organization, Organization):
-            organization = db.session.get(Organization, organization)
-        if organization is None:
-            return
-        if organization.id is not None:
-            self.organization_id = organization.id
-        else:
-            self.organization = organization
-        self.jurisdiction_id = organization.jurisdiction_id or getattr(organization.jurisdiction, "id", None)
 
     @property
     def amount(self) -> Decimal:

@@ -8,9 +8,6 @@ from flask_babel import lazy_gettext as _l
 from core.api import Rule
 from plugins.assets.plans.models import AssetPlan, AssetPlanLine, LineCheck, check_line
 
-#: Plan states in which its lines may still change (the workflow's editable states).
-EDITABLE = ("draft", "rejected")
-
 
 def excess_detail(check: LineCheck) -> str:
     """What a line exceeds, in words (shared with the screens and the report)."""
@@ -29,10 +26,6 @@ def _check(line: AssetPlanLine, ctx) -> LineCheck | None:
         return None
     return check_line(ctx.session, line, organization_id=ctx.value(line, "organization_id"),
                       class_id=asset_class.id, on=ctx.today, idle_shown=3)
-
-
-def _system(ctx) -> bool:
-    return ctx.scope.user_id is None and ctx.scope.kind == "all"
 
 
 def _above_standard(line: AssetPlanLine, ctx):
@@ -72,32 +65,6 @@ def _plan_of(line: AssetPlanLine, ctx) -> AssetPlan | None:
     return ctx.related(line, "plan")
 
 
-def _plan_locked(line: AssetPlanLine, ctx):
-    """Art. 17: the lines of a plan under review or approved are what is decided on."""
-    if _system(ctx):
-        return None  # demo loaders seed approved plans with their lines
-    plan = _plan_of(line, ctx)
-    if plan is None:
-        return None
-    from sqlalchemy import inspect
-
-    history = inspect(plan).attrs.state.history  # the state as loaded, not a pending change
-    loaded = (history.deleted or history.unchanged or [plan.state])[0]
-    return (loaded or "draft") not in EDITABLE
-
-
-def _other_organization(line: AssetPlanLine, ctx):
-    """A line belongs to its plan's organisation (the row scope of lines relies on it)."""
-    plan = _plan_of(line, ctx)
-    if plan is None:
-        return None
-    plan_org = ctx.related(plan, "organization")
-    if plan_org is None:
-        return None
-    return (ctx.value(line, "organization_id") != plan_org.id
-            or ctx.value(line, "jurisdiction_id") != plan_org.jurisdiction_id)
-
-
 RULES = [
     Rule(
         key="assets.plan_line_cap", article=17, severity="block", model=AssetPlanLine,
@@ -109,16 +76,6 @@ RULES = [
         key="assets.plan_exception_reason", article=14, severity="block", model=AssetPlanLine,
         message=_l("配置计划明细“%(name)s”申请超标准配置，必须填写超标准理由"),
         check=_exception_without_reason,
-    ),
-    Rule(
-        key="assets.plan_line_locked", article=17, severity="block", model=AssetPlanLine,
-        message=_l("配置计划已提交审批或已批准，不能修改其明细；如需修改，请先撤回"),
-        check=_plan_locked, on=("create", "update", "delete"),
-    ),
-    Rule(
-        key="assets.plan_line_organization", article=17, severity="block", model=AssetPlanLine,
-        message=_l("配置计划明细必须属于计划所属单位"),
-        check=_other_organization,
     ),
     Rule(
         key="assets.plan_exception", article=14, severity="flag", model=AssetPlanLine,

@@ -57,7 +57,8 @@ def entity_types() -> list[EntityType]:
         ),
         EntityType(
             key="asset_plan_line", label=_l("资产配置计划明细"), model=AssetPlanLine,
-            scope=Scope(organization="organization_id", jurisdiction="jurisdiction_id"),
+            # a line is its plan's: same organisation, locked while the plan is under review
+            scope=Scope(organization="organization_id", jurisdiction="jurisdiction_id", parent="plan"),
             schema=AssetPlanLineSchema,
             sharing="conditional", update_cycle=_l("每年"),
             description=_l("配置计划的资产分类、名称、规格、数量、单价、理由与超标准配置申请（第十四、十七条）"),

@@ -26,16 +26,24 @@ from sqlalchemy import (
     String,
     Text,
     and_,
-    event,
     exists,
     inspect,
     select,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Session, relationship
+from sqlalchemy.orm import relationship
 from sqlalchemy.orm.attributes import flag_modified
 
-from core.api import ApprovalMixin, Model, Versioned, WorkflowError, current_scope, related_target
+from core.api import (
+    ApprovalMixin,
+    Derivation,
+    Model,
+    Versioned,
+    WorkflowError,
+    current_scope,
+    flush_scratch,
+    related_target,
+)
 from plugins.assets.cards.models import record_movement
 
 POOL_STATUSES = {
@@ -267,7 +275,7 @@ def transfer(session, request: PoolRequest) -> None:
     asset.status = request.target_status
     item.status = "transferred"
     # read by the assets.pool_status rule in this flush only
-    session.info.setdefault(TRANSFERRING, set()).add(id(item))
+    flush_scratch(session).setdefault(TRANSFERRING, set()).add(id(item))
     record_movement(
         session, asset, "pool_transfer", source=f"pool_request:{request.id}",
         from_organization_id=before["org"], to_organization_id=request.organization.id,
@@ -277,12 +285,11 @@ def transfer(session, request: PoolRequest) -> None:
     )
 
 
-def _enter(session, item: PoolItem) -> None:
-    """An asset entering the pool: the pool's jurisdiction is its bureau's; the asset goes idle."""
-    bureau = related_target(session, item, "organization")
-    if bureau is not None:
-        item.jurisdiction_id = bureau.jurisdiction_id
-    asset = related_target(session, item, "asset")
+def _enter(item: PoolItem, ctx) -> None:
+    """An asset entering the pool goes idle, with a line in its history."""
+    session = ctx.session
+    bureau = ctx.related(item, "organization")
+    asset = ctx.related(item, "asset")
     if asset is None:
         return
     from_status = asset.status
@@ -296,14 +303,13 @@ def _enter(session, item: PoolItem) -> None:
                     note=_("纳入%(org)s公物仓（%(kind)s）", org=bureau.name if bureau else "", kind=kind))
 
 
-def _repair(session, repair: PoolRepair, new: bool) -> None:
-    """A repair record: the pool's scope columns; while a repair is unfinished the asset is 维修."""
-    item = related_target(session, repair, "item")
+def _repair(repair: PoolRepair, ctx) -> None:
+    """While a repair of a pool item is unfinished its asset is 维修."""
+    session = ctx.session
+    item = ctx.related(repair, "item")
     if item is None:
         return
-    repair.organization_id = item.organization_id
-    repair.jurisdiction_id = item.jurisdiction_id
-    if not new and not inspect(repair).attrs["finished"].history.has_changes():
+    if ctx.action == "update" and not inspect(repair).attrs["finished"].history.has_changes():
         return
     asset = related_target(session, item, "asset")
     from_status = asset.status
@@ -317,10 +323,9 @@ def _repair(session, repair: PoolRepair, new: bool) -> None:
                     else _("送修：%(what)s", what=what))
 
 
-def _status_moved(session, item: PoolItem) -> None:
+def _status_moved(item: PoolItem, ctx) -> None:
     """Withdrawn from the pool or put back: a line in the card's history."""
-    from sqlalchemy import inspect
-
+    session = ctx.session
     hist = inspect(item).attrs["status"].history
     if not hist.has_changes() or item.status not in ("withdrawn", "available"):
         return
@@ -332,39 +337,13 @@ def _status_moved(session, item: PoolItem) -> None:
                     from_status=asset.status, to_status=asset.status, note=note)
 
 
-def _sync_request(session, request: PoolRequest) -> None:
-    org = related_target(session, request, "organization")
-    if org is not None:
-        request.jurisdiction_id = org.jurisdiction_id
-
-
-@event.listens_for(Session, "before_flush", insert=True)
-def pool_effects(session, _flush_context, _instances):
-    """Runs before the core's flush pipeline, so the effects are scope- and rule-checked with it."""
-    with session.no_autoflush:
-        for obj in list(session.new):
-            if isinstance(obj, PoolItem):
-                _enter(session, obj)
-            elif isinstance(obj, PoolRepair):
-                _repair(session, obj, new=True)
-            elif isinstance(obj, PoolRequest):
-                _sync_request(session, obj)
-        for obj in list(session.dirty):
-            if isinstance(obj, PoolRepair):
-                _repair(session, obj, new=False)
-            elif isinstance(obj, PoolRequest):
-                _sync_request(session, obj)
-            elif isinstance(obj, PoolItem):
-                bureau = related_target(session, obj, "organization")
-                if bureau is not None:
-                    obj.jurisdiction_id = bureau.jurisdiction_id
-                _status_moved(session, obj)
-
-
-@event.listens_for(Session, "after_flush_postexec")
-def _transfer_done(session, _flush_context):
-    session.info.pop(TRANSFERRING, None)
+#: The pool's effects on the cards, run by the write pipeline with the write that causes them.
+DERIVATIONS = [
+    Derivation("assets.pool_entry", PoolItem, _enter, on=("create",)),
+    Derivation("assets.pool_status", PoolItem, _status_moved, on=("update",)),
+    Derivation("assets.pool_repair", PoolRepair, _repair),
+]
 
 
 def is_transferring(session, item) -> bool:
-    return id(item) in session.info.get(TRANSFERRING, ())
+    return id(item) in flush_scratch(session).get(TRANSFERRING, ())

@@ -64,7 +64,8 @@ def entity_types() -> list[EntityType]:
         EntityType(
             key="pool_item", label=_l("公物仓物品"), model=PoolItem,
             # the bureau's pool: read by every organisation of its jurisdiction and below
-            scope=Scope(organization="organization_id", jurisdiction="jurisdiction_id", shared_up=True),
+            scope=Scope(organization="organization_id", jurisdiction="jurisdiction_id", shared_up=True,
+                        derive_jurisdiction=True),
             schema=PoolItemSchema, sharing="conditional", update_cycle=_l("实时"),
             description=_l("纳入公物仓的闲置、低效运转及大型活动、临时机构资产（第十八条）"),
             api_columns=("id", "asset_id", "organization_id", "source_kind",
@@ -72,7 +73,7 @@ def entity_types() -> list[EntityType]:
         ),
         EntityType(
             key="pool_repair", label=_l("公物仓维修记录"), model=PoolRepair,
-            scope=Scope(organization="organization_id", jurisdiction="jurisdiction_id"),
+            scope=Scope(organization="organization_id", jurisdiction="jurisdiction_id", parent="item"),
             schema=PoolRepairSchema, sharing="conditional", update_cycle=_l("实时"),
             description=_l("公物仓物品调剂前的维修：日期、内容、费用、维修单位、是否完成（第十八条）"),
             api_columns=("id", "item_id", "repaired_on",
@@ -80,7 +81,8 @@ def entity_types() -> list[EntityType]:
         ),
         EntityType(
             key="pool_request", label=_l("公物仓调剂申请"), model=PoolRequest,
-            scope=Scope(organization="organization_id", jurisdiction="jurisdiction_id"),
+            scope=Scope(organization="organization_id", jurisdiction="jurisdiction_id",
+                        derive_jurisdiction=True),
             schema=PoolRequestSchema, sharing="conditional", update_cycle=_l("实时"),
             description=_l("单位申请调剂公物仓资产，机关事务管理部门审批后无偿划转（第十八条）"),
             api_columns=("id", "item_id", "organization_id", "purpose",

@@ -73,20 +73,10 @@ class PoolItemView(ScopedModelView):
     related_views = [PoolRepairView]
 
 
-class PoolRequestInterface(ScopedInterface):
-    """The item field offers the pools the requester reads (its bureau's and those above)."""
-
-    def get_related_interface(self, col_name: str):
-        related = super().get_related_interface(col_name)
-        if col_name == "item":
-            related.for_reference = False
-        return related
-
-
 class PoolRequestView(ApprovalViewMixin, ScopedModelView):
     """调剂申请: an organisation requests a pool item; the bureau approves (无偿划转)."""
 
-    datamodel = PoolRequestInterface(PoolRequest)
+    datamodel = ScopedInterface(PoolRequest)  # the item field offers the pools it reads
     list_title = _l("公物仓调剂申请")
     list_columns = ["id", "item", "organization", "requested_on", "target_status_label", "state_label",
                     "submitted_at"]

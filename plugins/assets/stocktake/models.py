@@ -26,15 +26,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
     select,
 )
-from sqlalchemy.orm import Session, relationship
+from sqlalchemy.orm import relationship
 
-from core.api import ApprovalMixin, Model, Scope, Versioned, WorkflowError
+from core.api import ApprovalMixin, Derivation, Model, Scope, Versioned, WorkflowError
 from plugins.assets.cards.models import ASSET_STATUSES, Asset, record_movement
-
-STOCKTAKE_SCOPE = Scope(organization="organization_id", jurisdiction="jurisdiction_id")
 
 DISCREPANCY_KINDS = {
     "loss": _l("盘亏"),
@@ -174,48 +171,32 @@ class StocktakeSurplus(Versioned, Model):
         return self.name or ""
 
 
-def snapshot_lines(session, stocktake: Stocktake) -> None:
+def snapshot_lines(session, stocktake: Stocktake, org_id: int) -> None:
     """Add a line per asset of the organisation that is not disposed (what the cards say now)."""
-    org_id = stocktake.organization.id if stocktake.organization is not None else stocktake.organization_id
     assets = session.execute(
         select(Asset).where(Asset.organization_id == org_id, Asset.status != "disposed")
         .order_by(Asset.number)
     ).scalars().all()
     for asset in assets:
         stocktake.lines.append(StocktakeLine(
-            asset=asset, organization_id=asset.organization_id, jurisdiction_id=asset.jurisdiction_id,
-            expected_status=asset.status, expected_location=asset.location,
+            asset=asset, expected_status=asset.status, expected_location=asset.location,
             expected_custodian_id=asset.custodian_id,
         ))
 
 
-def _open_new_stocktakes(session, _flush_context, _instances) -> None:
-    """A new stocktake gets its jurisdiction from its organisation and its lines (every write path).
-
-    Registered first among the flush listeners (``insert=True``), so the core's scope check,
-    rules and audit that follow see the lines as part of the same flush.
-    """
-    with session.no_autoflush:
-        for obj in list(session.new):
-            if isinstance(obj, Stocktake):
-                if obj.organization is None and obj.organization_id is not None:
-                    from catalog.models import Organization
-
-                    obj.organization = session.get(Organization, obj.organization_id)
-                if obj.organization is not None:
-                    obj.jurisdiction_id = obj.organization.jurisdiction_id
-                    if not obj.lines:
-                        snapshot_lines(session, obj)
-            elif isinstance(obj, StocktakeLine | StocktakeSurplus):
-                parent = obj.stocktake
-                if parent is None and obj.stocktake_id is not None:
-                    parent = session.get(Stocktake, obj.stocktake_id)
-                if parent is not None and obj.organization_id is None:  # scope follows the stocktake
-                    obj.organization_id = parent.organization_id or parent.organization.id
-                    obj.jurisdiction_id = parent.jurisdiction_id or parent.organization.jurisdiction_id
+def _open(stocktake: Stocktake, ctx) -> None:
+    """A new stocktake gets its lines, whichever path opened it; the pipeline scopes them."""
+    org = ctx.related(stocktake, "organization")
+    if org is not None and not stocktake.lines:
+        snapshot_lines(ctx.session, stocktake, org.id)
 
 
-event.listen(Session, "before_flush", _open_new_stocktakes, insert=True)
+DERIVATIONS = [Derivation("assets.stocktake_lines", Stocktake, _open, on=("create",))]
+#: A stocktake's jurisdiction is its organisation's; its lines and surpluses are the stocktake's.
+STOCKTAKE_SCOPE = Scope(organization="organization_id", jurisdiction="jurisdiction_id",
+                        derive_jurisdiction=True)
+LINE_SCOPE = Scope(organization="organization_id", jurisdiction="jurisdiction_id",
+                   parent="stocktake")
 
 
 def surplus_number(stocktake: Stocktake, index: int) -> str:

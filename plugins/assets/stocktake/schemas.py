@@ -9,7 +9,13 @@ from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
 from core.api import EntityType
 from plugins.assets.cards.models import ASSET_STATUSES
-from plugins.assets.stocktake.models import STOCKTAKE_SCOPE, Stocktake, StocktakeLine, StocktakeSurplus
+from plugins.assets.stocktake.models import (
+    LINE_SCOPE,
+    STOCKTAKE_SCOPE,
+    Stocktake,
+    StocktakeLine,
+    StocktakeSurplus,
+)
 
 
 class StocktakeSchema(SQLAlchemyAutoSchema):
@@ -59,7 +65,7 @@ def entity_types() -> list[EntityType]:
                          "submitted_at", "decided_at"),
         ),
         EntityType(
-            key="asset_stocktake_line", label=_l("资产盘点明细"), model=StocktakeLine, scope=STOCKTAKE_SCOPE,
+            key="asset_stocktake_line", label=_l("资产盘点明细"), model=StocktakeLine, scope=LINE_SCOPE,
             schema=StocktakeLineSchema, sharing="conditional", update_cycle=_l("按盘点"),
             description=_l("盘点时的账面状态、地点、保管人与实盘结果（是否在、实盘状态、实盘地点）"),
             api_columns=("id", "stocktake_id", "asset_id", "expected_status", "expected_location",
@@ -67,7 +73,7 @@ def entity_types() -> list[EntityType]:
         ),
         EntityType(
             key="asset_stocktake_surplus", label=_l("资产盘盈"), model=StocktakeSurplus,
-            scope=STOCKTAKE_SCOPE, schema=StocktakeSurplusSchema, sharing="conditional",
+            scope=LINE_SCOPE, schema=StocktakeSurplusSchema, sharing="conditional",
             update_cycle=_l("按盘点"),
             description=_l("盘点中发现的无卡片资产：名称、分类、数量、估计价值；批准后入账"),
             api_columns=("id", "stocktake_id", "class_id", "name", "specification", "quantity", "unit",

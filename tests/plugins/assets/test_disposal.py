@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from catalog.models import Organization
-from core.errors import WriteRefused
+from core.errors import ScopeViolation, WriteRefused
 from core.extensions import db
 from core.models import Finding
 from core.scoping import acting_as
@@ -156,8 +156,15 @@ def test_another_organisations_asset_is_refused(app):
     other = make_asset(app, owner="乌鲁木齐市天山区教育局")
     disposal_id = make_disposal(app)
     with app.app_context():
+        # the clerk may not even point to a card of another organisation (Art. 4-5)
         clerk = app.appbuilder.sm.find_user(username="tianshan_clerk")
-        with acting_as(clerk), pytest.raises(WriteRefused, match="不属于本单位"):
+        with acting_as(clerk), pytest.raises(ScopeViolation, match="所选的资产卡片不在您的权限范围内"):
+            db.session.add(DisposalLine(disposal_id=disposal_id, asset_id=other))
+            db.session.flush()
+        db.session.rollback()
+        # the bureau reads both organisations' cards: Art. 19's rule names the mistake
+        bureau = app.appbuilder.sm.find_user(username="urumqi_bureau")
+        with acting_as(bureau), pytest.raises(WriteRefused, match="不属于本单位"):
             db.session.add(DisposalLine(disposal_id=disposal_id, asset_id=other))
             db.session.flush()
         db.session.rollback()

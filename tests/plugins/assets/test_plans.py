@@ -210,10 +210,10 @@ def test_plan_goes_bureau_then_finance_on_screens(app, login, ids):
     [line] = lines(app, pk)
     html = clerk.post(f"/assetplanlineview/edit/{line.id}", data=line_form(pk, cls, quantity="2"),
                       follow_redirects=True).get_data(as_text=True)
-    assert "不能修改其明细" in html and lines(app, pk)[0].quantity == 1
+    assert "不能增删或修改其明细" in html and lines(app, pk)[0].quantity == 1
     put = clerk.api("PUT", f"/api/v1/asset_plan_line/{line.id}", json={"quantity": 2})
-    assert put.status_code == 422 and "不能修改其明细" in put.get_json()["message"]
-    assert clerk.api("DELETE", f"/api/v1/asset_plan_line/{line.id}").status_code == 422
+    assert put.status_code == 409 and "不能增删或修改其明细" in put.get_json()["message"]
+    assert clerk.api("DELETE", f"/api/v1/asset_plan_line/{line.id}").status_code == 409
     assert len(lines(app, pk)) == 1
 
     assert "权限" in act(finance, pk, "approve")  # finance cannot give the bureau's review

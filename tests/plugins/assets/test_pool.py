@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from catalog.models import Organization
-from core.errors import WriteRefused
+from core.errors import ScopeViolation, WriteRefused
 from core.extensions import db
 from core.scoping import acting_as
 from plugins.assets.cards.models import Asset, AssetMovement
@@ -191,9 +191,14 @@ def test_art18_request_from_outside_the_jurisdiction_blocked_on_the_form(app, lo
 def test_art18_request_from_outside_the_jurisdiction_blocked_on_the_api(app, login):
     _asset, item_id = make_item(app)
     org_id, = _ids(app, KASHGAR_FINANCE)
-    response = login("kashgar_clerk").api("POST", "/api/v1/pool_request/", json={
-        "item_id": item_id, "organization_id": org_id, "purpose": "越区申请",
-        "requested_on": dt.date.today().isoformat(), "target_status": "in_use"})
+    body = {"item_id": item_id, "organization_id": org_id, "purpose": "越区申请",
+            "requested_on": dt.date.today().isoformat(), "target_status": "in_use"}
+    # a 喀什 clerk does not see 乌鲁木齐's pool, so it may not point to its items at all
+    response = login("kashgar_clerk").api("POST", "/api/v1/pool_request/", json=body)
+    assert response.status_code == 403, response.get_json()
+    assert "所选的公物仓物品不在您的权限范围内" in response.get_json()["message"]
+    # the region's bureau sees both: Art. 18's rule refuses a request from outside the pool's area
+    response = login("xj_bureau").api("POST", "/api/v1/pool_request/", json=body)
     assert response.status_code == 422, response.get_json()
     assert "不在“乌鲁木齐市”机关事务管理部门的辖区内" in response.get_json()["message"]
     assert "第 18 条" in response.get_json()["message"]
@@ -205,8 +210,14 @@ def test_art18_request_from_outside_the_jurisdiction_blocked_on_direct_write(app
     _asset, item_id = make_item(app)
     with app.app_context():
         clerk = app.appbuilder.sm.find_user(username="kashgar_clerk")
+        with acting_as(clerk), pytest.raises(ScopeViolation, match="所选的公物仓物品不在您的权限范围内"):
+            db.session.add(PoolRequest(item_id=item_id, organization=_org(KASHGAR_FINANCE),
+                                       purpose="越区", requested_on=dt.date.today()))
+            db.session.flush()
+        db.session.rollback()
+        bureau = app.appbuilder.sm.find_user(username="xj_bureau")
         refused = pytest.raises(WriteRefused, match="不能申请调剂该公物仓的资产（《办法》第 18 条）")
-        with acting_as(clerk), refused:
+        with acting_as(bureau), refused:
             db.session.add(PoolRequest(item_id=item_id, organization=_org(KASHGAR_FINANCE),
                                        purpose="越区", requested_on=dt.date.today()))
             db.session.flush()

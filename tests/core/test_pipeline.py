@@ -1,0 +1,322 @@
+"""The write pipeline (core/pipeline.py): one declared order for every write path.
+
+derive → fill scope columns → scope (scope columns and every foreign key) → rules →
+guards → audit. A row added at any step passes every later one; audit rows and findings
+carry organisation and jurisdiction; portable column types reach the audit trail; only the
+core listens to SQLAlchemy's session events (Art. 4-5 scope, Art. 41-42 audit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalog.models import Jurisdiction, Organization, Person
+from core.errors import ScopeViolation, WriteRefused
+from core.extensions import db
+from core.models import AuditLog, Finding
+from core.scoping import SYSTEM, acting_as
+from tests.conftest import PASSWORD, POSTGRES_URL, Browser, make_app, postgres_unreachable
+from tests.fixtures.pipeline_plugin import KEY, Visit, VisitKind
+
+PLUGIN = "tests.fixtures.pipeline_plugin"
+PG_SCHEMA = "jiguan_pipeline_test"
+TIANSHAN = "乌鲁木齐市天山区财政局"
+
+
+def _pg(sql: str) -> None:
+    engine = sa.create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(sql))
+    engine.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def pipe_app(request, tmp_path_factory):
+    from core.activation import set_module
+    from core.demo import build_demo
+    from core.setup import create_schema, drop_schema
+
+    extra = {}
+    if request.param == "sqlite":
+        uri = f"sqlite:///{tmp_path_factory.mktemp('pipe') / 'pipeline.db'}"
+    else:
+        reason = postgres_unreachable()
+        if reason:
+            if os.environ.get("JIGUAN_REQUIRE_POSTGRES"):
+                pytest.fail(reason + " (JIGUAN_REQUIRE_POSTGRES is set)")
+            pytest.skip(reason)
+        uri = POSTGRES_URL
+        _pg(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE; CREATE SCHEMA {PG_SCHEMA}")
+        extra["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={PG_SCHEMA}"}}
+    app = make_app(uri, EXTRA_PLUGINS=[PLUGIN], **extra)
+    with app.app_context():
+        drop_schema()
+        build_demo(PASSWORD)
+        create_schema()  # the test-only tables: no migration knows them
+        with acting_as(SYSTEM):
+            region = db.session.execute(select(Jurisdiction).filter_by(code="650000")).scalar_one()
+            set_module(region, KEY, True)
+            db.session.commit()
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if request.param == "postgresql":
+        _pg(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE")
+
+
+def _org(name: str) -> Organization:
+    return db.session.execute(select(Organization).filter_by(name=name)).scalar_one()
+
+
+def _person_of(name: str) -> Person:
+    return db.session.execute(select(Person).join(Organization).where(Organization.name == name)
+                              .limit(1)).scalar_one()
+
+
+def _user(app, username):
+    return app.appbuilder.sm.find_user(username=username)
+
+
+def _audit(entity: str, entity_id) -> list[AuditLog]:
+    return list(db.session.execute(select(AuditLog).where(
+        AuditLog.entity == entity, AuditLog.entity_id == str(entity_id)).order_by(AuditLog.id)).scalars())
+
+
+# --- 1. a derivation's row passes every later step ---------------------------------------------
+
+def test_a_derived_row_is_scoped_rule_checked_and_audited_with_its_parent(pipe_app):
+    """Art. 41-42: the dependent row a module adds on write is audited like the write itself."""
+    with pipe_app.app_context():
+        clerk = _user(pipe_app, "tianshan_clerk")
+        org = _org(TIANSHAN)
+        with acting_as(clerk):
+            visit = Visit(organization=org, title="例行走访")
+            db.session.add(visit)
+            db.session.commit()
+        [note] = visit.notes
+        assert (note.organization_id, note.jurisdiction_id) == (org.id, org.jurisdiction_id)
+        [row] = _audit("pipeline_visit_note", note.id)
+        assert row.action == "create" and row.username == "tianshan_clerk"
+        assert (row.organization_id, row.jurisdiction_id) == (org.id, org.jurisdiction_id)
+
+
+def test_a_rule_on_a_derived_row_refuses_the_whole_write(pipe_app):
+    with pipe_app.app_context():
+        clerk = _user(pipe_app, "tianshan_clerk")
+        refused = pytest.raises(WriteRefused, match="走访记录含有禁止的内容（《办法》第 41 条）")
+        with acting_as(clerk), refused:
+            db.session.add(Visit(organization=_org(TIANSHAN), title="禁止事项"))
+            db.session.flush()
+        db.session.rollback()
+        assert db.session.execute(select(Visit).filter_by(title="禁止事项")).first() is None
+
+
+def test_a_guard_refuses_the_flush_after_the_rules(pipe_app):
+    with pipe_app.app_context(), acting_as(_user(pipe_app, "tianshan_clerk")):
+        with pytest.raises(WriteRefused, match="示例守卫拒绝了这次保存"):
+            db.session.add(Visit(organization=_org(TIANSHAN), title="守卫拒绝"))
+            db.session.flush()
+        db.session.rollback()
+
+
+# --- 2. audit rows and findings carry organisation and jurisdiction ---------------------------
+
+def test_an_organisation_scoped_type_gets_its_findings_and_audit_seen_by_the_bureau(pipe_app):
+    """Art. 5-6: a Scope(organization=…) type's findings reach the bureau of its jurisdiction."""
+    with pipe_app.app_context():
+        org = _org(TIANSHAN)
+        with acting_as(_user(pipe_app, "tianshan_clerk")):
+            visit = Visit(organization=org, title="待查：消防通道")
+            db.session.add(visit)
+            db.session.commit()
+        pk = visit.id
+        finding = db.session.execute(select(Finding).filter_by(
+            entity="pipeline_visit", entity_id=str(pk))).scalar_one()
+        assert (finding.organization_id, finding.jurisdiction_id) == (org.id, org.jurisdiction_id)
+        [row] = _audit("pipeline_visit", pk)
+        assert row.jurisdiction_id == org.jurisdiction_id
+    bureau = Browser(pipe_app, "urumqi_bureau")
+    assert "走访标题标注待查" in bureau.text("/findingview/list/?psize_FindingView=100")
+    history = bureau.get(f"/history/pipeline_visit/{pk}")
+    assert history.status_code == 200 and "待查：消防通道" in history.get_data(as_text=True)
+
+
+# --- 3. every foreign key a write sets is within the writer's reach ----------------------------
+
+def test_a_link_to_another_jurisdictions_person_is_refused_on_every_path(pipe_app):
+    """Art. 4-5: a clerk may not point its record at a person of another county."""
+    with pipe_app.app_context():
+        org = _org(TIANSHAN)
+        kashgar_person = _person_of("喀什市财政局").id
+        own_person = _person_of(TIANSHAN).id
+        with acting_as(SYSTEM):
+            visit = Visit(organization=org, title="引用测试")
+            db.session.add(visit)
+            db.session.commit()
+        pk, org_id = visit.id, org.id
+        clerk = _user(pipe_app, "tianshan_clerk")
+        with acting_as(clerk), pytest.raises(ScopeViolation, match="所选的工作人员不在您的权限范围内"):
+            db.session.get(Visit, pk).person_id = kashgar_person
+            db.session.flush()
+        db.session.rollback()
+    browser = Browser(pipe_app, "tianshan_clerk")
+    # the generated API names a relation by the relationship: {"person": id}
+    put = browser.api("PUT", f"/api/v1/pipeline_visit/{pk}", json={"person": kashgar_person})
+    assert put.status_code == 403 and "工作人员" in put.get_json()["message"]
+    post = browser.api("POST", "/api/v1/pipeline_visit/", json={
+        "organization": org_id, "title": "新走访", "person": kashgar_person})
+    assert post.status_code == 403
+    put = browser.api("PUT", f"/api/v1/pipeline_visit/{pk}", json={"person": own_person})
+    assert put.status_code == 200, put.get_json()
+    with pipe_app.app_context():
+        assert db.session.get(Visit, pk).person_id == own_person
+        assert db.session.execute(select(Visit).filter_by(title="新走访")).first() is None
+
+
+def test_the_tester_probes_of_foreign_links_are_refused(app, login):
+    """The probes that got through before (issue 9): custodian, title holder, parent organisation."""
+    with app.app_context():
+        from plugins.assets.cards.models import Asset
+        from plugins.land.parcels.models import LandParcel
+
+        tianshan = _org(TIANSHAN)
+        asset = db.session.execute(select(Asset).filter_by(organization_id=tianshan.id).limit(1)).scalar_one()
+        parcel = db.session.execute(select(LandParcel).filter_by(organization_id=tianshan.id)
+                                    .limit(1)).scalar_one()
+        other_person = _person_of("喀什市财政局").id
+        other_prefecture = _org("喀什市财政局").id
+        urumqi_office = _org("乌鲁木齐市财政局")
+        before = (asset.custodian_id, parcel.title_holder_id, urumqi_office.parent_id)
+        ids = (asset.id, parcel.id, urumqi_office.id)
+    clerk = login("tianshan_clerk")
+    put = clerk.api("PUT", f"/api/v1/asset/{ids[0]}", json={"custodian_id": other_person})
+    assert put.status_code in (403, 422), put.get_json()
+    put = clerk.api("PUT", f"/api/v1/land_parcel/{ids[1]}", json={"title_holder_id": other_prefecture})
+    assert put.status_code == 403, put.get_json()
+    put = login("urumqi_bureau").api("PUT", f"/api/v1/organization/{ids[2]}",
+                                     json={"parent_id": other_prefecture})
+    assert put.status_code == 403, put.get_json()
+    with app.app_context():
+        from plugins.assets.cards.models import Asset
+        from plugins.land.parcels.models import LandParcel
+
+        after = (db.session.get(Asset, ids[0]).custodian_id,
+                 db.session.get(LandParcel, ids[1]).title_holder_id,
+                 db.session.get(Organization, ids[2]).parent_id)
+        assert after == before
+
+
+def test_a_clerk_names_its_bureau_as_title_holder(app, login):
+    """Art. 21: the bureau above is referable (not readable) from the clerk's parcel."""
+    with app.app_context():
+        from plugins.land.parcels.models import LandParcel
+
+        tianshan = _org(TIANSHAN)
+        parcel = db.session.execute(select(LandParcel).filter_by(organization_id=tianshan.id)
+                                    .limit(1)).scalar_one()
+        pk, holder = parcel.id, parcel.title_holder_id
+        bureau = _org("乌鲁木齐市机关事务管理局").id
+    clerk = login("tianshan_clerk")
+    assert clerk.api("PUT", f"/api/v1/land_parcel/{pk}", json={"title_holder_id": bureau}).status_code == 200
+    assert clerk.api("GET", f"/api/v1/organization/{bureau}").status_code == 404  # still not readable
+    assert clerk.api("PUT", f"/api/v1/land_parcel/{pk}", json={"title_holder_id": holder}).status_code == 200
+
+
+def test_a_line_does_not_move_into_another_organisations_document(app, login):
+    """Issue 9's probe: PUT asset_stocktake_surplus {stocktake_id: another org's} was accepted."""
+    with app.app_context():
+        from plugins.assets.stocktake.models import Stocktake, StocktakeSurplus
+
+        tianshan = _org(TIANSHAN)
+        own = db.session.execute(select(Stocktake).filter_by(organization_id=tianshan.id, state="draft")
+                                 .limit(1)).scalar_one()
+        other = db.session.execute(select(Stocktake).where(Stocktake.organization_id != tianshan.id)
+                                   .limit(1)).scalar_one()
+        with acting_as(SYSTEM):
+            from plugins.assets.cards.models import AssetClass
+
+            some_class = db.session.execute(select(AssetClass.id).limit(1)).scalar_one()
+            surplus = StocktakeSurplus(stocktake=own, name="盘盈打印机", quantity=1, class_id=some_class)
+            db.session.add(surplus)
+            db.session.commit()
+        pk, own_id, other_id = surplus.id, own.id, other.id
+        assert surplus.organization_id == own.organization_id
+        assert surplus.jurisdiction_id == own.jurisdiction_id
+    put = login("tianshan_clerk").api("PUT", f"/api/v1/asset_stocktake_surplus/{pk}",
+                                      json={"stocktake_id": other_id})
+    assert put.status_code == 403, put.get_json()
+    with app.app_context():
+        from plugins.assets.stocktake.models import StocktakeSurplus
+
+        assert db.session.get(StocktakeSurplus, pk).stocktake_id == own_id
+        db.session.delete(db.session.get(StocktakeSurplus, pk))
+        db.session.commit()
+
+
+# --- 4. portable column types --------------------------------------------------------------------
+
+def test_time_enum_and_json_columns_reach_the_audit_trail(pipe_app):
+    with pipe_app.app_context():
+        with acting_as(_user(pipe_app, "tianshan_clerk")):
+            visit = Visit(organization=_org(TIANSHAN), title="类型测试", starts_at=dt.time(9, 30),
+                          kind=VisitKind.survey, details={"rooms": [1, 2], "on": "2026-12-03"})
+            db.session.add(visit)
+            db.session.commit()
+        [row] = _audit("pipeline_visit", visit.id)
+        assert row.after["starts_at"] == "09:30:00"
+        assert row.after["kind"] == "survey"
+        assert row.after["details"] == {"rooms": [1, 2], "on": "2026-12-03"}
+        with acting_as(_user(pipe_app, "tianshan_clerk")):
+            visit.starts_at = dt.time(14, 0)
+            db.session.commit()
+        assert _audit("pipeline_visit", visit.id)[-1].before["starts_at"] == "09:30:00"
+
+
+def test_a_time_column_on_the_api(pipe_app):
+    browser = Browser(pipe_app, "tianshan_clerk")
+    with pipe_app.app_context():
+        org = _org(TIANSHAN).id
+    post = browser.api("POST", "/api/v1/pipeline_visit/", json={
+        "organization": org, "title": "接口走访", "starts_at": "10:15:00"})
+    assert post.status_code == 201, post.get_json()
+    got = browser.api("GET", f"/api/v1/pipeline_visit/{post.get_json()['id']}").get_json()
+    assert got["result"]["starts_at"] == "10:15:00"
+
+
+# --- 5. only the core listens to the session --------------------------------------------------
+
+def _listeners(target, name):
+    dispatch = getattr(target.dispatch, name)
+    found = list(getattr(dispatch, "listeners", ()))
+    for fns in getattr(dispatch, "_clslevel", {}).values():
+        found.extend(fns)
+    return [getattr(fn, "__module__", "") for fn in found]
+
+
+def test_no_plugin_listens_to_sqlalchemy_events(app):
+    """Modules contribute through hooks (register_derivations …); a listener of their own would
+    run outside the pipeline's order, unchecked and unaudited."""
+    names = ["before_flush", "after_flush", "after_flush_postexec", "before_commit",
+             "after_commit", "after_attach", "after_begin"]
+    modules = [m for name in names for m in _listeners(Session, name)]
+    with app.app_context():
+        for mapper in Visit.registry.mappers:
+            for name in ("before_insert", "before_update", "before_delete", "after_insert",
+                         "after_update", "after_delete"):
+                modules.extend(_listeners(mapper, name))
+    outside = sorted({m for m in modules if m and not m.startswith(("core.", "sqlalchemy", "flask_"))})
+    assert outside == [], f"listeners outside the core: {outside}"
+    assert "core.pipeline" in modules
+
+
+def test_the_core_pipeline_is_the_one_before_flush_listener_of_jiguan():
+    ours = {m for m in _listeners(Session, "before_flush") if m.startswith(("core.", "plugins.", "catalog."))}
+    assert ours == {"core.pipeline"}
