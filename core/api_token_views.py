@@ -109,9 +109,10 @@ class ApiTokenApi(BaseApi):
     openapi_spec_tag = "API Tokens"
     openapi_summaries = {
         "list_tokens": _l("我的 API 令牌列表（系统管理员加 ?all=1 查看所有用户的令牌）"),
-        "create": _l("创建 API 令牌：{\"name\", \"days\"}，令牌明文只在此次应答中返回"),
+        "create": _l("创建 API 令牌（name 名称，days 有效天数）：令牌明文只在此次应答中返回"),
         "revoke": _l("撤销 API 令牌"),
     }
+    openapi_examples = {"create": {"name": "向自治区报送资产数据", "days": 90}}
 
     @expose("/", methods=["GET"])
     @protect()

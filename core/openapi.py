@@ -4,7 +4,8 @@ FAB builds the document from the APIs' docstrings, in English and with gaps (rou
 without a YAML docstring have no responses or path parameters). We build it the same way,
 then give every operation a Chinese summary — from the API class's ``openapi_summaries``
 (``{method name: lazy string}``), else from the generic operations of every model API below —
-Chinese tags, and whatever OpenAPI 3 requires that FAB left out. The Swagger UI assets
+Chinese tags, a JSON example body (``openapi_examples``: ``{method name: dict}``) and whatever
+OpenAPI 3 requires that FAB left out (responses, path parameters). The Swagger UI assets
 come from the ``flask-swagger-ui`` package (swagger-ui-dist) and are served by this app.
 """
 
@@ -107,6 +108,13 @@ def _summary(api: BaseApi, name: str, label: str, method: str, path: str) -> str
     return _("%(label)s：%(method)s %(path)s", label=label, method=method.upper(), path=path)
 
 
+def _example(api: BaseApi, name: str) -> dict | None:
+    """A JSON body to show and try (``openapi_examples``; the workflow routes' own)."""
+    if name.startswith("workflow_"):
+        return {"comment": str(_l("同意")), "version": 1}
+    return (getattr(api, "openapi_examples", None) or {}).get(name)
+
+
 def _path_parameters(url: str) -> list[dict]:
     params = []
     for converter, args, name in _URL_VAR.findall(url):
@@ -117,8 +125,12 @@ def _path_parameters(url: str) -> list[dict]:
     return params
 
 
-def _complete(operation: dict, url: str, summary: str, tag: str, secured: bool) -> None:
+def _complete(operation: dict, url: str, summary: str, tag: str, secured: bool,
+              example: dict | None) -> None:
     operation["summary"] = summary
+    if example is not None and "requestBody" not in operation:
+        operation["requestBody"] = {"content": {"application/json": {
+            "schema": {"type": "object"}, "example": example}}}
     operation["tags"] = [tag]
     declared = {p.get("name") for p in operation.get("parameters", []) if p.get("in") == "path"}
     for param in _path_parameters(url):
@@ -166,7 +178,8 @@ def build_spec(version: str) -> dict | None:
                 operation = operations.get(method.lower())
                 if operation is not None:
                     summary = _summary(api, name, tag, method, path)
-                    _complete(operation, url, summary, tag, secured=not public)
+                    example = _example(api, name)
+                    _complete(operation, url, summary, tag, not public, example)
     return document
 
 
