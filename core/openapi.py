@@ -150,16 +150,23 @@ def _complete(operation: dict, url: str, summary: str, tag: str, secured: bool,
 
 
 def build_spec(version: str) -> dict | None:
-    """The OpenAPI document of every API of ``version`` (None if there is none)."""
+    """The OpenAPI document of every API of ``version`` the user's modules have (None if none)."""
     spec = APISpec(
         title=_("机关事务管理平台 接口文档"), version=version, openapi_version="3.0.2",
         info={"description": str(INTRO)},
         plugins=[MarshmallowPlugin(schema_name_resolver=resolver)],
         servers=current_app.config.get("FAB_OPENAPI_SERVERS", [{"url": request.host_url}]),
     )
+    from core.activation import modules_for_current_user
+    from core.state import get_state
+
+    module_of = get_state().module_of_name
     apis = [v for v in current_app.appbuilder.baseviews if isinstance(v, BaseApi) and v.version == version]
     if not apis:
         return None
+    # the APIs of modules inactive in the user's jurisdiction do not exist for them (404)
+    active = modules_for_current_user()
+    apis = [v for v in apis if module_of.get(v.blueprint.name) in (None, *active)]
     for api in apis:
         api.add_api_spec(spec)
     for name, text in SCHEMES.items():
@@ -198,7 +205,16 @@ class OpenApiDocument(BaseApi):
     @safe
     @permission_name("get")
     def get(self, version):
-        document = build_spec(version)
+        from flask_babel import get_locale
+
+        from core.activation import modules_for_current_user
+
+        # the APIs cannot change while the app runs: build once per language, host and module set
+        key = (version, str(get_locale()), request.host_url, frozenset(modules_for_current_user()))
+        cache = current_app.extensions.setdefault("jiguan_openapi", {})
+        if key not in cache:
+            cache[key] = build_spec(version)
+        document = cache[key]
         if document is None:
             return self.response_404()
         return self.response(200, **document)

@@ -85,6 +85,8 @@ def test_disabled_module_disappears_on_every_path(app, rest):
             reports = {e["key"] for e in client.get("/api/v1/reports/").get_json()["result"]}
             assert "land_parcel" not in catalog and "land_registration" not in reports, auth
             assert "asset" in catalog, auth  # the other modules stay
+            paths = client.get("/api/v1/_openapi").get_json()["paths"]
+            assert "/api/v1/land_parcel/" not in paths and "/api/v1/asset/" in paths, auth
         # the neighbouring jurisdiction keeps it, on every path too
         for auth in AUTH_PATHS:
             assert rest("tianshan_clerk", auth).get("/api/v1/land_parcel/").status_code == 200, auth
