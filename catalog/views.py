@@ -182,6 +182,7 @@ class CatalogApi(BaseApi):
     resource_name = "catalog"
     access = "everyone"
     allow_browser_login = True
+    openapi_summaries = {"get_catalog": _l("数据目录：本辖区已启用的数据类型、字段、共享类型和更新周期")}
 
     @expose("/", methods=["GET"])
     @protect()

@@ -13,6 +13,7 @@ from flask_appbuilder import expose, has_access
 from flask_appbuilder.api import BaseApi, protect
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from catalog.xlsx import MIME, XlsxError, columns_for, entity_view, permission_for
@@ -192,6 +193,11 @@ class XlsxApi(BaseApi):
     access = "everyone"
     allow_browser_login = True
     csrf_exempt = True
+    openapi_summaries = {
+        "export": _l("导出某类数据（权限范围内）为 Excel"),
+        "template": _l("下载某类数据的 Excel 导入模板"),
+        "import_": _l("从 Excel 导入新记录（multipart 字段 file；dry_run=1 只校验）：任一行有误则全部不写入"),
+    }
 
     def _entity(self, key: str, action: str):
         from core.activation import modules_for_current_user

@@ -84,6 +84,23 @@ def _job_views() -> list[ViewSpec]:
     ]
 
 
+API_MENU = "API"
+API_MENU_LABEL = _l("接口")
+
+
+def _api_views() -> list[ViewSpec]:
+    from core import api_token_views as t
+    from core import openapi as o
+
+    common = dict(category=API_MENU, category_label=API_MENU_LABEL, category_icon="fa-plug")
+    return [
+        ViewSpec(t.ApiTokenView, "API Tokens", _l("我的 API 令牌"), icon="fa-key", **common),
+        ViewSpec(o.SwaggerView, "API Documentation", _l("接口文档"), icon="fa-book", **common),
+        ViewSpec(t.ApiTokenApi, "ApiTokenApi", menu=False),
+        ViewSpec(o.OpenApiDocument, "OpenApi", menu=False),
+    ]
+
+
 ERROR_TEXTS = {
     403: (_l("无权访问"), _l("您的角色或权限范围不包括此页面。")),
     404: (_l("页面不存在"), _l("该页面或记录不存在，或不在您的权限范围内，或所属模块未在本辖区启用。")),
@@ -163,6 +180,7 @@ def create_app(config: dict | None = None) -> Flask:
     installs: list[tuple[str | None, ViewSpec]] = [(None, spec) for spec in _core_views()]
     installs += state.views
     installs += [(None, spec) for spec in _job_views()]  # 我的任务 last in the menu bar
+    installs += [(None, spec) for spec in _api_views()]
     labels = {getattr(getattr(spec.view, "datamodel", None), "obj", None): spec.view.label_columns
               for _m, spec in state.views if getattr(spec.view, "label_columns", None)}
     for entity in state.entities:
@@ -213,6 +231,10 @@ def create_app(config: dict | None = None) -> Flask:
                     state.module_of_name[name] = module_key
                 if view.blueprint is not None:
                     state.module_of_name[view.blueprint.name] = module_key
+
+    from core.auth import init_auth
+
+    init_auth(app)  # one authentication step, before every other (session, JWT, API token)
 
     @app.before_request
     def refuse_inactive_modules():

@@ -25,7 +25,16 @@ class DefaultConfig:
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
     FAB_ADD_SECURITY_API = True
-    FAB_API_SWAGGER_UI = False  # the Swagger UI loads assets from a CDN
+    FAB_API_SWAGGER_UI = False  # ours is core/openapi.py: Chinese, assets served here
+    #: Personal API tokens (docs/api.md) are FAB's API keys, created and checked by core/auth.py
+    #: and core/api_tokens.py; FAB's own key API stays off (no expiry required, no audit).
+    FAB_API_KEY_ENABLED = False
+    FAB_API_KEY_PREFIXES = ["jg_"]
+    #: A token is 256 random bits, beyond guessing: a slow password hash would only cost each
+    #: request ~90 ms; lookup is by a keyed hash anyway.
+    FAB_API_KEY_HASH_METHOD = "pbkdf2:sha256:1000"
+    #: The longest lifetime of a personal API token, in days; every token has an expiry.
+    API_TOKEN_MAX_DAYS = 365
     FAB_UPDATE_PERMS = False  # roles are built-in (FAB_ROLES), computed from the views
     BABEL_DEFAULT_LOCALE = "zh"
     #: jiguan's own catalogues (docs/i18n.md). FAB's BabelManager puts its bundled

@@ -7,6 +7,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import BaseApi, safe
 from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.errors import WriteRefused
@@ -113,6 +114,14 @@ class JobApi(BaseApi):
     access = "everyone"
     allow_browser_login = True
     openapi_spec_tag = "Jobs"
+    openapi_summaries = {
+        "list_jobs": _l("我的后台任务（辖区管理员加 ?all=1 查看本辖区全部任务）"),
+        "get_job": _l("任务的状态、进度、说明和下载地址"),
+        "download": _l("下载已完成任务的结果文件"),
+        "submit_job": _l("提交后台任务（kind 和 params）"),
+    }
+    openapi_examples = {"submit_job": {"kind": "report.render",
+                                       "params": {"key": "organization_directory", "params": {}}}}
 
     @expose("/", methods=["GET"])
     @protect()

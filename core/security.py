@@ -34,6 +34,8 @@ ALL_BUT_FINANCE = r"^(?!can_approve_finance$).*"
 APPROVE = r"^(can_list|can_show|can_get|can_info|can_export|can_history|can_approve|menu_access)$"
 #: The finance department reads records and gives only its own stage (财政部门审核, core/workflow.py).
 FINANCE = r"^(can_list|can_show|can_get|can_info|can_export|can_history|can_approve_finance|menu_access)$"
+#: A user's own things (API tokens): everything but managing other users' (the system admin's).
+PERSONAL = r"^(?!can_manage_any$).*"
 #: Every logged-in user may read and edit its own profile and password.
 PROFILE = [
     [r"^UserDBModelView$", r"^(can_userinfo|resetmypassword|userinfoedit)$"],
@@ -52,6 +54,8 @@ ACCESS_MATRIX = {
     "audit": {ROLE_BUREAU_ADMIN: READ, ROLE_AUDITOR: READ},
     "everyone": {ROLE_BUREAU_ADMIN: READ, ROLE_CLERK: READ, ROLE_APPROVER: READ, ROLE_AUDITOR: READ,
                  ROLE_FINANCE_REVIEWER: READ},
+    "personal": {ROLE_BUREAU_ADMIN: PERSONAL, ROLE_CLERK: PERSONAL, ROLE_APPROVER: PERSONAL,
+                 ROLE_AUDITOR: PERSONAL, ROLE_FINANCE_REVIEWER: PERSONAL},
     "admin": {},
 }
 ROLE_LABELS = {

@@ -7,6 +7,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import BaseApi, protect
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from core.extensions import db
@@ -127,6 +128,11 @@ class ReportApi(BaseApi):
     resource_name = "reports"
     access = "everyone"
     allow_browser_login = True
+    openapi_summaries = {
+        "list_reports": _l("可用报表列表（本辖区已启用模块的报表及其参数）"),
+        "render_report": _l("生成报表（PDF 或 HTML）；较大的 PDF 转为后台任务（202）"),
+    }
+    openapi_examples = {"render_report": {"params": {}, "format": "pdf", "draft": False}}
 
     @expose("/", methods=["GET"])
     @protect()

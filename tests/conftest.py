@@ -35,7 +35,7 @@ def make_app(uri: str, **extra):
         "SQLALCHEMY_DATABASE_URI": uri,
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
-        "SECRET_KEY": "tests",
+        "SECRET_KEY": "tests-only-secret-key-32-bytes-long",  # HS256 wants 32 bytes
         "LOAD_ENTRYPOINT_PLUGINS": False,
         **extra,
     }
@@ -117,3 +117,60 @@ def login(app):
         return Browser(app, username)
 
     return _login
+
+
+#: How a REST client authenticates: the browser session, a JWT access token from
+#: /api/v1/security/login, or a personal API token (docs/api.md).
+AUTH_PATHS = ["session", "jwt", "token"]
+_credentials: dict = {}
+
+
+def jwt_login(client, username: str, refresh: bool = False) -> dict:
+    """What a REST client does first: POST /api/v1/security/login."""
+    response = client.post("/api/v1/security/login", json={
+        "username": username, "password": PASSWORD, "provider": "db", "refresh": refresh})
+    assert response.status_code == 200, (username, response.get_json())
+    return response.get_json()
+
+
+class RestClient:
+    """A REST client of one user on one authentication path; bearer clients send no cookie."""
+
+    def __init__(self, app, username: str, auth: str):
+        self.app, self.username, self.auth = app, username, auth
+        self.client = Browser(app, username).client if auth == "session" else app.test_client()
+        self.headers = {} if auth == "session" else {"Authorization": f"Bearer {self._bearer()}"}
+
+    def _bearer(self) -> str:
+        import time
+
+        key = (id(self.app), self.username, self.auth)
+        cached = _credentials.get(key)
+        if cached and (self.auth == "token" or time.monotonic() - cached[1] < 600):
+            return cached[0]  # access tokens live 15 minutes: log in again after 10
+        access = jwt_login(self.app.test_client(), self.username)["access_token"]
+        value = access
+        if self.auth == "token":
+            response = self.app.test_client().post(
+                "/api/v1/tokens/", json={"name": "tests", "days": 30},
+                headers={"Authorization": f"Bearer {access}"})
+            assert response.status_code == 201, response.get_json()
+            value = response.get_json()["result"]["token"]
+        _credentials[key] = (value, time.monotonic())
+        return value
+
+    def open(self, method: str, url: str, **kw):
+        headers = {**self.headers, **kw.pop("headers", {})}
+        return self.client.open(url, method=method, headers=headers, **kw)
+
+    def get(self, url, **kw):
+        return self.open("GET", url, **kw)
+
+
+@pytest.fixture
+def rest(app):
+    """Factory: ``rest(username, auth)`` → a :class:`RestClient`."""
+    def _rest(username, auth):
+        return RestClient(app, username, auth)
+
+    return _rest

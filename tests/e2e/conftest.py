@@ -240,6 +240,17 @@ class Page:
             raise AssertionError(f"login as {username} failed: at {self.path}, {self.flashes()}") from exc
         return self
 
+    def requested_urls(self) -> list[str]:
+        """Every URL the browser asked for since the last call (needs ``new_browser(network_log=True)``)."""
+        import json
+
+        urls = []
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message["method"] == "Network.requestWillBeSent":
+                urls.append(message["params"]["request"]["url"])
+        return urls
+
     def screenshot(self, path: Path) -> Path:
         """A PNG of the whole page (the window grows to the document's height first)."""
         height = self.driver.execute_script("return document.documentElement.scrollHeight")
@@ -258,12 +269,14 @@ def new_browser(live_server, tmp_path_factory, monkeypatch):
     monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must not fetch anything
     drivers = []
 
-    def _new() -> Page:
+    def _new(network_log: bool = False) -> Page:
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM
         profile = tmp_path_factory.mktemp("chromium-profile")
         for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={profile}"]:
             options.add_argument(flag)
+        if network_log:  # every request the page makes, read with Page.requested_urls()
+            options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
         driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
         driver.set_page_load_timeout(30)
         drivers.append((driver, profile))
@@ -278,8 +291,8 @@ def new_browser(live_server, tmp_path_factory, monkeypatch):
 @pytest.fixture
 def login_as(new_browser):
     """Factory: a new browser session logged in as ``username`` through the form."""
-    def _login(username: str) -> Page:
-        return new_browser().login(username)
+    def _login(username: str, network_log: bool = False) -> Page:
+        return new_browser(network_log=network_log).login(username)
 
     return _login
 

@@ -351,6 +351,11 @@ class CustodyApi(BaseApi):
     access = "records"
     allow_browser_login = True
     openapi_spec_tag = "资产领用与入库"
+    openapi_summaries = {
+        "receive": _l("入库登记：新购资产逐件生成资产卡片"),
+        "move": _l("资产领用（check_out）、归还（return）或调拨给他人（transfer）"),
+        "history": _l("资产的领用、归还和调拨记录"),
+    }
 
     def _run(self, work, success=200):
         try:

@@ -164,6 +164,10 @@ class AssetPlanBudgetApi(BaseApi):
     access = "records"
     allow_browser_login = True
     openapi_spec_tag = "资产配置预算表"
+    openapi_summaries = {
+        "plan_budget": _l("一份资产配置计划的预算表（XLSX）"),
+        "year_budget": _l("某预算年度（year 参数）全部已批准计划的预算表（XLSX）"),
+    }
 
     @expose("/<int:pk>", methods=["GET"])
     @protect()
