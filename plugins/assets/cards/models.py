@@ -153,6 +153,11 @@ class Asset(Versioned, Model):
         return str(FUNDING_SOURCES.get(self.funding_source, self.funding_source))
 
 
+# the card names its plan line by class name: map the plans' models whenever the card is mapped,
+# or a process that imports only the cards (a test module, a script) cannot configure the mappers
+from plugins.assets.plans import models as _plan_models  # noqa: E402,F401
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
