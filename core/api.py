@@ -6,13 +6,21 @@ Anything not re-exported here is the core's private business and may change.
 from flask_appbuilder import Model
 from pluggy import HookimplMarker
 
-from catalog.registry import EntityType, Scope
-from core.contract import DemoContext, Module, Rule, StandardKind, ViewSpec
+from catalog.registry import EntityType, Scope, StateField
+from core.contract import FILLED, DemoContext, Module, Operation, Rule, StandardKind, ViewSpec
 from core.errors import EditConflict, ScopeViolation, WriteRefused
 from core.events import effective_values, previous_values, related_target
 from core.extensions import db
 from core.jobs import JobError, JobResult, register_job_kind
 from core.models import Versioned
+from core.operations import (
+    OperationError,
+    Voidable,
+    operation_for,
+    run_operation,
+    void_operation,
+    void_record,
+)
 from core.plugins import area_rooms
 from core.scoping import acting_as, current_scope, read_clause, scoped
 from core.state import get_state
@@ -39,11 +47,14 @@ __all__ = [
     "DemoContext",
     "EditConflict",
     "EntityType",
+    "FILLED",
     "JobError",
     "JobResult",
     "LedgerColumn",
     "Model",
     "Module",
+    "Operation",
+    "OperationError",
     "Report",
     "Rule",
     "STANDARD_SIGNATURES",
@@ -54,8 +65,10 @@ __all__ = [
     "ScopedModelRestApi",
     "ScopedModelView",
     "StandardKind",
+    "StateField",
     "Versioned",
     "ViewSpec",
+    "Voidable",
     "WorkflowError",
     "WriteRefused",
     "acting_as",
@@ -73,11 +86,15 @@ __all__ = [
     "line_chart",
     "pie_chart",
     "previous_values",
+    "operation_for",
     "read_clause",
     "related_target",
     "register_job_kind",
     "render_ledger_pdf",
+    "run_operation",
     "scoped",
     "transition",
+    "void_operation",
+    "void_record",
     "workflow_history",
 ]

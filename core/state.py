@@ -22,6 +22,8 @@ class JiguanState:
     rules: dict[type, list[tuple[str, Rule]]] = field(default_factory=lambda: defaultdict(list))
     standard_kinds: dict[str, tuple[str, StandardKind]] = field(default_factory=dict)
     views: list[tuple[str, ViewSpec]] = field(default_factory=list)
+    #: Entity key → operation key → the installed ``Operation`` (``core/operations.py``).
+    operations: dict[str, dict] = field(default_factory=dict)
     #: PDF reports by key (``register_reports``), each tagged with its module.
     reports: ReportRegistry = field(default_factory=ReportRegistry)
     #: FAB view / blueprint / menu name → module key, for activation checks.

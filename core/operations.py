@@ -1,0 +1,502 @@
+"""Operations: a state change is a named operation with its own rules, never an editable field.
+
+An entity type declares its **state fields** (``EntityType.state_fields``: an asset's status and
+custodian, a parcel's registration status …) and its **delete policy**; a module contributes
+:class:`~core.contract.Operation`\\ s (``register_operations``). This module holds what every
+write path shares:
+
+- :func:`guard_operations` — the flush guard (modelled on ``core.workflow.guard_workflow``): a
+  state field set by hand (a form, ``PUT``/``POST``, an import, a direct write) is refused
+  unless an operation allows it; a create may choose only the field's ``initial`` values; a
+  voided record is read-only; a record whose policy is ``void`` is never deleted.
+- :func:`run_operation` — the one runner behind the button, the REST route and ``jiguan op``.
+- :class:`Voidable` and :func:`void_operation` — 作废 with who, when and why.
+
+"By hand" is told from "derived" without depending on the order of the flush listeners: every
+``set`` of a state field outside an operation (or an approval's effect, see
+``core.workflow.transition``) is noted on the instance — unless it happens *during* a flush,
+where only the modules' own flush steps run (a pool entry marks its asset idle). The guard
+refuses a noted field whose value really changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Callable
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validates
+from sqlalchemy import Column, DateTime, String, Text, event, inspect
+from sqlalchemy.orm import Session, object_session
+
+from catalog.registry import StateField
+from core.contract import FILLED, Operation
+from core.errors import WriteRefused
+from core.events import column_values, effective_values, previous_values
+from core.extensions import db
+from core.scoping import current_scope, row_in_write_scope, scope_of_model, scope_violation
+from core.state import get_state, state_or_none
+from core.validation import chinese_message
+from core.versioning import utcnow
+
+VOID_COLUMNS = ("voided_at", "voided_by", "void_reason")
+#: set on an instance: the state fields set by hand since its last flush
+_MARKS = "_jiguan_hand_set"
+
+
+class OperationError(WriteRefused):
+    """An operation refused: 404 unknown, 403 rights, 409 wrong state or voided, 422 parameters."""
+
+    status = 409
+
+    def __init__(self, message, status: int | None = None):
+        super().__init__(message)
+        if status is not None:
+            self.status = status
+
+
+class StateFieldRefused(WriteRefused):
+    """A generic write tried to set a state field (422 on the API, a form or import row error)."""
+
+
+class DeleteRefused(WriteRefused):
+    """The delete policy forbids deleting this record (void it instead)."""
+
+    status = 409
+
+
+class Voidable:
+    """作废 instead of delete: who, when and why. Mix in before ``Model``; the columns need a
+    migration in the module's branch."""
+
+    voided_at = Column(DateTime)
+    voided_by = Column(String(128))
+    void_reason = Column(Text)
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def void_label(self) -> str:
+        if self.voided_at is None:
+            return ""
+        return _("已作废（%(when)s，%(who)s）：%(why)s", when=self.voided_at.strftime("%Y-%m-%d %H:%M"),
+                 who=self.voided_by or "", why=self.void_reason or "")
+
+
+# --- what an entity type declares -------------------------------------------------------------
+
+
+def entity_of(model):
+    state = state_or_none()
+    return state.entities.for_model(model) if state is not None else None
+
+
+def is_voidable(model) -> bool:
+    return isinstance(model, type) and issubclass(model, Voidable)
+
+
+def delete_policy(entity) -> str:
+    if entity.delete_policy:
+        return entity.delete_policy
+    from core.workflow import ApprovalMixin  # imports the views: import late
+
+    return "draft" if issubclass(entity.model, ApprovalMixin) else "allow"
+
+
+def guarded_fields(entity) -> dict[str, StateField]:
+    """The state fields of ``entity`` by column, the void columns included on a voidable type."""
+    found = {sf.name: sf for sf in entity.state_fields}
+    if is_voidable(entity.model):
+        found.update({name: StateField(name, initial=(None,)) for name in VOID_COLUMNS})
+    return found
+
+
+def field_names(entity) -> dict[str, str]:
+    """Every attribute that writes a guarded field → that field (a foreign key's relationship too)."""
+    guarded = guarded_fields(entity)
+    names = {name: name for name in guarded}
+    for rel in inspect(entity.model).relationships:
+        if rel.direction.name == "MANYTOONE" and len(rel.local_columns) == 1:
+            column = next(iter(rel.local_columns)).key
+            if column in guarded:
+                names[rel.key] = column
+    return names
+
+
+def operations_of(entity_key: str) -> dict[str, Operation]:
+    return get_state().operations.get(entity_key, {})
+
+
+def field_label(entity, name: str) -> str:
+    labels = get_state().entity_labels.get(entity.key, {})
+    label = labels.get(name) or labels.get(name.removesuffix("_id"))
+    return str(label) if label is not None else name
+
+
+def value_label(sf: StateField | None, value) -> str:
+    if value is None:
+        return _("（空）")
+    labels = (sf.labels if sf is not None else None) or {}
+    return str(labels.get(value, value))
+
+
+def _changers(entity, name: str) -> list[str]:
+    return [str(op.label) for op in operations_of(entity.key).values() if name in op.changes]
+
+
+def state_field_message(entity, name: str) -> str:
+    label = field_label(entity, name)
+    if name in VOID_COLUMNS:
+        return _("作废信息只能通过“作废”操作填写")
+    changers = _changers(entity, name)
+    if changers:
+        return _("“%(field)s”不能直接修改，只能通过操作改变：%(ops)s", field=label, ops="、".join(changers))
+    return _("“%(field)s”建立后不能直接修改（由审批事项改变）", field=label)
+
+
+def initial_message(entity, sf: StateField, value) -> str:
+    allowed = "、".join(value_label(sf, v) for v in sf.initial if v is not None) or _("（空）")
+    return _("新增%(what)s时“%(field)s”只能是：%(allowed)s；“%(value)s”须通过操作或审批得到",
+             what=entity.label, field=field_label(entity, sf.name), allowed=allowed,
+             value=value_label(sf, value))
+
+
+def voided_message(record) -> str:
+    return _("记录已作废，不能修改或再办理任何操作（%(label)s）", label=record.void_label)
+
+
+def delete_refusal(entity) -> str:
+    return _("%(what)s有法定的历史记录，不能删除，只能作废：请在记录页面使用“作废”操作并填写原因",
+             what=entity.label)
+
+
+# --- who may set a state field: operations and approval effects ------------------------------
+
+_ALL = object()
+_allowed: contextvars.ContextVar[tuple] = contextvars.ContextVar("jiguan_operation_allowed", default=())
+
+
+@contextlib.contextmanager
+def allowing(record=None, names=()):
+    """Let ``names`` of ``record`` change in this block (no record: every state field, for the
+    effects of an approval decided by ``core.workflow.transition``)."""
+    entry = _ALL if record is None else (record, frozenset(names))
+    token = _allowed.set((*_allowed.get(), entry))
+    try:
+        yield
+    finally:
+        _allowed.reset(token)
+
+
+def _is_allowed(target, name: str) -> bool:
+    return any(entry is _ALL or (entry[0] is target and name in entry[1]) for entry in _allowed.get())
+
+
+def _noter(name: str):
+    def note(target, _value, _old, _initiator):
+        session = object_session(target)
+        if session is not None and session._flushing:
+            return  # a module's own flush step derives it (a pool entry idles its asset)
+        if not _is_allowed(target, name):
+            target.__dict__.setdefault(_MARKS, set()).add(name)
+
+    return note
+
+
+_LISTENING: set[tuple[type, str]] = set()
+
+
+def _listen(entity) -> None:
+    for attr, name in field_names(entity).items():
+        if (entity.model, attr) not in _LISTENING:  # class attributes: once per process
+            event.listen(getattr(entity.model, attr), "set", _noter(name))
+            _LISTENING.add((entity.model, attr))
+
+
+# --- the guard every flush passes --------------------------------------------------------------
+
+
+def guard_operations(session) -> None:
+    """Refuse hand-set state fields, writes to voided records and forbidden deletes (see module doc)."""
+    state = state_or_none()
+    if state is None:
+        return
+    scope = current_scope()
+    system = scope.user_id is None and scope.kind == "all"  # demo loaders, migrations may seed any state
+    checked = []
+    with session.no_autoflush:
+        for obj in list(session.new):
+            entity = state.entities.for_model(type(obj))
+            marks = obj.__dict__.get(_MARKS)
+            if entity is None or not marks:
+                continue
+            checked.append(obj)
+            if system:
+                continue
+            guarded, after = guarded_fields(entity), effective_values(obj)
+            for name in sorted(marks & guarded.keys()):
+                sf = guarded[name]
+                if sf.initial is not None and after.get(name) not in sf.initial:
+                    if name in VOID_COLUMNS:
+                        raise StateFieldRefused(state_field_message(entity, name))
+                    raise StateFieldRefused(initial_message(entity, sf, after.get(name)))
+        for obj in list(session.dirty):
+            entity = state.entities.for_model(type(obj))
+            if entity is None or not session.is_modified(obj, include_collections=False):
+                continue
+            if system:
+                checked.append(obj)
+                continue
+            before = previous_values(obj)
+            if is_voidable(type(obj)) and before.get("voided_at") is not None:
+                raise OperationError(voided_message(obj))
+            marks = obj.__dict__.get(_MARKS)
+            if not marks:
+                continue
+            checked.append(obj)
+            after = effective_values(obj)
+            for name in sorted(marks & guarded_fields(entity).keys()):
+                if before.get(name) != after.get(name):
+                    raise StateFieldRefused(state_field_message(entity, name))
+        for obj in list(session.deleted):
+            entity = state.entities.for_model(type(obj))
+            if entity is None or system:
+                continue
+            policy = delete_policy(entity)
+            if policy == "void":
+                raise DeleteRefused(delete_refusal(entity))
+            if policy == "draft":
+                from core.workflow import EDITABLE_STATES, WorkflowError, locked_message
+
+                loaded = previous_values(obj).get("state")
+                if loaded not in EDITABLE_STATES:
+                    raise WorkflowError(locked_message(loaded))
+    for obj in checked:  # they passed: what is written now is no longer "set by hand"
+        obj.__dict__.pop(_MARKS, None)
+
+
+@event.listens_for(Session, "before_flush", insert=True)
+def _guard_on_flush(session, _flush_context, _instances):
+    guard_operations(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_marks(session, _previous_transaction):
+    """A refused write is rolled back: its notes must not refuse a later, legitimate change."""
+    for obj in list(session.identity_map.values()):
+        obj.__dict__.pop(_MARKS, None)
+
+
+# --- running an operation ----------------------------------------------------------------------
+
+
+def operation_for(record, key: str) -> Operation:
+    entity = entity_of(type(record))
+    found = operations_of(entity.key).get(key) if entity is not None else None
+    if found is None:
+        raise OperationError(_("没有名为“%(key)s”的操作", key=key), status=404)
+    return found
+
+
+def _matches(value, allowed) -> bool:
+    return value is not None if allowed is FILLED else value in allowed
+
+
+def applies(op: Operation, record) -> bool:
+    if op.when is None:
+        return True
+    if callable(op.when):
+        return bool(op.when(record))
+    return all(_matches(getattr(record, name), allowed) for name, allowed in op.when.items())
+
+
+def _shown_value(record, entity, name: str) -> str:
+    """A state field's value as a user reads it: its label, or the linked row's name."""
+    value = getattr(record, name)
+    sf = guarded_fields(entity).get(name)
+    if value is not None and not (sf and sf.labels):
+        for attr, column in field_names(entity).items():
+            if column == name and attr != name:  # a foreign key: name the linked row
+                return str(getattr(record, attr))
+    return value_label(sf, value)
+
+
+def describe_state(record, names=None) -> str:
+    """State fields as a user reads them: 资产状态：闲置；保管人：（空） (``names``, else the
+    labelled ones)."""
+    entity = entity_of(type(record))
+    if names is None:
+        names = [sf.name for sf in entity.state_fields if sf.labels]
+    return "；".join(f"{field_label(entity, n)}：{_shown_value(record, entity, n)}" for n in names)
+
+
+def refusal(op: Operation, record) -> str | None:
+    """Why ``op`` cannot run on ``record`` as it is now (None: it can)."""
+    if is_voidable(type(record)) and record.is_voided:
+        return voided_message(record)
+    if not applies(op, record):
+        state = describe_state(record, list(op.when) if isinstance(op.when, dict) else None)
+        return _("当前状态（%(state)s）不能执行“%(op)s”", state=state, op=op.label) if state else \
+            _("记录当前不能执行“%(op)s”", op=op.label)
+    return None
+
+
+def available(record, may: Callable[[Operation], bool]) -> list[Operation]:
+    """The operations of the record's type that apply now and that ``may`` permits, in order."""
+    entity = entity_of(type(record))
+    if entity is None:
+        return []
+    return [op for op in operations_of(entity.key).values() if refusal(op, record) is None and may(op)]
+
+
+def dynamic_choices(field, record) -> list[tuple] | None:
+    choices = field.metadata.get("choices")
+    if callable(choices):
+        return [(value, str(label)) for value, label in choices(record)]
+    return None
+
+
+def load_params(op: Operation, record, raw: dict | None) -> dict:
+    """The parameters checked by the operation's schema (and its record-dependent choices)."""
+    if op.params is None:
+        return {}
+    schema = op.params()
+    try:
+        params = schema.load(raw or {})
+    except ValidationError as exc:
+        raise OperationError(params_message(schema, exc.messages), status=422) from exc
+    for name, field in schema.fields.items():
+        choices = dynamic_choices(field, record)
+        chosen = params.get(name)
+        if choices is not None and chosen is not None and chosen not in {value for value, _label in choices}:
+            invalid = field.metadata.get("invalid") or _("不是可选的值")
+            raise OperationError(params_message(schema, {name: [str(invalid)]}), status=422)
+    return params
+
+
+def params_message(schema, messages) -> str:
+    messages = messages if isinstance(messages, dict) else {"_schema": messages}
+    parts = []
+    for name, texts in messages.items():
+        texts = texts if isinstance(texts, list) else [texts]
+        field = schema.fields.get(name)
+        label = str(field.metadata.get("label", name)) if field is not None else name
+        reason = "；".join(chinese_message(t) for t in texts)
+        parts.append(reason if name == "_schema" else f"{label}：{reason}")
+    return "；".join(parts)
+
+
+def run_operation(record, key: str, raw: dict | None = None):
+    """Run operation ``key`` on ``record`` as whoever acts; flush, leave the commit to the caller.
+
+    The caller has checked the permission (the screen, the API and the CLI each on their own
+    view); this checks the record's write scope, that it is not voided, that the operation
+    applies to its state, the parameters, then runs the service with exactly the declared
+    state fields open. Raises :class:`OperationError` (or any ``WriteRefused``).
+    """
+    op = operation_for(record, key)
+    session = object_session(record) or db.session
+    spec = scope_of_model(type(record))
+    with session.no_autoflush:
+        if spec is not None and not row_in_write_scope(session, spec, column_values(record), current_scope()):
+            raise scope_violation()
+    reason = refusal(op, record)
+    if reason:
+        raise OperationError(reason)
+    params = load_params(op, record, raw)
+    with allowing(record, op.changes):
+        result = op.run(record, params)
+        session.flush()
+    return result
+
+
+# --- 作废 ---------------------------------------------------------------------------------------
+
+
+class VoidParams(Schema):
+    reason = fields.String(required=True, metadata={
+        "label": _l("作废原因"), "widget": "textarea",
+        "description": _l("写明为何作废，例如重复登记、录入错误")})
+
+    @validates("reason")
+    def _reason(self, value, **_kw):
+        if not (value or "").strip():
+            raise ValidationError(_("必须填写作废原因"))
+
+
+def void_record(record, reason: str) -> None:
+    """Mark ``record`` voided by whoever acts, now, for ``reason`` (inside the void operation)."""
+    record.voided_at = utcnow()
+    record.voided_by = current_scope().username
+    record.void_reason = reason.strip()
+
+
+def void_operation(entity: str, *, refuse: Callable[[object], str | None] | None = None,
+                   on_void: Callable[[object, str], None] | None = None, **overrides) -> Operation:
+    """The 作废 operation of a ``delete_policy="void"`` type. ``refuse(record)`` may name why a
+    record cannot be voided now (still in an open process, say); ``on_void(record, reason)``
+    writes what else the module keeps (a line in the record's own history)."""
+
+    def run(record, params):
+        problem = refuse(record) if refuse is not None else None
+        if problem:
+            raise OperationError(problem)
+        void_record(record, params["reason"])
+        if on_void is not None:
+            on_void(record, record.void_reason)
+        return record
+
+    spec = dict(key="void", label=_l("作废"), entity=entity, run=run, changes=VOID_COLUMNS,
+                params=VoidParams, permission="void", style="danger",
+                confirm=_l("作废后记录不再出现在默认列表中，只能查看，不能再修改或办理操作；作废不能撤销。"))
+    spec.update(overrides)
+    return Operation(**spec)
+
+
+VOID_LABELS = {"voided_at": _l("作废时间"), "voided_by": _l("作废人"), "void_reason": _l("作废原因")}
+
+
+def label_void_columns(entity, labels: dict) -> None:
+    """Name the void columns in an entity's labels (its history page, its API)."""
+    if is_voidable(entity.model):
+        for name, label in VOID_LABELS.items():
+            labels.setdefault(name, label)
+
+
+# --- installing the modules' operations ---------------------------------------------------------
+
+
+def install_operations(state, contributed: list[tuple[str, Operation]]) -> None:
+    """Check and keep the operations (``state.operations``), add the default 作废 of every
+    ``void`` type, and note every hand-set of a state field from now on."""
+    from dataclasses import replace
+
+    from core.plugins import PluginError
+
+    for module_key, op in contributed:
+        entity = state.entities.get(op.entity)
+        if entity is None:
+            raise PluginError(f"模块 {module_key!r} 的操作 {op.key!r} 指向未注册的实体类型 {op.entity!r}")
+        known = guarded_fields(entity)
+        unknown = [name for name in op.changes if name not in known]
+        if unknown:
+            raise PluginError(f"操作 {op.entity}.{op.key} 改变的字段 {unknown} 不是该实体类型的状态字段")
+        ops = state.operations.setdefault(op.entity, {})
+        if op.key in ops:
+            raise PluginError(f"实体类型 {op.entity!r} 的操作 {op.key!r} 重复注册")
+        ops[op.key] = replace(op, module=module_key)
+    for entity in state.entities:
+        if delete_policy(entity) == "void":
+            if not is_voidable(entity.model):
+                raise PluginError(f"实体类型 {entity.key!r} 的删除策略为作废，其模型须混入 Voidable")
+            state.operations.setdefault(entity.key, {}).setdefault(
+                "void", replace(void_operation(entity.key), module=entity.module))
+        ops = state.operations.get(entity.key)
+        if ops and "void" in ops:  # 作废 is the last button
+            ops["void"] = ops.pop("void")
+        if guarded_fields(entity):
+            _listen(entity)
