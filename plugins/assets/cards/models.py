@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, relationship
 
 from catalog.models import Jurisdiction, standard_in_force
-from core.api import Model, Scope, Versioned, effective_values, previous_values
+from core.api import Model, Scope, Versioned, Voidable, effective_values, previous_values
 from core.versioning import utcnow
 
 #: The standard kinds this module reads (Art. 17); key = the asset class code.
@@ -84,8 +84,8 @@ class AssetClass(Model):
         return f"{self.code} {self.name}"
 
 
-class Asset(Versioned, Model):
-    """An asset card (资产卡片, Art. 18)."""
+class Asset(Voidable, Versioned, Model):
+    """An asset card (资产卡片, Art. 18); never deleted, voided (作废) with a reason."""
 
     __tablename__ = "assets_asset"
     __table_args__ = (
@@ -196,6 +196,8 @@ MOVEMENT_KINDS = {
     "repair": _l("维修"),
     "disposal": _l("处置"),
     "status_change": _l("状态变更"),
+    "relocation": _l("变更存放地点"),
+    "void": _l("作废"),
 }
 
 
@@ -206,7 +208,8 @@ class AssetMovement(Model):
     __table_args__ = (
         CheckConstraint("kind in ('receipt', 'check_out', 'return', 'custodian_transfer', "
                         "'stocktake_adjustment', 'pool_entry', 'pool_transfer', 'repair', "
-                        "'disposal', 'status_change')", name="ck_assets_movement_kind"),
+                        "'disposal', 'status_change', 'relocation', 'void')",
+                        name="ck_assets_movement_kind"),
     )
     #: read and written with the asset's organisation and jurisdiction (copied at the time)
     __jiguan_scope__ = Scope(organization="organization_id", jurisdiction="jurisdiction_id")
