@@ -461,10 +461,10 @@ VOID_LABELS = {"voided_at": _l("作废时间"), "voided_by": _l("作废人"), "v
 
 
 def label_void_columns(entity, labels: dict) -> None:
-    """Name the void columns in an entity's labels (its history page, its API)."""
+    """Name the void columns in an entity's labels (its history page, its API); the core's
+    names win over FAB's, which prettifies unknown columns into the view's class-level labels."""
     if is_voidable(entity.model):
-        for name, label in VOID_LABELS.items():
-            labels.setdefault(name, label)
+        labels.update(VOID_LABELS)
 
 
 # --- installing the modules' operations ---------------------------------------------------------
