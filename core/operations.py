@@ -28,13 +28,13 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validates
-from sqlalchemy import Column, DateTime, String, Text, event, inspect
+from sqlalchemy import Column, DateTime, String, Text, event, inspect, select
 from sqlalchemy.orm import Session, object_session
 
 from catalog.registry import StateField
 from core.contract import FILLED, Operation
 from core.errors import WriteRefused
-from core.events import column_values, effective_values, previous_values
+from core.events import column_values
 from core.extensions import db
 from core.scoping import current_scope, row_in_write_scope, scope_of_model, scope_violation
 from core.state import get_state, state_or_none
@@ -133,7 +133,8 @@ def operations_of(entity_key: str) -> dict[str, Operation]:
 
 def field_label(entity, name: str) -> str:
     labels = get_state().entity_labels.get(entity.key, {})
-    label = labels.get(name) or labels.get(name.removesuffix("_id"))
+    # a foreign key by its relation's label: the screen names the relation (FAB names the column)
+    label = (labels.get(name.removesuffix("_id")) if name.endswith("_id") else None) or labels.get(name)
     return str(label) if label is not None else name
 
 
@@ -220,6 +221,38 @@ def _listen(entity) -> None:
 # --- the guard every flush passes --------------------------------------------------------------
 
 
+def _stored(session, obj, names) -> dict:
+    """``names`` of ``obj`` as stored now: from the attribute's history when it was loaded, else
+    from the database (an attribute expired by a commit and then set has no old value in memory)."""
+    found, unknown = {}, []
+    state = inspect(obj)
+    for name in names:
+        hist = state.attrs[name].history
+        if hist.deleted or hist.unchanged:
+            found[name] = (hist.deleted or hist.unchanged)[0]
+        else:
+            unknown.append(name)
+    if unknown and state.identity is not None:
+        model = type(obj)
+        pk = inspect(model).primary_key[0]
+        row = session.execute(select(*(getattr(model, n) for n in unknown))
+                              .where(pk == state.identity[0])).first()
+        found.update(zip(unknown, row or (None,) * len(unknown), strict=True))
+    return {name: found.get(name) for name in names}
+
+
+def _current(obj, name: str):
+    """``name`` of ``obj`` as the flush will write it: a foreign key set through its relationship
+    is not in its column yet, so take the related row's id."""
+    state = inspect(obj)
+    for rel in state.mapper.relationships:
+        if rel.direction.name == "MANYTOONE" and [c.key for c in rel.local_columns] == [name]:
+            added = state.attrs[rel.key].history.added
+            if added:
+                return None if added[0] is None else getattr(added[0], "id", None)
+    return getattr(obj, name)
+
+
 def guard_operations(session) -> None:
     """Refuse hand-set state fields, writes to voided records and forbidden deletes (see module doc)."""
     state = state_or_none()
@@ -237,13 +270,13 @@ def guard_operations(session) -> None:
             checked.append(obj)
             if system:
                 continue
-            guarded, after = guarded_fields(entity), effective_values(obj)
+            guarded = guarded_fields(entity)
             for name in sorted(marks & guarded.keys()):
-                sf = guarded[name]
-                if sf.initial is not None and after.get(name) not in sf.initial:
+                sf, value = guarded[name], _current(obj, name)
+                if sf.initial is not None and value not in sf.initial:
                     if name in VOID_COLUMNS:
                         raise StateFieldRefused(state_field_message(entity, name))
-                    raise StateFieldRefused(initial_message(entity, sf, after.get(name)))
+                    raise StateFieldRefused(initial_message(entity, sf, value))
         for obj in list(session.dirty):
             entity = state.entities.for_model(type(obj))
             if entity is None or not session.is_modified(obj, include_collections=False):
@@ -251,16 +284,16 @@ def guard_operations(session) -> None:
             if system:
                 checked.append(obj)
                 continue
-            before = previous_values(obj)
-            if is_voidable(type(obj)) and before.get("voided_at") is not None:
+            if is_voidable(type(obj)) and _stored(session, obj, ["voided_at"])["voided_at"] is not None:
                 raise OperationError(voided_message(obj))
             marks = obj.__dict__.get(_MARKS)
             if not marks:
                 continue
             checked.append(obj)
-            after = effective_values(obj)
-            for name in sorted(marks & guarded_fields(entity).keys()):
-                if before.get(name) != after.get(name):
+            names = sorted(marks & guarded_fields(entity).keys())
+            before = _stored(session, obj, names)
+            for name in names:
+                if before[name] != _current(obj, name):
                     raise StateFieldRefused(state_field_message(entity, name))
         for obj in list(session.deleted):
             entity = state.entities.for_model(type(obj))
@@ -272,7 +305,7 @@ def guard_operations(session) -> None:
             if policy == "draft":
                 from core.workflow import EDITABLE_STATES, WorkflowError, locked_message
 
-                loaded = previous_values(obj).get("state")
+                loaded = _stored(session, obj, ["state"])["state"]
                 if loaded not in EDITABLE_STATES:
                     raise WorkflowError(locked_message(loaded))
     for obj in checked:  # they passed: what is written now is no longer "set by hand"
