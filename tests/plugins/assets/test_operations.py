@@ -451,6 +451,12 @@ def test_art19_a_card_is_never_deleted_on_any_path(app, login, ids):
             db.session.delete(db.session.get(Asset, pk))
             with pytest.raises(WriteRefused, match="只能作废"):
                 db.session.flush()
+            db.session.rollback()
+            # what FAB's bulk delete calls (ScopedInterface.delete_all): refused the same way
+            from tests.core.helpers import model_view_for
+
+            with pytest.raises(WriteRefused, match="只能作废"):
+                model_view_for(app, Asset).datamodel.delete_all([db.session.get(Asset, pk)])
         db.session.rollback()
     assert card(app, pk)["status"] == "idle"
 
