@@ -44,6 +44,8 @@ from core.versioning import utcnow
 VOID_COLUMNS = ("voided_at", "voided_by", "void_reason")
 #: set on an instance: the state fields set by hand since its last flush
 _MARKS = "_jiguan_hand_set"
+#: ``session.info``: the instances of a refused flush, whose notes a rollback forgets
+_REFUSED = "jiguan_operations_refused"
 
 
 class OperationError(WriteRefused):
@@ -261,6 +263,17 @@ def guard_operations(session) -> None:
     scope = current_scope()
     system = scope.user_id is None and scope.kind == "all"  # demo loaders, migrations may seed any state
     checked = []
+    try:
+        _check(session, state, system, checked)
+    except WriteRefused:
+        # kept until the caller rolls back (a retried flush stays refused), then forgotten
+        session.info.setdefault(_REFUSED, []).extend(checked)
+        raise
+    for obj in checked:  # they passed: what is written now is no longer "set by hand"
+        obj.__dict__.pop(_MARKS, None)
+
+
+def _check(session, state, system: bool, checked: list) -> None:
     with session.no_autoflush:
         for obj in list(session.new):
             entity = state.entities.for_model(type(obj))
@@ -308,8 +321,6 @@ def guard_operations(session) -> None:
                 loaded = _stored(session, obj, ["state"])["state"]
                 if loaded not in EDITABLE_STATES:
                     raise WorkflowError(locked_message(loaded))
-    for obj in checked:  # they passed: what is written now is no longer "set by hand"
-        obj.__dict__.pop(_MARKS, None)
 
 
 @event.listens_for(Session, "before_flush", insert=True)
@@ -320,7 +331,7 @@ def _guard_on_flush(session, _flush_context, _instances):
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_marks(session, _previous_transaction):
     """A refused write is rolled back: its notes must not refuse a later, legitimate change."""
-    for obj in list(session.identity_map.values()):
+    for obj in session.info.pop(_REFUSED, ()):
         obj.__dict__.pop(_MARKS, None)
 
 
