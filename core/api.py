@@ -13,14 +13,8 @@ from core.events import effective_values, previous_values, related_target
 from core.extensions import db
 from core.jobs import JobError, JobResult, register_job_kind
 from core.models import Versioned
-from core.operations import (
-    OperationError,
-    Voidable,
-    operation_for,
-    run_operation,
-    void_operation,
-    void_record,
-)
+from core.operation_runner import operation_for, run_operation, void_operation, void_record
+from core.operations import OperationError, Voidable
 from core.plugins import area_rooms
 from core.scoping import acting_as, current_scope, read_clause, scoped
 from core.state import get_state

@@ -36,7 +36,8 @@ def op_command(key, pk, operation, params, username):
     """对实体类型 KEY 的记录 PK 执行操作 OPERATION；不写 OPERATION 时列出可执行的操作。"""
     from core.commands import _acting
     from core.errors import WriteRefused
-    from core.operations import available, operations_of, refusal, run_operation
+    from core.operation_runner import available, refusal, run_operation
+    from core.operations import operations_of
     from core.scoping import scoped
     from core.workflow import permitted, view_name_for
 

@@ -33,7 +33,8 @@ from wtforms.validators import DataRequired, InputRequired
 from catalog.xlsx_views import XlsxViewMixin
 from core.counting import ListCount, planner_estimate
 from core.errors import EditConflict, WriteRefused
-from core.operation_views import OperationApiMixin, OperationViewMixin, hide_voided
+from core.operation_api import OperationApiMixin
+from core.operation_views import OperationViewMixin, hide_voided
 from core.scoping import scoped
 from core.typeahead import FastListWidget, TypeaheadViewMixin
 from core.validation import chinese_message

@@ -97,7 +97,7 @@ def test_the_guard_is_a_plain_function_of_the_session(ctx):
         with pytest.raises(StateFieldRefused, match="确权登记状态"):
             guard_operations(db.session)
         db.session.rollback()
-        from core.operations import run_operation
+        from core.operation_runner import run_operation
 
         run_operation(row, "start_registration")
         assert row.registration_status == "in_progress"
