@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 Sharing = Literal["unconditional", "conditional", "none"]
+#: What may happen to a row instead of a plain delete (docs/architecture.md, "Operations").
+DeletePolicy = Literal["allow", "draft", "void"]
 
 SHARING_LABELS = {
     "unconditional": "无条件共享",
@@ -52,6 +54,22 @@ class Scope:
 
 
 @dataclass(frozen=True)
+class StateField:
+    """A column only named operations change (``core.operations``), never a form, PUT or import.
+
+    ``name`` is the column (a foreign key covers its relationship too). ``initial`` lists
+    the values a generic *create* (add form, POST, XLSX import) may choose; ``None``
+    lets a create set any value (an owner organisation, a custodian), after which only
+    operations and approval effects change it. ``labels`` name the values in messages
+    and forms (lazy gettext strings).
+    """
+
+    name: str
+    initial: tuple | None = None
+    labels: dict | None = None
+
+
+@dataclass(frozen=True)
 class EntityType:
     """One entity type of the catalog, as a module registers it."""
 
@@ -76,6 +94,13 @@ class EntityType:
     #: XLSX: code columns and their labels (``{"status": {"in_use": _l("在用")}}``), for types
     #: without a screen whose add form has ``choice_field``s; the screen's choices win.
     choices: dict[str, dict] | None = None
+    #: Columns only operations change (see :class:`StateField`); the generic add/edit forms,
+    #: the REST API's POST/PUT and the XLSX import cannot (``core.operations``).
+    state_fields: tuple[StateField, ...] = ()
+    #: ``"allow"`` (plain delete), ``"draft"`` (delete only while a draft or rejected: an
+    #: approval record) or ``"void"`` (never deleted; voided, 作废, with a reason). ``None``:
+    #: ``"draft"`` for a model with the approval workflow, else ``"allow"``.
+    delete_policy: DeletePolicy | None = None
     #: Set by the core: the module that registered this type.
     module: str = ""
 

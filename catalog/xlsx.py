@@ -57,6 +57,8 @@ class XlsxColumn:
     max_length: int | None = None
     #: Other headers that mean this column (a ``*_label`` property showing the same code).
     aliases: set = field(default_factory=set)
+    #: Import only: why values other than ``choices`` are refused (a state field's initial values).
+    refusal: str = ""
 
     def hint(self) -> str:
         """What to type in this column, in words (template comments and the 说明 sheet)."""
@@ -154,8 +156,8 @@ def _choices(entity, view) -> dict[str, dict]:
                   getattr(view, "add_form_extra_fields", None) or {}):
         for name, unbound in extra.items():
             choices = getattr(unbound, "kwargs", {}).get("choices")
-            if choices and not callable(choices):
-                found[name] = {code: label for code, label in choices}
+            if choices and not callable(choices):  # every code any form knows (an add form may offer fewer)
+                found[name] = {**found.get(name, {}), **{code: label for code, label in choices}}
     return found
 
 
@@ -180,8 +182,9 @@ class Columns:
             same = by_header.get(column.header)
             if column.kind == "computed" and same is not None and same.kind == "choice":
                 same.aliases.add(column.name)
-                # export the code through the same labels: no property call per row
-                column.name, column.kind, column.choices = same.name, "choice", same.choices
+                # export the code through the same labels (all of them): no property call per row
+                column.name, column.kind = same.name, "choice"
+                column.choices = self.choices.get(same.name, same.choices)
 
     def _label(self, name: str) -> str:
         label = self.labels.get(name)
@@ -202,10 +205,12 @@ class Columns:
             names = [c.key for c in self.model.__table__.c]
         loadable = self._schema_fields()
         result = []
+        from core.operations import VOID_COLUMNS
+
         for name in names:
             column = self._fk_of(name)
-            if column in HIDDEN or column not in self.model.__table__.c:
-                continue
+            if column in HIDDEN or column in VOID_COLUMNS or column not in self.model.__table__.c:
+                continue  # voiding is an operation, never an imported value
             if loadable is not None and column not in loadable:
                 continue
             result.append(name)
@@ -251,7 +256,19 @@ class Columns:
                 continue
             if not exporting:
                 columns[-1].required = _required(table.c[key], schema_fields.get(key))
+                self._initial_only(columns[-1])
         return columns
+
+    def _initial_only(self, column: XlsxColumn) -> None:
+        """A state field imports only the values a create may choose (docs/architecture.md)."""
+        from flask_babel import gettext as _
+
+        state_field = next((sf for sf in self.entity.state_fields if sf.name == column.name), None)
+        if state_field is None or state_field.initial is None or column.kind != "choice":
+            return
+        column.choices = {code: label for code, label in column.choices.items()
+                          if code in state_field.initial}
+        column.refusal = _("新增时只能选择这些值，其他状态须通过操作或审批改变")
 
 
 def _required(column, schema_field) -> bool:

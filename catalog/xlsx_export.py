@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from catalog.xlsx import cell_value, columns_for, sheet_title
 from core.extensions import db
+from core.operation_views import hide_voided
 from core.scoping import scoped
 
 BATCH = 1000
@@ -53,8 +54,8 @@ def list_query(view):
     if order_column not in (view.order_columns or []) or not _orderable(datamodel.obj, order_column):
         order_column, direction = view.base_order or ("", "")
     joined = filters.get_joined_filters(view._base_filters)
-    query = datamodel.apply_all(datamodel.session.query(datamodel.obj), joined, order_column,
-                                direction)
+    base = hide_voided(datamodel.session.query(datamodel.obj), datamodel.obj)  # as the list does
+    query = datamodel.apply_all(base, joined, order_column, direction)
     if not order_column:
         query = query.order_by(datamodel.obj.id)
     return query

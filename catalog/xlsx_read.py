@@ -227,8 +227,9 @@ def convert(column, raw, relations: Relations, choices: dict):
         text = _number_text(raw)
         if text in choices.get(column.name, {}):
             return choices[column.name][text]
-        raise CellError(_("“%(value)s”不是可选值（可选：%(values)s）", value=text,
-                           values="、".join(str(v) for v in column.choices.values())))
+        message = _("“%(value)s”不是可选值（可选：%(values)s）", value=text,
+                    values="、".join(str(v) for v in column.choices.values()))
+        raise CellError(f"{message}；{column.refusal}" if column.refusal else message)
     if column.kind == "bool":
         if isinstance(raw, bool):
             return raw

@@ -5,14 +5,26 @@ Anything not re-exported here is the core's private business and may change.
 
 from flask_appbuilder import Model
 
-from catalog.registry import EntityType, Scope
-from core.contract import DemoContext, Derivation, Guard, Module, Rule, StandardKind, ViewSpec
+from catalog.registry import EntityType, Scope, StateField
+from core.contract import (
+    FILLED,
+    DemoContext,
+    Derivation,
+    Guard,
+    Module,
+    Operation,
+    Rule,
+    StandardKind,
+    ViewSpec,
+)
 from core.errors import EditConflict, ScopeViolation, WriteRefused
 from core.events import effective_values, previous_values, related_target
 from core.extensions import db
 from core.hookspecs import hookimpl
 from core.jobs import JobError, JobResult, register_job_kind
 from core.models import Versioned
+from core.operation_runner import operation_for, run_operation, void_operation, void_record
+from core.operations import OperationError, Voidable
 from core.pipeline import flush_scratch
 from core.plugins import area_rooms
 from core.scoping import acting_as, current_scope, read_clause, scoped
@@ -40,11 +52,14 @@ __all__ = [
     "EditConflict",
     "EntityType",
     "Guard",
+    "FILLED",
     "JobError",
     "JobResult",
     "LedgerColumn",
     "Model",
     "Module",
+    "Operation",
+    "OperationError",
     "Report",
     "Rule",
     "STANDARD_SIGNATURES",
@@ -55,8 +70,10 @@ __all__ = [
     "ScopedModelRestApi",
     "ScopedModelView",
     "StandardKind",
+    "StateField",
     "Versioned",
     "ViewSpec",
+    "Voidable",
     "WorkflowError",
     "WriteRefused",
     "acting_as",
@@ -75,11 +92,15 @@ __all__ = [
     "line_chart",
     "pie_chart",
     "previous_values",
+    "operation_for",
     "read_clause",
     "related_target",
     "register_job_kind",
     "render_ledger_pdf",
+    "run_operation",
     "scoped",
     "transition",
+    "void_operation",
+    "void_record",
     "workflow_history",
 ]

@@ -18,6 +18,7 @@ from core import pipeline  # noqa: F401  (installs the write pipeline)
 from core.config import PROJECT_ROOT, DefaultConfig, env_settings
 from core.contract import ViewSpec
 from core.extensions import db, migrate
+from core.operations import install_operations, label_void_columns  # and the guard on every flush
 from core.plugins import PluginError, build_plugin_manager, collect
 from core.security import JiguanSecurityManager, build_roles
 from core.setup import MIGRATIONS_DIR
@@ -166,6 +167,7 @@ def create_app(config: dict | None = None) -> Flask:
     state.guards = collect(pm, "register_write_guards")
     for module_key, kind in collect(pm, "register_standard_kinds"):
         state.standard_kinds[kind.kind] = (module_key, kind)
+    install_operations(state, collect(pm, "register_operations"))
     state.views = collect(pm, "register_views")
     for module_key, report in collect(pm, "register_reports"):
         try:
@@ -187,6 +189,7 @@ def create_app(config: dict | None = None) -> Flask:
         screen = dict(labels.get(entity.model) or {})
         for name, label in list(screen.items()):
             screen.setdefault(f"{name}_id", label)  # a relation labels its foreign key
+        label_void_columns(entity, screen)
         state.entity_labels[entity.key] = screen
         installs.append((entity.module, ViewSpec(make_entity_api(entity, screen), entity.key,
                                                  menu=False)))

@@ -272,6 +272,7 @@ def _check_can_import(entity, username, scope) -> None:
 
 
 from core.jobs.commands import JOB_COMMANDS  # noqa: E402  (jiguan worker, jiguan jobs …)
+from core.operation_commands import op_command  # noqa: E402  (jiguan op)
 
 CORE_COMMANDS = [plugins_group, modules_group, init_command, demo_command, db_group, report_group,
-                 import_command, *JOB_COMMANDS]
+                 import_command, op_command, *JOB_COMMANDS]

@@ -6,7 +6,7 @@ Hooks return these plain objects; only the core installs them (see
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -65,6 +65,56 @@ class Rule:
     message: Any
     check: Callable[[Any, Any], Any]
     on: tuple[Action, ...] = ("create", "update")
+
+
+class _Filled:
+    """In ``Operation.when``: the field must have a value (a custodian, a certificate …)."""
+
+    def __repr__(self) -> str:
+        return "FILLED"
+
+
+FILLED = _Filled()
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A named state change of one entity type (领用, 登记完成, 作废 …): never an editable field.
+
+    The core gives it one service function used by a button on the record's page (a form
+    built from ``params``, with ``confirm``), ``POST /api/v1/<entity>/<pk>/<key>`` and
+    ``jiguan op <entity> <pk> <key>``. ``run(record, params)`` does the work (the caller
+    commits); while it runs, exactly the state fields listed in ``changes`` may change on
+    the record. Scope, rules and audit apply as to any write. Raise a
+    :class:`~core.errors.WriteRefused` to refuse with a Chinese message.
+    """
+
+    key: str
+    label: Any
+    #: the entity type's key (``EntityType.key``)
+    entity: str
+    run: Callable[[Any, dict], Any]
+    #: the state fields (``StateField.name``) it may change on the record
+    changes: tuple[str, ...] = ()
+    #: a marshmallow ``Schema`` class for the parameters; field ``metadata`` gives the form's
+    #: ``label``, ``description``, ``choices`` (a dict, or ``callable(record)`` returning
+    #: ``[(value, label)]``) and ``widget="textarea"``
+    params: type | None = None
+    #: the FAB permission (without ``can_``) on the entity's screen; on its REST API the same
+    #: name, except ``edit`` → ``put``
+    permission: str = "edit"
+    #: the states it applies to, by state field: ``{"status": ("idle", "in_use"),
+    #: "custodian_id": (None,)}`` (``None`` means empty; :data:`FILLED` instead of a tuple means
+    #: "has a value"), or ``callable(record) -> bool``; ``None``: any state. A refusal names the
+    #: fields of the mapping and their values.
+    when: Mapping[str, Any] | Callable[[Any], bool] | None = None
+    #: shown above the form's button and asked before it runs
+    confirm: Any = ""
+    description: Any = ""
+    #: the button's look: ``primary`` or ``danger``
+    style: str = "primary"
+    #: Set by the core: the module that registered it.
+    module: str = ""
 
 
 @dataclass(frozen=True)

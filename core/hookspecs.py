@@ -20,7 +20,16 @@ if TYPE_CHECKING:
     import click
 
     from catalog.registry import EntityType
-    from core.contract import DemoContext, Derivation, Guard, Module, Rule, StandardKind, ViewSpec
+    from core.contract import (
+        DemoContext,
+        Derivation,
+        Guard,
+        Module,
+        Operation,
+        Rule,
+        StandardKind,
+        ViewSpec,
+    )
     from reports.registry import Report
 
 hookspec = pluggy.HookspecMarker("jiguan")
@@ -112,6 +121,24 @@ def register_write_guards() -> Sequence[Guard]:
     :returns: a sequence of :class:`core.contract.Guard`.
 
     Called once per ``create_app``.
+    """
+
+
+@hookspec
+def register_operations() -> Sequence[Operation]:
+    """Return the named operations that change the state of this module's records.
+
+    A state field of an entity type (``EntityType.state_fields``) changes only through an
+    operation (or an approval's effect): the generic forms, the REST API's POST/PUT and the
+    XLSX import cannot set it. The core installs each operation once and offers it as a
+    button on the record's page, ``POST /api/v1/<entity>/<pk>/<key>`` and ``jiguan op``,
+    all calling its one service function. An entity type whose ``delete_policy`` is
+    ``"void"`` gets a ``void`` (作废) operation from the core unless the module returns its
+    own (``core.api.void_operation``, with the module's extra checks).
+
+    :returns: a sequence of :class:`core.contract.Operation`; keys are unique per entity type.
+
+    Called once per ``create_app``, after the entity types are registered.
     """
 
 

@@ -28,6 +28,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
 #: default plugins are): they have no manifest, are always on and are never a module.
 SERVICE_PLUGINS: tuple[str, ...] = (
     "core.workflow",
+    "core.operations",
 )
 SERVICE_PREFIX = "service:"
 

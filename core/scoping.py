@@ -17,7 +17,7 @@ from typing import Literal
 
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, or_, select
+from sqlalchemy import and_, false, or_, select
 
 from catalog.registry import Scope
 from core.errors import ScopeViolation
@@ -185,8 +185,15 @@ def _jurisdiction_column(model, spec: Scope):
 
 
 def scoped(query, model, scope: UserScope | None = None, for_reference: bool = False):
-    """Apply :func:`read_clause` to a Query or Select."""
+    """Apply :func:`read_clause` to a Query or Select.
+
+    ``for_reference`` also leaves voided rows out (``core.operations.Voidable``): a new
+    record may not point to a record that was voided.
+    """
     clause = read_clause(model, scope, for_reference)
+    voided = getattr(model, "voided_at", None) if for_reference else None
+    if voided is not None:
+        clause = voided.is_(None) if clause is None else and_(clause, voided.is_(None))
     if clause is None:
         return query
     return query.where(clause) if hasattr(query, "where") else query.filter(clause)

@@ -27,6 +27,8 @@ class JiguanState:
     guards: list[tuple[str | None, Guard]] = field(default_factory=list)
     standard_kinds: dict[str, tuple[str, StandardKind]] = field(default_factory=dict)
     views: list[tuple[str, ViewSpec]] = field(default_factory=list)
+    #: Entity key → operation key → the installed ``Operation`` (``core/operations.py``).
+    operations: dict[str, dict] = field(default_factory=dict)
     #: PDF reports by key (``register_reports``), each tagged with its module.
     reports: ReportRegistry = field(default_factory=ReportRegistry)
     #: FAB view / blueprint / menu name → module key, for activation checks.

@@ -33,6 +33,8 @@ from wtforms.validators import DataRequired, InputRequired
 from catalog.xlsx_views import XlsxViewMixin
 from core.counting import ListCount, planner_estimate
 from core.errors import EditConflict, WriteRefused
+from core.operation_api import OperationApiMixin
+from core.operation_views import OperationViewMixin, hide_voided
 from core.scoping import scope_of_model, scoped
 from core.typeahead import FastListWidget, TypeaheadViewMixin
 from core.validation import chinese_message
@@ -166,7 +168,7 @@ class ScopedInterface(SQLAInterface):
     def query(self, filters=None, order_column="", order_direction="", page=None, page_size=None,
               select_columns=None, outer_default_load=False, eager_columns=None):
         """FAB's list query with the capped count, eager relations and a default order."""
-        base = self.session.query(self.obj)
+        base = hide_voided(self.session.query(self.obj), self.obj)  # lists leave voided rows out
         order_column = self.sortable(order_column)
         if not order_column and isinstance(self.get_pk_name(), str):
             order_column, order_direction = self.get_pk_name(), "desc"
@@ -228,8 +230,9 @@ class ScopedInterface(SQLAInterface):
         self._write(lambda rows: [self.session.delete(r) for r in rows], items)
 
 
-class ScopedModelView(XlsxViewMixin, TypeaheadViewMixin, ModelView):
-    """CRUD screens: scoped, rule-checked, with optimistic locking on edit.
+class ScopedModelView(OperationViewMixin, XlsxViewMixin, TypeaheadViewMixin, ModelView):
+    """CRUD screens: scoped, rule-checked, with optimistic locking on edit; state changes by
+    operations only (``OperationViewMixin``).
 
     Built for big tables (docs/performance.md): relation fields and relation filters are
     type-ahead boxes (``TypeaheadViewMixin``), the list counts to a cap then estimates.
@@ -405,8 +408,9 @@ class ScopedModelView(XlsxViewMixin, TypeaheadViewMixin, ModelView):
         self.update_redirect()
 
 
-class ScopedModelRestApi(ModelRestApi):
-    """REST API: scoped; refusals answer 403/409/422 with the Chinese message."""
+class ScopedModelRestApi(OperationApiMixin, ModelRestApi):
+    """REST API: scoped; refusals answer 403/409/422 with the Chinese message; state fields
+    change only through ``POST /<pk>/<operation>`` (``OperationApiMixin``)."""
 
     access = "records"
     allow_browser_login = True
@@ -481,12 +485,15 @@ class ScopedModelRestApi(ModelRestApi):
         return self.response_422(message=message)
 
     def post_headless(self):
-        refused = self._schema_refusal(request.get_json(silent=True))
+        body = request.get_json(silent=True)
+        refused = self.state_field_refusal(body) or self._schema_refusal(body)
         return refused or self._guarded(super().post_headless)
 
     def put_headless(self, pk):
         body = request.get_json(silent=True)
-        refused = self._schema_refusal(body)
+        item = self.datamodel.get(pk, self._base_filters)
+        refused = (self.state_field_refusal(body, item) if item is not None else None) \
+            or self._schema_refusal(body)
         if refused:
             return refused
         expected = body.pop("version", None) if isinstance(body, dict) else None
@@ -497,7 +504,7 @@ class ScopedModelRestApi(ModelRestApi):
         return self._guarded(super().put_headless, pk)
 
     def delete_headless(self, pk):
-        return self._guarded(super().delete_headless, pk)
+        return self.delete_refusal(pk) or self._guarded(super().delete_headless, pk)
 
 
 def make_entity_api(entity, labels: dict | None = None) -> type:
@@ -520,10 +527,16 @@ def make_entity_api(entity, labels: dict | None = None) -> type:
         "entity_schema": entity.schema,
         "__module__": __name__,
     }
+    # state fields change only through operations; the void columns only through 作废
+    from core.operations import VOID_COLUMNS, field_names
+
+    guarded = field_names(entity)
+    attrs.update(add_exclude_columns=list(VOID_COLUMNS), edit_exclude_columns=list(guarded))
     if columns:
         attrs.update(list_columns=columns, show_columns=columns)
         writable = [c for c in columns if c not in ("id", "version")]
-        attrs.update(add_columns=writable, edit_columns=writable)
+        attrs.update(add_columns=[c for c in writable if c not in VOID_COLUMNS],
+                     edit_columns=[c for c in writable if c not in guarded])
     name = "".join(part.capitalize() for part in entity.key.split("_")) + "Api"
     from core.workflow import ApprovalMixin  # imports this module: import late
 

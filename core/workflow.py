@@ -44,6 +44,7 @@ from core.events import column_values, related_target
 from core.extensions import db
 from core.hookspecs import hookimpl
 from core.models import WorkflowEvent
+from core.operations import allowing
 from core.scoping import current_scope, row_in_write_scope, scope_of_model, scope_violation
 from core.state import get_state
 from core.versioning import utcnow
@@ -374,8 +375,9 @@ def transition(record, action: str, comment: str | None = None, *, view_name: st
     session.add(entry)
     setattr(record, _MARK, action)
     try:
-        record.on_transition(action, session)
-        session.flush()
+        with allowing():  # an approval's effects may move state fields (core/operations.py)
+            record.on_transition(action, session)
+            session.flush()
     except StaleDataError as exc:
         raise EditConflict(conflict_message()) from exc
     finally:

@@ -1,9 +1,10 @@
 """Hook implementations of the assets module, and nothing else.
 
 The module is split into areas (cards, custody, stocktake, pool, disposal, plans), each a
-package with the rooms it needs (models, schemas, views, rules, reports, demo), every room
-with the same entry point (``entity_types()``, ``view_specs(common)``, ``RULES``,
-``reports()``, ``load(ctx)``), collected here in ``AREAS`` order (docs/plugins.md, "The shape").
+package with the rooms it needs (models, schemas, views, rules, operations, reports, demo),
+every room with the same entry point (``entity_types()``, ``view_specs(common)``, ``RULES``,
+``operations()``, ``reports()``, ``load(ctx)``), collected here in ``AREAS`` order
+(docs/plugins.md, "The shape").
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ def register_derivations():
 @hookimpl
 def register_rules():
     return [rule for area in _room("rules") for rule in area.RULES]
+
+
+@hookimpl
+def register_operations():
+    return [op for area in _room("operations") for op in area.operations()]
 
 
 @hookimpl

@@ -1,7 +1,8 @@
 """Hook implementations of the land module, and nothing else (the walk-through in docs/plugins.md).
 
 One area, ``parcels``; its rooms have the entry points every plugin's areas have
-(``entity_types()``, ``view_specs(common)``, ``RULES``, ``reports()``, ``load(ctx)``).
+(``entity_types()``, ``view_specs(common)``, ``RULES``, ``operations()``, ``reports()``,
+``load(ctx)``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ def register_views():
 @hookimpl
 def register_rules():
     return [rule for area in _room("rules") for rule in area.RULES]
+
+
+@hookimpl
+def register_operations():
+    return [op for area in _room("operations") for op in area.operations()]
 
 
 @hookimpl

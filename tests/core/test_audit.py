@@ -42,19 +42,23 @@ def _trail(app, pk):
 
 
 def test_every_form_write_is_audited_with_before_and_after(app, login, ids):
+    """Art. 41-42: a parcel created, edited and voided (作废, never deleted) on its screens: each
+    step in the trail, by whom, before and after."""
     clerk = login("tianshan_clerk")
     clerk.post("/landparcelview/add", data=_form(ids, "审计-表单"))
     parcel = _parcel(app, "审计-表单")
     clerk.post(f"/landparcelview/edit/{parcel.id}",
                data=_form(ids, "审计-表单", area="150", lock_version=parcel.version))
-    clerk.post(f"/landparcelview/delete/{parcel.id}")
-    assert _parcel(app, "审计-表单") is None
-    create, update, delete = _trail(app, parcel.id)
-    assert [create.action, update.action, delete.action] == ["create", "update", "delete"]
-    assert {r.username for r in (create, update, delete)} == {"tianshan_clerk"}
+    clerk.post(f"/landparcelview/delete/{parcel.id}")  # refused: a parcel is voided, not deleted
+    clerk.post(f"/landparcelview/operation/{parcel.id}/void", data={"reason": "重复登记"})
+    assert _parcel(app, "审计-表单").void_reason == "重复登记"
+    create, update, void = _trail(app, parcel.id)
+    assert [create.action, update.action, void.action] == ["create", "update", "update"]
+    assert {r.username for r in (create, update, void)} == {"tianshan_clerk"}
     assert create.before is None and create.after["name"] == "审计-表单"
     assert update.before["area"] == "100.00" and update.after["area"] == "150.00"
-    assert delete.before["area"] == "150.00" and delete.after is None
+    assert void.before["voided_at"] is None and void.after["voided_by"] == "tianshan_clerk"
+    assert void.after["void_reason"] == "重复登记" and void.after["area"] == "150.00"
     assert create.organization_id == ids["org"] and create.jurisdiction_id == ids["jur"]
 
 

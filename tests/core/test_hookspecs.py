@@ -37,6 +37,13 @@ def test_hookspec_is_documented(name):
 
 
 @pytest.mark.parametrize("name", SPECS)
+def test_hookspec_has_a_section_in_the_plugin_guide(name):
+    """docs/plugins.md is where a plugin author learns the hooks: one section each."""
+    guide = (TESTS.parent / "docs" / "plugins.md").read_text(encoding="utf-8")
+    assert re.search(rf"^### `{name}\(", guide, re.M), f"docs/plugins.md has no '### `{name}(' section"
+
+
+@pytest.mark.parametrize("name", SPECS)
 def test_hookspec_is_implemented_by_a_plugin_and_exercised(name):
     from core.plugins import DEFAULT_PLUGINS, SERVICE_PLUGINS
 

@@ -117,6 +117,26 @@ def _decide(page, action: str, comment: str = "") -> str:
     return _success(page)
 
 
+def _operation(page, key: str, **fields: str) -> str:
+    """Press an operation's button on the record page (操作 panel), fill its form, confirm;
+    back on the record page, returns the success message."""
+    offered = [a.get_attribute("data-operation") for a in page.find_all("#operations a[data-operation]")]
+    assert key in offered, f"no {key!r} operation on {page.path}: {offered}"
+    _click_and_load(page, page.find(f'#operations a[data-operation="{key}"]'))
+    page.wait_for("#operation-form")
+    for name, value in fields.items():
+        if page.find_all(f"#operation-form select#{name}"):
+            page.select(name, value)
+        else:
+            page.type_into(f"#operation-form #{name}", value)
+    _click_and_load(page, page.find("#operation-submit"))
+    return _success(page)
+
+
+def _operations(page) -> list[str]:
+    return [a.get_attribute("data-operation") for a in page.find_all("#operations a[data-operation]")]
+
+
 def _type_date(page, css: str, day: dt.date) -> None:
     """A FAB date box (bootstrap-datepicker on a text input): type the date, close the picker."""
     from selenium.webdriver.common.keys import Keys
@@ -159,32 +179,91 @@ def test_clerk_receives_an_asset_and_checks_it_out(login_as):
     assert _field(page, "资产状态") == "闲置"
     assert [kind for kind, _ in _history(page)] == ["入库登记"]
 
+    assert _operations(page) == ["check_out", "relocate", "set_status", "void"]
+    card = page.path
+    page.open(card.replace("/show/", "/edit/"))
+    page.wait_for("#model_form")
+    assert not page.find_all("#model_form #status") and not page.find_all("#model_form #custodian"), \
+        "status and custodian change by operations only"
+    page.open(card)
+    page.wait_for("#operations")
+
     # 领用: to 李海燕, in her office
-    _click_and_load(page, page.find('#custody-actions a[data-move="check_out"]'))
-    page.wait_for("#move-form")
-    page.select("custodian", "李海燕")
-    page.type_into("#move-form #location", "天山区财政局车库 1 号车位")
-    _click_and_load(page, page.find("#move-form button[type=submit]"))
-    _success(page, f"已办理领用：{number}")
+    message = _operation(page, "check_out", custodian_id="李海燕", location="天山区财政局车库 1 号车位")
+    assert f"已办理“领用”：{number}" in message
     assert page.path.startswith("/assetview/show/")
     assert _field(page, "资产状态") == "在用"
     assert _field(page, "保管人") == "李海燕"
     kind, changes = _history(page)[0]
     assert kind == "领用", _history(page)
     assert "保管人：— → 李海燕" in changes and "状态：闲置 → 在用" in changes, changes
-    moves = [a.get_attribute("data-move") for a in page.find_all("#custody-actions a[data-move]")]
-    assert moves == ["transfer", "return"], "a card with a custodian is transferred or handed back"
+    assert _operations(page) == ["transfer", "return", "relocate", "set_status", "void"], \
+        "a card with a custodian is transferred or handed back"
 
     # 保管人变更: to the colleague 王阿依努尔
-    _click_and_load(page, page.find('#custody-actions a[data-move="transfer"]'))
-    page.wait_for("#move-form")
-    assert "李海燕" not in page.options("custodian"), "the current custodian is not offered"
-    page.select("custodian", "王阿依努尔")
-    _click_and_load(page, page.find("#move-form button[type=submit]"))
-    _success(page, f"已办理保管人变更：{number}")
+    _click_and_load(page, page.find('#operations a[data-operation="transfer"]'))
+    page.wait_for("#operation-form")
+    assert "李海燕" not in page.options("custodian_id"), "the current custodian is not offered"
+    page.select("custodian_id", "王阿依努尔")
+    _click_and_load(page, page.find("#operation-submit"))
+    _success(page, f"已办理“保管人变更”：{number}")
     assert _field(page, "保管人") == "王阿依努尔"
     assert [kind for kind, _ in _history(page)] == ["保管人变更", "领用", "入库登记"]
     assert "保管人：李海燕 → 王阿依努尔" in _history(page)[0][1]
+
+
+def test_clerk_returns_marks_idle_and_voids_a_card_the_bureau_sees_it(login_as):
+    """Art. 18: a card handed back is idle (for the pool); a card entered twice is voided, never
+    deleted (Art. 19, 41-42): its page says who voided it, when and why; the lists leave it out."""
+    name = f"端到端重复卡片-{_tag()}"
+    page = login_as("tianshan_clerk")
+    page.open("/assets/custody/receive")
+    page.wait_for("#receipt-form")
+    page.select("asset_class", "2030000 车辆")
+    page.type_into("#name", name)
+    page.type_into("#unit", "辆")
+    page.type_into("#unit_price", "120000")
+    page.select("status", "闲置（入库待领用）")
+    _click_and_load(page, page.find("#receipt-form button[type=submit]"))
+    _success(page, "已入库登记")
+    number = _field(page, "资产编号")
+    card = page.path
+
+    _operation(page, "set_status", status="在用", note="会议室公用")
+    assert _field(page, "资产状态") == "在用"
+    _operation(page, "set_status", status="闲置")
+    assert _field(page, "资产状态") == "闲置"
+    assert [kind for kind, _ in _history(page)][:2] == ["状态变更", "状态变更"]
+
+    # no delete button anywhere; 作废 with its reason instead
+    page.open(f"/assetview/list/?_flt_0_number={number}")
+    page.wait_for("div.table-responsive > table")
+    assert not page.find_all('a[href*="/assetview/delete/"]')
+    page.open(card)
+    page.wait_for("#operations")
+    _click_and_load(page, page.find('#operations a[data-operation="void"]'))
+    page.wait_for("#operation-form")
+    assert "作废不能撤销" in page.text("#operation-confirm")
+    _click_and_load(page, page.find("#operation-submit"))  # no reason: refused, nothing written
+    assert [text for kind, text in page.flashes() if kind == "danger"], page.flashes()
+    page.type_into("#operation-form #reason", "与入库单 RK 重复登记")
+    _click_and_load(page, page.find("#operation-submit"))
+    _success(page, "已办理“作废”")
+    info = page.text("#voided-info")
+    assert "与入库单 RK 重复登记" in info and "tianshan_clerk" in info
+    assert _operations(page) == [], "a voided card is read-only"
+    assert _history(page)[0][0] == "作废"
+    page.open(f"/assetview/list/?_flt_0_number={number}")
+    page.wait_for("#voided-toggle")
+    assert number not in page.text(".container .row")
+    _click_and_load(page, page.find("#voided-toggle a"))
+    assert number in page.table_column("资产编号")
+
+    # the bureau sees the voided card and its reason, and may not touch it either
+    bureau = login_as("urumqi_bureau")
+    bureau.open(card)
+    bureau.wait_for("#voided-info")
+    assert "与入库单 RK 重复登记" in bureau.text("#voided-info") and _operations(bureau) == []
 
 
 def test_stocktake_counted_submitted_and_approved(login_as):

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from catalog.models import standard_in_force
-from core.api import Derivation, Model, Scope, Versioned, effective_values
+from core.api import Derivation, Model, Scope, Versioned, Voidable, effective_values
 from core.versioning import utcnow
 
 #: The standard kinds this module reads (Art. 17); key = the asset class code.
@@ -82,8 +82,8 @@ class AssetClass(Model):
         return f"{self.code} {self.name}"
 
 
-class Asset(Versioned, Model):
-    """An asset card (资产卡片, Art. 18)."""
+class Asset(Voidable, Versioned, Model):
+    """An asset card (资产卡片, Art. 18); never deleted, voided (作废) with a reason."""
 
     __tablename__ = "assets_asset"
     __table_args__ = (
@@ -151,6 +151,11 @@ class Asset(Versioned, Model):
         return str(FUNDING_SOURCES.get(self.funding_source, self.funding_source))
 
 
+# the card names its plan line by class name: map the plans' models whenever the card is mapped,
+# or a process that imports only the cards (a test module, a script) cannot configure the mappers
+from plugins.assets.plans import models as _plan_models  # noqa: E402,F401
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
@@ -184,6 +189,8 @@ MOVEMENT_KINDS = {
     "repair": _l("维修"),
     "disposal": _l("处置"),
     "status_change": _l("状态变更"),
+    "relocation": _l("变更存放地点"),
+    "void": _l("作废"),
 }
 
 
@@ -194,7 +201,8 @@ class AssetMovement(Model):
     __table_args__ = (
         CheckConstraint("kind in ('receipt', 'check_out', 'return', 'custodian_transfer', "
                         "'stocktake_adjustment', 'pool_entry', 'pool_transfer', 'repair', "
-                        "'disposal', 'status_change')", name="ck_assets_movement_kind"),
+                        "'disposal', 'status_change', 'relocation', 'void')",
+                        name="ck_assets_movement_kind"),
     )
     #: read and written with the asset's organisation and jurisdiction (copied at the time)
     __jiguan_scope__ = Scope(organization="organization_id", jurisdiction="jurisdiction_id",

@@ -77,8 +77,10 @@ def _organization(text: str, scope) -> Organization:
 
 
 def _filtered(query, params: dict, scope):
-    """``query`` over Asset restricted to the parameters and the caller's scope."""
+    """``query`` over Asset restricted to the parameters and the caller's scope (voided cards are
+    no longer on the books)."""
     notes = []
+    query = query.where(Asset.voided_at.is_(None))
     if params.get("organization"):
         org = _organization(params["organization"], scope)
         query = query.where(Asset.organization_id == org.id)

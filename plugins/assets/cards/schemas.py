@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, validates
 from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
-from core.api import EntityType, Scope
+from core.api import EntityType, Scope, StateField
 from plugins.assets.cards.models import ACQUISITION_METHODS, ASSET_STATUSES, FUNDING_SOURCES, Asset
 
 
@@ -43,6 +43,18 @@ class AssetSchema(SQLAlchemyAutoSchema):
             raise ValidationError(_("未知的经费来源：%(value)s", value=value))
 
 
+#: What only operations (custody/operations.py, cards/operations.py) and approvals change (Art.
+#: 18-19): the status (a new card starts in use or idle; 待处置/已处置 come from a stocktake or a
+#: disposal), who holds it and where, and whose it is (a pool transfer moves the owner).
+STATE_FIELDS = (
+    StateField("status", initial=("in_use", "idle"), labels=ASSET_STATUSES),
+    StateField("custodian_id"),
+    StateField("location"),
+    StateField("organization_id"),
+    StateField("jurisdiction_id"),
+)
+
+
 def entity_types() -> list[EntityType]:
     return [
         EntityType(
@@ -53,6 +65,9 @@ def entity_types() -> list[EntityType]:
             api_columns=("id", "number", "class_id", "name", "specification", "quantity", "unit",
                          "original_value", "acquired_on", "acquisition_method", "funding_source", "location",
                          "custodian_id", "organization_id", "jurisdiction_id", "status",
-                         "min_life_ends_on", "note", "plan_line_id"),
+                         "min_life_ends_on", "note", "plan_line_id", "voided_at", "voided_by",
+                         "void_reason"),
+            state_fields=STATE_FIELDS,
+            delete_policy="void",
         )
     ]

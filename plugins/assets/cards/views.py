@@ -21,7 +21,8 @@ from plugins.assets.cards.models import (
 
 
 class CardHistoryMixin:
-    """The card page shows the custody buttons and the history (资产变动记录, views/custody.py)."""
+    """The card page shows the history (资产变动记录, custody/views.py); its operations (领用 …)
+    are the core's 操作 panel."""
 
     show_template = "assets/custody_card_show.html"
 
@@ -32,11 +33,9 @@ class CardHistoryMixin:
     def render_template(self, template, **kwargs):
         item = g.pop("assets_card_item", None) if template == self.show_template else None
         if item is not None:
-            from plugins.assets.custody.views import card_actions, movement_rows
+            from plugins.assets.custody.views import movement_rows
 
             kwargs["history"] = movement_rows(item)
-            if self.appbuilder.sm.has_access("can_edit", "CustodyView"):
-                kwargs["custody_actions"] = card_actions(item)
         return super().render_template(template, **kwargs)
 
 

@@ -225,6 +225,50 @@ def return_asset(session, asset: Asset, *, location: str | None = None, on: dt.d
           location=location or asset.location, on=_on(on), note=note)
 
 
+def relocate(session, asset: Asset, location: str, *, on: dt.date | None = None,
+             note: str | None = None) -> None:
+    """变更存放地点: the asset moves; who holds it and its status stay."""
+    _check_open(asset, _("变更存放地点"))
+    location = (location or "").strip()
+    if not location:
+        raise CustodyError(_("请填写新的存放地点"))
+    if location == (asset.location or ""):
+        raise CustodyError(_("新存放地点与原存放地点相同"))
+    changes = dict(from_location=asset.location, to_location=location)
+    asset.location = location
+    record_movement(session, asset, "relocation", on=_on(on), note=note, **changes)
+    session.flush()
+
+
+#: What a user may set by hand (Art. 18: an asset no longer used is marked idle, for the pool);
+#: 待处置 and 已处置 come only from a stocktake or a disposal approval.
+USAGE_STATUSES = ("in_use", "idle", "lent", "repair")
+
+
+def set_usage_status(session, asset: Asset, status: str, *, on: dt.date | None = None,
+                     note: str | None = None) -> None:
+    """变更使用状态 (在用/闲置/出借/维修), with a movement on the card."""
+    if asset.status not in USAGE_STATUSES or status not in USAGE_STATUSES:
+        raise CustodyError(_("资产“%(asset)s”状态为“%(status)s”，不能变更为“%(to)s”",
+                             asset=asset.number, status=_label(asset.status), to=_label(status)))
+    if status == asset.status:
+        raise CustodyError(_("资产已是“%(status)s”状态", status=_label(status)))
+    if status == "idle" and asset.custodian_id is not None:
+        raise CustodyError(_("资产“%(asset)s”仍由“%(person)s”保管：闲置资产须先办理交回",
+                             asset=asset.number, person=asset.custodian.name))
+    from plugins.assets.pool.models import PoolItem
+
+    in_pool = session.query(PoolItem.id).filter(PoolItem.asset_id == asset.id,
+                                                 PoolItem.status == "available").first()
+    if in_pool is not None:
+        raise CustodyError(_("资产“%(asset)s”在公物仓中，其状态由公物仓管理（维修、调剂）",
+                             asset=asset.number))
+    changes = dict(from_status=asset.status, to_status=status)
+    asset.status = status
+    record_movement(session, asset, "status_change", on=_on(on), note=note, **changes)
+    session.flush()
+
+
 def transfer_custodian(session, asset: Asset, custodian, *, location: str | None = None,
                        on: dt.date | None = None, note: str | None = None) -> None:
     """保管人变更: another custodian of the same organisation takes the asset over."""

@@ -1,8 +1,10 @@
-"""Screens and REST API of the custody area (Art. 18): receipt, check-out, return, transfer.
+"""Screens and REST API of the custody area (Art. 18): receipt (入库登记) and the card history.
 
-The screens and ``/api/v1/asset_custody/`` call the same functions of
-``plugins.assets.custody.models``; a refused move shows its Chinese message (a flash on the
-form, a 4xx on the API) and nothing is written.
+The moves of a card (领用, 交回, 保管人变更 …) are operations (custody/operations.py): a button on
+the card, ``POST /api/v1/asset/<pk>/<operation>`` and ``jiguan op``. The older paths
+``/assets/custody/<pk>/<move>`` (screen) and ``POST /api/v1/asset_custody/<pk>/<move>`` stay
+as aliases of the same operations. A refused move shows its Chinese message and nothing is
+written.
 """
 
 from __future__ import annotations
@@ -31,23 +33,16 @@ from core.api import (
     choice_field,
     current_scope,
     db,
+    operation_for,
+    run_operation,
     scoped,
 )
 from plugins.assets.cards.models import ASSET_STATUSES, FUNDING_SOURCES, Asset, AssetClass, AssetMovement
-from plugins.assets.custody.models import (
-    AssetReceipt,
-    CustodyError,
-    check_out,
-    receive,
-    return_asset,
-    transfer_custodian,
-)
+from plugins.assets.custody.models import AssetReceipt, CustodyError, receive
+from plugins.assets.custody.operations import scoped_person
 
-MOVES = {
-    "check_out": (_l("领用"), check_out),
-    "return": (_l("交回"), return_asset),
-    "transfer": (_l("保管人变更"), transfer_custodian),
-}
+#: The older move paths, each the operation of the same name (custody/operations.py).
+MOVES = ("check_out", "return", "transfer")
 RECEIPT_STATUS_CHOICES = {"idle": _l("闲置（入库待领用）"), "in_use": _l("在用（入库即领用）")}
 
 
@@ -56,19 +51,6 @@ RECEIPT_STATUS_CHOICES = {"idle": _l("闲置（入库待领用）"), "in_use": _
 
 def scoped_asset(pk) -> Asset | None:
     return db.session.execute(scoped(select(Asset).where(Asset.id == pk), Asset)).scalar_one_or_none()
-
-
-def scoped_person(pk) -> Person | None:
-    if pk in (None, "", "__None"):
-        return None
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise CustodyError(_("保管人编号无效")) from None
-    person = db.session.execute(scoped(select(Person).where(Person.id == pk), Person)).scalar_one_or_none()
-    if person is None:
-        raise CustodyError(_("保管人不存在或不在您的权限范围内"))
-    return person
 
 
 def people_of(org_id) -> list[Person]:
@@ -125,26 +107,7 @@ def movement_rows(asset: Asset) -> list[dict]:
     return rows
 
 
-def card_actions(asset: Asset) -> list[dict]:
-    """The custody moves offered on the card page for the asset's current state."""
-    if asset.status in ("pending_disposal", "disposed"):
-        return []
-    if asset.custodian_id is None:
-        names = ["check_out"] if asset.status in ("idle", "in_use") else []
-    else:
-        names = ["transfer", "return"]
-    return [dict(name=n, label=str(MOVES[n][0]), url=url_for("CustodyView.move", pk=asset.id, kind=n))
-            for n in names]
-
-
 # --- the screens --------------------------------------------------------------------------------
-
-
-class MoveForm(FlaskForm):
-    custodian = SelectField(_l("保管人"), choices=[], validate_choice=False)
-    location = StringField(_l("存放地点"), validators=[Optional(), Length(max=255)])
-    on = DateField(_l("日期"), default=dt.date.today, validators=[DataRequired(message=_l("请填写日期"))])
-    note = TextAreaField(_l("备注"), validators=[Optional()])
 
 
 class ReceiptForm(FlaskForm):
@@ -236,39 +199,10 @@ class CustodyView(BaseView):
     @has_access
     @permission_name("edit")
     def move(self, pk, kind):
-        asset = scoped_asset(pk)
-        if asset is None:
+        """The older move screens: now the card's operation of the same name."""
+        if scoped_asset(pk) is None:
             abort(404)  # another jurisdiction's card does not exist for this user
-        label, operation = MOVES[kind]
-        form = MoveForm()
-        form.custodian.choices = [("", _("请选择"))] + [
-            (str(p.id), p.name) for p in people_of(asset.organization_id) if p.id != asset.custodian_id]
-        if request.method == "GET":
-            form.location.data = asset.location
-        elif form.validate():
-            try:
-                extra = dict(location=form.location.data or None, on=form.on.data,
-                             note=form.note.data or None)
-                if kind == "return":
-                    operation(db.session, asset, **extra)
-                else:
-                    operation(db.session, asset, scoped_person(form.custodian.data), **extra)
-                db.session.commit()
-            except WriteRefused as exc:
-                db.session.rollback()
-                flash(exc.message, "danger")
-            except SQLAlchemyError:
-                db.session.rollback()
-                flash(_("保存失败：数据库拒绝了此次修改"), "danger")
-            else:
-                flash(_("已办理%(what)s：%(asset)s", what=label, asset=asset.number), "success")
-                return redirect(url_for("AssetView.show", pk=asset.id))
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "danger")
-        return self.render_template("assets/custody_move.html", form=form, asset=asset, kind=kind,
-                                    title=_("%(what)s：%(asset)s", what=label, asset=asset.number),
-                                    history=movement_rows(asset))
+        return redirect(url_for("AssetView.operation", pk=pk, key=kind))
 
 
 def receipt_cards(receipt: AssetReceipt) -> list[Asset]:
@@ -414,6 +348,14 @@ class CustodyApi(BaseApi):
     @safe
     @permission_name("put")
     def move(self, pk, kind):
+        """资产领用、交回、保管人变更（旧路径，等同 POST /api/v1/asset/<pk>/<操作>）
+        ---
+        post:
+          summary: 资产领用、交回、保管人变更（旧路径，等同 POST /api/v1/asset/<pk>/<操作>）
+          responses:
+            200:
+              description: 已办理；返回资产及其变动记录
+        """
         asset = scoped_asset(pk)
         if asset is None:
             return self.response(404, message=_("资产不存在或不在您的权限范围内"))
@@ -423,16 +365,12 @@ class CustodyApi(BaseApi):
         seen = body.get("version")
         if seen is not None and str(seen) != str(asset.version):
             return self.response(409, message=_("该资产已被他人修改，请刷新后重试"))
-        _label, operation = MOVES[kind]
 
         def work():
-            extra = dict(location=body.get("location"), on=_date(body.get("on"), _("日期")),
-                         note=body.get("note"))
-            if kind == "return":
-                operation(db.session, asset, **extra)
-            else:
-                person = scoped_person(body.get("custodian_id"))
-                operation(db.session, asset, person, **extra)
+            # the older body, as the operation of the same name takes it (blanks: its defaults)
+            schema = operation_for(asset, kind).params()
+            params = {k: v for k, v in body.items() if k in schema.fields and v not in (None, "")}
+            run_operation(asset, kind, params)
             return dict(asset=asset_json(asset), history=movement_json(asset))
 
         return self._run(work)

@@ -29,7 +29,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from core.api import ApprovalMixin, Model, Versioned, WorkflowError, current_scope, related_target
+from core.api import (
+    ApprovalMixin,
+    Model,
+    Versioned,
+    Voidable,
+    WorkflowError,
+    current_scope,
+    related_target,
+)
 from plugins.assets.cards.models import record_movement
 
 DISPOSAL_METHODS = {
@@ -91,7 +99,7 @@ class Disposal(ApprovalMixin, Versioned, Model):
 
     @property
     def proceeds_total(self):
-        return sum((p.amount for p in self.proceeds), 0)
+        return sum((p.amount for p in self.proceeds if p.voided_at is None), 0)
 
     def on_transition(self, action: str, session) -> None:
         source = f"disposal:{self.id}"
@@ -159,8 +167,9 @@ class DisposalLine(Model):
         return is_early(self.asset, self.disposal)
 
 
-class DisposalProceeds(Versioned, Model):
-    """处置收入 of an approved application: amount, date received, paid to the treasury."""
+class DisposalProceeds(Voidable, Versioned, Model):
+    """处置收入 of an approved application: amount, date received, paid to the treasury; a wrong
+    entry is voided (作废) with a reason, never deleted (money paid to the treasury, Art. 19)."""
 
     __tablename__ = "assets_disposal_proceeds"
     __table_args__ = (

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, validates
 from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
-from core.api import EntityType, Scope
+from core.api import EntityType, Scope, StateField
 from plugins.assets.disposal.models import DISPOSAL_METHODS, Disposal, DisposalLine, DisposalProceeds
 
 #: An application's jurisdiction is its organisation's; its lines and proceeds are the application's.
@@ -74,6 +74,9 @@ def entity_types() -> list[EntityType]:
             schema=DisposalProceedsSchema, sharing="conditional", update_cycle=_l("实时"),
             description=_l("已批准处置的收入金额、收款日期及上缴国库情况（第十九条）"),
             api_columns=("id", "disposal_id", "amount", "received_on", "paid_to_treasury", "paid_on",
-                         "note"),
+                         "note", "voided_at", "voided_by", "void_reason"),
+            # 上缴国库 is an operation (disposal/operations.py); money recorded is voided, not deleted
+            state_fields=(StateField("paid_to_treasury"), StateField("paid_on")),
+            delete_policy="void",
         ),
     ]

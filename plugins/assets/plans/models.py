@@ -177,7 +177,7 @@ def holdings(session, organization_id: int, class_id: int, exclude_asset: int | 
     """Items of the class the organisation holds now (its cards neither disposed nor pending disposal)."""
     query = select(func.coalesce(func.sum(Asset.quantity), 0)).where(
         Asset.organization_id == organization_id, Asset.class_id == class_id,
-        Asset.status.not_in(NOT_HELD))
+        Asset.status.not_in(NOT_HELD), Asset.voided_at.is_(None))
     if exclude_asset is not None:
         query = query.where(Asset.id != exclude_asset)
     return int(session.execute(query).scalar() or 0)
@@ -194,7 +194,7 @@ def reuse_area(jurisdiction: Jurisdiction) -> str:
 
 def idle_assets(session, class_id: int, jurisdiction: Jurisdiction, limit: int | None = None):
     """(count, first ``limit`` idle cards) of the class in the jurisdiction's prefecture tree."""
-    where = (Asset.class_id == class_id, Asset.status == "idle",
+    where = (Asset.class_id == class_id, Asset.status == "idle", Asset.voided_at.is_(None),
              Jurisdiction.path.startswith(reuse_area(jurisdiction)))
     base = select(Asset).join(Jurisdiction, Asset.jurisdiction_id == Jurisdiction.id).where(*where)
     count = session.execute(select(func.count()).select_from(base.subquery())).scalar() or 0

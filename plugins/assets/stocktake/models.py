@@ -172,9 +172,11 @@ class StocktakeSurplus(Versioned, Model):
 
 
 def snapshot_lines(session, stocktake: Stocktake, org_id: int) -> None:
-    """Add a line per asset of the organisation that is not disposed (what the cards say now)."""
+    """Add a line per asset of the organisation that is neither disposed nor voided (what the
+    cards say now)."""
     assets = session.execute(
-        select(Asset).where(Asset.organization_id == org_id, Asset.status != "disposed")
+        select(Asset).where(Asset.organization_id == org_id, Asset.status != "disposed",
+                            Asset.voided_at.is_(None))
         .order_by(Asset.number)
     ).scalars().all()
     for asset in assets:
@@ -211,8 +213,8 @@ def apply_adjustments(stocktake: Stocktake, session) -> list[Asset]:
     for line in stocktake.lines:
         kinds = line.discrepancies
         asset = line.asset
-        if not kinds or asset is None or asset.status == "disposed":
-            continue
+        if not kinds or asset is None or asset.status == "disposed" or asset.voided_at is not None:
+            continue  # a card voided while it was counted is no longer on the books
         changes = dict(from_status=asset.status, from_location=asset.location)
         if "loss" in kinds:
             asset.status = "pending_disposal"

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import relationship
 
-from core.api import Model, Versioned
+from core.api import Model, Versioned, Voidable
 
 REGISTRATION_STATUSES = {
     "unregistered": _l("未登记"), "in_progress": _l("登记中"), "registered": _l("已登记"),
@@ -20,7 +20,9 @@ LAND_USES = {
 }
 
 
-class LandParcel(Versioned, Model):
+class LandParcel(Voidable, Versioned, Model):
+    """A parcel of government land; never deleted, voided (作废) with a reason."""
+
     __tablename__ = "land_parcel"
     __table_args__ = (
         CheckConstraint("area > 0", name="ck_land_parcel_area_positive"),

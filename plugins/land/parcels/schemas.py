@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, validates
 from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
-from core.api import EntityType, Scope
+from core.api import EntityType, Scope, StateField
 from plugins.land.parcels.models import LAND_USES, REGISTRATION_STATUSES, LandParcel
 
 
@@ -42,6 +42,11 @@ def entity_types() -> list[EntityType]:
             description=_l("坐落、面积、用途、确权登记状态与权利人（第二十、二十一条）"),
             api_columns=("id", "name", "jurisdiction_id", "organization_id", "location", "area",
                          "land_use", "registration_status", "certificate_no", "title_holder_id",
-                         "in_compound", "note"),
+                         "in_compound", "note", "voided_at", "voided_by", "void_reason"),
+            # Art. 20-21: registration moves by operations (parcels/operations.py); a parcel
+            # entered with its registration as it stands (存量) may start in any state
+            state_fields=(StateField("registration_status", labels=REGISTRATION_STATUSES),
+                          StateField("certificate_no"), StateField("title_holder_id")),
+            delete_policy="void",
         )
     ]

@@ -48,3 +48,25 @@ def _test_class(code: str, name: str, parent_code: str) -> AssetClass:
                                     jurisdiction=region, effective_from=dt.date(2023, 1, 1)))
         db.session.commit()
     return cls
+
+
+TIANSHAN = "乌鲁木齐市天山区财政局"
+
+
+def new_card(app, status="idle", name="测试计算机", custodian=None) -> int:
+    """A fresh card of 天山区财政局 received by the system (as the demo does); a status other than
+    in use or idle is seeded by the system too (a stocktake's or a disposal's effect)."""
+    from catalog.models import Organization, Person
+    from plugins.assets.custody.models import receive
+
+    with app.app_context():
+        org = db.session.execute(select(Organization).where(Organization.name == TIANSHAN)).scalar_one()
+        person = db.session.get(Person, custodian) if custodian else None
+        _receipt, (asset,) = receive(db.session, organization=org, asset_class=equipment_class(), name=name,
+                                     quantity=1, unit="台", unit_price=Decimal("4000"),
+                                     acquired_on=dt.date(2026, 1, 5), location="库房",
+                                     status="in_use" if person else "idle", custodian=person)
+        if status not in ("idle", "in_use"):
+            asset.status = status
+        db.session.commit()
+        return asset.id

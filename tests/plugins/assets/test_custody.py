@@ -1,4 +1,9 @@
-"""Custody of asset cards (Art. 18): receipt, check-out, return, transfer — screens, API, history, scope."""
+"""Custody of asset cards (Art. 18): receipt, check-out, return, transfer — screens, API, history, scope.
+
+The moves are operations of the card (custody/operations.py, tests/plugins/assets/test_operations.py):
+here through the card's operation page and the older ``/api/v1/asset_custody/`` paths, which
+stay as aliases of the same operations.
+"""
 
 from __future__ import annotations
 
@@ -104,7 +109,7 @@ def test_receipt_form_creates_one_card_per_piece_with_history(app, login, ids):
         numbers = [a.number for a in assets]
         receipt_id = receipt.id
     page = clerk.text(f"/assetview/show/{pk}")
-    assert "资产变动记录" in page and "入库登记" in page and 'data-move="check_out"' in page
+    assert "资产变动记录" in page and "入库登记" in page and 'data-operation="check_out"' in page
     page = clerk.text(f"/assetreceiptview/show/{receipt_id}")
     assert re.findall(r'<tr data-asset="([^"]+)"', page) == numbers and "新疆某科技公司" in page
     assert f"RK{receipt_id:06d}" in clerk.text("/assetreceiptview/list/")
@@ -165,15 +170,18 @@ def test_check_out_transfer_return_on_screens_with_history(app, login, ids):
     pk = new_asset(app)
     first, second = ids["people"][:2]
     clerk = login("tianshan_clerk")
-    html = clerk.post(f"/assets/custody/{pk}/check_out", data={
-        "custodian": first, "location": "301 室", "on": "2026-11-02", "note": "新进人员"},
+    # the older screen path leads to the card's operation
+    old = clerk.get(f"/assets/custody/{pk}/check_out")
+    assert old.status_code == 302 and old.location.endswith(f"/assetview/operation/{pk}/check_out")
+    html = clerk.post(f"/assetview/operation/{pk}/check_out", data={
+        "custodian_id": first, "location": "301 室", "on": "2026-11-02", "note": "新进人员"},
         follow_redirects=True).get_data(as_text=True)
-    assert "已办理领用" in html
+    assert "已办理“领用”" in html
     assert card(app, pk)["status"] == "in_use" and card(app, pk)["custodian"] == first
-    clerk.post(f"/assets/custody/{pk}/transfer",
-               data={"custodian": second, "location": "", "on": "2026-11-10"})
+    clerk.post(f"/assetview/operation/{pk}/transfer",
+               data={"custodian_id": second, "location": "", "on": "2026-11-10"})
     assert card(app, pk)["custodian"] == second and card(app, pk)["location"] == "301 室"
-    clerk.post(f"/assets/custody/{pk}/return", data={"location": "库房", "on": "2026-11-20"})
+    clerk.post(f"/assetview/operation/{pk}/return", data={"location": "库房", "on": "2026-11-20"})
     after = card(app, pk)
     assert (after["status"], after["custodian"], after["location"]) == ("idle", None, "库房")
     assert after["kinds"] == ["receipt", "check_out", "custodian_transfer", "return"]
@@ -210,13 +218,18 @@ def test_closed_asset_cannot_be_checked_out(app, login, ids, status, label):
     pk = new_asset(app, status=status)
     before = card(app, pk)
     clerk = login("tianshan_clerk")
-    html = clerk.post(f"/assets/custody/{pk}/check_out",
-                      data={"custodian": ids["people"][0], "on": "2026-11-02"},
-                      follow_redirects=True).get_data(as_text=True)
-    assert f"状态为“{label}”，不能领用" in html
+    response = clerk.post(f"/assetview/operation/{pk}/check_out",
+                          data={"custodian_id": ids["people"][0], "on": "2026-11-02"}, follow_redirects=True)
+    if status == "disposed":  # it left 资产卡片 for the read-only 已处置资产
+        assert response.status_code == 404
+        assert "data-operation" not in clerk.text(f"/disposedassetview/show/{pk}")
+    else:
+        html = response.get_data(as_text=True)
+        assert f"当前状态（资产状态：{label}；保管人：（空））不能执行“领用”" in html
+        assert 'data-operation="check_out"' not in clerk.text(f"/assetview/show/{pk}")
     response = clerk.api("POST", f"/api/v1/asset_custody/{pk}/check_out",
                          json={"custodian_id": ids["people"][0]})
-    assert response.status_code == 422 and f"“{label}”" in response.get_json()["message"]
+    assert response.status_code == 409 and f"资产状态：{label}" in response.get_json()["message"]
     assert card(app, pk) == before
 
 
@@ -227,13 +240,15 @@ def test_custodian_of_another_organisation_is_refused(app, login, ids):
     bureau = login("urumqi_bureau")
     response = bureau.api("POST", f"/api/v1/asset_custody/{pk}/check_out",
                           json={"custodian_id": ids["other_person"]})
-    assert response.status_code == 422 and "不属于资产的使用单位" in response.get_json()["message"]
-    # for the clerk, another organisation's person does not exist
+    assert response.status_code == 422
+    assert "保管人：须为资产使用单位在您权限范围内的人员" in response.get_json()["message"]
+    # for the clerk, another organisation's person is not offered, and refused the same way
     clerk = login("tianshan_clerk")
-    html = clerk.post(f"/assets/custody/{pk}/check_out",
-                      data={"custodian": ids["other_person"], "on": "2026-11-02"},
+    assert f'value="{ids["other_person"]}"' not in clerk.text(f"/assetview/operation/{pk}/check_out")
+    html = clerk.post(f"/assetview/operation/{pk}/check_out",
+                      data={"custodian_id": ids["other_person"], "on": "2026-11-02"},
                       follow_redirects=True).get_data(as_text=True)
-    assert "保管人不存在或不在您的权限范围内" in html
+    assert "须为资产使用单位在您权限范围内的人员" in html
     assert card(app, pk) == before
 
 
@@ -242,11 +257,12 @@ def test_return_without_custodian_and_bad_input_are_refused(app, login, ids):
     before = card(app, pk)
     clerk = login("tianshan_clerk")
     response = clerk.api("POST", f"/api/v1/asset_custody/{pk}/return", json={})
-    assert response.status_code == 422 and "没有保管人，无需交回" in response.get_json()["message"]
-    html = clerk.post(f"/assets/custody/{pk}/transfer",
-                      data={"custodian": ids["people"][0], "on": "2026-11-02"},
+    assert response.status_code == 409
+    assert "当前状态（资产状态：闲置；保管人：（空））不能执行“交回”" in response.get_json()["message"]
+    html = clerk.post(f"/assetview/operation/{pk}/transfer",
+                      data={"custodian_id": ids["people"][0], "on": "2026-11-02"},
                       follow_redirects=True).get_data(as_text=True)
-    assert "没有保管人，请办理领用" in html
+    assert "不能执行“保管人变更”" in html
     response = clerk.api("POST", f"/api/v1/asset_custody/{pk}/check_out",
                          json={"custodian_id": ids["people"][0], "on": "2026-13-40"})
     assert response.status_code == 422 and "不是有效的日期" in response.get_json()["message"]
@@ -259,6 +275,8 @@ def test_other_jurisdiction_clerk_cannot_see_or_move_the_card(app, login, ids):
     kashgar = login("kashgar_clerk")
     assert kashgar.get(f"/assets/custody/{pk}/check_out").status_code == 404
     response = kashgar.post(f"/assets/custody/{pk}/check_out", data={"custodian": ids["people"][0]})
+    assert response.status_code == 404
+    response = kashgar.post(f"/assetview/operation/{pk}/check_out", data={"custodian_id": ids["people"][0]})
     assert response.status_code == 404
     assert kashgar.api("POST", f"/api/v1/asset_custody/{pk}/check_out",
                        json={"custodian_id": ids["people"][0]}).status_code == 404

@@ -40,16 +40,23 @@ def _history(app, pk):
                                             .order_by(AssetMovement.id)).scalars()]
 
 
-def test_a_card_edited_on_the_api_gets_its_history_line(app, login):
+def test_a_card_moves_only_by_operations_each_with_its_history_line(app, login):
+    """Art. 18: a PUT cannot move a card (nothing written, no line); the operations move it, each
+    with its line."""
     pk, people = _card(app)
     clerk = login("tianshan_clerk")
     response = clerk.api("PUT", f"/api/v1/asset/{pk}", json={"custodian_id": people[0]})
-    assert response.status_code == 200, response.get_json()
+    assert response.status_code == 422 and "领用" in response.get_json()["message"]
     response = clerk.api("PUT", f"/api/v1/asset/{pk}", json={"status": "in_use", "location": "301 室"})
+    assert response.status_code == 422
+    assert _history(app, pk) == []
+    response = clerk.api("POST", f"/api/v1/asset/{pk}/set_status", json={"status": "in_use"})
+    assert response.status_code == 200, response.get_json()
+    response = clerk.api("POST", f"/api/v1/asset/{pk}/relocate", json={"location": "301 室"})
     assert response.status_code == 200, response.get_json()
     assert _history(app, pk) == [
-        ("custodian_transfer", "card_edit", None, people[0], None, None, None),
-        ("status_change", "card_edit", None, None, "idle", "in_use", "301 室"),
+        ("status_change", None, None, None, "idle", "in_use", None),
+        ("relocation", None, None, None, None, None, "301 室"),
     ]
 
 

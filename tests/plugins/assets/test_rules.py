@@ -228,7 +228,11 @@ def test_art17_quantity_cap_per_person_blocks_on_api(app, login, ids):
 def test_art17_quantity_cap_counts_holdings_not_disposed(app, ids):
     """A disposed card no longer counts in the holdings; the cap blocks a direct write too."""
     cls = fresh_class(app, per_person=1)
-    _direct(app, ids, "T-QTY-D1", class_id=cls, quantity=2, status="disposed")
+    with app.app_context():  # a card disposed of earlier: a disposal's approval, seeded by the system
+        db.session.add(Asset(number="T-QTY-D1", class_id=cls, name="工作站", quantity=2, unit="台",
+                             original_value=Decimal(5000), acquired_on=dt.date(2026, 1, 5),
+                             organization_id=ids["org"], jurisdiction_id=ids["jur"], status="disposed"))
+        db.session.commit()
     _direct(app, ids, "T-QTY-D2", class_id=cls, quantity=2)
     with pytest.raises(WriteRefused, match="数量上限"):
         _direct(app, ids, "T-QTY-D3", class_id=cls, quantity=1)
@@ -383,7 +387,9 @@ def test_art18_idle_flag_opens_and_closes_a_finding(app, login, ids):
     assert "公物仓" in login("urumqi_bureau").text("/findingview/list/")
     with app.app_context():
         version = db.session.get(Asset, pk).version
-    response = clerk.api("PUT", f"/api/v1/asset/{pk}", json={"status": "in_use", "version": version})
+    # back in use (变更使用状态, an operation): the finding closes
+    response = clerk.api("POST", f"/api/v1/asset/{pk}/set_status",
+                         json={"status": "in_use", "version": version})
     assert response.status_code == 200, response.get_json()
     assert _findings(app, pk) == [] and len(_findings(app, pk, "resolved")) == 1
 

@@ -85,8 +85,10 @@ def test_opening_snapshots_the_organisations_assets(app, login, org_id):
     pk = open_stocktake(app, login, org_id)
     lines = lines_of(app, pk)
     with app.app_context():
+        # every card on the books: neither disposed nor voided (作废, tests/plugins/assets/test_operations.py)
         assets = db.session.execute(select(Asset).where(Asset.organization_id == org_id,
-                                                        Asset.status != "disposed")).scalars().all()
+                                                        Asset.status != "disposed",
+                                                        Asset.voided_at.is_(None))).scalars().all()
         stocktake = db.session.get(Stocktake, pk)
         assert stocktake.state == "draft"
         assert stocktake.jurisdiction_id == stocktake.organization.jurisdiction_id

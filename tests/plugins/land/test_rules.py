@@ -76,18 +76,24 @@ def test_art20_block_on_direct_write(app, ids):
     assert _count(app, "直写-无证登记") == 0
 
 
-def test_art20_block_on_form_edit(app, login, ids):
+def test_art20_registration_is_an_operation_not_an_edit(app, login, ids):
+    """Art. 20: the edit form no longer registers a parcel; 登记完成 does, and only with its certificate."""
     clerk = login("tianshan_clerk")
     clerk.post("/landparcelview/add", data=_form(ids, "表单-待编辑"))
     with app.app_context():
         parcel = db.session.execute(select(LandParcel).where(LandParcel.name == "表单-待编辑")).scalar_one()
         pk, version = parcel.id, parcel.version
-    html = clerk.post(f"/landparcelview/edit/{pk}",
-                      data=_form(ids, "表单-待编辑", registration_status="registered",
-                                 lock_version=version), follow_redirects=True).get_data(as_text=True)
-    assert "不动产权证书号" in html
+    assert 'name="registration_status"' not in clerk.text(f"/landparcelview/edit/{pk}")
+    clerk.post(f"/landparcelview/edit/{pk}", data=_form(ids, "表单-待编辑", registration_status="registered",
+                                                         lock_version=version))
     with app.app_context():
         assert db.session.get(LandParcel, pk).registration_status == "unregistered"
+    assert clerk.api("POST", f"/api/v1/land_parcel/{pk}/start_registration").status_code == 200
+    response = clerk.api("POST", f"/api/v1/land_parcel/{pk}/complete_registration",
+                         json={"certificate_no": " ", "title_holder_id": ids["bureau"]})
+    assert response.status_code == 422 and "必须填写不动产权证书号" in response.get_json()["message"]
+    with app.app_context():
+        assert db.session.get(LandParcel, pk).registration_status == "in_progress"
 
 
 # Art. 21 — registered land is held by the bureau: a flag opens a finding, fixing closes it.
@@ -115,11 +121,12 @@ def test_art21_flag_opens_and_closes_a_finding(app, login, ids):
     urumqi_findings = login("urumqi_bureau").text("/findingview/list/")
     assert "不是机关事务管理部门" in urumqi_findings
     assert f'href="/landparcelview/show/{pk}"' in urumqi_findings  # the finding leads to the record
-    # moving the title to the bureau closes the finding
+    # moving the title to the bureau (变更登记, an operation) closes the finding
     with app.app_context():
         version = db.session.get(LandParcel, pk).version
-    response = clerk.api("PUT", f"/api/v1/land_parcel/{pk}",
-                         json={"title_holder_id": ids["bureau"], "version": version})
+    response = clerk.api("POST", f"/api/v1/land_parcel/{pk}/change_title", json={
+        "certificate_no": "新(2026)乌鲁木齐市不动产权第0099001号", "title_holder_id": ids["bureau"],
+        "version": version})
     assert response.status_code == 200, response.get_json()
     assert _findings(app, pk) == [] and len(_findings(app, pk, "resolved")) == 1
 
