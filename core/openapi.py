@@ -34,6 +34,8 @@ MODEL_OPERATIONS = {
     "delete": _l("删除%(label)s"),
     "info": _l("%(label)s接口说明：字段、筛选条件和当前用户的权限"),
     "workflow": _l("%(label)s审批流转：submit 提交、withdraw 撤回、approve 通过、reject 驳回"),
+    "operations_list": _l("%(label)s：列出一条记录当前可执行的操作（含审批操作）"),
+    "operation": _l("%(label)s：执行一条记录的一项操作（按操作标识 key，如领用、登记完成、作废）"),
 }
 #: FAB's own APIs.
 FAB_OPERATIONS = {

@@ -220,8 +220,13 @@ def test_writes_through_a_bearer_are_scoped_and_audited_under_its_user(app, rest
     created = response.get_json()["id"]
     rows = _audit_rows(app, "land_parcel", created)
     assert [(r.action, r.username) for r in rows] == [("create", "kashgar_clerk")]
-    assert client.open("DELETE", f"/api/v1/land_parcel/{created}").status_code == 200
-    assert _audit_rows(app, "land_parcel", created)[-1].username == "kashgar_clerk"
+    # a parcel is never deleted (its legal history): voided, through the operation
+    assert client.open("DELETE", f"/api/v1/land_parcel/{created}").status_code == 409
+    voided = client.open("POST", f"/api/v1/land_parcel/{created}/void", json={"reason": "令牌测试作废"})
+    assert voided.status_code == 200, voided.get_json()
+    last = _audit_rows(app, "land_parcel", created)[-1]
+    assert (last.action, last.username) == ("update", "kashgar_clerk")
+    assert last.after["void_reason"] == "令牌测试作废"
 
 
 def test_token_lifecycle_is_audited_without_the_secret(app):

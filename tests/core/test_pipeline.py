@@ -182,52 +182,56 @@ def test_a_link_to_another_jurisdictions_person_is_refused_on_every_path(pipe_ap
 
 
 def test_the_tester_probes_of_foreign_links_are_refused(app, login):
-    """The probes that got through before (issue 9): custodian, title holder, parent organisation."""
+    """The probes that got through before (issue 9): custodian, title holder, parent organisation —
+    now on the paths that may set them (the custodian and the title holder are state fields: their
+    operations and a new record's POST)."""
     with app.app_context():
         from plugins.assets.cards.models import Asset
-        from plugins.land.parcels.models import LandParcel
 
         tianshan = _org(TIANSHAN)
-        asset = db.session.execute(select(Asset).filter_by(organization_id=tianshan.id).limit(1)).scalar_one()
-        parcel = db.session.execute(select(LandParcel).filter_by(organization_id=tianshan.id)
-                                    .limit(1)).scalar_one()
+        asset = db.session.execute(select(Asset).where(
+            Asset.organization_id == tianshan.id, Asset.custodian_id.isnot(None),
+            Asset.status == "in_use", Asset.voided_at.is_(None)).limit(1)).scalar_one()
         other_person = _person_of("喀什市财政局").id
         other_prefecture = _org("喀什市财政局").id
         urumqi_office = _org("乌鲁木齐市财政局")
-        before = (asset.custodian_id, parcel.title_holder_id, urumqi_office.parent_id)
-        ids = (asset.id, parcel.id, urumqi_office.id)
+        before = (asset.custodian_id, urumqi_office.parent_id)
+        ids = (asset.id, urumqi_office.id)
+        parcel = dict(name="越权权利人测试", location="天山区测试路 1 号", area=10, land_use="office",
+                      registration_status="unregistered", in_compound=False,
+                      organization_id=tianshan.id, jurisdiction_id=tianshan.jurisdiction_id)
     clerk = login("tianshan_clerk")
-    put = clerk.api("PUT", f"/api/v1/asset/{ids[0]}", json={"custodian_id": other_person})
-    assert put.status_code in (403, 422), put.get_json()
-    put = clerk.api("PUT", f"/api/v1/land_parcel/{ids[1]}", json={"title_holder_id": other_prefecture})
-    assert put.status_code == 403, put.get_json()
-    put = login("urumqi_bureau").api("PUT", f"/api/v1/organization/{ids[2]}",
+    moved = clerk.api("POST", f"/api/v1/asset/{ids[0]}/transfer",
+                      json={"custodian_id": other_person, "location": "301 室"})
+    assert moved.status_code in (403, 422), moved.get_json()
+    post = clerk.api("POST", "/api/v1/land_parcel/", json={**parcel, "title_holder_id": other_prefecture})
+    assert post.status_code == 403 and "所选的单位不在您的权限范围内" in post.get_json()["message"]
+    put = login("urumqi_bureau").api("PUT", f"/api/v1/organization/{ids[1]}",
                                      json={"parent_id": other_prefecture})
     assert put.status_code == 403, put.get_json()
     with app.app_context():
         from plugins.assets.cards.models import Asset
         from plugins.land.parcels.models import LandParcel
 
-        after = (db.session.get(Asset, ids[0]).custodian_id,
-                 db.session.get(LandParcel, ids[1]).title_holder_id,
-                 db.session.get(Organization, ids[2]).parent_id)
+        after = (db.session.get(Asset, ids[0]).custodian_id, db.session.get(Organization, ids[1]).parent_id)
         assert after == before
+        assert db.session.execute(select(LandParcel).filter_by(name="越权权利人测试")).first() is None
 
 
 def test_a_clerk_names_its_bureau_as_title_holder(app, login):
     """Art. 21: the bureau above is referable (not readable) from the clerk's parcel."""
     with app.app_context():
-        from plugins.land.parcels.models import LandParcel
-
         tianshan = _org(TIANSHAN)
-        parcel = db.session.execute(select(LandParcel).filter_by(organization_id=tianshan.id)
-                                    .limit(1)).scalar_one()
-        pk, holder = parcel.id, parcel.title_holder_id
         bureau = _org("乌鲁木齐市机关事务管理局").id
+        parcel = dict(name="权利人为管理局", location="天山区测试路 2 号", area=10, land_use="office",
+                      registration_status="unregistered", in_compound=False,
+                      organization_id=tianshan.id, jurisdiction_id=tianshan.jurisdiction_id)
     clerk = login("tianshan_clerk")
-    assert clerk.api("PUT", f"/api/v1/land_parcel/{pk}", json={"title_holder_id": bureau}).status_code == 200
+    post = clerk.api("POST", "/api/v1/land_parcel/", json={**parcel, "title_holder_id": bureau})
+    assert post.status_code == 201, post.get_json()
     assert clerk.api("GET", f"/api/v1/organization/{bureau}").status_code == 404  # still not readable
-    assert clerk.api("PUT", f"/api/v1/land_parcel/{pk}", json={"title_holder_id": holder}).status_code == 200
+    voided = clerk.api("POST", f"/api/v1/land_parcel/{post.get_json()['id']}/void", json={"reason": "测试"})
+    assert voided.status_code == 200, voided.get_json()
 
 
 def test_a_line_does_not_move_into_another_organisations_document(app, login):

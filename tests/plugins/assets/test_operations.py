@@ -28,8 +28,6 @@ from plugins.assets.disposal.models import Disposal, DisposalLine, DisposalProce
 from tests.catalog.xlsx_helpers import ASSET_HEADERS, asset_row, upload, xlsx_bytes
 from tests.plugins.assets.helpers import TIANSHAN, new_card
 
-BEARER = pytest.mark.xfail(strict=False, reason="bearer scoping lands with the auth branch")
-
 
 @pytest.fixture
 def ids(app):
@@ -310,7 +308,6 @@ def test_a_stale_version_and_bad_parameters_are_refused_on_rest(app, login, ids)
     assert card(app, pk) == before
 
 
-@BEARER
 def test_art18_check_out_through_rest_with_a_bearer_token(app, ids):
     pk = new_card(app)
     api = bearer(app, "tianshan_clerk")

@@ -20,7 +20,6 @@ from core.models import AuditLog, Finding
 from core.scoping import acting_as
 from plugins.land.parcels.models import LandParcel
 
-BEARER = pytest.mark.xfail(strict=False, reason="bearer scoping lands with the auth branch")
 CERTIFICATE = "新(2026)乌鲁木齐市不动产权第0077001号"
 
 
@@ -148,7 +147,6 @@ def test_art20_complete_registration_through_rest(app, login, ids):
     assert (result["registration_status"], result["title_holder_id"]) == ("registered", ids["bureau"])
 
 
-@BEARER
 def test_art20_complete_registration_through_rest_with_a_bearer_token(app, ids):
     from tests.conftest import PASSWORD
 
