@@ -7,7 +7,7 @@ from flask_appbuilder import Model
 from pluggy import HookimplMarker
 
 from catalog.registry import EntityType, Scope
-from core.contract import DemoContext, Module, Rule, StandardKind, ViewSpec
+from core.contract import CONTRACT_VERSION, DemoContext, Module, Rule, StandardKind, ViewSpec
 from core.errors import EditConflict, ScopeViolation, WriteRefused
 from core.events import effective_values, previous_values, related_target
 from core.extensions import db
@@ -34,6 +34,7 @@ from reports.registry import STANDARD_SIGNATURES, Report
 hookimpl = HookimplMarker("jiguan")
 
 __all__ = [
+    "CONTRACT_VERSION",
     "ApprovalMixin",
     "ApprovalViewMixin",
     "DemoContext",

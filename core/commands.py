@@ -12,27 +12,8 @@ from flask_migrate.cli import db as migrate_db
 from sqlalchemy import select
 
 from core.extensions import db
+from core.plugin_commands import plugins_group
 from core.state import get_state
-
-
-@click.group("plugins")
-def plugins_group():
-    """已安装的插件。"""
-
-
-@plugins_group.command("list")
-@with_appcontext
-def plugins_list():
-    """列出已安装的插件：模块、版本、来源和实现的钩子。"""
-    state = get_state()
-    for key, info in state.plugins.items():
-        m = info.module
-        click.echo(f"{key}\t{m.label}\tv{m.version}\t{info.source}")
-        if m.depends:
-            click.echo(f"    depends: {', '.join(m.depends)}")
-        if m.articles:
-            click.echo(f"    articles: {', '.join(map(str, m.articles))}")
-        click.echo(f"    hooks: {', '.join(info.hooks)}")
 
 
 def _jurisdiction(code: str):
