@@ -1,0 +1,128 @@
+"""The authorization matrix (Art. 4-5): another jurisdiction's user gets nothing, changes nothing.
+
+For every entity type, every action — list, show, edit, delete, API get/list/put/delete,
+export — and every viewer, a row outside the viewer's scope must stay invisible and
+unchanged. The project's own matrix (tests/core/test_authorization_matrix.py) and every
+plugin's generate their cases here::
+
+    from core.testing import authorization_cases, check_authorization_case
+
+    @pytest.mark.parametrize(("entity_key", "action", "viewer"), authorization_cases(["notes_record"]))
+    def test_other_jurisdiction_gets_nothing(app, login, entity_key, action, viewer):
+        check_authorization_case(app, login, entity_key, action, viewer)
+
+``client`` is how a viewer reaches the app: ``login`` (a browser session) or ``api_client``
+(a bearer token), or anything else with the same methods, so an auth path can be varied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+import pytest
+
+#: A clerk of 喀什市 (its own organisation) and the bureau of 乌鲁木齐市 (its subtree).
+VIEWERS = ("kashgar_clerk", "urumqi_bureau")
+ACTIONS = ("list", "show", "edit_get", "edit_post", "delete", "api_get", "api_list", "api_put",
+           "api_delete", "export")
+
+
+def authorization_cases(entity_keys: Iterable[str], viewers: Iterable[str] = VIEWERS,
+                        actions: Iterable[str] = ACTIONS) -> list:
+    """One ``pytest.param(entity_key, action, viewer)`` per case, id ``"<entity>-<action>-<viewer>"``."""
+    viewers, actions = tuple(viewers), tuple(actions)
+    return [pytest.param(key, action, viewer, id=f"{key}-{action}-{viewer}")
+            for key in entity_keys for action in actions for viewer in viewers]
+
+
+def model_view_for(app, model):
+    """The CRUD screen (a FAB ModelView) installed for ``model``, or None."""
+    from flask_appbuilder import ModelView
+
+    for view in app.appbuilder.baseviews:
+        if isinstance(view, ModelView) and view.datamodel.obj is model:
+            return view
+    return None
+
+
+def foreign_row(app, model, username):
+    """A row of ``model`` the user may not read (None if every row is visible). In an app context."""
+    from sqlalchemy import not_, select
+
+    from core.extensions import db
+    from core.scoping import read_clause, scope_for_user
+
+    clause = read_clause(model, scope_for_user(app.appbuilder.sm.find_user(username=username)))
+    query = select(model)
+    if clause is not None:
+        query = query.where(not_(clause))
+    return db.session.execute(query.order_by(model.id).limit(1)).scalar_one_or_none()
+
+
+def check_authorization_case(app, client: Callable, entity_key: str, action: str, viewer: str) -> None:
+    """Run one case: ``viewer``, through ``client(viewer)``, tries ``action`` on a row out of scope."""
+    from sqlalchemy import inspect
+
+    from core.events import column_values
+    from core.extensions import db
+    from core.state import get_state
+
+    with app.app_context():
+        entity = get_state().entities.get(entity_key)
+        assert entity is not None, f"no entity type {entity_key!r} is registered"
+        row = foreign_row(app, entity.model, viewer)
+        assert row is not None, (f"the demo has no {entity_key} row outside {viewer}'s scope: "
+                                 "give the demo data rows in more than one jurisdiction")
+        pk = inspect(row).identity[0]
+        before = column_values(row)
+        view = model_view_for(app, entity.model)
+        db.session.remove()
+    browser = client(viewer)
+    base = view.route_base if view else None
+    api = entity.api_path
+
+    if action == "list":
+        if base is not None:
+            html = browser.text(f"{base}/list/?psize_{view.__class__.__name__}=100")
+            assert not re.search(rf"/show/{pk}[\"?]", html)
+    elif action in ("show", "edit_get"):
+        if base is not None:
+            verb = "show" if action == "show" else "edit"
+            assert browser.get(f"{base}/{verb}/{pk}").status_code in (302, 401, 403, 404)
+    elif action == "edit_post":
+        if base is not None:
+            response = browser.post(f"{base}/edit/{pk}", data={"name": "越权修改"})
+            assert response.status_code in (302, 401, 403, 404)
+    elif action == "delete":
+        if base is not None:
+            assert browser.post(f"{base}/delete/{pk}").status_code in (302, 401, 403, 404)
+    elif action == "api_get":
+        assert browser.get(f"{api}{pk}").status_code in (401, 403, 404)
+    elif action == "api_list":
+        response = browser.get(f"{api}?q=(page_size:100)")
+        if response.status_code == 200:
+            assert pk not in response.get_json()["ids"]
+        else:
+            assert response.status_code in (401, 403, 404)
+    elif action == "api_put":
+        response = browser.api("PUT", f"{api}{pk}", json={"name": "越权修改"})
+        assert response.status_code in (401, 403, 404, 422)
+    elif action == "api_delete":
+        assert browser.api("DELETE", f"{api}{pk}").status_code in (401, 403, 404)
+    elif action == "export":
+        response = browser.get(f"/catalog/export/{entity_key}.csv")
+        if response.status_code == 200:
+            lines = response.get_data(as_text=True).splitlines()
+            ids = [line.split(",")[0].lstrip("\ufeff") for line in lines]
+            assert str(pk) not in ids
+        else:
+            assert response.status_code in (302, 401, 403, 404)
+    else:
+        raise ValueError(f"unknown action {action!r} (one of {', '.join(ACTIONS)})")
+
+    with app.app_context():
+        after = db.session.get(entity.model, pk)
+        assert after is not None, "the row was deleted by a user outside its scope"
+        assert column_values(after) == before, "the row was changed by a user outside its scope"
+        db.session.remove()
