@@ -202,3 +202,31 @@ def pdf_text(pdf: bytes, layout: bool = True) -> str:
             f.write(pdf)
         args = [PDFTOTEXT, "-enc", "UTF-8", *(["-layout"] if layout else []), path, "-"]
         return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def schema_diff(app, tables=None) -> list:
+    """What the app's database lacks or has beyond its models, by Alembic's ``compare_metadata``.
+
+    ``[]`` when the migrations built exactly the models' schema. Only the app's own tables
+    count (the core's and its loaded plugins', ``core.installs.app_tables``), or ``tables``;
+    tables of test-only plugins (``info={"jiguan_test_only": True}``) never do.
+    """
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from flask_appbuilder import Model
+
+    from core.extensions import db
+    from core.installs import app_tables
+
+    with app.app_context():
+        wanted = set(tables) if tables is not None else app_tables(app)
+
+        def include(obj, name, type_, reflected, _compare_to) -> bool:
+            if type_ != "table":
+                return True
+            return name in wanted and (reflected or not obj.info.get("jiguan_test_only"))
+
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_object": include})
+            return compare_metadata(context, Model.metadata)
