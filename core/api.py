@@ -8,6 +8,7 @@ from pluggy import HookimplMarker
 
 from catalog.registry import EntityType, Scope
 from core.contract import CONTRACT_VERSION, DemoContext, Module, Rule, StandardKind, ViewSpec
+from core.deprecation import Deprecated, JiguanDeprecationWarning, resolve
 from core.errors import EditConflict, ScopeViolation, WriteRefused
 from core.events import effective_values, previous_values, related_target
 from core.extensions import db
@@ -33,12 +34,23 @@ from reports.registry import STANDARD_SIGNATURES, Report
 
 hookimpl = HookimplMarker("jiguan")
 
+#: Names kept for plugins written against an earlier 1.x contract: old name → ``Deprecated``
+#: (the replacement, the version that deprecated it, the one that removes it). Reading one
+#: warns (``core.deprecation``); docs/plugins.md has the policy.
+DEPRECATED: dict[str, Deprecated] = {}
+
+
+def __getattr__(name: str):
+    return resolve(__name__, DEPRECATED, name)
+
+
 __all__ = [
     "CONTRACT_VERSION",
     "ApprovalMixin",
     "ApprovalViewMixin",
     "DemoContext",
     "EditConflict",
+    "JiguanDeprecationWarning",
     "EntityType",
     "JobError",
     "JobResult",
