@@ -18,6 +18,7 @@ from core import events  # noqa: F401  (installs the flush pipeline)
 from core.config import PROJECT_ROOT, DefaultConfig, env_settings
 from core.contract import ViewSpec
 from core.extensions import db, migrate
+from core.plugin_folders import add_translation_directories, plugin_subfolders
 from core.plugins import PluginError, build_plugin_manager, collect
 from core.security import JiguanSecurityManager, build_roles
 from core.setup import MIGRATIONS_DIR
@@ -179,11 +180,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["FAB_ROLES"] = build_roles(named, menus)
 
     loaders = [app.jinja_loader]
-    for info in plugins.values():
-        folder = Path(info.plugin.__file__).parent / "templates"
-        if folder.is_dir():
-            loaders.append(jinja2.FileSystemLoader(str(folder)))
+    for folder in plugin_subfolders(plugins, "templates"):
+        loaders.append(jinja2.FileSystemLoader(str(folder)))
     app.jinja_loader = jinja2.ChoiceLoader(loaders)
+    add_translation_directories(app, plugins)  # before FAB's BabelManager reads them
 
     with app.app_context():
         appbuilder = AppBuilder(security_manager_class=JiguanSecurityManager, indexview=HomeView)
