@@ -75,3 +75,69 @@ def module_tables(app, key: str) -> list[str]:
 
     owners = table_owners(app)
     return [t.name for t in Model.metadata.sorted_tables if owners.get(t.name) == key]
+
+
+# --- the record: what each plugin installed -------------------------------------------------
+
+
+def script_directory():
+    """Alembic's scripts of the current app: the core branch and every loaded plugin's."""
+    from alembic.script import ScriptDirectory
+
+    from core.extensions import migrate
+    from core.setup import MIGRATIONS_DIR
+
+    return ScriptDirectory.from_config(migrate.get_config(str(MIGRATIONS_DIR)))
+
+
+def parents(script, revision) -> list[str]:
+    """The revisions ``revision`` comes after: its down revisions and its ``depends_on``."""
+    from alembic.util import to_tuple
+
+    found = list(to_tuple(revision.down_revision, default=()))
+    found += [script.get_revision(dep).revision for dep in to_tuple(revision.dependencies, default=())]
+    return found
+
+
+def branch_graph(app, script, key: str) -> dict[str, list[str]]:
+    """The revisions of module ``key``'s branch (the scripts in its ``migrations/versions``),
+    each with its parents."""
+    from pathlib import Path
+
+    from core.plugin_folders import plugin_folder
+
+    folder = plugin_folder(app.extensions["jiguan"].plugins[key].plugin)
+    if folder is None:
+        return {}
+    versions = (folder / "migrations" / "versions").resolve()
+    return {rev.revision: parents(script, rev) for rev in script.walk_revisions()
+            if rev.path and Path(rev.path).resolve().parent == versions}
+
+
+def record_installs(app) -> None:
+    """Write what each loaded plugin installed into ``core_plugin_install`` (after an upgrade)."""
+    import sqlalchemy as sa
+
+    from core.extensions import db
+    from core.models import PluginInstall
+    from core.versioning import utcnow
+
+    if not sa.inspect(db.engine).has_table(PluginInstall.__tablename__):
+        return  # upgraded to a revision before the record existed
+    state = app.extensions["jiguan"]
+    script = script_directory()
+    rows = {row.module_key: row for row in db.session.execute(sa.select(PluginInstall)).scalars()}
+    for key, info in state.plugins.items():
+        graph = branch_graph(app, script, key)
+        values = dict(
+            version=info.module.version, source=info.source, revisions=sorted(graph),
+            dependencies=graph, tables=module_tables(app, key),
+            entities=sorted(e.key for e in state.entities if e.module == key), upgraded_at=utcnow(),
+        )
+        row = rows.get(key)
+        if row is None:
+            db.session.add(PluginInstall(module_key=key, **values))
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+    db.session.commit()

@@ -34,3 +34,37 @@ def plugins_list():
         click.echo(f"    hooks: {', '.join(info.hooks)}")
     for key, source in disabled_plugins(current_app.config):
         click.echo(f"{key}\t已停用（DISABLED_PLUGINS，未导入）\t{source}")
+
+
+@plugins_group.command("purge")
+@click.argument("key")
+@click.option("--yes", is_flag=True, help="不再询问，直接清除")
+@with_appcontext
+def plugins_purge(key, yes):
+    """清除已卸载（或已停用）插件 KEY 留下的数据：数据表、迁移版本、模块启用、问题清单、审批记录。
+
+    审计日志（core_audit_log）只增不改，不清除：插件记录的历史留在审计日志里。
+    """
+    from core.uninstall import PurgeRefused, purge, purge_plan
+
+    try:
+        plan = purge_plan(current_app, key)
+    except PurgeRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    record = plan.record
+    click.echo(f"将清除插件 {key}（{record.source}）留下的：")
+    for table, rows in plan.tables:
+        click.echo(f"  数据表 {table}（{rows} 行）")
+    click.echo(f"  迁移版本：{', '.join(plan.revisions) or '无'}（alembic_version 之后为："
+               f"{', '.join(plan.versions_after) or '空'}）")
+    click.echo(f"  模块启用设置 {plan.activations} 条，问题清单 {plan.findings} 条，"
+               f"审批记录 {plan.workflow_events} 条")
+    click.echo("审计日志（core_audit_log）只增不改，其中的记录保留不动。")
+    if not yes:
+        click.confirm("确定清除？此操作不可撤销", abort=True)
+    purge(plan)
+    click.echo(f"已清除插件 {key} 的数据。")
+
+
+#: ``jiguan plugin new KEY`` reads better than ``plugins new``: the same group, both names.
+plugin_alias = click.Group("plugin", commands=plugins_group.commands, help=plugins_group.help)

@@ -76,7 +76,14 @@ def create_user(username: str, password: str, role: str, organization, first_nam
 def upgrade_schema(revision: str = "heads") -> None:
     """Bring the database to the newest schema of the core and every installed plugin.
 
-    Runs the Alembic migrations of every branch (``heads``), as ``jiguan db upgrade`` does.
-    Alembic's own command rather than ``flask_migrate.upgrade``, which turns errors into exit(1).
+    Runs the Alembic migrations of every branch (``heads``), as ``jiguan db upgrade`` does,
+    and records what each plugin installed; a revision of an uninstalled plugin stops it with
+    ``core.uninstall.MissingPlugin`` naming the plugin. Alembic's own command rather than
+    ``flask_migrate.upgrade``, which turns errors into exit(1).
     """
+    from core.installs import record_installs
+    from core.uninstall import check_installed
+
+    check_installed(current_app)
     command.upgrade(migrate.get_config(str(MIGRATIONS_DIR)), revision)
+    record_installs(current_app)
