@@ -214,11 +214,11 @@ def create_app(config: dict | None = None) -> Flask:
     @app.before_request
     def refuse_inactive_modules():
         """Views and APIs of a module inactive in the user's jurisdiction do not exist for them."""
-        from core.activation import module_active_for_current_user
+        from core.activation import module_readable_for_current_user
 
         module = state.module_of_name.get(request.blueprint or "")
-        if module and current_user.is_authenticated and not module_active_for_current_user(module):
-            abort(404)
+        if module and current_user.is_authenticated and not module_readable_for_current_user(module):
+            abort(404)  # read-only from below (Art. 5-6) passes; has_access refuses its writes
 
     _register_error_pages(app)
 
