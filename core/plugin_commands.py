@@ -36,6 +36,28 @@ def plugins_list():
         click.echo(f"{key}\t已停用（DISABLED_PLUGINS，未导入）\t{source}")
 
 
+@plugins_group.command("new")
+@click.argument("key")
+@click.option("--dir", "directory", default=".", type=click.Path(file_okay=False),
+              help="在此目录下生成 jiguan-KEY/（默认：当前目录）")
+@click.option("--label", default=None, help="模块的中文名（默认：KEY）")
+@click.option("--label-en", default=None, help="模块的英文名，写入英文翻译（默认：KEY）")
+def plugins_new(key, directory, label, label_en):
+    """生成插件 KEY 的脚手架：可 pip 安装的包，含示例实体、规则、报表、迁移、翻译和测试。"""
+    from core.scaffold import ScaffoldError, generate
+
+    try:
+        root = generate(key, directory, label=label, label_en=label_en)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"已生成 {root}")
+    click.echo("下一步：")
+    click.echo(f"  pip install -e {root}")
+    click.echo("  jiguan db upgrade")
+    click.echo(f"  jiguan modules enable {key} --jurisdiction <代码>")
+    click.echo(f"  cd {root} && pytest")
+
+
 @plugins_group.command("purge")
 @click.argument("key")
 @click.option("--yes", is_flag=True, help="不再询问，直接清除")
