@@ -5,7 +5,7 @@ environment where jiguan is installed can ask for these fixtures; a run that ask
 of them imports nothing of the app. Which plugins the ``app`` loads, and which PostgreSQL
 database it may use, come from the ini file (``pyproject.toml``'s ``[tool.pytest.ini_options]``):
 
-    jiguan_plugins = ["notes"]          # entry-point names (= module keys) or dotted modules
+    jiguan_plugins = ["notes"]          # installed entry points (= module keys), or modules
     jiguan_postgres_url = "postgresql+psycopg2://…"   # or JIGUAN_TEST_POSTGRES_URL, or the option
 
 Every fixture is documented, with its signature, in docs/plugins.md ("Testing your plugin").
@@ -26,8 +26,8 @@ def pytest_addoption(parser):
                     help="PostgreSQL URL for the postgresql backend of the app fixture "
                          "(over JIGUAN_TEST_POSTGRES_URL and the ini option)")
     parser.addini("jiguan_plugins", type="args", default=[],
-                  help="plugins the app fixture loads besides the built-ins: entry-point names "
-                       "(the module key) or dotted module paths")
+                  help="plugins the app fixture loads besides the built-ins: names of installed "
+                       "entry points (the module key), else modules to import (dotted paths)")
     parser.addini("jiguan_postgres_url", default="",
                   help="PostgreSQL URL of the postgresql backend when neither "
                        "--jiguan-postgres-url nor JIGUAN_TEST_POSTGRES_URL is given")
@@ -40,10 +40,15 @@ def _postgres_url(config) -> str | None:
 
 def plugin_config(config) -> dict:
     """The app configuration that loads the ini's ``jiguan_plugins`` and no other installed plugin."""
+    from importlib.metadata import entry_points
+
+    from core.plugins import ENTRYPOINT_GROUP
+
+    installed = {ep.name for ep in entry_points(group=ENTRYPOINT_GROUP)}
     names = list(config.getini("jiguan_plugins"))
-    entry_points = [n for n in names if "." not in n and ":" not in n]
-    dotted = [n for n in names if n not in entry_points]
-    return {"LOAD_ENTRYPOINT_PLUGINS": entry_points or False, "EXTRA_PLUGINS": dotted}
+    by_entry_point = [n for n in names if n in installed]  # else a module to import
+    dotted = [n for n in names if n not in installed]
+    return {"LOAD_ENTRYPOINT_PLUGINS": by_entry_point or False, "EXTRA_PLUGINS": dotted}
 
 
 @pytest.fixture(scope="session")

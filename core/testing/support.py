@@ -31,6 +31,8 @@ def make_app(uri: str, **extra):
         "TESTING": True,
         "WTF_CSRF_ENABLED": False,
         "SECRET_KEY": "tests",
+        # the API's bearer tokens are signed with it; PyJWT warns below 32 bytes
+        "JWT_SECRET_KEY": "tests-only-jwt-secret-of-32-bytes-or-more",
         # installed third-party plugins stay out of a test app unless it names them
         "LOAD_ENTRYPOINT_PLUGINS": False,
         **extra,
