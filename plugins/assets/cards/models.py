@@ -285,3 +285,8 @@ def record_unrecorded_moves(session, _flush_context, _instances) -> None:
         record_movement(session, asset, kind, source="card_edit",
                         **{f"from_{c}": before.get(c) for c in changed},
                         **{f"to_{c}": after.get(c) for c in changed})
+
+
+# Asset.plan_line names AssetPlanLine: a test or script that imports the cards alone must not
+# leave the mapper unconfigurable until the plugin is loaded (plans.models imports this module).
+from plugins.assets.plans import models as _plan_models  # noqa: E402, F401
