@@ -117,7 +117,12 @@ def demo_command(keep):
         db.engine.dispose()
         if os.path.exists(path):
             os.remove(path)
-    logins = build_demo(password)
+    from core.uninstall import MissingPlugin
+
+    try:
+        logins = build_demo(password)
+    except MissingPlugin as exc:  # --keep on a database a removed plugin left its revision in
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"演示数据库：{uri}")
     click.echo(f"登录密码（所有账号）：{password}")
     for username, label in logins:

@@ -9,6 +9,7 @@ runs.
 
 from core.testing.matrix import (
     ACTIONS,
+    API_ACTIONS,
     VIEWERS,
     authorization_cases,
     check_authorization_case,
@@ -28,6 +29,7 @@ from core.testing.support import (
 
 __all__ = [
     "ACTIONS",
+    "API_ACTIONS",
     "PASSWORD",
     "VIEWERS",
     "ApiClient",

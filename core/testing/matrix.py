@@ -12,7 +12,9 @@ plugin's generate their cases here::
         check_authorization_case(app, login, entity_key, action, viewer)
 
 ``client`` is how a viewer reaches the app: ``login`` (a browser session) or ``api_client``
-(a bearer token), or anything else with the same methods, so an auth path can be varied.
+(a bearer token), or anything else with ``get``/``post`` and ``api`` or ``open``, so an auth
+path can be varied; ``authorization_cases(..., auth_paths=…)`` runs the API actions once per
+path.
 """
 
 from __future__ import annotations
@@ -28,12 +30,34 @@ ACTIONS = ("list", "show", "edit_get", "edit_post", "delete", "api_get", "api_li
            "api_delete", "export")
 
 
+#: The actions on the REST API (the others are screens, reached with a browser session).
+API_ACTIONS = ("api_get", "api_list", "api_put", "api_delete")
+
+
 def authorization_cases(entity_keys: Iterable[str], viewers: Iterable[str] = VIEWERS,
-                        actions: Iterable[str] = ACTIONS) -> list:
-    """One ``pytest.param(entity_key, action, viewer)`` per case, id ``"<entity>-<action>-<viewer>"``."""
+                        actions: Iterable[str] = ACTIONS,
+                        auth_paths: Iterable[str] | None = None) -> list:
+    """One ``pytest.param(entity_key, action, viewer)`` per case, id ``"<entity>-<action>-<viewer>"``.
+
+    With ``auth_paths`` (``("session", "jwt", "token")``), each API action runs once per path and
+    the screens on ``"session"``: ``pytest.param(entity_key, action, auth, viewer)``, id
+    ``"<entity>-<action>-<auth>-<viewer>"``; the test picks its client by ``auth``.
+    """
     viewers, actions = tuple(viewers), tuple(actions)
-    return [pytest.param(key, action, viewer, id=f"{key}-{action}-{viewer}")
-            for key in entity_keys for action in actions for viewer in viewers]
+    if auth_paths is None:
+        return [pytest.param(key, action, viewer, id=f"{key}-{action}-{viewer}")
+                for key in entity_keys for action in actions for viewer in viewers]
+    paths = tuple(auth_paths)
+    pairs = [(action, auth) for action in actions
+             for auth in (paths if action in API_ACTIONS else ("session",))]
+    return [pytest.param(key, action, auth, viewer, id=f"{key}-{action}-{auth}-{viewer}")
+            for key in entity_keys for action, auth in pairs for viewer in viewers]
+
+
+def _open(client, method: str, url: str, **kw):
+    """A request through any test client: ``Browser``/``ApiClient`` (``api``) or ``open``."""
+    call = getattr(client, "api", None)
+    return call(method, url, **kw) if call is not None else client.open(url, method=method, **kw)
 
 
 def model_view_for(app, model):
@@ -60,8 +84,13 @@ def foreign_row(app, model, username):
     return db.session.execute(query.order_by(model.id).limit(1)).scalar_one_or_none()
 
 
-def check_authorization_case(app, client: Callable, entity_key: str, action: str, viewer: str) -> None:
-    """Run one case: ``viewer``, through ``client(viewer)``, tries ``action`` on a row out of scope."""
+def check_authorization_case(app, client: Callable, entity_key: str, action: str, viewer: str,
+                             compare_to: Callable | None = None) -> None:
+    """Run one case: ``viewer``, through ``client(viewer)``, tries ``action`` on a row out of scope.
+
+    ``compare_to`` (another client factory, e.g. the session's) makes an API read answer with
+    the same status through both: a bearer is refused for the same reason as the session.
+    """
     from sqlalchemy import inspect
 
     from core.events import column_values
@@ -97,19 +126,24 @@ def check_authorization_case(app, client: Callable, entity_key: str, action: str
     elif action == "delete":
         if base is not None:
             assert browser.post(f"{base}/delete/{pk}").status_code in (302, 401, 403, 404)
-    elif action == "api_get":
-        assert browser.get(f"{api}{pk}").status_code in (401, 403, 404)
-    elif action == "api_list":
-        response = browser.get(f"{api}?q=(page_size:100)")
-        if response.status_code == 200:
+    elif action in ("api_get", "api_list"):
+        url = f"{api}{pk}" if action == "api_get" else f"{api}?q=(page_size:100)"
+        response = _open(browser, "GET", url)
+        if compare_to is not None:
+            reference = _open(compare_to(viewer), "GET", url).status_code
+            assert response.status_code == reference, (
+                f"{url}: {response.status_code} through this client, {reference} through the reference")
+        if action == "api_get":
+            assert response.status_code in (401, 403, 404)
+        elif response.status_code == 200:
             assert pk not in response.get_json()["ids"]
         else:
             assert response.status_code in (401, 403, 404)
     elif action == "api_put":
-        response = browser.api("PUT", f"{api}{pk}", json={"name": "越权修改"})
+        response = _open(browser, "PUT", f"{api}{pk}", json={"name": "越权修改"})
         assert response.status_code in (401, 403, 404, 422)
     elif action == "api_delete":
-        assert browser.api("DELETE", f"{api}{pk}").status_code in (401, 403, 404)
+        assert _open(browser, "DELETE", f"{api}{pk}").status_code in (401, 403, 404)
     elif action == "export":
         response = browser.get(f"/catalog/export/{entity_key}.csv")
         if response.status_code == 200:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from core.config import PROJECT_ROOT
 from core.extensions import db
 from core.scoping import acting_as
+from core.testing import API_ACTIONS, Browser, authorization_cases, check_authorization_case
 from plugins.land.parcels.models import LandParcel
 
 DOCS = PROJECT_ROOT / "docs" / "plugins.md"
@@ -157,3 +158,32 @@ def test_pdf_text_reads_a_report_back(login, pdf_text):
     assert response.status_code == 200
     text = re.sub(r"\s+", "", pdf_text(response.data))
     assert "土地确权登记情况表" in text and "天山区" in text and "喀什" not in text
+
+
+def test_matrix_cases_optionally_vary_the_auth_path():
+    plain = authorization_cases(["land_parcel"], viewers=["v"], actions=["list", "api_get"])
+    assert [c.id for c in plain] == ["land_parcel-list-v", "land_parcel-api_get-v"]
+    assert plain[1].values == ("land_parcel", "api_get", "v")
+    cases = authorization_cases(["land_parcel"], viewers=["v"], actions=["list", "api_get"],
+                                auth_paths=("session", "jwt"))
+    assert [c.id for c in cases] == ["land_parcel-list-session-v", "land_parcel-api_get-session-v",
+                                     "land_parcel-api_get-jwt-v"]
+    assert cases[2].values == ("land_parcel", "api_get", "jwt", "v")
+
+
+@pytest.mark.parametrize(("entity_key", "action", "viewer"),
+                         authorization_cases(["land_parcel"], actions=API_ACTIONS))
+def test_the_matrix_on_the_bearer_path(app, api_client, entity_key, action, viewer):
+    """The same cases through another client: a bearer token instead of the session."""
+    check_authorization_case(app, api_client, entity_key, action, viewer)
+
+
+def test_the_matrix_compares_a_client_with_a_reference(app, login):
+    check_authorization_case(app, login, "land_parcel", "api_get", "kashgar_clerk", compare_to=login)
+
+    def anonymous(_viewer):
+        return Browser(app, None)  # 401, where the session answers 404
+
+    with pytest.raises(AssertionError, match="through the reference"):
+        check_authorization_case(app, anonymous, "land_parcel", "api_get", "kashgar_clerk",
+                                 compare_to=login)

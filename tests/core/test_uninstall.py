@@ -192,7 +192,8 @@ def test_upgrade_records_what_each_plugin_installed(memo_installed, database, co
 def test_after_an_uninstall_db_commands_name_the_plugin_and_the_way_out(memo_installed, database):
     _installed_with_data(database)
     without = make_app(database)  # the same database, the plugin gone
-    for args in (("db", "upgrade"), ("db", "current"), ("db", "downgrade", "land@-1"), ("init",)):
+    for args in (("db", "upgrade"), ("db", "current"), ("db", "downgrade", "land@-1"), ("init",),
+                 ("demo", "--keep")):
         result = _run(without, *args)
         assert result.exit_code == 1, (args, result.output)
         assert "插件 memo（jiguan-memo 0.4.2）未安装" in result.output, args
