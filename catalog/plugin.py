@@ -22,6 +22,7 @@ def register_module():
     return Module(
         key="catalog", label=_l("基础数据目录"), version="0.1.0", articles=(2, 8, 11, 43),
         description=_l("行政区划、单位、人员、标准定额与数据目录"), required=True,
+        contract=">=1.0,<2",
     )
 
 

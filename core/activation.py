@@ -2,7 +2,9 @@
 
 The nearest explicit setting at or above a jurisdiction decides; with none,
 a module is off. Required modules (the catalog) are on everywhere. A module
-is only effectively on where every module it depends on is on too.
+is only effectively on where every module it depends on is on too. A bureau
+user whose level has a module off, but a jurisdiction below it on, reads that
+module read-only (Art. 5-6); ``core.security`` refuses them every other permission.
 """
 
 from __future__ import annotations
@@ -66,22 +68,66 @@ def active_modules(jurisdiction, session=None) -> set[str]:
     return active
 
 
-def modules_for_current_user() -> set[str]:
-    if has_request_context() and "jiguan_modules" in g:
-        return g.jiguan_modules
+def read_only_below(jurisdiction, active: set[str], session=None) -> set[str]:
+    """Modules off at ``jurisdiction`` but effectively on somewhere below it.
+
+    A bureau guides and supervises the levels below (Art. 5-6): where a county has a module
+    on, the bureaus above it read that module's records, though their own level stays off.
+    """
+    from catalog.models import Jurisdiction
+
+    session = session or db.session
+    rows = session.execute(
+        select(Jurisdiction, ModuleActivation.module_key)
+        .join(Jurisdiction, ModuleActivation.jurisdiction_id == Jurisdiction.id)
+        .where(Jurisdiction.path.startswith(jurisdiction.path), Jurisdiction.id != jurisdiction.id,
+               ModuleActivation.enabled.is_(True), ModuleActivation.module_key.not_in(active))
+    ).all()
+    found: set[str] = set()
+    for place, key in rows:  # explicitly on there; effectively on unless a dependency is off
+        if key not in found and key in active_modules(place, session):
+            found.add(key)
+    return found
+
+
+def _modes() -> tuple[set[str], set[str]]:
+    """(active, read-only) module keys for whoever acts; once per request."""
+    if has_request_context() and "jiguan_module_modes" in g:
+        return g.jiguan_module_modes
     from catalog.models import Jurisdiction
 
     scope = current_scope()
+    read_only: set[str] = set()
     if scope.jurisdiction_id is None:
-        result = set(get_state().modules) if scope.kind == "all" else set()
+        active = set(get_state().modules) if scope.kind == "all" else set()
     else:
-        result = active_modules(db.session.get(Jurisdiction, scope.jurisdiction_id))
+        jurisdiction = db.session.get(Jurisdiction, scope.jurisdiction_id)
+        active = active_modules(jurisdiction)
+        if scope.kind == "jurisdiction":  # bureau roles oversee their subtree
+            read_only = read_only_below(jurisdiction, active)
     if has_request_context():
-        g.jiguan_modules = result
-    return result
+        g.jiguan_module_modes = (active, read_only)
+    return active, read_only
+
+
+def modules_for_current_user() -> set[str]:
+    """The modules the current user sees: active at their jurisdiction, or read-only from below."""
+    active, read_only = _modes()
+    return active | read_only
+
+
+def read_only_modules_for_current_user() -> set[str]:
+    """Modules the current (bureau) user only reads: off at their level, on below it."""
+    return _modes()[1]
 
 
 def module_active_for_current_user(key: str) -> bool:
+    """Whether ``key`` is on at the current user's jurisdiction (they may write in it)."""
+    return key in _modes()[0]
+
+
+def module_readable_for_current_user(key: str) -> bool:
+    """Whether the current user sees ``key`` at all (active, or read-only from below)."""
     return key in modules_for_current_user()
 
 
@@ -123,5 +169,5 @@ def set_module(jurisdiction, key: str, enabled: bool, session=None) -> ModuleAct
         row.enabled = enabled
     session.flush()
     if has_request_context():
-        g.pop("jiguan_modules", None)
+        g.pop("jiguan_module_modes", None)
     return row

@@ -7,6 +7,7 @@ from flask_appbuilder import Model
 
 from catalog.registry import EntityType, Scope, StateField
 from core.contract import (
+    CONTRACT_VERSION,
     FILLED,
     DemoContext,
     Derivation,
@@ -17,6 +18,7 @@ from core.contract import (
     StandardKind,
     ViewSpec,
 )
+from core.deprecation import Deprecated, JiguanDeprecationWarning, resolve
 from core.errors import EditConflict, ScopeViolation, WriteRefused
 from core.events import effective_values, previous_values, related_target
 from core.extensions import db
@@ -44,12 +46,24 @@ from reports.ledger import Column as LedgerColumn
 from reports.ledger import render_ledger_pdf
 from reports.registry import STANDARD_SIGNATURES, Report
 
+#: Names kept for plugins written against an earlier 1.x contract: old name → ``Deprecated``
+#: (the replacement, the version that deprecated it, the one that removes it). Reading one
+#: warns (``core.deprecation``); docs/plugins.md has the policy.
+DEPRECATED: dict[str, Deprecated] = {}
+
+
+def __getattr__(name: str):
+    return resolve(__name__, DEPRECATED, name)
+
+
 __all__ = [
+    "CONTRACT_VERSION",
     "ApprovalMixin",
     "ApprovalViewMixin",
     "DemoContext",
     "Derivation",
     "EditConflict",
+    "JiguanDeprecationWarning",
     "EntityType",
     "Guard",
     "FILLED",

@@ -18,7 +18,8 @@ from core import pipeline  # noqa: F401  (installs the write pipeline)
 from core.config import PROJECT_ROOT, DefaultConfig, env_settings
 from core.contract import ViewSpec
 from core.extensions import db, migrate
-from core.operations import install_operations, label_void_columns  # and the guard on every flush
+from core.operations import install_operations, label_void_columns
+from core.plugin_folders import add_translation_directories, plugin_subfolders
 from core.plugins import PluginError, build_plugin_manager, collect
 from core.security import JiguanSecurityManager, build_roles
 from core.setup import MIGRATIONS_DIR
@@ -203,11 +204,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["FAB_ROLES"] = build_roles(named, menus)
 
     loaders = [app.jinja_loader]
-    for info in plugins.values():
-        folder = Path(info.plugin.__file__).parent / "templates"
-        if folder.is_dir():
-            loaders.append(jinja2.FileSystemLoader(str(folder)))
+    for folder in plugin_subfolders(plugins, "templates"):
+        loaders.append(jinja2.FileSystemLoader(str(folder)))
     app.jinja_loader = jinja2.ChoiceLoader(loaders)
+    add_translation_directories(app, plugins)  # before FAB's BabelManager reads them
 
     with app.app_context():
         appbuilder = AppBuilder(security_manager_class=JiguanSecurityManager, indexview=HomeView)
@@ -242,11 +242,11 @@ def create_app(config: dict | None = None) -> Flask:
     @app.before_request
     def refuse_inactive_modules():
         """Views and APIs of a module inactive in the user's jurisdiction do not exist for them."""
-        from core.activation import module_active_for_current_user
+        from core.activation import module_readable_for_current_user
 
         module = state.module_of_name.get(request.blueprint or "")
-        if module and current_user.is_authenticated and not module_active_for_current_user(module):
-            abort(404)
+        if module and current_user.is_authenticated and not module_readable_for_current_user(module):
+            abort(404)  # read-only from below (Art. 5-6) passes; has_access refuses its writes
 
     _register_error_pages(app)
 

@@ -5,34 +5,14 @@ from __future__ import annotations
 import os
 
 import click
-import flask_migrate
-from flask import current_app, g
+from flask import current_app
 from flask.cli import with_appcontext
-from flask_migrate.cli import db as migrate_db
 from sqlalchemy import select
 
+from core.db_commands import db_group
 from core.extensions import db
+from core.plugin_commands import plugin_alias, plugins_group
 from core.state import get_state
-
-
-@click.group("plugins")
-def plugins_group():
-    """已安装的插件。"""
-
-
-@plugins_group.command("list")
-@with_appcontext
-def plugins_list():
-    """列出已安装的插件：模块、版本、来源和实现的钩子。"""
-    state = get_state()
-    for key, info in state.plugins.items():
-        m = info.module
-        click.echo(f"{key}\t{m.label}\tv{m.version}\t{info.source}")
-        if m.depends:
-            click.echo(f"    depends: {', '.join(m.depends)}")
-        if m.articles:
-            click.echo(f"    articles: {', '.join(map(str, m.articles))}")
-        click.echo(f"    hooks: {', '.join(info.hooks)}")
 
 
 def _jurisdiction(code: str):
@@ -112,8 +92,12 @@ def modules_status(code):
 def init_command():
     """建库（迁移到最新）并创建内置角色。"""
     from core.setup import ensure_roles, upgrade_schema
+    from core.uninstall import MissingPlugin
 
-    upgrade_schema()
+    try:
+        upgrade_schema()
+    except MissingPlugin as exc:
+        raise click.ClickException(str(exc)) from exc
     ensure_roles()
     click.echo("数据库已就绪，内置角色已创建。")
 
@@ -133,32 +117,17 @@ def demo_command(keep):
         db.engine.dispose()
         if os.path.exists(path):
             os.remove(path)
-    logins = build_demo(password)
+    from core.uninstall import MissingPlugin
+
+    try:
+        logins = build_demo(password)
+    except MissingPlugin as exc:  # --keep on a database a removed plugin left its revision in
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"演示数据库：{uri}")
     click.echo(f"登录密码（所有账号）：{password}")
     for username, label in logins:
         click.echo(f"  {username:<16} {label}")
     click.echo("启动：jiguan run  →  http://127.0.0.1:5000/")
-
-
-@click.command("upgrade")
-@click.option("-d", "--directory", default=None, help="迁移目录（默认 core/migrations）")
-@click.option("--sql", is_flag=True, help="只输出 SQL，不执行")
-@click.option("--tag", default=None, help="传给 env.py 的任意标记")
-@click.option("-x", "--x-arg", multiple=True, help="传给 env.py 的附加参数")
-@click.argument("revision", default="heads")
-@with_appcontext
-def db_upgrade(directory, sql, tag, x_arg, revision):
-    """升级数据库（默认 heads：核心及每个已安装插件的分支）。"""
-    flask_migrate.upgrade(directory or g.directory, revision, sql, tag, x_arg or g.x_arg)
-
-
-#: Flask-Migrate's ``db`` group (replaced under the same name), except that ``upgrade`` defaults
-#: to every head: each plugin is its own Alembic branch, so 'head' would be ambiguous.
-db_group = click.Group(
-    "db", commands={**migrate_db.commands, "upgrade": db_upgrade},
-    callback=migrate_db.callback, params=migrate_db.params, help=migrate_db.help,
-)
 
 
 @click.group("report")
@@ -274,5 +243,5 @@ def _check_can_import(entity, username, scope) -> None:
 from core.jobs.commands import JOB_COMMANDS  # noqa: E402  (jiguan worker, jiguan jobs …)
 from core.operation_commands import op_command  # noqa: E402  (jiguan op)
 
-CORE_COMMANDS = [plugins_group, modules_group, init_command, demo_command, db_group, report_group,
-                 import_command, op_command, *JOB_COMMANDS]
+CORE_COMMANDS = [plugins_group, plugin_alias, modules_group, init_command, demo_command, db_group,
+                 report_group, import_command, op_command, *JOB_COMMANDS]

@@ -39,8 +39,9 @@ class DefaultConfig:
     BABEL_DEFAULT_LOCALE = "zh"
     #: jiguan's own catalogues (docs/i18n.md). FAB's BabelManager puts its bundled
     #: catalogues in front of this ("<fab>/translations;<ours>"); Flask-Babel merges every
-    #: directory, so both load, and for a msgid in both the later (ours) wins. Extra
-    #: directories (e.g. a third-party plugin's) go after it, separated by ";".
+    #: directory, so both load, and for a msgid in both the later (ours) wins. Each loaded
+    #: plugin's ``translations/`` folder is put in front of ours by create_app
+    #: (core/plugin_folders.py): a plugin adds its strings, the core's wording stays.
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
     LANGUAGES = {
         "zh": {"flag": "cn", "name": "简体中文"},

@@ -10,6 +10,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+#: The version of the plugin contract: the hooks (``core/hookspecs.py``) and the facade
+#: (``core/api.py``). A minor bump adds (a hook, a name, an optional field) and may deprecate;
+#: a major bump removes or changes what a plugin relies on (docs/plugins.md, "The contract
+#: version"). A plugin states the range it was written for: ``Module(contract=">=1.0,<2")``.
+CONTRACT_VERSION = "1.0"
+
 Severity = Literal["block", "flag"]
 Action = Literal["create", "update", "delete"]
 
@@ -26,6 +32,13 @@ class Module:
     description: str = ""
     #: Required modules (the catalog) are active everywhere and cannot be disabled.
     required: bool = False
+    #: The contract versions this module works with, a PEP 440 specifier set such as
+    #: ``">=1.0,<2"``; a core outside it refuses to start and names the module. Empty: not
+    #: declared (accepted, and shown as such by ``jiguan plugins list``).
+    contract: str = ""
+    #: Whether ``jiguan demo`` enables the module for the whole region. Only the demo reads it:
+    #: elsewhere a module with no setting is off until a bureau enables it.
+    default_enabled: bool = True
 
 
 @dataclass(frozen=True)

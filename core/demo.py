@@ -45,8 +45,11 @@ def build_demo(password: str) -> list[tuple[str, str]]:
                 plugin.load_demo_data(ctx=ctx)
                 db.session.commit()
         region = ctx.jurisdictions["650000"]
-        for key in dependency_order(state.plugins):
-            if not state.modules[key].required:
+        for key in dependency_order(state.plugins):  # Module(default_enabled=False) stays off
+            module = state.modules[key]
+            if not module.required and module.default_enabled and all(
+                    state.modules[dep].required or state.modules[dep].default_enabled
+                    for dep in module.depends):
                 set_module(region, key, True)
         db.session.commit()
     for username, role, org_key, name, _label in DEMO_USERS:

@@ -189,12 +189,41 @@ class Job(Model):
         return f"job#{self.id} {self.kind} {self.status}"
 
 
+class PluginInstall(Model):
+    """What one plugin installed in this database, recorded at every upgrade (core/installs.py).
+
+    When the plugin is gone, its revision in ``alembic_version`` names no script any more:
+    this row says whose it was, and what ``jiguan plugins purge KEY`` has to remove.
+    """
+
+    __tablename__ = "core_plugin_install"
+    __table_args__ = (UniqueConstraint("module_key", name="uq_core_plugin_install_module_key"),)
+
+    id = Column(Integer, primary_key=True)
+    module_key = Column(String(64), nullable=False)
+    version = Column(String(32), nullable=False)
+    #: "built-in", or the distribution and its version ("jiguan-notes 0.1.0").
+    source = Column(String(255), nullable=False)
+    #: The revisions of its Alembic branch, and the other branches' revisions they depend on.
+    revisions = Column(JSON, nullable=False, default=list)
+    dependencies = Column(JSON, nullable=False, default=list)
+    #: Its tables in creation order, and its entity types (keys in findings, workflow events).
+    tables = Column(JSON, nullable=False, default=list)
+    entities = Column(JSON, nullable=False, default=list)
+    installed_at = Column(DateTime, nullable=False, default=utcnow)
+    upgraded_at = Column(DateTime, nullable=False, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"{self.module_key} {self.version} ({self.source})"
+
+
 __all__ = [
     "AuditLog",
     "Finding",
     "Job",
     "JiguanUser",
     "ModuleActivation",
+    "PluginInstall",
     "Versioned",
     "WorkflowEvent",
     "utcnow",

@@ -10,18 +10,20 @@ from importlib.util import find_spec
 from types import ModuleType
 
 import pluggy
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from core import hookspecs
-from core.contract import Module
+from core.contract import CONTRACT_VERSION, Module
 
 ENTRYPOINT_GROUP = "jiguan.plugins"
 
-#: Built-in modules, loaded in this order; each exactly like a third-party plugin.
-DEFAULT_PLUGINS: tuple[str, ...] = (
-    "catalog.plugin",
-    "plugins.land.plugin",
-    "plugins.assets.plugin",
-)
+#: Built-in modules by key, loaded in this order; each exactly like a third-party plugin. The
+#: key is the module's key, so a disabled built-in is skipped before it is imported.
+DEFAULT_PLUGINS: dict[str, str] = {
+    "catalog": "catalog.plugin",
+    "land": "plugins.land.plugin",
+    "assets": "plugins.assets.plugin",
+}
 
 
 #: Services every module uses, installed through the same hooks as the modules (as Datasette's
@@ -34,7 +36,7 @@ SERVICE_PREFIX = "service:"
 
 
 class PluginError(RuntimeError):
-    """A plugin cannot be loaded (duplicate key, missing dependency …)."""
+    """A plugin cannot be loaded (duplicate key, missing dependency, contract mismatch …)."""
 
 
 @dataclass
@@ -49,32 +51,94 @@ def _import(obj):
     return importlib.import_module(obj) if isinstance(obj, str) else obj
 
 
+def _entry_points(config) -> list:
+    """The ``jiguan.plugins`` entry points to load: all, none, or the names listed.
+
+    ``LOAD_ENTRYPOINT_PLUGINS`` is a bool or a list of entry-point names (a deployment or a
+    test that wants only some of the installed plugins).
+    """
+    wanted = config.get("LOAD_ENTRYPOINT_PLUGINS", True)
+    if not wanted:
+        return []
+    found = list(entry_points(group=ENTRYPOINT_GROUP))
+    if wanted is True:
+        return found
+    names = set(wanted)
+    missing = names - {ep.name for ep in found}
+    if missing:
+        raise PluginError(f"找不到入口点插件：{', '.join(sorted(missing))}（未安装？）")
+    return [ep for ep in found if ep.name in names]
+
+
+def _source(ep) -> str:
+    dist = ep.dist.name if ep.dist else "?"
+    version = ep.dist.version if ep.dist else ""
+    return f"{dist} {version}".strip()
+
+
+def disabled_plugins(config) -> list[tuple[str, str]]:
+    """``(key, source)`` of the installed plugins that ``DISABLED_PLUGINS`` keeps from loading."""
+    disabled = set(config.get("DISABLED_PLUGINS") or ())
+    found = [(key, "built-in") for key in DEFAULT_PLUGINS if key in disabled]
+    found += [(ep.name, _source(ep)) for ep in entry_points(group=ENTRYPOINT_GROUP)
+              if ep.name in disabled]
+    return found
+
+
+def check_contract(module: Module, source: str) -> None:
+    """Refuse a module written for another contract version than the core's."""
+    if not module.contract:
+        return
+    try:
+        accepted = SpecifierSet(module.contract)
+    except InvalidSpecifier as exc:
+        raise PluginError(
+            f"插件 {module.key}（{source}）声明的契约版本范围 {module.contract!r} 无法解析"
+        ) from exc
+    if not accepted.contains(CONTRACT_VERSION, prereleases=True):
+        raise PluginError(
+            f"插件 {module.key}（{source}）要求核心契约版本 {module.contract}，"
+            f"而本核心的契约版本为 {CONTRACT_VERSION}：请安装与本核心相符的插件版本，"
+            f"或在 DISABLED_PLUGINS 中停用它"
+        )
+
+
 def build_plugin_manager(config) -> tuple[pluggy.PluginManager, dict[str, LoadedPlugin]]:
-    """Build the manager for one app; return it with the plugins by module key."""
+    """Build the manager for one app; return it with the plugins by module key.
+
+    Disabled plugins are matched by key *before* they are imported: the key of a built-in in
+    ``DEFAULT_PLUGINS``, the name of an entry point (by convention the module key, checked
+    once loaded). A plugin that fails to import cannot be switched off any other way.
+    """
     pm = pluggy.PluginManager("jiguan")
     pm.add_hookspecs(hookspecs)
     for dotted in SERVICE_PLUGINS:
         pm.register(_import(dotted), name=SERVICE_PREFIX + dotted)
-    sources: list[tuple[object, str]] = []
+    sources: list[tuple[object, str, str | None]] = []  # (plugin, source, expected key)
     disabled = set(config.get("DISABLED_PLUGINS") or ())
-    for dotted in DEFAULT_PLUGINS:
-        sources.append((_import(dotted), "built-in"))
+    for key, dotted in DEFAULT_PLUGINS.items():
+        if key not in disabled:
+            sources.append((_import(dotted), "built-in", key))
     for extra in config.get("EXTRA_PLUGINS") or ():
-        sources.append((_import(extra), "configured"))
-    if config.get("LOAD_ENTRYPOINT_PLUGINS", True):
-        for ep in entry_points(group=ENTRYPOINT_GROUP):
-            dist = ep.dist.name if ep.dist else "?"
-            version = ep.dist.version if ep.dist else ""
-            sources.append((ep.load(), f"{dist} {version}".strip()))
+        sources.append((_import(extra), "configured", None))
+    for ep in _entry_points(config):
+        if ep.name not in disabled:
+            sources.append((ep.load(), _source(ep), ep.name))
 
     loaded: dict[str, LoadedPlugin] = {}
-    for plugin, source in sources:
+    for plugin, source, expected in sources:
         impl = getattr(plugin, "register_module", None)
         if impl is None:
             raise PluginError(f"插件 {plugin!r} 未实现 register_module，无法识别其模块")
         module = impl()
+        if expected is not None and module.key != expected:
+            raise PluginError(
+                f"{source} 的入口点名 {expected!r} 与其模块标识 {module.key!r} 不一致："
+                f"入口点名必须等于模块标识（DISABLED_PLUGINS 按它在导入前停用插件）"
+            )
         if module.key in disabled:
             continue
+        check_contract(module, source)
         if module.key in loaded:
             other = loaded[module.key]
             raise PluginError(

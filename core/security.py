@@ -112,17 +112,28 @@ class JiguanSecurityManager(SecurityManager):
     @staticmethod
     def _shown_here(name: str) -> bool:
         """Whether a view, menu entry or menu category belongs to a module active for the user."""
-        from core.activation import module_active_for_current_user
+        from core.activation import module_readable_for_current_user as shown
         from core.state import state_or_none
 
         state = state_or_none()
         if state is None:
             return True
         if name in state.category_modules:  # a category shows while one of its modules is on
-            return any(m is None or module_active_for_current_user(m)
-                       for m in state.category_modules[name])
+            return any(m is None or shown(m) for m in state.category_modules[name])
         module = state.module_of_name.get(name)
-        return module is None or module_active_for_current_user(module)
+        return module is None or shown(module)
+
+    @staticmethod
+    def _read_only_here(permission_name: str, view_name: str) -> bool:
+        """Whether the view's module is only readable for the user and this is no read (Art. 5-6)."""
+        from core.activation import read_only_modules_for_current_user
+        from core.state import state_or_none
+
+        state = state_or_none()
+        module = state.module_of_name.get(view_name) if state is not None else None
+        if module is None or re.match(READ, permission_name):
+            return False
+        return module in read_only_modules_for_current_user()
 
     def load_user(self, pk):
         # one query for the user, its roles and groups and the organisation and jurisdiction
@@ -145,7 +156,8 @@ class JiguanSecurityManager(SecurityManager):
         user = g.get("user")
         key = (getattr(user, "id", None), permission_name, view_name)
         if key not in cache:
-            cache[key] = self._shown_here(view_name) and super().has_access(permission_name, view_name)
+            cache[key] = (self._shown_here(view_name) and not self._read_only_here(permission_name, view_name)
+                          and super().has_access(permission_name, view_name))
         return cache[key]
 
     def is_item_public(self, permission_name, view_name) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -12,6 +11,7 @@ from flask import Flask, current_app
 from flask_appbuilder import Model
 
 from core.extensions import db, migrate
+from core.plugin_folders import plugin_subfolders
 from core.scoping import ROLE_ADMIN
 from core.security import ROLE_LABELS
 
@@ -19,21 +19,10 @@ from core.security import ROLE_LABELS
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def _plugin_folder(plugin) -> Path | None:
-    """The folder of the module that defines ``plugin`` (a module, class or instance)."""
-    path = getattr(plugin, "__file__", None)
-    if path is None:
-        path = getattr(sys.modules.get(getattr(plugin, "__module__", "")), "__file__", None)
-    return Path(path).resolve().parent if path else None
-
-
 def version_locations(app: Flask) -> list[str]:
     """Where Alembic finds scripts: the core branch, then each loaded plugin's ``migrations/versions``."""
     locations = [MIGRATIONS_DIR / "versions"]
-    for info in app.extensions["jiguan"].plugins.values():
-        folder = _plugin_folder(info.plugin)
-        if folder is not None and (folder / "migrations" / "versions").is_dir():
-            locations.append(folder / "migrations" / "versions")
+    locations += plugin_subfolders(app.extensions["jiguan"].plugins, "migrations/versions")
     return [str(path) for path in dict.fromkeys(locations)]
 
 
@@ -87,7 +76,14 @@ def create_user(username: str, password: str, role: str, organization, first_nam
 def upgrade_schema(revision: str = "heads") -> None:
     """Bring the database to the newest schema of the core and every installed plugin.
 
-    Runs the Alembic migrations of every branch (``heads``), as ``jiguan db upgrade`` does.
-    Alembic's own command rather than ``flask_migrate.upgrade``, which turns errors into exit(1).
+    Runs the Alembic migrations of every branch (``heads``), as ``jiguan db upgrade`` does,
+    and records what each plugin installed; a revision of an uninstalled plugin stops it with
+    ``core.uninstall.MissingPlugin`` naming the plugin. Alembic's own command rather than
+    ``flask_migrate.upgrade``, which turns errors into exit(1).
     """
+    from core.installs import record_installs
+    from core.uninstall import check_installed
+
+    check_installed(current_app)
     command.upgrade(migrate.get_config(str(MIGRATIONS_DIR)), revision)
+    record_installs(current_app)

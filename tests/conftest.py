@@ -1,122 +1,30 @@
-"""Fixtures: one demo-loaded app per backend (a real SQLite file and real PostgreSQL)."""
+"""The project's fixtures come from jiguan's pytest plugin (core/testing/pytest_plugin.py).
+
+The plugin is installed with jiguan (``pytest11`` entry point), so the project's tests use
+exactly the fixtures a plugin author's tests use: ``app`` (one demo-loaded app per backend,
+a real SQLite file and real PostgreSQL), ``ctx``, ``login``, ``api_client`` … The helpers
+below stay importable from here for the tests that import them; ``rest`` adds a client per
+authentication path (session, JWT, personal API token) for the project's own auth tests.
+"""
 
 from __future__ import annotations
 
 import os
-import re
 
 import pytest
-import sqlalchemy as sa
 
-from core import create_app
-from core.demo import build_demo
-from core.extensions import db
-from core.setup import drop_schema
+from core.testing.support import PASSWORD, Browser, fresh_demo, make_app  # noqa: F401
+from core.testing.support import postgres_unreachable as _unreachable
 
-PASSWORD = "test-pass-123"
+#: The PostgreSQL of tests that build their own schema in it (the ``postgres_url`` fixture
+#: reads the same variable, then pyproject.toml's ``jiguan_postgres_url``: the same default).
 POSTGRES_URL = os.environ.get(
     "JIGUAN_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
 )
 
 
 def postgres_unreachable() -> str | None:
-    try:
-        engine = sa.create_engine(POSTGRES_URL)
-        with engine.connect() as conn:
-            conn.execute(sa.text("select 1"))
-        engine.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
-        return f"PostgreSQL unreachable at {POSTGRES_URL}: {exc.__class__.__name__}"
-    return None
-
-
-def make_app(uri: str, **extra):
-    config = {
-        "SQLALCHEMY_DATABASE_URI": uri,
-        "TESTING": True,
-        "WTF_CSRF_ENABLED": False,
-        "SECRET_KEY": "tests-only-secret-key-32-bytes-long",  # HS256 wants 32 bytes
-        "LOAD_ENTRYPOINT_PLUGINS": False,
-        **extra,
-    }
-    return create_app(config)
-
-
-def fresh_demo(app) -> None:
-    with app.app_context():
-        drop_schema()  # the tables and alembic_version an earlier run left behind
-        build_demo(PASSWORD)  # migrates the empty database to every head
-        db.session.remove()
-
-
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def backend(request, tmp_path_factory):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'jiguan.db'}"
-    reason = postgres_unreachable()
-    if reason:
-        if os.environ.get("JIGUAN_REQUIRE_POSTGRES"):
-            pytest.fail(reason + " (JIGUAN_REQUIRE_POSTGRES is set)")
-        pytest.skip(reason)
-    return POSTGRES_URL
-
-
-@pytest.fixture(scope="session")
-def app(backend):
-    app = make_app(backend)
-    fresh_demo(app)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def ctx(app):
-    with app.app_context():
-        yield app
-        db.session.rollback()
-        db.session.remove()
-
-
-class Browser:
-    """A logged-in test client with helpers that read what a user would read."""
-
-    def __init__(self, app, username: str):
-        self.app = app
-        self.username = username
-        self.client = app.test_client()
-        if username:
-            response = self.client.post(
-                "/login/", data={"username": username, "password": PASSWORD}
-            )
-            assert response.status_code == 302, f"login failed for {username}"
-
-    def get(self, url, **kw):
-        return self.client.get(url, **kw)
-
-    def post(self, url, **kw):
-        return self.client.post(url, **kw)
-
-    def api(self, method, url, **kw):
-        return self.client.open(url, method=method, **kw)
-
-    def text(self, url) -> str:
-        response = self.client.get(url, follow_redirects=True)
-        return response.get_data(as_text=True)
-
-    @staticmethod
-    def flashes(html: str) -> list[str]:
-        return [re.sub(r"\s+", " ", m).strip()
-                for m in re.findall(r'<div class="alert[^"]*"[^>]*>(.*?)</div>', html, re.S)]
-
-
-@pytest.fixture
-def login(app):
-    def _login(username):
-        return Browser(app, username)
-
-    return _login
+    return _unreachable(POSTGRES_URL)
 
 
 #: How a REST client authenticates: the browser session, a JWT access token from
@@ -165,6 +73,9 @@ class RestClient:
 
     def get(self, url, **kw):
         return self.open("GET", url, **kw)
+
+    def api(self, method: str, url: str, **kw):  # the name core.testing's matrix calls
+        return self.open(method, url, **kw)
 
 
 @pytest.fixture

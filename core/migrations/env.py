@@ -36,6 +36,17 @@ def _import_plugin_models() -> None:
 _import_plugin_models()
 # FAB models use their own declarative base: db.metadata does not hold them.
 target_metadata = Model.metadata
+# ... and it holds every model this process ever imported: compare and autogenerate only the
+# tables of this app (``jiguan db revision --plugin KEY`` narrows it to that plugin's).
+_tables = config.attributes.get("jiguan_tables")
+if _tables is None:
+    from core.installs import app_tables
+
+    _tables = app_tables(current_app)
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    return type_ != "table" or name in _tables
 engine = current_app.extensions["migrate"].db.engine
 
 
@@ -60,6 +71,7 @@ def run_migrations_online() -> None:
 
     conf_args = {
         "process_revision_directives": skip_empty_autogenerate,
+        "include_object": include_object,
         **current_app.extensions["migrate"].configure_args,
     }
     with engine.connect() as connection:

@@ -27,6 +27,7 @@ def register_module():
         key="assets", label=_l("资产管理"), version="0.2.0", depends=("catalog",),
         articles=(14, 16, 17, 18, 19),
         description=_l("资产分类、配置标准与配置计划、资产卡片、领用与盘点、公物仓、资产处置"),
+        contract=">=1.0,<2",
     )
 
 

@@ -24,6 +24,7 @@ def register_module():
     return Module(
         key="land", label=_l("土地管理"), version="0.1.0", depends=("catalog",),
         articles=(20, 21), description=_l("宗地台账、确权登记进度、权利人登记"),
+        contract=">=1.0,<2",
     )
 
 

@@ -48,7 +48,7 @@ def test_hookspec_is_implemented_by_a_plugin_and_exercised(name):
     from core.plugins import DEFAULT_PLUGINS, SERVICE_PLUGINS
 
     sources = [Path(__import__(p, fromlist=["x"]).__file__).read_text(encoding="utf-8")
-               for p in (*SERVICE_PLUGINS, *DEFAULT_PLUGINS)]
+               for p in (*SERVICE_PLUGINS, *DEFAULT_PLUGINS.values())]
     fixture = TESTS / "fixtures" / "hello_plugin" / "jiguan_hello" / "plugin.py"
     sources.append(fixture.read_text(encoding="utf-8"))
     assert any(f"def {name}(" in s for s in sources), f"no plugin implements {name}"

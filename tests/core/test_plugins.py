@@ -39,8 +39,9 @@ def hello_installed(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def hello_app(hello_installed, tmp_path_factory):
+    # only hello's entry point: other installed plugins stay out of the project's tests
     app = make_app(f"sqlite:///{tmp_path_factory.mktemp('hello') / 'hello.db'}",
-                   LOAD_ENTRYPOINT_PLUGINS=True)
+                   LOAD_ENTRYPOINT_PLUGINS=["hello"])
     fresh_demo(app)
     return app
 
