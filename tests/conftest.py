@@ -30,7 +30,6 @@ def postgres_unreachable() -> str | None:
 #: How a REST client authenticates: the browser session, a JWT access token from
 #: /api/v1/security/login, or a personal API token (docs/api.md).
 AUTH_PATHS = ["session", "jwt", "token"]
-_credentials: dict = {}
 
 
 def jwt_login(client, username: str, refresh: bool = False) -> dict:
@@ -52,8 +51,10 @@ class RestClient:
     def _bearer(self) -> str:
         import time
 
-        key = (id(self.app), self.username, self.auth)
-        cached = _credentials.get(key)
+        # kept on the app: an id() of a finished app may be reused by the next backend's app
+        credentials = self.app.extensions.setdefault("tests_credentials", {})
+        key = (self.username, self.auth)
+        cached = credentials.get(key)
         if cached and (self.auth == "token" or time.monotonic() - cached[1] < 600):
             return cached[0]  # access tokens live 15 minutes: log in again after 10
         access = jwt_login(self.app.test_client(), self.username)["access_token"]
@@ -64,7 +65,7 @@ class RestClient:
                 headers={"Authorization": f"Bearer {access}"})
             assert response.status_code == 201, response.get_json()
             value = response.get_json()["result"]["token"]
-        _credentials[key] = (value, time.monotonic())
+        credentials[key] = (value, time.monotonic())
         return value
 
     def open(self, method: str, url: str, **kw):

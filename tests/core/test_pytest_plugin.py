@@ -118,8 +118,6 @@ def test_api_client_logs_in_and_sends_a_bearer_token(app, api_client):
     assert app.test_client().get("/api/v1/reports/").status_code == 401  # without the token
 
 
-@pytest.mark.xfail(strict=False, reason="entity APIs answer 403 to bearer requests until the "
-                   "bearer-token scoping of the auth path (parallel branch) is merged")
 def test_api_client_reads_its_own_records_through_an_entity_api(api_client):
     response = api_client("tianshan_clerk").get("/api/v1/land_parcel/?q=(page_size:100)")
     assert response.status_code == 200
