@@ -45,10 +45,10 @@ def prepare(url: str, assets: int):
     from benchmarks import list_data
     from catalog.models import Organization
     from core import create_app
-    from core.demo import build_demo
+    from core.cli.demo import build_demo
+    from core.cli.setup import create_user, drop_schema, upgrade_schema
     from core.extensions import db
     from core.scoping import ROLE_CLERK
-    from core.setup import create_user, drop_schema, upgrade_schema
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench",
                       "LOAD_ENTRYPOINT_PLUGINS": False})
@@ -210,8 +210,8 @@ VARIANTS = [
 
 def run(app, requests: int) -> dict[str, dict]:
     """Every variant once per round, round after round, so a busy machine weighs on all alike."""
-    from core import counting as core_counting
     from core.extensions import db
+    from core.fab import counting as core_counting
 
     with app.app_context():
         counter = Counter(db.engine)

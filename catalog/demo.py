@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from catalog.divisions import load_divisions
 from catalog.models import Organization, Person
-from catalog.uscc import make_uscc
+from core.uscc import make_uscc
 
 _KINDS = {"party_government": "11", "other_state_organ": "11", "public_institution": "12",
           "peoples_organization": "13"}

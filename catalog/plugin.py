@@ -8,10 +8,9 @@ from flask_babel import lazy_gettext as _l
 
 from catalog import views
 from catalog.models import Jurisdiction, Organization, Person, Standard
-from catalog.registry import EntityType, Scope
 from catalog.schemas import JurisdictionSchema, OrganizationSchema, PersonSchema, StandardSchema
-from catalog.xlsx_views import XlsxApi
 from core.api import Derivation, Module, ViewSpec, db, hookimpl
+from core.registry import EntityType, Scope
 
 MENU = "Catalog"
 MENU_LABEL = _l("基础数据")
@@ -77,13 +76,19 @@ def register_views():
         ViewSpec(views.StandardView, "Standards", _l("标准定额"), icon="fa-balance-scale",
                  **common),
         ViewSpec(views.CatalogApi, "CatalogApi", menu=False),
-        ViewSpec(XlsxApi, "XlsxApi", menu=False),  # XLSX of every entity type (docs/xlsx.md)
     ]
 
 
 @hookimpl
+def find_standard(session, kind, key, jurisdiction, on):
+    from catalog.models import standard_in_force
+
+    return standard_in_force(session, kind, key, jurisdiction, on)
+
+
+@hookimpl
 def register_derivations():
-    from catalog.models import materialise_path
+    from core.tenancy import materialise_path
 
     return [Derivation("catalog.jurisdiction_path", Jurisdiction, materialise_path)]
 

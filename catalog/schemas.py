@@ -7,7 +7,7 @@ from marshmallow import ValidationError, validates
 from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
 from catalog.models import ORG_TYPES, RANKS, Jurisdiction, Organization, Person, Standard
-from catalog.uscc import uscc_error
+from core.uscc import uscc_error
 
 
 class JurisdictionSchema(SQLAlchemyAutoSchema):

@@ -22,10 +22,10 @@ from catalog.models import (
     Person,
     Standard,
 )
-from catalog.registry import SHARING_LABELS
-from catalog.uscc import uscc_error
 from core.activation import modules_for_current_user
 from core.api import ScopedInterface, ScopedModelView, choice_field, db, get_state, scoped
+from core.registry import SHARING_LABELS
+from core.uscc import uscc_error
 
 
 def _uscc_validator(_form, field):

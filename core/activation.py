@@ -4,7 +4,7 @@ The nearest explicit setting at or above a jurisdiction decides; with none,
 a module is off. Required modules (the catalog) are on everywhere. A module
 is only effectively on where every module it depends on is on too. A bureau
 user whose level has a module off, but a jurisdiction below it on, reads that
-module read-only (Art. 5-6); ``core.security`` refuses them every other permission.
+module read-only (Art. 5-6); ``core.web.security`` refuses them every other permission.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class ActivationError(WriteRefused):
 
 
 def _explicit_settings(session, codes: list[str]) -> dict[str, dict[str, bool]]:
-    from catalog.models import Jurisdiction
+    from core.tenancy import Jurisdiction
 
     rows = session.execute(
         select(Jurisdiction.code, ModuleActivation.module_key, ModuleActivation.enabled)
@@ -74,7 +74,7 @@ def read_only_below(jurisdiction, active: set[str], session=None) -> set[str]:
     A bureau guides and supervises the levels below (Art. 5-6): where a county has a module
     on, the bureaus above it read that module's records, though their own level stays off.
     """
-    from catalog.models import Jurisdiction
+    from core.tenancy import Jurisdiction
 
     session = session or db.session
     rows = session.execute(
@@ -94,7 +94,7 @@ def _modes() -> tuple[set[str], set[str]]:
     """(active, read-only) module keys for whoever acts; once per request."""
     if has_request_context() and "jiguan_module_modes" in g:
         return g.jiguan_module_modes
-    from catalog.models import Jurisdiction
+    from core.tenancy import Jurisdiction
 
     scope = current_scope()
     read_only: set[str] = set()

@@ -5,15 +5,16 @@ Anything not re-exported here is the core's private business and may change.
 
 from flask_appbuilder import Model
 
-from catalog.registry import EntityType, Scope, StateField
 from core.contract import (
     CONTRACT_VERSION,
     FILLED,
     DemoContext,
     Derivation,
     Guard,
+    JobKind,
     Module,
     Operation,
+    Role,
     Rule,
     StandardKind,
     ViewSpec,
@@ -23,23 +24,19 @@ from core.errors import EditConflict, ScopeViolation, WriteRefused
 from core.events import effective_values, previous_values, related_target
 from core.extensions import db
 from core.hookspecs import hookimpl
-from core.jobs import JobError, JobResult, register_job_kind
+from core.jobs import JobError, JobResult
+from core.jobs import register_job_kind as _register_job_kind
 from core.models import Versioned
-from core.operation_runner import operation_for, run_operation, void_operation, void_record
-from core.operations import OperationError, Voidable
 from core.pipeline import flush_scratch
 from core.plugins import area_rooms
+from core.registry import EntityType, Scope, StateField
 from core.scoping import acting_as, current_scope, read_clause, scoped
 from core.state import get_state
-from core.views import ScopedInterface, ScopedModelRestApi, ScopedModelView, choice_field
-from core.workflow import (
-    ApprovalMixin,
-    ApprovalViewMixin,
-    Stage,
-    WorkflowError,
-    transition,
-    workflow_history,
-)
+from core.web.views import ScopedInterface, ScopedModelRestApi, ScopedModelView, choice_field
+from core.workflow.approval import ApprovalMixin, Stage, WorkflowError, transition, workflow_history
+from core.workflow.approval_views import ApprovalViewMixin
+from core.workflow.operations import OperationError, Voidable
+from core.workflow.runner import operation_for, run_operation, void_operation, void_record
 from reports.charts import bar_chart, line_chart, pie_chart
 from reports.engine import beijing_today, chinese_date, ledger_meta
 from reports.ledger import Column as LedgerColumn
@@ -49,7 +46,10 @@ from reports.registry import STANDARD_SIGNATURES, Report
 #: Names kept for plugins written against an earlier 1.x contract: old name → ``Deprecated``
 #: (the replacement, the version that deprecated it, the one that removes it). Reading one
 #: warns (``core.deprecation``); docs/plugins.md has the policy.
-DEPRECATED: dict[str, Deprecated] = {}
+DEPRECATED: dict[str, Deprecated] = {
+    "register_job_kind": Deprecated(_register_job_kind, "a JobKind returned from the register_job_kinds hook",
+                                    since="1.0", removed_in="2.0"),
+}
 
 
 def __getattr__(name: str):
@@ -68,6 +68,7 @@ __all__ = [
     "Guard",
     "FILLED",
     "JobError",
+    "JobKind",
     "JobResult",
     "LedgerColumn",
     "Model",
@@ -75,6 +76,7 @@ __all__ = [
     "Operation",
     "OperationError",
     "Report",
+    "Role",
     "Rule",
     "STANDARD_SIGNATURES",
     "Stage",
@@ -109,7 +111,6 @@ __all__ = [
     "operation_for",
     "read_clause",
     "related_target",
-    "register_job_kind",
     "render_ledger_pdf",
     "run_operation",
     "scoped",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
 
-from flask_appbuilder.const import AUTH_DB
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: The core branch's Alembic environment (``migrate.init_app(..., directory=MIGRATIONS_DIR)``).
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 #: Environment variables that map to a Flask/FAB setting of another name.
 ENV_ALIASES = {
@@ -21,13 +22,13 @@ class DefaultConfig:
     SECRET_KEY = "change-me-in-instance/jiguan.cfg"
     SQLALCHEMY_DATABASE_URI = None  # set by create_app: an SQLite file under instance/
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    AUTH_TYPE = AUTH_DB
+    AUTH_TYPE = 1  # flask_appbuilder.const.AUTH_DB: logins and password hashes in the database
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
     FAB_ADD_SECURITY_API = True
-    FAB_API_SWAGGER_UI = False  # ours is core/openapi.py: Chinese, assets served here
-    #: Personal API tokens (docs/api.md) are FAB's API keys, created and checked by core/auth.py
-    #: and core/api_tokens.py; FAB's own key API stays off (no expiry required, no audit).
+    FAB_API_SWAGGER_UI = False  # ours is core/web/openapi.py: Chinese, assets served here
+    #: Personal API tokens (docs/api.md) are FAB's API keys, created and checked by core/web/auth.py
+    #: and core/web/api_tokens.py; FAB's own key API stays off (no expiry required, no audit).
     FAB_API_KEY_ENABLED = False
     FAB_API_KEY_PREFIXES = ["jg_"]
     #: A token is 256 random bits, beyond guessing: a slow password hash would only cost each
@@ -35,13 +36,17 @@ class DefaultConfig:
     FAB_API_KEY_HASH_METHOD = "pbkdf2:sha256:1000"
     #: The longest lifetime of a personal API token, in days; every token has an expiry.
     API_TOKEN_MAX_DAYS = 365
+    #: Lifetimes of the JWT access and refresh tokens of /api/v1/security/login (docs/api.md):
+    #: Flask-JWT-Extended's own defaults, named here so an office can shorten them.
+    JWT_ACCESS_TOKEN_EXPIRES = dt.timedelta(minutes=15)
+    JWT_REFRESH_TOKEN_EXPIRES = dt.timedelta(days=30)
     FAB_UPDATE_PERMS = False  # roles are built-in (FAB_ROLES), computed from the views
     BABEL_DEFAULT_LOCALE = "zh"
     #: jiguan's own catalogues (docs/i18n.md). FAB's BabelManager puts its bundled
     #: catalogues in front of this ("<fab>/translations;<ours>"); Flask-Babel merges every
     #: directory, so both load, and for a msgid in both the later (ours) wins. Each loaded
     #: plugin's ``translations/`` folder is put in front of ours by create_app
-    #: (core/plugin_folders.py): a plugin adds its strings, the core's wording stays.
+    #: (core/web/plugin_folders.py): a plugin adds its strings, the core's wording stays.
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
     LANGUAGES = {
         "zh": {"flag": "cn", "name": "简体中文"},

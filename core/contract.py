@@ -59,6 +59,44 @@ class ViewSpec:
     icon: str = ""
     category_icon: str = ""
     menu: bool = True
+    #: The menu bar sorts by position, then by load order: the core's oversight menu comes
+    #: first (-1), the modules' (0), then the user's own tasks and the API pages (1).
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role users can hold (``register_roles``): what it may do, and which rows it sees.
+
+    ``access`` maps each access class of views (``records``, ``reference``, ``oversight``,
+    ``audit``, ``everyone``, ``personal`` …; a view's ``access`` attribute names its class) to
+    a regular expression of the FAB permissions the role holds on such views
+    (``r"^(can_list|can_show)$"``). ``scope`` is the row scope it gives its users:
+    ``"jurisdiction"`` (their organisation's jurisdiction and below), ``"organization"``
+    (their own organisation) or ``"all"``. Roles are built-in, held in memory, never rows a
+    screen could edit.
+    """
+
+    name: str
+    label: Any
+    scope: Literal["all", "jurisdiction", "organization"]
+    access: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of background job (``register_job_kinds``, docs/jobs.md).
+
+    ``func(params, progress)`` does the work as the submitting user and returns a
+    ``JobResult``; ``label`` is shown in 我的任务; ``validate(params, scope)``, if given, runs
+    when the job is submitted and raises (``JobError``/``WriteRefused``) to refuse bad
+    parameters before anything is queued.
+    """
+
+    name: str
+    func: Callable[[dict, Callable[[int], None]], Any]
+    label: Any = None
+    validate: Callable[[dict, Any], None] | None = None
 
 
 @dataclass(frozen=True)

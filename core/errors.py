@@ -23,3 +23,10 @@ class ScopeViolation(WriteRefused):
     """A write would touch a row outside the writer's scope."""
 
     status = 403
+
+
+def conflict_message() -> str:
+    """The message of a stale edit (someone saved the record after it was loaded)."""
+    from flask_babel import gettext as _
+
+    return _("该记录已被他人修改，您的修改未保存。请刷新后在最新内容上重新编辑。")

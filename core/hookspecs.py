@@ -12,24 +12,32 @@ otherwise. None is ``firstresult``: each implementation's result is kept.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 if TYPE_CHECKING:
-    import click
+    import datetime as dt
 
-    from catalog.registry import EntityType
+    import click
+    from flask import Flask
+    from sqlalchemy.orm import Session
+
     from core.contract import (
         DemoContext,
         Derivation,
         Guard,
+        JobKind,
         Module,
         Operation,
+        Role,
         Rule,
         StandardKind,
         ViewSpec,
     )
+    from core.registry import EntityType
+    from core.state import JiguanState
+    from core.tenancy import Jurisdiction
     from reports.registry import Report
 
 hookspec = pluggy.HookspecMarker("jiguan")
@@ -60,7 +68,7 @@ def register_entity_types() -> Sequence[EntityType]:
     One registration drives the REST API (``/api/v1/<key>/``), row scoping,
     audit, the catalog page and the generated authorization tests.
 
-    :returns: a sequence of :class:`catalog.registry.EntityType`.
+    :returns: a sequence of :class:`core.registry.EntityType`.
 
     Called once per ``create_app``, after every module is registered.
     """
@@ -156,6 +164,26 @@ def register_standard_kinds() -> Sequence[StandardKind]:
     """
 
 
+@hookspec(firstresult=True)
+def find_standard(session: Session, kind: str, key: str, jurisdiction: Jurisdiction,
+                  on: dt.date) -> Any | None:
+    """Return the Standard of ``kind`` and ``key`` in force at ``jurisdiction`` on ``on``.
+
+    What a rule's ``ctx.standard(kind, key, jurisdiction)`` asks: the catalog answers with
+    the standard set by the nearest jurisdiction up the tree whose period covers the day, so
+    no rule holds a number. The first answer that is not None is taken (``firstresult``).
+
+    :param session: the session of the write being checked.
+    :param kind: the standard's kind, e.g. ``asset_price_cap``.
+    :param key: what the kind is keyed by, e.g. an asset class code.
+    :param jurisdiction: where the record is.
+    :param on: the day the standard must be in force.
+    :returns: the standard (its ``value``, ``unit`` …), or None when none is in force.
+
+    Called on every ``ctx.standard`` of a rule or a derivation.
+    """
+
+
 @hookspec
 def register_reports() -> Sequence[Report]:
     """Return the PDF reports this module offers.
@@ -178,6 +206,50 @@ def register_cli_commands() -> Sequence[click.Command]:
     :returns: a sequence of :class:`click.Command` (groups allowed).
 
     Called once per ``create_app``; the commands run inside an app context.
+    """
+
+
+@hookspec
+def register_roles() -> Sequence[Role]:
+    """Return the roles this module or service offers users.
+
+    The built-in roles (系统管理员, 机关事务管理部门管理员, 审批人, 经办人, 审计员, 财政审核人)
+    come from the web service through this hook; a module adds one it needs (a vehicle
+    dispatcher, say) the same way. Each role says what it may do on views of each access
+    class and which rows its users see; the core turns them into FAB's in-memory roles.
+
+    :returns: a sequence of :class:`core.contract.Role`; a name taken twice stops start-up.
+
+    Called once per ``create_app``, before the views are installed.
+    """
+
+
+@hookspec
+def register_job_kinds() -> Sequence[JobKind]:
+    """Return the kinds of background job this module runs (docs/jobs.md).
+
+    The jobs service registers them in the web process and in every worker, so a job
+    submitted on one node runs on any other.
+
+    :returns: a sequence of :class:`core.contract.JobKind`; names are unique.
+
+    Called once per ``create_app`` (each worker builds the app too).
+    """
+
+
+@hookspec
+def init_app(app: Flask, state: JiguanState) -> None:
+    """Install a service into the app, once the contributions of every plugin are collected.
+
+    For services (the web layer installs Flask-AppBuilder with every view, the jobs service
+    its backend, the reports service its registry); a module rarely needs it. Implementations
+    may use ``tryfirst``/``trylast`` to order themselves.
+
+    :param app: the Flask app being built.
+    :param state: what the plugins contributed (``app.extensions["jiguan"]``).
+
+    Called once per ``create_app``, after every ``register_*`` hook and before the CLI
+    commands are added.
     """
 
 

@@ -76,7 +76,7 @@ def _organization_of(session, obj, spec):
     rel = _relationship_of(inspect(obj).mapper, spec.organization)
     if rel is not None:
         return related_target(session, obj, rel.key)
-    from catalog.models import Organization
+    from core.tenancy import Organization
 
     ident = getattr(obj, spec.organization)
     return session.get(Organization, ident) if ident is not None else None
@@ -299,7 +299,7 @@ def scope_values(conn, spec, values: dict, jurisdiction_of: dict) -> tuple:
         values.get(spec.jurisdiction) if spec.jurisdiction else None)
     if jur is None and org is not None:
         if org not in jurisdiction_of:
-            from catalog.models import Organization
+            from core.tenancy import Organization
 
             table = Organization.__table__
             jurisdiction_of[org] = conn.execute(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from importlib.util import find_spec
+from pathlib import Path
 from types import ModuleType
 
 import pluggy
@@ -29,8 +32,12 @@ DEFAULT_PLUGINS: dict[str, str] = {
 #: Services every module uses, installed through the same hooks as the modules (as Datasette's
 #: default plugins are): they have no manifest, are always on and are never a module.
 SERVICE_PLUGINS: tuple[str, ...] = (
-    "core.workflow",
-    "core.operations",
+    "core.web.plugin",
+    "core.workflow.plugin",
+    "core.jobs.plugin",
+    "core.xlsx.plugin",
+    "reports.plugin",
+    "core.cli.plugin",
 )
 SERVICE_PREFIX = "service:"
 
@@ -45,6 +52,17 @@ class LoadedPlugin:
     plugin: object
     source: str  # "built-in" or the distribution of its entry point
     hooks: list[str] = field(default_factory=list)
+
+
+def _hashable(plugin):
+    """pluggy keeps plugins in sets: a plugin given as a plain namespace becomes a module."""
+    try:
+        hash(plugin)
+    except TypeError:
+        module = types.ModuleType(getattr(plugin, "__name__", "jiguan_plugin"))
+        module.__dict__.update(vars(plugin))
+        return module
+    return plugin
 
 
 def _import(obj):
@@ -126,7 +144,7 @@ def build_plugin_manager(config) -> tuple[pluggy.PluginManager, dict[str, Loaded
             sources.append((ep.load(), _source(ep), ep.name))
 
     loaded: dict[str, LoadedPlugin] = {}
-    for plugin, source, expected in sources:
+    for plugin, source, expected in ((_hashable(p), s, e) for p, s, e in sources):
         impl = getattr(plugin, "register_module", None)
         if impl is None:
             raise PluginError(f"插件 {plugin!r} 未实现 register_module，无法识别其模块")
@@ -158,16 +176,28 @@ def build_plugin_manager(config) -> tuple[pluggy.PluginManager, dict[str, Loaded
 
 
 def collect(pm: pluggy.PluginManager, hook_name: str, **kwargs) -> list[tuple[str | None, object]]:
-    """Call a contributing hook; return ``(module_key, item)`` for every item returned
-    (``None`` for a service's items)."""
-    caller = getattr(pm.hook, hook_name)
+    """Call a contributing hook through pluggy; return ``(module_key, item)`` for every item
+    returned (``None`` for a service's items).
+
+    Each implementation is called through its own pluggy caller (``subset_hook_caller``) that
+    keeps every plugin's wrappers, so ``@hookimpl(wrapper=True)``, tracing and call monitoring
+    work as with any pluggy hook, and each item is still attributed to the module that returned
+    it: the core never needs a plugin to repeat its own key.
+    """
+    impls = getattr(pm.hook, hook_name).get_hookimpls()
+    wrapping = [i.plugin for i in impls if i.wrapper or i.hookwrapper]
+    plugins = [i.plugin for i in impls]
     results = []
-    for impl in caller.get_hookimpls():
-        returned = impl.function(*(kwargs[name] for name in impl.argnames))
+    for impl in impls:
+        if impl.wrapper or impl.hookwrapper:
+            continue
+        others = [p for p in plugins if p is not impl.plugin and not any(p is w for w in wrapping)]
+        returned = pm.subset_hook_caller(hook_name, remove_plugins=others)(**kwargs)
         key = pm.get_name(impl.plugin)
         key = None if key.startswith(SERVICE_PREFIX) else key
-        for item in returned or ():
-            results.append((key, item))
+        for result in returned or ():
+            for item in result or ():
+                results.append((key, item))
     return results
 
 
@@ -198,3 +228,26 @@ def area_rooms(package: str, areas: Sequence[str], room: str) -> list[ModuleType
     """
     names = [f"{package}.{area}.{room}" for area in areas]
     return [importlib.import_module(name) for name in names if find_spec(name) is not None]
+
+
+def plugin_folder(plugin) -> Path | None:
+    """The folder of the module that defines ``plugin`` (a module, class or instance).
+
+    Beside it a plugin ships, by convention (docs/plugins.md), ``templates/`` (joins the
+    template search path), ``migrations/versions/`` (its Alembic branch) and
+    ``translations/<lang>/LC_MESSAGES/`` (its catalogues): the core finds all three.
+    """
+    path = getattr(plugin, "__file__", None)
+    if path is None:
+        path = getattr(sys.modules.get(getattr(plugin, "__module__", "") or ""), "__file__", None)
+    return Path(path).resolve().parent if path else None
+
+
+def plugin_subfolders(plugins, name: str) -> list[Path]:
+    """Each loaded plugin's folder ``name`` (``templates``, ``translations`` …) that exists."""
+    found = []
+    for info in plugins.values():
+        folder = plugin_folder(info.plugin)
+        if folder is not None and (folder / name).is_dir():
+            found.append(folder / name)
+    return list(dict.fromkeys(found))

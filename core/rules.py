@@ -32,14 +32,19 @@ class WriteContext:
     scratch: dict = field(default_factory=dict)
 
     def standard(self, kind: str, key: str, jurisdiction, on: dt.date | None = None):
-        """The Standard in force for ``jurisdiction`` (object or id), walking up the tree."""
-        from catalog.models import Jurisdiction, standard_in_force
+        """The Standard in force for ``jurisdiction`` (object or id), walking up the tree.
+
+        Asked of the module that keeps the standards (the catalog's ``find_standard``).
+        """
+        from core.state import get_state
+        from core.tenancy import Jurisdiction
 
         if isinstance(jurisdiction, int):
             jurisdiction = self.session.get(Jurisdiction, jurisdiction)
         if jurisdiction is None:
             return None
-        return standard_in_force(self.session, kind, key, jurisdiction, on or self.today)
+        return get_state().pm.hook.find_standard(
+            session=self.session, kind=kind, key=key, jurisdiction=jurisdiction, on=on or self.today)
 
     def get(self, model, ident):
         return self.session.get(model, ident) if ident is not None else None

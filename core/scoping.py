@@ -19,15 +19,15 @@ from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, or_, select
 
-from catalog.registry import Scope
 from core.errors import ScopeViolation
+from core.registry import Scope
 
 ROLE_ADMIN = "Admin"
 ROLE_BUREAU_ADMIN = "Bureau Admin"
 ROLE_APPROVER = "Approver"
 ROLE_CLERK = "Clerk"
 ROLE_AUDITOR = "Auditor"
-#: Gives the finance department's decision (财政部门审核) of a staged approval (see core/workflow.py).
+#: Gives the finance department's decision (财政部门审核) of a staged approval (core/workflow/).
 ROLE_FINANCE_REVIEWER = "Finance Reviewer"
 #: Roles whose scope is the jurisdiction subtree of their organisation.
 JURISDICTION_ROLES = {ROLE_BUREAU_ADMIN, ROLE_APPROVER, ROLE_AUDITOR, ROLE_FINANCE_REVIEWER}
@@ -61,6 +61,18 @@ _acting: contextvars.ContextVar[UserScope | None] = contextvars.ContextVar(
 )
 
 
+def role_scopes(names: set[str]) -> set[str]:
+    """The row scopes the roles ``names`` give (``Role.scope`` of ``register_roles``)."""
+    from core.state import state_or_none
+
+    state = state_or_none()
+    if state is not None and state.roles:
+        return {state.roles[name].scope for name in names if name in state.roles}
+    # outside an app (a bare script): the built-in roles' scopes
+    return {"all" if n == ROLE_ADMIN else "organization" if n == ROLE_CLERK else "jurisdiction"
+            for n in names & {ROLE_ADMIN, ROLE_CLERK, *JURISDICTION_ROLES}}
+
+
 def scope_for_user(user) -> UserScope:
     """Derive a user's scope from its roles and organisation."""
     if user is None or not getattr(user, "is_authenticated", False):
@@ -74,13 +86,14 @@ def scope_for_user(user) -> UserScope:
             jurisdiction_id=org.jurisdiction_id,
             jurisdiction_path=org.jurisdiction.path,
         )
-    if ROLE_ADMIN in names:
+    kinds = role_scopes(names)
+    if "all" in kinds:
         return UserScope(kind="all", **base)
     if org is None:
         return UserScope(kind="none", **base)
-    if names & JURISDICTION_ROLES:
+    if "jurisdiction" in kinds:
         return UserScope(kind="jurisdiction", **base)
-    if ROLE_CLERK in names:
+    if "organization" in kinds:
         return UserScope(kind="organization", **base)
     return UserScope(kind="none", **base)
 
@@ -112,6 +125,19 @@ def acting_as(user_or_scope):
         _acting.reset(token)
 
 
+def acting_as_username(username: str | None):
+    """``acting_as`` for a command's ``--as USERNAME``: the system without one; an unknown
+    user is a ``LookupError`` with the message to show."""
+    if not username:
+        return acting_as(SYSTEM)
+    from flask import current_app
+
+    user = current_app.appbuilder.sm.find_user(username=username)
+    if user is None:
+        raise LookupError(f"找不到用户 {username}")
+    return acting_as(user)
+
+
 def scope_of_model(model) -> Scope | None:
     spec = getattr(model, "__jiguan_scope__", None)
     if spec is not None:
@@ -124,13 +150,13 @@ def scope_of_model(model) -> Scope | None:
 
 
 def _subtree_ids(path: str):
-    from catalog.models import Jurisdiction
+    from core.tenancy import Jurisdiction
 
     return select(Jurisdiction.id).where(Jurisdiction.path.startswith(path))
 
 
 def _ancestor_ids(codes: list[str]):
-    from catalog.models import Jurisdiction
+    from core.tenancy import Jurisdiction
 
     return select(Jurisdiction.id).where(Jurisdiction.code.in_(codes))
 
@@ -144,7 +170,7 @@ def read_clause(model, scope: UserScope | None = None, for_reference: bool = Fal
     writer's own jurisdiction and below, not the ancestors it may only read.
     ``"reference"``: for any other foreign key, :func:`reference_clause`.
     """
-    from catalog.models import Organization
+    from core.tenancy import Organization
 
     scope = scope or current_scope()
     if for_reference == "reference":
@@ -176,7 +202,7 @@ def read_clause(model, scope: UserScope | None = None, for_reference: bool = Fal
 
 def _jurisdiction_column(model, spec: Scope):
     """The jurisdiction a row lies in: its own column, else its organisation's."""
-    from catalog.models import Organization
+    from core.tenancy import Organization
 
     if spec.jurisdiction:
         return getattr(model, spec.jurisdiction)
@@ -187,7 +213,7 @@ def _jurisdiction_column(model, spec: Scope):
 def scoped(query, model, scope: UserScope | None = None, for_reference: bool = False):
     """Apply :func:`read_clause` to a Query or Select.
 
-    ``for_reference`` also leaves voided rows out (``core.operations.Voidable``): a new
+    ``for_reference`` also leaves voided rows out (``core.workflow.operations.Voidable``): a new
     record may not point to a record that was voided.
     """
     clause = read_clause(model, scope, for_reference)
@@ -200,7 +226,7 @@ def scoped(query, model, scope: UserScope | None = None, for_reference: bool = F
 
 
 def _jurisdiction_path(session, jurisdiction_id) -> str | None:
-    from catalog.models import Jurisdiction
+    from core.tenancy import Jurisdiction
 
     if jurisdiction_id is None:
         return None
@@ -209,7 +235,7 @@ def _jurisdiction_path(session, jurisdiction_id) -> str | None:
 
 
 def _org_jurisdiction_path(session, organization_id) -> str | None:
-    from catalog.models import Organization
+    from core.tenancy import Organization
 
     if organization_id is None:
         return None

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import pluggy
 from flask import current_app, has_app_context
 
-from catalog.registry import EntityRegistry
-from core.contract import Derivation, Guard, Rule, StandardKind, ViewSpec
+from core.contract import Derivation, Guard, Role, Rule, StandardKind, ViewSpec
 from core.plugins import LoadedPlugin
-from reports.registry import ReportRegistry
+from core.registry import EntityRegistry
 
 
 @dataclass
@@ -27,10 +27,12 @@ class JiguanState:
     guards: list[tuple[str | None, Guard]] = field(default_factory=list)
     standard_kinds: dict[str, tuple[str, StandardKind]] = field(default_factory=dict)
     views: list[tuple[str, ViewSpec]] = field(default_factory=list)
-    #: Entity key → operation key → the installed ``Operation`` (``core/operations.py``).
+    #: Entity key → operation key → the installed ``Operation`` (``core/workflow/operations.py``).
     operations: dict[str, dict] = field(default_factory=dict)
-    #: PDF reports by key (``register_reports``), each tagged with its module.
-    reports: ReportRegistry = field(default_factory=ReportRegistry)
+    #: Roles users can hold (``register_roles``), by name.
+    roles: dict[str, Role] = field(default_factory=dict)
+    #: PDF reports by key (``register_reports``): the reports service's registry, set at init.
+    reports: Any = None
     #: FAB view / blueprint / menu name → module key, for activation checks.
     module_of_name: dict[str, str] = field(default_factory=dict)
     #: Entity key → the endpoint of its record page (``LandParcelView.show``).

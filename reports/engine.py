@@ -12,16 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
 from marshmallow import ValidationError, fields
 
 from core.errors import WriteRefused
 from core.extensions import db
+from core.fab.validation import chinese_message
 from core.scoping import UserScope, current_scope
 from core.state import get_state
-from core.validation import chinese_message
 from reports.registry import Report
 
 HERE = Path(__file__).resolve().parent
@@ -59,8 +59,8 @@ def chinese_date(day: dt.date) -> str:
 
 def modules_for_scope(scope: UserScope) -> set[str]:
     """Modules active for ``scope``'s jurisdiction (every one for the system)."""
-    from catalog.models import Jurisdiction
     from core.activation import active_modules
+    from core.tenancy import Jurisdiction
 
     if scope.jurisdiction_id is None:
         return set(get_state().modules) if scope.kind == "all" else set()
@@ -159,7 +159,7 @@ def describe_params(report: Report) -> list[dict]:
 def _issuer(scope: UserScope) -> str:
     from sqlalchemy import select
 
-    from catalog.models import Jurisdiction, Organization
+    from core.tenancy import Jurisdiction, Organization
 
     if scope.organization_id is not None:
         org = db.session.get(Organization, scope.organization_id)
@@ -176,11 +176,9 @@ def _issuer(scope: UserScope) -> str:
 
 
 def _author(scope: UserScope) -> str:
-    from core.models import JiguanUser
-
     if scope.user_id is None:
         return _("系统")
-    user = db.session.get(JiguanUser, scope.user_id)
+    user = db.session.get(current_app.appbuilder.sm.user_model, scope.user_id)
     name = " ".join(p for p in (getattr(user, "first_name", ""), getattr(user, "last_name", "")) if p)
     return f"{name}（{scope.username}）" if name else scope.username
 

@@ -1,8 +1,9 @@
 """Background jobs (docs/jobs.md): long work runs queued, with progress, and ends in a download.
 
-A job kind is a function ``func(params, progress) -> JobResult`` registered with
-:func:`register_job_kind`. :func:`submit` writes a queued ``core_job`` row (scoped like the
-submitter) and hands its id to the backend chosen by ``JOBS_BACKEND``:
+A job kind is a function ``func(params, progress) -> JobResult`` a module returns as a
+``JobKind`` from its ``register_job_kinds`` hook (core/jobs/plugin.py installs them).
+:func:`submit` writes a queued ``core_job`` row (scoped like the submitter) and hands its id to
+the backend chosen by ``JOBS_BACKEND``:
 
 - ``local``: a thread pool inside the web process (one machine);
 - ``celery``: a Celery task ``jiguan.run_job`` on Redis, run by ``jiguan worker`` on any node;
@@ -27,7 +28,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from flask import Flask, current_app
 from flask_babel import force_locale
@@ -35,9 +35,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
 
+from core.contract import JobKind
 from core.errors import WriteRefused
 from core.extensions import db
-from core.models import Job
+from core.jobs.models import Job
 from core.scoping import SYSTEM, UserScope, acting_as, current_scope, scope_for_user, scoped
 from core.versioning import utcnow
 
@@ -75,32 +76,21 @@ class JobRefused(WriteRefused):
         self.status = status
 
 
-@dataclass(frozen=True)
-class JobKind:
-    """A registered kind of job.
-
-    ``func(params, progress)`` does the work and returns a :class:`JobResult`;
-    ``label`` is shown in the task list; ``validate(params, scope)``, if given, runs in
-    :func:`submit` and raises (``JobRefused``/``WriteRefused``) to refuse bad parameters
-    before anything is queued.
-    """
-
-    name: str
-    func: Callable[[dict, ProgressFn], JobResult]
-    label: Any = None
-    validate: Callable[[dict, UserScope], None] | None = None
-
-
 _KINDS: dict[str, JobKind] = {}
 _LOCK = threading.Lock()
 
 
 def register_job_kind(name: str, func: Callable[[dict, ProgressFn], JobResult], *, label=None,
                       validate: Callable[[dict, UserScope], None] | None = None) -> JobKind:
-    """Register a job kind in this process (web and workers alike: register at import time,
-    or list the registering module in ``JOBS_IMPORTS``). Registering the same function again
-    is harmless; another function under a taken name raises ``ValueError``."""
-    kind = JobKind(name=name, func=func, label=label, validate=validate)
+    """Register a job kind in this process. Modules return their kinds from the
+    ``register_job_kinds`` hook, which the jobs service registers in the web process and in
+    every worker alike. Registering the same function again is harmless; another function
+    under a taken name raises ``ValueError``."""
+    return install_job_kind(JobKind(name=name, func=func, label=label, validate=validate))
+
+
+def install_job_kind(kind: JobKind) -> JobKind:
+    name, func = kind.name, kind.func
     with _LOCK:
         known = _KINDS.get(name)
         if known is not None and known.func is not func:
@@ -137,8 +127,6 @@ def init_jobs(app: Flask) -> None:
         raise RuntimeError(f"JOBS_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
     if app.config.get("JOBS_STORAGE", "files") not in ("files", "database"):
         raise RuntimeError("JOBS_STORAGE must be 'files' or 'database'")
-    from core.jobs import kinds  # noqa: F401  (the built-in kinds)
-
     for target in app.config.get("JOBS_IMPORTS") or []:
         module_name, _sep, attr = str(target).partition(":")
         module = importlib.import_module(module_name)
@@ -304,11 +292,9 @@ def _store(app: Flask, job_id: int, result: JobResult) -> dict:
 
 
 def _scope_of_submitter(job_row) -> UserScope | None:
-    from core.models import JiguanUser
-
     if job_row.user_id is None:
         return SYSTEM  # submitted by the system (a CLI command without --as)
-    user = db.session.get(JiguanUser, job_row.user_id)
+    user = db.session.get(current_app.appbuilder.sm.user_model, job_row.user_id)
     if user is None or not user.active:
         return None
     return scope_for_user(user)

@@ -60,7 +60,7 @@ def jobs_list(limit):
     from sqlalchemy import select
 
     from core.extensions import db
-    from core.models import Job
+    from core.jobs.models import Job
 
     for job in db.session.execute(select(Job).order_by(Job.id.desc()).limit(limit)).scalars():
         click.echo(f"{job.id}\t{job.kind}\t{job.status}\t{job.progress}%\t{job.username}\t"

@@ -1,6 +1,6 @@
 """Alembic environment of jiguan: one database, the core branch plus one branch per plugin.
 
-Flask-Migrate runs this inside the app context. ``core.setup`` has already put every
+Flask-Migrate runs this inside the app context. ``core.cli.setup`` has already put every
 loaded plugin's ``migrations/versions`` into ``version_locations``, so the scripts of
 all branches are known before this file runs.
 """
@@ -40,7 +40,7 @@ target_metadata = Model.metadata
 # tables of this app (``jiguan db revision --plugin KEY`` narrows it to that plugin's).
 _tables = config.attributes.get("jiguan_tables")
 if _tables is None:
-    from core.installs import app_tables
+    from core.cli.installs import app_tables
 
     _tables = app_tables(current_app)
 

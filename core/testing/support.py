@@ -42,9 +42,9 @@ def make_app(uri: str, **extra):
 
 def fresh_demo(app, password: str = PASSWORD) -> None:
     """Empty the app's database and build the demo in it (every loaded module's demo data)."""
-    from core.demo import build_demo
+    from core.cli.demo import build_demo
+    from core.cli.setup import drop_schema
     from core.extensions import db
-    from core.setup import drop_schema
 
     with app.app_context():
         drop_schema()  # the tables and alembic_version an earlier run left behind
@@ -73,9 +73,9 @@ def ensure_user(app, role: str, organization: str | None = None) -> str:
     """The username of a test login holding ``role`` in ``organization`` (by name); made once."""
     from sqlalchemy import select
 
-    from catalog.models import Organization
+    from core.cli.setup import create_user
     from core.extensions import db
-    from core.setup import create_user
+    from core.tenancy import Organization
 
     with app.app_context():
         org = None
@@ -210,15 +210,15 @@ def schema_diff(app, tables=None) -> list:
     """What the app's database lacks or has beyond its models, by Alembic's ``compare_metadata``.
 
     ``[]`` when the migrations built exactly the models' schema. Only the app's own tables
-    count (the core's and its loaded plugins', ``core.installs.app_tables``), or ``tables``;
+    count (the core's and its loaded plugins', ``core.cli.installs.app_tables``), or ``tables``;
     tables of test-only plugins (``info={"jiguan_test_only": True}``) never do.
     """
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
     from flask_appbuilder import Model
 
+    from core.cli.installs import app_tables
     from core.extensions import db
-    from core.installs import app_tables
 
     with app.app_context():
         wanted = set(tables) if tables is not None else app_tables(app)

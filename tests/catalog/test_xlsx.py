@@ -391,7 +391,7 @@ ORG_HEADERS = ["*单位名称", "*统一社会信用代码", "单位类型", "�
 def test_organisations_import_on_their_screen_with_the_schemas_checks(app, login):
     """Reference data: a bureau admin imports organisations in its subtree; the USCC check digit
     (the schema's validator) and the scope apply to each row."""
-    from catalog.uscc import make_uscc
+    from core.uscc import make_uscc
 
     good = make_uscc("1", "1", "650102", "XL0000001")
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from core.cli.installs import script_directory
 from core.extensions import db
-from core.installs import script_directory
 from tests.conftest import make_app
 
 PLUGIN = '''

@@ -26,7 +26,7 @@ from core.jobs import (
     visible_jobs,
 )
 from core.jobs.backends import EagerBackend
-from core.models import Job
+from core.jobs.models import Job
 from core.scoping import scope_for_user, scoped
 from tests.conftest import Browser, make_app
 from tests.core import jobkinds

@@ -11,9 +11,9 @@ from alembic.script import ScriptDirectory
 from alembic.util import to_tuple
 from flask_appbuilder import Model
 
+from core.cli.installs import app_tables
+from core.cli.setup import MIGRATIONS_DIR, upgrade_schema, version_locations
 from core.extensions import db, migrate
-from core.installs import app_tables
-from core.setup import MIGRATIONS_DIR, upgrade_schema, version_locations
 from core.testing.support import schema_diff
 from tests.conftest import POSTGRES_URL, make_app, postgres_unreachable
 
@@ -71,7 +71,7 @@ def _applied_versions() -> set[str]:
 def test_migrations_match_the_models(empty_app):
     """Only this app's tables count: Model.metadata also holds the models of plugins that other
     apps of this process loaded (an installed entry-point plugin, tests/fixtures), and a database
-    migrated for this app rightly lacks them (core.installs.app_tables)."""
+    migrated for this app rightly lacks them (core.cli.installs.app_tables)."""
     upgrade_schema()
     diff = schema_diff(empty_app)
     assert diff == [], f"the migrations and the models differ: {diff}"

@@ -1,4 +1,4 @@
-"""The core's operations contract (core/operations.py): what ``register_operations`` may contribute,
+"""The core's operations contract (core/workflow/operations.py): what ``register_operations`` may contribute,
 the flush guard as a plain function, and that approvals' effects and a module's own flush steps
 still move state fields while a hand never does.
 """
@@ -15,9 +15,9 @@ from catalog.models import Jurisdiction, Organization
 from core.api import EntityType, Model, Module, Operation, Scope, StateField, hookimpl
 from core.errors import WriteRefused
 from core.extensions import db
-from core.operations import StateFieldRefused, guard_operations
 from core.plugins import PluginError
 from core.scoping import acting_as
+from core.workflow.operations import StateFieldRefused, guard_operations
 from plugins.land.parcels.models import LandParcel
 from tests.conftest import make_app
 
@@ -97,7 +97,7 @@ def test_the_guard_is_a_plain_function_of_the_session(ctx):
         with pytest.raises(StateFieldRefused, match="确权登记状态"):
             guard_operations(db.session)
         db.session.rollback()
-        from core.operation_runner import run_operation
+        from core.workflow.runner import run_operation
 
         run_operation(row, "start_registration")
         assert row.registration_status == "in_progress"

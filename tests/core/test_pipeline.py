@@ -39,8 +39,8 @@ def _pg(sql: str) -> None:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def pipe_app(request, tmp_path_factory):
     from core.activation import set_module
-    from core.demo import build_demo
-    from core.setup import create_schema, drop_schema
+    from core.cli.demo import build_demo
+    from core.cli.setup import create_schema, drop_schema
 
     extra = {}
     if request.param == "sqlite":

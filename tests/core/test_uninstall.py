@@ -13,8 +13,8 @@ import textwrap
 import pytest
 import sqlalchemy as sa
 
+from core.cli.installs import script_directory
 from core.extensions import db
-from core.installs import script_directory
 from tests.conftest import make_app
 
 PG_SCHEMA = "jiguan_uninstall_test"
@@ -150,8 +150,9 @@ def _installed_with_data(database):
     from catalog.demo import demo_uscc
     from catalog.models import Jurisdiction, Organization
     from core.activation import set_module
-    from core.models import Finding, WorkflowEvent
+    from core.models import Finding
     from core.scoping import SYSTEM, acting_as
+    from core.workflow.approval import WorkflowEvent
 
     app = make_app(database, LOAD_ENTRYPOINT_PLUGINS=["memo"])
     result = _run(app, "db", "upgrade")
@@ -175,7 +176,7 @@ def _installed_with_data(database):
 
 
 def test_upgrade_records_what_each_plugin_installed(memo_installed, database, core_head):
-    from core.models import PluginInstall
+    from core.cli.installs import PluginInstall
 
     app = _installed_with_data(database)
     with app.app_context():

@@ -16,10 +16,11 @@ import sqlalchemy as sa
 
 from catalog.models import Jurisdiction, Organization
 from core.activation import set_module
-from core.demo import build_demo
+from core.cli.demo import build_demo
+from core.cli.setup import create_schema, create_user, drop_schema
 from core.errors import ScopeViolation
 from core.extensions import db
-from core.models import AuditLog, WorkflowEvent
+from core.models import AuditLog
 from core.scoping import (
     ROLE_APPROVER,
     ROLE_BUREAU_ADMIN,
@@ -28,9 +29,8 @@ from core.scoping import (
     SYSTEM,
     acting_as,
 )
-from core.setup import create_schema, create_user, drop_schema
 from core.versioning import utcnow
-from core.workflow import TRANSITIONS, WorkflowError, step_for, transition
+from core.workflow.approval import TRANSITIONS, WorkflowError, WorkflowEvent, step_for, transition
 from tests.conftest import PASSWORD, POSTGRES_URL, Browser, make_app, postgres_unreachable
 from tests.fixtures.approval_plugin import KEY, STAGED_KEY, ApprovalDemo, StagedDemo
 
@@ -217,7 +217,7 @@ def test_bureau_of_other_jurisdiction_cannot_approve(wf_app, users):
 
     # the same refusal without the view: transition() checks the scope itself
     with wf_app.app_context():
-        from core.models import JiguanUser
+        from core.web.security import JiguanUser
 
         user = db.session.execute(sa.select(JiguanUser).filter_by(username=KASHGAR)).scalar_one()
         with acting_as(user), pytest.raises(ScopeViolation):
@@ -396,7 +396,7 @@ def test_every_transition_is_audited(wf_app, users):
 
 def test_separation_of_duties_and_errors_without_http(wf_app):
     """transition() from code (CLI, jobs) applies the same rules as the screens."""
-    from core.models import JiguanUser
+    from core.web.security import JiguanUser
 
     with wf_app.app_context():
         def user(name):
@@ -579,7 +579,7 @@ def test_staged_withdraw_from_any_pending_stage(wf_app, users):
 
 def test_staged_separation_of_duties_per_stage(wf_app):
     """Nobody decides on their own submission, nor gives two stages of the same submission."""
-    from core.models import JiguanUser
+    from core.web.security import JiguanUser
 
     with wf_app.app_context():
         def user(name):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.demo import DEMO_USERS
+from core.cli.demo import DEMO_USERS
 
 NAMES = {username: name for username, _role, _org, name, _label in DEMO_USERS}
 LAND = "土地管理"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import g
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterNotEqual
 from flask_appbuilder.security.decorators import permission_name
@@ -26,17 +25,10 @@ class CardHistoryMixin:
 
     show_template = "assets/custody_card_show.html"
 
-    def _get_show_widget(self, pk, item, *args, **kwargs):
-        g.assets_card_item = item
-        return super()._get_show_widget(pk, item, *args, **kwargs)
+    def show_context(self, item, pk) -> dict:
+        from plugins.assets.custody.views import movement_rows
 
-    def render_template(self, template, **kwargs):
-        item = g.pop("assets_card_item", None) if template == self.show_template else None
-        if item is not None:
-            from plugins.assets.custody.views import movement_rows
-
-            kwargs["history"] = movement_rows(item)
-        return super().render_template(template, **kwargs)
+        return {**super().show_context(item, pk), "history": movement_rows(item)}
 
 
 class AssetView(CardHistoryMixin, ScopedModelView):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.api import Report, chinese_date, current_scope, db, scoped
-from core.workflow import action_label, state_label, workflow_history
+from core.workflow.approval import action_label, state_label, workflow_history
 from plugins.assets.disposal.models import Disposal, DisposalLine, is_early
 
 BEIJING_OFFSET = dt.timedelta(hours=8)

@@ -67,12 +67,8 @@ class AssetPlanView(ApprovalViewMixin, ScopedModelView):
         "note": _l("编制依据、人员编制变化等说明"),
     }
 
-    def render_template(self, template, **kwargs):
-        item = g.get("jiguan_workflow_item") if template == self.show_template else None
-        if item is not None:
-            kwargs["plan_lines"] = line_rows(item)
-            kwargs["plan_item"] = item
-        return super().render_template(template, **kwargs)
+    def show_context(self, item, pk) -> dict:
+        return {**super().show_context(item, pk), "plan_lines": line_rows(item), "plan_item": item}
 
     @expose("/budget/<int:pk>")
     @has_access

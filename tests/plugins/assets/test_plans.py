@@ -19,8 +19,9 @@ from sqlalchemy import select
 from catalog.models import Organization
 from core.errors import WriteRefused
 from core.extensions import db
-from core.models import Finding, WorkflowEvent
+from core.models import Finding
 from core.scoping import acting_as
+from core.workflow.approval import WorkflowEvent
 from plugins.assets.plans.models import AssetPlan, AssetPlanLine
 from tests.plugins.assets.test_rules import ORG_NAME, _ids, approved_line, fresh_class
 

@@ -18,7 +18,7 @@ from core.errors import WriteRefused
 from core.extensions import db
 from core.models import Finding
 from core.scoping import SYSTEM, acting_as
-from core.workflow import transition
+from core.workflow.approval import transition
 from plugins.assets.cards.models import Asset, AssetClass
 from plugins.assets.plans.models import AssetPlan, AssetPlanLine
 

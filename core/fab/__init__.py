@@ -1,0 +1,3 @@
+"""The Flask-AppBuilder adapter the services build on: the scoped data interface, type-ahead
+relation fields, capped counts, and — in ``adapter`` alone — every override of a FAB private
+method, each turned into a public hook."""

@@ -1,0 +1,352 @@
+"""Every override of a Flask-AppBuilder private method (or module attribute), in one place.
+
+jiguan's screens and APIs need a few things FAB offers no public hook for: the row scope on
+every query, a list page that loads its relations with it and counts to a cap, add and edit
+that turn the core's refusals into form errors, extra context on the record page. Those
+overrides live here, each turned into a public hook the rest of the code implements
+(``scope_query``, ``before_init_forms`` …); nothing else in jiguan defines a method named
+like one of FAB's private ones (a test says so). ``FAB_PRIVATE`` records a digest of each
+overridden FAB original as this adapter was written against it: when an upgraded FAB
+changes one, ``tests/core/test_fab_adapter.py`` fails and names it, before a screen does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+
+import jsonschema
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder import ModelRestApi, ModelView
+from flask_appbuilder import api as fab_api
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
+from flask_babel import get_locale
+
+from core.errors import WriteRefused, conflict_message
+
+
+class _CheckedSchemaJsonschema:
+    """``jsonschema`` for FAB's API module, with each schema checked once, not on every call.
+
+    FAB validates every list call's (even empty) ``q`` argument with ``jsonschema.validate``,
+    which first re-checks the schema itself against the meta-schema: ~14 ms per API request,
+    most of its time. Same answers, same ``ValidationError``; the validator is built once.
+    """
+
+    def __init__(self):
+        self._validators: dict[int, tuple] = {}
+
+    def validate(self, instance, schema, *args, **kwargs):
+        if args or kwargs:
+            return jsonschema.validate(instance, schema, *args, **kwargs)
+        cached = self._validators.get(id(schema))
+        if cached is None or cached[0] is not schema:
+            cls = jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+            cached = (schema, cls(schema))
+            self._validators[id(schema)] = cached
+        error = jsonschema.exceptions.best_match(cached[1].iter_errors(instance))
+        if error is not None:
+            raise error
+        return None
+
+    def __getattr__(self, name):
+        return getattr(jsonschema, name)
+
+
+def patch_api_jsonschema() -> None:
+    """FAB's API module validates with our once-checked ``jsonschema`` (its module attribute)."""
+    if not isinstance(fab_api.jsonschema, _CheckedSchemaJsonschema):
+        fab_api.jsonschema = _CheckedSchemaJsonschema()
+
+
+# --- the data interface ---------------------------------------------------------------------------
+
+
+class FabInterface(SQLAInterface):
+    """``SQLAInterface`` whose every query passes :meth:`scope_query` first."""
+
+    def scope_query(self, query):
+        """Limit ``query`` before FAB adds filters, order and paging (the row scope)."""
+        return query
+
+    def _apply_inner_all(self, query, *args, **kwargs):
+        return super()._apply_inner_all(self.scope_query(query), *args, **kwargs)
+
+
+# --- the CRUD screens -----------------------------------------------------------------------------
+
+
+class FabViewHooks:
+    """Public hooks in place of the private steps of any FAB ``ModelView`` (mix in before it).
+
+    Override the hooks (calling ``super()``): ``after_init_titles``, ``before_init_properties``
+    and ``after_init_properties``, ``before_init_forms`` and ``after_init_forms``,
+    ``show_context(item, pk)`` (more template variables for the record page). FAB's own
+    screens (the user screen) take it too; :class:`FabModelView` adds the rest.
+    """
+
+    # hooks --------------------------------------------------------------------------------------
+
+    def after_init_titles(self) -> None:
+        """Set titles FAB did not (it titles screens from the class name, in English)."""
+
+    def before_init_properties(self) -> None:
+        """Add labels and formatters before FAB completes them from the column names."""
+
+    def after_init_properties(self) -> None:
+        """Adjust the columns FAB settled (which are shown, added, edited, searched)."""
+
+    def before_init_forms(self) -> None:
+        """Add extra form fields and columns before FAB builds the forms."""
+
+    def after_init_forms(self) -> None:
+        """Adjust the built (unbound) form classes: ``self.add_form``, ``self.edit_form``."""
+
+    def show_context(self, item, pk) -> dict:
+        """More variables for the record page's template."""
+        return {}
+
+    # FAB's private steps ------------------------------------------------------------------------
+
+    def _init_titles(self):
+        super()._init_titles()
+        self.after_init_titles()
+
+    def _init_properties(self):
+        self.before_init_properties()
+        super()._init_properties()
+        self.after_init_properties()
+
+    def _init_forms(self):
+        self.before_init_forms()
+        super()._init_forms()
+        self.after_init_forms()
+
+    def _get_show_widget(self, pk, item, *args, **kwargs):
+        g.jiguan_show = (item, pk)
+        return super()._get_show_widget(pk, item, *args, **kwargs)
+
+    def render_template(self, template, **kwargs):
+        shown = g.pop("jiguan_show", None) if template == self.show_template else None
+        if shown is not None:
+            kwargs = {**self.show_context(*shown), **kwargs}
+        return super().render_template(template, **kwargs)
+
+
+class FabModelView(FabViewHooks, ModelView):
+    """``ModelView`` with public hooks in place of FAB's private steps: those of
+    :class:`FabViewHooks`, and ``list_query`` (the rows and count of a list page),
+    ``edit_refusal(item)`` (why a record may not be edited now), ``save_error(exc)`` (which
+    exceptions a save turns into a form error).
+    """
+
+    def list_query(self, filters, order_column, order_direction, page, page_size):
+        """``(count, rows)`` of one list page; FAB's own query by default."""
+        return self.datamodel.query(filters, order_column, order_direction, page=page,
+                                    page_size=page_size)
+
+    def edit_refusal(self, item) -> str | None:
+        """Why ``item`` may not be edited now (the edit page then redirects to the record)."""
+        return None
+
+    def save_error(self, exc: Exception) -> str | None:
+        """The form error for an exception a save raised, or None to let it propagate."""
+        if isinstance(exc, WriteRefused | ValueError):
+            return str(exc)
+        return None
+
+    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", page=None,
+                         page_size=None, widgets=None, **kwargs):
+        widgets = widgets or {}
+        actions = actions or self.actions
+        page_size = page_size or self.page_size
+        if not order_column and self.base_order:
+            order_column, order_direction = self.base_order
+        joined_filters = filters.get_joined_filters(self._base_filters)
+        count, lst = self.list_query(joined_filters, order_column, order_direction, page, page_size)
+        pks = [self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(lst)]
+        widgets["list"] = self.list_widget(
+            label_columns=self.label_columns, include_columns=self.list_columns,
+            value_columns=self.datamodel.get_values(lst, self.list_columns),
+            order_columns=self.order_columns, formatters_columns=self.formatters_columns,
+            page=page, page_size=page_size, count=count, pks=pks, actions=actions,
+            filters=filters, modelview_name=self.__class__.__name__, **kwargs,
+        )
+        return widgets
+
+    def _save(self, form, item, save) -> str | None:
+        """Populate and save; return the form error instead of raising."""
+        try:
+            form.populate_obj(item)
+            save(item)
+        except Exception as exc:
+            message = self.save_error(exc)
+            if message is None:
+                raise
+            self.datamodel.session.rollback()
+            return message
+        return None
+
+    def _add(self):
+        is_valid_form = True
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        form = self.add_form.refresh()
+        if request.method == "POST":
+            self._fill_form_exclude_cols(exclude_cols, form)
+            if form.validate():
+                self.process_form(form, True)
+                item = self.datamodel.obj()
+
+                def save(obj):
+                    self.pre_add(obj)
+                    self.datamodel.add(obj)
+
+                error = self._save(form, item, save)
+                if error is None:
+                    self.post_add(item)
+                    flash(self.add_row_message, "success")
+                    return None
+                flash(error, "danger")
+            is_valid_form = False
+        if is_valid_form:
+            self.update_redirect()
+        return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+
+    def post_edit_redirect(self):
+        refused = g.pop("jiguan_edit_refused", None)
+        if refused is not None:  # to the record, where its state explains why
+            return redirect(url_for(f"{self.endpoint}.show", pk=refused))
+        return super().post_edit_redirect()
+
+    def _edit(self, pk):
+        is_valid_form = True
+        pages, page_sizes, orders = get_page_args(), get_page_size_args(), get_order_args()
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        refusal = self.edit_refusal(item)
+        if refusal:
+            flash(refusal, "danger")
+            g.jiguan_edit_refused = self.datamodel.get_pk_value(item)
+            return None  # FAB's edit() then redirects: post_edit_redirect leads to the record
+        pk = self.datamodel.get_pk_value(item)
+        if request.method == "POST":
+            form = self.edit_form.refresh(request.form)
+            self._fill_form_exclude_cols(exclude_cols, form)
+            form._id = pk
+            if form.validate():
+                self.process_form(form, False)
+                submitted = form.lock_version.data if "lock_version" in form else None
+                if submitted and str(item.version) != str(submitted):
+                    error = conflict_message()
+                else:
+
+                    def save(obj):
+                        self.pre_update(obj)
+                        self.datamodel.edit(obj)
+
+                    error = self._save(form, item, save)
+                if error is None:
+                    self.post_update(item)
+                    flash(self.edit_row_message, "success")
+                    return None
+                flash(error, "danger")
+            is_valid_form = False
+        else:
+            form = self.edit_form.refresh(obj=item)
+            self.prefill_form(form, pk)
+        widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+        widgets = self._get_related_views_widgets(
+            item, filters={}, orders=orders, pages=pages, page_sizes=page_sizes, widgets=widgets
+        )
+        if is_valid_form:
+            self.update_redirect()
+        return widgets
+
+    def _delete(self, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        try:
+            self.pre_delete(item)
+            self.datamodel.delete(item)
+        except Exception as exc:
+            message = self.save_error(exc)
+            if message is None:
+                raise
+            self.datamodel.session.rollback()
+            flash(message, "danger")
+        else:
+            self.post_delete(item)
+            flash(self.delete_row_message, "success")
+        self.update_redirect()
+
+
+# --- the REST APIs --------------------------------------------------------------------------------
+
+
+class FabRestApi(ModelRestApi):
+    """``ModelRestApi`` with a hook after its schemas are built and labels translated once."""
+
+    def after_init_model_schemas(self) -> None:
+        """Adjust ``self.add_model_schema`` / ``self.edit_model_schema`` FAB generated."""
+
+    def _init_model_schemas(self) -> None:
+        super()._init_model_schemas()
+        self.after_init_model_schemas()
+
+    def _per_locale(self, kind: str, cols, build) -> dict:
+        # FAB translates every label and description on every call (~3 ms a request): once per
+        # language is enough, translations do not change while the app runs
+        key = (kind, str(get_locale()), tuple(cols or ()))
+        cache = self.__dict__.setdefault("_jiguan_json_cache", {})
+        if key not in cache:
+            cache[key] = build(cols)
+        return dict(cache[key])
+
+    def _label_columns_json(self, cols=None) -> dict:
+        return self._per_locale("labels", cols, super()._label_columns_json)
+
+    def _description_columns_json(self, cols=None) -> dict:
+        return self._per_locale("descriptions", cols, super()._description_columns_json)
+
+
+#: FAB's originals this adapter overrides, each with a digest of its source in the FAB it was
+#: written against (5.3.x). ``changed_originals()`` lists those an installed FAB changed.
+FAB_PRIVATE: dict[str, str] = {
+    "SQLAInterface._apply_inner_all": "bd7dd8d2678bf324",
+    "ModelView._init_titles": "18e04f3da2f8131c",
+    "ModelView._init_properties": "4bdd672231ced1d5",
+    "ModelView._init_forms": "2073f5423803e18b",
+    "ModelView._get_show_widget": "88ad2f44066cbfe7",
+    "ModelView._get_list_widget": "b8bd9f3ee791aece",
+    "ModelView._add": "a025a0c68594773e",
+    "ModelView._edit": "d761e7bd3d3ff992",
+    "ModelView._delete": "8fdf8f052341e35a",
+    "ModelRestApi._init_model_schemas": "fe44bb78c1efd467",
+    "ModelRestApi._label_columns_json": "e36210190ce1e787",
+    "ModelRestApi._description_columns_json": "0ba8d681b4765812",
+    "api.jsonschema": "521302090abeddb1",
+}
+_FAB_CLASSES = {"SQLAInterface": SQLAInterface, "ModelView": ModelView, "ModelRestApi": ModelRestApi}
+
+
+def original_digest(name: str) -> str:
+    """A digest of FAB's source of ``Class.method`` (or, for ``api.jsonschema``, of its use)."""
+    if name == "api.jsonschema":
+        source = "\n".join(line for line in inspect.getsource(fab_api).splitlines()
+                           if "jsonschema" in line)
+    else:
+        cls, method = name.split(".")
+        source = inspect.getsource(getattr(_FAB_CLASSES[cls], method))
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+def changed_originals() -> list[str]:
+    """The overridden FAB originals whose source differs from what this adapter was written for."""
+    return [name for name, digest in FAB_PRIVATE.items() if original_digest(name) != digest]

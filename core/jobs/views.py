@@ -1,0 +1,173 @@
+"""我的任务: the job list, a job's page (status, progress, download) and the jobs REST API."""
+
+from __future__ import annotations
+
+from flask import abort, request, send_file, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.api import BaseApi, safe
+from flask_appbuilder.security.decorators import permission_name, protect
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from core.errors import WriteRefused
+from core.extensions import db
+from core.jobs import STATUSES, get_visible_job, kind_label, result_file, submit, visible_jobs
+from core.jobs.models import Job
+from core.scoping import current_scope
+
+PAGE_SIZE = 50
+
+
+def _fmt(value) -> str | None:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else None
+
+
+def job_json(job: Job) -> dict:
+    """What the API and the page's polling read."""
+    done = job.status == "done"
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "label": str(kind_label(job.kind)),
+        "status": job.status,
+        "status_label": str(STATUSES.get(job.status, job.status)),
+        "progress": job.progress,
+        "message": job.message,
+        "username": job.username,
+        "created_at": _fmt(job.created_at),
+        "started_at": _fmt(job.started_at),
+        "finished_at": _fmt(job.finished_at),
+        "filename": job.result_filename if done else None,
+        "size": job.result_size if done else None,
+        "url": url_for("JobView.show", pk=job.id),
+        "download_url": url_for("JobView.download", pk=job.id) if done else None,
+    }
+
+
+def _download(job: Job | None):
+    if job is None or job.status != "done":
+        abort(404)
+    path = result_file(job)
+    if path is not None:
+        return send_file(path, mimetype=job.result_mimetype, as_attachment=True,
+                         download_name=job.result_filename)
+    if job.result_path is None:
+        data = db.session.execute(select(Job.result_data).where(Job.id == job.id)).scalar_one_or_none()
+        if data is not None:
+            import io
+
+            return send_file(io.BytesIO(data), mimetype=job.result_mimetype, as_attachment=True,
+                             download_name=job.result_filename)
+    abort(404)  # the result was purged
+
+
+class JobView(BaseView):
+    """我的任务: the user's jobs; bureau users may also list every job in their scope."""
+
+    route_base = "/jobs"
+    default_view = "index"
+    access = "everyone"
+
+    @expose("/")
+    @has_access
+    @permission_name("list")
+    def index(self):
+        scope = current_scope()
+        overseer = scope.kind in ("all", "jurisdiction")
+        everyone = overseer and request.args.get("all") == "1"
+        page = max(request.args.get("page", 1, type=int), 1)
+        query = visible_jobs(scope=scope, everyone=everyone)
+        total = db.session.execute(
+            select(func.count()).select_from(query.order_by(None).subquery())
+        ).scalar_one()
+        jobs = db.session.execute(
+            query.order_by(Job.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        ).scalars().all()
+        return self.render_template(
+            "core/jobs.html", jobs=jobs, statuses=STATUSES, kind_label=kind_label,
+            overseer=overseer, everyone=everyone, page=page, pages=max(1, -(-total // PAGE_SIZE)),
+            total=total, active=any(j.status in ("queued", "running") for j in jobs),
+        )
+
+    @expose("/<int:pk>")
+    @has_access
+    @permission_name("show")
+    def show(self, pk):
+        job = get_visible_job(pk)
+        if job is None:
+            abort(404)
+        return self.render_template("core/job.html", job=job, data=job_json(job),
+                                    statuses=STATUSES, kind_label=kind_label)
+
+    @expose("/<int:pk>/download")
+    @has_access
+    @permission_name("show")
+    def download(self, pk):
+        return _download(get_visible_job(pk))
+
+
+class JobApi(BaseApi):
+    """``GET /api/v1/jobs/``, ``GET /api/v1/jobs/<id>``, ``POST /api/v1/jobs/`` {kind, params}."""
+
+    resource_name = "jobs"
+    access = "everyone"
+    allow_browser_login = True
+    openapi_spec_tag = "Jobs"
+    openapi_summaries = {
+        "list_jobs": _l("我的后台任务（辖区管理员加 ?all=1 查看本辖区全部任务）"),
+        "get_job": _l("任务的状态、进度、说明和下载地址"),
+        "download": _l("下载已完成任务的结果文件"),
+        "submit_job": _l("提交后台任务（kind 和 params）"),
+    }
+    openapi_examples = {"submit_job": {"kind": "report.render",
+                                       "params": {"key": "organization_directory", "params": {}}}}
+
+    @expose("/", methods=["GET"])
+    @protect()
+    @safe
+    @permission_name("get")
+    def list_jobs(self):
+        """The user's recent jobs (bureau users: ``?all=1`` for every job in their scope)."""
+        scope = current_scope()
+        everyone = scope.kind in ("all", "jurisdiction") and request.args.get("all") == "1"
+        jobs = db.session.execute(
+            visible_jobs(scope=scope, everyone=everyone).order_by(Job.id.desc()).limit(PAGE_SIZE)
+        ).scalars().all()
+        return self.response(200, result=[job_json(job) for job in jobs])
+
+    @expose("/<int:pk>", methods=["GET"])
+    @protect()
+    @safe
+    @permission_name("get")
+    def get_job(self, pk):
+        """A job's status, progress, message and download URL."""
+        job = get_visible_job(pk)
+        if job is None:
+            return self.response_404()
+        return self.response(200, result=job_json(job))
+
+    @expose("/<int:pk>/download", methods=["GET"])
+    @protect()
+    @permission_name("get")
+    def download(self, pk):
+        """The result of a done job."""
+        return _download(get_visible_job(pk))
+
+    @expose("/", methods=["POST"])
+    @protect()
+    @safe
+    # Submitting is open to every role that may read: what a job may touch is decided by the
+    # job kind, run in the submitter's own scope (a report render is a read).
+    @permission_name("get")
+    def submit_job(self):
+        """Queue a job: ``{"kind": "report.render", "params": {...}}`` → 201 with the job."""
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("kind"), str):
+            return self.response_400(message=_("请求体必须是 JSON 对象，包含 kind 和 params"))
+        try:
+            job = submit(body["kind"], body.get("params") or {})
+        except WriteRefused as exc:
+            db.session.rollback()
+            return self.response(exc.status, message=exc.message)
+        return self.response(201, result=job_json(job))

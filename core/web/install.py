@@ -1,0 +1,160 @@
+"""Installs Flask-AppBuilder with every contributed view: the web service's ``init_app``.
+
+The kernel has collected what the modules and services contribute (``state.views``, the
+entity types, the roles); this builds the REST API of every entity type, the built-in roles
+from the views' access classes, the template and translation folders of the plugins, then
+FAB itself with each view and its menu entry, the one authentication step, the module
+activation check on every request and the Chinese error pages.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import jinja2
+from flask import Flask, abort, jsonify, render_template, request
+from flask_appbuilder import AppBuilder, IndexView, expose
+from flask_appbuilder.api import BaseApi
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from core.contract import ViewSpec
+from core.extensions import db
+from core.plugins import plugin_subfolders
+from core.state import JiguanState
+
+ERROR_TEXTS = {
+    403: (_l("无权访问"), _l("您的角色或权限范围不包括此页面。")),
+    404: (_l("页面不存在"), _l("该页面或记录不存在，或不在您的权限范围内，或所属模块未在本辖区启用。")),
+    405: (_l("请求方式不被允许"), _l("此地址不接受该请求方式。")),
+}
+
+
+class HomeView(IndexView):
+    index_template = "core/index.html"
+
+    @expose("/")
+    def index(self):
+        from core.activation import modules_for_current_user
+        from core.scoping import current_scope
+        from core.state import get_state
+
+        state = get_state()
+        active = modules_for_current_user() if current_user.is_authenticated else set()
+        return self.render_template(self.index_template, scope=current_scope(),
+                                    modules=[m for k, m in state.modules.items() if k in active])
+
+
+def _entity_apis(state: JiguanState) -> list[tuple[str, ViewSpec]]:
+    """One REST API per entity type (``/api/v1/<key>/``), labelled like its screen."""
+    from core.web.views import make_entity_api
+    from core.workflow.operations import label_void_columns
+
+    labels = {getattr(getattr(spec.view, "datamodel", None), "obj", None): spec.view.label_columns
+              for _m, spec in state.views if getattr(spec.view, "label_columns", None)}
+    apis = []
+    for entity in state.entities:
+        screen = dict(labels.get(entity.model) or {})
+        for name, label in list(screen.items()):
+            screen.setdefault(f"{name}_id", label)  # a relation labels its foreign key
+        label_void_columns(entity, screen)
+        state.entity_labels[entity.key] = screen
+        apis.append((entity.module, ViewSpec(make_entity_api(entity, screen), entity.key, menu=False)))
+    return apis
+
+
+def add_translation_directories(app: Flask, plugins) -> None:
+    """Put the plugins' ``translations/`` folders into ``BABEL_TRANSLATION_DIRECTORIES``.
+
+    In front of the project's own: Flask-Babel merges the folders in order and the later wins
+    for a msgid found in both, so a plugin adds its strings but never rewords the core's.
+    FAB puts its bundled folder in front of all of them when it starts.
+    """
+    ours = app.config.get("BABEL_TRANSLATION_DIRECTORIES") or ""
+    present = [d for d in ours.split(";") if d]
+    extra = [str(d) for d in plugin_subfolders(plugins, "translations") if str(d) not in present]
+    if extra:
+        app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([*extra, *present])
+
+
+def _register_error_pages(app: Flask) -> None:
+    """Chinese error pages inside the layout; APIs answer JSON."""
+
+    def handle(error):
+        title, message = ERROR_TEXTS[error.code]
+        if request.path.startswith("/api/"):
+            return jsonify(message=str(message)), error.code
+        return render_template("core/error.html", appbuilder=app.appbuilder,
+                               base_template=app.appbuilder.base_template, code=error.code,
+                               title=title, message=message), error.code
+
+    for code in ERROR_TEXTS:
+        app.register_error_handler(code, handle)
+
+
+def install_web(app: Flask, state: JiguanState) -> None:
+    from core.fab.adapter import patch_api_jsonschema
+    from core.web.auth import init_auth
+    from core.web.security import JiguanSecurityManager, build_roles
+
+    # FAB warns about every relation filter of its own group screens at each start
+    logging.getLogger("flask_appbuilder.models.filters").setLevel(logging.ERROR)
+    patch_api_jsonschema()
+    installs = sorted(state.views, key=lambda item: item[1].position) + _entity_apis(state)
+    named = [(spec.view.class_permission_name or spec.view.__name__, spec.view.access)
+             for _m, spec in installs]
+    menus: dict[str, set[str]] = {}
+    for _module, spec in installs:
+        if spec.menu:
+            menus.setdefault(spec.name, set()).add(spec.view.access)
+            menus.setdefault(spec.category, set()).add(spec.view.access)
+    app.config["FAB_ROLES"] = build_roles(named, menus, state.roles)
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    loaders = [app.jinja_loader]
+    loaders += [jinja2.FileSystemLoader(str(f)) for f in plugin_subfolders(state.plugins, "templates")]
+    app.jinja_loader = jinja2.ChoiceLoader(loaders)
+    add_translation_directories(app, state.plugins)  # before FAB's BabelManager reads them
+
+    with app.app_context():
+        appbuilder = AppBuilder(security_manager_class=JiguanSecurityManager, indexview=HomeView)
+        appbuilder.init_app(app, db.session)
+        for module_key, spec in installs:
+            _add(appbuilder, state, module_key, spec)
+
+    init_auth(app)  # one authentication step, before every other (session, JWT, API token)
+
+    @app.before_request
+    def refuse_inactive_modules():
+        """Views and APIs of a module inactive in the user's jurisdiction do not exist for them."""
+        from core.activation import module_readable_for_current_user
+
+        module = state.module_of_name.get(request.blueprint or "")
+        if module and current_user.is_authenticated and not module_readable_for_current_user(module):
+            abort(404)  # read-only from below (Art. 5-6) passes; has_access refuses its writes
+
+    _register_error_pages(app)
+
+
+def _add(appbuilder, state: JiguanState, module_key: str | None, spec: ViewSpec) -> None:
+    if issubclass(spec.view, BaseApi):
+        view = appbuilder.add_api(spec.view)
+    elif spec.menu:
+        view = appbuilder.add_view(
+            spec.view, spec.name, label=spec.label or spec.name, icon=spec.icon,
+            category=spec.category, category_label=spec.category_label or "",
+            category_icon=spec.category_icon,
+        )
+    else:
+        view = appbuilder.add_view_no_menu(spec.view)
+    entity = state.entities.for_model(getattr(getattr(view, "datamodel", None), "obj", type))
+    if entity is not None and not isinstance(view, BaseApi):
+        view.extra_args = {**(view.extra_args or {}), "history_entity": entity.key}
+        state.entity_endpoints.setdefault(entity.key, f"{view.endpoint}.show")
+    if spec.menu and spec.category:
+        state.category_modules[spec.category].add(module_key)
+    if module_key:
+        for name in (view.class_permission_name, type(view).__name__, spec.name):
+            state.module_of_name[name] = module_key
+        if view.blueprint is not None:
+            state.module_of_name[view.blueprint.name] = module_key

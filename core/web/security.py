@@ -1,0 +1,215 @@
+"""Roles, the security manager, and module activation in access checks."""
+
+from __future__ import annotations
+
+import re
+
+from flask import g
+from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.sqla.models import User
+from flask_appbuilder.security.views import UserDBModelView
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import joinedload, relationship
+from wtforms.validators import DataRequired
+
+from core.contract import Role
+from core.fab.adapter import FabViewHooks
+from core.fab.typeahead import TypeaheadViewMixin
+from core.scoping import (
+    ROLE_ADMIN,
+    ROLE_APPROVER,
+    ROLE_AUDITOR,
+    ROLE_BUREAU_ADMIN,
+    ROLE_CLERK,
+    ROLE_FINANCE_REVIEWER,
+)
+from core.tenancy import Organization
+
+
+class JiguanUser(User):
+    """FAB's user, bound to the organisation (hence the jurisdiction) it works for."""
+
+    __tablename__ = "ab_user"
+    __table_args__ = {"extend_existing": True}
+
+    organization_id = Column(Integer, ForeignKey("catalog_organization.id"), index=True)
+    organization = relationship("Organization", foreign_keys=[organization_id])
+
+
+#: FAB's role of anonymous visitors (``AUTH_ROLE_PUBLIC``).
+ROLE_PUBLIC = "Public"
+READ = r"^(can_list|can_show|can_get|can_info|can_export|can_history|menu_access)$"
+ALL = r".*"
+#: Everything except deciding approvals (any stage): a clerk prepares, an approver decides.
+ALL_BUT_APPROVE = r"^(?!can_approve).*"
+#: The bureau does everything on its records but the finance department's stage of an approval.
+ALL_BUT_FINANCE = r"^(?!can_approve_finance$).*"
+APPROVE = r"^(can_list|can_show|can_get|can_info|can_export|can_history|can_approve|menu_access)$"
+#: The finance department reads records and gives only its own stage (财政部门审核, core/workflow/).
+FINANCE = r"^(can_list|can_show|can_get|can_info|can_export|can_history|can_approve_finance|menu_access)$"
+#: A user's own things (API tokens): everything but managing other users' (the system admin's).
+PERSONAL = r"^(?!can_manage_any$).*"
+#: Every logged-in user may read and edit its own profile and password.
+PROFILE = [
+    [r"^UserDBModelView$", r"^(can_userinfo|resetmypassword|userinfoedit)$"],
+    [r"^(UserInfoEditView|ResetMyPasswordView)$", r"^can_this_form_(get|post)$"],
+]
+
+#: What each built-in role may do on a view of each access class (see docs/architecture.md).
+ACCESS_MATRIX = {
+    "records": {
+        ROLE_BUREAU_ADMIN: ALL_BUT_FINANCE, ROLE_CLERK: ALL_BUT_APPROVE, ROLE_APPROVER: APPROVE,
+        ROLE_AUDITOR: READ, ROLE_FINANCE_REVIEWER: FINANCE,
+    },
+    "reference": {ROLE_BUREAU_ADMIN: ALL, ROLE_CLERK: READ, ROLE_APPROVER: READ, ROLE_AUDITOR: READ,
+                  ROLE_FINANCE_REVIEWER: READ},
+    "oversight": {ROLE_BUREAU_ADMIN: ALL, ROLE_APPROVER: READ, ROLE_AUDITOR: READ},
+    "audit": {ROLE_BUREAU_ADMIN: READ, ROLE_AUDITOR: READ},
+    "everyone": {ROLE_BUREAU_ADMIN: READ, ROLE_CLERK: READ, ROLE_APPROVER: READ, ROLE_AUDITOR: READ,
+                 ROLE_FINANCE_REVIEWER: READ},
+    "personal": {ROLE_BUREAU_ADMIN: PERSONAL, ROLE_CLERK: PERSONAL, ROLE_APPROVER: PERSONAL,
+                 ROLE_AUDITOR: PERSONAL, ROLE_FINANCE_REVIEWER: PERSONAL},
+    "admin": {},
+}
+ROLE_LABELS = {
+    ROLE_ADMIN: _l("系统管理员"),
+    ROLE_BUREAU_ADMIN: _l("机关事务管理部门管理员"),
+    ROLE_APPROVER: _l("审批人"),
+    ROLE_CLERK: _l("经办人"),
+    ROLE_AUDITOR: _l("审计员（只读）"),
+    ROLE_FINANCE_REVIEWER: _l("财政审核人"),
+}
+ROLE_SCOPES = {ROLE_ADMIN: "all", ROLE_CLERK: "organization"}
+
+
+def built_in_roles() -> list[Role]:
+    """The six built-in roles, as the web service contributes them (``register_roles``)."""
+    return [Role(name, label, ROLE_SCOPES.get(name, "jurisdiction"),
+                 {access: row[name] for access, row in ACCESS_MATRIX.items() if name in row})
+            for name, label in ROLE_LABELS.items()]
+
+
+def build_roles(named_views: list[tuple[str, str]], menus: dict[str, set[str]],
+                roles: dict[str, Role]) -> dict:
+    """FAB_ROLES for the contributed roles, from ``(permission view name, access class)`` pairs.
+
+    Roles are regex tables held in memory: checking a permission costs no query, and they
+    cannot drift from the code in the database. A role of scope ``all`` holds everything.
+    """
+    # Public is built in too, and empty: nothing is open without a login, and FAB need not read
+    # the Public role's permissions from the database on every API call
+    table: dict[str, list] = {ROLE_PUBLIC: []}
+    for role in roles.values():
+        if role.scope == "all":
+            table[role.name] = [[".*", ".*"]]
+            continue
+        rows = [list(p) for p in PROFILE]
+        for name, access in named_views:
+            perms = role.access.get(access)
+            if perms:
+                rows.append([f"^{re.escape(name)}$", perms])
+        for menu_name, accesses in menus.items():
+            if menu_name and any(role.access.get(a) for a in accesses):
+                rows.append([f"^{re.escape(menu_name)}$", r"^menu_access$"])
+        table[role.name] = rows
+    return table
+
+
+class JiguanUserDBModelView(TypeaheadViewMixin, FabViewHooks, UserDBModelView):
+    """FAB's user screen with the organisation every user is bound to (a type-ahead box)."""
+
+    add_columns = [*UserDBModelView.add_columns, "organization"]
+    edit_columns = [*UserDBModelView.edit_columns, "organization"]
+    show_fieldsets = [
+        (title, {**spec, "fields": [*spec["fields"], "organization"]} if i == 0 else spec)
+        for i, (title, spec) in enumerate(UserDBModelView.show_fieldsets)
+    ]
+    list_columns = [*UserDBModelView.list_columns, "organization"]
+    label_columns = {**UserDBModelView.label_columns, "organization": _l("所属单位")}
+    #: Every user is bound to an organisation: it is what scopes what they see.
+    validators_columns = {**UserDBModelView.validators_columns, "organization": [DataRequired()]}
+
+
+class JiguanSecurityManager(SecurityManager):
+    user_model = JiguanUser
+    userdbmodelview = JiguanUserDBModelView
+
+    @staticmethod
+    def _shown_here(name: str) -> bool:
+        """Whether a view, menu entry or menu category belongs to a module active for the user."""
+        from core.activation import module_readable_for_current_user as shown
+        from core.state import state_or_none
+
+        state = state_or_none()
+        if state is None:
+            return True
+        if name in state.category_modules:  # a category shows while one of its modules is on
+            return any(m is None or shown(m) for m in state.category_modules[name])
+        module = state.module_of_name.get(name)
+        return module is None or shown(module)
+
+    @staticmethod
+    def _read_only_here(permission_name: str, view_name: str) -> bool:
+        """Whether the view's module is only readable for the user and this is no read (Art. 5-6)."""
+        from core.activation import read_only_modules_for_current_user
+        from core.state import state_or_none
+
+        state = state_or_none()
+        module = state.module_of_name.get(view_name) if state is not None else None
+        if module is None or re.match(READ, permission_name):
+            return False
+        return module in read_only_modules_for_current_user()
+
+    def load_user(self, pk):
+        # one query for the user, its roles and groups and the organisation and jurisdiction
+        # that make its scope, instead of one lazy load each on every request
+        model = self.user_model
+        user = (
+            self.session.query(model)
+            .options(joinedload(model.roles), joinedload(model.groups),
+                     joinedload(model.organization).joinedload(Organization.jurisdiction))
+            .filter(model.id == int(pk))
+            .one_or_none()
+        )
+        if user and user.is_active:
+            return user
+        return None
+
+    def has_access(self, permission_name: str, view_name: str) -> bool:
+        # asked once per menu entry, button and route on a page: answer each once per request
+        cache = g.setdefault("jiguan_access", {})
+        user = g.get("user")
+        key = (getattr(user, "id", None), permission_name, view_name)
+        if key not in cache:
+            cache[key] = (self._shown_here(view_name) and not self._read_only_here(permission_name, view_name)
+                          and super().has_access(permission_name, view_name))
+        return cache[key]
+
+    def is_item_public(self, permission_name, view_name) -> bool:
+        # FAB reads the Public role and its permissions for every protected API call
+        public = g.get("jiguan_public")
+        if public is None:
+            if self.auth_role_public in self.builtin_roles:
+                rows = self.builtin_roles[self.auth_role_public]
+                public = [(re.compile(v), re.compile(p)) for v, p in rows]
+            else:
+                public = [(re.compile(f"^{re.escape(pv.view_menu.name)}$"),
+                           re.compile(f"^{re.escape(pv.permission.name)}$"))
+                          for pv in self.get_public_permissions()]
+            g.jiguan_public = public
+        return any(v.match(view_name) and p.match(permission_name) for v, p in public)
+
+    def get_user_menu_access(self, menu_names=None):
+        return {name for name in super().get_user_menu_access(menu_names) if self._shown_here(name)}
+
+    def get_user_roles(self, user):
+        # roles are read many times per request (menus, buttons): load them once
+        cache = g.setdefault("jiguan_roles", {}) if user is not None else {}
+        key = getattr(user, "id", None)
+        if key is not None and key in cache:
+            return cache[key]
+        roles = super().get_user_roles(user)
+        if key is not None:
+            cache[key] = roles
+        return roles

@@ -1,0 +1,242 @@
+"""Base views every module's screens and APIs build on.
+
+They read through the one scope function (``ScopedInterface``, core/fab/interface.py) and
+turn the core's refusals (rules, scope, stale edits) into form errors and 4xx answers, never
+a 500 and never a half-written record. They reach FAB's private steps only through the hooks
+of core/fab/adapter.py.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow_sqlalchemy import SQLAlchemySchema
+from sqlalchemy import Boolean
+from wtforms import HiddenField, SelectField
+from wtforms.fields.core import UnboundField
+from wtforms.validators import DataRequired, InputRequired
+
+from core.errors import WriteRefused, conflict_message
+from core.fab.adapter import FabModelView, FabRestApi
+from core.fab.interface import ScopedInterface
+from core.fab.typeahead import FastListWidget, TypeaheadViewMixin
+from core.fab.validation import chinese_message
+from core.workflow.operation_api import OperationApiMixin
+from core.workflow.operation_views import OperationViewMixin
+from core.xlsx.views import XlsxViewMixin
+
+__all__ = ["ScopedInterface", "ScopedModelRestApi", "ScopedModelView", "choice_field",
+           "make_entity_api"]
+
+
+def choice_field(label, mapping: dict) -> SelectField:
+    """A select field for a code column whose labels are lazy gettext strings (shown translated)."""
+    return SelectField(label, choices=list(mapping.items()))
+
+
+def _blank_none(formatter):
+    def format_value(value):
+        if value is None:
+            return ""
+        if formatter:
+            return formatter(value)
+        if isinstance(value, bool):
+            return _("是") if value else _("否")
+        return value
+
+    return format_value
+
+
+class ScopedModelView(OperationViewMixin, XlsxViewMixin, TypeaheadViewMixin, FabModelView):
+    """CRUD screens: scoped, rule-checked, with optimistic locking on edit; state changes by
+    operations only (``OperationViewMixin``).
+
+    Built for big tables (docs/performance.md): relation fields and relation filters are
+    type-ahead boxes (``TypeaheadViewMixin``), the list counts to a cap then estimates.
+    """
+
+    #: Access class for the built-in roles (see ``core.web.security.ACCESS_MATRIX``).
+    access = "records"
+    page_size = 25
+    show_template = "core/show.html"
+    list_template = "core/list.html"
+    list_widget = FastListWidget
+
+    def after_init_titles(self):
+        super().after_init_titles()
+        # FAB titles screens from the class name in English; derive them from the list title
+        if self.list_title and not isinstance(self.list_title, str):
+            base = self.list_title
+            cls = type(self)
+            self.add_title = cls.add_title or LazyString(lambda: _("新增：%(what)s", what=base))
+            self.edit_title = cls.edit_title or LazyString(lambda: _("编辑：%(what)s", what=base))
+            self.show_title = cls.show_title or LazyString(lambda: _("查看：%(what)s", what=base))
+
+    def after_init_properties(self):
+        super().after_init_properties()
+        # an empty value reads as blank, not "None"
+        for column in {*self.list_columns, *self.show_columns}:
+            shown = self.formatters_columns.get(column)
+            self.formatters_columns[column] = _blank_none(shown)
+        # the lock column is the core's business, never a field a user types
+        for attr in ("add_columns", "edit_columns", "show_columns", "search_columns"):
+            setattr(self, attr, [c for c in (getattr(self, attr) or []) if c != "version"])
+
+    def before_init_forms(self):
+        super().before_init_forms()
+        if "version" in self.datamodel.obj.__table__.c:
+            self.edit_form_extra_fields = {**self.edit_form_extra_fields, "lock_version": HiddenField()}
+            if "lock_version" not in self.edit_columns:
+                self.edit_columns = [*self.edit_columns, "lock_version"]
+
+    def after_init_forms(self):
+        super().after_init_forms()  # with the type-ahead relation fields
+        # FAB marks non-null booleans required, so an unticked box ("False") fails validation
+        table = self.datamodel.obj.__table__
+        for form in (self.add_form, self.edit_form):
+            for unbound in vars(form).values():  # an optional relation's empty choice reads "__None"
+                if isinstance(unbound, UnboundField) and unbound.kwargs.get("allow_blank"):
+                    unbound.kwargs["blank_text"] = _l("（不填）")
+            for column in table.c:
+                unbound = getattr(form, column.key, None)
+                if isinstance(column.type, Boolean) and unbound is not None:
+                    unbound.kwargs["validators"] = [
+                        v for v in unbound.kwargs.get("validators", [])
+                        if not isinstance(v, DataRequired | InputRequired)
+                    ]
+
+    def list_query(self, filters, order_column, order_direction, page, page_size):
+        """The shown relations are loaded with the page (one query, not 25); the count is capped."""
+        return self.datamodel.query(filters, order_column, order_direction, page=page,
+                                    page_size=page_size, eager_columns=self.list_columns)
+
+
+class ScopedModelRestApi(OperationApiMixin, FabRestApi):
+    """REST API: scoped; refusals answer 403/409/422 with the Chinese message; state fields
+    change only through ``POST /<pk>/<operation>`` (``OperationApiMixin``)."""
+
+    access = "records"
+    allow_browser_login = True
+    page_size = 25
+    max_page_size = 100
+    #: ``EntityType.schema``: its field validators also check what the API is sent
+    entity_schema = None
+
+    def after_init_model_schemas(self) -> None:
+        super().after_init_model_schemas()
+        # FAB's generated schemas refuse null for nullable foreign keys, so a PUT of a
+        # record whose optional link is empty fails: accept null wherever the column does.
+        columns = self.datamodel.obj.__table__.c
+        for schema in (self.add_model_schema, self.edit_model_schema):
+            for name, field in schema.fields.items():
+                if name in columns and columns[name].nullable:
+                    field.allow_none = True
+
+    def pre_get_list(self, data: dict) -> None:
+        # a client must know when "count" is the planner's estimate, not an exact figure
+        count = data.get("count")
+        data["count_estimated"] = bool(getattr(count, "approximate", False)
+                                       or getattr(count, "capped", False))
+
+    def _refused(self, exc: WriteRefused):
+        return self.response(exc.status, message=exc.message)
+
+    def _guarded(self, handler, *args):
+        try:
+            return handler(*args)
+        except WriteRefused as exc:
+            self.datamodel.session.rollback()
+            return self._refused(exc)
+        except ValueError as exc:  # a model validator (@validates) refused a value
+            self.datamodel.session.rollback()
+            return self.response_422(message=str(exc))
+
+    def _schema_refusal(self, body):
+        """The entity's own schema (``EntityType.schema``) on the fields sent: its validators
+        (allowed codes, positive quantities …) hold on the API as on the import; 422 naming each."""
+        if self.entity_schema is None or not isinstance(body, dict):
+            return None
+        schema = self.entity_schema()
+        sent = [name for name in body if name in schema.fields and not schema.fields[name].dump_only]
+        if not sent:
+            return None
+        options = dict(only=sent, partial=True)
+        if issubclass(self.entity_schema, SQLAlchemySchema):  # its relation fields look rows up
+            options["session"] = self.datamodel.session
+        errors = self.entity_schema(**options).validate({k: body[k] for k in sent})
+        if not errors:
+            return None
+        labels = self.label_columns or {}
+        reasons = {name: "；".join(chinese_message(m) for m in (msgs if isinstance(msgs, list) else [msgs]))
+                   for name, msgs in errors.items()}
+        message = "；".join(f"{labels.get(name, name)}：{reason}" for name, reason in reasons.items())
+        return self.response_422(message=message)
+
+    def post_headless(self):
+        body = request.get_json(silent=True)
+        refused = self.state_field_refusal(body) or self._schema_refusal(body)
+        return refused or self._guarded(super().post_headless)
+
+    def put_headless(self, pk):
+        body = request.get_json(silent=True)
+        item = self.datamodel.get(pk, self._base_filters)
+        refused = (self.state_field_refusal(body, item) if item is not None else None) \
+            or self._schema_refusal(body)
+        if refused:
+            return refused
+        expected = body.pop("version", None) if isinstance(body, dict) else None
+        if expected is not None:
+            item = self.datamodel.get(pk, self._base_filters)
+            if item is not None and str(item.version) != str(expected):
+                return self.response(409, message=conflict_message())
+        return self._guarded(super().put_headless, pk)
+
+    def delete_headless(self, pk):
+        return self.delete_refusal(pk) or self._guarded(super().delete_headless, pk)
+
+
+def make_entity_api(entity, labels: dict | None = None) -> type:
+    """The REST API class for one catalog entity type: ``/api/v1/<key>/``.
+
+    ``labels`` are the entity's screen labels: the API's ``label_columns`` reuse
+    them, and every column gets a description, since FAB otherwise translates ""
+    into the catalogue's header.
+    """
+    columns = list(entity.api_columns) if entity.api_columns else None
+    labels = dict(labels or {})
+    described = columns or [c.key for c in entity.model.__table__.c]
+    attrs = {
+        "label_columns": labels,
+        "description_columns": {c: labels.get(c, c) for c in described},
+        "resource_name": entity.key,
+        "datamodel": ScopedInterface(entity.model),
+        "access": entity.access,
+        "openapi_spec_tag": str(entity.label),
+        "entity_schema": entity.schema,
+        "__module__": __name__,
+    }
+    # state fields change only through operations; the void columns only through 作废
+    from core.workflow.operations import VOID_COLUMNS, field_names
+
+    guarded = field_names(entity)
+    attrs.update(add_exclude_columns=list(VOID_COLUMNS), edit_exclude_columns=list(guarded))
+    if columns:
+        attrs.update(list_columns=columns, show_columns=columns)
+        writable = [c for c in columns if c not in ("id", "version")]
+        attrs.update(add_columns=[c for c in writable if c not in VOID_COLUMNS],
+                     edit_columns=[c for c in writable if c not in guarded])
+    name = "".join(part.capitalize() for part in entity.key.split("_")) + "Api"
+    from core.workflow.approval import ApprovalMixin  # imports this module: import late
+
+    bases = (ScopedModelRestApi,)
+    if issubclass(entity.model, ApprovalMixin):
+        from core.workflow.approval_api import ApprovalApiMixin
+
+        bases = (ApprovalApiMixin, ScopedModelRestApi)
+        # the state moves only through the workflow routes
+        for key in ("add_columns", "edit_columns"):
+            if key in attrs:
+                attrs[key] = [c for c in attrs[key] if c not in ("state", "submitted_at", "decided_at")]
+    return type(name, bases, attrs)

@@ -1,0 +1,80 @@
+"""Workflow transitions on the REST API: ``POST /api/v1/<key>/<pk>/workflow/<action>``.
+
+The generated API of every entity type whose model has ``ApprovalMixin`` gets
+these routes (``core.web.views.make_entity_api``); they go through the same
+``transition()`` as the screen, so permission, scope and separation of duties hold.
+On a model with several approval stages, ``approve``/``reject`` decide the stage
+pending now, under that stage's permission (checked by ``transition()``).
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_appbuilder import expose
+from flask_appbuilder.api import protect, safe
+from flask_appbuilder.security.decorators import permission_name
+
+from core.errors import WriteRefused, conflict_message
+from core.workflow.approval import (
+    action_label,
+    decision_permissions,
+    is_staged,
+    state_label,
+    transition,
+    workflow_history,
+)
+
+
+class ApprovalApiMixin:
+    """Body ``{"comment": "…", "version": n}``; answers the new state and the history."""
+
+    def __init__(self, *args, **kwargs):
+        model = self.datamodel.obj
+        if is_staged(model):
+            # each stage has its own permission: the route asks only that the caller reads the
+            # record, transition() checks the permission of the stage pending on it
+            self.method_permission_name = {**(self.method_permission_name or {}),
+                                           "workflow_decide": "get"}
+        super().__init__(*args, **kwargs)
+        for permission in ["can_approve", *decision_permissions(model)]:
+            if permission not in self.base_permissions:
+                self.base_permissions.append(permission)
+
+    @expose("/<int:pk>/workflow/<any(submit, withdraw):action>", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("put")
+    def workflow_edit(self, pk, action):
+        return self._workflow(pk, action)
+
+    @expose("/<int:pk>/workflow/<any(approve, reject):action>", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("approve")
+    def workflow_decide(self, pk, action):
+        return self._workflow(pk, action)
+
+    def _workflow(self, pk, action):
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+        body = request.get_json(silent=True) or {}
+        seen = body.get("version")
+        if seen is not None and str(item.version) != str(seen):
+            return self.response(409, message=conflict_message())
+        session = self.datamodel.session
+        try:
+            transition(item, action, body.get("comment"), view_name=self.class_permission_name)
+            session.commit()
+        except WriteRefused as exc:
+            session.rollback()
+            return self.response(exc.status, message=exc.message)
+        model = type(item)
+        history = [
+            {"action": e.action, "label": action_label(e.action, model, e.from_state),
+             "from": e.from_state, "to": e.to_state, "user": e.username,
+             "at": e.at.isoformat(), "comment": e.comment}
+            for e in workflow_history(item)
+        ]
+        return self.response(200, state=item.state, state_label=state_label(item.state, model),
+                             version=item.version, history=history)

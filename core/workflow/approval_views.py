@@ -1,0 +1,179 @@
+"""The approval workflow on screens: the state and history panel, the buttons, the lock.
+
+A screen of an :class:`~core.workflow.approval.ApprovalMixin` model takes
+:class:`ApprovalViewMixin` (before ``ScopedModelView``): ``POST /workflow/<pk>/<action>``
+(``can_edit`` to submit or withdraw, ``can_approve`` — or the stage's own permission — to
+decide), the panel on the record page, and a submitted or approved record refused on edit
+and delete.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.security.decorators import permission_name
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import SQLAlchemyError
+from wtforms import HiddenField, TextAreaField
+
+from core.errors import WriteRefused, conflict_message
+from core.scoping import current_scope
+from core.workflow.approval import (
+    TRANSITIONS,
+    WORKFLOW_COLUMNS,
+    action_label,
+    decision_permissions,
+    ensure_editable,
+    is_staged,
+    locked_message,
+    may_not_decide,
+    stage_in,
+    stages_of,
+    state_label,
+    step_for,
+    transition,
+    workflow_history,
+)
+
+
+class WorkflowForm(FlaskForm):
+    """The comment box under a record; FlaskForm for the CSRF token."""
+
+    comment = TextAreaField(_l("审批意见"))
+    #: the version the user saw: deciding on content that changed meanwhile is a conflict
+    version = HiddenField()
+
+
+class ApprovalViewMixin:
+    """For a ``ScopedModelView`` of an :class:`ApprovalMixin` model (list it first in the bases).
+
+    Adds ``POST /workflow/<pk>/<action>`` (``can_edit`` for submit/withdraw,
+    ``can_approve`` for approve/reject), the state and history panel with the
+    buttons on the show page, and refuses to edit or delete a submitted or
+    approved record.
+    """
+
+    show_template = "core/workflow_show.html"
+    #: how ``core.workflow.approval.view_name_for`` finds the approval screen of a model
+    is_approval_view = True
+
+    def __init__(self, *args, **kwargs):
+        model = self.datamodel.obj
+        if is_staged(model):
+            # each stage has its own permission, so the route only asks that the user reads the
+            # record; transition() checks the permission of the stage pending on it
+            self.method_permission_name = {**(self.method_permission_name or {}),
+                                           "workflow_decide": "show"}
+        super().__init__(*args, **kwargs)
+        for permission in ["can_approve", *decision_permissions(model)]:
+            if permission not in self.base_permissions:  # a view that listed its own permissions
+                self.base_permissions.append(permission)
+
+    def before_init_properties(self):
+        labels = {"state": _l("审批状态"), "state_label": _l("审批状态"),
+                  "submitted_at": _l("提交时间"), "decided_at": _l("审批时间")}
+        self.label_columns = {**labels, **(self.label_columns or {})}
+        model = self.datamodel.obj
+        self.formatters_columns = {"state": lambda state: state_label(state, model),
+                                   **(self.formatters_columns or {})}
+        super().before_init_properties()
+
+    def after_init_properties(self):
+        super().after_init_properties()
+        # the state moves only through the workflow, never through the form
+        for attr in ("add_columns", "edit_columns"):
+            setattr(self, attr, [c for c in getattr(self, attr) or [] if c not in WORKFLOW_COLUMNS])
+
+    # the edit form and delete ------------------------------------------------------------------
+
+    def pre_update(self, item):
+        ensure_editable(item)
+        super().pre_update(item)
+
+    def pre_delete(self, item):
+        ensure_editable(item)
+        super().pre_delete(item)
+
+    def edit_refusal(self, item) -> str | None:
+        if not item.is_editable:
+            return locked_message(item.state)
+        return super().edit_refusal(item)
+
+    # the show page -----------------------------------------------------------------------------
+
+    def show_context(self, item, pk) -> dict:
+        return {**super().show_context(item, pk), "workflow": self.workflow_context(item, pk)}
+
+    def workflow_context(self, item, pk) -> dict:
+        model = type(item)
+        events = workflow_history(item)
+        scope = current_scope()
+        actions = []
+        for action in TRANSITIONS:
+            step = step_for(model, action, item.state)
+            if item.state not in step.sources:
+                continue
+            if not self.appbuilder.sm.has_access(f"can_{step.permission}", self.class_permission_name):
+                continue
+            deciding = action in ("approve", "reject")
+            if deciding and may_not_decide(events, scope.user_id):
+                continue  # separation of duties: not offered to the submitter or an earlier stage's decider
+            endpoint = "workflow_decide" if deciding else "workflow_edit"
+            actions.append(dict(
+                action=action, label=action_label(action, model, item.state),
+                comment_required=step.comment_required,
+                url=url_for(f"{self.endpoint}.{endpoint}", pk=pk, action=action),
+            ))
+        form = WorkflowForm(formdata=None, version=getattr(item, "version", ""))
+        stages = stages_of(model)
+        return dict(state=item.state, state_label=state_label(item.state, model), events=events,
+                    actions=actions, form=form,
+                    action_label=lambda action, from_state=None: action_label(action, model, from_state),
+                    label_of=lambda state: state_label(state, model),
+                    stages=stages if len(stages) > 1 else (),
+                    pending=stage_in(model, item.state) if len(stages) > 1 else None)
+
+    # the transitions ---------------------------------------------------------------------------
+
+    @expose("/workflow/<pk>/<any(submit, withdraw):action>", methods=["POST"])
+    @has_access
+    @permission_name("edit")
+    def workflow_edit(self, pk, action):
+        return self._workflow(pk, action)
+
+    @expose("/workflow/<pk>/<any(approve, reject):action>", methods=["POST"])
+    @has_access
+    @permission_name("approve")
+    def workflow_decide(self, pk, action):
+        return self._workflow(pk, action)
+
+    def _workflow(self, pk, action):
+        pk = self._deserialize_pk_if_composite(pk)
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            abort(404)  # outside the user's scope: the record does not exist for them
+        back = redirect(url_for(f"{self.endpoint}.show", pk=pk))
+        form = WorkflowForm()
+        if not form.validate_on_submit():
+            flash(_("表单已过期，请重试"), "danger")
+            return back
+        seen = form.version.data
+        if seen and hasattr(item, "version") and str(item.version) != seen:
+            flash(conflict_message(), "danger")
+            return back
+        session = self.datamodel.session
+        try:
+            transition(item, action, form.comment.data, view_name=self.class_permission_name)
+            session.commit()
+        except WriteRefused as exc:
+            session.rollback()
+            flash(exc.message, "danger")
+        except SQLAlchemyError:
+            session.rollback()
+            flash(_("保存失败：数据库拒绝了此次修改"), "danger")
+        else:
+            flash(_("已%(action)s，当前状态：%(state)s", action=action_label(action),
+                    state=state_label(item.state, type(item))), "success")
+        return back

@@ -1,0 +1,260 @@
+"""Reading an uploaded .xlsx for the import: the file, its headers, and each cell's value.
+
+Kept apart from ``core.xlsx.importer`` (which checks and writes rows): nothing
+here writes. Cells become what the entity's marshmallow schema loads: a code
+from its label, an id from a natural key (looked up only among the rows the
+user may point to), dates and exact numbers from what people type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core.extensions import db
+from core.scoping import scoped
+from core.xlsx.columns import XlsxError
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 10_000
+
+
+class CellError(Exception):
+    pass
+
+
+#: marshmallow's default messages in the user's language.
+
+def limits():
+    config = current_app.config
+    return (int(config.get("XLSX_IMPORT_MAX_BYTES") or MAX_BYTES),
+            int(config.get("XLSX_IMPORT_MAX_ROWS") or MAX_ROWS))
+
+
+def load_bytes(source, max_bytes: int) -> bytes:
+    if isinstance(source, str | os.PathLike):
+        if os.path.getsize(source) > max_bytes:
+            raise XlsxError(_("文件过大（超过 %(mb)s MB），请分成几个文件导入", mb=max_bytes // 1048576))
+        with open(source, "rb") as f:
+            return f.read()
+    data = source.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise XlsxError(_("文件过大（超过 %(mb)s MB），请分成几个文件导入", mb=max_bytes // 1048576))
+    return data
+
+
+def read_sheet(source, max_bytes: int, max_rows: int):
+    """The header row and the data rows (with their Excel row numbers) of the first sheet."""
+    from openpyxl import load_workbook
+
+    data = load_bytes(source, max_bytes)
+    if not data:
+        raise XlsxError(_("文件是空的"))
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        ws = wb.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None)
+        body = []
+        for number, values in enumerate(rows, start=2):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            if len(body) >= max_rows:
+                raise XlsxError(_("行数过多（超过 %(n)s 行），请分成几个文件导入", n=max_rows))
+            body.append((number, values))
+        wb.close()
+    except XlsxError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - zip, XML, openpyxl: all mean "not a readable xlsx"
+        raise XlsxError(_("无法读取文件：不是有效的 Excel 工作簿（.xlsx）。"
+                          "旧版 .xls 或 CSV 文件请在 Excel 中另存为 .xlsx 后再导入。")) from exc
+    if not header or all(v is None for v in header):
+        raise XlsxError(_("第 1 行应为列名，但它是空的。请使用下载的导入模板。"))
+    if not body:
+        raise XlsxError(_("文件中没有数据行（第 2 行起每行一条记录）"))
+    return header, body
+
+
+def in_chinese(func):
+    """``func()`` in Chinese too: a file filled in Chinese imports for a user reading English."""
+    from flask_babel import force_locale, get_locale
+
+    if str(get_locale()).startswith("zh"):
+        return None
+    with force_locale("zh"):
+        return func()
+
+
+def choice_lookup(columns) -> dict[str, dict]:
+    """Per choice column: code, and label as text, → code."""
+    def build():
+        return {c.name: {**{str(code): code for code in c.choices},
+                         **{str(label): code for code, label in c.choices.items()}}
+                for c in columns.importable if c.kind == "choice"}
+
+    found = build()
+    for name, more in (in_chinese(build) or {}).items():
+        found[name] = {**more, **found[name]}
+    return found
+
+
+def _header_key(text) -> str:
+    """A header as compared: no spaces, no required mark (the template's * or a typed （必填）)."""
+    return re.sub(r"\s+", "", str(text or "")).lstrip("*＊").replace("（必填）", "").replace("(必填)", "")
+
+
+def match_headers(columns, header, zh_columns=None):
+    """Column (or None for a column the import ignores) by position; refuses unknown or missing."""
+    lookup, ignored = {}, set()
+    by_name = {c.name: c for c in columns.importable}
+    for source in filter(None, (zh_columns, columns)):
+        for column in source.importable:
+            lookup[_header_key(column.header)] = lookup[column.name] = by_name[column.name]
+        for column in source.export:  # an export opened, edited and imported back
+            if _header_key(column.header) not in lookup:
+                ignored.add(_header_key(column.header))
+        for column in source.importable:
+            for alias in column.aliases:
+                lookup.setdefault(alias, by_name[column.name])
+    matched, unknown, seen = [], [], set()
+    for raw in header:
+        text = _header_key(raw)
+        if not text:
+            matched.append(None)
+            continue
+        column = lookup.get(text)
+        if column is None and text not in ignored and text not in {"id", "ID", "编号"}:
+            unknown.append(text)
+        if column is not None and column.name in seen:
+            raise XlsxError(_("列“%(name)s”出现了两次", name=text))
+        if column is not None:
+            seen.add(column.name)
+        matched.append(column)
+    if unknown:
+        raise XlsxError(_("无法识别的列：%(names)s。请使用下载的导入模板，不要修改第 1 行的列名。",
+                          names="、".join(unknown)))
+    missing = [c.header for c in columns.importable if c.required and c.name not in seen]
+    if missing:
+        raise XlsxError(_("缺少必填列：%(names)s", names="、".join(missing)))
+    return matched
+
+
+def _date(value):
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float):  # a date Excel kept as its serial number
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(value).date()
+    found = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?", str(value).strip())
+    if not found:
+        raise CellError(_("不是有效的日期（如 2026-03-01）"))
+    try:
+        return dt.date(*map(int, found.groups()))
+    except ValueError as exc:
+        raise CellError(_("不是有效的日期（如 2026-03-01）")) from exc
+
+
+def _number_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _number(value) -> str:
+    """A number typed as text the way people do: "1,200.50", "1 200", "5000元"."""
+    text = _number_text(value)
+    if isinstance(value, str):
+        text = re.sub(r"[,，\s]|元$", "", text)
+    return text
+
+
+class Relations:
+    """Natural key → id of the rows a new record may point to (the writer's reference scope:
+    for its own organisation and jurisdiction columns the rows it may write, for any other
+    link the rows it may reference, as on the form and in the write pipeline)."""
+
+    def __init__(self, scope=None):
+        self.cache: dict = {}
+        self.own = {scope.organization, scope.jurisdiction} if scope is not None else set()
+
+    def resolve(self, column, text: str):
+        relation = column.relation
+        mode = True if column.name in self.own else "reference"
+        key = (relation.model, mode, text)
+        if key not in self.cache:
+            self.cache[key] = self._lookup(column, text, mode)
+        found = self.cache[key]
+        if isinstance(found, str):
+            raise CellError(found)
+        return found
+
+    @staticmethod
+    def _lookup(column, text: str, mode):
+        model = column.relation.model
+        for name, label in zip(column.relation.keys, column.relation.key_labels, strict=True):
+            attr = getattr(model, name)
+            value = int(text) if name == "id" and text.isdigit() else text
+            if name == "id" and not isinstance(value, int):
+                continue
+            query = scoped(select(model.id).where(attr == value), model, for_reference=mode).limit(2)
+            ids = db.session.execute(query).scalars().all()
+            if len(ids) == 1:
+                return ids[0]
+            if len(ids) > 1:
+                others = [k for k in column.relation.key_labels if k != label]
+                if others:
+                    return _("“%(value)s”对应多条记录，请改填%(other)s", value=text,
+                             other=_("或").join(others))
+                return _("“%(value)s”对应多条记录，无法确定是哪一条", value=text)
+        return _("找不到“%(value)s”，或不在您的权限范围内（按%(keys)s查找）",
+                 value=text, keys="、".join(column.relation.key_labels))
+
+
+def convert(column, raw, relations: Relations, choices: dict):
+    """A cell's value as the schema loads it; raises CellError with a message for the user."""
+    if column.kind == "relation":
+        return relations.resolve(column, _number_text(raw))
+    if column.kind == "choice":
+        text = _number_text(raw)
+        if text in choices.get(column.name, {}):
+            return choices[column.name][text]
+        message = _("“%(value)s”不是可选值（可选：%(values)s）", value=text,
+                    values="、".join(str(v) for v in column.choices.values()))
+        raise CellError(f"{message}；{column.refusal}" if column.refusal else message)
+    if column.kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        text = _number_text(raw).lower()
+        if text in ("是", "true", "1", "yes", "y", "√"):
+            return True
+        if text in ("否", "false", "0", "no", "n", "×"):
+            return False
+        raise CellError(_("应填“是”或“否”"))
+    if column.kind == "date":
+        return _date(raw).isoformat()
+    if column.kind == "datetime":
+        if isinstance(raw, dt.datetime):
+            return raw.isoformat()
+        return str(raw).strip()
+    if column.kind == "integer":
+        if isinstance(raw, float) and raw.is_integer():
+            return int(raw)
+        return raw if isinstance(raw, int) and not isinstance(raw, bool) else _number(raw)
+    if column.kind == "number":
+        return _number(raw)  # a float's shortest text: 5999.99, not 5999.98999…
+    if isinstance(raw, dt.datetime | dt.date):
+        return raw.isoformat()
+    return _number_text(raw)
+
+
+def blank(raw) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
