@@ -31,6 +31,10 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired
 
 from catalog.xlsx_views import XlsxViewMixin
+from core.column_forms import PortableFormConverter
+from core.column_schemas import PortableSchemaConverter
+from core.column_types import formatter as type_formatter
+from core.column_types import kind_of, model_column
 from core.counting import ListCount, planner_estimate
 from core.errors import EditConflict, WriteRefused
 from core.operation_api import OperationApiMixin
@@ -88,6 +92,15 @@ def _blank_none(formatter):
         return value
 
     return format_value
+
+
+def _flat(messages) -> list[str]:
+    """marshmallow's messages of one field, nested ones (a list's items, a dict's keys) in line."""
+    if isinstance(messages, dict):
+        return [text for inner in messages.values() for text in _flat(inner)]
+    if isinstance(messages, list | tuple):
+        return [text for inner in messages for text in _flat(inner)]
+    return [str(messages)]
 
 
 def conflict_message() -> str:
@@ -257,20 +270,36 @@ class ScopedModelView(OperationViewMixin, XlsxViewMixin, TypeaheadViewMixin, Mod
 
     def _init_properties(self):
         super()._init_properties()
-        # an empty value reads as blank, not "None"
+        # an empty value reads as blank, not "None"; an enum as its label, a time as HH:MM,
+        # JSON pretty, a file as its size (core.column_types)
+        model = self.datamodel.obj
         for column in {*self.list_columns, *self.show_columns}:
             shown = self.formatters_columns.get(column)
+            if shown is None and (table_column := model_column(model, column)) is not None:
+                shown = type_formatter(table_column)
             self.formatters_columns[column] = _blank_none(shown)
         # the lock column is the core's business, never a field a user types
         for attr in ("add_columns", "edit_columns", "show_columns", "search_columns"):
             setattr(self, attr, [c for c in (getattr(self, attr) or []) if c != "version"])
+        # FAB has no filter for these kinds (or one the database cannot run on bytes)
+        self.search_columns = [c for c in self.search_columns
+                               if kind_of(model_column(model, c)) in (None, "enum")]
 
     def _init_forms(self):
         if "version" in self.datamodel.obj.__table__.c:
             self.edit_form_extra_fields = {**self.edit_form_extra_fields, "lock_version": HiddenField()}
             if "lock_version" not in self.edit_columns:
                 self.edit_columns = [*self.edit_columns, "lock_version"]
-        super()._init_forms()  # with the type-ahead relation fields
+        # every portable column type gets its field (FAB has none for Time, a text box for JSON …)
+        converter = PortableFormConverter(self.datamodel)
+        for kind, columns, extra, rel_fields in (
+                ("add", self.add_columns, self.add_form_extra_fields, self.add_form_query_rel_fields),
+                ("edit", self.edit_columns, self.edit_form_extra_fields, self.edit_form_query_rel_fields)):
+            if not getattr(self, f"{kind}_form"):
+                setattr(self, f"{kind}_form", converter.create_form(
+                    self.label_columns, columns, self.description_columns, self.validators_columns,
+                    extra, rel_fields))
+        super()._init_forms()  # the search form, and the type-ahead relation fields
         # FAB marks non-null booleans required, so an unticked box ("False") fails validation
         table = self.datamodel.obj.__table__
         for form in (self.add_form, self.edit_form):
@@ -416,6 +445,8 @@ class ScopedModelRestApi(OperationApiMixin, ModelRestApi):
     allow_browser_login = True
     page_size = 25
     max_page_size = 100
+    #: enums by code, durations, files never shown as bytes (``core.column_schemas``)
+    model2schemaconverter = PortableSchemaConverter
     #: ``EntityType.schema``: its field validators also check what the API is sent
     entity_schema = None
 
@@ -452,6 +483,17 @@ class ScopedModelRestApi(OperationApiMixin, ModelRestApi):
 
     def _refused(self, exc: WriteRefused):
         return self.response(exc.status, message=exc.message)
+
+    def response_422(self, message=None):
+        """FAB's schema refusals ({field: [English messages]}) as one Chinese message naming each
+        field, with the per-field messages in ``errors``; other 422s as they are."""
+        if not isinstance(message, dict):
+            return super().response_422(message=message)
+        errors = {name: [chinese_message(m) for m in _flat(texts)] for name, texts in message.items()}
+        labels = self.label_columns or {}
+        text = "；".join(reason if name == "_schema" else f"{labels.get(name, name)}：{reason}"
+                        for name, reasons in errors.items() for reason in ["；".join(reasons)])
+        return self.response(422, message=text, errors=errors)
 
     def _guarded(self, handler, *args):
         try:
