@@ -27,6 +27,7 @@ from core.operation_runner import operation_for, run_operation, void_operation, 
 from core.operations import OperationError, Voidable
 from core.pipeline import flush_scratch
 from core.plugins import area_rooms
+from core.references import entity_reference
 from core.scoping import acting_as, current_scope, read_clause, scoped
 from core.state import get_state
 from core.views import ScopedInterface, ScopedModelRestApi, ScopedModelView, choice_field
@@ -85,6 +86,7 @@ __all__ = [
     "current_scope",
     "db",
     "effective_values",
+    "entity_reference",
     "flush_scratch",
     "get_state",
     "hookimpl",

@@ -20,6 +20,7 @@ from core.contract import ViewSpec
 from core.extensions import db, migrate
 from core.operations import install_operations, label_void_columns  # and the guard on every flush
 from core.plugins import PluginError, build_plugin_manager, collect
+from core.references import resolve_references
 from core.security import JiguanSecurityManager, build_roles
 from core.setup import MIGRATIONS_DIR
 from core.state import JiguanState
@@ -169,6 +170,7 @@ def create_app(config: dict | None = None) -> Flask:
         state.standard_kinds[kind.kind] = (module_key, kind)
     install_operations(state, collect(pm, "register_operations"))
     state.views = collect(pm, "register_views")
+    resolve_references(state)  # relations by entity-type key, now that every type is known
     for module_key, report in collect(pm, "register_reports"):
         try:
             state.reports.add(replace(report, module=module_key))
