@@ -82,7 +82,7 @@ class XlsxColumn:
             "integer": _("整数"), "number": _("数字（不带单位）"), "bool": _("填“是”或“否”"),
             "date": _("日期，如 2026-03-01"), "datetime": _("日期时间，如 2026-03-01 09:30"),
             "time": _("时间，如 09:30"), "duration": _("时长，如 1:30 或 2天 03:30"),
-            "json": _("JSON 文本，如 {\"楼层\": [1, 2]}"),
+            "json": _("JSON 文本，如 %(example)s", example='{"楼层": [1, 2]}'),
         }
         if self.kind in texts:
             return texts[self.kind]

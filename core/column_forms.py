@@ -114,7 +114,7 @@ class EnumField(SelectField):
 
     def pre_validate(self, form):
         if self.data is not None and enum_code(self.data) not in enum_choices(self.column):
-            raise ValueError(_("不是可选的值"))
+            raise validators.ValidationError(_("不是可选的值"))
 
 
 class FileBytesField(Field):

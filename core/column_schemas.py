@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 
 from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_babel import gettext as _
@@ -112,6 +113,7 @@ class PortableSchemaConverter(Model2SchemaConverter):
         return field
 
 
+@functools.cache  # one class per model: marshmallow registers every schema class it sees
 def auto_schema(model) -> type:
     """A loading schema of ``model``'s columns (foreign keys included), for an entity type that
     declares none: the XLSX import loads its rows through it as it would through the module's."""

@@ -93,7 +93,9 @@ def enum_refusal(column, value) -> str:
 # --- time and duration -----------------------------------------------------------------------
 
 _TIME = re.compile(r"(\d{1,2})\s*[:：时点]\s*(\d{1,2})(?:\s*[:：分]\s*(?:(\d{1,2})\s*秒?)?)?")
-_DURATION = re.compile(r"(?:(\d+)\s*天)?\s*(?:(\d+)\s*[:：]\s*(\d{1,2})(?:\s*[:：]\s*(\d{1,2}))?)?")
+#: ``2天 03:30``; ``2d 03:30`` as the English pages show it
+_DURATION = re.compile(r"(?:(\d+)\s*(?:天|d|days?))?\s*"
+                       r"(?:(\d+)\s*[:：]\s*(\d{1,2})(?:\s*[:：]\s*(\d{1,2}))?)?", re.IGNORECASE)
 
 
 def time_text(value: dt.time | None) -> str:
@@ -179,6 +181,11 @@ def display(column, value, html: bool = False):
         return ""
     kind = kind_of(column)
     if kind == "enum":
+        enum_class = column.type.enum_class
+        # FAB's pages hand over a member's value, not the member
+        if enum_class is not None and not isinstance(value, enum_class) \
+                and value not in enum_class.__members__:
+            value = enum_class(value)
         code = enum_code(value)
         return str(enum_choices(column).get(code, code))
     if kind == "time":

@@ -449,6 +449,8 @@ class ScopedModelRestApi(OperationApiMixin, ModelRestApi):
     model2schemaconverter = PortableSchemaConverter
     #: ``EntityType.schema``: its field validators also check what the API is sent
     entity_schema = None
+    #: The entity's screen labels, naming the fields of a refusal (FAB's own are English guesses)
+    field_labels = None
 
     def _init_model_schemas(self) -> None:
         super()._init_model_schemas()
@@ -490,7 +492,7 @@ class ScopedModelRestApi(OperationApiMixin, ModelRestApi):
         if not isinstance(message, dict):
             return super().response_422(message=message)
         errors = {name: [chinese_message(m) for m in _flat(texts)] for name, texts in message.items()}
-        labels = self.label_columns or {}
+        labels = self.field_labels or {}  # the screen's labels; a field it lacks by its name
         text = "；".join(reason if name == "_schema" else f"{labels.get(name, name)}：{reason}"
                         for name, reasons in errors.items() for reason in ["；".join(reasons)])
         return self.response(422, message=text, errors=errors)
@@ -567,6 +569,7 @@ def make_entity_api(entity, labels: dict | None = None) -> type:
         "access": entity.access,
         "openapi_spec_tag": str(entity.label),
         "entity_schema": entity.schema,
+        "field_labels": dict(labels),  # FAB fills label_columns in place with English guesses
         "__module__": __name__,
     }
     # state fields change only through operations; the void columns only through 作废
