@@ -142,8 +142,11 @@ def test_a_record_of_every_type_is_added_and_edited_on_the_form(types_app, clerk
     assert (row.starts_at, row.kind, row.level, row.duration, row.details, row.scan) == (
         dt.time(14, 5, 30), SampleKind.inspection, None, dt.timedelta(days=2, hours=3, minutes=30),
         {"楼层": [3]}, SCAN)
+    edit.update(scan=(io.BytesIO(b"v2"), "v2.pdf"), lock_version=str(row.version))  # a new file
+    response = clerk.post(f"/typesampleview/edit/{pk}", data=edit, content_type="multipart/form-data")
+    assert response.status_code == 302 and _sample(types_app, "表单样例").scan == b"v2"
 
-    create, update = _audit(types_app, pk)
+    create, update, _replaced = _audit(types_app, pk)
     assert create.after["starts_at"] == "09:30:00" and create.after["kind"] == "survey"
     assert create.after["level"] == "high" and create.after["details"] == {"楼层": [1, 2]}
     assert create.after["duration"] == 5400
@@ -183,6 +186,10 @@ def test_the_show_and_list_pages_read_every_type(types_app, clerk):
     listing = clerk.text("/typesampleview/list/?psize_TypeSampleView=100")
     assert "展示样例" in listing and "调研" in listing and "SampleKind" not in listing
     assert "PDF-1.4" not in listing
+    catalog = clerk.api("GET", "/api/v1/catalog/").get_json()["result"]  # 数据目录
+    [entry] = [e for e in catalog if e["key"] == "type_sample"]
+    kinds = {f["name"]: f["type"] for f in entry["fields"]}
+    assert (kinds["kind"], kinds["duration"], kinds["starts_at"]) == ("ENUM", "INTERVAL", "TIME")
 
 
 # --- the REST API -----------------------------------------------------------------------------
