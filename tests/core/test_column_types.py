@@ -25,7 +25,7 @@ from core.models import AuditLog
 from core.scoping import SYSTEM, acting_as
 from tests.catalog.xlsx_helpers import upload, xlsx_bytes
 from tests.conftest import Browser
-from tests.core.helpers import fixture_plugin_app
+from tests.core.plugin_app import fixture_plugin_app
 from tests.fixtures.types_plugin import KEY, SampleKind, TypeSample
 
 TIANSHAN = "乌鲁木齐市天山区财政局"

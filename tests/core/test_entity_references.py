@@ -28,7 +28,8 @@ from core.scoping import SYSTEM, acting_as
 from plugins.assets.cards.models import Asset
 from tests.catalog.xlsx_helpers import read_xlsx, upload, xlsx_bytes
 from tests.conftest import Browser, make_app
-from tests.core.helpers import fixture_plugin_app, user
+from tests.core.helpers import user
+from tests.core.plugin_app import fixture_plugin_app
 from tests.fixtures.reference_plugin import KEY, AssetInspection
 
 TIANSHAN = "乌鲁木齐市天山区财政局"
