@@ -185,7 +185,7 @@ def display(column, value, html: bool = False):
         # FAB's pages hand over a member's value, not the member
         if enum_class is not None and not isinstance(value, enum_class) \
                 and value not in enum_class.__members__:
-            value = enum_class(value)
+            value = next((m for m in enum_class if m.value == value), value)
         code = enum_code(value)
         return str(enum_choices(column).get(code, code))
     if kind == "time":
