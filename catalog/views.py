@@ -24,6 +24,7 @@ from catalog.models import (
 )
 from core.activation import modules_for_current_user
 from core.api import ScopedInterface, ScopedModelView, choice_field, db, get_state, scoped
+from core.fab.column_types import kind_of
 from core.registry import SHARING_LABELS
 from core.uscc import uscc_error
 
@@ -104,6 +105,12 @@ class StandardView(ScopedModelView):
     }
 
 
+def _type_name(column) -> str:
+    """A column's type as the catalog lists it: an Enum, an Interval … by their own names (their
+    SQL would read VARCHAR, DATETIME)."""
+    return type(column.type).__name__.upper() if kind_of(column) else str(column.type)
+
+
 def catalog_entries() -> list[dict]:
     """Every entity type of the modules active for the current user, with its row count in scope."""
     state = get_state()
@@ -129,7 +136,7 @@ def catalog_entries() -> list[dict]:
                 "rest_path": entity.api_path,
                 "row_count": count,
                 "fields": [
-                    {"name": c.key, "label": str(labels.get(c.key, c.key)), "type": str(c.type),
+                    {"name": c.key, "label": str(labels.get(c.key, c.key)), "type": _type_name(c),
                      "nullable": bool(c.nullable)}
                     for c in columns
                     if c.key != "version"

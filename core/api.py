@@ -23,6 +23,7 @@ from core.deprecation import Deprecated, JiguanDeprecationWarning, resolve
 from core.errors import EditConflict, ScopeViolation, WriteRefused
 from core.events import effective_values, previous_values, related_target
 from core.extensions import db
+from core.fab.references import entity_reference
 from core.hookspecs import hookimpl
 from core.jobs import JobError, JobResult
 from core.jobs import register_job_kind as _register_job_kind
@@ -101,6 +102,7 @@ __all__ = [
     "current_scope",
     "db",
     "effective_values",
+    "entity_reference",
     "flush_scratch",
     "get_state",
     "hookimpl",

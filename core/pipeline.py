@@ -130,9 +130,11 @@ _REFERENCES: dict = {}
 
 def _reference_targets(mapper):
     """``(column, target model)`` for every foreign key of ``mapper`` to another mapped model."""
+    # a reference by entity-type key gains its foreign key at start-up (core.fab.references)
+    count = len(mapper.local_table.foreign_keys)
     cached = _REFERENCES.get(mapper)
-    if cached is not None:
-        return cached
+    if cached is not None and cached[0] == count:
+        return cached[1]
     by_table = {m.local_table: m.class_ for m in mapper.registry.mappers}
     found = []
     for attr in mapper.column_attrs:
@@ -141,7 +143,7 @@ def _reference_targets(mapper):
             target = by_table.get(fk.column.table)
             if target is not None:
                 found.append((attr.key, target))
-    _REFERENCES[mapper] = found
+    _REFERENCES[mapper] = (count, found)
     return found
 
 

@@ -19,6 +19,8 @@ import jsonschema
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder import api as fab_api
+from flask_appbuilder.api.convert import Model2SchemaConverter
+from flask_appbuilder.forms import GeneralModelConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from flask_babel import get_locale
@@ -316,6 +318,45 @@ class FabRestApi(ModelRestApi):
         return self._per_locale("descriptions", cols, super()._description_columns_json)
 
 
+# --- the converters of forms and API schemas -------------------------------------------------------
+
+
+class FabFormConverter(GeneralModelConverter):
+    """FAB's model → form converter with a public hook for a column's field."""
+
+    def column_field(self, col_name, label, description, validators):
+        """The form field of column ``col_name``, or None for FAB's own."""
+        return None
+
+    def _convert_simple(self, col_name, label, description, lst_validators, form_props):
+        field = self.column_field(col_name, label, description, list(lst_validators))
+        if field is None:
+            return super()._convert_simple(col_name, label, description, lst_validators, form_props)
+        form_props[col_name] = field
+        return form_props
+
+
+class FabSchemaConverter(Model2SchemaConverter):
+    """FAB's model → marshmallow converter of the REST API, with public hooks for a field."""
+
+    def enum_field(self, datamodel, column):
+        """The schema field of an Enum column, or None for FAB's own."""
+        return None
+
+    def column_field(self, datamodel, column):
+        """The schema field of a column, or None for FAB's own."""
+        return None
+
+    def _column2enum(self, datamodel, column):
+        return self.enum_field(datamodel, column) or super()._column2enum(datamodel, column)
+
+    def _column2field(self, datamodel, column, nested=True, parent_schema_name=None):
+        field = self.column_field(datamodel, column)
+        if field is None:
+            return super()._column2field(datamodel, column, nested, parent_schema_name)
+        return field
+
+
 #: FAB's originals this adapter overrides, each with a digest of its source in the FAB it was
 #: written against (5.3.x). ``changed_originals()`` lists those an installed FAB changed.
 FAB_PRIVATE: dict[str, str] = {
@@ -331,9 +372,14 @@ FAB_PRIVATE: dict[str, str] = {
     "ModelRestApi._init_model_schemas": "fe44bb78c1efd467",
     "ModelRestApi._label_columns_json": "e36210190ce1e787",
     "ModelRestApi._description_columns_json": "0ba8d681b4765812",
+    "GeneralModelConverter._convert_simple": "87c23e1967f114e6",
+    "Model2SchemaConverter._column2enum": "0aae1a55350f6938",
+    "Model2SchemaConverter._column2field": "25a8ba715c77e8e8",
     "api.jsonschema": "521302090abeddb1",
 }
-_FAB_CLASSES = {"SQLAInterface": SQLAInterface, "ModelView": ModelView, "ModelRestApi": ModelRestApi}
+_FAB_CLASSES = {"SQLAInterface": SQLAInterface, "ModelView": ModelView, "ModelRestApi": ModelRestApi,
+                "GeneralModelConverter": GeneralModelConverter,
+                "Model2SchemaConverter": Model2SchemaConverter}
 
 
 def original_digest(name: str) -> str:

@@ -21,7 +21,7 @@ from flask_appbuilder.widgets import FormWidget, ListWidget, SearchWidget
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import String, or_
+from sqlalchemy import Enum, String, or_
 from wtforms import Field
 from wtforms.fields.core import UnboundField
 from wtforms.validators import StopValidation
@@ -35,7 +35,8 @@ FEW = 50
 def searched_columns(model) -> list:
     columns = model.__table__.c
     found = [columns[name] for name in SEARCHED if name in columns]
-    return found or [c for c in columns if isinstance(c.type, String)]
+    # an Enum is a String too, but PostgreSQL has no ILIKE on an enum type
+    return found or [c for c in columns if isinstance(c.type, String) and not isinstance(c.type, Enum)]
 
 def rel_filters(interface, spec):
     """FAB's ``*_form_query_rel_fields`` filters of one column, for ``interface`` (None: none)."""

@@ -94,12 +94,14 @@ def _register_error_pages(app: Flask) -> None:
 
 def install_web(app: Flask, state: JiguanState) -> None:
     from core.fab.adapter import patch_api_jsonschema
+    from core.fab.references import resolve_references
     from core.web.auth import init_auth
     from core.web.security import JiguanSecurityManager, build_roles
 
     # FAB warns about every relation filter of its own group screens at each start
     logging.getLogger("flask_appbuilder.models.filters").setLevel(logging.ERROR)
     patch_api_jsonschema()
+    resolve_references(state)  # relations by entity-type key, now that every type is known
     installs = sorted(state.views, key=lambda item: item[1].position) + _entity_apis(state)
     named = [(spec.view.class_permission_name or spec.view.__name__, spec.view.access)
              for _m, spec in installs]

@@ -20,6 +20,10 @@ from wtforms.validators import DataRequired, InputRequired
 
 from core.errors import WriteRefused, conflict_message
 from core.fab.adapter import FabModelView, FabRestApi
+from core.fab.column_forms import PortableFormConverter
+from core.fab.column_schemas import PortableSchemaConverter
+from core.fab.column_types import formatter as type_formatter
+from core.fab.column_types import kind_of, model_column
 from core.fab.interface import ScopedInterface
 from core.fab.typeahead import FastListWidget, TypeaheadViewMixin
 from core.fab.validation import chinese_message
@@ -49,6 +53,15 @@ def _blank_none(formatter):
     return format_value
 
 
+def _flat(messages) -> list[str]:
+    """marshmallow's messages of one field, nested ones (a list's items, a dict's keys) in line."""
+    if isinstance(messages, dict):
+        return [text for inner in messages.values() for text in _flat(inner)]
+    if isinstance(messages, list | tuple):
+        return [text for inner in messages for text in _flat(inner)]
+    return [str(messages)]
+
+
 class ScopedModelView(OperationViewMixin, XlsxViewMixin, TypeaheadViewMixin, FabModelView):
     """CRUD screens: scoped, rule-checked, with optimistic locking on edit; state changes by
     operations only (``OperationViewMixin``).
@@ -76,13 +89,20 @@ class ScopedModelView(OperationViewMixin, XlsxViewMixin, TypeaheadViewMixin, Fab
 
     def after_init_properties(self):
         super().after_init_properties()
-        # an empty value reads as blank, not "None"
+        # an empty value reads as blank, not "None"; an enum as its label, a time as HH:MM,
+        # JSON pretty, a file as its size (core.fab.column_types)
+        model = self.datamodel.obj
         for column in {*self.list_columns, *self.show_columns}:
             shown = self.formatters_columns.get(column)
+            if shown is None and (table_column := model_column(model, column)) is not None:
+                shown = type_formatter(table_column)
             self.formatters_columns[column] = _blank_none(shown)
         # the lock column is the core's business, never a field a user types
         for attr in ("add_columns", "edit_columns", "show_columns", "search_columns"):
             setattr(self, attr, [c for c in (getattr(self, attr) or []) if c != "version"])
+        # FAB has no filter for these kinds (or one the database cannot run on bytes)
+        self.search_columns = [c for c in self.search_columns
+                               if kind_of(model_column(model, c)) in (None, "enum")]
 
     def before_init_forms(self):
         super().before_init_forms()
@@ -90,6 +110,16 @@ class ScopedModelView(OperationViewMixin, XlsxViewMixin, TypeaheadViewMixin, Fab
             self.edit_form_extra_fields = {**self.edit_form_extra_fields, "lock_version": HiddenField()}
             if "lock_version" not in self.edit_columns:
                 self.edit_columns = [*self.edit_columns, "lock_version"]
+        # every portable column type gets its field (FAB has none for Time, a text box for JSON …);
+        # FAB then builds only the search form, and the type-ahead relation fields follow
+        converter = PortableFormConverter(self.datamodel)
+        for kind, columns, extra, rel_fields in (
+                ("add", self.add_columns, self.add_form_extra_fields, self.add_form_query_rel_fields),
+                ("edit", self.edit_columns, self.edit_form_extra_fields, self.edit_form_query_rel_fields)):
+            if not getattr(self, f"{kind}_form"):
+                setattr(self, f"{kind}_form", converter.create_form(
+                    self.label_columns, columns, self.description_columns, self.validators_columns,
+                    extra, rel_fields))
 
     def after_init_forms(self):
         super().after_init_forms()  # with the type-ahead relation fields
@@ -121,8 +151,12 @@ class ScopedModelRestApi(OperationApiMixin, FabRestApi):
     allow_browser_login = True
     page_size = 25
     max_page_size = 100
+    #: enums by code, durations, files never shown as bytes (``core.fab.column_schemas``)
+    model2schemaconverter = PortableSchemaConverter
     #: ``EntityType.schema``: its field validators also check what the API is sent
     entity_schema = None
+    #: The entity's screen labels, naming the fields of a refusal (FAB's own are English guesses)
+    field_labels = None
 
     def after_init_model_schemas(self) -> None:
         super().after_init_model_schemas()
@@ -142,6 +176,17 @@ class ScopedModelRestApi(OperationApiMixin, FabRestApi):
 
     def _refused(self, exc: WriteRefused):
         return self.response(exc.status, message=exc.message)
+
+    def response_422(self, message=None):
+        """FAB's schema refusals ({field: [English messages]}) as one Chinese message naming each
+        field, with the per-field messages in ``errors``; other 422s as they are."""
+        if not isinstance(message, dict):
+            return super().response_422(message=message)
+        errors = {name: [chinese_message(m) for m in _flat(texts)] for name, texts in message.items()}
+        labels = self.field_labels or {}  # the screen's labels; a field it lacks by its name
+        text = "；".join(reason if name == "_schema" else f"{labels.get(name, name)}：{reason}"
+                        for name, reasons in errors.items() for reason in ["；".join(reasons)])
+        return self.response(422, message=text, errors=errors)
 
     def _guarded(self, handler, *args):
         try:
@@ -215,6 +260,7 @@ def make_entity_api(entity, labels: dict | None = None) -> type:
         "access": entity.access,
         "openapi_spec_tag": str(entity.label),
         "entity_schema": entity.schema,
+        "field_labels": dict(labels),  # FAB fills label_columns in place with English guesses
         "__module__": __name__,
     }
     # state fields change only through operations; the void columns only through 作废

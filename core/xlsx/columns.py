@@ -18,6 +18,14 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric, String, Text, inspect
 
+from core.fab.column_types import (
+    binary_text,
+    duration_text,
+    enum_choices,
+    enum_code,
+    json_text,
+    kind_of,
+)
 from core.state import get_state
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,7 +57,8 @@ class XlsxColumn:
     #: The attribute an export reads (a column, a property) or the foreign key of a relation.
     name: str
     header: str
-    #: text | integer | number | date | datetime | bool | choice | relation | computed
+    #: text | integer | number | date | datetime | time | duration | json | binary (export only)
+    #: | bool | choice (an Enum too) | relation | computed
     kind: str = "text"
     choices: dict = field(default_factory=dict)
     relation: Relation | None = None
@@ -72,6 +81,8 @@ class XlsxColumn:
         texts = {
             "integer": _("整数"), "number": _("数字（不带单位）"), "bool": _("填“是”或“否”"),
             "date": _("日期，如 2026-03-01"), "datetime": _("日期时间，如 2026-03-01 09:30"),
+            "time": _("时间，如 09:30"), "duration": _("时长，如 1:30 或 2天 03:30"),
+            "json": _("JSON 文本，如 %(example)s", example='{"楼层": [1, 2]}'),
         }
         if self.kind in texts:
             return texts[self.kind]
@@ -81,6 +92,9 @@ class XlsxColumn:
 
 
 def _kind_of(column) -> str:
+    portable = kind_of(column)  # an Enum is a choice column (its codes and labels)
+    if portable in ("time", "duration", "json", "binary"):
+        return portable
     kind = column.type
     if isinstance(kind, Boolean):
         return "bool"
@@ -151,7 +165,9 @@ def _key_label(model, key: str) -> str:
 
 
 def _choices(entity, view) -> dict[str, dict]:
-    found = {name: dict(mapping) for name, mapping in (entity.choices or {}).items()}
+    # an Enum column's own codes and labels, unless the type or its screen names them
+    found = {c.key: enum_choices(c) for c in entity.model.__table__.c if kind_of(c) == "enum"}
+    found.update({name: dict(mapping) for name, mapping in (entity.choices or {}).items()})
     for extra in (getattr(view, "edit_form_extra_fields", None) or {},
                   getattr(view, "add_form_extra_fields", None) or {}):
         for name, unbound in extra.items():
@@ -211,6 +227,8 @@ class Columns:
             column = self._fk_of(name)
             if column in HIDDEN or column in VOID_COLUMNS or column not in self.model.__table__.c:
                 continue  # voiding is an operation, never an imported value
+            if kind_of(self.model.__table__.c[column]) == "binary":
+                continue  # a file is uploaded on the form or the API, never typed in a cell
             if loadable is not None and column not in loadable:
                 continue
             result.append(name)
@@ -293,7 +311,16 @@ def cell_value(column: XlsxColumn, value):
     if value is None:
         return None
     if column.kind == "choice":
-        return str(column.choices.get(value, value))
+        code = enum_code(value)
+        return str(column.choices.get(code, code))
+    if column.kind == "json":
+        return json_text(value, pretty=False)
+    if column.kind == "binary":
+        return binary_text(value)
+    if isinstance(value, dt.timedelta):
+        return duration_text(value)
+    if isinstance(value, dt.time):
+        return value
     if isinstance(value, bool):
         from flask_babel import gettext as _
 

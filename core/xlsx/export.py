@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 
 from core.extensions import db
+from core.fab.column_types import enum_code
 from core.fab.interface import hide_voided
 from core.scoping import scoped
 from core.xlsx.columns import cell_value, columns_for, sheet_title
@@ -95,7 +96,7 @@ def _value(column, row, keys: _Keys):
     if column.kind == "relation":
         return keys.get(column, getattr(row, column.name))
     if column.kind == "choice":
-        code = getattr(row, column.name, None)
+        code = enum_code(getattr(row, column.name, None))
         return keys.labels[column.name].get(code, code)
     value = getattr(row, column.name, None)
     if column.kind == "computed" and value is not None and not isinstance(
@@ -110,6 +111,10 @@ def _text_safe(ws, value):
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"
         return cell
+    if isinstance(value, dt.time):  # a time cell reads 09:30, as on the screen
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = "hh:mm:ss" if value.second else "hh:mm"
+        return cell
     return value
 
 
@@ -121,8 +126,10 @@ def _header(ws, text, fill=HEADER_FILL):
 
 
 def _width(column) -> int:
-    if column.kind in ("date", "datetime"):
-        return 14 if column.kind == "date" else 20
+    if column.kind in ("date", "datetime", "time"):
+        return {"date": 14, "datetime": 20, "time": 10}[column.kind]
+    if column.kind == "json":
+        return 40
     return max(10, min(40, len(column.header) * 2 + 4, (column.max_length or 20) + 2))
 
 
@@ -214,9 +221,13 @@ def write_template(entity, out) -> None:
             rule.showErrorMessage = True
             ws.add_data_validation(rule)
             rule.add(f"{letter}2:{letter}10000")
-        elif column.kind == "date":
-            for row in range(2, 202):  # typed dates show as dates
-                ws.cell(row=row, column=i).number_format = "yyyy-mm-dd"
+        elif column.kind in ("date", "time"):
+            shown = "yyyy-mm-dd" if column.kind == "date" else "hh:mm"
+            for row in range(2, 202):  # typed dates and times show as such
+                ws.cell(row=row, column=i).number_format = shown
+        elif column.kind in ("duration", "json"):
+            for row in range(2, 202):  # kept as typed: Excel would turn 1:30 into a clock time
+                ws.cell(row=row, column=i).number_format = "@"
     notes.append([])
     notes.append([_("说明"), "", _("第 1 行是列名，请勿修改；从第 2 行起每行一条记录。带 * 的列必填。"
                                     "导入只新增记录；任何一行有误时整个文件都不导入，请按提示改正后重新导入。")])

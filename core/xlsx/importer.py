@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from core.errors import WriteRefused
 from core.extensions import db
+from core.fab.column_schemas import auto_schema
 from core.fab.validation import chinese_message
 from core.xlsx.columns import columns_for
 from core.xlsx.read import (
@@ -93,7 +94,9 @@ class _Importer:
         self.result = result
         self.relations = Relations(entity.scope)
         self.choices = choice_lookup(self.columns)
-        self.schema = entity.schema() if entity.schema else None
+        # a type without a schema loads its rows through one built from its columns, so every
+        # column type arrives as the model takes it (a time, an enum member, a JSON value)
+        self.schema = entity.schema() if entity.schema else auto_schema(entity.model)()
         table = entity.model.__table__
         names = {c.name for c in self.columns.importable}
         unique = {c.key for c in table.c if c.unique}

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.extensions import db
+from core.fab.column_types import parse_duration, parse_json, parse_time
 from core.scoping import scoped
 from core.xlsx.columns import XlsxError
 
@@ -163,6 +164,35 @@ def _date(value):
         raise CellError(_("不是有效的日期（如 2026-03-01）")) from exc
 
 
+def _time(value) -> dt.time:
+    """A time cell (Excel gives a time, or a date-time or a day fraction if retyped) or text."""
+    if isinstance(value, dt.datetime):
+        return value.time()
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, float) and 0 <= value < 1:
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(value)  # a day's fraction is a time of day
+    try:
+        return parse_time(_number_text(value))
+    except ValueError as exc:
+        raise CellError(str(exc)) from exc
+
+
+def _duration(value) -> dt.timedelta:
+    """A duration typed as text (``1:30``, ``2天 03:30``); a cell Excel turned into a time or a
+    duration counts from midnight."""
+    if isinstance(value, dt.timedelta):
+        return value
+    if isinstance(value, dt.time):
+        return dt.timedelta(hours=value.hour, minutes=value.minute, seconds=value.second)
+    try:
+        return parse_duration(_number_text(value))
+    except ValueError as exc:
+        raise CellError(str(exc)) from exc
+
+
 def _number_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -245,6 +275,15 @@ def convert(column, raw, relations: Relations, choices: dict):
         if isinstance(raw, dt.datetime):
             return raw.isoformat()
         return str(raw).strip()
+    if column.kind == "time":
+        return _time(raw).isoformat()
+    if column.kind == "duration":
+        return int(_duration(raw).total_seconds())
+    if column.kind == "json":
+        try:
+            return parse_json(raw) if isinstance(raw, str) else raw
+        except ValueError as exc:
+            raise CellError(str(exc)) from exc
     if column.kind == "integer":
         if isinstance(raw, float) and raw.is_integer():
             return int(raw)

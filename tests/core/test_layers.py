@@ -84,13 +84,15 @@ def test_the_pin_notices_a_change(monkeypatch):
 def _fab_private_names() -> set[str]:
     from flask_appbuilder import BaseView, IndexView, ModelRestApi, ModelView
     from flask_appbuilder.api import BaseApi
+    from flask_appbuilder.api.convert import Model2SchemaConverter
     from flask_appbuilder.baseviews import BaseCRUDView, BaseModelView
+    from flask_appbuilder.forms import GeneralModelConverter
     from flask_appbuilder.models.sqla.interface import SQLAInterface
     from flask_appbuilder.security.sqla.manager import SecurityManager
 
     names = set()
     for cls in (ModelView, ModelRestApi, BaseView, IndexView, BaseModelView, BaseCRUDView, BaseApi,
-                SQLAInterface, SecurityManager):
+                SQLAInterface, SecurityManager, GeneralModelConverter, Model2SchemaConverter):
         names |= {n for n in dir(cls) if n.startswith("_") and not n.startswith("__")}
     return names
 

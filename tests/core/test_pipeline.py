@@ -9,19 +9,18 @@ core listens to SQLAlchemy's session events (Art. 4-5 scope, Art. 41-42 audit).
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog.models import Jurisdiction, Organization, Person
+from catalog.models import Organization, Person
 from core.errors import ScopeViolation, WriteRefused
 from core.extensions import db
 from core.models import AuditLog, Finding
 from core.scoping import SYSTEM, acting_as
-from tests.conftest import PASSWORD, POSTGRES_URL, Browser, make_app, postgres_unreachable
+from tests.conftest import Browser
+from tests.core.plugin_app import fixture_plugin_app
 from tests.fixtures.pipeline_plugin import KEY, Visit, VisitKind
 
 PLUGIN = "tests.fixtures.pipeline_plugin"
@@ -29,47 +28,9 @@ PG_SCHEMA = "jiguan_pipeline_test"
 TIANSHAN = "乌鲁木齐市天山区财政局"
 
 
-def _pg(sql: str) -> None:
-    engine = sa.create_engine(POSTGRES_URL)
-    with engine.begin() as conn:
-        conn.execute(sa.text(sql))
-    engine.dispose()
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def pipe_app(request, tmp_path_factory):
-    from core.activation import set_module
-    from core.cli.demo import build_demo
-    from core.cli.setup import create_schema, drop_schema
-
-    extra = {}
-    if request.param == "sqlite":
-        uri = f"sqlite:///{tmp_path_factory.mktemp('pipe') / 'pipeline.db'}"
-    else:
-        reason = postgres_unreachable()
-        if reason:
-            if os.environ.get("JIGUAN_REQUIRE_POSTGRES"):
-                pytest.fail(reason + " (JIGUAN_REQUIRE_POSTGRES is set)")
-            pytest.skip(reason)
-        uri = POSTGRES_URL
-        _pg(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE; CREATE SCHEMA {PG_SCHEMA}")
-        extra["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={PG_SCHEMA}"}}
-    app = make_app(uri, EXTRA_PLUGINS=[PLUGIN], **extra)
-    with app.app_context():
-        drop_schema()
-        build_demo(PASSWORD)
-        create_schema()  # the test-only tables: no migration knows them
-        with acting_as(SYSTEM):
-            region = db.session.execute(select(Jurisdiction).filter_by(code="650000")).scalar_one()
-            set_module(region, KEY, True)
-            db.session.commit()
-        db.session.remove()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    if request.param == "postgresql":
-        _pg(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE")
+    yield from fixture_plugin_app(request.param, tmp_path_factory, [PLUGIN], [KEY], PG_SCHEMA)
 
 
 def _org(name: str) -> Organization:
