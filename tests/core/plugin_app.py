@@ -16,11 +16,10 @@ def fixture_plugin_app(backend: str, tmp_path_factory, plugins: list[str], modul
     """A demo app with test-only plugins loaded, their tables created (no migration knows them)
     and their modules enabled for the region, on ``backend`` ("sqlite" or "postgresql", in a
     schema of its own). A generator: ``yield from`` it in a module-scoped fixture."""
-    from core.cli.demo import build_demo
-    from core.cli.setup import create_schema, drop_schema
-
     from catalog.models import Jurisdiction
     from core.activation import set_module
+    from core.cli.demo import build_demo
+    from core.cli.setup import create_schema, drop_schema
     from core.scoping import SYSTEM, acting_as
     from tests.conftest import PASSWORD, POSTGRES_URL, make_app, postgres_unreachable
 
