@@ -103,7 +103,9 @@ def _modes() -> tuple[set[str], set[str]]:
     else:
         jurisdiction = db.session.get(Jurisdiction, scope.jurisdiction_id)
         active = active_modules(jurisdiction)
-        if scope.kind == "jurisdiction":  # bureau roles oversee their subtree
+        # bureau roles oversee their subtree: what is off here but on below (no query when
+        # every module is on here already, the usual case)
+        if scope.kind == "jurisdiction" and set(get_state().modules) - active:
             read_only = read_only_below(jurisdiction, active)
     if has_request_context():
         g.jiguan_module_modes = (active, read_only)
