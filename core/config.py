@@ -52,7 +52,6 @@ class DefaultConfig:
         "zh": {"flag": "cn", "name": "简体中文"},
         "en": {"flag": "gb", "name": "English"},
     }
-    WTF_CSRF_ENABLED = True
     #: Built-in plugins to skip (keys), e.g. for a slim deployment.
     DISABLED_PLUGINS: list[str] = []
     #: Load third-party plugins from the ``jiguan.plugins`` entry-point group.
@@ -81,6 +80,21 @@ class DefaultConfig:
     #: Celery backend: the broker, and the queue the web submits to and ``jiguan worker`` reads.
     CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
     JOBS_QUEUE = "jiguan"
+
+    # Response headers and CSRF (core/web/csrf.py, core/web/headers.py; docs/security.md)
+    #: Flask-WTF's CSRF check on every screen write, and the X-CSRFToken header on API writes
+    #: made with the session cookie. Off only in unit tests' apps (core/testing/support.py).
+    WTF_CSRF_ENABLED = True
+    #: Extra sources per Content-Security-Policy directive, for a deployment that embeds
+    #: something from another origin, e.g. ``{"img-src": ["https://tiles.example.gov.cn"]}``.
+    CSP_EXTRA_SOURCES: dict[str, list[str]] = {}
+    #: Strict-Transport-Security on answers served over HTTPS (``request.is_secure``; behind a
+    #: proxy that needs ProxyFix). Off by default: once sent, browsers refuse plain HTTP to the
+    #: host for HSTS_MAX_AGE seconds, so turn it on only when every name is served over HTTPS.
+    HSTS_ENABLED = False
+    HSTS_MAX_AGE = 31536000
+    #: Referrer-Policy: a link to another site carries no path (ids, filters) of ours.
+    REFERRER_POLICY = "same-origin"
 
 
 def env_settings(environ=os.environ) -> dict:

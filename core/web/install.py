@@ -3,8 +3,9 @@
 The kernel has collected what the modules and services contribute (``state.views``, the
 entity types, the roles); this builds the REST API of every entity type, the built-in roles
 from the views' access classes, the template and translation folders of the plugins, then
-FAB itself with each view and its menu entry, the one authentication step, the module
-activation check on every request and the Chinese error pages.
+FAB itself with each view and its menu entry, CSRF protection and the response headers
+(core/web/csrf.py, core/web/headers.py), the one authentication step, the module activation
+check on every request and the Chinese error pages.
 """
 
 from __future__ import annotations
@@ -96,6 +97,8 @@ def install_web(app: Flask, state: JiguanState) -> None:
     from core.fab.adapter import patch_api_jsonschema
     from core.fab.references import resolve_references
     from core.web.auth import init_auth
+    from core.web.csrf import init_csrf, install_api_guard
+    from core.web.headers import init_headers
     from core.web.security import JiguanSecurityManager, build_roles
 
     # FAB warns about every relation filter of its own group screens at each start
@@ -118,13 +121,17 @@ def install_web(app: Flask, state: JiguanState) -> None:
     app.jinja_loader = jinja2.ChoiceLoader(loaders)
     add_translation_directories(app, state.plugins)  # before FAB's BabelManager reads them
 
+    init_csrf(app)  # before FAB: it exempts its API blueprints and refuses GET mutations then
+    init_headers(app)
     with app.app_context():
-        appbuilder = AppBuilder(security_manager_class=JiguanSecurityManager, indexview=HomeView)
+        appbuilder = AppBuilder(security_manager_class=JiguanSecurityManager, indexview=HomeView,
+                                base_template="core/base.html")
         appbuilder.init_app(app, db.session)
         for module_key, spec in installs:
             _add(appbuilder, state, module_key, spec)
 
     init_auth(app)  # one authentication step, before every other (session, JWT, API token)
+    install_api_guard(app)  # then the API's CSRF header and JSON-only bodies
 
     @app.before_request
     def refuse_inactive_modules():

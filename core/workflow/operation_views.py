@@ -231,9 +231,11 @@ class OperationViewMixin:
             return redirect(url_for(f"{self.endpoint}.show", pk=pk))
         return super().edit(pk)
 
-    @expose("/delete/<pk>", methods=["GET", "POST"])
+    @expose("/delete/<pk>", methods=["POST"])
     def delete(self, pk):
-        """FAB's delete, except where the entity's policy is 作废: refused with the reason."""
+        """FAB's delete, POST only (with the CSRF token, core/web/csrf.py): a GET — a link, an
+        ``<img>`` on a foreign page — deletes nothing (405). Where the entity's policy is 作废,
+        refused with the reason."""
         entity = entity_of(self.datamodel.obj)
         if entity is None or delete_policy(entity) != "void" or not current_user.is_authenticated:
             return super().delete(pk)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.api import BaseApi, protect
 from flask_appbuilder.security.decorators import permission_name
@@ -70,13 +70,15 @@ def _send(fileobj, entity, what=""):
 
 def _token_or_csrf() -> bool:
     """A multipart POST is a "simple" request a foreign page can send with the user's cookie:
-    a browser session must prove it with the CSRF token; a client sending a token (JWT) needs not."""
-    if request.headers.get("Authorization") or not current_app.config.get("WTF_CSRF_ENABLED", True):
+    a browser session must prove it with the CSRF token; only a *valid* bearer token (JWT or API
+    token, checked by core/web/auth.py) needs none — any other ``Authorization`` header does."""
+    if g.get("jiguan_bearer") or not current_app.config.get("WTF_CSRF_ENABLED", True):
         return True
     from flask_wtf.csrf import ValidationError, validate_csrf
 
+    token = request.headers.get("X-CSRFToken") or request.form.get("csrf_token")
     try:
-        validate_csrf(request.form.get("csrf_token") or request.headers.get("X-CSRFToken"))
+        validate_csrf(token)
     except ValidationError:
         return False
     return True
@@ -192,6 +194,8 @@ class XlsxApi(BaseApi):
     access = "everyone"
     allow_browser_login = True
     csrf_exempt = True
+    #: the upload takes multipart/form-data; every other API write JSON only (core/web/csrf.py)
+    multipart_methods = ("import_",)
     openapi_summaries = {
         "export": _l("导出某类数据（权限范围内）为 Excel"),
         "template": _l("下载某类数据的 Excel 导入模板"),

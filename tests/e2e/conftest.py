@@ -251,6 +251,10 @@ class Page:
                 urls.append(message["params"]["request"]["url"])
         return urls
 
+    def console(self) -> list[str]:
+        """The browser console's messages since the last call (errors, warnings, CSP reports)."""
+        return [entry["message"] for entry in self.driver.get_log("browser")]
+
     def screenshot(self, path: Path) -> Path:
         """A PNG of the whole page (the window grows to the document's height first)."""
         height = self.driver.execute_script("return document.documentElement.scrollHeight")
@@ -275,8 +279,11 @@ def new_browser(live_server, tmp_path_factory, monkeypatch):
         profile = tmp_path_factory.mktemp("chromium-profile")
         for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={profile}"]:
             options.add_argument(flag)
+        # the console (CSP violations are reported there), read with Page.console()
+        prefs = {"browser": "ALL"}
         if network_log:  # every request the page makes, read with Page.requested_urls()
-            options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+            prefs["performance"] = "ALL"
+        options.set_capability("goog:loggingPrefs", prefs)
         driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
         driver.set_page_load_timeout(30)
         drivers.append((driver, profile))

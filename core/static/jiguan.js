@@ -1,0 +1,67 @@
+// Behaviour of jiguan's own pages, bound by data attributes: the Content-Security-Policy
+// (core/web/headers.py) runs no inline handler (onclick=…) and no script without the nonce.
+(function () {
+  "use strict";
+
+  // The session's CSRF token (<meta name="csrf-token">): send it as X-CSRFToken on API writes.
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+  window.jiguan = { csrfToken: csrfToken };
+
+  // <form data-confirm="…">: ask before submitting (delete, revoke a token …).
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  });
+
+  // <select data-autosubmit>: choosing submits its form (the jurisdiction of 模块启用).
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
+  // <button data-fill-select="css selector" data-fill-value="1">: fill the empty selects it names.
+  document.querySelectorAll("[data-fill-select]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var value = button.getAttribute("data-fill-value");
+      document.querySelectorAll(button.getAttribute("data-fill-select")).forEach(function (s) {
+        if (!s.value) { s.value = value; }
+      });
+    });
+  });
+
+  // <body … data-reload-after="5000"> (any element): reload the page after so many ms.
+  var reload = document.querySelector("[data-reload-after]");
+  if (reload) {
+    setTimeout(function () { window.location.reload(); },
+               parseInt(reload.getAttribute("data-reload-after"), 10) || 5000);
+  }
+
+  // A running job's page (<table id="job" data-api data-poll>): poll its API, reload when done.
+  var table = document.querySelector("#job[data-poll]");
+  if (table) {
+    var bar = document.getElementById("job-progress");
+    var status = document.getElementById("job-status");
+    var poll = function () {
+      var xhr = new XMLHttpRequest();
+      xhr.open("GET", table.getAttribute("data-api"));
+      xhr.onload = function () {
+        if (xhr.status !== 200) { setTimeout(poll, 5000); return; }
+        var job = JSON.parse(xhr.responseText).result;
+        if (bar) {
+          bar.style.width = job.progress + "%";
+          bar.textContent = job.progress + "%";
+          bar.setAttribute("aria-valuenow", job.progress);
+        }
+        if (status) { status.textContent = job.status_label; }
+        if (job.status === "done" || job.status === "failed") { window.location.reload(); }
+        else { setTimeout(poll, 1500); }
+      };
+      xhr.onerror = function () { setTimeout(poll, 5000); };
+      xhr.send();
+    };
+    setTimeout(poll, 1000);
+  }
+})();
