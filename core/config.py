@@ -82,8 +82,11 @@ class DefaultConfig:
     #: The largest request body of any kind (Flask): beyond it the answer is 413, in Chinese.
     #: Above the largest upload (10 MB, 13.4 MB as a Base64 import job's parameters).
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
-    #: One uploaded file (an attachment); the XLSX import has XLSX_IMPORT_MAX_BYTES (10 MB).
+    #: One uploaded file (an attachment); the XLSX import has XLSX_IMPORT_MAX_BYTES.
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    #: The XLSX import (docs/xlsx.md): the file's size, and its data rows (blank rows skipped).
+    XLSX_IMPORT_MAX_BYTES = 10 * 1024 * 1024
+    XLSX_IMPORT_MAX_ROWS = 10_000
     #: A ZIP-based upload (.xlsx, .docx): the sum of its members' uncompressed sizes, each big
     #: member's uncompressed/compressed ratio, and its number of members: past any, a zip bomb.
     UPLOAD_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024

@@ -1,7 +1,7 @@
 """Hostile .xlsx uploads are refused before parsing, fast, with a Chinese message, on every path.
 
 The files are built here as an attacker builds them: real ZIPs whose deflate streams inflate
-to 120 MB of blank rows or 1 GB of shared strings from ~0.1-1 MB, a high compression ratio,
+to 120 MB of blank rows or 1 GB of shared strings from 0.19 and 1.07 MB, a high compression ratio,
 hundreds of members, a renamed CSV, a ZIP that is no workbook, a billion-laughs DTD, a sheet
 declaring two million rows, and one holding more rows than it declares. Each goes through the
 list screen's import, ``POST /api/v1/asset/import`` and ``jiguan import``; each must be
