@@ -92,6 +92,16 @@ def _register_error_pages(app: Flask) -> None:
     for code in ERROR_TEXTS:
         app.register_error_handler(code, handle)
 
+    @app.before_request
+    def refuse_large_bodies():
+        """A body declared past ``MAX_CONTENT_LENGTH`` answers 413 here, before any view:
+        inside an API method under FAB's ``@safe`` the same refusal would become a 500.
+        (A chunked body declares no length: Werkzeug cuts it at the limit, and the view
+        refuses what is left as malformed, a 400.)"""
+        limit = request.max_content_length
+        if limit is not None and request.content_length is not None and request.content_length > limit:
+            abort(413)
+
 
 def install_web(app: Flask, state: JiguanState) -> None:
     from core.fab.adapter import patch_api_jsonschema
