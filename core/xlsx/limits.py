@@ -78,14 +78,15 @@ def sheet_rows() -> int:
     return limits()[1] + 2000
 
 
-def _mb(size: int) -> str:
-    return f"{size / 1048576:g}"
+def _size(size: int) -> str:
+    """10485760 → "10 MB", 1024 → "1 KB": a limit as people read it."""
+    return f"{size / 1048576:g} MB" if size >= 1048576 else f"{size / 1024:g} KB"
 
 
 def read_limited(source, max_bytes: int) -> bytes:
     """The bytes of ``source`` (bytes, a path or a binary file object), refused past ``max_bytes``
     without reading more than one byte beyond it."""
-    too_big = UploadRefused(_("文件过大（超过 %(mb)s MB），请分成几个文件上传", mb=_mb(max_bytes)), 413)
+    too_big = UploadRefused(_("文件过大（超过 %(size)s），请分成几个文件上传", size=_size(max_bytes)), 413)
     if isinstance(source, bytes | bytearray):
         if len(source) > max_bytes:
             raise too_big

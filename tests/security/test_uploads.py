@@ -321,3 +321,27 @@ def test_a_body_past_max_content_length_gets_413_in_chinese(app, login, monkeypa
                       headers={"Transfer-Encoding": "chunked", "Content-Type": "application/json"},
                       environ_overrides={"wsgi.input_terminated": True})
     assert small.status_code == 422 and "未知的任务类型" in small.get_json()["message"]
+
+
+def test_the_same_check_serves_attachments(app, files):
+    """``check_upload(source, kind)`` is what an attachment calls: content decides, not the name."""
+    from core.xlsx.limits import UploadRefused, check_upload
+
+    pdf, png = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+    docx = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<document/>"})
+    with app.test_request_context():
+        assert check_upload(io.BytesIO(pdf), "pdf") == pdf
+        assert check_upload(png, "png") == png
+        assert check_upload(docx, "docx") == docx
+        for data, kind, message in [
+            (png, "pdf", "不是有效的 PDF 文件"),
+            (files["renamed_csv"][0].read_bytes(), "jpeg", "不是有效的 JPEG 图片"),
+            (docx, "xlsx", NOT_XLSX),
+            (files["huge_strings"][0].read_bytes(), "docx", "不是有效的 Word 文档"),
+            (_zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<document/>",
+                   "word/media/big.bin": _repeated(b"", b"\0" * 1048576, 200, b"")}), "docx", BOMB),
+            (b"%PDF-" + b"\0" * 2048, "pdf", "文件过大（超过 1 KB）"),
+        ]:
+            with pytest.raises(UploadRefused) as refused:
+                check_upload(data, kind, max_bytes=1024 if message.startswith("文件过大") else None)
+            assert message in refused.value.message, (kind, refused.value.message)
