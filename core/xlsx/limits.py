@@ -18,6 +18,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -132,7 +133,8 @@ def check_upload(source, kind: str = "xlsx", *, max_bytes: int | None = None) ->
         _check_members(members)
         try:
             _check_parts(archive, members, kind)
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, ValueError, OSError,
+                EOFError) as exc:
             # encrypted, an unknown compression, a corrupt stream: nothing we can read
             raise UploadRefused(_("文件已损坏或已加密，无法读取")) from exc
     return data

@@ -175,6 +175,14 @@ def undeclared_rows() -> bytes:
     return _zip(members)
 
 
+def corrupt_stream() -> bytes:
+    """A sheet whose deflate stream is garbage: a corrupt download, or a fuzzer's file."""
+    members = _workbook()
+    raw = members[SHEET]
+    members[SHEET] = (b"\xff\xff\xff" + zlib.compress(raw)[5:], zlib.crc32(raw), len(raw))
+    return _zip(members)
+
+
 FILES = {
     "huge_rows": (huge_rows, BOMB),
     "huge_strings": (huge_strings, BOMB),
@@ -186,6 +194,7 @@ FILES = {
     "declared_rows": (declared_rows, DECLARED),
     "declared_columns": (declared_columns, COLUMNS),
     "undeclared_rows": (undeclared_rows, UNDECLARED),
+    "corrupt_stream": (corrupt_stream, "文件已损坏或已加密"),
 }
 
 
