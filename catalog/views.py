@@ -27,6 +27,7 @@ from core.api import ScopedInterface, ScopedModelView, choice_field, db, get_sta
 from core.fab.column_types import kind_of
 from core.registry import SHARING_LABELS
 from core.uscc import uscc_error
+from core.xlsx.export import csv_cell
 
 
 def _uscc_validator(_form, field):
@@ -175,7 +176,8 @@ class CatalogView(BaseView):
         writer = csv.writer(buffer)
         writer.writerow(names)
         for row in rows:
-            writer.writerow(["" if getattr(row, n) is None else getattr(row, n) for n in names])
+            # a cell such as =HYPERLINK(…) typed by one user runs in the spreadsheet of another
+            writer.writerow([csv_cell(getattr(row, n)) for n in names])
         return Response(
             buffer.getvalue(),
             mimetype="text/csv",

@@ -66,10 +66,6 @@ class DefaultConfig:
     JOBS_BACKEND = "local"
     #: Threads of the local backend (per web process).
     JOBS_WORKERS = 1
-    #: Where results are kept: "files" (JOBS_DIR/<id>/) or "database" (core_job.result_data).
-    JOBS_STORAGE = "files"
-    #: Folder of the result files; None: ``<instance>/jobs``. Shared by every node with "files".
-    JOBS_DIR: str | None = None
     #: ``jiguan jobs purge`` removes finished jobs and their results older than this.
     JOBS_KEEP_DAYS = 7
     #: ``jiguan jobs purge`` marks jobs queued or running for longer than this as failed.
@@ -95,6 +91,29 @@ class DefaultConfig:
     HSTS_MAX_AGE = 31536000
     #: Referrer-Policy: a link to another site carries no path (ids, filters) of ours.
     REFERRER_POLICY = "same-origin"
+    # Uploads and job results (docs/security.md, "Uploads" and "Several web nodes")
+    #: The largest request body of any kind (Flask): beyond it the answer is 413, in Chinese.
+    #: Above the largest upload (10 MB, 13.4 MB as a Base64 import job's parameters).
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    #: One uploaded file (an attachment); the XLSX import has XLSX_IMPORT_MAX_BYTES.
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    #: The XLSX import (docs/xlsx.md): the file's size, and its data rows (blank rows skipped).
+    XLSX_IMPORT_MAX_BYTES = 10 * 1024 * 1024
+    XLSX_IMPORT_MAX_ROWS = 10_000
+    #: A ZIP-based upload (.xlsx, .docx): the sum of its members' uncompressed sizes, each big
+    #: member's uncompressed/compressed ratio, and its number of members: past any, a zip bomb.
+    UPLOAD_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+    UPLOAD_MAX_RATIO = 100
+    UPLOAD_MAX_MEMBERS = 500
+    #: Rows (blank ones included) and columns a sheet of an imported .xlsx may declare or hold;
+    #: None: XLSX_IMPORT_MAX_ROWS (10,000 data rows) + 2,000, read in well under a second.
+    XLSX_IMPORT_MAX_SHEET_ROWS: int | None = None
+    XLSX_IMPORT_MAX_COLUMNS = 200
+    #: Where job results are kept: "database" (core_job_result: every web node reads them) or
+    #: "files" (JOBS_DIR/<id>/, which every node must then mount).
+    JOBS_STORAGE = "database"
+    #: Folder of the result files with JOBS_STORAGE "files"; None: ``<instance>/jobs``.
+    JOBS_DIR: str | None = None
 
 
 def env_settings(environ=os.environ) -> dict:

@@ -33,12 +33,12 @@ from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 
 from core.contract import JobKind
 from core.errors import WriteRefused
 from core.extensions import db
-from core.jobs.models import Job
+from core.jobs.models import Job, JobResultData
 from core.scoping import SYSTEM, UserScope, acting_as, current_scope, scope_for_user, scoped
 from core.versioning import utcnow
 
@@ -125,7 +125,7 @@ def init_jobs(app: Flask) -> None:
     backend = app.config.get("JOBS_BACKEND", "local")
     if backend not in BACKENDS:
         raise RuntimeError(f"JOBS_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
-    if app.config.get("JOBS_STORAGE", "files") not in ("files", "database"):
+    if app.config.get("JOBS_STORAGE", "database") not in ("files", "database"):
         raise RuntimeError("JOBS_STORAGE must be 'files' or 'database'")
     for target in app.config.get("JOBS_IMPORTS") or []:
         module_name, _sep, attr = str(target).partition(":")
@@ -221,13 +221,15 @@ def get_visible_job(pk: int, scope: UserScope | None = None) -> Job | None:
 
 
 def result_bytes(job: Job, app: Flask | None = None) -> bytes | None:
-    """The result of a done job, or None when it is gone (purged, or the file is missing)."""
+    """The result of a done job, or None when it is gone (purged, expired, the file missing)."""
     if job.status != "done":
         return None
     if job.result_path:
         path = jobs_dir(app) / job.result_path
         return path.read_bytes() if path.is_file() else None
-    return job.result_data
+    table = JobResultData.__table__
+    return db.session.execute(select(table.c.data).where(
+        table.c.job_id == job.id, table.c.expires_at > utcnow())).scalar_one_or_none()
 
 
 def result_file(job: Job, app: Flask | None = None) -> Path | None:
@@ -276,11 +278,12 @@ _SUFFIX = re.compile(r"^\.[A-Za-z0-9]{1,10}$")
 
 
 def _store(app: Flask, job_id: int, result: JobResult) -> dict:
+    """The job row's result columns; a result file is written now, a database one by ``_finish``."""
     values = dict(result_filename=(result.filename or "result")[:255],
                   result_mimetype=(result.mimetype or "application/octet-stream")[:128],
                   result_size=len(result.data))
-    if app.config.get("JOBS_STORAGE", "files") == "database":
-        return {**values, "result_data": result.data, "result_path": None}
+    if app.config.get("JOBS_STORAGE", "database") == "database":
+        return {**values, "result_path": None}
     suffix = Path(result.filename or "").suffix
     name = "result" + (suffix if _SUFFIX.match(suffix) else "")
     folder = jobs_dir(app) / str(job_id)
@@ -288,7 +291,22 @@ def _store(app: Flask, job_id: int, result: JobResult) -> dict:
     partial = folder / (name + ".part")
     partial.write_bytes(result.data)
     partial.replace(folder / name)  # readers never see half a file
-    return {**values, "result_path": f"{job_id}/{name}", "result_data": None}
+    return {**values, "result_path": f"{job_id}/{name}"}
+
+
+def _finish(app: Flask, job_id: int, values: dict, result: JobResult) -> None:
+    """Mark the job done and, with database storage, keep its result, in one transaction:
+    no node ever sees a done job without its result."""
+    now = utcnow()
+    with db.engine.begin() as conn:
+        if values["result_path"] is None:
+            keep = dt.timedelta(days=float(app.config.get("JOBS_KEEP_DAYS", 7)))
+            conn.execute(delete(JobResultData.__table__).where(JobResultData.__table__.c.job_id == job_id))
+            conn.execute(insert(JobResultData.__table__).values(
+                job_id=job_id, data=result.data, size=len(result.data),
+                mimetype=values["result_mimetype"], created_at=now, expires_at=now + keep))
+        conn.execute(update(Job.__table__).where(Job.__table__.c.id == job_id).values(
+            status="done", progress=100, finished_at=now, message=None, **values))
 
 
 def _scope_of_submitter(job_row) -> UserScope | None:
@@ -344,7 +362,7 @@ def _execute(app: Flask, job_id: int) -> str | None:
         log.exception("job %s (%s) crashed", job_id, row.kind)
         return _fail(job_id, _zh(_l("任务执行出错（任务编号 %(id)s），请联系系统管理员", id=job_id)))
     db.session.rollback()  # whatever the job left uncommitted is not ours to keep
-    _set(job_id, status="done", progress=100, finished_at=utcnow(), message=None, **values)
+    _finish(app, job_id, values, result)
     log.info("job %s done: %s (%s bytes)", job_id, values["result_filename"], values["result_size"])
     return "done"
 
@@ -377,8 +395,12 @@ def purge(keep_days: float | None = None, stale_hours: float | None = None,
         old = or_(table.c.finished_at < cutoff,
                   (table.c.finished_at.is_(None)) & (table.c.created_at < cutoff))
         ids = conn.execute(select(table.c.id).where(table.c.status.in_(FINISHED), old)).scalars().all()
+        results = JobResultData.__table__
         for start in range(0, len(ids), 500):
+            # SQLite enforces no ON DELETE CASCADE without its pragma: the results go first
+            conn.execute(delete(results).where(results.c.job_id.in_(ids[start:start + 500])))
             conn.execute(delete(table).where(table.c.id.in_(ids[start:start + 500])))
+        conn.execute(delete(results).where(results.c.expires_at < now))
     base = jobs_dir(app)
     for job_id in ids:
         shutil.rmtree(base / str(job_id), ignore_errors=True)

@@ -34,10 +34,24 @@ class Job(Model):
     result_filename = Column(String(255))
     result_mimetype = Column(String(128))
     result_size = Column(Integer)
-    #: The result file, relative to JOBS_DIR (storage "files").
+    #: The result file, relative to JOBS_DIR (storage "files"); None with storage "database".
     result_path = Column(String(512))
-    #: The result itself (storage "database").
-    result_data = deferred(Column(LargeBinary))
 
     def __repr__(self) -> str:
         return f"job#{self.id} {self.kind} {self.status}"
+
+
+class JobResultData(Model):
+    """A job's result file in the database (JOBS_STORAGE "database", the default): every web
+    node of a deployment reads it, with no shared folder. One row per done job, removed with
+    the job by ``jiguan jobs purge``; a download after ``expires_at`` finds it gone."""
+
+    __tablename__ = "core_job_result"
+
+    job_id = Column(Integer, ForeignKey("core_job.id", ondelete="CASCADE"), primary_key=True)
+    #: Loaded only by the download, never with the row.
+    data = deferred(Column(LargeBinary, nullable=False))
+    size = Column(Integer, nullable=False)
+    mimetype = Column(String(128), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False, index=True)

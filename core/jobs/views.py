@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import abort, request, send_file, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import BaseApi, safe
@@ -12,7 +14,15 @@ from sqlalchemy import func, select
 
 from core.errors import WriteRefused
 from core.extensions import db
-from core.jobs import STATUSES, get_visible_job, kind_label, result_file, submit, visible_jobs
+from core.jobs import (
+    STATUSES,
+    get_visible_job,
+    kind_label,
+    result_bytes,
+    result_file,
+    submit,
+    visible_jobs,
+)
 from core.jobs.models import Job
 from core.scoping import current_scope
 
@@ -46,20 +56,18 @@ def job_json(job: Job) -> dict:
 
 
 def _download(job: Job | None):
+    """The result, from the database or the result folder, whichever node answers."""
     if job is None or job.status != "done":
         abort(404)
     path = result_file(job)
     if path is not None:
         return send_file(path, mimetype=job.result_mimetype, as_attachment=True,
                          download_name=job.result_filename)
-    if job.result_path is None:
-        data = db.session.execute(select(Job.result_data).where(Job.id == job.id)).scalar_one_or_none()
-        if data is not None:
-            import io
-
-            return send_file(io.BytesIO(data), mimetype=job.result_mimetype, as_attachment=True,
-                             download_name=job.result_filename)
-    abort(404)  # the result was purged
+    data = result_bytes(job) if job.result_path is None else None
+    if data is None:
+        abort(404)  # purged or expired
+    return send_file(io.BytesIO(data), mimetype=job.result_mimetype, as_attachment=True,
+                     download_name=job.result_filename)
 
 
 class JobView(BaseView):

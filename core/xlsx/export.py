@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from decimal import Decimal
 
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext as _
@@ -103,6 +104,21 @@ def _value(column, row, keys: _Keys):
             value, dt.date | int | float | bool | str):
         value = str(value)
     return cell_value(column, value)
+
+
+#: What makes a spreadsheet read a CSV cell as a formula (OWASP, "CSV Injection").
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A value as a CSV cell a spreadsheet will not run: text starting with a formula character
+    gets a leading ``'`` (OWASP); numbers stay numbers (-5 is not text), None is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float | Decimal):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_LEADS) else text
 
 
 def _text_safe(ws, value):

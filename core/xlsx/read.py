@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 
 from flask import current_app
@@ -39,31 +38,40 @@ def limits():
 
 
 def load_bytes(source, max_bytes: int) -> bytes:
-    if isinstance(source, str | os.PathLike):
-        if os.path.getsize(source) > max_bytes:
-            raise XlsxError(_("文件过大（超过 %(mb)s MB），请分成几个文件导入", mb=max_bytes // 1048576))
-        with open(source, "rb") as f:
-            return f.read()
-    data = source.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise XlsxError(_("文件过大（超过 %(mb)s MB），请分成几个文件导入", mb=max_bytes // 1048576))
-    return data
+    """The upload's bytes once they pass every limit of ``core.xlsx.limits`` (size, really an
+    .xlsx, decompressed size, members, declared rows and columns, no DTD); nothing parsed yet."""
+    from core.xlsx.limits import check_upload
+
+    return check_upload(source, "xlsx", max_bytes=max_bytes)
 
 
 def read_sheet(source, max_bytes: int, max_rows: int):
-    """The header row and the data rows (with their Excel row numbers) of the first sheet."""
+    """The header row and the data rows (with their Excel row numbers) of the first sheet.
+
+    Besides ``max_rows`` data rows, the sheet may hold at most ``XLSX_IMPORT_MAX_SHEET_ROWS``
+    rows, blank ones included (default: ``max_rows`` + 2,000), and ``XLSX_IMPORT_MAX_COLUMNS``
+    columns, also when it declares no size.
+    """
     from openpyxl import load_workbook
 
+    from core.xlsx.limits import UploadRefused, setting
+    from core.xlsx.limits import sheet_rows as sheet_rows_limit
+
     data = load_bytes(source, max_bytes)
-    if not data:
-        raise XlsxError(_("文件是空的"))
+    sheet_rows, max_cols = sheet_rows_limit(), setting("XLSX_IMPORT_MAX_COLUMNS")
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
+        # a bound, so openpyxl never scans a sheet without <dimension> to learn its size
+        rows = ws.iter_rows(max_row=sheet_rows + 1, values_only=True)
         header = next(rows, None)
         body = []
         for number, values in enumerate(rows, start=2):
+            if number > sheet_rows:
+                raise UploadRefused(_("工作表超过 %(max)s 行（含空行），请删除多余的空行或分成几个文件",
+                                      max=sheet_rows))
+            if len(values) > max_cols:
+                raise UploadRefused(_("工作表超过 %(max)s 列，请删除多余的列", max=max_cols))
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             if len(body) >= max_rows:
@@ -75,6 +83,8 @@ def read_sheet(source, max_bytes: int, max_rows: int):
     except Exception as exc:  # noqa: BLE001 - zip, XML, openpyxl: all mean "not a readable xlsx"
         raise XlsxError(_("无法读取文件：不是有效的 Excel 工作簿（.xlsx）。"
                           "旧版 .xls 或 CSV 文件请在 Excel 中另存为 .xlsx 后再导入。")) from exc
+    if header is not None and len(header) > max_cols:
+        raise UploadRefused(_("工作表超过 %(max)s 列，请删除多余的列", max=max_cols))
     if not header or all(v is None for v in header):
         raise XlsxError(_("第 1 行应为列名，但它是空的。请使用下载的导入模板。"))
     if not body:

@@ -26,7 +26,7 @@ from core.jobs import (
     visible_jobs,
 )
 from core.jobs.backends import EagerBackend
-from core.jobs.models import Job
+from core.jobs.models import Job, JobResultData
 from core.scoping import scope_for_user, scoped
 from tests.conftest import Browser, make_app
 from tests.core import jobkinds
@@ -125,7 +125,8 @@ def test_clerk_submits_polls_and_downloads(jobs, login):
         row = db.session.get(Job, job["id"])
         assert row.username == "tianshan_clerk" and row.attempts == 1
         assert row.started_at and row.finished_at and row.result_size == len("结果：你好".encode())
-        assert (jobs.config["JOBS_DIR"] + f"/{row.id}/result.txt").endswith(row.result_path)
+        assert row.result_path is None  # the default storage: the database, for every node
+        assert db.session.get(JobResultData, row.id).size == len("结果：你好".encode())
         db.session.remove()
 
 
@@ -208,8 +209,8 @@ def test_refusals(jobs, login):
     assert anonymous.api("POST", "/api/v1/jobs/", json={"kind": "test.slow"}).status_code == 401
 
 
-def test_results_in_the_database_and_the_eager_backend(jobs, login, monkeypatch):
-    monkeypatch.setitem(jobs.config, "JOBS_STORAGE", "database")
+def test_results_in_files_and_the_eager_backend(jobs, login, monkeypatch):
+    monkeypatch.setitem(jobs.config, "JOBS_STORAGE", "files")
     holder = jobs.extensions["jiguan_jobs"]
     monkeypatch.setitem(holder, "backend", EagerBackend(jobs))
     clerk = login("tianshan_clerk")
@@ -218,7 +219,8 @@ def test_results_in_the_database_and_the_eager_backend(jobs, login, monkeypatch)
     assert clerk.get(job["download_url"]).data == "结果：库".encode()
     with jobs.app_context():
         row = db.session.get(Job, job["id"])
-        assert row.result_path is None and row.result_data == "结果：库".encode()
+        assert (jobs.config["JOBS_DIR"] + f"/{row.id}/result.txt").endswith(row.result_path)
+        assert db.session.get(JobResultData, row.id) is None
         assert result_bytes(row) == "结果：库".encode()
         db.session.remove()
 
@@ -241,8 +243,27 @@ def test_submit_in_code_and_a_job_runs_once(jobs, monkeypatch):
         db.session.remove()
 
 
+def test_purge_removes_old_results_in_the_database_and_expired_ones(jobs, login, monkeypatch):
+    monkeypatch.setitem(jobs.extensions["jiguan_jobs"], "backend", EagerBackend(jobs))
+    clerk = login("tianshan_clerk")
+    old, fresh = submit_api(clerk, "test.slow", {"text": "旧"}), submit_api(clerk, "test.slow")
+    assert clerk.get(fresh["download_url"]).status_code == 200
+    with jobs.app_context():
+        db.session.get(Job, old["id"]).finished_at = dt.datetime(2020, 1, 1)
+        db.session.get(JobResultData, fresh["id"]).expires_at = dt.datetime(2020, 1, 1)
+        db.session.commit()
+        assert clerk.get(fresh["download_url"]).status_code == 404  # expired: gone for every node
+        purge()
+        db.session.expire_all()
+        assert db.session.get(Job, old["id"]) is None and db.session.get(JobResultData, old["id"]) is None
+        assert db.session.get(JobResultData, fresh["id"]) is None  # expired, removed
+        assert db.session.get(Job, fresh["id"]).status == "done"  # the job itself stays its week
+        db.session.remove()
+
+
 def test_purge_removes_old_results_and_fails_stale_jobs(jobs, monkeypatch):
     monkeypatch.setitem(jobs.extensions["jiguan_jobs"], "backend", EagerBackend(jobs))
+    monkeypatch.setitem(jobs.config, "JOBS_STORAGE", "files")
     with jobs.app_context():
         clerk = user(jobs, "tianshan_clerk")
         old = submit("test.slow", {"text": "旧"}, user=clerk)
