@@ -38,6 +38,7 @@ def create_schema() -> None:
 
 def drop_schema() -> None:
     """Drop every table of the core and the loaded plugins, and Alembic's record of them (tests)."""
+    from core.cli import installs  # noqa: F401  its table, though this process ran no install
     Model.metadata.drop_all(db.engine)
     with db.engine.begin() as conn:
         sa.Table("alembic_version", sa.MetaData()).drop(conn, checkfirst=True)
