@@ -32,6 +32,8 @@ class DefaultConfig:
     #: otherwise refuses to start, except under TESTING (``check_secret_key``). The ``jiguan``
     #: command sets GENERATE_SECRET_KEY: it writes that file first when it is missing.
     SECRET_KEY = PLACEHOLDER_SECRET_KEY
+    #: Write ``<instance>/secret_key`` when no key is configured (the ``jiguan`` command only).
+    GENERATE_SECRET_KEY = False
     SQLALCHEMY_DATABASE_URI = None  # set by create_app: an SQLite file under instance/
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     AUTH_TYPE = 1  # flask_appbuilder.const.AUTH_DB: logins and password hashes in the database

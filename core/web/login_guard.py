@@ -103,6 +103,12 @@ def record_failure(username: str, address: str | None) -> None:
     db.session.commit()
 
 
+def record_refused(username: str, address: str | None) -> None:
+    """An attempt while locked: not counted (the lock stands), but on the trail."""
+    _audit(username, "login_refused", {"address": address})
+    db.session.commit()
+
+
 def record_success(username: str) -> None:
     """A good password ends the name's run of failures (an address's count stays)."""
     key = _keys(username, None)[0][0]

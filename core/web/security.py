@@ -156,6 +156,7 @@ class JiguanSecurityManager(SecurityManager):
         address = login_guard.client_address()
         if login_guard.locked(username or "", address):
             g.jiguan_login_locked = True
+            login_guard.record_refused(username or "", address)
             return None
         user = super().auth_user_db(username, password)
         if user is None:
