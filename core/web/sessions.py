@@ -59,7 +59,7 @@ def _digest(sid: str) -> str:
 class ServerSession(CallbackDict, SessionMixin):
     """The session of one request; ``sid`` is None until the store has it."""
 
-    def __init__(self, data=None, sid=None, created=None, last_seen=None, user_id=None):
+    def __init__(self, data=None, sid=None, created=None, last_seen=None, user_id=None, static=False):
         def changed(_self):
             self.modified = True
 
@@ -67,6 +67,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.sid, self.created, self.last_seen, self.stored_user = sid, created, last_seen, user_id
         self.modified = False
         self.renew = False  # a new id at save: after login and logout
+        self.static = static  # never saved (static files)
 
     def regenerate(self) -> None:
         self.renew = True
@@ -178,6 +179,8 @@ class ServerSessionInterface(SessionInterface):
         return app.config["SESSION_IDLE_TIMEOUT"], app.config["SESSION_ABSOLUTE_TIMEOUT"]
 
     def open_session(self, app, request):
+        if request.endpoint and (request.endpoint == "static" or request.endpoint.endswith(".static")):
+            return ServerSession(static=True)  # a stylesheet needs no session: no query, no write
         sid = request.cookies.get(self.get_cookie_name(app))
         if not sid or len(sid) > 100:
             return ServerSession()
@@ -204,6 +207,8 @@ class ServerSessionInterface(SessionInterface):
 
     def save_session(self, app, session, response):
         name = self.get_cookie_name(app)
+        if session.static:
+            return
         if session.renew and session.sid:
             self.store.delete(_digest(session.sid))
             session.sid = None
