@@ -45,7 +45,6 @@ session_table = sa.Table(
 #: Refresh ``last_seen`` at most this often (a write per request would cost every page).
 TOUCH_EVERY = dt.timedelta(seconds=60)
 _END = "jiguan_end_sessions"
-_CHANGED = "jiguan_password_changed"
 
 
 def utcnow() -> dt.datetime:
@@ -283,41 +282,41 @@ def _logged_out(_app, **_kw):
         session.regenerate()
 
 
-@event.listens_for(OrmSession, "before_flush")
-def _note_credential_changes(orm_session, _ctx, _instances):
-    """A user whose password changed or who was deactivated: end its sessions after commit."""
+@event.listens_for(OrmSession, "after_flush")
+def _credential_changes(orm_session, _ctx):
+    """A user whose password changed or who was deactivated: its sessions end after commit.
+
+    After the flush, not before: core.pipeline is the one before-flush listener, and the
+    dirty list and attribute history still show what this flush wrote.
+    """
     from flask_appbuilder.security.sqla.models import User
 
     if not has_app_context() or "jiguan_sessions" not in current_app.extensions:
         return
+    changed = []
     for obj in orm_session.dirty:
         if not isinstance(obj, User) or obj.id is None:
             continue
         state = inspect(obj)
         password = state.attrs.password.history.has_changes()
         deactivated = state.attrs.active.history.has_changes() and not obj.active
-        if password:  # FAB's user API flushes its own User class: the column is set after flush
-            orm_session.info.setdefault(_CHANGED, set()).add(obj.id)
+        if password:
+            changed.append(obj.id)
         if password or deactivated:
             own = password and not deactivated and _is_current_user(obj.id)
             orm_session.info.setdefault(_END, {})[obj.id] = own
+    if changed:  # a Core UPDATE: FAB's user API flushes its own User class, without the column
+        from core.web.security import JiguanUser
+
+        orm_session.connection().execute(
+            sa.update(JiguanUser.__table__).where(JiguanUser.__table__.c.id.in_(changed))
+            .values(password_changed_on=utcnow()))
 
 
 def _is_current_user(user_id) -> bool:
     from flask_login import current_user
 
     return has_request_context() and getattr(current_user, "id", None) == user_id
-
-
-@event.listens_for(OrmSession, "after_flush")
-def _stamp_password_change(orm_session, _ctx):
-    changed = orm_session.info.pop(_CHANGED, None)
-    if changed:
-        from core.web.security import JiguanUser
-
-        orm_session.connection().execute(
-            sa.update(JiguanUser.__table__).where(JiguanUser.__table__.c.id.in_(changed))
-            .values(password_changed_on=utcnow()))
 
 
 @event.listens_for(OrmSession, "after_commit")
@@ -331,7 +330,6 @@ def _end_after_commit(orm_session):
 @event.listens_for(OrmSession, "after_rollback")
 def _forget_after_rollback(orm_session):
     orm_session.info.pop(_END, None)
-    orm_session.info.pop(_CHANGED, None)
 
 
 def _jwt_issued_before_password_change(_header, payload) -> bool:
