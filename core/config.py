@@ -109,6 +109,8 @@ class DefaultConfig:
     SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=30)
     #: … and every session ends this long after the login (absolute timeout).
     SESSION_ABSOLUTE_TIMEOUT = dt.timedelta(hours=12)
+    #: Flask's: "https" when the site is served over HTTPS (then every cookie is Secure).
+    PREFERRED_URL_SCHEME = "http"
     #: The cookie is sent over HTTPS only when True, or when PREFERRED_URL_SCHEME is "https".
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_HTTPONLY = True

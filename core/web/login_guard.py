@@ -21,6 +21,7 @@ from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
 
 from core.extensions import db
+from core.web.sessions import as_timedelta
 
 throttle_table = sa.Table(
     "core_login_throttle", Model.metadata,
@@ -90,9 +91,9 @@ def record_failure(username: str, address: str | None) -> None:
     conn = db.session.connection()
     lockouts = []
     for key, limit in _keys(username, address):
-        failures = _count(conn, key, now, config["LOGIN_FAILURE_WINDOW"])
+        failures = _count(conn, key, now, as_timedelta(config["LOGIN_FAILURE_WINDOW"]))
         if failures >= limit:
-            until = now + config["LOGIN_LOCKOUT"]
+            until = now + as_timedelta(config["LOGIN_LOCKOUT"])
             conn.execute(throttle_table.update().where(throttle_table.c.key == key)
                          .values(locked_until=until, failures=0, window_start=now))
             lockouts.append({"locked": key, "until": until.isoformat(timespec="seconds"),
@@ -140,7 +141,8 @@ def _api_answers(response):
     if g.get("jiguan_login_locked"):
         refused = jsonify(message=str(LOCKED))
         refused.status_code = 429
-        refused.headers["Retry-After"] = str(int(current_app.config["LOGIN_LOCKOUT"].total_seconds()))
+        refused.headers["Retry-After"] = str(int(as_timedelta(current_app.config["LOGIN_LOCKOUT"])
+                                                 .total_seconds()))
         return refused
     if response.status_code == 401:
         failed = jsonify(message=str(FAILED))

@@ -51,6 +51,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def as_timedelta(value) -> dt.timedelta:
+    """A duration setting: a ``timedelta``, or seconds (what ``JIGUAN_…=1800`` gives)."""
+    return value if isinstance(value, dt.timedelta) else dt.timedelta(seconds=float(value))
+
+
 def _digest(sid: str) -> str:
     return hashlib.sha256(sid.encode()).hexdigest()
 
@@ -175,7 +180,8 @@ class ServerSessionInterface(SessionInterface):
         self.store = store
 
     def _timeouts(self, app):
-        return app.config["SESSION_IDLE_TIMEOUT"], app.config["SESSION_ABSOLUTE_TIMEOUT"]
+        return (as_timedelta(app.config["SESSION_IDLE_TIMEOUT"]),
+                as_timedelta(app.config["SESSION_ABSOLUTE_TIMEOUT"]))
 
     def open_session(self, app, request):
         if request.endpoint and (request.endpoint == "static" or request.endpoint.endswith(".static")):
@@ -353,7 +359,7 @@ def init_sessions(app: Flask):
     backend = app.config["SESSION_BACKEND"]
     if backend == "redis":
         chosen = RedisStore(app.config["SESSION_REDIS_URL"], app.config["SESSION_KEY_PREFIX"],
-                            app.config["SESSION_IDLE_TIMEOUT"])
+                            as_timedelta(app.config["SESSION_IDLE_TIMEOUT"]))
     elif backend == "database":
         chosen = DatabaseStore(lambda: db.engine)
     else:

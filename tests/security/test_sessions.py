@@ -157,7 +157,7 @@ def test_deactivated_users_sessions_end(app):
 
 def test_idle_timeout(app):
     browser = Browser(app, new_user(app))
-    with settings(app, SESSION_IDLE_TIMEOUT=dt.timedelta(seconds=1)):
+    with settings(app, SESSION_IDLE_TIMEOUT=1):  # seconds, as JIGUAN_SESSION_IDLE_TIMEOUT=1 gives
         assert signed_in(browser.client)
         time.sleep(1.3)
         assert not signed_in(browser.client)
