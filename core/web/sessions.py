@@ -184,7 +184,7 @@ class ServerSessionInterface(SessionInterface):
                 as_timedelta(app.config["SESSION_ABSOLUTE_TIMEOUT"]))
 
     def open_session(self, app, request):
-        if request.endpoint and (request.endpoint == "static" or request.endpoint.endswith(".static")):
+        if request.path.startswith("/static/"):  # the URL is not matched yet when this runs
             return ServerSession(static=True)  # a stylesheet needs no session: no query, no write
         sid = request.cookies.get(self.get_cookie_name(app))
         if not sid or len(sid) > 100:
