@@ -16,14 +16,7 @@ from flask import Flask
 from flask_appbuilder import Model
 
 from core import pipeline  # noqa: F401  (installs the write pipeline)
-from core.config import (
-    MIGRATIONS_DIR,
-    PROJECT_ROOT,
-    DefaultConfig,
-    check_secret_key,
-    env_settings,
-    secret_key_from_instance,
-)
+from core.config import MIGRATIONS_DIR, PROJECT_ROOT, DefaultConfig, env_settings
 from core.extensions import db, migrate
 from core.plugins import PluginError, build_plugin_manager, collect
 from core.state import JiguanState
@@ -36,8 +29,6 @@ def _configure(app: Flask, config: dict | None) -> None:
     app.config.update(env_settings())
     if config:
         app.config.update(config)
-    secret_key_from_instance(app.config, app.instance_path)
-    check_secret_key(app.config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'jiguan.db'}"

@@ -17,22 +17,15 @@ ENV_ALIASES = {
 }
 
 
-#: The shipped SECRET_KEY: never valid outside tests (``check_secret_key``).
+#: The shipped SECRET_KEY: never valid outside tests (core/web/secret_key.py).
 PLACEHOLDER_SECRET_KEY = "change-me-in-instance/jiguan.cfg"
-#: The shortest SECRET_KEY accepted; PyJWT also warns below 32 bytes for HS256.
-SECRET_KEY_MIN_LENGTH = 32
-#: The file in the instance folder ``jiguan demo`` fills with a random key (mode 0600).
-SECRET_KEY_FILE = "secret_key"
 
 
 class DefaultConfig:
     APP_NAME = "机关事务管理平台"
-    #: Signs what the server hands out (CSRF tokens, JWTs): at least 32 characters. With the
-    #: placeholder, create_app reads ``<instance>/secret_key`` (``jiguan demo`` writes one) and
-    #: otherwise refuses to start, except under TESTING (``check_secret_key``). The ``jiguan``
-    #: command sets GENERATE_SECRET_KEY: it writes that file first when it is missing.
+    #: ≥ 32 characters or no start outside tests; unset: ``<instance>/secret_key``, which the
+    #: ``jiguan`` command writes when missing (GENERATE_SECRET_KEY, core/web/secret_key.py).
     SECRET_KEY = PLACEHOLDER_SECRET_KEY
-    #: Write ``<instance>/secret_key`` when no key is configured (the ``jiguan`` command only).
     GENERATE_SECRET_KEY = False
     SQLALCHEMY_DATABASE_URI = None  # set by create_app: an SQLite file under instance/
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -73,7 +66,6 @@ class DefaultConfig:
     LOAD_ENTRYPOINT_PLUGINS = True
     #: Extra plugin objects or dotted names, loaded after the built-ins (tests use it).
     EXTRA_PLUGINS: list = []
-    #: Meets the password policy (PASSWORD_MIN_LENGTH, PASSWORD_MIN_CLASSES).
     DEMO_PASSWORD = "jiguan-demo-1"
     #: Reports estimated above this many rows render as background jobs, not in the request.
     REPORT_INLINE_MAX_ROWS = 2000
@@ -98,38 +90,24 @@ class DefaultConfig:
     JOBS_QUEUE = "jiguan"
 
     # Sessions, login and passwords (docs/security.md, "Sessions", "Login protection …")
-    #: Sessions live on the server (core/web/sessions.py): "database" (table core_session of
-    #: the app's own database, every node sees it) or "redis" (SESSION_REDIS_URL). The cookie
-    #: holds only a random id, so logout and a password change can end a session.
+    #: Where sessions live (the cookie holds a random id): "database" (core_session) or "redis".
     SESSION_BACKEND = "database"
     SESSION_REDIS_URL = "redis://127.0.0.1:6379/0"
-    #: Prefix of the Redis keys (several apps may share one Redis).
     SESSION_KEY_PREFIX = "jiguan:session:"
-    #: A session unused this long ends (idle timeout) …
+    #: A session ends unused this long (idle), and this long after the login (absolute).
     SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=30)
-    #: … and every session ends this long after the login (absolute timeout).
     SESSION_ABSOLUTE_TIMEOUT = dt.timedelta(hours=12)
-    #: Flask's: "https" when the site is served over HTTPS (then every cookie is Secure).
-    PREFERRED_URL_SCHEME = "http"
-    #: The cookie is sent over HTTPS only when True, or when PREFERRED_URL_SCHEME is "https".
+    #: Cookies over HTTPS only when True or PREFERRED_URL_SCHEME is "https" (Flask's setting).
     SESSION_COOKIE_SECURE = False
-    SESSION_COOKIE_HTTPONLY = True
+    PREFERRED_URL_SCHEME = "http"
     #: Lax: the cookie goes with top-level navigation to the site, never with a cross-site POST.
     SESSION_COOKIE_SAMESITE = "Lax"
-    #: The login form never sets Flask-Login's remember-me cookie; flagged in case a view does.
-    REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_SECURE = False
-    #: Failed logins (form and API) allowed per account name within LOGIN_FAILURE_WINDOW, then
-    #: the name is locked for LOGIN_LOCKOUT — also names that do not exist, so a lockout tells
-    #: nothing about who has an account (core/web/login_guard.py).
+    #: Failed logins per name and per address within the window before a lockout (login_guard).
     LOGIN_MAX_FAILURES = 5
-    #: The same per client address (any names): a password spray from one machine.
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_FAILURE_WINDOW = dt.timedelta(minutes=15)
     LOGIN_LOCKOUT = dt.timedelta(minutes=15)
-    #: Password policy of every path that sets one (forms, user API, CLI): the length, how many
-    #: of the classes lower case, upper case, digits and other characters, never the login name.
+    #: Password policy (core/web/passwords.py): length, classes of lower/upper/digit/other.
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_MIN_CLASSES = 3
 
@@ -149,40 +127,3 @@ def env_settings(environ=os.environ) -> dict:
         settings[key] = value
     return settings
 
-
-class InsecureSecretKey(RuntimeError):
-    """The app would sign sessions and tokens with a key anyone can know or guess."""
-
-
-def secret_key_from_instance(config, instance_path: str) -> None:
-    """With no key configured, take ``<instance>/secret_key``; the ``jiguan`` command
-    (``GENERATE_SECRET_KEY``) first writes one there, random and readable by its owner only,
-    so a fresh clone's ``jiguan demo``/``jiguan run`` work while a WSGI server needs a real key."""
-    if config.get("SECRET_KEY") not in (None, "", PLACEHOLDER_SECRET_KEY):
-        return
-    path = Path(instance_path) / SECRET_KEY_FILE
-    if not path.is_file() and config.get("GENERATE_SECRET_KEY"):
-        import secrets
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(secrets.token_urlsafe(48) + "\n")
-    if path.is_file():
-        config["SECRET_KEY"] = path.read_text(encoding="utf-8").strip()
-
-
-def check_secret_key(config) -> None:
-    """Refuse to start outside tests with the placeholder or a short SECRET_KEY."""
-    key = config.get("SECRET_KEY") or ""
-    if config.get("TESTING") or (key != PLACEHOLDER_SECRET_KEY and len(key) >= SECRET_KEY_MIN_LENGTH):
-        return
-    raise InsecureSecretKey(
-        f"SECRET_KEY 未设置、仍是示例值或短于 {SECRET_KEY_MIN_LENGTH} 个字符，拒绝启动："
-        "请设置环境变量 JIGUAN_SECRET_KEY 或 instance/jiguan.cfg 中的 SECRET_KEY"
-        "（如 python -c 'import secrets; print(secrets.token_urlsafe(48))'），"
-        "演示环境运行 jiguan demo 会自动生成。 / "
-        f"SECRET_KEY is unset, the placeholder or shorter than {SECRET_KEY_MIN_LENGTH} "
-        "characters: set JIGUAN_SECRET_KEY or SECRET_KEY in instance/jiguan.cfg "
-        "(`jiguan demo` generates one for a demo)."
-    )

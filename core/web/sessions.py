@@ -353,8 +353,14 @@ def _jwt_issued_before_password_change(_header, payload) -> bool:
 
 
 def init_sessions(app: Flask):
-    """The session interface on the configured store; returns it (core/web/auth.py wraps it)."""
+    """The session interface on the configured store; returns it (core/web/auth.py wraps it).
+    First the secret key: refused before anything is served (core/web/secret_key.py)."""
     from core.extensions import db
+    from core.web.secret_key import init_secret_key
+
+    init_secret_key(app)
+    for flag, value in (("HTTPONLY", True), ("SAMESITE", "Lax"), ("SECURE", False)):
+        app.config.setdefault(f"REMEMBER_COOKIE_{flag}", value)  # the form never sets it; in case
 
     backend = app.config["SESSION_BACKEND"]
     if backend == "redis":

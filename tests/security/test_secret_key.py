@@ -11,7 +11,8 @@ import sys
 import pytest
 
 from core import create_app
-from core.config import PLACEHOLDER_SECRET_KEY, InsecureSecretKey
+from core.config import PLACEHOLDER_SECRET_KEY
+from core.web.secret_key import InsecureSecretKey
 
 
 @pytest.fixture
