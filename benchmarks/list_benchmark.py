@@ -50,7 +50,9 @@ def prepare(url: str, assets: int):
     from core.extensions import db
     from core.scoping import ROLE_CLERK
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "SECRET_KEY": "bench",
+    # a key of 32 characters or more: create_app refuses shorter ones outside tests
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
+                      "SECRET_KEY": "bench-only-secret-key-of-32-characters",
                       "LOAD_ENTRYPOINT_PLUGINS": False})
     add_stock_views(app)
     with app.app_context():

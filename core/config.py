@@ -17,9 +17,16 @@ ENV_ALIASES = {
 }
 
 
+#: The shipped SECRET_KEY: never valid outside tests (core/web/secret_key.py).
+PLACEHOLDER_SECRET_KEY = "change-me-in-instance/jiguan.cfg"
+
+
 class DefaultConfig:
     APP_NAME = "机关事务管理平台"
-    SECRET_KEY = "change-me-in-instance/jiguan.cfg"
+    #: ≥ 32 characters or no start outside tests; unset: ``<instance>/secret_key``, which the
+    #: ``jiguan`` command writes when missing (GENERATE_SECRET_KEY, core/web/secret_key.py).
+    SECRET_KEY = PLACEHOLDER_SECRET_KEY
+    GENERATE_SECRET_KEY = False
     SQLALCHEMY_DATABASE_URI = None  # set by create_app: an SQLite file under instance/
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     AUTH_TYPE = 1  # flask_appbuilder.const.AUTH_DB: logins and password hashes in the database
@@ -58,7 +65,7 @@ class DefaultConfig:
     LOAD_ENTRYPOINT_PLUGINS = True
     #: Extra plugin objects or dotted names, loaded after the built-ins (tests use it).
     EXTRA_PLUGINS: list = []
-    DEMO_PASSWORD = "jiguan-demo"
+    DEMO_PASSWORD = "jiguan-demo-1"
     #: Reports estimated above this many rows render as background jobs, not in the request.
     REPORT_INLINE_MAX_ROWS = 2000
     #: Background jobs (docs/jobs.md): "local" (a thread pool in the web process), "celery"
@@ -91,6 +98,7 @@ class DefaultConfig:
     HSTS_MAX_AGE = 31536000
     #: Referrer-Policy: a link to another site carries no path (ids, filters) of ours.
     REFERRER_POLICY = "same-origin"
+
     # Uploads and job results (docs/security.md, "Uploads" and "Several web nodes")
     #: The largest request body of any kind (Flask): beyond it the answer is 413, in Chinese.
     #: Above the largest upload (10 MB, 13.4 MB as a Base64 import job's parameters).
@@ -115,6 +123,28 @@ class DefaultConfig:
     #: Folder of the result files with JOBS_STORAGE "files"; None: ``<instance>/jobs``.
     JOBS_DIR: str | None = None
 
+    # Sessions, login and passwords (docs/security.md, "Sessions", "Login protection …")
+    #: Where sessions live (the cookie holds a random id): "database" (core_session) or "redis".
+    SESSION_BACKEND = "database"
+    SESSION_REDIS_URL = "redis://127.0.0.1:6379/0"
+    SESSION_KEY_PREFIX = "jiguan:session:"
+    #: A session ends unused this long (idle), and this long after the login (absolute).
+    SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=30)
+    SESSION_ABSOLUTE_TIMEOUT = dt.timedelta(hours=12)
+    #: Cookies over HTTPS only when True or PREFERRED_URL_SCHEME is "https" (Flask's setting).
+    SESSION_COOKIE_SECURE = False
+    PREFERRED_URL_SCHEME = "http"
+    #: Lax: the cookie goes with top-level navigation to the site, never with a cross-site POST.
+    SESSION_COOKIE_SAMESITE = "Lax"
+    #: Failed logins per name and per address within the window before a lockout (login_guard).
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    LOGIN_FAILURE_WINDOW = dt.timedelta(minutes=15)
+    LOGIN_LOCKOUT = dt.timedelta(minutes=15)
+    #: Password policy (core/web/passwords.py): length, classes of lower/upper/digit/other.
+    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_MIN_CLASSES = 3
+
 
 def env_settings(environ=os.environ) -> dict:
     """Read ``JIGUAN_*`` variables; values that parse as JSON are taken as JSON."""
@@ -130,3 +160,4 @@ def env_settings(environ=os.environ) -> dict:
             value = raw
         settings[key] = value
     return settings
+

@@ -106,7 +106,7 @@ def demo_command(keep):
     """建立演示数据库（SQLite）并载入演示数据，打印登录账号。"""
     from core.cli.demo import build_demo
 
-    password = str(current_app.config.get("DEMO_PASSWORD") or "jiguan-demo")
+    password = str(current_app.config.get("DEMO_PASSWORD") or "jiguan-demo-1")
     uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
     if not keep and uri.startswith("sqlite:///"):
         path = uri[len("sqlite:///"):]
@@ -127,5 +127,25 @@ def demo_command(keep):
     click.echo("启动：jiguan run  →  http://127.0.0.1:5000/")
 
 
+@click.group("user")
+def user_group():
+    """用户账号：解除登录锁定。"""
+
+
+@user_group.command("unlock")
+@click.argument("username", required=False)
+@click.option("--address", help="同时（或只）解除该客户端地址的锁定，如 10.0.0.8")
+@with_appcontext
+def user_unlock(username, address):
+    """解除账号 USERNAME（及/或 --address 地址）因登录失败次数过多而生成的锁定，记入审计。"""
+    from core.web.login_guard import unlock
+
+    if not username and not address:
+        raise click.ClickException("请给出登录名或 --address 地址")
+    lifted = unlock(username, address, by="cli")
+    click.echo(f"已解除锁定（{lifted} 项计数已清除）：{username or ''} {address or ''}".strip())
+
+
 #: The CLI service's commands (core/cli/plugin.py); the other services add theirs.
-CORE_COMMANDS = [plugins_group, plugin_alias, modules_group, init_command, demo_command, db_group]
+CORE_COMMANDS = [plugins_group, plugin_alias, modules_group, init_command, demo_command, db_group,
+                 user_group]

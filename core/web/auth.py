@@ -157,7 +157,12 @@ def init_auth(app: Flask) -> None:
 
     app.before_request_funcs.setdefault(None, []).insert(0, authenticate_request)
     app.after_request(_chinese_fab_messages)
-    app.session_interface = _BearerSafeSessions(app.session_interface)
+    from core.web.login_guard import init_login_guard
+    from core.web.sessions import init_sessions
+
+    # sessions on the server (core/web/sessions.py), never written for a bearer request
+    app.session_interface = _BearerSafeSessions(init_sessions(app))
+    init_login_guard(app)
     _jwt_refusals(app.appbuilder.sm.jwt_manager)
     # FAB's own APIs (users, roles …) would read only a JWT; let them take the request's user
     # from this step like every other API, so an admin's API token works there too

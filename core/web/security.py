@@ -7,9 +7,9 @@ import re
 from flask import g
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import User
-from flask_appbuilder.security.views import UserDBModelView
+from flask_appbuilder.security.views import AuthDBView, UserDBModelView
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy import Column, DateTime, ForeignKey, Integer
 from sqlalchemy.orm import joinedload, relationship
 from wtforms.validators import DataRequired
 
@@ -35,6 +35,8 @@ class JiguanUser(User):
 
     organization_id = Column(Integer, ForeignKey("catalog_organization.id"), index=True)
     organization = relationship("Organization", foreign_keys=[organization_id])
+    #: When the password last changed (UTC): JWTs issued before are refused (core/web/sessions.py).
+    password_changed_on = Column(DateTime)
 
 
 #: FAB's role of anonymous visitors (``AUTH_ROLE_PUBLIC``).
@@ -131,9 +133,53 @@ class JiguanUserDBModelView(TypeaheadViewMixin, FabViewHooks, UserDBModelView):
     validators_columns = {**UserDBModelView.validators_columns, "organization": [DataRequired()]}
 
 
+class JiguanAuthDBView(AuthDBView):
+    """FAB's login form; a locked name or address is told so (core/web/login_guard.py)."""
+
+    @property
+    def invalid_login_message(self):
+        from core.web.login_guard import FAILED, LOCKED
+
+        return LOCKED if g.get("jiguan_login_locked") else FAILED
+
+
 class JiguanSecurityManager(SecurityManager):
     user_model = JiguanUser
     userdbmodelview = JiguanUserDBModelView
+    authdbview = JiguanAuthDBView
+
+    def auth_user_db(self, username, password):
+        """FAB's check (it hashes a dummy password for unknown names, so both take as long),
+        behind the lockout of names and addresses, every failure counted and audited."""
+        from core.web import login_guard
+
+        address = login_guard.client_address()
+        if login_guard.locked(username or "", address):
+            g.jiguan_login_locked = True
+            login_guard.record_refused(username or "", address)
+            return None
+        user = super().auth_user_db(username, password)
+        if user is None:
+            login_guard.record_failure(username or "", address)
+        else:
+            login_guard.record_success(username)
+        return user
+
+    def add_user(self, username, first_name, last_name, email, role=None, password="", hashed_password="",
+                 **kwargs):
+        # every creation with a clear-text password (``jiguan fab create-admin``, the CLI, the
+        # demo) meets the policy the forms and the API apply
+        from flask_appbuilder.exceptions import PasswordComplexityValidationError
+
+        from core.web.passwords import check_password
+
+        if password and not hashed_password:
+            try:
+                check_password(password, username)
+            except PasswordComplexityValidationError as exc:
+                raise ValueError(f"{username}: {exc}") from exc
+        return super().add_user(username, first_name, last_name, email, role, password=password,
+                                hashed_password=hashed_password, **kwargs)
 
     @staticmethod
     def _shown_here(name: str) -> bool:

@@ -11,11 +11,13 @@ def test_env_settings_map_and_parse():
 
 
 def test_layers_in_order(tmp_path, monkeypatch):
-    (tmp_path / "jiguan.cfg").write_text("APP_NAME = '文件'\nSECRET_KEY = 'from-file'\n", encoding="utf-8")
+    # keys of 32 characters or more: create_app refuses shorter ones (tests/security/test_secret_key.py)
+    from_file, from_env = "from-file-" + "f" * 32, "from-env-" + "e" * 32
+    (tmp_path / "jiguan.cfg").write_text(f"APP_NAME = '文件'\nSECRET_KEY = {from_file!r}\n", encoding="utf-8")
     monkeypatch.setenv("JIGUAN_INSTANCE_PATH", str(tmp_path))
-    monkeypatch.setenv("JIGUAN_SECRET_KEY", "from-env")
+    monkeypatch.setenv("JIGUAN_SECRET_KEY", from_env)
     app = create_app({"LOAD_ENTRYPOINT_PLUGINS": False, "DISABLED_PLUGINS": ["land"]})
     assert app.config["APP_NAME"] == "文件"  # instance file over defaults
-    assert app.config["SECRET_KEY"] == "from-env"  # environment over the file
+    assert app.config["SECRET_KEY"] == from_env  # environment over the file
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'jiguan.db'}"
     assert "land" not in app.extensions["jiguan"].plugins  # explicit overrides win

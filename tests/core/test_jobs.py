@@ -389,7 +389,8 @@ def test_celery_worker_runs_the_job(app, kinds, tmp_path):
            if not k.startswith("JIGUAN_") or k == "JIGUAN_INSTANCE_PATH"}
     env.update({f"JIGUAN_{k}": v for k, v in settings.items()})
     env.update(JIGUAN_DATABASE_URL=uri, JIGUAN_LOAD_ENTRYPOINT_PLUGINS="false",
-               JIGUAN_SECRET_KEY="tests", JIGUAN_JOBS_IMPORTS='["tests.core.jobkinds:register"]',
+               JIGUAN_SECRET_KEY="tests-only-secret-key-32-bytes-long",
+               JIGUAN_JOBS_IMPORTS='["tests.core.jobkinds:register"]',
                PYTHONPATH=os.pathsep.join([str(PROJECT_ROOT), env.get("PYTHONPATH", "")]))
     web = make_app(uri, **settings)
     clerk = Browser(web, "tianshan_clerk")
