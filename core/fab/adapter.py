@@ -17,7 +17,7 @@ import hashlib
 import inspect
 
 import jsonschema
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder import api as fab_api
 from flask_appbuilder.api.convert import Model2SchemaConverter
@@ -82,10 +82,35 @@ class FabInterface(SQLAInterface):
         return super()._apply_inner_all(self.scope_query(query), *args, **kwargs)
 
 
+# --- request state --------------------------------------------------------------------------------
+
+
+class PerRequestFilters:
+    """FAB keeps the filters of the request being served on the view (``self._filters``: cleared,
+    then filled from the URL or the ``q`` argument), and one view object serves every thread:
+    a list could run with another request's filters. The view keeps FAB's as a template; each
+    request works on its own copy (kept in ``flask.g``, which lives as long as the request)."""
+
+    @property
+    def _filters(self):
+        template = self.__dict__.get("_jiguan_filters")
+        if template is None or not has_request_context():
+            return template
+        mine = g.setdefault("jiguan_filters", {})
+        if id(self) not in mine:
+            mine[id(self)] = copy.copy(template)
+            mine[id(self)].clear_filters()  # new lists: the template's stay empty
+        return mine[id(self)]
+
+    @_filters.setter
+    def _filters(self, value) -> None:
+        self.__dict__["_jiguan_filters"] = value
+
+
 # --- the CRUD screens -----------------------------------------------------------------------------
 
 
-class FabViewHooks:
+class FabViewHooks(PerRequestFilters):
     """Public hooks in place of the private steps of any FAB ``ModelView`` (mix in before it).
 
     Override the hooks (calling ``super()``): ``after_init_titles``, ``before_init_properties``
@@ -302,7 +327,7 @@ class FabModelView(FabViewHooks, ModelView):
 # --- the REST APIs --------------------------------------------------------------------------------
 
 
-class FabRestApi(ModelRestApi):
+class FabRestApi(PerRequestFilters, ModelRestApi):
     """``ModelRestApi`` with a hook after its schemas are built and labels translated once."""
 
     def after_init_model_schemas(self) -> None:

@@ -212,3 +212,30 @@ def test_one_winner_per_version(app, server, round_):
         assert body["version"] == version + 1 and body["current"]["title"] == title
     trail = _audit(app, pk, last_audit)
     assert [row["after"]["title"] for row in trail] == [title]  # one audit row per accepted write
+
+
+def test_overlapping_requests_keep_their_own_filters(app):
+    """FAB keeps the filters of the request being served on the view object every thread shares
+    (cleared, then filled from ``q``): two overlapping list requests must each keep their own."""
+    api = next(v for v in app.appbuilder.baseviews if getattr(v, "resource_name", None) == "person")
+    first_filled, second_filled = threading.Event(), threading.Event()
+    seen = {}
+
+    def request(name: str, rank: str, before=None, after=None):
+        with app.test_request_context(f"/api/v1/person/?rank={rank}"):
+            if before is not None:
+                before.wait(10)
+            api._handle_filters_args({"filters": [{"col": "rank", "opr": "eq", "value": rank}]})
+            if after is not None:
+                after.set()
+            if name == "first":
+                second_filled.wait(10)  # the second request has filled its filters meanwhile
+            seen[name] = list(api._filters.values)
+
+    first = threading.Thread(target=request, args=("first", "staff", None, first_filled))
+    second = threading.Thread(target=request, args=("second", "bureau_deputy", first_filled, second_filled))
+    first.start()
+    second.start()
+    first.join(20)
+    second.join(20)
+    assert seen == {"first": ["staff"], "second": ["bureau_deputy"]}
