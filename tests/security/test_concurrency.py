@@ -239,3 +239,55 @@ def test_overlapping_requests_keep_their_own_filters(app):
     first.join(20)
     second.join(20)
     assert seen == {"first": ["staff"], "second": ["bureau_deputy"]}
+
+
+def _form_session(server: str, username: str) -> str:
+    """The session cookie of a browser login (the test app has CSRF off: tests/security's CSRF
+    tests cover the token; this one covers the lock)."""
+    parts = urlsplit(server)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    body = f"username={username}&password={PASSWORD}"
+    conn.request("POST", "/login/", body=body,
+                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = conn.getresponse()
+    response.read()
+    assert response.status == 302, response.status
+    return response.getheader("Set-Cookie").split(";", 1)[0]
+
+
+def test_one_winner_per_version_on_the_form(app, server):
+    """20 browsers save the same person's edit form, all filled from the same version."""
+    from urllib.parse import urlencode
+
+    client = Http(server, "tianshan_clerk")
+    pk = _own_person(client)
+    _title, version, org = _state(app, pk)
+    with app.app_context():
+        from catalog.models import Person
+
+        person = db.session.get(Person, pk)
+        name, rank = person.name, person.rank
+        db.session.remove()
+    cookie = _form_session(server, "tianshan_clerk")
+    _people, last_audit = _counts(app)
+    gate = threading.Barrier(WRITERS)
+    parts = urlsplit(server)
+
+    def browser(n: int):
+        form = urlencode({"name": name, "rank": rank, "title": f"F-{n}", "organization": org,
+                          "lock_version": version})
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        gate.wait()
+        conn.request("POST", f"/personview/edit/{pk}", body=form, headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+        response = conn.getresponse()
+        html = response.read().decode()
+        return n, response.status, "该记录已被他人修改" in html
+
+    with ThreadPoolExecutor(WRITERS) as pool:
+        answers = list(pool.map(browser, range(WRITERS)))
+    saved = [n for n, status, conflict in answers if status == 302]
+    told = [n for n, status, conflict in answers if status == 200 and conflict]
+    assert len(saved) == 1 and len(told) == WRITERS - 1, answers
+    assert _state(app, pk)[:2] == (f"F-{saved[0]}", version + 1)
+    assert [row["after"]["title"] for row in _audit(app, pk, last_audit)] == [f"F-{saved[0]}"]
