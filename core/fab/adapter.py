@@ -212,7 +212,7 @@ class FabModelView(FabViewHooks, ModelView):
         """Populate and save; return the form error instead of raising.
 
         With ``version`` (an edit: the version the form was filled from) the save succeeds only
-        on that version, decided by the UPDATE itself (``core.versioning.claim_version``).
+        on that version, decided by the UPDATE itself (``core.fab.locking.claim_version``).
         No autoflush in between: the one flush of the commit writes the one UPDATE (one audit row).
         """
         try:
