@@ -29,6 +29,9 @@ def _configure(app: Flask, config: dict | None) -> None:
     app.config.update(env_settings())
     if config:
         app.config.update(config)
+    # an operator's engine options add to the defaults (pool_pre_ping stays unless turned off)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**DefaultConfig.SQLALCHEMY_ENGINE_OPTIONS,
+                                               **(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})}
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'jiguan.db'}"

@@ -14,7 +14,8 @@ class WriteRefused(Exception):
 
 
 class EditConflict(WriteRefused):
-    """Someone saved the record after this user loaded it."""
+    """Someone saved the record after this user loaded it (or the version sent is not the
+    current one). An API answers 409 with the message and the record as it now is."""
 
     status = 409
 

@@ -24,7 +24,7 @@ class Versioned:
 
     @lock_version.setter
     def lock_version(self, _value) -> None:
-        pass  # the form writes it back; the view compares it before saving
+        pass  # the form writes it back; the view hands it to ``core.fab.locking.claim_version``
 
     @declared_attr
     def __mapper_args__(cls):

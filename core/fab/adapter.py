@@ -12,20 +12,25 @@ changes one, ``tests/core/test_fab_adapter.py`` fails and names it, before a scr
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import inspect
 
 import jsonschema
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView
 from flask_appbuilder import api as fab_api
 from flask_appbuilder.api.convert import Model2SchemaConverter
+from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.forms import GeneralModelConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from flask_babel import get_locale
+from flask_babel import gettext as _
+from marshmallow import ValidationError
 
-from core.errors import WriteRefused, conflict_message
+from core.errors import EditConflict, WriteRefused
+from core.fab.locking import claim_version
 
 
 class _CheckedSchemaJsonschema:
@@ -77,10 +82,35 @@ class FabInterface(SQLAInterface):
         return super()._apply_inner_all(self.scope_query(query), *args, **kwargs)
 
 
+# --- request state --------------------------------------------------------------------------------
+
+
+class PerRequestFilters:
+    """FAB keeps the filters of the request being served on the view (``self._filters``: cleared,
+    then filled from the URL or the ``q`` argument), and one view object serves every thread:
+    a list could run with another request's filters. The view keeps FAB's as a template; each
+    request works on its own copy (kept in ``flask.g``, which lives as long as the request)."""
+
+    @property
+    def _filters(self):
+        template = self.__dict__.get("_jiguan_filters")
+        if template is None or not has_request_context():
+            return template
+        mine = g.setdefault("jiguan_filters", {})
+        if id(self) not in mine:
+            mine[id(self)] = copy.copy(template)
+            mine[id(self)].clear_filters()  # new lists: the template's stay empty
+        return mine[id(self)]
+
+    @_filters.setter
+    def _filters(self, value) -> None:
+        self.__dict__["_jiguan_filters"] = value
+
+
 # --- the CRUD screens -----------------------------------------------------------------------------
 
 
-class FabViewHooks:
+class FabViewHooks(PerRequestFilters):
     """Public hooks in place of the private steps of any FAB ``ModelView`` (mix in before it).
 
     Override the hooks (calling ``super()``): ``after_init_titles``, ``before_init_properties``
@@ -178,11 +208,19 @@ class FabModelView(FabViewHooks, ModelView):
         )
         return widgets
 
-    def _save(self, form, item, save) -> str | None:
-        """Populate and save; return the form error instead of raising."""
+    def _save(self, form, item, save, version=False) -> str | None:
+        """Populate and save; return the form error instead of raising.
+
+        With ``version`` (an edit: the version the form was filled from) the save succeeds only
+        on that version, decided by the UPDATE itself (``core.fab.locking.claim_version``).
+        No autoflush in between: the one flush of the commit writes the one UPDATE (one audit row).
+        """
         try:
-            form.populate_obj(item)
-            save(item)
+            with self.datamodel.session.no_autoflush:
+                if version is not False:
+                    claim_version(item, version)
+                form.populate_obj(item)
+                save(item)
         except Exception as exc:
             message = self.save_error(exc)
             if message is None:
@@ -244,15 +282,12 @@ class FabModelView(FabViewHooks, ModelView):
             if form.validate():
                 self.process_form(form, False)
                 submitted = form.lock_version.data if "lock_version" in form else None
-                if submitted and str(item.version) != str(submitted):
-                    error = conflict_message()
-                else:
 
-                    def save(obj):
-                        self.pre_update(obj)
-                        self.datamodel.edit(obj)
+                def save(obj):
+                    self.pre_update(obj)
+                    self.datamodel.edit(obj)
 
-                    error = self._save(form, item, save)
+                error = self._save(form, item, save, version=submitted)
                 if error is None:
                     self.post_update(item)
                     flash(self.edit_row_message, "success")
@@ -292,7 +327,7 @@ class FabModelView(FabViewHooks, ModelView):
 # --- the REST APIs --------------------------------------------------------------------------------
 
 
-class FabRestApi(ModelRestApi):
+class FabRestApi(PerRequestFilters, ModelRestApi):
     """``ModelRestApi`` with a hook after its schemas are built and labels translated once."""
 
     def after_init_model_schemas(self) -> None:
@@ -316,6 +351,82 @@ class FabRestApi(ModelRestApi):
 
     def _description_columns_json(self, cols=None) -> dict:
         return self._per_locale("descriptions", cols, super()._description_columns_json)
+
+    # writes: a schema per request, the version in the UPDATE -----------------------------------
+
+    def request_schema(self, schema):
+        """A copy of ``schema`` for one request. marshmallow-sqlalchemy keeps the instance a load
+        writes into on the schema object (``schema.instance``), and FAB has one schema per API
+        for every thread: simultaneous PUTs wrote into each other's record, or, once another
+        thread had reset it, into a new one. The copy shares the (stateless) fields."""
+        return copy.copy(schema)
+
+    def conflict_response(self, pk, exc: EditConflict):
+        """409 with the message and the record as it now is, so the client can merge and retry."""
+        self.datamodel.session.rollback()
+        item = self.datamodel.get(pk, self._base_filters)
+        current = self.show_model_schema.dump(item, many=False) if item is not None else None
+        return self.response(409, message=exc.message, current=current,
+                             version=getattr(item, "version", None))
+
+    def _json_object(self):
+        """The request's JSON object, or the 400 answer."""
+        if not request.is_json:
+            return None, self.response_400(message=_("请求体应为 JSON（Content-Type: application/json）"))
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return None, self.response_400(message=_("请求体应为 JSON 对象"))
+        return body, None
+
+    def post_headless(self):
+        body, refused = self._json_object()
+        if refused is not None:
+            return refused
+        schema = self.request_schema(self.add_model_schema)
+        try:
+            item = schema.load(body)
+        except ValidationError as err:
+            return self.response_422(message=err.messages)
+        try:
+            with self.datamodel.session.no_autoflush:
+                self.pre_add(item)
+                self.datamodel.add(item)
+            self.post_add(item)
+        except DatabaseException:
+            return self.response_422(message=_("保存失败：数据库拒绝了此次修改"))
+        return self.response(201, result=schema.dump(item, many=False),
+                             id=self.datamodel.get_pk_value(item))
+
+    def put_headless(self, pk):
+        """FAB's PUT with a schema of its own and the ``version`` the client read (optional:
+        without it the version loaded by this request) checked by the UPDATE; a conflict is 409."""
+        item = self.datamodel.get(pk, self._base_filters)
+        body, refused = self._json_object()
+        if refused is not None:
+            return refused
+        if item is None:
+            return self.response_404()
+        data = dict(body)
+        seen = data.pop("version", None)
+        schema = self.request_schema(self.edit_model_schema)
+        session = self.datamodel.session
+        try:
+            with session.no_autoflush:  # one flush, at the commit: one UPDATE, one audit row
+                claim_version(item, seen)
+                data = self._merge_update_item(item, data)
+                try:
+                    item = schema.load(data, instance=item)
+                except ValidationError as err:
+                    session.rollback()
+                    return self.response_422(message=err.messages)
+                self.pre_update(item)
+                self.datamodel.edit(item)
+            self.post_update(item)
+        except EditConflict as exc:
+            return self.conflict_response(pk, exc)
+        except DatabaseException:
+            return self.response_422(message=_("保存失败：数据库拒绝了此次修改"))
+        return self.response(200, result=schema.dump(item, many=False))
 
 
 # --- the converters of forms and API schemas -------------------------------------------------------
@@ -372,6 +483,8 @@ FAB_PRIVATE: dict[str, str] = {
     "ModelRestApi._init_model_schemas": "fe44bb78c1efd467",
     "ModelRestApi._label_columns_json": "e36210190ce1e787",
     "ModelRestApi._description_columns_json": "0ba8d681b4765812",
+    "ModelRestApi.post_headless": "eec466c5aaa8aff8",
+    "ModelRestApi.put_headless": "9c4e2918d65deb57",
     "GeneralModelConverter._convert_simple": "87c23e1967f114e6",
     "Model2SchemaConverter._column2enum": "0aae1a55350f6938",
     "Model2SchemaConverter._column2field": "25a8ba715c77e8e8",

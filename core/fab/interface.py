@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -155,7 +156,15 @@ class ScopedInterface(FabInterface):
         self._write(self.session.add, item)
 
     def edit(self, item, commit: bool = True) -> None:
-        self._write(self.session.merge, item)
+        """Save the changes of a record loaded in this session; anything else is refused.
+
+        FAB's interface ``merge``s, which INSERTs an object that is not (or no longer) in the
+        session: a second row instead of an edit. An edit only ever UPDATEs what it loaded.
+        """
+        state = sa_inspect(item)
+        if not state.persistent or item not in self.session:
+            raise EditConflict(conflict_message())
+        self._write(lambda _item: None, item)
 
     def delete(self, item, commit: bool = True) -> None:
         self._write(self.session.delete, item)

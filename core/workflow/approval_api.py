@@ -13,8 +13,10 @@ from flask import request
 from flask_appbuilder import expose
 from flask_appbuilder.api import protect, safe
 from flask_appbuilder.security.decorators import permission_name
+from sqlalchemy.orm.exc import StaleDataError
 
 from core.errors import WriteRefused, conflict_message
+from core.fab.locking import claim_version
 from core.workflow.approval import (
     action_label,
     decision_permissions,
@@ -64,11 +66,15 @@ class ApprovalApiMixin:
             return self.response(409, message=conflict_message())
         session = self.datamodel.session
         try:
+            claim_version(item, seen, bump=False)  # compared again by the UPDATE itself
             transition(item, action, body.get("comment"), view_name=self.class_permission_name)
             session.commit()
         except WriteRefused as exc:
             session.rollback()
             return self.response(exc.status, message=exc.message)
+        except StaleDataError:  # another decision on the record committed first
+            session.rollback()
+            return self.response(409, message=conflict_message())
         model = type(item)
         history = [
             {"action": e.action, "label": action_label(e.action, model, e.from_state),

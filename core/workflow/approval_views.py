@@ -16,9 +16,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, TextAreaField
 
 from core.errors import WriteRefused, conflict_message
+from core.fab.locking import claim_version
 from core.scoping import current_scope
 from core.workflow.approval import (
     TRANSITIONS,
@@ -165,11 +167,15 @@ class ApprovalViewMixin:
             return back
         session = self.datamodel.session
         try:
+            claim_version(item, seen or None, bump=False)  # compared again by the UPDATE itself
             transition(item, action, form.comment.data, view_name=self.class_permission_name)
             session.commit()
         except WriteRefused as exc:
             session.rollback()
             flash(exc.message, "danger")
+        except StaleDataError:  # another decision on the record committed first
+            session.rollback()
+            flash(conflict_message(), "danger")
         except SQLAlchemyError:
             session.rollback()
             flash(_("保存失败：数据库拒绝了此次修改"), "danger")

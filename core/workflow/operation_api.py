@@ -186,7 +186,7 @@ class OperationApiMixin:
             return self.response(409, message=conflict_message())
         session = self.datamodel.session
         try:
-            run_operation(item, key, body)
+            run_operation(item, key, body, version=seen)
             session.commit()
         except WriteRefused as exc:
             session.rollback()

@@ -204,7 +204,7 @@ class OperationViewMixin:
     def _run(self, item, op) -> bool:
         session = self.datamodel.session
         try:
-            run_operation(item, op.key, form_values(op))
+            run_operation(item, op.key, form_values(op), version=request.form.get("version") or None)
             session.commit()
         except WriteRefused as exc:
             session.rollback()

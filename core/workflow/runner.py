@@ -14,10 +14,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validates
 from sqlalchemy.orm import object_session
+from sqlalchemy.orm.exc import StaleDataError
 
 from core.contract import FILLED, Operation
+from core.errors import EditConflict, conflict_message
 from core.events import column_values
 from core.extensions import db
+from core.fab.locking import claim_version
 from core.fab.validation import chinese_message
 from core.scoping import current_scope, row_in_write_scope, scope_of_model, scope_violation
 from core.versioning import utcnow
@@ -132,7 +135,7 @@ def params_message(schema, messages) -> str:
     return "；".join(parts)
 
 
-def run_operation(record, key: str, raw: dict | None = None):
+def run_operation(record, key: str, raw: dict | None = None, version=None):
     """Run operation ``key`` on ``record`` as whoever acts; flush, leave the commit to the caller.
 
     The caller has checked the permission (the screen, the API and the CLI each on their own
@@ -150,9 +153,13 @@ def run_operation(record, key: str, raw: dict | None = None):
     if reason:
         raise OperationError(reason)
     params = load_params(op, record, raw)
-    with allowing(record, op.changes):
-        result = op.run(record, params)
-        session.flush()
+    claim_version(record, version, bump=False)  # the UPDATE compares the version the user read
+    try:
+        with allowing(record, op.changes):
+            result = op.run(record, params)
+            session.flush()
+    except StaleDataError as exc:  # another user's write to the record committed first
+        raise EditConflict(conflict_message()) from exc
     return result
 
 
