@@ -121,6 +121,34 @@ class DatabaseStore:
                 session_table.c.last_seen < idle_before, session_table.c.created_at < created_before)))
 
 
+def _own_engine():
+    """The session store's engine: the app's database on a pool of its own.
+
+    The session is saved at the end of a request that may still hold a connection of the app's
+    pool; on that same pool, N busy threads each waiting for a second connection exhaust it
+    (20 threads of the development server against 5 + 10) and every request times out. On a pool
+    of its own a save waits at most for another save. Rebuilt when the app's engine is replaced
+    (tests dispose it); an in-memory SQLite database has one connection to share, so it is used as is.
+    """
+    made: dict = {}
+
+    def engine():
+        from core.extensions import db
+
+        app_engine = db.engine
+        url = app_engine.url
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            return app_engine
+        if made.get("for") is not app_engine:
+            if made.get("engine") is not None:
+                made["engine"].dispose()
+            made.update({"for": app_engine, "engine": sa.create_engine(
+                app_engine.url, pool_pre_ping=True, pool_size=2, max_overflow=20)})
+        return made["engine"]
+
+    return engine
+
+
 class RedisStore:
     """Sessions in Redis: ``<prefix>s:<key>`` (expiring) and the set ``<prefix>u:<user id>``."""
 
@@ -355,7 +383,6 @@ def _jwt_issued_before_password_change(_header, payload) -> bool:
 def init_sessions(app: Flask):
     """The session interface on the configured store; returns it (core/web/auth.py wraps it).
     First the secret key: refused before anything is served (core/web/secret_key.py)."""
-    from core.extensions import db
     from core.web.secret_key import init_secret_key
 
     init_secret_key(app)
@@ -367,7 +394,7 @@ def init_sessions(app: Flask):
         chosen = RedisStore(app.config["SESSION_REDIS_URL"], app.config["SESSION_KEY_PREFIX"],
                             as_timedelta(app.config["SESSION_IDLE_TIMEOUT"]))
     elif backend == "database":
-        chosen = DatabaseStore(lambda: db.engine)
+        chosen = DatabaseStore(_own_engine())
     else:
         raise ValueError(f"SESSION_BACKEND 应为 database 或 redis，而不是 {backend!r}")
     app.extensions["jiguan_sessions"] = chosen
