@@ -6,8 +6,9 @@
 
 The first run loads the demo and generates 3,000 organisations, 60 classes and 1,000,000 assets
 (``benchmarks/list_data.py``); later runs reuse them. Every variant is requested with the Flask
-test client, logged in as ``xj_bureau`` (bureau admin of the region: its scope is all of
-Xinjiang, so every row), on the same app and the same table:
+test client as ``xj_bureau`` (bureau admin of the region: its scope is all of Xinjiang, so
+every row), on the same app and the same table; the pages with a browser session, the APIs
+(ours and stock alike) as a REST client calls them, with a bearer token and no cookie:
 
 * ours: the asset card list page (``AssetView``) and ``GET /api/v1/asset/``;
 * stock FAB: a plain ``ModelView`` and ``ModelRestApi`` with the same columns and filters;
@@ -217,11 +218,17 @@ def run(app, requests: int) -> dict[str, dict]:
 
     with app.app_context():
         counter = Counter(db.engine)
-    clients = {}
+    clients, tokens = {}, {}
     for username in (USER, CLERK):
         clients[username] = app.test_client()
         response = clients[username].post("/login/", data={"username": username, "password": PASSWORD})
         assert response.status_code == 302, f"login failed: {username}"
+        # the APIs as a REST client calls them (ours and stock alike): a bearer token, no cookie
+        response = app.test_client().post("/api/v1/security/login", json={
+            "username": username, "password": PASSWORD, "provider": "db"})
+        assert response.status_code == 200, f"API login failed: {username}"
+        tokens[username] = response.get_json()["access_token"]
+    api_client = app.test_client()
     scope_sql = ("assets_asset.jurisdiction_id IN (SELECT id FROM catalog_jurisdiction "
                  "WHERE path LIKE '/650000/%')")
     fetches = {}
@@ -229,14 +236,17 @@ def run(app, requests: int) -> dict[str, dict]:
         if url is None:
             fetches[key] = bare_page(app, scope_sql, estimated=key == "bare")
         else:
-            client = clients[CLERK] if url.startswith("clerk:") else clients[USER]
+            username = CLERK if url.startswith("clerk:") else USER
+            path = url.removeprefix("clerk:").removeprefix("cold:")
+            api = path.startswith("/api/")
+            client = api_client if api else clients[username]
+            headers = {"Authorization": f"Bearer {tokens[username]}"} if api else {}
 
-            def fetch(url=url.removeprefix("clerk:").removeprefix("cold:"), client=client,
-                      cold=url.startswith("cold:")):
+            def fetch(url=path, client=client, headers=headers, cold=url.startswith("cold:")):
                 kept = dict(core_counting._estimates)
                 if cold:  # as the first request of a minute for this list and scope
                     core_counting._estimates.clear()
-                response = client.get(url)
+                response = client.get(url, headers=headers)
                 if cold:  # only this request is cold: the other variants keep their estimates
                     core_counting._estimates.update(kept)
                 assert response.status_code == 200, (url, response.status_code)
