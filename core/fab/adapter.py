@@ -69,12 +69,18 @@ def patch_api_jsonschema() -> None:
 
 #: FAB's ``@safe`` answer when the database refused a value the client sent (not a fault).
 DATABASE_REFUSED = _l("输入的数据格式或取值范围不正确，未做任何修改")
+CONSTRAINT_REFUSED = _l("与已有记录重复，或缺少必填内容，未做任何修改")
 
 
 def database_input_error(error: BaseException | None) -> bool:
     """Whether ``error`` is the database refusing a value (out of range, wrong type, NUL)."""
     if isinstance(error, sa_exc.DataError | OverflowError):
         return True
+    if isinstance(error, sa_exc.ProgrammingError | sa_exc.InterfaceError):
+        # the driver cannot bind what the client sent (a dict or list for an id): sqlite3's
+        # "type 'dict' is not supported", psycopg2's "can't adapt type 'dict'"
+        text = str(error.orig)
+        return "not supported" in text or "can't adapt" in text
     # psycopg2 refuses a NUL byte before sending (ValueError), wrapped by SQLAlchemy
     return isinstance(error, sa_exc.StatementError) and isinstance(error.orig, ValueError | OverflowError)
 
@@ -86,6 +92,9 @@ def _response_500(self, message=None):
     if database_input_error(error):
         db.session.rollback()
         return self.response_400(message=str(DATABASE_REFUSED))
+    if isinstance(error, sa_exc.IntegrityError):  # a duplicate name, a missing required value
+        db.session.rollback()
+        return self.response_422(message=str(CONSTRAINT_REFUSED))
     return _FAB_RESPONSE_500(self, message=message)
 
 
@@ -93,7 +102,8 @@ _FAB_RESPONSE_500 = fab_api.BaseApi.response_500
 
 
 def patch_api_errors() -> None:
-    """Every FAB API (ours and FAB's own) answers 400, not 500, when the database refuses a value."""
+    """Every FAB API (ours and FAB's own) answers 400 (422 for a constraint), not 500, when the
+    database refuses a value."""
     if fab_api.BaseApi.response_500 is not _response_500:
         fab_api.BaseApi.response_500 = _response_500
 

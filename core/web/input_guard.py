@@ -118,6 +118,9 @@ def parse_q(value: str):
 
 def _check_ids(view_args: dict) -> None:
     """An id beyond 64 bits (or below zero) names no record: 404, as for a missing one."""
+    pk = (view_args or {}).get("pk")
+    if isinstance(pk, str) and not _DIGITS.fullmatch(pk):
+        raise BadInput(BAD_ID, 404)  # every record id is a number: "abc" names none
     for value in (view_args or {}).values():
         if isinstance(value, int) and not 0 <= value <= INT_MAX:
             raise BadInput(BAD_ID, 404)
@@ -126,6 +129,23 @@ def _check_ids(view_args: dict) -> None:
                 raise BadInput(BAD_ID, 404)
             if _DIGITS.fullmatch(value) and not 0 <= int(value) <= INT_MAX:
                 raise BadInput(BAD_ID, 404)
+
+
+def names_no_record(error) -> bool:
+    """Whether a 405 is really a bad id: ``GET /api/v1/asset/abc`` matches only FAB's
+    ``PUT``/``DELETE /<pk>`` routes (string ``pk``) — to the client, no such record (404)."""
+    from flask import current_app
+
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in getattr(error, "valid_methods", None) or ():
+        try:
+            _endpoint, args = adapter.match(method=method)
+            _check_ids(args)
+        except BadInput:
+            return True
+        except Exception:  # noqa: BLE001 - no route by that method either
+            continue
+    return False
 
 
 def _check_screen_args(args) -> None:
@@ -191,9 +211,9 @@ FAB_REFUSAL = _l("请求参数无效")
 
 
 def chinese_refusal(response):
-    """FAB's own 400s are English (``Filter column: x not allowed to filter``, marshmallow's
+    """FAB's own 400s and 422s are English (``Filter column: x not allowed to filter``, marshmallow's
     ``{"_schema": [...]}``): prefix a Chinese message, keep FAB's words as the detail."""
-    if response.status_code != 400 or not response.is_json or not request.path.startswith("/api/"):
+    if response.status_code not in (400, 422) or not response.is_json or not request.path.startswith("/api/"):
         return response
     body = response.get_json(silent=True)
     if not isinstance(body, dict) or "message" not in body:

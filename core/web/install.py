@@ -81,12 +81,15 @@ def _register_error_pages(app: Flask) -> None:
     """Chinese error pages inside the layout; APIs answer JSON."""
 
     def handle(error):
-        title, message = ERROR_TEXTS[error.code]
+        from core.web.input_guard import names_no_record
+
+        code = 404 if error.code == 405 and names_no_record(error) else error.code
+        title, message = ERROR_TEXTS[code]
         if request.path.startswith("/api/"):
-            return jsonify(message=str(message)), error.code
+            return jsonify(message=str(message)), code
         return render_template("core/error.html", appbuilder=app.appbuilder,
-                               base_template=app.appbuilder.base_template, code=error.code,
-                               title=title, message=message), error.code
+                               base_template=app.appbuilder.base_template, code=code,
+                               title=title, message=message), code
 
     for code in ERROR_TEXTS:
         app.register_error_handler(code, handle)
