@@ -24,7 +24,6 @@ ERRORS = {
     "401": _l("未登录，或令牌无效、已过期、已撤销"),
     "403": _l("无权执行：角色不包括此操作，或数据不在本辖区（本单位）范围内"),
     "404": _l("记录不存在、不在权限范围内，或所属模块未在本辖区启用"),
-    "405": _l("此地址不接受该请求方式"),
     "409": _l("记录已被他人修改（version 已过期），或当前状态不允许此操作"),
     "413": _l("上传内容超过允许的大小"),
     "415": _l("请求体的类型不被接受（须为 JSON 或 multipart/form-data）"),
@@ -84,7 +83,7 @@ def _ids_any(schema) -> None:
 
 
 def _error_codes(path: str, method: str, operation: dict) -> list[str]:
-    codes = ["400", "401", "403", "404", "405", "422"]
+    codes = ["400", "401", "403", "404", "422"]
     if not operation.get("security", True):  # the login: no credentials needed, but guarded
         codes.remove("401")
     if method in _WRITES:
