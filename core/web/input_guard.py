@@ -189,7 +189,7 @@ def check_request() -> None:
         _check_json_body()
     else:
         _check_screen_args(request.args)
-        for value in request.form.values():
+        for _name, value in request.form.items(multi=True):
             if "\x00" in value:
                 raise BadInput(BAD_NUL)
 
