@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import inspect
+import sys
 
 import jsonschema
 from flask import abort, flash, g, has_request_context, redirect, request, url_for
@@ -27,9 +28,12 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
+from sqlalchemy import exc as sa_exc
 
 from core.errors import EditConflict, WriteRefused
+from core.extensions import db
 from core.fab.locking import claim_version
 
 
@@ -66,6 +70,47 @@ def patch_api_jsonschema() -> None:
     """FAB's API module validates with our once-checked ``jsonschema`` (its module attribute)."""
     if not isinstance(fab_api.jsonschema, _CheckedSchemaJsonschema):
         fab_api.jsonschema = _CheckedSchemaJsonschema()
+
+
+#: FAB's ``@safe`` answer when the database refused a value the client sent (not a fault).
+DATABASE_REFUSED = _l("输入的数据格式或取值范围不正确，未做任何修改")
+CONSTRAINT_REFUSED = _l("与已有记录重复，或缺少必填内容，未做任何修改")
+
+
+def database_input_error(error: BaseException | None) -> bool:
+    """Whether ``error`` is the database refusing a value (out of range, wrong type, NUL)."""
+    if isinstance(error, sa_exc.DataError | OverflowError):
+        return True
+    if isinstance(error, sa_exc.ProgrammingError | sa_exc.InterfaceError):
+        # the driver cannot bind what the client sent (a dict or list for an id): sqlite3's
+        # "type 'dict' is not supported", psycopg2's "can't adapt type 'dict'"
+        text = str(error.orig)
+        return "not supported" in text or "can't adapt" in text
+    # psycopg2 refuses a NUL byte before sending (ValueError), wrapped by SQLAlchemy
+    return isinstance(error, sa_exc.StatementError) and isinstance(error.orig, ValueError | OverflowError)
+
+
+def _response_500(self, message=None):
+    # FAB's @safe turns every exception into 500 "Fatal error"; it calls this inside its
+    # ``except``, so the exception is at hand: a value the database refused is the client's 400
+    error = sys.exc_info()[1]
+    if database_input_error(error):
+        db.session.rollback()
+        return self.response_400(message=str(DATABASE_REFUSED))
+    if isinstance(error, sa_exc.IntegrityError):  # a duplicate name, a missing required value
+        db.session.rollback()
+        return self.response_422(message=str(CONSTRAINT_REFUSED))
+    return _FAB_RESPONSE_500(self, message=message)
+
+
+_FAB_RESPONSE_500 = fab_api.BaseApi.response_500
+
+
+def patch_api_errors() -> None:
+    """Every FAB API (ours and FAB's own) answers 400 (422 for a constraint), not 500, when the
+    database refuses a value."""
+    if fab_api.BaseApi.response_500 is not _response_500:
+        fab_api.BaseApi.response_500 = _response_500
 
 
 # --- the data interface ---------------------------------------------------------------------------
@@ -461,11 +506,15 @@ class FabSchemaConverter(Model2SchemaConverter):
     def _column2enum(self, datamodel, column):
         return self.enum_field(datamodel, column) or super()._column2enum(datamodel, column)
 
+    def adjust_field(self, datamodel, column, field):
+        """The field of ``column`` (ours or FAB's) before the schema takes it; returns it."""
+        return field
+
     def _column2field(self, datamodel, column, nested=True, parent_schema_name=None):
         field = self.column_field(datamodel, column)
         if field is None:
-            return super()._column2field(datamodel, column, nested, parent_schema_name)
-        return field
+            field = super()._column2field(datamodel, column, nested, parent_schema_name)
+        return self.adjust_field(datamodel, column, field)
 
 
 #: FAB's originals this adapter overrides, each with a digest of its source in the FAB it was
@@ -489,6 +538,7 @@ FAB_PRIVATE: dict[str, str] = {
     "Model2SchemaConverter._column2enum": "0aae1a55350f6938",
     "Model2SchemaConverter._column2field": "25a8ba715c77e8e8",
     "api.jsonschema": "521302090abeddb1",
+    "api.safe": "836561e1fc135133",
 }
 _FAB_CLASSES = {"SQLAInterface": SQLAInterface, "ModelView": ModelView, "ModelRestApi": ModelRestApi,
                 "GeneralModelConverter": GeneralModelConverter,
@@ -500,6 +550,8 @@ def original_digest(name: str) -> str:
     if name == "api.jsonschema":
         source = "\n".join(line for line in inspect.getsource(fab_api).splitlines()
                            if "jsonschema" in line)
+    elif name == "api.safe":  # patch_api_errors relies on it calling response_500 in its except
+        source = inspect.getsource(fab_api.safe)
     else:
         cls, method = name.split(".")
         source = inspect.getsource(getattr(_FAB_CLASSES[cls], method))

@@ -14,8 +14,10 @@ import base64
 import binascii
 import functools
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
-from marshmallow import ValidationError, fields
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields, validate
 from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
 from core.fab.adapter import FabSchemaConverter
@@ -94,6 +96,19 @@ def _required(column) -> bool:
     return not column.nullable and column.default is None and column.server_default is None
 
 
+#: What each integer type stores on every backend (SQLite stores more; PostgreSQL refuses it).
+INTEGER_RANGES = ((sa.SmallInteger, 15), (sa.BigInteger, 63), (sa.Integer, 31))
+OUT_OF_RANGE = _l("须为 {min} 到 {max} 之间的整数")
+
+
+def integer_range(column) -> validate.Range | None:
+    """The range an integer column holds on PostgreSQL, so the API refuses more on SQLite too."""
+    for kind, bits in INTEGER_RANGES:
+        if isinstance(getattr(column, "type", None), kind):
+            return validate.Range(min=-(2**bits), max=2**bits - 1, error=OUT_OF_RANGE)
+    return None
+
+
 class PortableSchemaConverter(FabSchemaConverter):
     """FAB's model → schema converter for the REST API, with the fields above."""
 
@@ -109,6 +124,13 @@ class PortableSchemaConverter(FabSchemaConverter):
             else None
         if field is not None:
             field.unique = datamodel.is_unique(column.name)
+        return field
+
+    def adjust_field(self, datamodel, column, field):
+        sqla_column = None if datamodel.is_relation(column.name) else datamodel.list_columns.get(column.name)
+        limit = integer_range(sqla_column) if isinstance(field, fields.Integer) else None
+        if limit is not None and not field.dump_only:
+            field.validators.append(limit)
         return field
 
 

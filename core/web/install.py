@@ -83,12 +83,15 @@ def _register_error_pages(app: Flask) -> None:
     """Chinese error pages inside the layout; APIs answer JSON."""
 
     def handle(error):
-        title, message = ERROR_TEXTS[error.code]
+        from core.web.input_guard import names_no_record
+
+        code = 404 if error.code == 405 and names_no_record(error) else error.code
+        title, message = ERROR_TEXTS[code]
         if request.path.startswith("/api/"):
-            return jsonify(message=str(message)), error.code
+            return jsonify(message=str(message)), code
         return render_template("core/error.html", appbuilder=app.appbuilder,
-                               base_template=app.appbuilder.base_template, code=error.code,
-                               title=title, message=message), error.code
+                               base_template=app.appbuilder.base_template, code=code,
+                               title=title, message=message), code
 
     for code in ERROR_TEXTS:
         app.register_error_handler(code, handle)
@@ -105,16 +108,18 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def install_web(app: Flask, state: JiguanState) -> None:
-    from core.fab.adapter import patch_api_jsonschema
+    from core.fab.adapter import patch_api_errors, patch_api_jsonschema
     from core.fab.references import resolve_references
     from core.web.auth import init_auth
     from core.web.csrf import init_csrf, install_api_guard
     from core.web.headers import init_headers
+    from core.web.input_guard import install_input_guard
     from core.web.security import JiguanSecurityManager, build_roles
 
     # FAB warns about every relation filter of its own group screens at each start
     logging.getLogger("flask_appbuilder.models.filters").setLevel(logging.ERROR)
     patch_api_jsonschema()
+    patch_api_errors()  # a value the database refuses is the client's 400, not FAB's 500
     resolve_references(state)  # relations by entity-type key, now that every type is known
     installs = sorted(state.views, key=lambda item: item[1].position) + _entity_apis(state)
     named = [(spec.view.class_permission_name or spec.view.__name__, spec.view.access)
@@ -153,6 +158,7 @@ def install_web(app: Flask, state: JiguanState) -> None:
         if module and current_user.is_authenticated and not module_readable_for_current_user(module):
             abort(404)  # read-only from below (Art. 5-6) passes; has_access refuses its writes
 
+    install_input_guard(app)  # after authentication and activation: 401/404 first
     _register_error_pages(app)
 
 

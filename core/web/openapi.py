@@ -24,6 +24,8 @@ from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from core.web.openapi_truth import complete_document, marshmallow_attributes
+
 METHODS = ("get", "post", "put", "patch", "delete")
 #: The operations every model API has (FAB's ModelRestApi) and the workflow routes.
 MODEL_OPERATIONS = {
@@ -156,9 +158,10 @@ def build_spec(version: str) -> dict | None:
     spec = APISpec(
         title=_("机关事务管理平台 接口文档"), version=version, openapi_version="3.0.2",
         info={"description": str(INTRO)},
-        plugins=[MarshmallowPlugin(schema_name_resolver=resolver)],
+        plugins=[marshmallow := MarshmallowPlugin(schema_name_resolver=resolver)],
         servers=current_app.config.get("FAB_OPENAPI_SERVERS", [{"url": request.host_url}]),
     )
+    marshmallow_attributes(marshmallow)  # how FAB's fields really dump (money as text …)
     from core.activation import modules_for_current_user
     from core.state import get_state
 
@@ -189,6 +192,7 @@ def build_spec(version: str) -> dict | None:
                     summary = _summary(api, name, tag, method, path)
                     example = _example(api, name)
                     _complete(operation, url, summary, tag, not public, example)
+    complete_document(document)  # every status code answered, FAB's answer schemas corrected
     return document
 
 

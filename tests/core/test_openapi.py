@@ -84,3 +84,49 @@ def test_swagger_page_is_chinese_and_served_locally(login, app):
     for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "LICENSE"):
         assert app.test_client().get(f"/swagger/assets/{asset}").status_code == 200, asset
     assert app.test_client().get("/swagger/assets/../../setup.cfg").status_code == 404
+
+
+def test_every_operation_declares_the_refusals_it_can_answer(rest):
+    """The status codes a client must handle are in the document (schemathesis holds the API to
+    them: tests/security/test_schemathesis.py), each with the Error body."""
+    document = rest("admin", "jwt").get("/api/v1/_openapi").get_json()
+    error = document["components"]["schemas"]["Error"]
+    assert error["properties"]["message"]["type"] == "string" and error["required"] == ["message"]
+    missing = []
+    for path, method, operation in _operations(document):
+        codes = set(operation["responses"])
+        wanted = {"400", "403", "404", "422"} | ({"401"} if "security" in operation else set())
+        wanted |= {"409"} if method in ("post", "put", "delete") else set()
+        wanted |= {"413", "415"} if method in ("post", "put") else set()
+        if not wanted <= codes:
+            missing.append((method, path, sorted(wanted - codes)))
+    assert missing == []
+    assert "429" in document["paths"]["/api/v1/security/login"]["post"]["responses"]
+    assert "201" in document["paths"]["/api/v1/tokens/"]["post"]["responses"]
+
+
+def test_every_api_route_is_documented_and_every_documented_operation_exists(app, rest):
+    document = rest("admin", "jwt").get("/api/v1/_openapi").get_json()
+    documented = {(m.upper(), p) for p, m, _o in _operations(document)}
+    routed = {(method, re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule))
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert documented == routed, (sorted(documented - routed), sorted(routed - documented))
+
+
+def test_answers_are_declared_as_they_are_sent(rest):
+    """ids are numbers, money (Numeric) is text, a naive timestamp is no RFC 3339 date-time,
+    _info's column lists are lists: as FAB sends them, not as it declares them."""
+    client = rest("admin", "jwt")
+    document = client.get("/api/v1/_openapi").get_json()
+    listing = document["paths"]["/api/v1/asset/"]["get"]["responses"]["200"]["content"]
+    ids = listing["application/json"]["schema"]["properties"]["ids"]["items"]
+    assert {"type": "integer"} in ids["anyOf"]
+    fields = document["components"]["schemas"]["AssetApi.get_list"]["properties"]
+    assert fields["original_value"]["type"] == "string"
+    assert isinstance(client.get("/api/v1/asset/").get_json()["result"][0]["original_value"], str)
+    stamps = [p for name, schema in document["components"]["schemas"].items()
+              for p in schema.get("properties", {}).values() if p.get("format") == "date-time"]
+    assert stamps == []
+    info = document["paths"]["/api/v1/asset/_info"]["get"]["responses"]["200"]["content"]
+    assert info["application/json"]["schema"]["properties"]["edit_columns"]["type"] == "array"
