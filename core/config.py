@@ -88,66 +88,22 @@ class DefaultConfig:
     CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
     JOBS_QUEUE = "jiguan"
 
-    # Response headers and CSRF (core/web/csrf.py, core/web/headers.py; docs/security.md)
-    #: Flask-WTF's CSRF check on every screen write, and the X-CSRFToken header on API writes
-    #: made with the session cookie. Off only in unit tests' apps (core/testing/support.py).
-    WTF_CSRF_ENABLED = True
-    #: Extra sources per Content-Security-Policy directive, for a deployment that embeds
-    #: something from another origin, e.g. ``{"img-src": ["https://tiles.example.gov.cn"]}``.
-    CSP_EXTRA_SOURCES: dict[str, list[str]] = {}
-    #: Strict-Transport-Security on answers served over HTTPS (``request.is_secure``; behind a
-    #: proxy that needs ProxyFix). Off by default: once sent, browsers refuse plain HTTP to the
-    #: host for HSTS_MAX_AGE seconds, so turn it on only when every name is served over HTTPS.
-    HSTS_ENABLED = False
-    HSTS_MAX_AGE = 31536000
-    #: Referrer-Policy: a link to another site carries no path (ids, filters) of ours.
-    REFERRER_POLICY = "same-origin"
-
-    # Uploads and job results (docs/security.md, "Uploads" and "Several web nodes")
-    #: The largest request body of any kind (Flask): beyond it the answer is 413, in Chinese.
-    #: Above the largest upload (10 MB, 13.4 MB as a Base64 import job's parameters).
+    # Flask's own settings (the web service's are in core/web/settings.py; docs/security.md)
+    #: The largest request body of any kind: beyond it the answer is 413, in Chinese. Above the
+    #: largest upload (10 MB, 13.4 MB as a Base64 import job's parameters).
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
-    #: One uploaded file (an attachment); the XLSX import has XLSX_IMPORT_MAX_BYTES.
-    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-    #: The XLSX import (docs/xlsx.md): the file's size, and its data rows (blank rows skipped).
-    XLSX_IMPORT_MAX_BYTES = 10 * 1024 * 1024
-    XLSX_IMPORT_MAX_ROWS = 10_000
-    #: A ZIP-based upload (.xlsx, .docx): the sum of its members' uncompressed sizes, each big
-    #: member's uncompressed/compressed ratio, and its number of members: past any, a zip bomb.
-    UPLOAD_MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-    UPLOAD_MAX_RATIO = 100
-    UPLOAD_MAX_MEMBERS = 500
-    #: Rows (blank ones included) and columns a sheet of an imported .xlsx may declare or hold;
-    #: None: XLSX_IMPORT_MAX_ROWS (10,000 data rows) + 2,000, read in well under a second.
-    XLSX_IMPORT_MAX_SHEET_ROWS: int | None = None
-    XLSX_IMPORT_MAX_COLUMNS = 200
+    #: Cookies over HTTPS only when True or PREFERRED_URL_SCHEME is "https"; SameSite Lax: the
+    #: cookie goes with top-level navigation to the site, never with a cross-site POST.
+    SESSION_COOKIE_SECURE = False
+    PREFERRED_URL_SCHEME = "http"
+    SESSION_COOKIE_SAMESITE = "Lax"
+
+    # Job results (docs/security.md, "Several web nodes")
     #: Where job results are kept: "database" (core_job_result: every web node reads them) or
     #: "files" (JOBS_DIR/<id>/, which every node must then mount).
     JOBS_STORAGE = "database"
     #: Folder of the result files with JOBS_STORAGE "files"; None: ``<instance>/jobs``.
     JOBS_DIR: str | None = None
-
-    # Sessions, login and passwords (docs/security.md, "Sessions", "Login protection …")
-    #: Where sessions live (the cookie holds a random id): "database" (core_session) or "redis".
-    SESSION_BACKEND = "database"
-    SESSION_REDIS_URL = "redis://127.0.0.1:6379/0"
-    SESSION_KEY_PREFIX = "jiguan:session:"
-    #: A session ends unused this long (idle), and this long after the login (absolute).
-    SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=30)
-    SESSION_ABSOLUTE_TIMEOUT = dt.timedelta(hours=12)
-    #: Cookies over HTTPS only when True or PREFERRED_URL_SCHEME is "https" (Flask's setting).
-    SESSION_COOKIE_SECURE = False
-    PREFERRED_URL_SCHEME = "http"
-    #: Lax: the cookie goes with top-level navigation to the site, never with a cross-site POST.
-    SESSION_COOKIE_SAMESITE = "Lax"
-    #: Failed logins per name and per address within the window before a lockout (login_guard).
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
-    LOGIN_FAILURE_WINDOW = dt.timedelta(minutes=15)
-    LOGIN_LOCKOUT = dt.timedelta(minutes=15)
-    #: Password policy (core/web/passwords.py): length, classes of lower/upper/digit/other.
-    PASSWORD_MIN_LENGTH = 10
-    PASSWORD_MIN_CLASSES = 3
 
 
 def env_settings(environ=os.environ) -> dict:

@@ -115,7 +115,9 @@ def install_web(app: Flask, state: JiguanState) -> None:
     from core.web.headers import init_headers
     from core.web.input_guard import install_input_guard
     from core.web.security import JiguanSecurityManager, build_roles
+    from core.web.settings import install_settings
 
+    install_settings(app)  # the service's defaults, under whatever the app was given
     # FAB warns about every relation filter of its own group screens at each start
     logging.getLogger("flask_appbuilder.models.filters").setLevel(logging.ERROR)
     patch_api_jsonschema()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import g
+from flask import g, has_request_context
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import User
 from flask_appbuilder.security.views import AuthDBView, UserDBModelView
@@ -207,17 +207,27 @@ class JiguanSecurityManager(SecurityManager):
             return False
         return module in read_only_modules_for_current_user()
 
-    def load_user(self, pk):
-        # one query for the user, its roles and groups and the organisation and jurisdiction
-        # that make its scope, instead of one lazy load each on every request
+    def user_with_scope(self, pk: int):
+        """The user, its roles and groups and the organisation and jurisdiction that make its
+        scope, in one query (instead of one lazy load each on every request); active or not.
+        Kept for the request: the JWT check reads it first, then the user lookup takes it."""
+        kept = g.get("jiguan_loaded_user") if has_request_context() else None
+        if kept is not None and kept.id == pk:
+            return kept
         model = self.user_model
         user = (
             self.session.query(model)
             .options(joinedload(model.roles), joinedload(model.groups),
                      joinedload(model.organization).joinedload(Organization.jurisdiction))
-            .filter(model.id == int(pk))
+            .filter(model.id == pk)
             .one_or_none()
         )
+        if has_request_context():
+            g.jiguan_loaded_user = user
+        return user
+
+    def load_user(self, pk):
+        user = self.user_with_scope(int(pk))
         if user and user.is_active:
             return user
         return None

@@ -368,14 +368,14 @@ def _forget_after_rollback(orm_session):
 
 def _jwt_issued_before_password_change(_header, payload) -> bool:
     """A JWT (access or refresh) issued before its user's last password change is revoked."""
-    from core.extensions import db
-    from core.web.security import JiguanUser
+    from flask import current_app
 
     sub, iat = payload.get("sub"), payload.get("iat")
     if not str(sub).isdigit() or not isinstance(iat, int | float):
         return False
-    changed = db.session.execute(sa.select(JiguanUser.password_changed_on)
-                                 .where(JiguanUser.id == int(sub))).scalar_one_or_none()
+    # the user as the lookup after this check loads it: one query for both
+    user = current_app.appbuilder.sm.user_with_scope(int(sub))
+    changed = user.password_changed_on if user is not None else None
     # whole seconds, like iat: a token of the same second as the change stands
     return changed is not None and iat < int(changed.replace(tzinfo=dt.UTC).timestamp())
 

@@ -125,8 +125,10 @@ def _citations():
 
 def test_docs_cite_things_that_exist():
     from core.config import ENV_ALIASES, DefaultConfig
+    from core.web.settings import WebSettings
 
     settings = {k for k in dir(DefaultConfig) if k.isupper()} | set(ENV_ALIASES)
+    settings |= {k for k in dir(WebSettings) if k.isupper()}  # the web service's own
     extra_settings = {"INSTANCE_PATH", "TEST_POSTGRES_URL", "REQUIRE_POSTGRES", "REQUIRE_BROWSER",
                       "CHROMIUM", "CHROMEDRIVER"}  # read by the launcher and the tests, not the app
     wrong = []
