@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import g, has_request_context
+from flask_appbuilder import expose
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import User
 from flask_appbuilder.security.views import AuthDBView, UserDBModelView
@@ -141,6 +142,12 @@ class JiguanAuthDBView(AuthDBView):
         from core.web.login_guard import FAILED, LOCKED
 
         return LOCKED if g.get("jiguan_login_locked") else FAILED
+
+    @expose("/logout/", methods=["POST"])
+    def logout(self):
+        """Logout ends the session, a state change: a POST with the CSRF token (the navbar's
+        form), never a GET that a link or an image on another page could send."""
+        return super().logout()
 
 
 class JiguanSecurityManager(SecurityManager):

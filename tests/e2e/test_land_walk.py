@@ -54,7 +54,7 @@ def test_clerk_starts_and_the_bureau_completes_a_registration(login_as, in_app):
     clerk.type_into("#area", "2100")
     clerk.select("land_use", "办公用地")
     clerk.select("registration_status", "未登记")
-    _load(clerk, clerk.find("form button[type=submit]"))
+    _load(clerk, clerk.find("#model_form button[type=submit]"))
     _success(clerk)
 
     with in_app() as session:

@@ -24,7 +24,7 @@ def _fill(page, name: str, status: str, certificate: str = "") -> None:
 
 
 def _submit(page) -> None:
-    page.find("form button[type=submit]").click()
+    page.find("#model_form button[type=submit]").click()
     page.wait(lambda d: page.find_all("div.alert"), f"no message after saving on {page.path}")
 
 

@@ -72,7 +72,12 @@ def test_logout_ends_the_session(app):
     browser = Browser(app, new_user(app))
     cookie = cookie_of(browser)
     assert signed_in(replay(app, cookie))
-    browser.get("/logout/")
+    # a GET (a link or an image on another site) ends nothing: logout is a POST (CSRF)
+    assert browser.get("/logout/").status_code == 405
+    assert signed_in(replay(app, cookie))
+    page = browser.get("/users/userinfo/").get_data(as_text=True)
+    assert 'method="post" action="/logout/"' in page  # the navbar's logout is a form
+    browser.post("/logout/")
     thief = replay(app, cookie)
     assert not signed_in(thief)
     screen = thief.get("/users/userinfo/")
@@ -241,7 +246,7 @@ def test_redis_store(redis_app):
     first, second = Browser(app, username), Browser(app, username)
     assert list(redis.Redis.from_url(REDIS_URL).scan_iter(f"{prefix}s:*"))  # stored there
     cookie = cookie_of(first)
-    first.get("/logout/")
+    first.post("/logout/")
     assert not signed_in(replay(app, cookie))
     assert signed_in(second.client)
     with app.app_context():
