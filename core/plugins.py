@@ -41,6 +41,15 @@ SERVICE_PLUGINS: tuple[str, ...] = (
 )
 SERVICE_PREFIX = "service:"
 
+#: Hook specifications a service adds beside the kernel's (``core/hookspecs.py``): hooks that
+#: only make sense with that service (the home page's cards, attachments …) live with it.
+SERVICE_HOOKSPECS: tuple[str, ...] = ()
+
+
+def hookspec_modules() -> list[ModuleType]:
+    """Every module of hook specifications: the kernel's, then each service's."""
+    return [hookspecs, *(importlib.import_module(dotted) for dotted in SERVICE_HOOKSPECS)]
+
 
 class PluginError(RuntimeError):
     """A plugin cannot be loaded (duplicate key, missing dependency, contract mismatch …)."""
@@ -129,7 +138,8 @@ def build_plugin_manager(config) -> tuple[pluggy.PluginManager, dict[str, Loaded
     once loaded). A plugin that fails to import cannot be switched off any other way.
     """
     pm = pluggy.PluginManager("jiguan")
-    pm.add_hookspecs(hookspecs)
+    for specs in hookspec_modules():
+        pm.add_hookspecs(specs)
     for dotted in SERVICE_PLUGINS:
         pm.register(_import(dotted), name=SERVICE_PREFIX + dotted)
     sources: list[tuple[object, str, str | None]] = []  # (plugin, source, expected key)

@@ -30,9 +30,10 @@ def _doc_texts():
 # --- hooks --------------------------------------------------------------------------------------
 
 def _hookspecs():
-    from core import hookspecs
+    from core.plugins import hookspec_modules
 
-    return {name: f for name, f in vars(hookspecs).items() if callable(f) and hasattr(f, "jiguan_spec")}
+    return {name: f for specs in hookspec_modules() for name, f in vars(specs).items()
+            if callable(f) and hasattr(f, "jiguan_spec")}
 
 
 def _signature(func) -> str:

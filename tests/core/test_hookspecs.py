@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from core import hookspecs
+from core.plugins import hookspec_modules
 
-SPECS = [name for name, f in vars(hookspecs).items()
-         if callable(f) and hasattr(f, "jiguan_spec")]
+#: Every hook, the kernel's and each service's (``SERVICE_HOOKSPECS``), by name.
+SPEC_FUNCTIONS = {name: f for specs in hookspec_modules() for name, f in vars(specs).items()
+                  if callable(f) and hasattr(f, "jiguan_spec")}
+SPECS = list(SPEC_FUNCTIONS)
 TESTS = Path(__file__).resolve().parent.parent
 
 
@@ -22,7 +24,7 @@ def test_there_are_hookspecs():
 
 @pytest.mark.parametrize("name", SPECS)
 def test_hookspec_is_documented(name):
-    spec = getattr(hookspecs, name)
+    spec = SPEC_FUNCTIONS[name]
     doc = inspect.getdoc(spec) or ""
     summary = doc.splitlines()[0] if doc else ""
     assert summary and summary[0].isupper() and summary.endswith("."), f"{name}: one-line summary"
