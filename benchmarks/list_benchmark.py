@@ -291,7 +291,8 @@ def report(results: dict[str, dict], requests: int) -> bool:
               f"{x['data']:9.1f} {x['kb']:6.0f}")
     list_x = r["stock_list"]["median"] / r["list"]["median"]
     api_x = r["stock_api"]["median"] / r["api"]["median"]
-    constant = all(r[k]["statements"] == r[k]["statements_min"]
+    # one more when the process's copy of the active modules has expired (every 10 s)
+    constant = all(r[k]["statements"] - r[k]["statements_min"] <= 1
                    for k in ("list", "list_cold", "list100", "api", "api100"))
     same = all(r[a]["statements"] == r[b]["statements"] for a, b in (("list", "list100"), ("api", "api100")))
     small = max(r["list_cold"]["statements"], r["api"]["statements"]) <= 8
@@ -313,7 +314,8 @@ def report(results: dict[str, dict], requests: int) -> bool:
         print(f"{name:<68} {measured:<26} {'PASS' if ok else 'FAIL'}")
     print("\n'table SQL' = the statements on assets_asset (count, estimate, page); the rest of 'SQL ms' is"
           "\nwhat every logged-in request reads (its user with roles and organisation, the active modules)."
-          "\nA list's planner estimate is reused for 60 s: 'cold' is the first request of a minute.")
+          "\nA list's planner estimate is reused for 60 s: 'cold' is the first request of a minute;"
+          "\nthe active modules are kept for MODULE_ACTIVATION_CACHE_SECONDS (10 s): '2-3' statements.")
     return all(ok for _n, _m, ok in checks)
 
 

@@ -9,15 +9,18 @@ module read-only (Art. 5-6); ``core.web.security`` refuses them every other perm
 
 from __future__ import annotations
 
-from flask import g, has_request_context
+import time
+
+from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from core.errors import WriteRefused
 from core.extensions import db
 from core.models import ModuleActivation
 from core.scoping import current_scope
-from core.state import get_state
+from core.state import get_state, state_or_none
 
 
 class ActivationError(WriteRefused):
@@ -91,12 +94,28 @@ def read_only_below(jurisdiction, active: set[str], session=None) -> set[str]:
 
 
 def _modes() -> tuple[set[str], set[str]]:
-    """(active, read-only) module keys for whoever acts; once per request."""
+    """(active, read-only) module keys for whoever acts; once per request, and kept by the
+    process for ``MODULE_ACTIVATION_CACHE_SECONDS`` (a change made here clears it at once)."""
     if has_request_context() and "jiguan_module_modes" in g:
         return g.jiguan_module_modes
+    scope = current_scope()
+    cache, key = get_state().activation_cache, (scope.kind, scope.jurisdiction_id)
+    kept = cache.get(key)
+    if kept is not None and kept[0] > time.monotonic():
+        modes = kept[1]
+    else:
+        modes = _read_modes(scope)
+        ttl = current_app.config.get("MODULE_ACTIVATION_CACHE_SECONDS", 0)
+        if ttl > 0:
+            cache[key] = (time.monotonic() + ttl, modes)
+    if has_request_context():
+        g.jiguan_module_modes = modes
+    return modes
+
+
+def _read_modes(scope) -> tuple[set[str], set[str]]:
     from core.tenancy import Jurisdiction
 
-    scope = current_scope()
     read_only: set[str] = set()
     if scope.jurisdiction_id is None:
         active = set(get_state().modules) if scope.kind == "all" else set()
@@ -107,9 +126,36 @@ def _modes() -> tuple[set[str], set[str]]:
         # every module is on here already, the usual case)
         if scope.kind == "jurisdiction" and set(get_state().modules) - active:
             read_only = read_only_below(jurisdiction, active)
-    if has_request_context():
-        g.jiguan_module_modes = (active, read_only)
-    return active, read_only
+    return frozenset(active), frozenset(read_only)
+
+
+# A change of activation clears the process's kept modes when it is flushed (the writer sees it)
+# and again when it is committed or rolled back (another request may have read the old rows
+# in between). Other processes see it when their copy expires.
+def _forget_modes(session, *_args, changed: bool = False) -> None:
+    if changed or session.info.pop("jiguan_activation_changed", False):
+        session.info["jiguan_activation_changed"] = changed
+        if (state := state_or_none()) is not None:
+            state.activation_cache.clear()
+        if has_request_context():
+            g.pop("jiguan_module_modes", None)
+
+
+@event.listens_for(Session, "after_flush")
+def _activation_flushed(session, _flush_context):
+    if any(isinstance(o, ModuleActivation) for o in (*session.new, *session.dirty, *session.deleted)):
+        _forget_modes(session, changed=True)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _activation_bulk(execute):
+    mapper = execute.bind_mapper
+    if not execute.is_select and mapper is not None and mapper.class_ is ModuleActivation:
+        _forget_modes(execute.session, changed=True)
+
+
+event.listen(Session, "after_commit", _forget_modes)
+event.listen(Session, "after_soft_rollback", _forget_modes)
 
 
 def modules_for_current_user() -> set[str]:
@@ -169,7 +215,5 @@ def set_module(jurisdiction, key: str, enabled: bool, session=None) -> ModuleAct
         session.add(row)
     else:
         row.enabled = enabled
-    session.flush()
-    if has_request_context():
-        g.pop("jiguan_module_modes", None)
+    session.flush()  # clears the modes kept for the request and the process (_activation_flushed)
     return row

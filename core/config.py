@@ -69,6 +69,9 @@ class DefaultConfig:
     LOAD_ENTRYPOINT_PLUGINS = True
     #: Extra plugin objects or dotted names, loaded after the built-ins (tests use it).
     EXTRA_PLUGINS: list = []
+    #: Seconds a process keeps a jurisdiction's active modules (0: read them on every request).
+    #: A change made in this process applies at once; other processes see it within this time.
+    MODULE_ACTIVATION_CACHE_SECONDS = 10
     DEMO_PASSWORD = "jiguan-demo-1"
     #: Reports estimated above this many rows render as background jobs, not in the request.
     REPORT_INLINE_MAX_ROWS = 2000

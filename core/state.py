@@ -41,6 +41,8 @@ class JiguanState:
     entity_labels: dict[str, dict] = field(default_factory=dict)
     #: Menu category → the modules of its entries (None for a core entry).
     category_modules: dict[str, set] = field(default_factory=lambda: defaultdict(set))
+    #: (scope kind, jurisdiction id) → (expiry, (active, read-only modules)): ``core.activation``.
+    activation_cache: dict = field(default_factory=dict)
 
     @property
     def modules(self):

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.errors import EditConflict, WriteRefused, conflict_message
 from core.fab.adapter import FabInterface
 from core.fab.counting import ListCount, planner_estimate
+from core.fab.kept_filters import KeptFilters
 from core.scoping import scope_of_model, scoped
 
 
@@ -48,6 +49,10 @@ class ScopedInterface(FabInterface):
 
     def scope_query(self, query):
         return scoped(query, self.obj, for_reference=self.for_reference)
+
+    def get_filters(self, search_columns=None, search_filters=None) -> KeptFilters:
+        return KeptFilters(self.filter_converter_class, self, search_columns=search_columns or [],
+                           search_filters=search_filters)
 
     def query_count(self, query, filters=None, select_columns=None) -> ListCount:
         """The exact count up to ``count_cap``; beyond it PostgreSQL's estimate, else "more than"."""

@@ -132,3 +132,43 @@ def test_cli_as_user_is_scoped(app):
     result = runner.invoke(args=["modules", "disable", "land", "--jurisdiction", "653101",
                                  "--as", "urumqi_bureau"])
     assert result.exit_code != 0 and "无权" in result.output
+
+
+def test_a_change_applies_at_once_here_and_after_the_kept_copy_expires_elsewhere(app, backend,
+                                                                                 monkeypatch):
+    """Each process keeps a jurisdiction's active modules for MODULE_ACTIVATION_CACHE_SECONDS
+    (docs/architecture.md): a second app on the same database stands for another worker."""
+    import time
+
+    from core.testing.support import Browser, make_app
+
+    other = make_app(backend, MODULE_ACTIVATION_CACHE_SECONDS=10)
+    here, there = Browser(app, "kashgar_clerk"), Browser(other, "kashgar_clerk")
+    assert here.get("/landparcelview/list/").status_code == 200
+    assert there.get("/landparcelview/list/").status_code == 200  # kept by the other worker
+    try:
+        with land_setting(app, "653101", False):
+            assert here.get("/landparcelview/list/").status_code == 404  # at once, here
+            assert there.get("/landparcelview/list/").status_code == 200  # still its copy
+            later = time.monotonic() + 11
+            monkeypatch.setattr("core.activation.time.monotonic", lambda: later)
+            assert there.get("/landparcelview/list/").status_code == 404  # copy expired
+    finally:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_a_bulk_statement_clears_the_kept_modes_too(app, login):
+    from sqlalchemy import update
+
+    clerk = login("kashgar_clerk")
+    with land_setting(app, "653101", False):
+        assert clerk.get("/landparcelview/list/").status_code == 404
+        with app.app_context():  # a bulk update, not through the ORM unit of work
+            db.session.execute(update(ModuleActivation)
+                               .where(ModuleActivation.module_key == "land")
+                               .where(ModuleActivation.jurisdiction_id == _jur("653101").id)
+                               .values(enabled=True))
+            db.session.commit()
+        assert clerk.get("/landparcelview/list/").status_code == 200
