@@ -118,6 +118,10 @@ def install_web(app: Flask, state: JiguanState) -> None:
     from core.web.settings import install_settings
 
     install_settings(app)  # the service's defaults, under whatever the app was given
+    if proxies := int(app.config["TRUSTED_PROXIES"]):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     # FAB warns about every relation filter of its own group screens at each start
     logging.getLogger("flask_appbuilder.models.filters").setLevel(logging.ERROR)
     patch_api_jsonschema()

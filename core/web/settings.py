@@ -26,6 +26,10 @@ class WebSettings:
     HSTS_MAX_AGE = 31536000
     #: Referrer-Policy: a link to another site carries no path (ids, filters) of ours.
     REFERRER_POLICY = "same-origin"
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed
+    #: (werkzeug's ProxyFix): the client's address for the login lockout, HTTPS for cookies and
+    #: HSTS. 0: the headers are ignored — a client could otherwise claim any address.
+    TRUSTED_PROXIES = 0
 
     # Uploads (docs/security.md, "Uploads")
     #: One uploaded file (an attachment); the XLSX import has XLSX_IMPORT_MAX_BYTES.

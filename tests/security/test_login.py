@@ -221,3 +221,42 @@ def test_policy_on_the_cli(app):
 
     with app.app_context(), pytest.raises(ValueError, match=re.escape("密码至少 10 位")):
         create_user(f"c_{uuid.uuid4().hex[:8]}", "weakpass", "Admin", None, first_name="甲")
+
+
+def test_behind_a_trusted_proxy_the_lockout_counts_the_forwarded_address(backend):
+    """TRUSTED_PROXIES=1: the proxy's X-Forwarded-For names the client; without it the header is
+    ignored, so a client cannot escape the per-address count by claiming another address."""
+    from core.extensions import db
+    from core.testing.support import fresh_demo, make_app
+
+    proxied = make_app(backend, TRUSTED_PROXIES=1)
+    fresh_demo(proxied)
+    try:
+        client_addr, proxy, victim = address(), address(), new_user(proxied, "p")
+        for i in range(20):
+            proxied.test_client(use_cookies=False).post(
+                API_LOGIN, json={"username": f"spray_{i}_{uuid.uuid4().hex[:6]}",
+                                 "password": "Wrong-pass-1", "provider": "db"},
+                headers={"X-Forwarded-For": client_addr}, environ_base={"REMOTE_ADDR": proxy})
+
+        def login_via_proxy(forwarded):
+            return proxied.test_client(use_cookies=False).post(
+                API_LOGIN, json={"username": victim, "password": PASSWORD, "provider": "db"},
+                headers={"X-Forwarded-For": forwarded}, environ_base={"REMOTE_ADDR": proxy})
+
+        assert login_via_proxy(client_addr).status_code == 429  # that client is locked out
+        assert login_via_proxy(address()).status_code == 200  # others behind the proxy are not
+    finally:
+        with proxied.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(app):
+    addr = address()
+    for i in range(20):
+        app.test_client(use_cookies=False).post(
+            API_LOGIN, json={"username": f"spray_{i}_{uuid.uuid4().hex[:6]}",
+                             "password": "Wrong-pass-1", "provider": "db"},
+            headers={"X-Forwarded-For": address()}, environ_base={"REMOTE_ADDR": addr})
+    assert api_login(app, new_user(app, "f"), PASSWORD, addr).status_code == 429
