@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from catalog.models import Organization
 from core.extensions import db
+from core.search.models import SavedFilter
 from plugins.assets.cards.models import Asset
 
 LIST = "/assetview/list/"
@@ -102,3 +103,105 @@ def test_quick_search_over_the_lists_text_columns(app, login):
 def test_impossible_operator_numbers_are_ignored_not_a_server_error(app, login):
     response = login("tianshan_clerk").get(f"{LIST}?_flt_7_status=idle")
     assert response.status_code == 200
+
+
+# ---- saved filters -------------------------------------------------------------------------------
+
+def _saved(app, username: str) -> list[str]:
+    with app.app_context():
+        user = app.appbuilder.sm.find_user(username=username)
+        return [row.name for row in db.session.query(SavedFilter).filter_by(user_id=user.id)]
+
+
+def test_saved_filters_belong_to_their_user(app, login):
+    clerk = login("tianshan_clerk")
+    page = clerk.post("/assetview/saved-filters/save",
+                      data={"name": "闲置资产", "args": "_flt_0_status=idle"}, follow_redirects=True)
+    page = page.get_data(as_text=True)
+    assert "已保存筛选“闲置资产”" in page
+    try:
+        listing = clerk.text(LIST)
+        saved = listing.split('id="saved-filters"')[1].split("</div>")[0]
+        assert "我的筛选" in saved and "闲置资产" in saved
+        link = re.search(r'<a href="([^"]+)">闲置资产</a>', saved).group(1)
+        applied = clerk.text(html_lib.unescape(link) + f"&{ALL}")
+        assert _numbers(applied) == _assets(app, TIANSHAN, Asset.status == "idle")
+        # another user neither sees it nor deletes it
+        other = login("kashgar_clerk")
+        assert "闲置资产" not in other.text(LIST)
+        with app.app_context():
+            pk = db.session.query(SavedFilter).filter_by(name="闲置资产").one().id
+        assert other.post(f"/assetview/saved-filters/{pk}/delete").status_code == 404
+        assert _saved(app, "tianshan_clerk") == ["闲置资产"]
+        # a nameless save changes nothing and says why
+        refused = clerk.post("/assetview/saved-filters/save", data={"name": " ", "args": "q=x"},
+                             follow_redirects=True).get_data(as_text=True)
+        assert "请填写筛选名称" in refused and _saved(app, "tianshan_clerk") == ["闲置资产"]
+        deleted = clerk.post(f"/assetview/saved-filters/{pk}/delete", follow_redirects=True)
+        assert "已删除筛选“闲置资产”" in deleted.get_data(as_text=True)
+    finally:
+        with app.app_context():
+            db.session.query(SavedFilter).delete()
+            db.session.commit()
+    assert _saved(app, "tianshan_clerk") == []
+
+
+# ---- global search -------------------------------------------------------------------------------
+
+def _groups(page: str) -> dict[str, list[str]]:
+    """Result titles by group heading, as the page shows them."""
+    found = {}
+    for section in page.split('<section class="jiguan-search-group"')[1:]:
+        heading = _text(section.split("<h4>")[1].split("<small>")[0]).strip()
+        found[heading] = [_text(t).strip() for t in re.findall(r"<li><a [^>]*>(.*?)</a>", section)]
+    return found
+
+
+def test_global_search_finds_computers_in_the_users_scope_only(app, login):
+    clerk = login("tianshan_clerk")
+    assert 'id="navbar-search"' in clerk.text("/")
+    page = clerk.text("/search/?q=计算机")
+    groups = _groups(page)
+    mine = _assets(app, TIANSHAN, Asset.name.contains("计算机"))
+    shown = {title.split()[0] for title in groups["资产卡片"]}
+    assert shown and shown <= mine and len(shown) == min(len(mine), 10)
+    assert not any("653101" in number for number in shown)  # no card of Kashgar
+    link = re.search(r'<li><a href="(/assetview/show/\d+)">', page).group(1)
+    assert clerk.get(link).status_code == 200
+    # Kashgar's clerk finds Kashgar's computers, none of Tianshan's
+    kashgar = {t.split()[0] for t in _groups(login("kashgar_clerk").text("/search/?q=计算机"))["资产卡片"]}
+    assert kashgar and not kashgar & mine
+    assert "没有找到" in clerk.text("/search/?q=不存在的东西XYZ")
+
+
+def test_global_search_leaves_out_inactive_modules(app, login):
+    from catalog.models import Jurisdiction
+    from core.activation import set_module
+
+    with app.app_context():
+        tianshan = db.session.query(Jurisdiction).filter_by(code="650102").one()
+        set_module(tianshan, "assets", False)
+        db.session.commit()
+    try:
+        assert "资产卡片" not in _groups(login("tianshan_clerk").text("/search/?q=计算机"))
+    finally:
+        with app.app_context():
+            tianshan = db.session.query(Jurisdiction).filter_by(code="650102").one()
+            set_module(tianshan, "assets", True)
+            db.session.commit()
+
+
+def test_global_search_over_rest_with_a_bearer_token(app, api_client):
+    client = api_client("tianshan_clerk")
+    response = client.get("/api/v1/search/?text=计算机")
+    assert response.status_code == 200
+    groups = {g["key"]: g for g in response.get_json()["groups"]}
+    numbers = {r["title"].split()[0] for r in groups["asset"]["results"]}
+    assert numbers and numbers <= _assets(app, TIANSHAN, Asset.name.contains("计算机"))
+    assert all(r["url"].startswith("/assetview/show/") for r in groups["asset"]["results"])
+    idle = client.get("/api/v1/search/?text=闲置").get_json()["groups"]
+    assert {r["title"].split()[0] for g in idle if g["key"] == "asset" for r in g["results"]} == \
+        _assets(app, TIANSHAN, Asset.status == "idle")
+    refused = client.get("/api/v1/search/")
+    assert refused.status_code == 400 and "text" in refused.get_json()["message"]
+    assert app.test_client().get("/api/v1/search/?text=计算机").status_code == 401
