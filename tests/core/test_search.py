@@ -205,3 +205,14 @@ def test_global_search_over_rest_with_a_bearer_token(app, api_client):
     refused = client.get("/api/v1/search/")
     assert refused.status_code == 400 and "text" in refused.get_json()["message"]
     assert app.test_client().get("/api/v1/search/?text=计算机").status_code == 401
+
+
+def test_excel_export_exports_what_the_quick_search_lists(app, login):
+    from tests.catalog.xlsx_helpers import read_xlsx
+
+    clerk = login("tianshan_clerk")
+    page = clerk.text(f"{LIST}?q=计算机")
+    export = html_lib.unescape(re.search(r'id="xlsx-export" href="([^"]+)"', page).group(1))
+    assert "q=" in export
+    _headers, rows = read_xlsx(clerk.get(export).data)
+    assert {r["资产编号"] for r in rows} == _assets(app, TIANSHAN, Asset.name.contains("计算机"))
