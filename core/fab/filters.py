@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask_appbuilder.models.sqla import filters as fab
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import false, or_
 
 
@@ -46,8 +47,8 @@ FilterGreater = _named(fab.FilterGreater, _l("大于"))
 FilterSmaller = _named(fab.FilterSmaller, _l("小于"))
 FilterIn = _named(fab.FilterIn, _l("属于其中之一"))
 FilterNotIn = _named(fab.FilterNotIn, _l("不属于其中任何一个"))
-FilterRelationEqual = _named(fab.FilterRelationOneToManyEqual, _l("是"))
-FilterRelationNotEqual = _named(fab.FilterRelationOneToManyNotEqual, _l("不是"))
+FilterRelationEqual = _named(fab.FilterRelationOneToManyEqual, lazy_pgettext("筛选", "是"))
+FilterRelationNotEqual = _named(fab.FilterRelationOneToManyNotEqual, lazy_pgettext("筛选", "不是"))
 FilterRelationManyToMany = _named(fab.FilterRelationManyToManyEqual, _l("包括"))
 FilterBefore = _named(fab.FilterSmaller, _l("早于"))
 FilterAfter = _named(fab.FilterGreater, _l("晚于"))
@@ -107,7 +108,7 @@ def codes_containing(term: str, choices: dict) -> list[str]:
 class ChoiceEqual(fab.BaseFilter):
     """A labelled code column equals the code picked (or the label typed)."""
 
-    name = _l("是")
+    name = lazy_pgettext("筛选", "是")  # the operator, not the yes of a check box
     arg_name = "choice_eq"
 
     @property
@@ -122,7 +123,7 @@ class ChoiceEqual(fab.BaseFilter):
 
 
 class ChoiceNotEqual(ChoiceEqual):
-    name = _l("不是")
+    name = lazy_pgettext("筛选", "不是")
     arg_name = "choice_neq"
 
     def apply(self, query, value):
