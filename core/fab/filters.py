@@ -132,21 +132,13 @@ class ChoiceNotEqual(ChoiceEqual):
         return query.filter(field.notin_(codes)) if codes else query
 
 
-class IgnoredFilter(fab.BaseFilter):
-    """What an operator number a column does not have (an old link's ``_flt_3_status``) applies."""
-
-    name = ""
-
-    def apply(self, query, value):
-        return query
-
-
 class FilterList(list):
-    """A column's filters by operator number; a number beyond them is ignored, not a 500."""
+    """A column's filters by operator number; a number beyond them means the column's default
+    (its first): an old link's ``_flt_3_status=idle`` still finds the idle cards, never a 500."""
 
     def __getitem__(self, index):
         if isinstance(index, int) and not -len(self) <= index < len(self):
-            return IgnoredFilter(self[0].column_name, self[0].datamodel)
+            return super().__getitem__(0)
         return super().__getitem__(index)
 
 

@@ -16,7 +16,7 @@ from wtforms import SelectField
 
 from core.extensions import db
 from core.fab.column_types import kind_of, model_column
-from core.fab.filters import ChoiceEqual, IgnoredFilter, quick_search
+from core.fab.filters import ChoiceEqual, quick_search
 from core.search.choices import column_choices
 from core.search.models import SavedFilter
 from core.state import get_state
@@ -116,7 +116,7 @@ class SearchViewMixin:
         """The filters this request applies, in words: 资产状态 是 闲置."""
         active = []
         for flt, value in self._filters.get_filters_values():
-            if isinstance(flt, IgnoredFilter) or value in ("", [], [""], None):
+            if value in ("", [], [""], None):
                 continue
             active.append(dict(label=str(self.label_columns.get(flt.column_name, flt.column_name)),
                                operator=str(flt.name), value=self._value_label(flt, value)))
