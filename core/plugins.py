@@ -36,6 +36,7 @@ SERVICE_PLUGINS: tuple[str, ...] = (
     "core.workflow.plugin",
     "core.jobs.plugin",
     "core.xlsx.plugin",
+    "core.search.plugin",
     "reports.plugin",
     "core.cli.plugin",
 )

@@ -101,6 +101,9 @@ class EntityType:
     #: approval record) or ``"void"`` (never deleted; voided, 作废, with a reason). ``None``:
     #: ``"draft"`` for a model with the approval workflow, else ``"allow"``.
     delete_policy: DeletePolicy | None = None
+    #: Text (or labelled code) columns the global search and the list's quick search look in
+    #: (docs/search.md); ``None``: the list screen's text columns; ``()``: not searched.
+    search_fields: tuple[str, ...] | None = None
     #: Set by the core: the module that registered this type.
     module: str = ""
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.errors import EditConflict, WriteRefused, conflict_message
 from core.fab.adapter import FabInterface
 from core.fab.counting import ListCount, planner_estimate
+from core.fab.filters import ChineseFilterConverter
 from core.fab.kept_filters import KeptFilters
 from core.scoping import scope_of_model, scoped
 
@@ -40,6 +41,8 @@ class ScopedInterface(FabInterface):
     the primary key, newest first, which its index serves.
     """
 
+    #: Filters named in Chinese, 包含 first on text (core/fab/filters.py).
+    filter_converter_class = ChineseFilterConverter
     #: Set on the interfaces FAB builds for relation fields: they offer what a record may point to.
     for_reference = False
     #: Count exactly up to this many rows; beyond it the count is estimated.

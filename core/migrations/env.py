@@ -46,6 +46,9 @@ if _tables is None:
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    # a PostgreSQL-only search index (pg_trgm, docs/search.md) is the migration's alone
+    if type_ == "index" and reflected and compare_to is None and (name or "").endswith("_trgm"):
+        return False
     return type_ != "table" or name in _tables
 engine = current_app.extensions["migrate"].db.engine
 

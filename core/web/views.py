@@ -27,6 +27,7 @@ from core.fab.column_types import kind_of, model_column
 from core.fab.interface import ScopedInterface
 from core.fab.typeahead import FastListWidget, TypeaheadViewMixin
 from core.fab.validation import chinese_message
+from core.search.views import SearchViewMixin
 from core.workflow.operation_api import OperationApiMixin
 from core.workflow.operation_views import OperationViewMixin
 from core.xlsx.views import XlsxViewMixin
@@ -62,9 +63,11 @@ def _flat(messages) -> list[str]:
     return [str(messages)]
 
 
-class ScopedModelView(OperationViewMixin, XlsxViewMixin, TypeaheadViewMixin, FabModelView):
+class ScopedModelView(OperationViewMixin, XlsxViewMixin, SearchViewMixin, TypeaheadViewMixin,
+                      FabModelView):
     """CRUD screens: scoped, rule-checked, with optimistic locking on edit; state changes by
-    operations only (``OperationViewMixin``).
+    operations only (``OperationViewMixin``); filters, quick search and saved filters that find
+    Chinese (``SearchViewMixin``, docs/search.md).
 
     Built for big tables (docs/performance.md): relation fields and relation filters are
     type-ahead boxes (``TypeaheadViewMixin``), the list counts to a cap then estimates.
@@ -139,6 +142,7 @@ class ScopedModelView(OperationViewMixin, XlsxViewMixin, TypeaheadViewMixin, Fab
 
     def list_query(self, filters, order_column, order_direction, page, page_size):
         """The shown relations are loaded with the page (one query, not 25); the count is capped."""
+        filters = self.add_quick_search(filters)
         return self.datamodel.query(filters, order_column, order_direction, page=page,
                                     page_size=page_size, eager_columns=self.list_columns)
 

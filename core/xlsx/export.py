@@ -55,6 +55,9 @@ def list_query(view):
     order_column, direction = get_order_args().get(view.__class__.__name__, ("", ""))
     if order_column not in (view.order_columns or []) or not _orderable(datamodel.obj, order_column):
         order_column, direction = view.base_order or ("", "")
+    add_quick_search = getattr(view, "add_quick_search", None)  # the list's ?q= (docs/search.md)
+    if add_quick_search is not None:
+        filters = add_quick_search(filters)
     joined = filters.get_joined_filters(view._base_filters)
     base = hide_voided(datamodel.session.query(datamodel.obj), datamodel.obj)  # as the list does
     query = datamodel.apply_all(base, joined, order_column, direction)

@@ -71,10 +71,10 @@ def test_export_shows_labels_dates_and_numbers(login):
 
 def test_export_follows_the_list_filter_and_order(app, login):
     bureau = login("urumqi_bureau")
-    args = "_flt_3_status=idle&_oc_AssetView=number&_od_AssetView=desc"
+    args = "_flt_0_status=idle&_oc_AssetView=number&_od_AssetView=desc"
     page = bureau.text(f"/assetview/list/?{args}")
     assert 'id="xlsx-export"' in page
-    assert "/assetview/xlsx/export?" in page and "_flt_3_status=idle" in page.split('id="xlsx-export"')[1]
+    assert "/assetview/xlsx/export?" in page and "_flt_0_status=idle" in page.split('id="xlsx-export"')[1]
     _headers, rows = read_xlsx(bureau.get(f"/assetview/xlsx/export?{args}").data)
     numbers = [r["资产编号"] for r in rows]
     with app.app_context():
@@ -99,7 +99,7 @@ def test_export_over_the_api_is_scoped_and_filtered(app, login):
     # the 资产卡片 list leaves disposed cards out (已处置资产 has them): so does its export
     assert sorted(r["资产编号"] for r in rows) == _assets(app, Organization.name == "喀什市财政局",
                                                       Asset.status != "disposed")
-    idle = read_xlsx(clerk.get("/api/v1/asset/export.xlsx?_flt_3_status=idle").data)[1]
+    idle = read_xlsx(clerk.get("/api/v1/asset/export.xlsx?_flt_0_status=idle").data)[1]
     assert all(r["资产状态"] == "闲置" for r in idle) and len(idle) < len(rows)
     assert clerk.get("/api/v1/nothing/export.xlsx").status_code == 404
 
@@ -346,7 +346,7 @@ def _job_of(browser, response):
 
 def test_a_large_export_runs_as_a_background_job(app, login, monkeypatch, eager_jobs):
     bureau = login("urumqi_bureau")
-    args = "_flt_3_status=in_use&_oc_AssetView=number&_od_AssetView=asc"
+    args = "_flt_0_status=in_use&_oc_AssetView=number&_od_AssetView=asc"
     monkeypatch.setitem(app.config, "XLSX_EXPORT_JOB_ROWS", 0)
     direct = read_xlsx(bureau.get(f"/assetview/xlsx/export?{args}").data)[1]
     monkeypatch.setitem(app.config, "XLSX_EXPORT_JOB_ROWS", 3)

@@ -69,5 +69,7 @@ def entity_types() -> list[EntityType]:
                          "void_reason"),
             state_fields=STATE_FIELDS,
             delete_policy="void",
+            # the search (docs/search.md): pg_trgm indexes serve the text columns on PostgreSQL
+            search_fields=("number", "name", "specification", "status"),
         )
     ]
