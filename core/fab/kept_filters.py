@@ -23,7 +23,7 @@ class KeptFilters(Filters):
         key = (self.filter_converter, tuple(cols), tuple(labelled))
         if key not in kept:
             kept[key] = super()._get_filters(cols)
-        return {col: list(found) for col, found in kept[key].items()}
+        return {col: type(found)(found) for col, found in kept[key].items()}  # FilterList stays
 
     def get_joined_filters(self, filters) -> KeptFilters:
         joined = type(self)(self.filter_converter, self.datamodel)
