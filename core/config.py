@@ -58,7 +58,10 @@ class DefaultConfig:
     #: directory, so both load, and for a msgid in both the later (ours) wins. Each loaded
     #: plugin's ``translations/`` folder is put in front of ours by create_app
     #: (core/web/plugin_folders.py): a plugin adds its strings, the core's wording stays.
-    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+    #: translations/framework (zh for FAB's English msgids, docs/i18n.md) sits between FAB's and
+    #: ours: it wins over FAB's own zh catalogue and never over jiguan's strings.
+    BABEL_TRANSLATION_DIRECTORIES = ";".join(
+        str(PROJECT_ROOT / "translations" / sub) for sub in ("framework", ""))
     LANGUAGES = {
         "zh": {"flag": "cn", "name": "简体中文"},
         "en": {"flag": "gb", "name": "English"},
