@@ -52,6 +52,11 @@ class DefaultConfig:
     JWT_ACCESS_TOKEN_EXPIRES = dt.timedelta(minutes=15)
     JWT_REFRESH_TOKEN_EXPIRES = dt.timedelta(days=30)
     FAB_UPDATE_PERMS = False  # roles are built-in (FAB_ROLES), computed from the views
+    #: FAB's screens of its permission tables: with built-in roles those rows decide nothing
+    #: (the role screen shows what a role may do); hidden so nobody edits them in vain
+    FAB_ADD_SECURITY_PERMISSION_VIEW = False
+    FAB_ADD_SECURITY_VIEW_MENU_VIEW = False
+    FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW = False
     BABEL_DEFAULT_LOCALE = "zh"
     #: jiguan's own catalogues (docs/i18n.md). FAB's BabelManager puts its bundled
     #: catalogues in front of this ("<fab>/translations;<ours>"); Flask-Babel merges every
