@@ -72,8 +72,24 @@ def readable_permissions(role_name: str) -> list[tuple[str, list[str]]]:
         if not perms:
             continue
         if name in labels:  # screens reached from the menu; their sub-screens and APIs go with them
-            result.append((labels[name], [str(PERMISSION_LABELS.get(p, p)) for p in perms]))
+            result.append((labels[name], [_permission_label(view, p) for p in perms]))
     return sorted(result, key=lambda row: row[0])
+
+
+def _permission_label(view, permission: str) -> str:
+    """A permission as a reader says it; an operation's permission by the operations it allows."""
+    if permission in PERMISSION_LABELS:
+        return str(PERMISSION_LABELS[permission])
+    from core.workflow.operations import entity_of, operations_of
+
+    datamodel = getattr(view, "datamodel", None)
+    entity = entity_of(datamodel.obj) if datamodel is not None else None
+    if entity is not None:
+        ops = [str(op.label) for op in operations_of(entity.key).values()
+               if f"can_{op.permission}" == permission]
+        if ops:
+            return "、".join(dict.fromkeys(ops))
+    return permission
 
 
 def _roles():
