@@ -120,3 +120,27 @@ def test_a_latin_name_keeps_its_order(app):
     assert full_name("Aynur", "Tursun") == "Aynur Tursun"
     assert full_name("建国", "张") == "张建国"
     assert full_name("系统管理员", "") == "系统管理员"
+
+
+def test_roles_are_listed_by_label_and_a_role_page_says_what_it_may_do(app, login):
+    admin = login("admin")
+    listing = _visible(admin.text("/roles/list/"))
+    assert "经办人" in listing and "系统管理员" in listing
+    assert not re.search(r"\b(Clerk|Admin|Bureau Admin)\b", listing), listing
+    with app.app_context():
+        clerk = app.appbuilder.sm.find_role("Clerk").id
+    html = admin.text(f"/roles/show/{clerk}")
+    page = _visible(html)
+    assert "本单位" in page  # a clerk's data scope
+    table = _visible(re.search(r'<table[^>]*id="role-permissions".*?</table>', html, re.S).group(0))
+    row = re.search(r"资产卡片 ([^ ]+)", table)
+    assert row and "新增" in row.group(1) and "作废" in row.group(1), page
+    assert "审批" not in row.group(1)  # a clerk prepares, an approver decides
+    assert "can_" not in page and "^" not in table
+
+
+def test_every_role_opens_its_own_profile(login):
+    for username in ("tianshan_clerk", "urumqi_fin_reviewer"):
+        response = login(username).get("/users/userinfo/")
+        assert response.status_code == 200, username
+        assert username in _visible(response.get_data(as_text=True))
