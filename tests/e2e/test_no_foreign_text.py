@@ -9,8 +9,8 @@ Two passes over one served demo app (``live_app``/``live_server``, shared by eve
   the HTML's text and the attributes a user reads (placeholders, titles, button values),
   *hidden parts included* (closed dropdowns and dialogs open later);
 - the **browser** (Chromium): what JavaScript writes — select2's boxes (placeholder, "no
-  results", "searching"), the delete dialog, FAB's search filters — on the admin's and a
-  clerk's screens.
+  results", "searching"), the delete dialog, the date picker — on the admin's and a clerk's
+  screens.
 
 A failure names, per word, the login, the page and the text around it. Fix it by translating
 the string (docs/i18n.md), or, if the word is a code, unit or name a Chinese user reads as
@@ -186,6 +186,7 @@ class Crawl:
         self.visited: set[str] = {"/"}
         self.select2: list[str] = []  # forms with select2 boxes (their texts are written by JS)
         self.delete: list[str] = []  # lists with a delete button (FAB's dialog, written by JS)
+        self.dates: list[str] = []  # forms with a date picker (its calendar, written by JS)
 
 
 def crawl(app, username: str, findings: Findings) -> Crawl:
@@ -210,6 +211,8 @@ def crawl(app, username: str, findings: Findings) -> Crawl:
         findings.check(username, url, readable_text(html))
         if re.search(r"/(add|edit)\b", url) and re.search(r"\b(my_select2|jiguan-typeahead)\b", html):
             result.select2.append(url)
+        if re.search(r"/(add|edit)\b", url) and "appbuilder_date" in html:
+            result.dates.append(url)
         if "/list" in url and "btn-delete-" in html:
             result.delete.append(url)
         if "/list" in url:  # a list: its add form, its first record and that record's edit form
@@ -308,5 +311,12 @@ def test_what_javascript_writes_is_chinese(crawled, login_as):
             assert "确定要删除" in text, text
             findings.check(username, url + " (delete dialog)", [text])
             page.find("#modal-confirm [data-dismiss=modal]").click()
+        for url in pages[username].dates[:1]:
+            page.open(url)
+            page.find(".appbuilder_date input").click()
+            calendar = page.wait_visible(".datepicker-dropdown")
+            text = calendar.text
+            assert "一" in text and "日" in text, f"the date picker is not in Chinese: {text!r}"
+            findings.check(username, url + " (date picker)", [text])
     assert opened, "no select2 box was opened: the browser pass read nothing JavaScript writes"
     assert not findings.seen, findings.report()
