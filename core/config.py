@@ -52,13 +52,21 @@ class DefaultConfig:
     JWT_ACCESS_TOKEN_EXPIRES = dt.timedelta(minutes=15)
     JWT_REFRESH_TOKEN_EXPIRES = dt.timedelta(days=30)
     FAB_UPDATE_PERMS = False  # roles are built-in (FAB_ROLES), computed from the views
+    #: FAB's screens of its permission tables: with built-in roles those rows decide nothing
+    #: (the role screen shows what a role may do); hidden so nobody edits them in vain
+    FAB_ADD_SECURITY_PERMISSION_VIEW = False
+    FAB_ADD_SECURITY_VIEW_MENU_VIEW = False
+    FAB_ADD_SECURITY_PERMISSION_VIEWS_VIEW = False
     BABEL_DEFAULT_LOCALE = "zh"
     #: jiguan's own catalogues (docs/i18n.md). FAB's BabelManager puts its bundled
     #: catalogues in front of this ("<fab>/translations;<ours>"); Flask-Babel merges every
     #: directory, so both load, and for a msgid in both the later (ours) wins. Each loaded
     #: plugin's ``translations/`` folder is put in front of ours by create_app
     #: (core/web/plugin_folders.py): a plugin adds its strings, the core's wording stays.
-    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+    #: translations/framework (zh for FAB's English msgids, docs/i18n.md) sits between FAB's and
+    #: ours: it wins over FAB's own zh catalogue and never over jiguan's strings.
+    BABEL_TRANSLATION_DIRECTORIES = ";".join(
+        str(PROJECT_ROOT / "translations" / sub) for sub in ("framework", ""))
     LANGUAGES = {
         "zh": {"flag": "cn", "name": "简体中文"},
         "en": {"flag": "gb", "name": "English"},

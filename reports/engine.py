@@ -179,7 +179,7 @@ def _author(scope: UserScope) -> str:
     if scope.user_id is None:
         return _("系统")
     user = db.session.get(current_app.appbuilder.sm.user_model, scope.user_id)
-    name = " ".join(p for p in (getattr(user, "first_name", ""), getattr(user, "last_name", "")) if p)
+    name = user.get_full_name() if user is not None else ""  # 姓名 order (core/web/security.py)
     return f"{name}（{scope.username}）" if name else scope.username
 
 

@@ -8,6 +8,10 @@
 #                                    English translation is missing (what CI's test checks too)
 #   scripts/i18n.sh --extract-to F   only extract, into file F (tests/core/test_i18n.py uses it)
 #
+# translations/framework/<lang>/LC_MESSAGES/messages.po holds Chinese for Flask-AppBuilder's own
+# English msgids (written by hand, never extracted): this script compiles it, --check fails on
+# an empty entry or a .mo older than its .po.
+#
 # Run it from anywhere; it works in the project root. PYTHON picks the interpreter
 # (default: the project's .venv, else python3); Babel must be installed in it.
 set -euo pipefail
@@ -20,6 +24,7 @@ pybabel() { "$PYTHON" -m babel.messages.frontend "$@"; }
 
 DIR=translations
 POT="$DIR/messages.pot"
+FRAMEWORK="$DIR/framework"
 
 # The one place the extraction options live. Keywords beyond pybabel's defaults
 # (_, gettext, ngettext, pgettext, N_, ...): Flask-Babel's lazy forms, imported as _l.
@@ -72,6 +77,25 @@ with open(sys.argv[1], "rb") as f:
 if missing:
     sys.exit("untranslated or fuzzy in %s:\n  %s" % (sys.argv[1], "\n  ".join(map(str, missing))))
 EOF
+    "$PYTHON" - "$FRAMEWORK" <<'EOF'
+import sys
+from pathlib import Path
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+for po in sorted(Path(sys.argv[1]).glob("*/LC_MESSAGES/messages.po")):
+    with open(po, "rb") as f:
+        catalog = read_po(f)
+    empty = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    if empty:
+        sys.exit("no translation (or fuzzy) in %s:\n  %s" % (po, "\n  ".join(map(str, empty))))
+    mo = po.with_suffix(".mo")
+    compiled = {}
+    if mo.exists():
+        with open(mo, "rb") as f:
+            compiled = {m.id: m.string for m in read_mo(f) if m.id}
+    if compiled != {m.id: m.string for m in catalog if m.id}:
+        sys.exit("%s is older than its .po: run scripts/i18n.sh" % mo)
+EOF
     echo "catalogues up to date"
     exit 0
     ;;
@@ -106,3 +130,4 @@ for lang in $(languages); do
 done
 
 pybabel compile -d "$DIR" --statistics
+pybabel compile -d "$FRAMEWORK" --statistics

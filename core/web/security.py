@@ -6,13 +6,16 @@ import re
 
 from flask import g, has_request_context
 from flask_appbuilder import expose
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import User
 from flask_appbuilder.security.views import AuthDBView, UserDBModelView
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, DateTime, ForeignKey, Integer
 from sqlalchemy.orm import joinedload, relationship
-from wtforms.validators import DataRequired
+from wtforms import StringField
+from wtforms.validators import DataRequired, Optional
 
 from core.contract import Role
 from core.fab.adapter import FabViewHooks
@@ -26,6 +29,7 @@ from core.scoping import (
     ROLE_FINANCE_REVIEWER,
 )
 from core.tenancy import Organization
+from core.web.role_views import JiguanGroupModelView, JiguanRoleModelView, roles_field
 
 
 class JiguanUser(User):
@@ -38,6 +42,27 @@ class JiguanUser(User):
     organization = relationship("Organization", foreign_keys=[organization_id])
     #: When the password last changed (UTC): JWTs issued before are refused (core/web/sessions.py).
     password_changed_on = Column(DateTime)
+
+    def get_full_name(self) -> str:
+        """The name as it is said: 姓 then 名 without a space for a Chinese name ("张建国",
+        not FAB's "建国 张"), "first last" otherwise; a unit account may have only a 名."""
+        return full_name(self.first_name, self.last_name)
+
+    def __repr__(self) -> str:  # FAB shows users by repr: "修改者", relation fields, history
+        return self.get_full_name() or self.username
+
+
+#: FAB declares ab_user.email NOT NULL; jiguan's users may have none (stored as NULL, still
+#: unique when given; migration 7f0e1a2b3c4d). Set on the shared table so FAB's forms see it.
+JiguanUser.__table__.c.email.nullable = True
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def full_name(first_name: str | None, last_name: str | None) -> str:
+    first, last = (first_name or "").strip(), (last_name or "").strip()
+    if CJK.search(first + last):
+        return last + first
+    return " ".join(part for part in (first, last) if part)
 
 
 #: FAB's role of anonymous visitors (``AUTH_ROLE_PUBLIC``).
@@ -55,7 +80,7 @@ FINANCE = r"^(can_list|can_show|can_get|can_info|can_export|can_history|can_appr
 PERSONAL = r"^(?!can_manage_any$).*"
 #: Every logged-in user may read and edit its own profile and password.
 PROFILE = [
-    [r"^UserDBModelView$", r"^(can_userinfo|resetmypassword|userinfoedit)$"],
+    [r"^(Jiguan)?UserDBModelView$", r"^(can_userinfo|resetmypassword|userinfoedit)$"],
     [r"^(UserInfoEditView|ResetMyPasswordView)$", r"^can_this_form_(get|post)$"],
 ]
 
@@ -119,19 +144,89 @@ def build_roles(named_views: list[tuple[str, str]], menus: dict[str, set[str]],
     return table
 
 
-class JiguanUserDBModelView(TypeaheadViewMixin, FabViewHooks, UserDBModelView):
-    """FAB's user screen with the organisation every user is bound to (a type-ahead box)."""
+def role_label(name: str) -> str:
+    """A role's label for a reader (系统管理员 …); the name stays the key in FAB_ROLES."""
+    if name == ROLE_PUBLIC:
+        return _("未登录访客")
+    return str(ROLE_LABELS.get(name, name))
 
-    add_columns = [*UserDBModelView.add_columns, "organization"]
-    edit_columns = [*UserDBModelView.edit_columns, "organization"]
+
+def role_labels(roles) -> str:
+    return "、".join(role_label(role.name) for role in roles or [])
+
+
+def yes_no(value) -> str:
+    return _("是") if value else _("否")
+
+
+#: The user screens' wording: a bureau's, without FAB's LDAP/OID/OpenID notes (docs/i18n.md).
+USER_LABELS = {
+    "get_full_name": _l("姓名"), "first_name": _l("名"), "last_name": _l("姓"),
+    "username": _l("用户名"), "password": _l("密码"), "conf_password": _l("确认密码"),
+    "active": _l("启用"), "email": _l("电子邮箱"), "roles": _l("角色"),
+    "organization": _l("所属单位"), "last_login": _l("最近登录时间"), "login_count": _l("登录次数"),
+    "fail_login_count": _l("连续登录失败次数"), "created_on": _l("创建时间"), "changed_on": _l("修改时间"),
+}
+USER_DESCRIPTIONS = {
+    "first_name": _l("名，如“建国”；单位账号写账号的名称"),
+    "last_name": _l("姓，如“张”；单位账号不填"),
+    "username": _l("登录时使用的用户名"),
+    "password": _l("登录密码"),
+    "conf_password": _l("请再输入一次密码"),
+    "active": _l("不再使用的账号请停用，不要删除"),
+    "email": _l("选填，用于接收系统通知"),
+    "roles": _l("决定用户能做哪些操作"),
+    "organization": _l("用户所在单位，决定用户能看到哪些数据"),
+}
+#: The user form: name in 姓名 order; no group (jiguan's roles are built in) and no LDAP/OID.
+USER_FORM = ["last_name", "first_name", "username", "active", "email", "roles", "organization"]
+
+
+class JiguanUserDBModelView(TypeaheadViewMixin, FabViewHooks, UserDBModelView):
+    """FAB's user screen for a bureau: the organisation every user is bound to (a type-ahead
+    box), names in 姓名 order, role labels, e-mail optional, no LDAP/OID or audit-by fields."""
+
+    add_columns = [*USER_FORM, "password", "conf_password"]
+    edit_columns = USER_FORM
     show_fieldsets = [
-        (title, {**spec, "fields": [*spec["fields"], "organization"]} if i == 0 else spec)
-        for i, (title, spec) in enumerate(UserDBModelView.show_fieldsets)
+        (_l("账号"), {"fields": ["username", "active", "roles", "organization", "login_count"]}),
+        (_l("个人信息"), {"fields": ["get_full_name", "email"], "expanded": True}),
+        (_l("登录与修改记录"), {"fields": ["last_login", "fail_login_count", "created_on", "changed_on"],
+                          "expanded": False}),
     ]
-    list_columns = [*UserDBModelView.list_columns, "organization"]
-    label_columns = {**UserDBModelView.label_columns, "organization": _l("所属单位")}
+    user_show_fieldsets = show_fieldsets[:2]
+    list_columns = ["get_full_name", "username", "organization", "roles", "active", "email"]
+    search_columns = ["first_name", "last_name", "username", "email", "active", "roles", "organization"]
+    label_columns = {**UserDBModelView.label_columns, **USER_LABELS}
+    description_columns = USER_DESCRIPTIONS
+    #: FAB's ab_user.last_name is NOT NULL, so its form would require it: a unit account has no 姓
+    add_form_extra_fields = {**UserDBModelView.add_form_extra_fields, "last_name": StringField(
+        USER_LABELS["last_name"], description=USER_DESCRIPTIONS["last_name"], validators=[Optional()],
+        widget=BS3TextFieldWidget())}
+    add_form_extra_fields["roles"] = roles_field(USER_LABELS["roles"], USER_DESCRIPTIONS["roles"])
+    edit_form_extra_fields = {"last_name": add_form_extra_fields["last_name"],
+                              "roles": add_form_extra_fields["roles"]}
+    formatters_columns = {"roles": role_labels, "active": yes_no}
     #: Every user is bound to an organisation: it is what scopes what they see.
-    validators_columns = {**UserDBModelView.validators_columns, "organization": [DataRequired()]}
+    validators_columns = {"roles": [DataRequired()], "organization": [DataRequired()]}
+    list_title = _l("用户")
+    show_title = _l("查看用户")
+    add_title = _l("添加用户")
+    edit_title = _l("编辑用户")
+
+    def pre_add(self, item):
+        _blank_to_none(item)
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        _blank_to_none(item)
+        super().pre_update(item)
+
+
+def _blank_to_none(user) -> None:
+    """An empty e-mail is no address (NULL): several users may have none."""
+    user.email = (user.email or "").strip() or None
+    user.last_name = (user.last_name or "").strip()
 
 
 class JiguanAuthDBView(AuthDBView):
@@ -154,6 +249,10 @@ class JiguanSecurityManager(SecurityManager):
     user_model = JiguanUser
     userdbmodelview = JiguanUserDBModelView
     authdbview = JiguanAuthDBView
+    rolemodelview = JiguanRoleModelView
+    groupmodelview = JiguanGroupModelView
+    #: FAB's login-count charts: English column names, nothing a bureau asked for
+    userstatschartview = None
 
     def auth_user_db(self, username, password):
         """FAB's check (it hashes a dummy password for unknown names, so both take as long),

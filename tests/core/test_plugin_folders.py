@@ -56,4 +56,4 @@ def test_a_plugins_translations_are_found_and_never_reword_the_core(tmp_path, mo
 def test_without_a_translations_folder_nothing_changes(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'x.db'}")
     folders = app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")
-    assert folders[-1] == str(PROJECT_ROOT / "translations") and len(folders) == 2  # FAB's, ours
+    assert folders[-1] == str(PROJECT_ROOT / "translations") and len(folders) == 3  # FAB's, framework, ours

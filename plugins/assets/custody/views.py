@@ -101,7 +101,7 @@ def movement_rows(asset: Asset) -> list[dict]:
         rows.append(dict(
             on=m.happened_on, kind=m.kind, kind_label=m.kind_label, source=m.source or "",
             changes=[f"{name}：{text}" for name, text in changes if text],
-            who=(f"{user.first_name or ''}（{user.username}）" if user else _("系统")),
+            who=(f"{user.get_full_name()}（{user.username}）" if user else _("系统")),
             note=m.note or "",
         ))
     return rows
