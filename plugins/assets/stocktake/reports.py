@@ -24,7 +24,8 @@ def find_stocktake(key, scope=None) -> Stocktake | None:
 
 class StocktakeParams(Schema):
     stocktake = fields.String(required=True, metadata={
-        "label": _l("盘点单号或 ID"), "description": _l("如 PD00001；只能打印本单位（本辖区）的盘点"),
+        "label": _l("盘点单"), "description": _l("输入盘点单号搜索；只能打印本单位（本辖区）的盘点"),
+        "record": "asset_stocktake",
     })
 
     @validates("stocktake")
