@@ -113,7 +113,10 @@ def _decide(page, action: str, comment: str = "") -> str:
     assert buttons, f"no {action!r} button on {page.path}: {offered}"
     if comment:
         page.type_into("#workflow-form #comment", comment)
-    _click_and_load(page, buttons[0])
+    buttons[0].click()  # asks first, in Chinese (core/static/workflow.js)
+    ok = page.wait_visible("#workflow-confirm-ok")
+    assert "确定" in page.text("#workflow-confirm-text")
+    _click_and_load(page, ok)
     return _success(page)
 
 
