@@ -73,10 +73,14 @@ def record_matches(key: str, name: str, term: str, page: int = 0):
     columns = searched_columns(model)
     query = scoped(select(model), model)
     term = term.strip()[:100]
+    pk = model.__mapper__.primary_key[0]
     if term and columns:
         pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(*(c.ilike(pattern, escape="\\") for c in columns)))
-    pk = model.__mapper__.primary_key[0]
+        found = [c.ilike(pattern, escape="\\") for c in columns]
+        digits = "".join(ch for ch in term if ch.isdigit())
+        if digits and len(digits) <= 9:  # a number made of the id (PD00012) finds its record
+            found.append(pk == int(digits))
+        query = query.where(or_(*found))
     rows = db.session.execute(query.order_by(*columns[:1], pk).offset(page * PAGE).limit(PAGE + 1)
                               ).scalars().all()
     results = [{"id": str(getattr(row, value_attr or pk.key)), "text": str(row)} for row in rows[:PAGE]]

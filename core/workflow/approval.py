@@ -22,6 +22,7 @@ itself (no user: demo loaders, migrations) is exempt.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,7 @@ from core.extensions import db
 from core.scoping import current_scope, row_in_write_scope, scope_of_model, scope_violation
 from core.state import get_state
 from core.versioning import utcnow
+from core.workflow.numbering import ensure_number
 from core.workflow.operations import allowing
 
 
@@ -72,6 +74,8 @@ STATE_LABELS = {
 #: States in which the record itself may still be edited or deleted.
 EDITABLE_STATES = ("draft", "rejected")
 WORKFLOW_COLUMNS = ("state", "submitted_at", "decided_at")
+#: Documents are numbered and dated in Beijing time (the year of CZ-2026-00001).
+BEIJING_OFFSET = dt.timedelta(hours=8)
 
 
 class WorkflowError(WriteRefused):
@@ -210,6 +214,13 @@ class ApprovalMixin:
     @property
     def state_label(self) -> str:
         return state_label(self.state, type(self))
+
+    @property
+    def document_number(self) -> str:
+        """The document's number (CZ-2026-00001) from its first submission; "" for a new draft."""
+        from core.workflow.numbering import number_of
+
+        return number_of(entity_key(type(self)), entity_id(self)) if inspect(self).key else ""
 
     @property
     def is_editable(self) -> bool:
@@ -399,6 +410,10 @@ def transition(record, action: str, comment: str | None = None, *, view_name: st
     session.add(entry)
     setattr(record, _MARK, action)
     try:
+        if action == "submit":
+            # the document's number (CZ-2026-00001), given at its first submission, dated in
+            # Beijing time; after the mark: its query flushes the record's new state
+            ensure_number(session, entity_key(model), entity_id(record), (now + BEIJING_OFFSET).date())
         with allowing():  # an approval's effects may move state fields (core/workflow/operations.py)
             effects = record.on_transition(action, session)
             session.flush()

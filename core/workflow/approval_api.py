@@ -86,7 +86,8 @@ class ApprovalApiMixin:
         ]
         deciders = next_deciders(item, self.class_permission_name)
         return self.response(200, state=item.state, state_label=state_label(item.state, model),
-                             version=item.version, history=history, effects=event.effects,
+                             version=item.version, number=item.document_number,
+                             history=history, effects=event.effects,
                              next_deciders=[{"username": u.username, "name": person_name(u)}
                                             for u in deciders],
                              message=decision_summary(item, action, event, self.class_permission_name))

@@ -29,6 +29,7 @@ from core.workflow.approval import (
     action_label,
     decision_permissions,
     ensure_editable,
+    entity_key,
     is_staged,
     last_submitter,
     locked_message,
@@ -42,6 +43,7 @@ from core.workflow.approval import (
     workflow_history,
 )
 from core.workflow.guide import decision_summary, waiting_for
+from core.workflow.numbering import number_of
 
 #: One colour per kind of action, so 批准 and 退回 never look alike (Bootstrap 3 classes).
 BUTTON_STYLES = {"submit": "btn-primary", "approve": "btn-primary", "reject": "btn-warning",
@@ -55,6 +57,11 @@ def state_style(state: str | None, model: type) -> str:
     if state in pending_states(model):
         return "label-info"
     return "label-default"
+
+
+def document_label(model: type, pk) -> str:
+    """A record's number, or 草稿 <id> before its first submission."""
+    return number_of(entity_key(model), pk) or _("草稿 %(id)s", id=pk)
 
 
 def state_badge(state: str | None, model: type) -> Markup:
@@ -112,6 +119,8 @@ class ApprovalViewMixin:
         model = self.datamodel.obj
         # a coloured label per state in lists and on the record (the list widget does not escape Markup)
         self.formatters_columns = {"state": lambda state: state_badge(state, model),
+                                   # the document's number (CZ-2026-00001) where the list shows its id
+                                   "id": lambda pk: document_label(model, pk),
                                    **(self.formatters_columns or {})}
         super().before_init_properties()
 
@@ -171,7 +180,7 @@ class ApprovalViewMixin:
         form = WorkflowForm(formdata=None, version=getattr(item, "version", ""))
         stages = stages_of(model)
         return dict(state=item.state, state_label=state_label(item.state, model), events=events,
-                    state_style=state_style(item.state, model),
+                    state_style=state_style(item.state, model), number=item.document_number,
                     actions=actions, form=form,
                     action_label=lambda action, from_state=None: action_label(action, model, from_state),
                     label_of=lambda state: state_label(state, model),

@@ -92,6 +92,8 @@ def decision_summary(record, action: str, event, view_name: str | None = None) -
     model = type(record)
     parts = [_("已%(action)s，当前状态：%(state)s", action=action_label(action),
                state=state_label(record.state, model))]
+    if record.document_number:
+        parts[0] = f"{record.document_number} {parts[0]}"
     parts.extend(getattr(event, "effects", None) or [])
     following = waiting_for(record, view_name)
     if following:

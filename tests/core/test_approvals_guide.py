@@ -4,11 +4,14 @@ PostgreSQL (the ``app`` fixture, demo data)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import threading
 
 from sqlalchemy import select
 
 from core.extensions import db
+from core.workflow.numbering import next_sequence
 from plugins.assets.cards.models import Asset
 from plugins.assets.stocktake.models import Stocktake
 from tests.plugins.assets.test_disposal import make_asset, make_disposal
@@ -49,7 +52,8 @@ def test_the_decision_says_what_it_changed(app, api_client, login):
     assert decided.status_code == 200, decided.get_json()
     result = decided.get_json()
     assert result["effects"] == ["2 张资产卡片状态改为“已处置”"]
-    assert result["message"].startswith("已批准，当前状态：已批准；2 张资产卡片状态改为“已处置”")
+    summary = r"CZ-\d{4}-\d{5} 已批准，当前状态：已批准；2 张资产卡片状态改为“已处置”"
+    assert re.match(summary, result["message"]), result["message"]
     assert result["next_deciders"] == []
     assert statuses(app, *assets) == {"disposed"}
     # on the screen, the same summary is the success message
@@ -110,3 +114,78 @@ def test_states_are_colour_coded_in_the_list(app, api_client, login):
     # the demo's approved application, green
     assert 'class="label label-success workflow-state" data-state="approved"' in html
     assert ">submitted<" not in html
+
+
+# --- one numbering scheme: prefix, year, sequence -----------------------------------------------
+
+
+def beijing_year() -> int:
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=8)).year
+
+
+def test_a_submission_is_numbered_once_by_type_year_and_sequence(app, api_client, login):
+    draft = make_disposal(app, make_asset(app))
+    listed = login("tianshan_clerk").text("/disposalview/list/")
+    assert f"草稿 {draft}" in listed  # a draft has no number yet
+    pk, _assets, body = submitted_disposal(app, api_client)
+    number = body["number"]
+    match = re.fullmatch(rf"CZ-{beijing_year()}-(\d{{5}})", number)
+    assert match, number
+    clerk = api_client("tianshan_clerk")
+    clerk.post(f"{API}/{pk}/workflow/withdraw", json={"comment": "补充"})
+    again = clerk.post(f"{API}/{pk}/workflow/submit", json={"comment": "再次提交"}).get_json()
+    assert again["number"] == number  # withdrawing and submitting again keeps it
+    _other, _assets, following = submitted_disposal(app, api_client)
+    assert following["number"] == f"CZ-{beijing_year()}-{int(match.group(1)) + 1:05d}"
+    page = login("tianshan_clerk").text(f"/disposalview/show/{pk}")
+    assert f"编号：{number}" in page
+    assert number in login("tianshan_clerk").text("/disposalview/list/")
+    # the stocktake's 盘点单号 is the same scheme, and 报表中心 finds it by that number
+    with app.app_context():
+        stocktake = db.session.execute(select(Stocktake).where(Stocktake.state != "draft")
+                                       .order_by(Stocktake.id)).scalars().first()
+        stocktake_number = stocktake.number
+    assert re.fullmatch(r"PD-\d{4}-\d{5}", stocktake_number), stocktake_number
+    sheet = login("tianshan_clerk").api("POST", "/api/v1/reports/stocktake_sheet/render",
+                                        json={"params": {"stocktake": stocktake_number}})
+    assert sheet.status_code == 200 and sheet.mimetype == "application/pdf"
+
+
+def test_the_prefix_is_configurable_per_type(app, api_client):
+    app.config["APPROVAL_NUMBER_PREFIXES"] = {"disposal": "ZCCZ"}
+    try:
+        _pk, _assets, body = submitted_disposal(app, api_client)
+    finally:
+        del app.config["APPROVAL_NUMBER_PREFIXES"]
+    assert re.fullmatch(rf"ZCCZ-{beijing_year()}-\d{{5}}", body["number"]), body["number"]
+
+
+def test_concurrent_submissions_never_share_a_number(app):
+    """Eight transactions draw from one counter at once: eight different, consecutive numbers."""
+    drawn, errors, start = [], [], threading.Barrier(8)
+
+    def draw():
+        try:
+            with app.app_context():
+                with db.engine.connect() as connection:
+                    start.wait(timeout=30)
+                    from sqlalchemy.orm import Session
+
+                    with Session(bind=connection) as session:
+                        drawn.append(next_sequence(session, "concurrency_test", 2026))
+                        session.commit()
+                    connection.commit()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=draw) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":  # one writer at a time: a busy database may refuse
+            assert len(drawn) + len(errors) == 8 and len(set(drawn)) == len(drawn)
+            return
+    assert not errors, errors
+    assert sorted(drawn) == list(range(min(drawn), min(drawn) + 8)), drawn

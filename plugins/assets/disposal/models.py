@@ -83,7 +83,8 @@ class Disposal(ApprovalMixin, Versioned, Model):
                             order_by="DisposalProceeds.id")
 
     def __repr__(self) -> str:
-        return _("处置申请 %(id)s（%(method)s）", id=self.id or "", method=self.method_label)
+        return _("处置申请 %(id)s（%(method)s）", id=self.document_number or self.id or "",
+                 method=self.method_label)
 
     @property
     def method_label(self) -> str:

@@ -61,11 +61,15 @@ class Stocktake(ApprovalMixin, Versioned, Model):
                              cascade="all, delete-orphan", order_by="StocktakeSurplus.id")
 
     def __repr__(self) -> str:
-        return f"PD{self.id:05d}" if self.id else str(_("新盘点"))
+        return self.number or str(_("新盘点"))
 
     @property
     def number(self) -> str:
-        return f"PD{self.id:05d}" if self.id else ""
+        """盘点单号: the approval document's number (PD-2026-00001, docs/workflow.md) once submitted;
+        a draft is known by its id (草稿 12)."""
+        if not self.id:
+            return ""
+        return self.document_number or str(_("草稿 %(id)s", id=self.id))
 
     @property
     def uncounted(self) -> int:

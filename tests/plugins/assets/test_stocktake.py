@@ -253,7 +253,7 @@ def test_count_sheet_lists_the_assets(app, login, org_id, tmp_path):
     with app.app_context():
         numbers = [line.asset.number for line in db.session.get(Stocktake, pk).lines]
     response = login("tianshan_clerk").api("POST", "/api/v1/reports/stocktake_sheet/render",
-                                           json={"params": {"stocktake": f"PD{pk:05d}"}})
+                                           json={"params": {"stocktake": f"PD{pk:05d}"}})  # old style
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     text = pdftext(response.data, tmp_path)
     assert "资产盘点表" in text and "实盘" in text and "盘点人" in text and "监盘人" in text
