@@ -63,10 +63,12 @@ def record_entity(key: str, name: str):
 
 def record_matches(key: str, name: str, term: str, page: int = 0):
     """One page of the records a parameter may name, in the user's scope (select2's format)."""
-    from sqlalchemy import or_, select
+    from sqlalchemy import String, cast, or_, select
 
     from core.fab.typeahead import PAGE, searched_columns
     from core.scoping import scoped
+    from core.workflow.approval import ApprovalMixin
+    from core.workflow.numbering import DocumentNumber
 
     entity, value_attr = record_entity(key, name)
     model = entity.model
@@ -77,6 +79,9 @@ def record_matches(key: str, name: str, term: str, page: int = 0):
     if term and columns:
         pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         found = [c.ilike(pattern, escape="\\") for c in columns]
+        if issubclass(model, ApprovalMixin):  # an approval document by its number (CZ-2026-00001)
+            found.append(cast(pk, String).in_(select(DocumentNumber.entity_id).where(
+                DocumentNumber.entity == entity.key, DocumentNumber.number.ilike(pattern, escape="\\"))))
         digits = "".join(ch for ch in term if ch.isdigit())
         if digits and len(digits) <= 9:  # a number made of the id (PD00012) finds its record
             found.append(pk == int(digits))

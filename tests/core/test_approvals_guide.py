@@ -149,6 +149,10 @@ def test_a_submission_is_numbered_once_by_type_year_and_sequence(app, api_client
     sheet = login("tianshan_clerk").api("POST", "/api/v1/reports/stocktake_sheet/render",
                                         json={"params": {"stocktake": stocktake_number}})
     assert sheet.status_code == 200 and sheet.mimetype == "application/pdf"
+    # and its picker finds it by that number too
+    picked = login("tianshan_clerk").get(
+        f"/reports/stocktake_sheet/records/stocktake?q={stocktake_number}").get_json()["results"]
+    assert [r["text"] for r in picked] == [stocktake_number]
 
 
 def test_the_prefix_is_configurable_per_type(app, api_client):
