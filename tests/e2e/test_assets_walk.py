@@ -452,15 +452,26 @@ def test_plans_reviewed_by_the_bureau_and_approved_by_finance(login_as):
 
 def _pick_record(page, field_id: str, text: str) -> None:
     """Type into a type-ahead record picker (select2) and click the match, as a user does."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
     container = page.wait(lambda d: page.find_all(f"select#{field_id} + .select2-container"),
                           f"the picker {field_id} did not start")[0]
     page.find(".select2-selection", container).click()
     page.wait_visible(".select2-container--open .select2-search__field").send_keys(text)
-    option = page.wait(
-        lambda d: next((li for li in page.find_all(".select2-container--open .select2-results__option")
-                        if li.is_displayed() and text in li.text), False),
-        f"no match for {text!r} in {field_id}")
-    option.click()
+
+    def pick(_driver):
+        # select2 redraws its results as each answer arrives: an option may go stale under us
+        try:
+            option = next((li for li in page.find_all(".select2-container--open .select2-results__option")
+                           if li.is_displayed() and text in li.text), None)
+            if option is None:
+                return False
+            option.click()
+            return True
+        except StaleElementReferenceException:
+            return False
+
+    page.wait(pick, f"no match for {text!r} in {field_id}")
 
 
 def _preview(page, key: str, **params: str) -> str:
