@@ -193,3 +193,43 @@ def test_concurrent_submissions_never_share_a_number(app):
             return
     assert not errors, errors
     assert sorted(drawn) == list(range(min(drawn), min(drawn) + 8)), drawn
+
+
+def test_existing_documents_are_numbered_from_their_history(tmp_path):
+    """Migration a7c3d9e1f2b4 numbers every document submitted before it, by first submission."""
+    import sqlalchemy as sa
+
+    from core.testing.support import make_app
+
+    app = make_app(f"sqlite:///{tmp_path / 'numbers.db'}")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade", "5e55a1b2c3d4"])
+    assert result.exit_code == 0, result.output
+    events = [  # (entity, id, action, UTC time): a disposal resubmitted, one on New Year's Eve in Beijing
+        ("disposal", "7", "submit", "2025-03-01 09:00:00"),
+        ("disposal", "7", "withdraw", "2025-03-02 09:00:00"),
+        ("disposal", "7", "submit", "2025-03-03 09:00:00"),
+        ("disposal", "3", "submit", "2025-05-01 09:00:00"),
+        ("disposal", "9", "submit", "2025-12-31 17:00:00"),  # 2026-01-01 01:00 in Beijing
+        ("asset_stocktake", "2", "submit", "2025-04-01 09:00:00"),
+        ("asset_plan", "5", "approve", "2025-04-01 09:00:00"),  # never submitted: no number
+    ]
+    with app.app_context():
+        with db.engine.begin() as connection:
+            for entity, entity_id, action, at in events:
+                connection.execute(sa.text(
+                    "INSERT INTO core_workflow_event (entity, entity_id, action, from_state, to_state, "
+                    "username, at) VALUES (:e, :i, :a, 'draft', 'submitted', 'clerk', :at)"),
+                    {"e": entity, "i": entity_id, "a": action, "at": at})
+    result = runner.invoke(args=["db", "upgrade", "a7c3d9e1f2b4"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        with db.engine.connect() as connection:
+            numbers = dict(((e, i), n) for e, i, n in connection.execute(sa.text(
+                "SELECT entity, entity_id, number FROM core_document_number")))
+            counters = set(connection.execute(sa.text(
+                "SELECT entity, year, last FROM core_document_counter")).all())
+        db.engine.dispose()
+    assert numbers == {("disposal", "7"): "CZ-2025-00001", ("disposal", "3"): "CZ-2025-00002",
+                       ("disposal", "9"): "CZ-2026-00001", ("asset_stocktake", "2"): "PD-2025-00001"}
+    assert counters == {("disposal", 2025, 2), ("disposal", 2026, 1), ("asset_stocktake", 2025, 1)}
