@@ -36,6 +36,7 @@ from core.state import get_state
 from core.web.views import ScopedInterface, ScopedModelRestApi, ScopedModelView, choice_field
 from core.workflow.approval import ApprovalMixin, Stage, WorkflowError, transition, workflow_history
 from core.workflow.approval_views import ApprovalViewMixin
+from core.workflow.numbering import record_id_of_number
 from core.workflow.operations import OperationError, Voidable
 from core.workflow.runner import operation_for, run_operation, void_operation, void_record
 from reports.charts import bar_chart, line_chart, pie_chart
@@ -120,4 +121,5 @@ __all__ = [
     "void_operation",
     "void_record",
     "workflow_history",
+    "record_id_of_number",
 ]

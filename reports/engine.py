@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import marshmallow
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -140,17 +141,26 @@ def describe_params(report: Report) -> list[dict]:
                 labels = field.metadata.get("choices") or {}
                 choices = [{"value": c, "label": str(labels.get(c, c))} for c in validator.choices]
                 kind = "choice"
-        default = field.load_default
-        if callable(default):
-            default = default()
-        if default is not None and not isinstance(default, (str, int, float, bool)):
-            default = default.isoformat() if hasattr(default, "isoformat") else str(default)
+        if field.metadata.get("record") is not None:
+            kind = "record"  # a record of an entity type: a type-ahead box, never a typed id
         described.append({
             "name": name, "label": field_label(name, field), "type": kind,
-            "required": bool(field.required), "default": None if default is fields.missing_ else default,
+            "required": bool(field.required), "default": _default(field),
             "choices": choices, "help": str(field.metadata.get("description") or ""),
         })
     return described
+
+
+def _default(field: fields.Field):
+    """The field's default as the form shows it; none (not ``<marshmallow.missing>``) if it has none."""
+    default = field.load_default
+    if callable(default):
+        default = default()
+    if default is None or default is marshmallow.missing:
+        return None
+    if not isinstance(default, (str, int, float, bool)):
+        default = default.isoformat() if hasattr(default, "isoformat") else str(default)
+    return default
 
 
 # --- context and rendering ---------------------------------------------------------------
@@ -279,5 +289,16 @@ def ledger_meta(context: dict) -> dict:
     }
 
 
-def pdf_filename(key: str) -> str:
-    return f"{key}-{beijing_now().date().isoformat()}.pdf"
+def pdf_filename(key: str, ascii: bool = False) -> str:
+    """The PDF's file name: the report's Chinese label and the date (the key for ASCII-only clients)."""
+    report = get_state().reports.get(key)
+    name = key if ascii or report is None else str(report.label)
+    return f"{name}-{beijing_now().date().isoformat()}.pdf"
+
+
+def content_disposition(key: str) -> str:
+    """``attachment`` with the Chinese name for browsers (RFC 5987 ``filename*``), like the XLSX files."""
+    from urllib.parse import quote
+
+    return (f'attachment; filename="{pdf_filename(key, ascii=True)}"; '
+            f"filename*=UTF-8''{quote(pdf_filename(key))}")

@@ -51,3 +51,7 @@ def init_app(app, state):
         except ValueError as exc:
             raise PluginError(str(exc)) from exc
     state.reports = registry
+    from reports.views import print_buttons
+
+    # a record's page (templates/core/show.html) asks which reports print it: its 打印 buttons
+    app.jinja_env.globals["print_buttons"] = print_buttons

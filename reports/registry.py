@@ -41,11 +41,24 @@ class Report:
     #: official-layout fields included) instead of ``template`` through WeasyPrint — for long
     #: ledgers, with ``core.api.render_ledger_pdf``. ``template`` stays the HTML preview.
     render_pdf: Callable[[dict], bytes] | None = None
+    #: The entity type key of the record this report prints (a form of one record, e.g.
+    #: ``"disposal"``): that record's page gets a 打印 button. The parameter naming the record is
+    #: the schema's field with ``metadata={"record": <the same key>}``.
+    prints: str = ""
     module: str = ""
 
     def __post_init__(self):
         if self.orientation not in ("portrait", "landscape"):
             raise ValueError(f"report {self.key}: orientation must be portrait or landscape")
+        if self.prints and self.record_param() is None:
+            raise ValueError(f"report {self.key}: prints {self.prints!r} but no parameter has "
+                             f"metadata record={self.prints!r}")
+
+    def record_param(self, entity: str | None = None) -> str | None:
+        """The parameter naming a record of ``entity`` (default: the one the report prints)."""
+        entity = entity or self.prints
+        return next((name for name, field in self.params_schema._declared_fields.items()
+                     if field.metadata.get("record") == entity), None)
 
 
 class ReportRegistry:

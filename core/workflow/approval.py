@@ -22,6 +22,7 @@ itself (no user: demo loaders, migrations) is exempt.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,7 @@ from core.extensions import db
 from core.scoping import current_scope, row_in_write_scope, scope_of_model, scope_violation
 from core.state import get_state
 from core.versioning import utcnow
+from core.workflow.numbering import ensure_number
 from core.workflow.operations import allowing
 
 
@@ -72,6 +74,8 @@ STATE_LABELS = {
 #: States in which the record itself may still be edited or deleted.
 EDITABLE_STATES = ("draft", "rejected")
 WORKFLOW_COLUMNS = ("state", "submitted_at", "decided_at")
+#: Documents are numbered and dated in Beijing time (the year of CZ-2026-00001).
+BEIJING_OFFSET = dt.timedelta(hours=8)
 
 
 class WorkflowError(WriteRefused):
@@ -119,7 +123,7 @@ TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
         Transition("submit", _l("提交"), ("draft", "rejected"), "submitted", "edit"),
-        Transition("withdraw", _l("撤回"), ("submitted",), "draft", "edit"),
+        Transition("withdraw", _l("撤回"), ("submitted",), "draft", "edit", comment_required=True),
         Transition("approve", _l("批准"), ("submitted",), "approved", "approve"),
         Transition("reject", _l("退回"), ("submitted",), "rejected", "approve", comment_required=True),
     )
@@ -177,7 +181,8 @@ def step_for(model: type, action: str, state: str | None) -> Transition | None:
     if action == "submit":
         return Transition(step.action, step.label, step.sources, stages[0].state, step.permission)
     if action == "withdraw":
-        return Transition(step.action, step.label, pending, step.target, step.permission)
+        return Transition(step.action, step.label, pending, step.target, step.permission,
+                          step.comment_required)
     stage = stage_in(model, state)
     if stage is None:  # nothing pending: refused on the state, with the first stage's rights
         return Transition(step.action, step.label, pending, step.target, stages[0].permission,
@@ -211,11 +216,22 @@ class ApprovalMixin:
         return state_label(self.state, type(self))
 
     @property
+    def document_number(self) -> str:
+        """The document's number (CZ-2026-00001) from its first submission; "" for a new draft."""
+        from core.workflow.numbering import number_of
+
+        return number_of(entity_key(type(self)), entity_id(self)) if inspect(self).key else ""
+
+    @property
     def is_editable(self) -> bool:
         return (self.state or "draft") in EDITABLE_STATES
 
-    def on_transition(self, action: str, session) -> None:
+    def on_transition(self, action: str, session) -> list[str] | None:
         """Apply what ``action`` means for the module, in the flush that moves the state.
+
+        Return what it changed besides the record, as short Chinese sentences (e.g.
+        "3 张资产卡片状态改为“已处置”"): the user is told them after the decision
+        (``WorkflowEvent.effects``), so no card changes without saying so.
 
         Called by :func:`transition` after ``state`` has its new value and before the
         flush, so the effects (e.g. approved disposals mark their assets disposed) are
@@ -335,8 +351,10 @@ def transition(record, action: str, comment: str | None = None, *, view_name: st
     :param comment: the actor's note; required to reject.
     :param view_name: permission name of the record's view; looked up from the installed
         views when omitted.
-    :returns: the :class:`~core.models.WorkflowEvent` written.
-    :raises WorkflowError: wrong state, missing comment, missing permission, own submission.
+    :returns: the :class:`~core.models.WorkflowEvent` written; its ``effects`` lists what the
+        module's ``on_transition`` reported it changed.
+    :raises WorkflowError: wrong state, missing comment, missing permission, own submission,
+        a withdrawal by someone other than the submitter.
     :raises ScopeViolation: the record is outside the actor's scope.
     """
     model = type(record)
@@ -366,6 +384,10 @@ def transition(record, action: str, comment: str | None = None, *, view_name: st
             session.flush()  # a new record is saved as a draft first, to have an id
         if spec is not None and not row_in_write_scope(session, spec, column_values(record), scope):
             raise scope_violation()
+        if action == "withdraw" and scope.user_id is not None and \
+                last_submitter(workflow_history(record)) not in (None, scope.user_id):
+            # the submitter takes its own submission back; a decider returns it (退回) instead
+            raise WorkflowError(_("只有提交人可以撤回；审批人如不同意，请“退回”并说明理由"), status=403)
         if action in ("approve", "reject") and scope.user_id is not None:
             # separation of duties: the submitter does not decide, nor one person two stages
             refusal = may_not_decide(workflow_history(record), scope.user_id)
@@ -388,13 +410,19 @@ def transition(record, action: str, comment: str | None = None, *, view_name: st
     session.add(entry)
     setattr(record, _MARK, action)
     try:
+        if action == "submit":
+            # the document's number (CZ-2026-00001), given at its first submission, dated in
+            # Beijing time; after the mark: its query flushes the record's new state
+            ensure_number(session, entity_key(model), entity_id(record), (now + BEIJING_OFFSET).date())
         with allowing():  # an approval's effects may move state fields (core/workflow/operations.py)
-            record.on_transition(action, session)
+            effects = record.on_transition(action, session)
             session.flush()
     except StaleDataError as exc:
         raise EditConflict(conflict_message()) from exc
     finally:
         delattr(record, _MARK)
+    #: what the transition changed besides the record (not stored: the records' own history has it)
+    entry.effects = [str(effect) for effect in effects or ()]
     return entry
 
 

@@ -25,10 +25,12 @@ from core.workflow.approval import (
     transition,
     workflow_history,
 )
+from core.workflow.guide import decision_summary, next_deciders, person_name
 
 
 class ApprovalApiMixin:
-    """Body ``{"comment": "…", "version": n}``; answers the new state and the history."""
+    """Body ``{"comment": "…", "version": n}``; answers the new state, the history, the
+    ``effects`` of the decision, the ``next_deciders`` and a ``message`` saying all of it."""
 
     def __init__(self, *args, **kwargs):
         model = self.datamodel.obj
@@ -67,7 +69,7 @@ class ApprovalApiMixin:
         session = self.datamodel.session
         try:
             claim_version(item, seen, bump=False)  # compared again by the UPDATE itself
-            transition(item, action, body.get("comment"), view_name=self.class_permission_name)
+            event = transition(item, action, body.get("comment"), view_name=self.class_permission_name)
             session.commit()
         except WriteRefused as exc:
             session.rollback()
@@ -82,5 +84,10 @@ class ApprovalApiMixin:
              "at": e.at.isoformat(), "comment": e.comment}
             for e in workflow_history(item)
         ]
+        deciders = next_deciders(item, self.class_permission_name)
         return self.response(200, state=item.state, state_label=state_label(item.state, model),
-                             version=item.version, history=history)
+                             version=item.version, number=item.document_number,
+                             history=history, effects=event.effects,
+                             next_deciders=[{"username": u.username, "name": person_name(u)}
+                                            for u in deciders],
+                             message=decision_summary(item, action, event, self.class_permission_name))

@@ -15,6 +15,7 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, TextAreaField
@@ -28,9 +29,12 @@ from core.workflow.approval import (
     action_label,
     decision_permissions,
     ensure_editable,
+    entity_key,
     is_staged,
+    last_submitter,
     locked_message,
     may_not_decide,
+    pending_states,
     stage_in,
     stages_of,
     state_label,
@@ -38,6 +42,41 @@ from core.workflow.approval import (
     transition,
     workflow_history,
 )
+from core.workflow.guide import decision_summary, waiting_for
+from core.workflow.numbering import number_of
+
+#: One colour per kind of action, so 批准 and 退回 never look alike (Bootstrap 3 classes).
+BUTTON_STYLES = {"submit": "btn-primary", "approve": "btn-primary", "reject": "btn-warning",
+                 "withdraw": "btn-default"}
+def state_style(state: str | None, model: type) -> str:
+    """The Bootstrap label class of a state: draft grey, pending blue, approved green, returned red."""
+    if state == "approved":
+        return "label-success"
+    if state == "rejected":
+        return "label-danger"
+    if state in pending_states(model):
+        return "label-info"
+    return "label-default"
+
+
+def document_label(model: type, pk) -> str:
+    """A record's number, or 草稿 <id> before its first submission."""
+    return number_of(entity_key(model), pk) or _("草稿 %(id)s", id=pk)
+
+
+def state_badge(state: str | None, model: type) -> Markup:
+    """A state as the coloured label lists and record pages show."""
+    return Markup('<span class="label {} workflow-state" data-state="{}">{}</span>').format(
+        state_style(state, model), state or "", state_label(state, model))
+
+
+#: What the confirmation dialog asks before each action.
+CONFIRMATIONS = {
+    "submit": _l("确定提交“%(record)s”吗？提交后不能再修改，等待审批。"),
+    "withdraw": _l("确定撤回“%(record)s”吗？撤回后恢复为草稿，请在意见中说明理由。"),
+    "approve": _l("确定%(action)s“%(record)s”吗？批准后立即生效，不能撤销。"),
+    "reject": _l("确定%(action)s“%(record)s”吗？请在意见中说明退回理由。"),
+}
 
 
 class WorkflowForm(FlaskForm):
@@ -78,7 +117,10 @@ class ApprovalViewMixin:
                   "submitted_at": _l("提交时间"), "decided_at": _l("审批时间")}
         self.label_columns = {**labels, **(self.label_columns or {})}
         model = self.datamodel.obj
-        self.formatters_columns = {"state": lambda state: state_label(state, model),
+        # a coloured label per state in lists and on the record (the list widget does not escape Markup)
+        self.formatters_columns = {"state": lambda state: state_badge(state, model),
+                                   # the document's number (CZ-2026-00001) where the list shows its id
+                                   "id": lambda pk: document_label(model, pk),
                                    **(self.formatters_columns or {})}
         super().before_init_properties()
 
@@ -87,6 +129,8 @@ class ApprovalViewMixin:
         # the state moves only through the workflow, never through the form
         for attr in ("add_columns", "edit_columns"):
             setattr(self, attr, [c for c in getattr(self, attr) or [] if c not in WORKFLOW_COLUMNS])
+        # the list shows the state column itself: a coloured label (formatters_columns), sortable
+        self.list_columns = ["state" if c == "state_label" else c for c in self.list_columns or []]
 
     # the edit form and delete ------------------------------------------------------------------
 
@@ -122,20 +166,28 @@ class ApprovalViewMixin:
             deciding = action in ("approve", "reject")
             if deciding and may_not_decide(events, scope.user_id):
                 continue  # separation of duties: not offered to the submitter or an earlier stage's decider
+            if action == "withdraw" and scope.user_id is not None and \
+                    last_submitter(events) not in (None, scope.user_id):
+                continue  # only the submitter takes a submission back
             endpoint = "workflow_decide" if deciding else "workflow_edit"
+            label = action_label(action, model, item.state)
             actions.append(dict(
-                action=action, label=action_label(action, model, item.state),
-                comment_required=step.comment_required,
+                action=action, label=label, comment_required=step.comment_required,
                 url=url_for(f"{self.endpoint}.{endpoint}", pk=pk, action=action),
+                style=BUTTON_STYLES.get(action, "btn-default"),
+                confirm=str(CONFIRMATIONS[action]) % {"action": label, "record": str(item)},
             ))
         form = WorkflowForm(formdata=None, version=getattr(item, "version", ""))
         stages = stages_of(model)
         return dict(state=item.state, state_label=state_label(item.state, model), events=events,
+                    state_style=state_style(item.state, model), number=item.document_number,
                     actions=actions, form=form,
                     action_label=lambda action, from_state=None: action_label(action, model, from_state),
                     label_of=lambda state: state_label(state, model),
                     stages=stages if len(stages) > 1 else (),
-                    pending=stage_in(model, item.state) if len(stages) > 1 else None)
+                    pending=stage_in(model, item.state) if len(stages) > 1 else None,
+                    waiting=waiting_for(item, self.class_permission_name),
+                    reason_actions="、".join(a["label"] for a in actions if a["comment_required"]))
 
     # the transitions ---------------------------------------------------------------------------
 
@@ -168,7 +220,7 @@ class ApprovalViewMixin:
         session = self.datamodel.session
         try:
             claim_version(item, seen or None, bump=False)  # compared again by the UPDATE itself
-            transition(item, action, form.comment.data, view_name=self.class_permission_name)
+            event = transition(item, action, form.comment.data, view_name=self.class_permission_name)
             session.commit()
         except WriteRefused as exc:
             session.rollback()
@@ -180,6 +232,5 @@ class ApprovalViewMixin:
             session.rollback()
             flash(_("保存失败：数据库拒绝了此次修改"), "danger")
         else:
-            flash(_("已%(action)s，当前状态：%(state)s", action=action_label(action),
-                    state=state_label(item.state, type(item))), "success")
+            flash(decision_summary(item, action, event, self.class_permission_name), "success")
         return back

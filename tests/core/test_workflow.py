@@ -290,7 +290,7 @@ def test_withdraw_only_when_submitted(wf_app, users):
 
     act(clerk, pk, "submit")
     act(users(URUMQI), pk, "approve")
-    flashes = act(clerk, pk, "withdraw")
+    flashes = act(clerk, pk, "withdraw", "再改")
     assert any("当前状态“已批准”不能执行“撤回”" in f for f in flashes), flashes
     assert read(wf_app, pk).state == "approved"
     assert [e.action for e in events(wf_app, pk)] == ["submit", "withdraw", "submit", "approve"]
@@ -363,7 +363,7 @@ def test_decision_on_changed_content_is_a_conflict(wf_app, users):
     pk = submitted(users, "版本测试")
     seen = read(wf_app, pk).version
     clerk = users(CLERK)
-    act(clerk, pk, "withdraw")
+    act(clerk, pk, "withdraw", "修改标题")
     row = read(wf_app, pk)
     clerk.post(f"{VIEW}/edit/{pk}", data={"title": "版本测试（改）", "lock_version": str(row.version),
                                          "organization": str(row.organization_id)})
@@ -455,7 +455,7 @@ def test_api_transitions_follow_the_same_rules(wf_app, users):
     assert done.status_code == 200 and done.get_json()["state"] == "approved"
     assert [h["action"] for h in done.get_json()["history"]] == ["submit", "approve"]
     assert read(wf_app, pk).state == "approved"
-    wrong_state = api_act(users(CLERK), pk, "withdraw")
+    wrong_state = api_act(users(CLERK), pk, "withdraw", comment="再改")
     assert wrong_state.status_code == 409 and "不能执行" in wrong_state.get_json()["message"]
     assert read(wf_app, pk).state == "approved"
 

@@ -365,7 +365,7 @@ def test_bad_params_show_the_form_again_with_the_error(login):
     browser = login("urumqi_bureau")
     response = browser.post("/reports/land_registration/render",
                             data={"action": "pdf", "as_of": "2026-13-45"})
-    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert response.status_code == 422 and response.mimetype == "text/html"
     html = response.get_data(as_text=True)
     assert "report-error" in html and "统计截止日期" in html and "不是有效的日期" in html
     assert 'value="2026-13-45"' in html  # the input is kept

@@ -32,7 +32,9 @@ PREVIEW_ROWS = 200
 
 class LedgerParams(Schema):
     organization = fields.String(load_default=None, allow_none=True, metadata={
-        "label": _l("使用单位"), "description": _l("单位名称或统一社会信用代码；不填则为权限范围内全部单位"),
+        "label": _l("使用单位"),
+        "description": _l("输入单位名称或统一社会信用代码搜索；不填则为权限范围内全部单位"),
+        "record": "organization", "record_value": "name",
     })
     class_code = fields.String(load_default=None, allow_none=True, metadata={
         "label": _l("资产分类代码"), "description": _l("如 2010000，含下级分类；不填则为全部分类"),

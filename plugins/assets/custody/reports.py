@@ -25,7 +25,8 @@ def find_asset(key: str, scope=None) -> Asset | None:
 
 class CardParams(Schema):
     asset = fields.String(required=True, metadata={
-        "label": _l("资产编号或 ID"), "description": _l("如 ZC-650102-05001；只能打印本单位（本辖区）的资产"),
+        "label": _l("资产"), "description": _l("输入资产编号或名称搜索；只能打印本单位（本辖区）的资产"),
+        "record": "asset",
     })
 
     @validates("asset")
@@ -53,7 +54,7 @@ def reports() -> list[Report]:
     return [
         Report(
             key="asset_card", label=_l("资产卡片"), params_schema=CardParams, build_context=card_context,
-            template="assets/custody_report_card.html",
+            template="assets/custody_report_card.html", prints="asset",
             signatures=(_l("保管人"), _l("资产管理员"), _l("负责人")),
             description=_l("一项资产的卡片：全部卡片信息与资产变动记录（第十八条）"),
         ),

@@ -38,7 +38,7 @@ from core.api import (
     current_scope,
     related_target,
 )
-from plugins.assets.cards.models import record_movement
+from plugins.assets.cards.models import ASSET_STATUSES, record_movement
 
 DISPOSAL_METHODS = {
     "transfer": _l("无偿划转"),
@@ -83,7 +83,8 @@ class Disposal(ApprovalMixin, Versioned, Model):
                             order_by="DisposalProceeds.id")
 
     def __repr__(self) -> str:
-        return _("处置申请 %(id)s（%(method)s）", id=self.id or "", method=self.method_label)
+        return _("处置申请 %(id)s（%(method)s）", id=self.document_number or self.id or "",
+                 method=self.method_label)
 
     @property
     def method_label(self) -> str:
@@ -101,8 +102,10 @@ class Disposal(ApprovalMixin, Versioned, Model):
     def proceeds_total(self):
         return sum((p.amount for p in self.proceeds if p.voided_at is None), 0)
 
-    def on_transition(self, action: str, session) -> None:
+    def on_transition(self, action: str, session) -> list[str]:
+        """Move the cards with the application; returns what changed on them, for the user."""
         source = f"disposal:{self.id}"
+        moved: dict[str, int] = {}
         if action == "submit":
             if not self.lines:
                 raise WorkflowError(_("处置申请没有列明任何资产，不能提交"), status=422)
@@ -111,6 +114,7 @@ class Disposal(ApprovalMixin, Versioned, Model):
                 asset = line.asset
                 line.previous_status = asset.status
                 asset.status = "pending_disposal"
+                moved["pending_disposal"] = moved.get("pending_disposal", 0) + 1
                 record_movement(session, asset, "status_change", source=source,
                                 from_status=line.previous_status, to_status="pending_disposal",
                                 note=_("提交处置申请（%(method)s）", method=self.method_label))
@@ -121,6 +125,7 @@ class Disposal(ApprovalMixin, Versioned, Model):
                     continue
                 back = line.previous_status or "in_use"
                 asset.status = back
+                moved[back] = moved.get(back, 0) + 1
                 record_movement(session, asset, "status_change", source=source,
                                 from_status="pending_disposal", to_status=back,
                                 note=_("处置申请已撤回") if action == "withdraw" else _("处置申请被退回"))
@@ -131,9 +136,12 @@ class Disposal(ApprovalMixin, Versioned, Model):
                 asset = line.asset
                 from_status = asset.status
                 asset.status = "disposed"
+                moved["disposed"] = moved.get("disposed", 0) + 1
                 record_movement(session, asset, "disposal", source=source, from_status=from_status,
                                 to_status="disposed",
                                 note=_("资产处置（%(method)s）已批准", method=self.method_label))
+        return [_("%(n)s 张资产卡片状态改为“%(status)s”", n=n, status=ASSET_STATUSES[status])
+                for status, n in moved.items()]
 
 
 class DisposalLine(Model):

@@ -29,7 +29,7 @@ def _find(disposal_id, scope):
 
 class DisposalFormParams(Schema):
     disposal_id = fields.Integer(required=True, metadata={
-        "label": _l("处置申请编号"), "description": _l("资产处置申请列表中的“申请编号”"),
+        "label": _l("处置申请"), "description": _l("输入申请编号或单位名称搜索"), "record": "disposal",
     })
 
     @validates("disposal_id")
@@ -61,7 +61,7 @@ def reports() -> list[Report]:
         Report(
             key="assets_disposal_form", label=_l("资产处置审批表"), params_schema=DisposalFormParams,
             build_context=disposal_form_context, template="assets/disposal_report.html",
-            orientation="landscape", signatures=SIGNATURES,
+            orientation="landscape", signatures=SIGNATURES, prints="disposal",
             description=_l("一份处置申请的资产明细、处置方式、理由、评估价值及审批记录（第十九条）"),
         )
     ]

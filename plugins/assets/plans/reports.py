@@ -87,7 +87,7 @@ def budget_workbook(plans: list[AssetPlan]) -> bytes:
 
 class PlanParams(Schema):
     plan_id = fields.Integer(required=True, metadata={
-        "label": _l("配置计划编号"), "description": _l("资产配置计划列表中的计划编号（ID）")})
+        "label": _l("配置计划"), "description": _l("输入计划名称搜索"), "record": "asset_plan"})
 
     @validates("plan_id")
     def _readable(self, value, **_kw):
@@ -131,6 +131,7 @@ def reports() -> list[Report]:
         Report(
             key="asset_plan", label=_l("资产配置计划表"), params_schema=PlanParams,
             build_context=plan_context, template="assets/plans_report.html", orientation="landscape",
+            prints="asset_plan",
             signatures=(_l("经办人"), _l("单位负责人"), _l("机关事务管理部门"), _l("财政部门")),
             description=_l("配置计划明细、对照配置标准的检查、合计与审批记录（第十四、十七、十八条）"),
         )

@@ -99,7 +99,7 @@ class PoolRequest(ApprovalMixin, Versioned, Model):
     def target_status_label(self) -> str:
         return str(TARGET_STATUSES.get(self.target_status, self.target_status))
 
-    def on_transition(self, action: str, session) -> None:
+    def on_transition(self, action: str, session) -> list[str]:
         item = self.item
         if action == "submit":
             check_requestable(session, item, exclude_request=self.id)
@@ -116,6 +116,9 @@ class PoolRequest(ApprovalMixin, Versioned, Model):
             if item.asset.status in ("pending_disposal", "disposed"):
                 raise WorkflowError(_("资产“%(asset)s”已处置或待处置，不能调剂", asset=item.asset))
             transfer(session, self)
+            return [_("资产“%(asset)s”已无偿划转至%(org)s，状态改为“%(status)s”", asset=item.asset,
+                      org=self.organization.name, status=self.target_status_label)]
+        return []
 
 
 class PoolItem(Versioned, Model):

@@ -18,7 +18,7 @@ from plugins.assets.pool.models import PoolItem
 
 class PoolListParams(Schema):
     bureau_id = fields.Integer(load_default=None, allow_none=True, metadata={
-        "label": _l("机关事务管理部门（编号）"),
+        "label": _l("机关事务管理部门"), "record": "organization",
         "description": _l("只列该部门的公物仓；不填则列出您可见的全部公物仓"),
     })
 

@@ -61,22 +61,38 @@ class Stocktake(ApprovalMixin, Versioned, Model):
                              cascade="all, delete-orphan", order_by="StocktakeSurplus.id")
 
     def __repr__(self) -> str:
-        return f"PD{self.id:05d}" if self.id else str(_("新盘点"))
+        return self.number or str(_("新盘点"))
 
     @property
     def number(self) -> str:
-        return f"PD{self.id:05d}" if self.id else ""
+        """盘点单号: the approval document's number (PD-2026-00001, docs/workflow.md) once submitted;
+        a draft is known by its id (草稿 12)."""
+        if not self.id:
+            return ""
+        return self.document_number or str(_("草稿 %(id)s", id=self.id))
 
     @property
     def uncounted(self) -> int:
         return sum(1 for line in self.lines if line.found is None)
 
-    def on_transition(self, action: str, session) -> None:
+    def on_transition(self, action: str, session) -> list[str]:
         if action == "submit" and self.uncounted:
             raise WorkflowError(_("尚有 %(n)s 项资产未录入实盘结果，不能提交", n=self.uncounted),
                                 status=422)
-        if action == "approve":
-            apply_adjustments(self, session)
+        if action != "approve":
+            return []
+        touched = apply_adjustments(self, session)
+        # say what the approval changed on the cards: it used to change them silently
+        added = len(self.surpluses)  # apply_adjustments makes one card per surplus, after the lines
+        adjusted = len(touched) - added
+        effects = []
+        if adjusted:
+            effects.append(_("%(n)s 张资产卡片按盘点结果调整（状态或存放地点）", n=adjusted))
+        if added:
+            effects.append(_("盘盈新增 %(n)s 张资产卡片", n=added))
+        if not touched:
+            effects.append(_("盘点无差异，资产卡片未作调整"))
+        return effects
 
 
 class StocktakeLine(Versioned, Model):

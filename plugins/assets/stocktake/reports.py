@@ -7,14 +7,18 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validates
 from sqlalchemy import select
 
-from core.api import Report, chinese_date, current_scope, db, scoped
+from core.api import Report, chinese_date, current_scope, db, record_id_of_number, scoped
 from plugins.assets.stocktake.models import Stocktake, discrepancies
 
 
 def find_stocktake(key, scope=None) -> Stocktake | None:
-    """The stocktake by id or number (PD00012), within ``scope``."""
+    """The stocktake by number (PD-2026-00001), id, or the id-based number it had before
+    (PD00012), within ``scope``."""
     key = str(key or "").strip().upper()
-    if key.startswith("PD"):
+    numbered = record_id_of_number("asset_stocktake", key)
+    if numbered is not None:
+        key = numbered
+    elif key.startswith("PD"):
         key = key[2:]
     if not key.isdigit():
         return None
@@ -24,7 +28,8 @@ def find_stocktake(key, scope=None) -> Stocktake | None:
 
 class StocktakeParams(Schema):
     stocktake = fields.String(required=True, metadata={
-        "label": _l("盘点单号或 ID"), "description": _l("如 PD00001；只能打印本单位（本辖区）的盘点"),
+        "label": _l("盘点单"), "description": _l("输入盘点单号搜索；只能打印本单位（本辖区）的盘点"),
+        "record": "asset_stocktake",
     })
 
     @validates("stocktake")

@@ -324,7 +324,9 @@ def test_asset_card_pdf_shows_the_card_and_its_history(app, login, ids, tmp_path
     for expected in ("资产卡片", number, "卡片报表测试机", "计算机设备", "资产变动记录", "入库登记", "领用",
                      "报表测试领用", person, "501室", "4,000.00", "保管人"):
         assert expected in text, expected
-    # the card page's 打印资产卡片 button posts to 报表中心 and gets the same PDF
-    assert 'id="print-card"' in clerk.text(f"/assetview/show/{pk}")
+    # the card page's 打印资产卡片 button (the core's, from Report.prints) gets the same PDF
+    assert 'id="print-asset_card"' in clerk.text(f"/assetview/show/{pk}")
+    printed = clerk.get(f"/reports/asset_card/print?asset={pk}")
+    assert printed.mimetype == "application/pdf" and number in pdftext(printed.data, tmp_path)
     response = clerk.post("/reports/asset_card/render", data={"asset": str(pk), "action": "pdf"})
     assert response.mimetype == "application/pdf" and number in pdftext(response.data, tmp_path)

@@ -205,7 +205,7 @@ def test_submit_withdraw_reject_and_approve_on_the_screens(app, login):
     _decide(clerk, disposal_id, "submit", "请审批")
     assert _state(app, disposal_id) == "submitted"
     assert _status(app, idle) == _status(app, in_use) == "pending_disposal"
-    _decide(clerk, disposal_id, "withdraw")
+    _decide(clerk, disposal_id, "withdraw", "补充评估报告")
     assert (_status(app, idle), _status(app, in_use)) == ("idle", "in_use")
     _decide(clerk, disposal_id, "submit")
     html = _decide(bureau, disposal_id, "reject", "评估报告缺失")

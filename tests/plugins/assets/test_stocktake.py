@@ -133,6 +133,9 @@ def test_open_count_approve_applies_adjustments_audited(app, login, org_id):
                                           json={"comment": "同意按盘点结果调整"})
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["state"] == "approved"
+    # the approval says what it did to the cards (it used to change them silently)
+    assert response.get_json()["effects"] == [
+        "3 张资产卡片按盘点结果调整（状态或存放地点）", "盘盈新增 1 张资产卡片"]
     with app.app_context():
         assets = {a.id: a for a in db.session.execute(select(Asset).where(Asset.id.in_(ids))).scalars()}
         assert assets[lost["asset_id"]].status == "pending_disposal"
@@ -169,7 +172,8 @@ def test_reject_and_withdraw_change_no_asset(app, login, org_id):
     # locked while submitted: the line API refuses with the rule's message
     response = clerk.api("PUT", f"/api/v1/asset_stocktake_line/{lost['id']}", json={"found": True})
     assert response.status_code == 422 and "不能再录入或修改实盘结果" in response.get_json()["message"]
-    assert clerk.api("POST", f"/api/v1/asset_stocktake/{pk}/workflow/withdraw", json={}).status_code == 200
+    assert clerk.api("POST", f"/api/v1/asset_stocktake/{pk}/workflow/withdraw",
+                     json={"comment": "补录"}).status_code == 200
     assert assets_state(app, ids) == before
     assert clerk.api("POST", f"/api/v1/asset_stocktake/{pk}/workflow/submit", json={}).status_code == 200
     assert bureau.api("POST", f"/api/v1/asset_stocktake/{pk}/workflow/reject", json={}).status_code == 422
@@ -249,7 +253,7 @@ def test_count_sheet_lists_the_assets(app, login, org_id, tmp_path):
     with app.app_context():
         numbers = [line.asset.number for line in db.session.get(Stocktake, pk).lines]
     response = login("tianshan_clerk").api("POST", "/api/v1/reports/stocktake_sheet/render",
-                                           json={"params": {"stocktake": f"PD{pk:05d}"}})
+                                           json={"params": {"stocktake": f"PD{pk:05d}"}})  # old style
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     text = pdftext(response.data, tmp_path)
     assert "资产盘点表" in text and "实盘" in text and "盘点人" in text and "监盘人" in text
