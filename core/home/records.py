@@ -1,0 +1,50 @@
+"""A workflow record's identity on the home page and in notifications: its entity type, its
+link and its name, whichever module owns it."""
+
+from __future__ import annotations
+
+from flask import url_for
+from sqlalchemy import inspect
+from werkzeug.routing import BuildError
+
+from core.state import get_state
+
+
+def record_url(entity_key: str | None, entity_id: str | None) -> str | None:
+    """The record's page (its view's show endpoint), or None when it has no page."""
+    if not entity_key or entity_id is None:
+        return None
+    endpoint = get_state().entity_endpoints.get(entity_key)
+    if endpoint is None:
+        return None
+    try:
+        return url_for(endpoint, pk=entity_id)
+    except BuildError:
+        return None
+
+
+def entity_label(entity_key: str) -> str:
+    entity = get_state().entities.get(entity_key)
+    return str(entity.label) if entity is not None else entity_key
+
+
+def record_name(record) -> str:
+    """How the record names itself (its number, 盘点 PD00001 …)."""
+    number = getattr(record, "number", None)
+    return str(number) if number else str(record)
+
+
+def load_record(session, entity_key: str, entity_id: str):
+    """The record ``entity_key`` / ``entity_id`` names (identity map first), or None."""
+    entity = get_state().entities.get(entity_key)
+    if entity is None:
+        return None
+    columns = inspect(entity.model).primary_key
+    parts = str(entity_id).split(",")
+    if len(parts) != len(columns):
+        return None
+    try:
+        ident = tuple(column.type.python_type(part) for column, part in zip(columns, parts, strict=True))
+    except (ValueError, NotImplementedError):
+        return None
+    return session.get(entity.model, ident[0] if len(ident) == 1 else ident)
