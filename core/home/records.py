@@ -29,9 +29,8 @@ def entity_label(entity_key: str) -> str:
 
 
 def record_name(record) -> str:
-    """How the record names itself (its number, 盘点 PD00001 …)."""
-    number = getattr(record, "number", None)
-    return str(number) if number else str(record)
+    """How the record names itself (PD00001, 2027 年度家具补充配置计划 …)."""
+    return str(record)
 
 
 def load_record(session, entity_key: str, entity_id: str):

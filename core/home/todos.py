@@ -16,6 +16,7 @@ from core.models import Finding
 from core.scoping import scoped
 from core.state import get_state
 from core.workflow.approval import (
+    EDITABLE_STATES,
     ApprovalMixin,
     WorkflowEvent,
     action_label,
@@ -75,11 +76,34 @@ def awaiting_decision(scope, modules: set[str]) -> list[Todo]:
         rows = db.session.execute(query.order_by(model.submitted_at)).scalars().all()
         events = _events_by_record(entity.key, [entity_id(r) for r in rows])
         for row in rows:
-            if may_not_decide(events.get(entity_id(row), []), scope.user_id):
+            history = events.get(entity_id(row), [])
+            if may_not_decide(history, scope.user_id):
                 continue
-            todos.append(Todo("awaiting", f"{entity_label(entity.key)} {record_name(row)}",
-                              str(stages[row.state].label), record_url(entity.key, entity_id(row)),
-                              row.submitted_at))
+            submits = [e.username for e in history if e.action == "submit"]
+            detail = str(stages[row.state].label)
+            if submits:
+                detail = _("%(stage)s，提交人：%(user)s", stage=detail, user=submits[-1])
+            todos.append(Todo("awaiting", f"{entity_label(entity.key)} {record_name(row)}", detail,
+                              record_url(entity.key, entity_id(row)), row.submitted_at))
+    return todos
+
+
+def drafts_to_submit(scope, modules: set[str]) -> list[Todo]:
+    """Drafts and returned records of the viewer's own organisation it may submit (``can_edit``)."""
+    if scope.organization_id is None:
+        return []
+    todos = []
+    for entity in _approval_entities(modules):
+        model = entity.model
+        organization = getattr(model, "organization_id", None)
+        if organization is None or not permitted("can_edit", view_name_for(model)):
+            continue
+        query = scoped(select(model).where(model.state.in_(EDITABLE_STATES),
+                                           organization == scope.organization_id), model, scope)
+        for row in db.session.execute(query.order_by(model.id)).scalars():
+            detail = _("已退回，请修改后重新提交") if row.state == "rejected" else _("草稿，尚未提交")
+            todos.append(Todo("draft", f"{entity_label(entity.key)} {record_name(row)}", detail,
+                              record_url(entity.key, entity_id(row))))
     return todos
 
 

@@ -76,12 +76,14 @@ class HomeView(IndexView):
         modules = modules_for_current_user()
         awaiting = todos.awaiting_decision(scope, modules)
         decided = todos.my_decided_submissions(scope, modules)
+        drafts = todos.drafts_to_submit(scope, modules)
         finding_count, findings = todos.open_findings(scope)
         today = dt.datetime.now(BEIJING).date()
         overdue = todos.overdue(scope, _visible(modules, OverdueSource), today)
         cards = [
             {"key": "awaiting", "label": _("待我审批"), "count": len(awaiting), "url": "#todo-awaiting"},
             {"key": "decided", "label": _("我的申请有结果"), "count": len(decided), "url": "#todo-decided"},
+            {"key": "drafts", "label": _("待我提交"), "count": len(drafts), "url": "#todo-drafts"},
             {"key": "findings", "label": _("待处理问题"), "count": finding_count, "url": "#todo-findings"},
             {"key": "overdue", "label": _("逾期事项"), "count": len(overdue), "url": "#todo-overdue"},
             {"key": "unread", "label": _("未读通知"), "count": unread_count(scope.user_id),
@@ -93,6 +95,7 @@ class HomeView(IndexView):
         charts = [{"key": c.key, "label": str(c.label), "json": _chart_json(c, scope)}
                   for c in _visible(modules, DashboardChart)]
         home = {"cards": cards, "awaiting": awaiting[:todos.SHOWN], "decided": decided[:todos.SHOWN],
+                "drafts": drafts[:todos.SHOWN],
                 "findings": findings, "overdue": overdue[:todos.SHOWN], "charts": charts,
                 "modules": [m for k, m in state.modules.items() if k in modules]}
         return self.render_template(self.index_template, home=home, scope=scope, when=beijing)
