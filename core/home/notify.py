@@ -135,8 +135,8 @@ def notify_overdue(sources, today: dt.date) -> int:
                                    .where(Notification.dedupe_key == dedupe)).scalars())
         users = users_who_may(session, item.record, "can_edit", told)
         with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
-            message = _("%(what)s已逾期：%(text)s", what=f"{source.label}“{record_name(item.record)}”",
-                        text=item.text)
+            what = f"{source.label}“{record_name(item.record)}”"
+            message = _("%(what)s已逾期：%(text)s", what=what, text=item.text)
         _add(session, users, "overdue", message, entity.key, ident, dedupe)
         written += len(users)
     session.commit()
