@@ -13,6 +13,14 @@ def notify_group():
     pass
 
 
+@notify_group.command("pending", help="向尚未收到通知的审批人补发“待您审批”通知（可重复运行，不重复通知）")
+@with_appcontext
+def pending_command():
+    from core.home.notify import notify_pending
+
+    click.echo(f"已发送 {notify_pending()} 条待审批通知")
+
+
 @notify_group.command("overdue",
                       help="扫描各模块的逾期事项，向可处理的用户发送通知（可重复运行，不重复通知）")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,

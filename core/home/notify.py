@@ -29,6 +29,7 @@ from core.tenancy import Jurisdiction
 from core.workflow.approval import (
     WorkflowEvent,
     deciders_since_submit,
+    is_staged,
     last_submitter,
     pending_states,
     stage_in,
@@ -77,6 +78,37 @@ def _add(session, users, kind: str, message: str, entity: str, ident: str, dedup
         queue_mail(session, user, kind, message)
 
 
+def awaiting_key(entity_key: str, ident: str, state: str, submitted_at) -> str:
+    """One "awaits your decision" per user, record, stage and submission: the step's own
+    notification and a later ``jiguan notify pending`` never tell a user twice."""
+    stamp = submitted_at.isoformat(timespec="seconds") if submitted_at else ""
+    return f"awaiting:{entity_key}:{ident}:{state}:{stamp}"
+
+
+def _tell_deciders(session, record, entity_key: str, ident: str, history, actor: str) -> int:
+    """Tell whoever may decide the stage pending now, unless told already; how many were told."""
+    model = type(record)
+    stage = stage_in(model, record.state)
+    if stage is None:
+        return 0
+    submitter = last_submitter(history)
+    dedupe = awaiting_key(entity_key, ident, record.state, record.submitted_at)
+    told = set(session.execute(select(Notification.user_id)
+                               .where(Notification.dedupe_key == dedupe)).scalars())
+    barred = {u for u in (submitter, *deciders_since_submit(history)) if u is not None} | told
+    deciders = users_who_may(session, record, f"can_{stage.permission}", barred)
+    submits = [e.username for e in history if e.action == "submit"]
+    what = f"{entity_label(entity_key)}“{record_name(record)}”"
+    user = submits[-1] if submits else actor
+    if is_staged(model):
+        message = _("%(what)s待您审批（%(stage)s），提交人：%(user)s",
+                    what=what, stage=stage.label, user=user)
+    else:
+        message = _("%(what)s待您审批，提交人：%(user)s", what=what, user=user)
+    _add(session, deciders, "awaiting", message, entity_key, ident, dedupe)
+    return len(deciders)
+
+
 def _history(session, event) -> list[WorkflowEvent]:
     query = (select(WorkflowEvent).where(WorkflowEvent.entity == event.entity,
                                          WorkflowEvent.entity_id == event.entity_id)
@@ -97,12 +129,7 @@ def notify_workflow_step(event: WorkflowEvent, ctx) -> None:
     what = f"{entity_label(event.entity)}“{record_name(record)}”"
     with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
         if event.to_state in pending_states(model):
-            stage = stage_in(model, event.to_state)
-            barred = {u for u in (submitter, *deciders_since_submit(history)) if u is not None}
-            deciders = users_who_may(session, record, f"can_{stage.permission}", barred)
-            message = _("%(what)s待您审批（%(stage)s），提交人：%(user)s",
-                        what=what, stage=stage.label, user=event.username)
-            _add(session, deciders, "awaiting", message, event.entity, event.entity_id)
+            _tell_deciders(session, record, event.entity, event.entity_id, history, event.username)
         elif event.action in ("approve", "reject") and submitter is not None:
             user = db.session.get(current_app.appbuilder.sm.user_model, submitter)
             if event.to_state == "approved":
@@ -115,6 +142,31 @@ def notify_workflow_step(event: WorkflowEvent, ctx) -> None:
 
 
 WORKFLOW_NOTICE = Derivation("home.workflow_notice", WorkflowEvent, notify_workflow_step, on=("create",))
+
+
+def notify_pending() -> int:
+    """Tell the deciders of every record pending now who have not been told (the demo, or a
+    database that had records pending before notifications existed). Returns how many."""
+    from core.workflow.approval import ApprovalMixin, entity_id
+
+    session = db.session
+    written = 0
+    with acting_as(SYSTEM), force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
+        for entity in get_state().entities:
+            model = entity.model
+            if not issubclass(model, ApprovalMixin):
+                continue
+            rows = session.execute(select(model).where(model.state.in_(pending_states(model)))
+                                   .order_by(model.submitted_at)).scalars().all()
+            for row in rows:
+                ident = entity_id(row)
+                history = list(session.execute(
+                    select(WorkflowEvent).where(WorkflowEvent.entity == entity.key,
+                                                WorkflowEvent.entity_id == ident)
+                    .order_by(WorkflowEvent.id)).scalars())
+                written += _tell_deciders(session, row, entity.key, ident, history, "system")
+    session.commit()
+    return written
 
 
 def notify_overdue(sources, today: dt.date) -> int:

@@ -21,6 +21,7 @@ from core.workflow.approval import (
     WorkflowEvent,
     action_label,
     entity_id,
+    is_staged,
     may_not_decide,
     permitted,
     stages_of,
@@ -80,7 +81,7 @@ def awaiting_decision(scope, modules: set[str]) -> list[Todo]:
             if may_not_decide(history, scope.user_id):
                 continue
             submits = [e.username for e in history if e.action == "submit"]
-            detail = str(stages[row.state].label)
+            detail = str(stages[row.state].label) if is_staged(model) else _("待审批")
             if submits:
                 detail = _("%(stage)s，提交人：%(user)s", stage=detail, user=submits[-1])
             todos.append(Todo("awaiting", f"{entity_label(entity.key)} {record_name(row)}", detail,

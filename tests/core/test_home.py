@@ -65,10 +65,12 @@ def test_urumqi_bureau_sees_every_decision_it_holds_one_click_from_the_record(ap
     from catalog.models import Jurisdiction
 
     with app.app_context():
-        path = db.session.execute(select(Jurisdiction.path).where(Jurisdiction.name == "乌鲁木齐市")).scalar_one()
+        path = db.session.execute(
+            select(Jurisdiction.path).where(Jurisdiction.name == "乌鲁木齐市")).scalar_one()
     expected = _pending_for_bureau(app, path)
     # the demo: a stocktake, a pool request, a disposal and a plan wait for the bureau
-    assert {key for key, _text, _id in expected} == {"asset_stocktake", "pool_request", "disposal", "asset_plan"}
+    menus = {"asset_stocktake", "pool_request", "disposal", "asset_plan"}
+    assert {key for key, _text, _id in expected} == menus
 
     browser = login("urumqi_bureau")
     html = browser.text("/")
@@ -132,7 +134,8 @@ def test_the_modules_charts_are_scoped_and_the_land_chart_shows_the_target(app, 
     with app.app_context():
         home = db.session.execute(select(Jurisdiction).where(Jurisdiction.name == "乌鲁木齐市")).scalar_one()
         total = db.session.execute(
-            select(func.sum(Asset.original_value)).join(Jurisdiction, Asset.jurisdiction_id == Jurisdiction.id)
+            select(func.sum(Asset.original_value))
+            .join(Jurisdiction, Asset.jurisdiction_id == Jurisdiction.id)
             .where(Jurisdiction.path.startswith(home.path), Asset.status != "disposed")).scalar_one()
         from reports.engine import beijing_today
 
@@ -167,6 +170,17 @@ def test_an_inactive_module_shows_nothing_on_the_home_page(app, login):
             set_module(kashgar, "assets", True)
             db.session.commit()
     assert 'data-card="assets_held"' in login("kashgar_clerk").text("/")
+
+
+def test_the_modules_contribute_their_items_through_the_hook(app):
+    from core.home.items import DashboardCard, DashboardChart, OverdueSource
+    from core.plugins import collect
+
+    with app.app_context():
+        items = collect(get_state().pm, "register_dashboard_items")
+    by_module = {(module, type(item)) for module, item in items}
+    assert {("assets", DashboardChart), ("assets", DashboardCard), ("assets", OverdueSource),
+            ("land", DashboardChart), ("land", DashboardCard)} <= by_module
 
 
 def test_an_anonymous_visitor_gets_the_login_page_not_the_desk(app):

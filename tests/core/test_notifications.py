@@ -59,9 +59,22 @@ def smtp_server(app):
     controller.stop()
 
 
+def test_the_demo_tells_each_decider_of_what_is_pending_once(app, cli):
+    """The demo's pending approvals are on their deciders' bells; ``notify pending`` adds none."""
+    awaiting = [n for n in _notes(app, "urumqi_bureau") if n.kind == "awaiting"]
+    assert {n.message.split("“")[0] for n in awaiting} >= {"资产盘点", "公物仓调剂申请", "资产处置申请",
+                                                          "资产配置计划"}
+    finance = [n for n in _notes(app, "urumqi_fin_reviewer") if n.kind == "awaiting"]
+    assert finance and all("财政部门审核" in n.message for n in finance)
+    assert not [n for n in _notes(app, "kashgar_clerk") if n.kind == "awaiting"]
+    result = cli("notify", "pending")
+    assert result.exit_code == 0 and "已发送 0 条待审批通知" in result.output
+
+
 def test_a_submission_notifies_its_deciders_stage_by_stage_and_the_decision_its_submitter(
         app, api_client, login, smtp_server):
-    clerk, bureau, finance = (api_client(u) for u in ("tianshan_clerk", "urumqi_bureau", "urumqi_fin_reviewer"))
+    clerk, bureau, finance = (api_client(u)
+                              for u in ("tianshan_clerk", "urumqi_bureau", "urumqi_fin_reviewer"))
     before = {u: len(_notes(app, u)) for u in ("tianshan_clerk", "urumqi_bureau", "urumqi_fin_reviewer",
                                                 "kashgar_clerk", "xj_bureau")}
     drafts = clerk.get("/api/v1/asset_plan/?q=(page_size:100)").get_json()["result"]

@@ -34,7 +34,8 @@ def upgrade():
     sa.Column('dedupe_key', sa.String(length=160), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('user_id', 'dedupe_key', name='uq_core_notification_user_dedupe')
+    sa.UniqueConstraint('user_id', 'dedupe_key', name='uq_core_notification_user_dedupe'),
+    sqlite_autoincrement=True
     )
     op.create_index('ix_core_notification_user_read', 'core_notification', ['user_id', 'read_at'], unique=False)
 
