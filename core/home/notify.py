@@ -22,7 +22,7 @@ from core.events import column_values
 from core.extensions import db
 from core.home.mail import queue_mail
 from core.home.models import Notification
-from core.home.records import entity_label, load_record, record_name
+from core.home.records import actor_name, entity_label, load_record, record_name
 from core.scoping import SYSTEM, acting_as, row_in_write_scope, scope_for_user, scope_of_model
 from core.state import get_state
 from core.tenancy import Jurisdiction
@@ -97,7 +97,7 @@ def _tell_deciders(session, record, entity_key: str, ident: str, history, actor:
                                .where(Notification.dedupe_key == dedupe)).scalars())
     barred = {u for u in (submitter, *deciders_since_submit(history)) if u is not None} | told
     deciders = users_who_may(session, record, f"can_{stage.permission}", barred)
-    submits = [e.username for e in history if e.action == "submit"]
+    submits = [actor_name(e.user_id, e.username) for e in history if e.action == "submit"]
     what = f"{entity_label(entity_key)}“{record_name(record)}”"
     user = submits[-1] if submits else actor
     if is_staged(model):
@@ -129,14 +129,17 @@ def notify_workflow_step(event: WorkflowEvent, ctx) -> None:
     what = f"{entity_label(event.entity)}“{record_name(record)}”"
     with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
         if event.to_state in pending_states(model):
-            _tell_deciders(session, record, event.entity, event.entity_id, history, event.username)
+            _tell_deciders(session, record, event.entity, event.entity_id, history,
+                           actor_name(event.user_id, event.username))
         elif event.action in ("approve", "reject") and submitter is not None:
             user = db.session.get(current_app.appbuilder.sm.user_model, submitter)
             if event.to_state == "approved":
-                message = _("您提交的%(what)s已批准（%(user)s）", what=what, user=event.username)
+                message = _("您提交的%(what)s已批准（%(user)s）", what=what,
+                            user=actor_name(event.user_id, event.username))
             else:
                 message = _("您提交的%(what)s被退回（%(user)s）：%(comment)s",
-                            what=what, user=event.username, comment=event.comment or "")
+                            what=what, user=actor_name(event.user_id, event.username),
+                            comment=event.comment or "")
             kind = "approved" if event.to_state == "approved" else "rejected"
             _add(session, [user] if user else [], kind, message, event.entity, event.entity_id)
 
@@ -164,7 +167,7 @@ def notify_pending() -> int:
                     select(WorkflowEvent).where(WorkflowEvent.entity == entity.key,
                                                 WorkflowEvent.entity_id == ident)
                     .order_by(WorkflowEvent.id)).scalars())
-                written += _tell_deciders(session, row, entity.key, ident, history, "system")
+                written += _tell_deciders(session, row, entity.key, ident, history, actor_name(None, None))
     session.commit()
     return written
 

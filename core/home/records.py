@@ -33,6 +33,19 @@ def record_name(record) -> str:
     return str(record)
 
 
+def actor_name(user_id: int | None, username: str | None) -> str:
+    """Who acted, as a Chinese screen names them: the user's full name; the system as 系统."""
+    from flask import current_app
+    from flask_babel import gettext as _
+
+    from core.extensions import db
+
+    user = db.session.get(current_app.appbuilder.sm.user_model, user_id) if user_id else None
+    if user is not None:
+        return user.get_full_name().strip() or user.username
+    return _("系统") if not username or username == "system" else username
+
+
 def load_record(session, entity_key: str, entity_id: str):
     """The record ``entity_key`` / ``entity_id`` names (identity map first), or None."""
     entity = get_state().entities.get(entity_key)

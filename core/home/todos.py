@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.extensions import db
-from core.home.records import entity_label, record_name, record_url
+from core.home.records import actor_name, entity_label, record_name, record_url
 from core.models import Finding
 from core.scoping import scoped
 from core.state import get_state
@@ -80,7 +80,7 @@ def awaiting_decision(scope, modules: set[str]) -> list[Todo]:
             history = events.get(entity_id(row), [])
             if may_not_decide(history, scope.user_id):
                 continue
-            submits = [e.username for e in history if e.action == "submit"]
+            submits = [actor_name(e.user_id, e.username) for e in history if e.action == "submit"]
             detail = str(stages[row.state].label) if is_staged(model) else _("待审批")
             if submits:
                 detail = _("%(stage)s，提交人：%(user)s", stage=detail, user=submits[-1])
@@ -140,7 +140,8 @@ def my_decided_submissions(scope, modules: set[str]) -> list[Todo]:
             if record is None or not decisions:
                 continue
             last = decisions[-1]
-            detail = action_label(last.action, model, last.from_state)
+            detail = _("%(action)s（%(user)s）", action=action_label(last.action, model, last.from_state),
+                       user=actor_name(last.user_id, last.username))
             if last.comment:
                 detail += _("：%(comment)s", comment=last.comment)
             todos.append(Todo("returned" if last.to_state == "rejected" else "approved",

@@ -88,7 +88,10 @@ def test_a_submission_notifies_its_deciders_stage_by_stage_and_the_decision_its_
     awaiting = _notes(app, "urumqi_bureau")[before["urumqi_bureau"]:]
     assert [n.kind for n in awaiting] == ["awaiting"]
     assert "资产配置计划" in awaiting[0].message and "待您审批" in awaiting[0].message
-    assert "机关事务管理部门审核" in awaiting[0].message and "tianshan_clerk" in awaiting[0].message
+    with app.app_context():
+        clerk_name = app.appbuilder.sm.find_user(username="tianshan_clerk").get_full_name().strip()
+    assert "机关事务管理部门审核" in awaiting[0].message and f"提交人：{clerk_name}" in awaiting[0].message
+    assert not re.search(r"[A-Za-z]", awaiting[0].message)  # no login names on a Chinese screen
     assert len(_notes(app, "xj_bureau")) == before["xj_bureau"] + 1  # the region's bureau oversees it too
     # the submitter, another prefecture and the next stage's decider are not told yet
     assert len(_notes(app, "tianshan_clerk")) == before["tianshan_clerk"]
