@@ -22,7 +22,7 @@
     }
     return {
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v + unit; } },
-      grid: { left: 60, right: 20, bottom: 70, top: 20 },
+      grid: { left: 60, right: 70, bottom: 70, top: 36 },
       xAxis: { type: "category", data: data.categories, axisLabel: { interval: 0, rotate: 30 } },
       yAxis: { type: "value", name: data.unit },
       series: series
