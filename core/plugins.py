@@ -39,12 +39,13 @@ SERVICE_PLUGINS: tuple[str, ...] = (
     "core.search.plugin",
     "reports.plugin",
     "core.cli.plugin",
+    "core.home.plugin",
 )
 SERVICE_PREFIX = "service:"
 
 #: Hook specifications a service adds beside the kernel's (``core/hookspecs.py``): hooks that
 #: only make sense with that service (the home page's cards, attachments …) live with it.
-SERVICE_HOOKSPECS: tuple[str, ...] = ()
+SERVICE_HOOKSPECS: tuple[str, ...] = ("core.home.hookspecs",)
 
 
 def hookspec_modules() -> list[ModuleType]:

@@ -54,4 +54,8 @@ def build_demo(password: str) -> list[tuple[str, str]]:
         db.session.commit()
     for username, role, org_key, name, _label in DEMO_USERS:
         create_user(username, password, role, ctx.organizations[org_key], first_name=name)
+    # the demo's pending approvals reach their deciders' bells (the users exist only now)
+    from core.home.notify import notify_pending
+
+    notify_pending()
     return [(username, label) for username, _r, _o, _n, label in DEMO_USERS]

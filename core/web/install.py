@@ -14,13 +14,14 @@ import logging
 
 import jinja2
 from flask import Flask, abort, jsonify, render_template, request
-from flask_appbuilder import AppBuilder, IndexView, expose
+from flask_appbuilder import AppBuilder
 from flask_appbuilder.api import BaseApi
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core.contract import ViewSpec
 from core.extensions import db
+from core.home.views import HomeView  # the 工作台 is FAB's index view
 from core.plugins import plugin_subfolders
 from core.state import JiguanState
 
@@ -30,21 +31,6 @@ ERROR_TEXTS = {
     405: (_l("请求方式不被允许"), _l("此地址不接受该请求方式。")),
     413: (_l("上传的内容过大"), _l("上传的内容过大，超过了系统允许的上限。请压缩或分成几个文件后重新上传。")),
 }
-
-
-class HomeView(IndexView):
-    index_template = "core/index.html"
-
-    @expose("/")
-    def index(self):
-        from core.activation import modules_for_current_user
-        from core.scoping import current_scope
-        from core.state import get_state
-
-        state = get_state()
-        active = modules_for_current_user() if current_user.is_authenticated else set()
-        return self.render_template(self.index_template, scope=current_scope(),
-                                    modules=[m for k, m in state.modules.items() if k in active])
 
 
 def _entity_apis(state: JiguanState) -> list[tuple[str, ViewSpec]]:

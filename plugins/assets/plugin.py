@@ -80,3 +80,8 @@ def register_standard_kinds():
 def load_demo_data(ctx):
     for area in _room("demo"):
         area.load(ctx)
+
+
+@hookimpl
+def register_dashboard_items():
+    return [item for area in _room("dashboard") for item in area.dashboard_items()]

@@ -58,7 +58,7 @@ def test_plugins_list_shows_source_and_hooks(hello_app):
     output = hello_app.test_cli_runner().invoke(args=["plugins", "list"]).output
     assert "hello\t问候（第三方示例）\tv0.1.0\tjiguan-hello 0.1.0" in output
     assert "land\t土地管理\tv0.1.0\tbuilt-in" in output
-    assert "hooks: load_demo_data, register_entity_types, register_module" in output
+    assert "hooks: load_demo_data, register_dashboard_items, register_entity_types, register_module" in output
 
 
 def test_third_party_views_and_commands_are_installed(hello_app):

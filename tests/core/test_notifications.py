@@ -1,0 +1,179 @@
+"""Notifications: who is told what when a record is submitted, decided or overdue; the bell, the
+page, the REST API (bearer token) and the optional mail, each in the user's own scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import socket
+from email import message_from_bytes, policy
+
+import pytest
+from sqlalchemy import select
+
+from core.extensions import db
+from core.home.models import Notification
+
+
+def _notes(app, username: str) -> list[Notification]:
+    with app.app_context():
+        user = app.appbuilder.sm.find_user(username=username)
+        rows = db.session.execute(select(Notification).where(Notification.user_id == user.id)
+                                  .order_by(Notification.id)).scalars().all()
+        db.session.expunge_all()
+        return rows
+
+
+def _bell(html: str) -> int:
+    found = re.search(r'id="notification-count">(\d+)<', html)
+    return int(found.group(1)) if found else 0
+
+
+class Inbox:
+    """aiosmtpd's handler: keeps every message the local SMTP server receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(app):
+    controller_module = pytest.importorskip("aiosmtpd.controller")
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port (aiosmtpd checks its server by connecting to it)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = controller_module.Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    saved = {k: app.config.get(k) for k in ("NOTIFY_MAIL_ENABLED", "NOTIFY_MAIL_HOST", "NOTIFY_MAIL_PORT",
+                                            "NOTIFY_MAIL_SENDER")}
+    app.config.update(NOTIFY_MAIL_ENABLED=True, NOTIFY_MAIL_HOST="127.0.0.1",
+                      NOTIFY_MAIL_PORT=port,
+                      NOTIFY_MAIL_SENDER="jiguan@bureau.example")
+    yield inbox
+    app.config.update(saved)
+    controller.stop()
+
+
+def test_the_demo_tells_each_decider_of_what_is_pending_once(app, cli):
+    """The demo's pending approvals are on their deciders' bells; ``notify pending`` adds none."""
+    awaiting = [n for n in _notes(app, "urumqi_bureau") if n.kind == "awaiting"]
+    assert {n.message.split("“")[0] for n in awaiting} >= {"资产盘点", "公物仓调剂申请", "资产处置申请",
+                                                          "资产配置计划"}
+    finance = [n for n in _notes(app, "urumqi_fin_reviewer") if n.kind == "awaiting"]
+    assert finance and all("财政部门审核" in n.message for n in finance)
+    assert not [n for n in _notes(app, "kashgar_clerk") if n.kind == "awaiting"]
+    result = cli("notify", "pending")
+    assert result.exit_code == 0 and "已发送 0 条待审批通知" in result.output
+
+
+def test_a_submission_notifies_its_deciders_stage_by_stage_and_the_decision_its_submitter(
+        app, api_client, login, smtp_server):
+    clerk, bureau, finance = (api_client(u)
+                              for u in ("tianshan_clerk", "urumqi_bureau", "urumqi_fin_reviewer"))
+    before = {u: len(_notes(app, u)) for u in ("tianshan_clerk", "urumqi_bureau", "urumqi_fin_reviewer",
+                                                "kashgar_clerk", "xj_bureau")}
+    drafts = clerk.get("/api/v1/asset_plan/?q=(page_size:100)").get_json()["result"]
+    plan = next(p for p in drafts if p["state"] == "draft")
+    pk = plan["id"] if "id" in plan else None
+    if pk is None:
+        ids = clerk.get("/api/v1/asset_plan/?q=(page_size:100)").get_json()["ids"]
+        pk = ids[drafts.index(plan)]
+
+    assert clerk.post(f"/api/v1/asset_plan/{pk}/workflow/submit", json={}).status_code == 200
+    awaiting = _notes(app, "urumqi_bureau")[before["urumqi_bureau"]:]
+    assert [n.kind for n in awaiting] == ["awaiting"]
+    assert "资产配置计划" in awaiting[0].message and "待您审批" in awaiting[0].message
+    with app.app_context():
+        clerk_name = app.appbuilder.sm.find_user(username="tianshan_clerk").get_full_name().strip()
+    assert "机关事务管理部门审核" in awaiting[0].message and f"提交人：{clerk_name}" in awaiting[0].message
+    assert not re.search(r"[A-Za-z]", awaiting[0].message)  # no login names on a Chinese screen
+    assert len(_notes(app, "xj_bureau")) == before["xj_bureau"] + 1  # the region's bureau oversees it too
+    # the submitter, another prefecture and the next stage's decider are not told yet
+    assert len(_notes(app, "tianshan_clerk")) == before["tianshan_clerk"]
+    assert len(_notes(app, "kashgar_clerk")) == before["kashgar_clerk"]
+    assert len(_notes(app, "urumqi_fin_reviewer")) == before["urumqi_fin_reviewer"]
+
+    # the bell and the page of the bureau say so, in Chinese, with the record one click away
+    page = login("urumqi_bureau").text("/notifications/")
+    assert awaiting[0].message in page and "查看记录" in page and _bell(page) >= 1
+
+    assert bureau.post(f"/api/v1/asset_plan/{pk}/workflow/approve", json={}).status_code == 200
+    next_stage = _notes(app, "urumqi_fin_reviewer")[before["urumqi_fin_reviewer"]:]
+    assert [n.kind for n in next_stage] == ["awaiting"] and "财政部门审核" in next_stage[0].message
+
+    refused = finance.post(f"/api/v1/asset_plan/{pk}/workflow/reject", json={})
+    assert refused.status_code == 422  # a return needs a reason: refused, nobody told
+    assert len(_notes(app, "tianshan_clerk")) == before["tianshan_clerk"]
+    smtp_server.messages.clear()
+    response = finance.post(f"/api/v1/asset_plan/{pk}/workflow/reject", json={"comment": "单价超过配置标准"})
+    assert response.status_code == 200
+    told = _notes(app, "tianshan_clerk")[before["tianshan_clerk"]:]
+    assert [n.kind for n in told] == ["rejected"]
+    assert "被退回" in told[0].message and "单价超过配置标准" in told[0].message
+
+    # the mail went out over SMTP, in Chinese, to the submitter's address
+    with app.app_context():
+        address = app.appbuilder.sm.find_user(username="tianshan_clerk").email
+    assert len(smtp_server.messages) == 1
+    recipients, mail = smtp_server.messages[0]
+    assert recipients == [address]
+    assert mail["Subject"].startswith("【机关事务管理平台】已退回") and "单价超过配置标准" in mail["Subject"]
+    body = mail.get_body().get_content()
+    assert "单价超过配置标准" in body and "北京时间" in body and "请登录机关事务管理平台处理" in body
+
+
+def test_the_rest_api_lists_only_mine_in_beijing_time_and_marks_read(app, api_client):
+    clerk = api_client("tianshan_clerk")
+    listed = clerk.get("/api/v1/notifications/")
+    assert listed.status_code == 200
+    body = listed.get_json()
+    mine = _notes(app, "tianshan_clerk")
+    assert {n["id"] for n in body["result"]} == {n.id for n in mine}
+    assert body["unread"] == sum(1 for n in mine if n.read_at is None)
+    first = next(n for n in mine if n.id == body["result"][-1]["id"])
+    beijing = (first.created_at + dt.timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+    assert body["result"][-1]["created_at"] == beijing
+
+    others = _notes(app, "urumqi_bureau")
+    assert others and clerk.post(f"/api/v1/notifications/{others[0].id}/read").status_code == 404
+    assert _notes(app, "urumqi_bureau")[0].read_at is None  # nobody reads another's
+
+    unread = [n for n in mine if n.read_at is None]
+    if unread:
+        assert clerk.post(f"/api/v1/notifications/{unread[0].id}/read").status_code == 200
+        assert next(n for n in _notes(app, "tianshan_clerk") if n.id == unread[0].id).read_at is not None
+    assert clerk.post("/api/v1/notifications/read-all").get_json()["unread"] == 0
+    assert clerk.get("/api/v1/notifications/?unread=1").get_json()["result"] == []
+    assert app.test_client().get("/api/v1/notifications/").status_code == 401
+
+
+def test_the_page_marks_one_and_all_read_and_the_bell_follows(app, login):
+    browser = login("urumqi_bureau")
+    unread = [n for n in _notes(app, "urumqi_bureau") if n.read_at is None]
+    assert unread and _bell(browser.text("/")) == len(unread)
+    response = browser.post(f"/notifications/{unread[0].id}/read", data={"open": "1"})
+    assert response.status_code == 302 and "/show/" in response.headers["Location"]
+    assert _bell(browser.text("/")) == len(unread) - 1
+    page = browser.post("/notifications/read-all", follow_redirects=True).get_data(as_text=True)
+    assert "已将" in page and "条通知标为已读" in page
+    assert _bell(page) == 0 and 'id="notification-count"' not in page
+
+
+def test_overdue_items_are_notified_once_to_whoever_may_act_in_scope(app, cli):
+    first = cli("notify", "overdue", "--today", "2099-01-01")
+    assert first.exit_code == 0, first.output
+    written = int(re.search(r"已发送 (\d+) 条", first.output).group(1))
+    assert written > 0
+    again = cli("notify", "overdue", "--today", "2099-01-01")
+    assert "已发送 0 条" in again.output  # idempotent: nobody is told twice
+    kashgar = [n for n in _notes(app, "kashgar_clerk") if n.kind == "overdue"]
+    assert kashgar and all("资产盘点" in n.message and "已逾期" in n.message for n in kashgar)
+    urumqi = [n for n in _notes(app, "urumqi_bureau") if n.kind == "overdue"]
+    kashgar_ids = {n.entity_id for n in kashgar}
+    assert not kashgar_ids & {n.entity_id for n in urumqi}  # another prefecture's stocktake
+    assert not [n for n in _notes(app, "urumqi_fin_reviewer") if n.kind == "overdue"]  # may not edit it
