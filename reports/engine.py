@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from marshmallow import ValidationError, fields
 
+from core.display import local_now, local_today
 from core.errors import WriteRefused
 from core.extensions import db
 from core.fab.validation import chinese_message
@@ -26,9 +27,6 @@ from reports.registry import Report
 
 HERE = Path(__file__).resolve().parent
 CSS_FILE = HERE / "static" / "report.css"
-#: Official Chinese documents are dated in Beijing time (UTC+8), as is all of Xinjiang's
-#: administration; 乌鲁木齐 local solar time (UTC+6) is not used on documents.
-BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
 
 
 class ReportError(WriteRefused):
@@ -42,12 +40,13 @@ class ReportError(WriteRefused):
 
 
 def beijing_now() -> dt.datetime:
-    return dt.datetime.now(BEIJING)
+    """Now in the display time zone (``DISPLAY_TIMEZONE``, Beijing time by default)."""
+    return local_now()
 
 
 def beijing_today() -> dt.date:
-    """Today's date in Beijing time: the default date of report parameters."""
-    return beijing_now().date()
+    """Today in the display time zone: the default date of report and form parameters."""
+    return local_today()
 
 
 def chinese_date(day: dt.date) -> str:

@@ -238,6 +238,6 @@ def refuse_line(session, line: DisposalLine) -> None:
         problem = line_problem(session, line)
         if problem is None and is_early(line.asset, line.disposal) and not (line.early_reason or "").strip():
             problem = _("资产“%(asset)s”最低使用年限至 %(end)s 届满，提前处置须填写提前处置理由"
-                        "（《办法》第 19 条）", asset=line.asset, end=line.asset.min_life_ends_on)
+                        "（《办法》第十九条）", asset=line.asset, end=line.asset.min_life_ends_on)
     if problem:
         raise WorkflowError(problem, status=422)
