@@ -34,7 +34,7 @@ def chinese_number(n: int) -> str:
 
 def article_text(n: int) -> str:
     """The one article style (docs/display.md): 第十七条."""
-    return f"第{chinese_number(n)}条"
+    return "第" + chinese_number(n) + "条"
 
 
 @dataclass

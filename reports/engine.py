@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from marshmallow import ValidationError, fields
 
-from core.display import local_now, local_today
+from core.display import local_now, local_today, zone_label
 from core.errors import WriteRefused
 from core.extensions import db
 from core.fab.validation import chinese_message
@@ -220,8 +220,8 @@ def build(key: str, params: dict | None, scope: UserScope | None = None,
         "issuer": _issuer(scope),
         "period": _("截至 %(date)s", date=chinese_date(now.date())),
         "generated_at": now,
-        "generated_at_text": _("%(date)s %(time)s（北京时间）", date=chinese_date(now.date()),
-                               time=now.strftime("%H:%M")),
+        "generated_at_text": _("%(date)s %(time)s（%(zone)s）", date=chinese_date(now.date()),
+                               time=now.strftime("%H:%M"), zone=zone_label()),
         "generated_by": _author(scope),
         "draft": bool(draft),
         "signatures": [str(s) for s in report.signatures],

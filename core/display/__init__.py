@@ -61,6 +61,14 @@ def from_local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def zone_label() -> str:
+    """How a document names the zone: 北京时间 for the default, else the zone's name."""
+    from flask_babel import gettext as _
+
+    key = display_zone().key
+    return _("北京时间") if key == DEFAULT_TIMEZONE else key
+
+
 def local_now() -> dt.datetime:
     return dt.datetime.now(display_zone())
 
@@ -82,4 +90,5 @@ def install_display(app) -> None:
 
 
 __all__ = ["DEFAULT_TIMEZONE", "article_text", "chinese_number", "display_zone", "from_local",
-           "install_display", "local_naive", "local_now", "local_time", "local_today", "to_local"]
+           "install_display", "local_naive", "local_now", "local_time", "local_today", "to_local",
+           "zone_label"]

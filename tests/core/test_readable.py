@@ -1,0 +1,112 @@
+"""Readable everywhere (issue 10, part 4): one article style, one display time zone, history and
+audit in labels and names, the activation page without codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+import re
+
+from sqlalchemy import select
+
+from core.display import article_text, chinese_number, from_local, local_time
+from core.extensions import db
+from core.models import AuditLog
+from plugins.assets.cards.models import Asset
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+#: every other way of writing an article: Arabic digits, a placeholder, N (docs/display.md)
+OTHER_ARTICLE_STYLES = re.compile(r"第\s*(\d+|N|%\(\w+\)s|%s|\{[^}]*\})\s*条")
+
+
+def test_one_article_style_in_every_source_template_doc_and_catalogue():
+    assert OTHER_ARTICLE_STYLES.search("（《办法》第 " + "17 条）")  # the test can fail
+    offenders = []
+    for folder in ("core", "catalog", "plugins", "reports", "templates", "docs", "tests", "translations"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix in (".py", ".html", ".md", ".po", ".tmpl", ".css") and path.is_file():
+                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                    if OTHER_ARTICLE_STYLES.search(line) and not line.startswith("#~"):
+                        offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == [], "write articles as 第十七条 (docs/display.md):\n" + "\n".join(offenders)
+
+
+def test_articles_are_written_in_chinese_numerals():
+    assert [chinese_number(n) for n in (1, 10, 11, 17, 20, 21, 43, 100, 103, 110)] == [
+        "一", "十", "十一", "十七", "二十", "二十一", "四十三", "一百", "一百零三", "一百一十"]
+    assert article_text(17) == "第十七条"
+
+
+def test_one_display_time_zone_configurable(app):
+    moment = dt.datetime(2026, 12, 3, 16, 30, 15, 123456)  # as the database keeps it: naive UTC
+    with app.app_context():
+        assert local_time(moment) == "2026-12-04 00:30"
+        assert local_time(moment, seconds=True) == "2026-12-04 00:30:15"
+        assert from_local(dt.datetime(2026, 12, 4, 0, 30)) == dt.datetime(2026, 12, 3, 16, 30)
+        app.config["DISPLAY_TIMEZONE"] = "Asia/Urumqi"
+        try:
+            assert local_time(moment) == "2026-12-03 22:30"
+            from core.scoping import SYSTEM
+            from reports.engine import build
+
+            _report, context = build("organization_directory", {}, SYSTEM)
+            assert context["generated_at"].utcoffset() == dt.timedelta(hours=6)
+            assert "Asia/Urumqi" in context["generated_at_text"]
+        finally:
+            app.config["DISPLAY_TIMEZONE"] = "Asia/Shanghai"
+        assert local_time(None) == "" and local_time(dt.date(2026, 1, 2)) == "2026-01-02"
+
+
+def _edited_asset(app, api_client):
+    """Edit a 天山区 card's 经费来源 through the API, as a clerk does."""
+    with app.app_context():
+        asset = db.session.execute(select(Asset).where(Asset.voided_at.is_(None),
+                                                       Asset.funding_source == "fiscal")
+                                   .where(Asset.organization.has(name="乌鲁木齐市天山区财政局"))).scalars().first()
+        pk = asset.id
+        db.session.remove()
+    clerk = api_client("tianshan_clerk")
+    response = clerk.put(f"/api/v1/asset/{pk}", json={"funding_source": "self_raised"})
+    assert response.status_code == 200, response.get_json()
+    return pk
+
+
+def test_history_reads_in_labels_names_and_beijing_time(app, api_client, login):
+    pk = _edited_asset(app, api_client)
+    page = login("tianshan_clerk").text(f"/history/asset/{pk}")
+    table = page[page.index('id="history"'):]
+    assert "经费来源" in table and "财政拨款" in table and "自筹" in table
+    assert "funding_source" not in table and "self_raised" not in table and "fiscal" not in table
+    assert "乌鲁木齐市天山区财政局" in table and "organization_id" not in table  # a relation by name
+    assert "修改" in table and ">update<" not in table
+    with app.app_context():
+        at = db.session.execute(select(AuditLog.at).where(
+            AuditLog.entity == "asset", AuditLog.entity_id == str(pk))
+            .order_by(AuditLog.id.desc())).scalars().first()
+        db.session.remove()
+    assert (at + dt.timedelta(hours=8)).strftime("%Y-%m-%d %H:%M") + "</td>" in table
+    assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d+", table)  # no seconds with microseconds
+
+
+def test_audit_log_reads_in_labels(app, api_client, login):
+    pk = _edited_asset(app, api_client)
+    with app.app_context():
+        entry = db.session.execute(select(AuditLog.id).where(
+            AuditLog.entity == "asset", AuditLog.entity_id == str(pk))
+            .order_by(AuditLog.id.desc())).scalars().first()
+        db.session.remove()
+    bureau = login("urumqi_bureau")
+    listing = bureau.text("/auditlogview/list/")
+    rows = listing[listing.index("<tbody"):]
+    assert "资产卡片" in rows and ">asset<" not in rows and ">update<" not in rows
+    shown = bureau.text(f"/auditlogview/show/{entry}")
+    assert "资产卡片：ZC-" in shown and "经费来源" in shown and "自筹" in shown and "self_raised" not in shown
+    assert bureau.get("/auditlogview/show/999999999").status_code == 404
+
+
+def test_the_activation_page_names_modules_and_places(login):
+    page = login("urumqi_bureau").text("/modules/?jurisdiction=650100")
+    table = page[page.index('id="modules"'):]
+    assert "适用条款" in table and "服务条款" not in table
+    assert "<code>" not in table and "650000：" not in table
+    assert re.search(r"第[一二三四五六七八九十百]+条", table)
