@@ -110,3 +110,46 @@ def test_the_activation_page_names_modules_and_places(login):
     assert "适用条款" in table and "服务条款" not in table
     assert "<code>" not in table and "650000：" not in table
     assert re.search(r"第[一二三四五六七八九十百]+条", table)
+
+
+# ---- 标准定额: a kind drop-down, keys from the kind's picker, values with their unit ----------
+
+def _standard_form(ids, **changes):
+    form = {"kind": "asset_price_cap", "key": "2010104", "value": "5000", "unit": "元",
+            "jurisdiction": str(ids["urumqi"]), "effective_from": "2031-01-01", "basis": "测试"}
+    form.update(changes)
+    return form
+
+
+def test_standards_read_with_labels_and_units(login):
+    page = login("urumqi_bureau").text("/standardview/list/?psize_StandardView=100")
+    rows = page[page.index("<tbody"):]
+    assert "资产单价上限" in rows and "asset_price_cap" not in rows
+    assert re.search(r"\d{1,3}(,\d{3})* 元", rows) and ".0000" not in rows
+    form = login("urumqi_bureau").text("/standardview/add")
+    assert "资产单价上限（元）" in form and "资产单价上限：资产分类" in form  # the kind and the key picker
+
+
+def test_a_mistyped_key_is_refused_on_the_form_and_the_api(app, login, api_client):
+    from catalog.models import Jurisdiction, Standard
+
+    with app.app_context():
+        ids = {"urumqi": db.session.execute(
+            select(Jurisdiction.id).where(Jurisdiction.code == "650100")).scalar_one()}
+        before = db.session.execute(select(Standard.id)).all()
+        db.session.remove()
+    page = login("urumqi_bureau").post("/standardview/add", data=_standard_form(ids, key="201014"))
+    assert page.status_code == 200 and "不是有效的选择" in page.get_data(as_text=True)
+    api = api_client("urumqi_bureau").post("/api/v1/standard/", json={
+        "kind": "asset_price_cap", "key": "201014", "value": 5000, "unit": "元",
+        "jurisdiction_id": ids["urumqi"], "effective_from": "2031-01-01"})
+    assert api.status_code == 422
+    assert "“201014”不是“资产单价上限”可用的资产分类" in api.get_json()["message"]
+    assert "第十一条" in api.get_json()["message"]
+    unknown_kind = api_client("urumqi_bureau").post("/api/v1/standard/", json={
+        "kind": "asset_price_capp", "key": "2010104", "value": 5000, "unit": "元",
+        "jurisdiction_id": ids["urumqi"], "effective_from": "2031-01-01"})
+    assert unknown_kind.status_code == 422 and "未被任何已安装模块登记" in unknown_kind.get_json()["message"]
+    with app.app_context():
+        assert db.session.execute(select(Standard.id)).all() == before
+        db.session.remove()

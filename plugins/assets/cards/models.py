@@ -156,6 +156,17 @@ class Asset(Voidable, Versioned, Model):
 from plugins.assets.plans import models as _plan_models  # noqa: E402,F401
 
 
+def asset_class_choices() -> list[tuple[str, str]]:
+    """The keys of the class-keyed standards: every class code, with its name."""
+    from sqlalchemy import select
+
+    from core.api import db
+
+    rows = db.session.execute(select(AssetClass.code, AssetClass.name).order_by(AssetClass.code)).all()
+    pending = [(c.code, c.name) for c in db.session.new if isinstance(c, AssetClass)]  # same flush
+    return [(code, f"{code} {name}") for code, name in [*rows, *pending]]
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
