@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship, validates
 
+from core.display import local_today
 from core.tenancy import LEVELS, ORG_TYPES, Jurisdiction, Organization  # noqa: F401  (the catalog's)
 from core.versioning import Versioned
 
@@ -124,7 +125,7 @@ def standard_in_force(session, kind: str, key: str, jurisdiction, on: dt.date | 
     The nearest jurisdiction up the tree that sets one wins, so a county
     inherits its prefecture's or the region's standard unless it sets its own.
     """
-    on = on or dt.date.today()
+    on = on or local_today()
     codes = jurisdiction.ancestor_codes
     depth = {code: i for i, code in enumerate(codes)}
     rows = session.execute(

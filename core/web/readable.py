@@ -38,6 +38,11 @@ def entity_label(key: str) -> str:
     return str(entity.label if entity else CORE_TABLE_LABELS.get(key, key))
 
 
+def _fab_default(name: str, label) -> bool:
+    """FAB's own label for a column nobody labelled: ``class_id`` → ``Class Id``."""
+    return str(label) == name.replace("_", " ").title()
+
+
 def _model(key: str):
     entity = get_state().entities.get(key)
     if entity is not None:
@@ -58,7 +63,9 @@ class RecordReader:
             from core.xlsx.columns import columns_for
 
             columns = columns_for(self.entity)
-            self.labels.update(columns.labels)
+            # FAB fills a screen's label_columns with English for unlabelled columns ("Class Id")
+            self.labels.update({k: v for k, v in columns.labels.items() if not _fab_default(k, v)})
+            self.labels.update(get_state().entity_labels.get(key, {}))
             self.choices = {name: dict(mapping) for name, mapping in columns.choices.items()}
             for state_field in self.entity.state_fields or ():
                 if state_field.labels:
@@ -73,9 +80,12 @@ class RecordReader:
                 if rel.direction.name == "MANYTOONE" and len(rel.local_columns) == 1:
                     column = next(iter(rel.local_columns))
                     self.relations[column.key] = rel
-                    self.labels.setdefault(column.key, self.labels.get(rel.key, rel.key))
+                    if column.key not in self.labels or _fab_default(column.key, self.labels[column.key]):
+                        self.labels[column.key] = self.labels.get(rel.key, column.key)
 
     def label(self, field: str) -> str:
+        if field == "id":
+            return _("编号")
         return str(self.labels.get(field, field))
 
     def value(self, field: str, value) -> str:

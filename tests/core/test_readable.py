@@ -79,6 +79,7 @@ def test_history_reads_in_labels_names_and_beijing_time(app, api_client, login):
     assert "funding_source" not in table and "self_raised" not in table and "fiscal" not in table
     assert "乌鲁木齐市天山区财政局" in table and "organization_id" not in table  # a relation by name
     assert "修改" in table and ">update<" not in table
+    assert not re.search(r"<td>[A-Z][a-z]+( [A-Z][a-z]+)*</td>", table)  # no FAB default labels (Class Id)
     with app.app_context():
         at = db.session.execute(select(AuditLog.at).where(
             AuditLog.entity == "asset", AuditLog.entity_id == str(pk))
@@ -153,3 +154,27 @@ def test_a_mistyped_key_is_refused_on_the_form_and_the_api(app, login, api_clien
     with app.app_context():
         assert db.session.execute(select(Standard.id)).all() == before
         db.session.remove()
+
+
+def test_the_printed_time_of_a_pdf_is_the_display_zones(app, pdf_text):
+    from core.scoping import SYSTEM
+    from reports.engine import render_pdf
+
+    with app.app_context():
+        app.config["DISPLAY_TIMEZONE"] = "Asia/Urumqi"
+        try:
+            urumqi = squeeze(pdf_text(render_pdf("organization_directory", {}, SYSTEM)))
+        finally:
+            app.config["DISPLAY_TIMEZONE"] = "Asia/Shanghai"
+        beijing = squeeze(pdf_text(render_pdf("organization_directory", {}, SYSTEM)))
+    now = dt.datetime.now(dt.UTC)
+    for text, hours, zone in ((beijing, 8, "北京时间"), (urumqi, 6, "Asia/Urumqi")):
+        stamp = re.search(r"(\d{1,2}):(\d{2})（" + zone + "）", text)
+        assert stamp, text[-400:]
+        printed = int(stamp.group(1)) * 60 + int(stamp.group(2))
+        expected = ((now.hour + hours) % 24) * 60 + now.minute
+        assert min(abs(printed - expected), 1440 - abs(printed - expected)) <= 2, (stamp.group(0), now)
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)

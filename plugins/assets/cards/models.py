@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from catalog.models import standard_in_force
-from core.api import Derivation, Model, Scope, Versioned, Voidable, effective_values
+from core.api import Derivation, Model, Scope, Versioned, Voidable, effective_values, local_today
 from core.versioning import utcnow
 
 #: The standard kinds this module reads (Art. 17); key = the asset class code.
@@ -266,7 +266,7 @@ def record_movement(session, asset, kind: str, *, on: dt.date | None = None, sou
     if kind not in MOVEMENT_KINDS:
         raise ValueError(f"unknown movement kind {kind!r}")
     movement = AssetMovement(
-        asset=asset, kind=kind, happened_on=on or dt.date.today(), source=source, note=note,
+        asset=asset, kind=kind, happened_on=on or local_today(), source=source, note=note,
         user_id=current_scope().user_id, **changes,
     )
     session.add(movement)
