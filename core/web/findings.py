@@ -132,7 +132,8 @@ def findings_csv(findings) -> bytes:
     writer = csv.writer(out)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([local_time(v) if hasattr(v, "hour") else v for v in row])
+        # the times are the display zone's wall time already (local_naive)
+        writer.writerow([v.strftime("%Y-%m-%d %H:%M") if hasattr(v, "hour") else v for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read it as UTF-8
 
 

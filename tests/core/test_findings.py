@@ -4,6 +4,7 @@ named and linked, who and when shown, the list exported as XLSX and CSV."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 
@@ -124,5 +125,7 @@ def test_export_xlsx_and_csv_in_beijing_time(app, login, finding):
     text = bureau.get("/findingview/export.csv").data.decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0][0] == "条款" and any(r[3] == f"资产卡片 {finding['asset']}" for r in rows)
+    assert rows[0][0] == "条款"
+    mine = next(r for r in rows if r[3] == f"资产卡片 {finding['asset']}")
+    assert mine[7] == (opened + dt.timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")  # Beijing time
     assert bureau.get("/findingview/export.pdf").status_code == 404
