@@ -60,6 +60,7 @@ TAGS = {
     "Menu": _l("菜单"),
     "Jobs": _l("后台任务"),
     "API Tokens": _l("我的 API 令牌"),
+    "Findings": _l("问题清单"),
     "OpenAPI": _l("接口文档"),
     "ReportApi": _l("报表"),
     "CatalogApi": _l("数据目录"),
