@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship, validates
 
+from core.display import local_today
 from core.tenancy import LEVELS, ORG_TYPES, Jurisdiction, Organization  # noqa: F401  (the catalog's)
 from core.versioning import Versioned
 
@@ -87,7 +88,35 @@ class Standard(Versioned, Model):
     jurisdiction = relationship("Jurisdiction")
 
     def __repr__(self) -> str:
-        return f"{self.kind}/{self.key} = {self.value}{self.unit}"
+        return f"{self.kind_label} {self.key_text}：{self.value_text}"
+
+    def _kind(self):
+        from core.state import state_or_none
+
+        state = state_or_none()
+        found = state.standard_kinds.get(self.kind) if state else None
+        return found[1] if found else None
+
+    @property
+    def kind_label(self) -> str:
+        kind = self._kind()
+        return str(kind.label) if kind else self.kind
+
+    @property
+    def key_text(self) -> str:
+        """The key by what it names (``2010104 便携式计算机``), as the kind's picker shows it."""
+        kind = self._kind()
+        if kind is not None and kind.key_choices is not None:
+            return str(dict(kind.key_choices()).get(self.key, self.key))
+        return self.key
+
+    @property
+    def value_text(self) -> str:
+        """``3,000 元``, ``95%``: the value with its unit, without trailing zeros."""
+        if self.value is None:
+            return ""
+        number = f"{self.value:,.4f}".rstrip("0").rstrip(".")
+        return f"{number}{self.unit}" if self.unit in ("%", "") else f"{number} {self.unit}"
 
 
 def standard_in_force(session, kind: str, key: str, jurisdiction, on: dt.date | None = None):
@@ -96,7 +125,7 @@ def standard_in_force(session, kind: str, key: str, jurisdiction, on: dt.date | 
     The nearest jurisdiction up the tree that sets one wins, so a county
     inherits its prefecture's or the region's standard unless it sets its own.
     """
-    on = on or dt.date.today()
+    on = on or local_today()
     codes = jurisdiction.ancestor_codes
     depth = {code: i for i, code in enumerate(codes)}
     rows = session.execute(

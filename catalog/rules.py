@@ -14,6 +14,18 @@ def _unknown_kind(standard: Standard, ctx):
     return {"kind": standard.kind} if standard.kind not in kinds else None
 
 
+def _unknown_key(standard: Standard, ctx):
+    found = get_state().standard_kinds.get(standard.kind)
+    kind = found[1] if found else None
+    if kind is None or kind.key_choices is None:
+        return None
+    keys = {str(key): label for key, label in kind.key_choices()}
+    if standard.key in keys:
+        return None
+    return {"key": standard.key, "kind": kind.label, "what": kind.key_label or _l("项目"),
+            "examples": "、".join(str(label) for label in list(keys.values())[:3])}
+
+
 def _period_reversed(standard: Standard, ctx):
     return bool(standard.effective_to and standard.effective_to < standard.effective_from)
 
@@ -45,6 +57,11 @@ RULES = [
     Rule(
         key="catalog.standard_kind_known", article=11, severity="block", model=Standard,
         message=_l("标准类别“%(kind)s”未被任何已安装模块登记"), check=_unknown_kind,
+    ),
+    Rule(
+        key="catalog.standard_key_known", article=11, severity="block", model=Standard,
+        message=_l("“%(key)s”不是“%(kind)s”可用的%(what)s（如 %(examples)s）：请从列表中选择"),
+        check=_unknown_key,
     ),
     Rule(
         key="catalog.standard_period_order", article=11, severity="block", model=Standard,

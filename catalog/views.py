@@ -11,7 +11,8 @@ from flask_appbuilder.api import BaseApi, protect
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, inspect, select
-from wtforms.validators import ValidationError
+from wtforms import SelectField
+from wtforms.validators import DataRequired, ValidationError
 
 from catalog.models import (
     LEVELS,
@@ -90,20 +91,49 @@ class PersonView(ScopedModelView):
     edit_form_extra_fields = {"rank": choice_field(_l("职级"), RANKS)}
 
 
+def standard_kind_choices() -> list[tuple[str, str]]:
+    """The kinds the installed modules registered, by label and unit (the 类别 drop-down)."""
+    kinds = [kind for _module, kind in get_state().standard_kinds.values()]
+    return [(k.kind, f"{k.label}（{k.unit}）" if k.unit else str(k.label)) for k in kinds]
+
+
+def standard_key_choices() -> dict[str, list[tuple[str, str]]]:
+    """The 项目 drop-down: each kind's keys under the kind's label and what its key names."""
+    groups = {}
+    for _module, kind in get_state().standard_kinds.values():
+        if kind.key_choices is not None:
+            group = f"{kind.label}：{kind.key_label}" if kind.key_label else str(kind.label)
+            groups[group] = [(str(key), str(label)) for key, label in kind.key_choices()]
+    return groups
+
+
+def _standard_form_fields() -> dict:
+    return {
+        "kind": SelectField(_l("类别"), choices=standard_kind_choices, validators=[DataRequired()],
+                            description=_l("标准的类别及其计量单位；由已安装的模块登记")),
+        "key": SelectField(_l("项目"), choices=standard_key_choices, validators=[DataRequired()],
+                           description=_l("该类别的标准针对的对象，如资产单价上限针对一个资产分类；"
+                                          "请在所选类别的分组中选择")),
+    }
+
+
 class StandardView(ScopedModelView):
     datamodel = ScopedInterface(Standard)
     access = "reference"
     list_title = _l("标准定额")
-    list_columns = ["kind", "key", "value", "unit", "jurisdiction", "effective_from", "effective_to"]
-    add_columns = [*list_columns, "basis"]
+    list_columns = ["kind_label", "key_text", "value_text", "jurisdiction", "effective_from", "effective_to"]
+    add_columns = ["kind", "key", "value", "unit", "jurisdiction", "effective_from", "effective_to", "basis"]
     edit_columns = add_columns
-    show_columns = add_columns
+    show_columns = [*list_columns, "basis"]
     search_columns = ["kind", "key", "jurisdiction", "effective_from"]
     label_columns = {
         "kind": _l("类别"), "key": _l("项目"), "value": _l("标准值"), "unit": _l("计量单位"),
+        "kind_label": _l("类别"), "key_text": _l("项目"), "value_text": _l("标准值"),
         "jurisdiction": _l("制定辖区"), "effective_from": _l("生效日期"),
         "effective_to": _l("失效日期"), "basis": _l("依据文件"),
     }
+    add_form_extra_fields = _standard_form_fields()
+    edit_form_extra_fields = _standard_form_fields()
 
 
 def _type_name(column) -> str:

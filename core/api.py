@@ -20,6 +20,7 @@ from core.contract import (
     ViewSpec,
 )
 from core.deprecation import Deprecated, JiguanDeprecationWarning, resolve
+from core.display import article_text, local_time, local_today
 from core.errors import EditConflict, ScopeViolation, WriteRefused
 from core.events import effective_values, previous_values, related_target
 from core.extensions import db
@@ -65,6 +66,9 @@ __all__ = [
     "DashboardChart",
     "OverdueItem",
     "OverdueSource",
+    "article_text",
+    "local_time",
+    "local_today",
     "CONTRACT_VERSION",
     "ApprovalMixin",
     "ApprovalViewMixin",

@@ -205,6 +205,10 @@ class StandardKind:
     unit: str = ""
     description: str = ""
     articles: tuple[int, ...] = ()
+    #: what ``Standard.key`` names (资产分类 …) and, called, its ``[(key, label)]``: a key
+    #: outside them is refused on every write path, so a typo cannot switch a cap off
+    key_label: Any = ""
+    key_choices: Callable[[], Any] | None = None
 
 
 @dataclass

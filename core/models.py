@@ -118,12 +118,14 @@ class Finding(Versioned, Model):
         from flask import url_for
         from markupsafe import Markup, escape
 
+        from core.extensions import db
         from core.state import get_state
 
         state = get_state()
         endpoint = state.entity_endpoints.get(self.entity)
         entity = state.entities.get(self.entity)
-        text = f"{entity.label if entity else self.entity} #{self.entity_id}"
+        record = entity and self.entity_id.isdigit() and db.session.get(entity.model, int(self.entity_id))
+        text = f"{entity.label if entity else self.entity} {record or '#' + self.entity_id}"
         if endpoint is None:
             return text
         return Markup('<a href="%s">%s</a>') % (url_for(endpoint, pk=self.entity_id), escape(text))

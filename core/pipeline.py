@@ -22,8 +22,9 @@ Only the core listens to SQLAlchemy's session events; modules contribute through
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
-from flask import has_app_context
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
@@ -202,7 +203,8 @@ def run_pipeline(session, _flush_context, _instances):
     if state is None:
         return
     scope = current_scope()
-    ctx = WriteContext(session=session, action="", scope=scope, today=dt.date.today(),
+    zone = ZoneInfo(current_app.config.get("DISPLAY_TIMEZONE") or "Asia/Shanghai")  # docs/display.md
+    ctx = WriteContext(session=session, action="", scope=scope, today=dt.datetime.now(zone).date(),
                        scratch=flush_scratch(session))
     with session.no_autoflush:
         # 1-2. derive to a fixed point, filling each round's scope columns first

@@ -32,6 +32,7 @@ DEFAULT_PLUGINS: dict[str, str] = {
 #: Services every module uses, installed through the same hooks as the modules (as Datasette's
 #: default plugins are): they have no manifest, are always on and are never a module.
 SERVICE_PLUGINS: tuple[str, ...] = (
+    "core.display.plugin",
     "core.web.plugin",
     "core.workflow.plugin",
     "core.jobs.plugin",

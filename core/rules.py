@@ -14,7 +14,27 @@ class RuleViolation(WriteRefused):
 
     def __init__(self, rule, message):
         self.rule = rule
-        super().__init__(f"{message}（《办法》第 {rule.article} 条）")
+        super().__init__(f"{message}（《办法》{article_text(rule.article)}）")
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1-999 as the Measures write them: 十七, 二十一, 一百零三."""
+    hundreds, rest = divmod(int(n), 100)
+    tens, ones = divmod(rest, 10)
+    text = _DIGITS[hundreds] + "百" if hundreds else ""
+    if tens:
+        text += ("" if tens == 1 and not hundreds else _DIGITS[tens]) + "十"
+    elif hundreds and ones:
+        text += "零"
+    return text + (_DIGITS[ones] if ones or not text else "")
+
+
+def article_text(n: int) -> str:
+    """The one article style (docs/display.md): 第十七条."""
+    return "第" + chinese_number(n) + "条"
 
 
 @dataclass

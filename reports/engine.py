@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from marshmallow import ValidationError, fields
 
+from core.display import local_now, local_today, zone_label
 from core.errors import WriteRefused
 from core.extensions import db
 from core.fab.validation import chinese_message
@@ -27,9 +28,6 @@ from reports.registry import Report
 
 HERE = Path(__file__).resolve().parent
 CSS_FILE = HERE / "static" / "report.css"
-#: Official Chinese documents are dated in Beijing time (UTC+8), as is all of Xinjiang's
-#: administration; 乌鲁木齐 local solar time (UTC+6) is not used on documents.
-BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
 
 
 class ReportError(WriteRefused):
@@ -43,12 +41,13 @@ class ReportError(WriteRefused):
 
 
 def beijing_now() -> dt.datetime:
-    return dt.datetime.now(BEIJING)
+    """Now in the display time zone (``DISPLAY_TIMEZONE``, Beijing time by default)."""
+    return local_now()
 
 
 def beijing_today() -> dt.date:
-    """Today's date in Beijing time: the default date of report parameters."""
-    return beijing_now().date()
+    """Today in the display time zone: the default date of report and form parameters."""
+    return local_today()
 
 
 def chinese_date(day: dt.date) -> str:
@@ -231,8 +230,8 @@ def build(key: str, params: dict | None, scope: UserScope | None = None,
         "issuer": _issuer(scope),
         "period": _("截至 %(date)s", date=chinese_date(now.date())),
         "generated_at": now,
-        "generated_at_text": _("%(date)s %(time)s（北京时间）", date=chinese_date(now.date()),
-                               time=now.strftime("%H:%M")),
+        "generated_at_text": _("%(date)s %(time)s（%(zone)s）", date=chinese_date(now.date()),
+                               time=now.strftime("%H:%M"), zone=zone_label()),
         "generated_by": _author(scope),
         "draft": bool(draft),
         "signatures": [str(s) for s in report.signatures],

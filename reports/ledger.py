@@ -46,6 +46,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple
 
+from core.display import local_time
+
 __all__ = [
     "Column",
     "LedgerLayout",
@@ -257,7 +259,7 @@ def format_value(column: Column, value: object) -> str:
             value = Decimal(value.replace(",", ""))
         return _clean(format(value, column.fmt))
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return local_time(value)
     if isinstance(value, date):
         return value.isoformat()
     return _clean(str(value))

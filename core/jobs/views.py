@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from core.display import local_time
 from core.errors import WriteRefused
 from core.extensions import db
 from core.jobs import (
@@ -30,7 +31,7 @@ PAGE_SIZE = 50
 
 
 def _fmt(value) -> str | None:
-    return value.strftime("%Y-%m-%d %H:%M:%S") if value else None
+    return local_time(value, seconds=True) if value else None
 
 
 def job_json(job: Job) -> dict:

@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from urllib.parse import quote
+
+from flask import abort, flash, make_response, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from flask_appbuilder.security.decorators import permission_name
+from flask_appbuilder.api import BaseApi, safe
+from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from core.activation import active_modules, set_module
+from core.display import article_text, local_time, local_today
 from core.errors import WriteRefused
 from core.extensions import db
 from core.models import AuditLog, Finding
 from core.scoping import current_scope, scoped
 from core.state import get_state
+from core.web.findings import (
+    FINDING_STATUSES,
+    act_on_finding,
+    available_actions,
+    find_finding,
+    finding_trail,
+    findings_csv,
+    findings_xlsx,
+    record_name,
+)
+from core.web.readable import RecordReader, action_label, entity_label
 from core.web.views import ScopedInterface, ScopedModelView
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ModuleActivationView(BaseView):
@@ -53,7 +70,7 @@ class ModuleActivationView(BaseView):
             from core.models import ModuleActivation
 
             rows = db.session.execute(
-                select(ModuleActivation.module_key, ModuleActivation.enabled, Jurisdiction.code)
+                select(ModuleActivation.module_key, ModuleActivation.enabled, Jurisdiction.name)
                 .join(Jurisdiction, ModuleActivation.jurisdiction_id == Jurisdiction.id)
                 .where(Jurisdiction.code.in_(selected.ancestor_codes))
             ).all()
@@ -91,26 +108,25 @@ class ModuleActivationView(BaseView):
             db.session.rollback()
             flash(exc.message, "danger")
         else:
-            flash(_("已%(what)s模块 %(key)s（%(place)s）",
-                    what=_("启用") if enabled else _("停用"), key=key, place=selected.name), "success")
+            module = get_state().modules.get(key)
+            flash(_("已%(what)s模块“%(module)s”（%(place)s）", what=_("启用") if enabled else _("停用"),
+                    module=module.label if module else key, place=selected.name), "success")
         return redirect(url_for(".index", jurisdiction=code))
 
 
-FINDING_STATUSES = {"open": _l("待处理"), "resolved": _l("已整改"), "accepted": _l("已确认")}
-
-
 class FindingView(ScopedModelView):
-    """问题清单: what flag rules found; the bureau reviews and closes them."""
+    """问题清单: what flag rules found; the bureau works them by operations (core/web/findings.py)."""
 
     datamodel = ScopedInterface(Finding)
     access = "oversight"
-    base_permissions = ["can_list", "can_show", "can_edit"]
+    base_permissions = ["can_list", "can_show", "can_resolve", "can_export"]
     list_title = _l("问题清单")
     show_title = _l("问题详情")
-    edit_title = _l("审核问题")
-    list_columns = ["article", "message", "module", "record_link", "organization", "status", "opened_at"]
-    show_columns = [*list_columns, "jurisdiction", "closed_at", "review_note", "rule_key"]
-    edit_columns = ["status", "review_note"]
+    list_template = "core/findings_list.html"
+    show_template = "core/findings_show.html"
+    list_columns = ["article", "message", "module", "record_link", "organization", "jurisdiction",
+                    "status", "opened_at"]
+    show_columns = [*list_columns, "closed_at", "review_note"]
     search_columns = ["status", "article", "module", "entity", "organization"]
     base_order = ("opened_at", "desc")
     label_columns = {
@@ -118,21 +134,99 @@ class FindingView(ScopedModelView):
         "entity": _l("数据类型"), "entity_id": _l("记录编号"), "organization": _l("单位"),
         "record_link": _l("记录"),
         "jurisdiction": _l("辖区"), "status": _l("状态"), "opened_at": _l("发现时间"),
-        "closed_at": _l("关闭时间"), "review_note": _l("审核意见"), "rule_key": _l("规则"),
+        "closed_at": _l("关闭时间"), "review_note": _l("处理意见"), "rule_key": _l("规则"),
     }
     formatters_columns = {
+        "article": article_text,
         "status": lambda v: FINDING_STATUSES.get(v, v),
         "module": lambda key: get_state().modules[key].label if key in get_state().modules else key,
-        "opened_at": lambda at: at.strftime("%Y-%m-%d %H:%M"),
-        "closed_at": lambda at: at.strftime("%Y-%m-%d %H:%M"),
+        "jurisdiction": lambda j: j.name if j is not None else "",
     }
 
-    def pre_update(self, item):
-        from core.models import utcnow
+    def show_context(self, item, pk) -> dict:
+        may = self.appbuilder.sm.has_access("can_resolve", self.class_permission_name)
+        return {**super().show_context(item, pk), "form": FlaskForm(),
+                "finding_actions": available_actions(item) if may else [],
+                "finding_trail": finding_trail(item)}
 
-        if item.status not in ("open", "resolved", "accepted"):
-            raise WriteRefused(_("状态只能是 open（待处理）、resolved（已整改）或 accepted（已确认）"))
-        item.closed_at = None if item.status == "open" else (item.closed_at or utcnow())
+    def render_template(self, template, **kwargs):
+        if template == self.list_template:
+            kwargs["xlsx"] = {"export": url_for(".export", fmt="xlsx")}
+            kwargs["csv_export"] = url_for(".export", fmt="csv")
+        return super().render_template(template, **kwargs)
+
+    @expose("/act/<int:pk>/<key>", methods=["POST"])
+    @has_access
+    @permission_name("resolve")
+    def act(self, pk, key):
+        """整改 / 确认 / 重新打开 from the finding's page, with the comment the form requires."""
+        finding = find_finding(pk)
+        if finding is None:
+            abort(404)
+        if not FlaskForm().validate_on_submit():
+            flash(_("表单已过期，请重试"), "danger")
+            return redirect(url_for(".show", pk=pk))
+        try:
+            action = act_on_finding(finding, key, request.form.get("comment"))
+            db.session.commit()
+        except WriteRefused as exc:
+            db.session.rollback()
+            flash(exc.message, "danger")
+        else:
+            flash(_("已%(action)s：%(record)s", action=action.label, record=record_name(finding)), "success")
+        return redirect(url_for(".show", pk=pk))
+
+    @expose("/export.<fmt>")
+    @has_access
+    @permission_name("export")
+    def export(self, fmt):
+        """The list in scope as XLSX or CSV (every page, newest first)."""
+        if fmt not in ("xlsx", "csv"):
+            abort(404)
+        findings = db.session.execute(
+            scoped(select(Finding).order_by(Finding.opened_at.desc(), Finding.id.desc()), Finding)
+        ).scalars().all()
+        name = f"{_('问题清单')}-{local_today().strftime('%Y%m%d')}.{fmt}"
+        body, mimetype = ((findings_xlsx(findings), XLSX_MIME) if fmt == "xlsx"
+                          else (findings_csv(findings), "text/csv; charset=utf-8"))
+        response = make_response(body)
+        response.mimetype = mimetype
+        response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
+
+
+class FindingApi(BaseApi):
+    """``POST /api/v1/finding/<id>/<operation>`` with ``{"comment": …}``: the buttons' service."""
+
+    resource_name = "finding"
+    access = "oversight"
+    allow_browser_login = True
+    openapi_spec_tag = "Findings"
+    openapi_summaries = {
+        "operation": _l("办理问题清单的操作：resolve 整改、accept 确认、reopen 重新打开（comment 必填）")}
+
+    @expose("/<int:pk>/<key>", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("resolve")
+    def operation(self, pk, key):
+        finding = find_finding(pk)
+        if finding is None:
+            return self.response(404, message=_("没有这条问题记录，或不在您的权限范围内"))
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return self.response(400, message=_("请求体应为 JSON 对象：{\"comment\": …}"))
+        try:
+            action = act_on_finding(finding, key, body.get("comment"))
+            db.session.commit()
+        except WriteRefused as exc:
+            db.session.rollback()
+            return self.response(getattr(exc, "status", 422), message=exc.message)
+        return self.response(200, message=_("已%(action)s", action=action.label),
+                             result={"id": finding.id, "status": finding.status,
+                                     "status_label": str(FINDING_STATUSES[finding.status]),
+                                     "review_note": finding.review_note,
+                                     "closed_at": local_time(finding.closed_at)})
 
 
 class AuditLogView(ScopedModelView):
@@ -151,6 +245,30 @@ class AuditLogView(ScopedModelView):
         "entity": _l("数据类型"), "entity_id": _l("记录编号"), "action": _l("操作"),
         "before": _l("修改前"), "after": _l("修改后"),
     }
+    formatters_columns = {"entity": entity_label, "action": action_label}
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        """One entry, read like the record's history: labels, names, the display time zone."""
+        entry = db.session.execute(
+            scoped(select(AuditLog).where(AuditLog.id == (int(pk) if str(pk).isdigit() else -1)), AuditLog)
+        ).scalar_one_or_none()
+        if entry is None:
+            abort(404)
+        return self.render_template("core/audit_show.html", entries=describe_entries([entry], True))
+
+
+def describe_entries(entries, with_record: bool = False) -> list[dict]:
+    """Audit entries as the history and audit pages show them (core/web/readable.py)."""
+    readers: dict[str, RecordReader] = {}
+    described = []
+    for entry in entries:
+        reader = readers.setdefault(entry.entity, RecordReader(entry.entity))
+        described.append({"entry": entry, "action": action_label(entry.action),
+                          "entity": entity_label(entry.entity), "changes": reader.changes(entry),
+                          "record": reader.record_name(entry.entity_id) if with_record else ""})
+    return described
 
 
 class RecordHistoryView(BaseView):
@@ -178,6 +296,6 @@ class RecordHistoryView(BaseView):
             .order_by(AuditLog.id)
         ).scalars().all()
         return self.render_template(
-            "core/history.html", entity_type=entity_type, entity_id=pk, rows=rows,
-            labels=state.entity_labels.get(entity, {}),
+            "core/history.html", entity_type=entity_type, entity_id=pk, entries=describe_entries(rows),
+            record_name=RecordReader(entity).record_name(pk),
         )

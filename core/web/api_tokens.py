@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from core.display import local_time
 from core.errors import WriteRefused
 from core.extensions import db
 from core.models import AuditLog
@@ -68,7 +69,7 @@ def token_state(key, now: dt.datetime | None = None) -> str:
 
 
 def _fmt(value) -> str | None:
-    return value.strftime("%Y-%m-%d %H:%M") if value else None
+    return local_time(value) if value else None
 
 
 def token_json(key) -> dict:

@@ -61,6 +61,7 @@ TAGS = {
     "Jobs": _l("后台任务"),
     "API Tokens": _l("我的 API 令牌"),
     "Notifications": _l("我的通知"),
+    "Findings": _l("问题清单"),
     "OpenAPI": _l("接口文档"),
     "ReportApi": _l("报表"),
     "CatalogApi": _l("数据目录"),

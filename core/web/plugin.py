@@ -38,6 +38,7 @@ def register_views():
         ViewSpec(t.ApiTokenView, "API Tokens", _l("我的 API 令牌"), icon="fa-key", **api),
         ViewSpec(o.SwaggerView, "API Documentation", _l("接口文档"), icon="fa-book", **api),
         ViewSpec(t.ApiTokenApi, "ApiTokenApi", menu=False, position=2),
+        ViewSpec(v.FindingApi, "FindingApi", menu=False, position=-1),
         ViewSpec(o.OpenApiDocument, "OpenApi", menu=False, position=2),
     ]
 

@@ -13,11 +13,12 @@ from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow_sqlalchemy import SQLAlchemySchema
-from sqlalchemy import Boolean
+from sqlalchemy import Boolean, DateTime
 from wtforms import HiddenField, SelectField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, InputRequired
 
+from core.display import local_time
 from core.errors import WriteRefused
 from core.fab.adapter import FabModelView, FabRestApi
 from core.fab.column_forms import PortableFormConverter
@@ -99,6 +100,8 @@ class ScopedModelView(OperationViewMixin, XlsxViewMixin, SearchViewMixin, Typeah
             shown = self.formatters_columns.get(column)
             if shown is None and (table_column := model_column(model, column)) is not None:
                 shown = type_formatter(table_column)
+                if shown is None and isinstance(table_column.type, DateTime):
+                    shown = local_time  # stored in UTC, shown in the display zone
             self.formatters_columns[column] = _blank_none(shown)
         # the lock column is the core's business, never a field a user types
         for attr in ("add_columns", "edit_columns", "show_columns", "search_columns"):

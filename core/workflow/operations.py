@@ -32,6 +32,7 @@ from sqlalchemy import Column, DateTime, String, Text, event, inspect, select
 from sqlalchemy.orm import Session, object_session
 
 from core.contract import Guard, Operation
+from core.display import local_time
 from core.errors import WriteRefused
 from core.registry import StateField
 from core.scoping import current_scope
@@ -81,7 +82,7 @@ class Voidable:
     def void_label(self) -> str:
         if self.voided_at is None:
             return ""
-        return _("已作废（%(when)s，%(who)s）：%(why)s", when=self.voided_at.strftime("%Y-%m-%d %H:%M"),
+        return _("已作废（%(when)s，%(who)s）：%(why)s", when=local_time(self.voided_at),
                  who=self.voided_by or "", why=self.void_reason or "")
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric, String, Text, inspect
 
+from core.display import local_naive
 from core.fab.column_types import (
     binary_text,
     duration_text,
@@ -325,8 +326,8 @@ def cell_value(column: XlsxColumn, value):
         from flask_babel import gettext as _
 
         return _("是") if value else _("否")
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None)
+    if isinstance(value, dt.datetime):  # the wall time the screens show
+        return local_naive(value)
     if isinstance(value, dt.date | int | float | decimal.Decimal):
         return value
     return str(value)

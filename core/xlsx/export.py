@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 
+from core.display import local_today
 from core.extensions import db
 from core.fab.column_types import enum_code
 from core.fab.interface import hide_voided
@@ -196,7 +197,7 @@ def export_file(entity, query):
 
 
 def download_name(entity, what: str = "", ascii: bool = False) -> str:
-    stamp = dt.date.today().strftime("%Y%m%d")
+    stamp = local_today().strftime("%Y%m%d")
     return f"{entity.key if ascii else sheet_title(entity)}{what}-{stamp}.xlsx"
 
 

@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from core.display import from_local
 from core.extensions import db
 from core.fab.column_types import parse_duration, parse_json, parse_time
 from core.scoping import scoped
@@ -282,9 +283,12 @@ def convert(column, raw, relations: Relations, choices: dict):
     if column.kind == "date":
         return _date(raw).isoformat()
     if column.kind == "datetime":
-        if isinstance(raw, dt.datetime):
-            return raw.isoformat()
-        return str(raw).strip()
+        if not isinstance(raw, dt.datetime):
+            try:
+                raw = dt.datetime.fromisoformat(str(raw).strip())
+            except ValueError:
+                return str(raw).strip()  # the schema says what is wrong with it
+        return from_local(raw).isoformat()  # typed in the display zone, kept in UTC
     if column.kind == "time":
         return _time(raw).isoformat()
     if column.kind == "duration":

@@ -58,7 +58,8 @@ def register_reports():
 def register_standard_kinds():
     return [
         StandardKind(kind="land_registration_target", label=_l("土地确权登记完成率目标"),
-                     unit="%", articles=(20,)),
+                     unit="%", articles=(20,), key_label=_l("指标"),
+                     key_choices=lambda: [("share", _l("已登记宗地占比"))]),
     ]
 
 

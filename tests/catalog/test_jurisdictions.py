@@ -35,7 +35,7 @@ def test_path_follows_the_parent_on_every_write(ctx):
 
 
 def test_level_must_follow_the_parent_art2(ctx):
-    with pytest.raises(WriteRefused, match="层级与上级不符.*第 2 条"):
+    with pytest.raises(WriteRefused, match="层级与上级不符.*第二条"):
         db.session.add(Jurisdiction(code="659999", name="错误县", level="county",
                                     parent=_jur("650000"), path=""))
         db.session.flush()

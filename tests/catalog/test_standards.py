@@ -48,7 +48,7 @@ def _standard(**kw):
 def test_overlapping_periods_are_refused(ctx):
     db.session.add(_standard(effective_to=dt.date(2030, 12, 31)))
     db.session.flush()
-    with pytest.raises(WriteRefused, match="有效期不能重叠.*第 11 条"):
+    with pytest.raises(WriteRefused, match="有效期不能重叠.*第十一条"):
         db.session.add(_standard(effective_from=dt.date(2030, 6, 1)))
         db.session.flush()
 

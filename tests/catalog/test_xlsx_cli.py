@@ -51,7 +51,7 @@ def test_art17_cli_import_prints_row_errors_and_writes_nothing(app, tmp_path):
     path = _file(tmp_path, [asset_row("CLI-BAD-1"), asset_row("CLI-BAD-2", value=7000, **PURCHASE)])
     result = _run(app, "asset", path, "--as", "tianshan_clerk")
     assert result.exit_code == 1
-    assert "第 3 行：资产单价 7,000.00 元超过" in result.stderr and "第 17 条" in result.stderr
+    assert "第 3 行：资产单价 7,000.00 元超过" in result.stderr and "第十七条" in result.stderr
     assert "未写入任何记录" in result.stderr
     assert _count(app, "CLI-BAD-") == 0
 

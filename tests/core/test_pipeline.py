@@ -72,7 +72,7 @@ def test_a_derived_row_is_scoped_rule_checked_and_audited_with_its_parent(pipe_a
 def test_a_rule_on_a_derived_row_refuses_the_whole_write(pipe_app):
     with pipe_app.app_context():
         clerk = _user(pipe_app, "tianshan_clerk")
-        refused = pytest.raises(WriteRefused, match="走访记录含有禁止的内容（《办法》第 41 条）")
+        refused = pytest.raises(WriteRefused, match="走访记录含有禁止的内容（《办法》第四十一条）")
         with acting_as(clerk), refused:
             db.session.add(Visit(organization=_org(TIANSHAN), title="禁止事项"))
             db.session.flush()

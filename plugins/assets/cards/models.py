@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from catalog.models import standard_in_force
-from core.api import Derivation, Model, Scope, Versioned, Voidable, effective_values
+from core.api import Derivation, Model, Scope, Versioned, Voidable, effective_values, local_today
 from core.versioning import utcnow
 
 #: The standard kinds this module reads (Art. 17); key = the asset class code.
@@ -156,6 +156,17 @@ class Asset(Voidable, Versioned, Model):
 from plugins.assets.plans import models as _plan_models  # noqa: E402,F401
 
 
+def asset_class_choices() -> list[tuple[str, str]]:
+    """The keys of the class-keyed standards: every class code, with its name."""
+    from sqlalchemy import select
+
+    from core.api import db
+
+    rows = db.session.execute(select(AssetClass.code, AssetClass.name).order_by(AssetClass.code)).all()
+    pending = [(c.code, c.name) for c in db.session.new if isinstance(c, AssetClass)]  # same flush
+    return [(code, f"{code} {name}") for code, name in [*rows, *pending]]
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
@@ -255,7 +266,7 @@ def record_movement(session, asset, kind: str, *, on: dt.date | None = None, sou
     if kind not in MOVEMENT_KINDS:
         raise ValueError(f"unknown movement kind {kind!r}")
     movement = AssetMovement(
-        asset=asset, kind=kind, happened_on=on or dt.date.today(), source=source, note=note,
+        asset=asset, kind=kind, happened_on=on or local_today(), source=source, note=note,
         user_id=current_scope().user_id, **changes,
     )
     session.add(movement)

@@ -10,13 +10,12 @@ a 存量登记 card acquired within the last year is flagged, since it may be a 
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, inspect, select
 
-from core.api import Rule
+from core.api import Rule, local_today
 from plugins.assets.cards.models import PRICE_CAP, QUANTITY_CAP, Asset
 from plugins.assets.plans.models import (
     NOT_HELD,
@@ -86,7 +85,7 @@ def _recent_existing(asset: Asset, ctx):
     """Art. 17: 存量登记 records what was held before; a recent acquisition looks like a purchase."""
     if ctx.value(asset, "acquisition_method") != "existing" or asset.acquired_on is None:
         return None
-    return (dt.date.today() - asset.acquired_on).days <= RECENT_DAYS
+    return (local_today() - asset.acquired_on).days <= RECENT_DAYS
 
 
 def _purchase_changed(asset: Asset, ctx) -> bool:

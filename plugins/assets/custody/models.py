@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import relationship
 
-from core.api import Model, Scope, WriteRefused
+from core.api import Model, Scope, WriteRefused, local_today
 from core.versioning import utcnow  # as models/history.py
 from plugins.assets.cards.models import FUNDING_SOURCES, Asset, record_movement
 
@@ -135,7 +135,7 @@ def receive(session, *, organization, asset_class, name: str, quantity: int, uni
         raise CustodyError(_("单价不能为负数"))
     if acquired_on is None:
         raise CustodyError(_("请填写取得日期"))
-    if acquired_on > dt.date.today():
+    if acquired_on > local_today():
         raise CustodyError(_("取得日期不能晚于今天"))
     if funding_source not in FUNDING_SOURCES:
         raise CustodyError(_("未知的经费来源：%(value)s", value=funding_source))
@@ -194,8 +194,8 @@ def _move(session, asset: Asset, kind: str, *, custodian, status: str, location,
 
 
 def _on(on):
-    on = on or dt.date.today()
-    if on > dt.date.today():
+    on = on or local_today()
+    if on > local_today():
         raise CustodyError(_("日期不能晚于今天"))
     return on
 

@@ -9,15 +9,13 @@ they are the effects of a stocktake's or a disposal's approval (Art. 18-19).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from catalog.models import Person
-from core.api import FILLED, Operation, db, scoped
+from core.api import FILLED, Operation, db, local_today, scoped
 from plugins.assets.cards.models import ASSET_STATUSES, Asset
 from plugins.assets.custody.models import (
     USAGE_STATUSES,
@@ -57,7 +55,7 @@ def other_custodians(asset: Asset) -> list[tuple[int, str]]:
 
 # --- parameters ---------------------------------------------------------------------------------
 
-ON = dict(load_default=dt.date.today, metadata={"label": _l("日期")})
+ON = dict(load_default=local_today, metadata={"label": _l("日期")})
 NOTE = dict(load_default=None, metadata={"label": _l("备注"), "widget": "textarea"})
 
 

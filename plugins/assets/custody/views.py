@@ -33,6 +33,7 @@ from core.api import (
     choice_field,
     current_scope,
     db,
+    local_today,
     operation_for,
     run_operation,
     scoped,
@@ -122,7 +123,7 @@ class ReceiptForm(FlaskForm):
                                                             Length(max=16)])
     unit_price = DecimalField(_l("单价（元）"), places=2, validators=[
         InputRequired(message=_l("请填写单价")), NumberRange(min=0, message=_l("单价不能为负数"))])
-    acquired_on = DateField(_l("取得日期"), default=dt.date.today,
+    acquired_on = DateField(_l("取得日期"), default=local_today,
                             validators=[DataRequired(message=_l("请填写取得日期"))])
     funding_source = choice_field(_l("经费来源"), FUNDING_SOURCES)
     supplier = StringField(_l("供应商"), validators=[Optional(), Length(max=128)])
@@ -332,7 +333,7 @@ class CustodyApi(BaseApi):
                 name=str(body.get("name") or ""), specification=body.get("specification"),
                 quantity=_int(body.get("quantity", 1), _("数量"), required=True),
                 unit=str(body.get("unit") or "台"), unit_price=unit_price,
-                acquired_on=_date(body.get("acquired_on"), _("取得日期")) or dt.date.today(),
+                acquired_on=_date(body.get("acquired_on"), _("取得日期")) or local_today(),
                 funding_source=body.get("funding_source") or "fiscal",
                 supplier=body.get("supplier"), invoice_no=body.get("invoice_no"),
                 location=body.get("location"), status=body.get("status") or "idle",

@@ -10,8 +10,6 @@ received later does not reopen the approved application (approved is final in th
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -36,6 +34,7 @@ from core.api import (
     Voidable,
     WorkflowError,
     current_scope,
+    local_today,
     related_target,
 )
 from plugins.assets.cards.models import ASSET_STATUSES, record_movement
@@ -69,7 +68,7 @@ class Disposal(ApprovalMixin, Versioned, Model):
     #: the organisation's jurisdiction (kept equal to it on every write)
     jurisdiction_id = Column(Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False,
                              index=True)
-    applied_on = Column(Date, nullable=False, default=dt.date.today)
+    applied_on = Column(Date, nullable=False, default=local_today)
     method = Column(String(16), nullable=False)
     reason = Column(Text, nullable=False)
     appraised_value = Column(Numeric(14, 2))
@@ -210,7 +209,7 @@ def is_early(asset, disposal) -> bool:
     """Art. 19: the asset's minimum service life ends after the application date."""
     if asset is None or disposal is None or asset.min_life_ends_on is None:
         return False
-    return asset.min_life_ends_on > (disposal.applied_on or dt.date.today())
+    return asset.min_life_ends_on > (disposal.applied_on or local_today())
 
 
 def line_problem(session, line: DisposalLine) -> str | None:
@@ -246,6 +245,6 @@ def refuse_line(session, line: DisposalLine) -> None:
         problem = line_problem(session, line)
         if problem is None and is_early(line.asset, line.disposal) and not (line.early_reason or "").strip():
             problem = _("资产“%(asset)s”最低使用年限至 %(end)s 届满，提前处置须填写提前处置理由"
-                        "（《办法》第 19 条）", asset=line.asset, end=line.asset.min_life_ends_on)
+                        "（《办法》第十九条）", asset=line.asset, end=line.asset.min_life_ends_on)
     if problem:
         raise WorkflowError(problem, status=422)

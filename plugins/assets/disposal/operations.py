@@ -7,16 +7,14 @@ core: ``delete_policy="void"``), never deleted.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 
-from core.api import Operation
+from core.api import Operation, local_today
 
 
 class PaidParams(Schema):
-    paid_on = fields.Date(load_default=dt.date.today, metadata={
+    paid_on = fields.Date(load_default=local_today, metadata={
         "label": _l("上缴日期"), "description": _l("不得早于收款日期（第十九条）")})
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -15,7 +14,6 @@ from core.api import Report, chinese_date, current_scope, db, scoped
 from core.workflow.approval import action_label, state_label, workflow_history
 from plugins.assets.disposal.models import Disposal, DisposalLine, is_early
 
-BEIJING_OFFSET = dt.timedelta(hours=8)
 SIGNATURES = (_l("申请单位经办人"), _l("申请单位负责人"), _l("机关事务管理部门审核人"),
               _l("机关事务管理部门负责人"))
 
@@ -44,8 +42,8 @@ def disposal_form_context(params: dict, scope) -> dict:
         return {"disposal": None, "lines": [], "history": []}
     lines = [{"line": line, "asset": line.asset, "early": is_early(line.asset, disposal)}
              for line in disposal.lines]
-    # events are stored in UTC; official forms are dated in Beijing time, like the report's head
-    history = [{"at": e.at + BEIJING_OFFSET, "who": e.username, "action": action_label(e.action),
+    # events are stored in UTC; the template's localtime filter dates them in the display zone
+    history = [{"at": e.at, "who": e.username, "action": action_label(e.action),
                 "to": state_label(e.to_state), "comment": e.comment or ""}
                for e in workflow_history(disposal)]
     return {

@@ -81,7 +81,7 @@ class AssetPlan(ApprovalMixin, Versioned, Model):
             check = check_line(session, line)
             if check is not None and check.blocked:
                 raise WorkflowError(_("配置计划明细“%(name)s”超过现行配置标准，"
-                                      "且未申请超标准配置或未填写理由（《办法》第 17 条）",
+                                      "且未申请超标准配置或未填写理由（《办法》第十七条）",
                                       name=line.name), status=422)
 
 

@@ -11,8 +11,6 @@ reservation lives on the clerk's own record and is read back with the item (``re
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -42,6 +40,7 @@ from core.api import (
     WorkflowError,
     current_scope,
     flush_scratch,
+    local_today,
     related_target,
 )
 from plugins.assets.cards.models import record_movement
@@ -83,7 +82,7 @@ class PoolRequest(ApprovalMixin, Versioned, Model):
                              index=True)
     purpose = Column(Text, nullable=False)
     requested_by_id = Column(Integer, ForeignKey("catalog_person.id"))
-    requested_on = Column(Date, nullable=False, default=dt.date.today)
+    requested_on = Column(Date, nullable=False, default=local_today)
     target_status = Column(String(16), nullable=False, default="in_use")
     note = Column(Text)
 
@@ -140,7 +139,7 @@ class PoolItem(Versioned, Model):
     jurisdiction_id = Column(Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False,
                              index=True)
     source_kind = Column(String(16), nullable=False, default="idle")
-    entered_on = Column(Date, nullable=False, default=dt.date.today)
+    entered_on = Column(Date, nullable=False, default=local_today)
     condition = Column(String(255))
     status = Column(String(16), nullable=False, default="available", index=True)
     note = Column(Text)
@@ -228,7 +227,7 @@ class PoolRepair(Versioned, Model):
                              index=True)
     jurisdiction_id = Column(Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False,
                              index=True)
-    repaired_on = Column(Date, nullable=False, default=dt.date.today)
+    repaired_on = Column(Date, nullable=False, default=local_today)
     description = Column(Text, nullable=False)
     cost = Column(Numeric(14, 2), nullable=False, default=0)
     done_by = Column(String(128))

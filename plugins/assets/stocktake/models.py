@@ -10,7 +10,6 @@ status and location differences update the card, a surplus becomes a new card.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -30,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from core.api import ApprovalMixin, Derivation, Model, Scope, Versioned, WorkflowError
+from core.api import ApprovalMixin, Derivation, Model, Scope, Versioned, WorkflowError, local_today
 from plugins.assets.cards.models import ASSET_STATUSES, Asset, record_movement
 
 DISCREPANCY_KINDS = {
@@ -224,7 +223,7 @@ def surplus_number(stocktake: Stocktake, index: int) -> str:
 def apply_adjustments(stocktake: Stocktake, session) -> list[Asset]:
     """The approved differences, applied to the cards with a movement each; returns the cards touched."""
     source = f"stocktake:{stocktake.id}"
-    on = stocktake.counted_on or dt.date.today()
+    on = stocktake.counted_on or local_today()
     touched = []
     for line in stocktake.lines:
         kinds = line.discrepancies

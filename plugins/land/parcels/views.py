@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from flask_appbuilder import BaseView, expose, has_access
@@ -18,6 +17,7 @@ from core.api import (
     choice_field,
     current_scope,
     db,
+    local_today,
     scoped,
 )
 from plugins.land.parcels.models import LAND_USES, REGISTRATION_STATUSES, LandParcel
@@ -104,7 +104,7 @@ class RegistrationProgressView(BaseView):
         if scope.jurisdiction_id is not None:
             jurisdiction = db.session.get(Jurisdiction, scope.jurisdiction_id)
             target = standard_in_force(db.session, TARGET_KIND, "share", jurisdiction,
-                                       dt.date.today())
+                                       local_today())
         return self.render_template(
             "land/progress.html", progress=registration_progress(scope), target=target
         )

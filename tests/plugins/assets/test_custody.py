@@ -133,7 +133,7 @@ def test_art17_receipt_above_price_cap_is_refused_and_nothing_written(app, login
     clerk = login("tianshan_clerk")
     html = clerk.post("/assets/custody/receive", data=receipt_form(ids, unit_price="7000"),
                       follow_redirects=True).get_data(as_text=True)
-    assert f"超过“{EQUIPMENT_NAME}”现行配置标准的单价上限 6,000.00 元" in html and "第 17 条" in html
+    assert f"超过“{EQUIPMENT_NAME}”现行配置标准的单价上限 6,000.00 元" in html and "第十七条" in html
     response = clerk.api("POST", "/api/v1/asset_custody/receive", json={
         "class_id": ids["computers"], "name": "工作站", "quantity": 1, "unit_price": 9000,
         "acquired_on": "2026-10-01"})

@@ -89,7 +89,7 @@ def test_art19_early_disposal_without_reason_blocked_on_the_form(app, login):
     html = login("tianshan_clerk").post("/disposallineview/add", data={
         "disposal": disposal_id, "asset": asset_id, "early_reason": ""},
         follow_redirects=True).get_data(as_text=True)
-    assert "未满最低使用年限提前处置须填写提前处置理由" in html and "第 19 条" in html
+    assert "未满最低使用年限提前处置须填写提前处置理由" in html and "第十九条" in html
     assert _lines(app, disposal_id) == []
 
 
@@ -99,7 +99,7 @@ def test_art19_early_disposal_without_reason_blocked_on_the_api(app, login):
     response = login("tianshan_clerk").api("POST", "/api/v1/disposal_line/", json={
         "disposal_id": disposal_id, "asset_id": asset_id})
     assert response.status_code == 422
-    assert "提前处置须填写提前处置理由（《办法》第 19 条）" in response.get_json()["message"]
+    assert "提前处置须填写提前处置理由（《办法》第十九条）" in response.get_json()["message"]
     assert _lines(app, disposal_id) == []
 
 
@@ -108,7 +108,7 @@ def test_art19_early_disposal_without_reason_blocked_on_direct_write(app):
     disposal_id = make_disposal(app)
     with app.app_context():
         clerk = app.appbuilder.sm.find_user(username="tianshan_clerk")
-        with acting_as(clerk), pytest.raises(WriteRefused, match="第 19 条"):
+        with acting_as(clerk), pytest.raises(WriteRefused, match="第十九条"):
             db.session.add(DisposalLine(disposal_id=disposal_id, asset_id=asset_id, early_reason="  "))
             db.session.flush()
         db.session.rollback()

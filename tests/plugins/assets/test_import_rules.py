@@ -54,7 +54,7 @@ def test_art19_early_disposal_without_reason_is_refused_on_import(app, login):
     response = _import(clerk, "disposal_line", headers, [[draft, number, None]])
     assert response.status_code == 422, response.get_json()
     texts = [e["text"] for e in response.get_json()["errors"]]
-    assert texts[0].startswith("第 2 行") and "提前处置理由" in texts[0] and "第 19 条" in texts[0]
+    assert texts[0].startswith("第 2 行") and "提前处置理由" in texts[0] and "第十九条" in texts[0]
     with app.app_context():
         assert db.session.execute(select(func.count(DisposalLine.id))
                                   .where(DisposalLine.disposal_id == draft)).scalar() == 0
@@ -76,6 +76,6 @@ def test_art18_pool_request_from_outside_the_bureaus_jurisdiction_is_refused_on_
                        [[item, "喀什市财政局", "办公使用"]])
     assert response.status_code == 422, response.get_json()
     texts = [e["text"] for e in response.get_json()["errors"]]
-    assert texts[0].startswith("第 2 行") and "第 18 条" in texts[0], texts
+    assert texts[0].startswith("第 2 行") and "第十八条" in texts[0], texts
     with app.app_context():
         assert db.session.execute(select(func.count(PoolRequest.id))).scalar() == before

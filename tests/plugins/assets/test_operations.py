@@ -570,7 +570,7 @@ def test_art19_proceeds_are_paid_to_the_treasury_by_an_operation_and_voided_not_
     assert response.status_code == 422 and "上缴国库" in response.get_json()["message"]
     pay = f"/api/v1/disposal_proceeds/{pk}/pay_to_treasury"
     response = clerk.api("POST", pay, json={"paid_on": "2026-04-01"})
-    assert response.status_code == 422 and "第 19 条" in response.get_json()["message"]  # before receipt
+    assert response.status_code == 422 and "第十九条" in response.get_json()["message"]  # before receipt
     response = clerk.api("POST", pay, json={"paid_on": "2026-05-10"})
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["result"]["paid_to_treasury"] is True

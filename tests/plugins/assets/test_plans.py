@@ -108,7 +108,7 @@ def test_art17_line_above_cap_is_blocked_on_form(app, login, ids):
     pk = new_plan(app, login, ids, "测试计划：超标准被拦截")
     html = login(CLERK).post("/assetplanlineview/add", data=line_form(pk, ids["computers"]),
                              follow_redirects=True).get_data(as_text=True)
-    assert "现有 2 件加本计划 1 件超过数量上限 2 件" in html and "第 17 条" in html
+    assert "现有 2 件加本计划 1 件超过数量上限 2 件" in html and "第十七条" in html
     assert lines(app, pk) == []
 
 
@@ -118,7 +118,7 @@ def test_art14_exception_with_reason_is_allowed_and_flagged_on_form(app, login, 
     html = clerk.post("/assetplanlineview/add", data=line_form(
         pk, ids["computers"], exception_requested="y", exception_reason=""),
         follow_redirects=True).get_data(as_text=True)
-    assert "必须填写超标准理由" in html and "第 14 条" in html and lines(app, pk) == []
+    assert "必须填写超标准理由" in html and "第十四条" in html and lines(app, pk) == []
     clerk.post("/assetplanlineview/add", data=line_form(
         pk, ids["computers"], exception_requested="y", exception_reason="新增编制 1 名"))
     [line] = lines(app, pk)
@@ -145,13 +145,13 @@ def test_art17_line_cap_on_api_and_direct_write(app, login, ids):
     refused = clerk.api("POST", "/api/v1/asset_plan_line/", json=body)
     assert refused.status_code == 422 and "超过数量上限" in refused.get_json()["message"]
     no_reason = clerk.api("POST", "/api/v1/asset_plan_line/", json={**body, "exception_requested": True})
-    assert no_reason.status_code == 422 and "第 14 条" in no_reason.get_json()["message"]
+    assert no_reason.status_code == 422 and "第十四条" in no_reason.get_json()["message"]
     ok = clerk.api("POST", "/api/v1/asset_plan_line/", json={**body, "exception_requested": True,
                                                              "exception_reason": "新增编制"})
     assert ok.status_code == 201, ok.get_json()
     with app.app_context():
         clerk_user = app.appbuilder.sm.find_user(username=CLERK)
-        with acting_as(clerk_user), pytest.raises(WriteRefused, match="第 17 条"):
+        with acting_as(clerk_user), pytest.raises(WriteRefused, match="第十七条"):
             db.session.add(AssetPlanLine(plan_id=pk, class_id=ids["computers"], name="工作站", quantity=2,
                                          unit="台", unit_price=Decimal(5000)))
             db.session.flush()

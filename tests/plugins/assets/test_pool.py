@@ -145,7 +145,7 @@ def test_the_pool_is_kept_by_a_bureau_art18(app):
     """Art. 18: an organisation that is not a 机关事务管理部门 keeps no pool (direct write)."""
     with app.app_context():
         asset_id = make_asset()
-        with pytest.raises(WriteRefused, match="不是机关事务管理部门.*第 18 条"):
+        with pytest.raises(WriteRefused, match="不是机关事务管理部门.*第十八条"):
             db.session.add(PoolItem(asset_id=asset_id, organization=_org(URUMQI_FINANCE)))
             db.session.flush()
         db.session.rollback()
@@ -176,7 +176,7 @@ def test_art18_request_from_outside_the_jurisdiction_blocked_on_the_form(app, lo
         "item": item_id, "organization": org_id, "purpose": "越区申请", "requested_by": "",
         "requested_on": dt.date.today().isoformat(), "target_status": "in_use", "note": ""},
         follow_redirects=True).get_data(as_text=True)
-    assert "乌鲁木齐市财政局不在“天山区”机关事务管理部门的辖区内" in html and "第 18 条" in html
+    assert "乌鲁木齐市财政局不在“天山区”机关事务管理部门的辖区内" in html and "第十八条" in html
     # a 喀什 clerk is not even offered 乌鲁木齐's items
     _asset, urumqi_item = make_item(app)
     kashgar_id, = _ids(app, KASHGAR_FINANCE)
@@ -201,7 +201,7 @@ def test_art18_request_from_outside_the_jurisdiction_blocked_on_the_api(app, log
     response = login("xj_bureau").api("POST", "/api/v1/pool_request/", json=body)
     assert response.status_code == 422, response.get_json()
     assert "不在“乌鲁木齐市”机关事务管理部门的辖区内" in response.get_json()["message"]
-    assert "第 18 条" in response.get_json()["message"]
+    assert "第十八条" in response.get_json()["message"]
     with app.app_context():
         assert db.session.execute(select(PoolRequest).where(PoolRequest.item_id == item_id)).first() is None
 
@@ -216,7 +216,7 @@ def test_art18_request_from_outside_the_jurisdiction_blocked_on_direct_write(app
             db.session.flush()
         db.session.rollback()
         bureau = app.appbuilder.sm.find_user(username="xj_bureau")
-        refused = pytest.raises(WriteRefused, match="不能申请调剂该公物仓的资产（《办法》第 18 条）")
+        refused = pytest.raises(WriteRefused, match="不能申请调剂该公物仓的资产（《办法》第十八条）")
         with acting_as(bureau), refused:
             db.session.add(PoolRequest(item_id=item_id, organization=_org(KASHGAR_FINANCE),
                                        purpose="越区", requested_on=dt.date.today()))
@@ -435,7 +435,7 @@ def test_entering_the_pool_on_the_api(app, login):
     body = {"asset_id": asset_id, "source_kind": "big_event", "entered_on": dt.date.today().isoformat(),
             "condition": "全新", "status": "available"}
     response = browser.api("POST", "/api/v1/pool_item/", json={**body, "organization_id": finance_id})
-    assert response.status_code == 422 and "第 18 条" in response.get_json()["message"]
+    assert response.status_code == 422 and "第十八条" in response.get_json()["message"]
     response = browser.api("POST", "/api/v1/pool_item/", json={**body, "organization_id": bureau_id})
     assert response.status_code == 201, response.get_json()
     with app.app_context():

@@ -123,7 +123,7 @@ def test_art17_price_cap_blocks_on_form(app, login, ids):
     clerk = login("tianshan_clerk")
     html = clerk.post("/assetview/add", data=_form(ids, "T-FORM-OVER", original_value="6500"),
                       follow_redirects=True).get_data(as_text=True)
-    assert "超过“计算机设备”现行配置标准的单价上限 6,000.00 元" in html and "第 17 条" in html
+    assert "超过“计算机设备”现行配置标准的单价上限 6,000.00 元" in html and "第十七条" in html
     assert _count(app, "T-FORM-OVER") == 0
 
 
@@ -211,7 +211,7 @@ def test_art17_quantity_cap_per_person_blocks_on_form(app, login, ids):
     assert _count(app, "T-QTY-F1") == 1
     html = clerk.post("/assetview/add", data=_form(ids, "T-QTY-F2", asset_class=cls),
                       follow_redirects=True).get_data(as_text=True)
-    assert "现有 2 件，再增加 1 件将超过现行配置标准的数量上限 2 件" in html and "第 17 条" in html
+    assert "现有 2 件，再增加 1 件将超过现行配置标准的数量上限 2 件" in html and "第十七条" in html
     assert _count(app, "T-QTY-F2") == 0
 
 
@@ -349,7 +349,7 @@ def test_art18_jurisdiction_must_be_the_organisations_on_form(app, login, ids):
     html = login("urumqi_bureau").post("/assetview/add", data=_form(
         ids, "T-JUR-FORM", asset_class=fresh_class(app), jurisdiction=ids["urumqi"]),
         follow_redirects=True).get_data(as_text=True)
-    assert "所在辖区" in html and "第 18 条" in html
+    assert "所在辖区" in html and "第十八条" in html
     assert _count(app, "T-JUR-FORM") == 0
 
 

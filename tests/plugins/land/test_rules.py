@@ -48,7 +48,7 @@ def test_art20_block_on_form(app, login, ids):
     html = clerk.post("/landparcelview/add", data=_form(ids, "表单-无证登记",
                                                         registration_status="registered"),
                       follow_redirects=True).get_data(as_text=True)
-    assert "已登记的宗地必须填写不动产权证书号" in html and "第 20 条" in html
+    assert "已登记的宗地必须填写不动产权证书号" in html and "第二十条" in html
     assert _count(app, "表单-无证登记") == 0
 
 
