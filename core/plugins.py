@@ -36,6 +36,7 @@ SERVICE_PLUGINS: tuple[str, ...] = (
     "core.workflow.plugin",
     "core.jobs.plugin",
     "core.xlsx.plugin",
+    "core.attachments.plugin",
     "reports.plugin",
     "core.cli.plugin",
 )
