@@ -180,7 +180,8 @@ def sniff(data: bytes, types: tuple[str, ...]) -> str:
             continue
         return file_type
     allowed = "、".join(str(KINDS[t][1]) for t in types)
-    raise UploadRefused(_("文件类型不允许：只接受 %(types)s（按文件内容判断，不看文件名）", types=allowed), 415)
+    raise UploadRefused(_("文件类型不允许：只接受 %(types)s（按文件内容判断，不看文件名）",
+                          types=allowed), 415)
 
 
 def _checked(found: Target, files) -> list[tuple[str, str, bytes]]:
@@ -206,7 +207,8 @@ def add(found: Target, kind: str, files) -> list[Attachment]:
         raise AttachmentRefused(_("您无权为此记录添加附件"), 403)
     labels = found.kind_labels
     if kind not in labels:
-        raise AttachmentRefused(_("请选择附件类别：%(kinds)s", kinds="、".join(str(v) for v in labels.values())))
+        names = "、".join(str(v) for v in labels.values())
+        raise AttachmentRefused(_("请选择附件类别：%(kinds)s", kinds=names))
     if not found.may_add(kind):
         raise AttachmentRefused(found.locked_reason, 409)
     files = [(name, stream) for name, stream in files if name or stream]

@@ -176,7 +176,8 @@ class AttachmentApi(BaseApi):
     multipart_methods = ("upload",)
     openapi_summaries = {
         "list_": _l("列出一条记录的附件"),
-        "upload": _l("为一条记录上传附件（multipart：files 可多个，kind 为附件类别）：任一文件不合格则全部不保存"),
+        "upload": _l("为一条记录上传附件（multipart：files 可多个，kind 为附件类别）："
+                     "任一文件不合格则全部不保存"),
         "download_all": _l("下载一条记录的全部附件（ZIP）"),
         "file": _l("下载一个附件"),
         "delete": _l("删除一个附件（仅限记录可编辑时）"),
