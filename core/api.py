@@ -33,6 +33,7 @@ from core.plugins import area_rooms
 from core.registry import AttachmentKinds, EntityType, Scope, StateField
 from core.scoping import acting_as, current_scope, read_clause, scoped
 from core.state import get_state
+from core.web.line_picker import LinePicker, LinePickerMixin
 from core.web.views import ScopedInterface, ScopedModelRestApi, ScopedModelView, choice_field
 from core.workflow.approval import ApprovalMixin, Stage, WorkflowError, transition, workflow_history
 from core.workflow.approval_views import ApprovalViewMixin
@@ -73,6 +74,8 @@ __all__ = [
     "JobKind",
     "JobResult",
     "LedgerColumn",
+    "LinePicker",
+    "LinePickerMixin",
     "Model",
     "Module",
     "Operation",

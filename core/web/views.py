@@ -27,6 +27,7 @@ from core.fab.column_types import kind_of, model_column
 from core.fab.interface import ScopedInterface
 from core.fab.typeahead import FastListWidget, TypeaheadViewMixin
 from core.fab.validation import chinese_message
+from core.scoping import current_scope, row_in_write_scope, scope_of_model
 from core.workflow.operation_api import OperationApiMixin
 from core.workflow.operation_views import OperationViewMixin
 from core.xlsx.views import XlsxViewMixin
@@ -141,6 +142,27 @@ class ScopedModelView(OperationViewMixin, XlsxViewMixin, TypeaheadViewMixin, Fab
         """The shown relations are loaded with the page (one query, not 25); the count is capped."""
         return self.datamodel.query(filters, order_column, order_direction, page=page,
                                     page_size=page_size, eager_columns=self.list_columns)
+
+    def may_add(self) -> bool:
+        """Whether this user may add a row here at all, beyond the permission (only a bureau keeps
+        a 公物仓): the add button is offered only then. Override it."""
+        return True
+
+    def read_only_rows(self, rows) -> set:
+        """The pks of ``rows`` the user reads but may not write: rows shared down from another
+        level (``Scope(shared_up=True)``, ``public``). Other scopes read what they write."""
+        spec, scope = scope_of_model(self.datamodel.obj), current_scope()
+        if spec is None or not (spec.shared_up or spec.public) or scope.kind == "all":
+            return set()
+        session = self.datamodel.session
+        columns = [c for c in (spec.organization, spec.jurisdiction) if c]
+        return {row.id for row in rows
+                if not row_in_write_scope(session, spec, {c: getattr(row, c) for c in columns}, scope)}
+
+    def list_widget_args(self, rows) -> dict:
+        """No add, edit or delete buttons a user could not use (docs/architecture.md, "Buttons")."""
+        return {**super().list_widget_args(rows), "may_add": self.may_add(),
+                "read_only_pks": self.read_only_rows(rows)}
 
 
 class ScopedModelRestApi(OperationApiMixin, FabRestApi):

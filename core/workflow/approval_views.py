@@ -9,7 +9,7 @@ and delete.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, g, redirect, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext as _
@@ -21,7 +21,7 @@ from wtforms import HiddenField, TextAreaField
 
 from core.errors import WriteRefused, conflict_message
 from core.fab.locking import claim_version
-from core.scoping import current_scope
+from core.scoping import current_scope, scope_of_model
 from core.workflow.approval import (
     TRANSITIONS,
     WORKFLOW_COLUMNS,
@@ -106,6 +106,12 @@ class ApprovalViewMixin:
     # the show page -----------------------------------------------------------------------------
 
     def show_context(self, item, pk) -> dict:
+        # the lines listed on the page of a submitted or approved record offer no +/edit/delete
+        # (core/widgets/list.html); the write guard refuses them on every path anyway
+        g.jiguan_locked_lines = set() if item.is_editable else {
+            type(view).__name__ for view in getattr(self, "_related_views", ())
+            if (spec := scope_of_model(view.datamodel.obj)) is not None and spec.parent
+            and spec.locked_with_parent}
         return {**super().show_context(item, pk), "workflow": self.workflow_context(item, pk)}
 
     def workflow_context(self, item, pk) -> dict:
