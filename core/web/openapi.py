@@ -64,6 +64,7 @@ TAGS = {
     "ReportApi": _l("报表"),
     "CatalogApi": _l("数据目录"),
     "XlsxApi": _l("Excel 导入导出"),
+    "AttachmentApi": _l("附件"),
 }
 SCHEMES = {
     "jwt": _l("访问令牌（JWT）：POST /api/v1/security/login 返回的 access_token，有效期较短"),
