@@ -30,6 +30,7 @@ from core.extensions import db
 from core.registry import AttachmentKinds
 from core.scoping import current_scope, scope_of_model, scoped
 from core.state import get_state
+from core.tenancy import Organization
 from core.workflow.approval import ApprovalMixin, permitted
 from core.xlsx.columns import entity_view
 from core.xlsx.limits import KINDS, UploadRefused, check_upload, read_limited
@@ -218,7 +219,7 @@ def add(found: Target, kind: str, files) -> list[Attachment]:
     if len(files) > most:
         raise AttachmentRefused(_("一次最多上传 %(n)s 个文件", n=most))
     checked = _checked(found, files)
-    spec = scope_of_model(type(found.record))
+    organization_id, jurisdiction_id = _record_scope(found.record)
     added = []
     try:
         for name, file_type, data in checked:
@@ -227,8 +228,7 @@ def add(found: Target, kind: str, files) -> list[Attachment]:
                 content_type=FILE_TYPES[file_type][0], size=len(data),
                 sha256=hashlib.sha256(data).hexdigest(), storage=store.storage(),
                 uploaded_by=current_scope().username,
-                organization_id=_scope_value(found.record, spec.organization if spec else None),
-                jurisdiction_id=_scope_value(found.record, spec.jurisdiction if spec else None),
+                organization_id=organization_id, jurisdiction_id=jurisdiction_id,
             )
             db.session.add(row)
             db.session.flush()  # scope-checked and audited by the write pipeline
@@ -241,10 +241,20 @@ def add(found: Target, kind: str, files) -> list[Attachment]:
     return added
 
 
-def _scope_value(record, column: str | None):
-    if not column:
-        return None
-    return record.id if column == "id" else getattr(record, column, None)
+def _record_scope(record) -> tuple[int | None, int | None]:
+    """The record's organisation and jurisdiction; a type scoped by organisation alone (a plan)
+    lends its organisation's jurisdiction, so the attachment is scoped on both."""
+    spec = scope_of_model(type(record))
+
+    def value(column):
+        return None if not column else record.id if column == "id" else getattr(record, column, None)
+
+    organization_id = value(spec.organization) if spec else None
+    jurisdiction_id = value(spec.jurisdiction) if spec else None
+    if jurisdiction_id is None and organization_id is not None:
+        organization = db.session.get(Organization, organization_id)
+        jurisdiction_id = organization.jurisdiction_id if organization is not None else None
+    return organization_id, jurisdiction_id
 
 
 # --- deleting, reading ------------------------------------------------------------------------------

@@ -13,8 +13,12 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from core.attachments.models import Attachment, AttachmentContent
+from core.attachments.service import kinds_of
 from core.extensions import db
 from core.models import AuditLog
+from core.state import get_state
+from core.workflow.approval import ApprovalMixin
+from plugins.assets.plans.models import AssetPlan
 from tests.plugins.assets.test_disposal import _decide, make_asset, make_disposal
 
 
@@ -247,3 +251,20 @@ def test_the_filesystem_store_keeps_files_under_the_folder(app, api_client, pdf,
         assert not path.exists()
     finally:
         app.config.update(ATTACHMENT_STORAGE="database", ATTACHMENT_DIR=None)
+
+
+
+def test_every_approval_type_takes_a_signed_scan(app, api_client, pdf):
+    with app.app_context():
+        approval = {e.key: dict(kinds_of(e).kinds) for e in get_state().entities
+                    if issubclass(e.model, ApprovalMixin)}
+        clerk = app.appbuilder.sm.find_user(username="tianshan_clerk")
+        plan_id = db.session.execute(select(AssetPlan.id).where(
+            AssetPlan.organization_id == clerk.organization_id)).scalars().first()
+    assert {"disposal", "asset_plan", "asset_stocktake", "pool_request"} <= set(approval)
+    assert all(kinds.get("signed") == "签字扫描件" for kinds in approval.values())
+    assert plan_id is not None
+    response = _upload(api_client("tianshan_clerk"), "asset_plan", plan_id, "signed", ("签字页.pdf", pdf))
+    assert response.status_code == 201, response.get_json()
+    assert _upload(api_client("tianshan_clerk"), "asset_plan", plan_id, "appraisal",
+                   ("鉴定.pdf", pdf)).get_json()["message"] == "请选择附件类别：签字扫描件"
