@@ -154,10 +154,17 @@ class ScopedModelView(OperationViewMixin, XlsxViewMixin, TypeaheadViewMixin, Fab
         spec, scope = scope_of_model(self.datamodel.obj), current_scope()
         if spec is None or not (spec.shared_up or spec.public) or scope.kind == "all":
             return set()
-        session = self.datamodel.session
         columns = [c for c in (spec.organization, spec.jurisdiction) if c]
-        return {row.id for row in rows
-                if not row_in_write_scope(session, spec, {c: getattr(row, c) for c in columns}, scope)}
+        writable: dict[tuple, bool] = {}
+        read_only = set()
+        for row in rows:  # one check per distinct owner, not per row
+            owner = tuple(getattr(row, c) for c in columns)
+            if owner not in writable:
+                values = dict(zip(columns, owner, strict=True))
+                writable[owner] = row_in_write_scope(self.datamodel.session, spec, values, scope)
+            if not writable[owner]:
+                read_only.add(row.id)
+        return read_only
 
     def list_widget_args(self, rows) -> dict:
         """No add, edit or delete buttons a user could not use (docs/architecture.md, "Buttons")."""
