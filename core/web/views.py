@@ -28,6 +28,7 @@ from core.fab.interface import ScopedInterface
 from core.fab.typeahead import FastListWidget, TypeaheadViewMixin
 from core.fab.validation import chinese_message
 from core.scoping import current_scope, row_in_write_scope, scope_of_model
+from core.workflow.approval_views import lock_lines
 from core.workflow.operation_api import OperationApiMixin
 from core.workflow.operation_views import OperationViewMixin
 from core.xlsx.views import XlsxViewMixin
@@ -165,6 +166,11 @@ class ScopedModelView(OperationViewMixin, XlsxViewMixin, TypeaheadViewMixin, Fab
             if not writable[owner]:
                 read_only.add(row.id)
         return read_only
+
+    def show_context(self, item, pk) -> dict:
+        if self.read_only_rows([item]):  # another level's shared row: its lines are not ours either
+            lock_lines(self)
+        return super().show_context(item, pk)
 
     def list_widget_args(self, rows) -> dict:
         """No add, edit or delete buttons a user could not use (docs/architecture.md, "Buttons")."""

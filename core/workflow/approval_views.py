@@ -48,6 +48,15 @@ class WorkflowForm(FlaskForm):
     version = HiddenField()
 
 
+def lock_lines(view) -> None:
+    """Offer no +/edit/delete on the lines listed on ``view``'s record page (its related views
+    whose ``Scope(parent=…)`` is locked with the parent): core/widgets/list.html reads it."""
+    g.jiguan_locked_lines = {*g.get("jiguan_locked_lines", ()), *(
+        type(related).__name__ for related in getattr(view, "_related_views", ())
+        if (spec := scope_of_model(related.datamodel.obj)) is not None and spec.parent
+        and spec.locked_with_parent)}
+
+
 class ApprovalViewMixin:
     """For a ``ScopedModelView`` of an :class:`ApprovalMixin` model (list it first in the bases).
 
@@ -108,10 +117,8 @@ class ApprovalViewMixin:
     def show_context(self, item, pk) -> dict:
         # the lines listed on the page of a submitted or approved record offer no +/edit/delete
         # (core/widgets/list.html); the write guard refuses them on every path anyway
-        g.jiguan_locked_lines = set() if item.is_editable else {
-            type(view).__name__ for view in getattr(self, "_related_views", ())
-            if (spec := scope_of_model(view.datamodel.obj)) is not None and spec.parent
-            and spec.locked_with_parent}
+        if not item.is_editable:
+            lock_lines(self)
         return {**super().show_context(item, pk), "workflow": self.workflow_context(item, pk)}
 
     def workflow_context(self, item, pk) -> dict:

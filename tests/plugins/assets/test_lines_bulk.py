@@ -113,6 +113,9 @@ def test_a_clerk_is_offered_no_add_edit_or_delete_on_the_bureaus_pool(app, login
     assert "/poolitemview/add" not in clerk_list
     bureau_list = login("urumqi_bureau").text("/poolitemview/list/")
     assert f"/poolitemview/edit/{item_id}" in bureau_list and "/poolitemview/add" in bureau_list
+    # nor on the item's page: its repairs are the bureau's
+    assert "/poolrepairview/add" not in login("tianshan_clerk").text(f"/poolitemview/show/{item_id}")
+    assert "/poolrepairview/add" in login("urumqi_bureau").text(f"/poolitemview/show/{item_id}")
 
 
 def test_a_clerk_requests_a_pool_item_from_the_item_itself(app, login):
