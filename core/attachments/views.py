@@ -165,7 +165,7 @@ def row_json(row) -> dict:
 
 
 class AttachmentApi(BaseApi):
-    """``/api/v1/attachments/<key>/<id>`` (GET list, POST multipart ``files`` + ``kind``),
+    """``/api/v1/attachments/<key>/<id>/`` (GET list, POST multipart ``files`` + ``kind``: 201),
     ``…/<key>/<id>/all.zip``, ``/api/v1/attachments/<pk>/file`` and ``DELETE …/<pk>``."""
 
     resource_name = "attachments"
@@ -186,7 +186,7 @@ class AttachmentApi(BaseApi):
     def _refused(self, exc: WriteRefused):
         return self.response(getattr(exc, "status", 422), message=exc.message)
 
-    @expose("/<entity>/<record_id>", methods=["GET"])
+    @expose("/<entity>/<record_id>/", methods=["GET"])
     @protect()
     @permission_name("get")
     def list_(self, entity, record_id):
@@ -199,7 +199,7 @@ class AttachmentApi(BaseApi):
                              kinds={k: str(v) for k, v in found.kinds.kinds},
                              may_delete=found.may_delete)
 
-    @expose("/<entity>/<record_id>", methods=["POST"])
+    @expose("/<entity>/<record_id>/", methods=["POST"])
     @protect()
     @permission_name("get")
     def upload(self, entity, record_id):

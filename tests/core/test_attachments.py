@@ -43,7 +43,7 @@ def pdf():
 
 
 def _upload(client, entity, pk, kind, *files):
-    return client.api("POST", f"/api/v1/attachments/{entity}/{pk}", data={
+    return client.api("POST", f"/api/v1/attachments/{entity}/{pk}/", data={
         "kind": kind, "files": [(io.BytesIO(data), name) for name, data in files]},
         content_type="multipart/form-data")
 
@@ -82,7 +82,7 @@ def test_a_clerk_attaches_several_files_at_once_and_reads_them_back(app, api_cli
     added = response.get_json()["result"]
     assert [a["filename"] for a in added] == ["鉴定报告.pdf", "现场照片.png"]
 
-    listed = clerk.api("GET", f"/api/v1/attachments/disposal/{disposal_id}").get_json()
+    listed = clerk.api("GET", f"/api/v1/attachments/disposal/{disposal_id}/").get_json()
     assert [(a["kind"], a["filename"], a["size"]) for a in listed["result"]] == [
         ("appraisal", "鉴定报告.pdf", len(pdf)), ("appraisal", "现场照片.png", len(png))]
     assert listed["kinds"] == {"appraisal": "鉴定报告", "signed": "签字扫描件"}
@@ -156,10 +156,10 @@ def test_a_card_takes_photos_and_a_type_that_declares_none_takes_nothing(app, ap
     # a GIF named .png is refused by its content
     response = _upload(clerk, "asset", asset_id, "photo", ("假照片.png", b"GIF89a\x01\x00\x01\x00"))
     assert response.status_code == 415 and "按文件内容判断" in response.get_json()["message"]
-    listed = clerk.api("GET", f"/api/v1/attachments/asset/{asset_id}").get_json()["result"]
+    listed = clerk.api("GET", f"/api/v1/attachments/asset/{asset_id}/").get_json()["result"]
     assert [a["filename"] for a in listed] == ["正面.png"]
     # an organisation takes no attachments: there is nothing to list
-    assert clerk.api("GET", "/api/v1/attachments/organization/1").status_code == 404
+    assert clerk.api("GET", "/api/v1/attachments/organization/1/").status_code == 404
 
 
 def test_a_user_who_cannot_see_the_record_cannot_reach_its_attachments(app, api_client, pdf):
@@ -167,7 +167,7 @@ def test_a_user_who_cannot_see_the_record_cannot_reach_its_attachments(app, api_
     added = _upload(api_client("tianshan_clerk"), "disposal", disposal_id, "appraisal", ("a.pdf", pdf))
     pk = _first_id(added)
     other = api_client("kashgar_clerk")  # another city's clerk
-    assert other.api("GET", f"/api/v1/attachments/disposal/{disposal_id}").status_code == 404
+    assert other.api("GET", f"/api/v1/attachments/disposal/{disposal_id}/").status_code == 404
     assert other.api("GET", f"/api/v1/attachments/{pk}/file").status_code == 404
     assert other.api("GET", f"/api/v1/attachments/disposal/{disposal_id}/all.zip").status_code == 404
     response = _upload(other, "disposal", disposal_id, "appraisal", ("b.pdf", pdf))
@@ -205,7 +205,7 @@ def test_once_submitted_nothing_is_deleted_and_only_the_signed_scan_is_added(app
     assert _upload(clerk, "disposal", disposal_id, "appraisal", ("补.pdf", pdf)).status_code == 409
     assert _upload(clerk, "disposal", disposal_id, "signed", ("签字.pdf", pdf)).status_code == 201
     assert _count(app, "disposal", disposal_id) == 2
-    listed = clerk.api("GET", f"/api/v1/attachments/disposal/{disposal_id}").get_json()
+    listed = clerk.api("GET", f"/api/v1/attachments/disposal/{disposal_id}/").get_json()
     assert listed["may_delete"] is False
 
 
@@ -213,8 +213,8 @@ def test_an_auditor_reads_but_cannot_add(app, api_client, login, pdf):
     disposal_id = make_disposal(app)
     _upload(api_client("tianshan_clerk"), "disposal", disposal_id, "appraisal", ("a.pdf", pdf))
     browser = login(role="Auditor", organization="乌鲁木齐市天山区财政局")
-    assert browser.api("GET", f"/api/v1/attachments/disposal/{disposal_id}").status_code == 200
-    response = browser.api("POST", f"/api/v1/attachments/disposal/{disposal_id}", data={
+    assert browser.api("GET", f"/api/v1/attachments/disposal/{disposal_id}/").status_code == 200
+    response = browser.api("POST", f"/api/v1/attachments/disposal/{disposal_id}/", data={
         "kind": "appraisal", "files": [(io.BytesIO(pdf), "b.pdf")]}, content_type="multipart/form-data")
     assert response.status_code == 403 and response.get_json()["message"] == "您无权为此记录添加附件"
     assert _count(app, "disposal", disposal_id) == 1
