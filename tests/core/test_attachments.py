@@ -148,7 +148,7 @@ def test_a_file_too_big_an_unknown_kind_and_no_file_are_refused_in_chinese(app, 
     assert _count(app, "disposal", disposal_id) == 0
 
 
-def test_a_card_takes_photos_and_a_type_that_declares_none_takes_nothing(app, api_client):
+def test_a_card_takes_photos_and_a_type_that_declares_none_takes_nothing(app, api_client, login):
     asset_id = _demo_card(app)  # no new card: tests/core/test_list_performance.py counts the clerk's
     clerk = api_client("tianshan_clerk")
     response = _upload(clerk, "asset", asset_id, "photo", ("正面.png", a_png()))
@@ -158,6 +158,9 @@ def test_a_card_takes_photos_and_a_type_that_declares_none_takes_nothing(app, ap
     assert response.status_code == 415 and "按文件内容判断" in response.get_json()["message"]
     listed = clerk.api("GET", f"/api/v1/attachments/asset/{asset_id}/").get_json()["result"]
     assert [a["filename"] for a in listed] == ["正面.png"]
+    page = login("tianshan_clerk").text(f"/assetview/show/{asset_id}")
+    assert '<option value="photo">照片</option>' in page and '<option value="invoice">发票</option>' in page
+    assert 'class="attachment-thumb"' in page and "正面.png" in page
     # an organisation takes no attachments: there is nothing to list
     assert clerk.api("GET", "/api/v1/attachments/organization/1/").status_code == 404
 
