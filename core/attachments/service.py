@@ -56,6 +56,12 @@ class AttachmentRefused(WriteRefused):
         self.status = status
 
 
+def an_id(value) -> int | None:
+    """``value`` as a row id, or None: not a number, or past what an INTEGER column holds."""
+    text = str(value)
+    return int(text) if text.isdigit() and int(text) < 2**31 else None
+
+
 def not_found() -> AttachmentRefused:
     return AttachmentRefused(_("记录不存在或您无权查看"), 404)
 
@@ -125,11 +131,11 @@ def target(entity_key: str, record_id) -> Target:
     if entity is None or (entity.module and entity.module not in modules_for_current_user()):
         raise not_found()
     kinds = kinds_of(entity)
-    if kinds is None or not str(record_id).isdigit() or not permitted(*_permission(entity, "read")):
+    pk = an_id(record_id)
+    if kinds is None or pk is None or not permitted(*_permission(entity, "read")):
         raise not_found()
     model = entity.model
-    record = db.session.execute(
-        scoped(select(model).where(model.id == int(record_id)), model)).scalar_one_or_none()
+    record = db.session.execute(scoped(select(model).where(model.id == pk), model)).scalar_one_or_none()
     if record is None:
         raise not_found()
     return Target(entity, record, kinds, permitted(*_permission(entity, "write")))
@@ -145,7 +151,8 @@ def attachments_of(found: Target) -> list[Attachment]:
 
 def attachment(attachment_id) -> tuple[Attachment, Target]:
     """An attachment the current user may read, with its record; else 404."""
-    found = db.session.get(Attachment, int(attachment_id)) if str(attachment_id).isdigit() else None
+    pk = an_id(attachment_id)
+    found = db.session.get(Attachment, pk) if pk is not None else None
     if found is None:
         raise not_found()
     return found, target(found.entity, found.record_id)

@@ -224,7 +224,7 @@ class AttachmentApi(BaseApi):
             return self._refused(exc)
         return _zip(found)
 
-    @expose("/<int:pk>/file", methods=["GET"])
+    @expose("/<pk>/file", methods=["GET"])
     @protect()
     @permission_name("get")
     def file(self, pk):
@@ -234,7 +234,7 @@ class AttachmentApi(BaseApi):
             return self._refused(exc)
         return serve(row, service.content(row), inline=request.args.get("inline") == "1")
 
-    @expose("/<int:pk>", methods=["DELETE"])
+    @expose("/<pk>", methods=["DELETE"])
     @protect()
     @permission_name("get")
     def delete(self, pk):

@@ -176,6 +176,11 @@ def test_a_user_who_cannot_see_the_record_cannot_reach_its_attachments(app, api_
     response = _upload(other, "disposal", disposal_id, "appraisal", ("b.pdf", pdf))
     assert response.status_code == 404 and response.get_json()["message"] == "记录不存在或您无权查看"
     assert other.api("DELETE", f"/api/v1/attachments/{pk}").status_code == 404
+    # a file's id that is no number: 404 in Chinese, not a redirect to the collection's path
+    for url in ("/api/v1/attachments/null/file", "/api/v1/attachments/99999999999999999999/file",
+                "/api/v1/attachments/disposal/99999999999999999999/"):
+        response = other.api("GET", url)
+        assert response.status_code == 404 and response.get_json()["message"].startswith("记录不存在")
     assert _count(app, "disposal", disposal_id) == 1
     # the bureau above sees it (its subtree), and so may read the file
     assert api_client("urumqi_bureau").api("GET", f"/api/v1/attachments/{pk}/file").data == pdf
