@@ -32,9 +32,10 @@ from core.jobs import register_job_kind as _register_job_kind
 from core.models import Versioned
 from core.pipeline import flush_scratch
 from core.plugins import area_rooms
-from core.registry import EntityType, Scope, StateField
+from core.registry import AttachmentKinds, EntityType, Scope, StateField
 from core.scoping import acting_as, current_scope, read_clause, scoped
 from core.state import get_state
+from core.web.line_picker import LinePicker, LinePickerMixin
 from core.web.views import ScopedInterface, ScopedModelRestApi, ScopedModelView, choice_field
 from core.workflow.approval import ApprovalMixin, Stage, WorkflowError, transition, workflow_history
 from core.workflow.approval_views import ApprovalViewMixin
@@ -72,6 +73,7 @@ __all__ = [
     "CONTRACT_VERSION",
     "ApprovalMixin",
     "ApprovalViewMixin",
+    "AttachmentKinds",
     "DemoContext",
     "Derivation",
     "EditConflict",
@@ -83,6 +85,8 @@ __all__ = [
     "JobKind",
     "JobResult",
     "LedgerColumn",
+    "LinePicker",
+    "LinePickerMixin",
     "Model",
     "Module",
     "Operation",

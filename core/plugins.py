@@ -38,6 +38,7 @@ SERVICE_PLUGINS: tuple[str, ...] = (
     "core.jobs.plugin",
     "core.xlsx.plugin",
     "core.search.plugin",
+    "core.attachments.plugin",
     "reports.plugin",
     "core.cli.plugin",
     "core.home.plugin",

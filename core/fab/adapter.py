@@ -215,6 +215,7 @@ class FabViewHooks(PerRequestFilters):
 class FabModelView(FabViewHooks, ModelView):
     """``ModelView`` with public hooks in place of FAB's private steps: those of
     :class:`FabViewHooks`, and ``list_query`` (the rows and count of a list page),
+    ``list_widget_args(rows)`` (more arguments for its widget: the buttons offered),
     ``edit_refusal(item)`` (why a record may not be edited now), ``save_error(exc)`` (which
     exceptions a save turns into a form error).
     """
@@ -227,6 +228,10 @@ class FabModelView(FabViewHooks, ModelView):
     def edit_refusal(self, item) -> str | None:
         """Why ``item`` may not be edited now (the edit page then redirects to the record)."""
         return None
+
+    def list_widget_args(self, rows) -> dict:
+        """More arguments for the list widget of a page of ``rows`` (which buttons to offer)."""
+        return {}
 
     def save_error(self, exc: Exception) -> str | None:
         """The form error for an exception a save raised, or None to let it propagate."""
@@ -249,7 +254,8 @@ class FabModelView(FabViewHooks, ModelView):
             value_columns=self.datamodel.get_values(lst, self.list_columns),
             order_columns=self.order_columns, formatters_columns=self.formatters_columns,
             page=page, page_size=page_size, count=count, pks=pks, actions=actions,
-            filters=filters, modelview_name=self.__class__.__name__, **kwargs,
+            filters=filters, modelview_name=self.__class__.__name__,
+            **{**self.list_widget_args(lst), **kwargs},
         )
         return widgets
 

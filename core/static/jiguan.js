@@ -17,6 +17,13 @@
     });
   });
 
+  // <input type="checkbox" data-check-all="css selector">: tick or untick every box it names (批量添加).
+  document.querySelectorAll("[data-check-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      document.querySelectorAll(box.getAttribute("data-check-all")).forEach(function (c) { c.checked = box.checked; });
+    });
+  });
+
   // <select data-autosubmit>: choosing submits its form (the jurisdiction of 模块启用).
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });

@@ -67,6 +67,7 @@ TAGS = {
     "CatalogApi": _l("数据目录"),
     "XlsxApi": _l("Excel 导入导出"),
     "Search": _l("全局搜索"),
+    "AttachmentApi": _l("附件"),
 }
 SCHEMES = {
     "jwt": _l("访问令牌（JWT）：POST /api/v1/security/login 返回的 access_token，有效期较短"),

@@ -28,7 +28,9 @@ from core.fab.column_types import kind_of, model_column
 from core.fab.interface import ScopedInterface
 from core.fab.typeahead import FastListWidget, TypeaheadViewMixin
 from core.fab.validation import chinese_message
+from core.scoping import current_scope, row_in_write_scope, scope_of_model
 from core.search.views import SearchViewMixin
+from core.workflow.approval_views import lock_lines
 from core.workflow.operation_api import OperationApiMixin
 from core.workflow.operation_views import OperationViewMixin
 from core.xlsx.views import XlsxViewMixin
@@ -148,6 +150,39 @@ class ScopedModelView(OperationViewMixin, XlsxViewMixin, SearchViewMixin, Typeah
         filters = self.add_quick_search(filters)
         return self.datamodel.query(filters, order_column, order_direction, page=page,
                                     page_size=page_size, eager_columns=self.list_columns)
+
+    def may_add(self) -> bool:
+        """Whether this user may add a row here at all, beyond the permission (only a bureau keeps
+        a 公物仓): the add button is offered only then. Override it."""
+        return True
+
+    def read_only_rows(self, rows) -> set:
+        """The pks of ``rows`` the user reads but may not write: rows shared down from another
+        level (``Scope(shared_up=True)``, ``public``). Other scopes read what they write."""
+        spec, scope = scope_of_model(self.datamodel.obj), current_scope()
+        if spec is None or not (spec.shared_up or spec.public) or scope.kind == "all":
+            return set()
+        columns = [c for c in (spec.organization, spec.jurisdiction) if c]
+        writable: dict[tuple, bool] = {}
+        read_only = set()
+        for row in rows:  # one check per distinct owner, not per row
+            owner = tuple(getattr(row, c) for c in columns)
+            if owner not in writable:
+                values = dict(zip(columns, owner, strict=True))
+                writable[owner] = row_in_write_scope(self.datamodel.session, spec, values, scope)
+            if not writable[owner]:
+                read_only.add(row.id)
+        return read_only
+
+    def show_context(self, item, pk) -> dict:
+        if self.read_only_rows([item]):  # another level's shared row: its lines are not ours either
+            lock_lines(self)
+        return super().show_context(item, pk)
+
+    def list_widget_args(self, rows) -> dict:
+        """No add, edit or delete buttons a user could not use (docs/architecture.md, "Buttons")."""
+        return {**super().list_widget_args(rows), "may_add": self.may_add(),
+                "read_only_pks": self.read_only_rows(rows)}
 
 
 class ScopedModelRestApi(OperationApiMixin, FabRestApi):

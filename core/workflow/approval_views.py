@@ -9,7 +9,7 @@ and delete.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, g, redirect, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext as _
@@ -22,7 +22,7 @@ from wtforms import HiddenField, TextAreaField
 
 from core.errors import WriteRefused, conflict_message
 from core.fab.locking import claim_version
-from core.scoping import current_scope
+from core.scoping import current_scope, scope_of_model
 from core.workflow.approval import (
     TRANSITIONS,
     WORKFLOW_COLUMNS,
@@ -85,6 +85,15 @@ class WorkflowForm(FlaskForm):
     comment = TextAreaField(_l("审批意见"))
     #: the version the user saw: deciding on content that changed meanwhile is a conflict
     version = HiddenField()
+
+
+def lock_lines(view) -> None:
+    """Offer no +/edit/delete on the lines listed on ``view``'s record page (its related views
+    whose ``Scope(parent=…)`` is locked with the parent): core/widgets/list.html reads it."""
+    g.jiguan_locked_lines = {*g.get("jiguan_locked_lines", ()), *(
+        type(related).__name__ for related in getattr(view, "_related_views", ())
+        if (spec := scope_of_model(related.datamodel.obj)) is not None and spec.parent
+        and spec.locked_with_parent)}
 
 
 class ApprovalViewMixin:
@@ -150,6 +159,10 @@ class ApprovalViewMixin:
     # the show page -----------------------------------------------------------------------------
 
     def show_context(self, item, pk) -> dict:
+        # the lines listed on the page of a submitted or approved record offer no +/edit/delete
+        # (core/widgets/list.html); the write guard refuses them on every path anyway
+        if not item.is_editable:
+            lock_lines(self)
         return {**super().show_context(item, pk), "workflow": self.workflow_context(item, pk)}
 
     def workflow_context(self, item, pk) -> dict:

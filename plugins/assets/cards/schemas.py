@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, validates
 from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
-from core.api import EntityType, Scope, StateField
+from core.api import AttachmentKinds, EntityType, Scope, StateField
 from plugins.assets.cards.models import ACQUISITION_METHODS, ASSET_STATUSES, FUNDING_SOURCES, Asset
 
 
@@ -71,5 +71,8 @@ def entity_types() -> list[EntityType]:
             delete_policy="void",
             # the search (docs/search.md): pg_trgm indexes serve the text columns on PostgreSQL
             search_fields=("number", "name", "specification", "status"),
+            # the card's photo and the papers of its acquisition (docs/attachments.md)
+            attachments=AttachmentKinds(("photo", _l("照片")), ("invoice", _l("发票")),
+                                        ("contract", _l("合同"))),
         )
     ]

@@ -173,6 +173,19 @@ class DisposalLine(Model):
     def is_early(self) -> bool:
         return is_early(self.asset, self.disposal)
 
+    # the card's figures a reviewer needs beside each line (原值, 取得日期, 最低使用年限)
+    @property
+    def original_value(self):
+        return self.asset.original_value if self.asset is not None else None
+
+    @property
+    def acquired_on(self):
+        return self.asset.acquired_on if self.asset is not None else None
+
+    @property
+    def min_life_ends_on(self):
+        return self.asset.min_life_ends_on if self.asset is not None else None
+
 
 class DisposalProceeds(Voidable, Versioned, Model):
     """处置收入 of an approved application: amount, date received, paid to the treasury; a wrong

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, validates
 from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
-from core.api import EntityType, Scope, StateField
+from core.api import AttachmentKinds, EntityType, Scope, StateField
 from plugins.assets.disposal.models import DISPOSAL_METHODS, Disposal, DisposalLine, DisposalProceeds
 
 #: An application's jurisdiction is its organisation's; its lines and proceeds are the application's.
@@ -62,6 +62,8 @@ def entity_types() -> list[EntityType]:
             description=_l("处置方式、理由、评估价值及处置资产明细，经审批后处置（第十九条）"),
             api_columns=("id", "organization_id", "applied_on", "method", "reason",
                          "appraised_value", "note", "state", "submitted_at", "decided_at"),
+            # the appraisal behind 评估价值 (Art. 19); the signed scan comes with the approval
+            attachments=AttachmentKinds(("appraisal", _l("鉴定报告")), types=("pdf", "png", "jpeg", "docx")),
         ),
         EntityType(
             key="disposal_line", label=_l("处置资产明细"), model=DisposalLine, scope=LINE_SCOPE,

@@ -5,7 +5,16 @@ from __future__ import annotations
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterNotEqual
 from flask_babel import lazy_gettext as _l
 
-from core.api import ApprovalViewMixin, ScopedInterface, ScopedModelView, ViewSpec, choice_field
+from core.api import (
+    ApprovalViewMixin,
+    LinePicker,
+    LinePickerMixin,
+    ScopedInterface,
+    ScopedModelView,
+    ViewSpec,
+    choice_field,
+)
+from plugins.assets.cards.models import Asset
 from plugins.assets.disposal.models import DISPOSAL_METHODS, Disposal, DisposalLine, DisposalProceeds
 
 
@@ -14,13 +23,15 @@ class DisposalLineView(ScopedModelView):
 
     datamodel = ScopedInterface(DisposalLine)
     list_title = _l("处置资产明细")
-    list_columns = ["disposal", "asset", "early_reason"]
+    # what the reviewer checks against Art. 19: the value, the age and the minimum life
+    list_columns = ["disposal", "asset", "original_value", "acquired_on", "min_life_ends_on", "early_reason"]
     add_columns = ["disposal", "asset", "early_reason"]
     edit_columns = add_columns
     show_columns = ["disposal", "asset", "early_reason", "previous_status"]
     search_columns = ["disposal", "asset"]
     label_columns = {"disposal": _l("处置申请"), "asset": _l("资产"), "early_reason": _l("提前处置理由"),
-                     "previous_status": _l("申请前状态")}
+                     "previous_status": _l("申请前状态"), "original_value": _l("原值（元）"),
+                     "acquired_on": _l("取得日期"), "min_life_ends_on": _l("最低使用年限届满日")}
     description_columns = {
         "early_reason": _l("资产未满最低使用年限的，必须填写提前处置理由（《办法》第十九条）"),
     }
@@ -48,7 +59,12 @@ class DisposalProceedsView(ScopedModelView):
     edit_form_query_rel_fields = add_form_query_rel_fields
 
 
-class DisposalView(ApprovalViewMixin, ScopedModelView):
+def _disposable(disposal, query):
+    """The application's organisation's cards not yet disposed (Art. 19)."""
+    return query.where(Asset.organization_id == disposal.organization_id, Asset.status != "disposed")
+
+
+class DisposalView(LinePickerMixin, ApprovalViewMixin, ScopedModelView):
     """资产处置申请: clerk drafts and submits, the bureau approves; approval disposes the assets."""
 
     datamodel = ScopedInterface(Disposal)
@@ -71,6 +87,14 @@ class DisposalView(ApprovalViewMixin, ScopedModelView):
     add_form_extra_fields = {"method": choice_field(_l("处置方式"), DISPOSAL_METHODS)}
     edit_form_extra_fields = add_form_extra_fields
     related_views = [DisposalLineView, DisposalProceedsView]
+    line_picker = LinePicker(
+        line_model=DisposalLine, parent="disposal_id", target="asset_id", target_model=Asset,
+        label=_l("处置资产"), eligible=_disposable, search=("number", "name"),
+        columns=(("number", _l("资产编号")), ("name", _l("资产名称")), ("original_value", _l("原值（元）")),
+                 ("acquired_on", _l("取得日期")), ("min_life_ends_on", _l("最低使用年限届满日"))),
+        fields=(("early_reason", _l("提前处置理由"),
+                 _l("所选资产中有未满最低使用年限的，必须填写提前处置理由（《办法》第十九条），填写后适用于本次添加的每项资产")),),
+    )
 
 
 def view_specs(common: dict) -> list[ViewSpec]:

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from flask import current_app, url_for
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterNotEqual
 from flask_babel import lazy_gettext as _l
 
-from core.api import ApprovalViewMixin, ScopedInterface, ScopedModelView, ViewSpec, choice_field
+from catalog.models import Organization
+from core.api import (
+    ApprovalViewMixin,
+    ScopedInterface,
+    ScopedModelView,
+    ViewSpec,
+    choice_field,
+    current_scope,
+    db,
+)
 from plugins.assets.pool.models import (
     SOURCE_KINDS,
     STORED_POOL_STATUSES,
@@ -71,6 +81,24 @@ class PoolItemView(ScopedModelView):
         "status": choice_field(_l("状态"), STORED_POOL_STATUSES),
     }
     related_views = [PoolRepairView]
+
+    def may_add(self) -> bool:
+        """Only a bureau keeps a pool (Art. 18): a clerk is offered no 新增 here."""
+        scope = current_scope()
+        if scope.kind == "all":
+            return True
+        org = db.session.get(Organization, scope.organization_id) if scope.organization_id else None
+        return bool(org and org.is_bureau)
+
+    def show_context(self, item, pk) -> dict:
+        """申请调剂 on the item itself, for a user who may request it now."""
+        context = super().show_context(item, pk)
+        if (item.status == "available" and not item.reserved
+                and current_app.appbuilder.sm.has_access("can_add", "PoolRequestView")):
+            context["record_actions"] = [*context.get("record_actions", ()), {
+                "key": "request", "label": _l("申请调剂"), "style": "primary",
+                "url": url_for("PoolRequestView.add", _flt_0_item=pk)}]
+        return context
 
 
 class PoolRequestView(ApprovalViewMixin, ScopedModelView):
