@@ -5,6 +5,7 @@ Anything not re-exported here is the core's private business and may change.
 
 from flask_appbuilder import Model
 
+from core.attachments.kinds import AttachmentKinds
 from core.contract import (
     CONTRACT_VERSION,
     FILLED,
@@ -32,7 +33,7 @@ from core.jobs import register_job_kind as _register_job_kind
 from core.models import Versioned
 from core.pipeline import flush_scratch
 from core.plugins import area_rooms
-from core.registry import AttachmentKinds, EntityType, Scope, StateField
+from core.registry import EntityType, Scope, StateField
 from core.scoping import acting_as, current_scope, read_clause, scoped
 from core.state import get_state
 from core.web.line_picker import LinePicker, LinePickerMixin

@@ -69,18 +69,6 @@ class StateField:
     labels: dict | None = None
 
 
-class AttachmentKinds:
-    """The files a record takes (docs/attachments.md): ``AttachmentKinds(("invoice", _l("发票")))``.
-
-    ``types`` are file types by content (keys of ``core.xlsx.limits.KINDS``); ``max_bytes``
-    overrides ``ATTACHMENT_MAX_BYTES``. An approval record takes a signed scan besides.
-    """
-
-    def __init__(self, *kinds: tuple[str, Any], types: tuple[str, ...] = ("pdf", "png", "jpeg"),
-                 max_bytes: int | None = None) -> None:
-        self.kinds, self.types, self.max_bytes = tuple(kinds), tuple(types), max_bytes
-
-
 @dataclass(frozen=True)
 class EntityType:
     """One entity type of the catalog, as a module registers it."""
@@ -116,8 +104,9 @@ class EntityType:
     #: Text (or labelled code) columns the global search and the list's quick search look in
     #: (docs/search.md); ``None``: the list screen's text columns; ``()``: not searched.
     search_fields: tuple[str, ...] | None = None
-    #: The kinds of files a record takes (:class:`AttachmentKinds`); ``None``: none declared.
-    attachments: AttachmentKinds | None = None
+    #: The kinds of files a record takes (``core.attachments.kinds.AttachmentKinds``); ``None``:
+    #: none declared.
+    attachments: Any = None
     #: Set by the core: the module that registered this type.
     module: str = ""
 

@@ -24,10 +24,10 @@ from sqlalchemy import select
 
 from core.activation import modules_for_current_user
 from core.attachments import store
+from core.attachments.kinds import AttachmentKinds
 from core.attachments.models import Attachment
 from core.errors import WriteRefused
 from core.extensions import db
-from core.registry import AttachmentKinds
 from core.scoping import current_scope, scope_of_model, scoped
 from core.state import get_state
 from core.tenancy import Organization

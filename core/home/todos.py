@@ -13,6 +13,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.home.records import actor_name, entity_label, record_name, record_url
 from core.models import Finding
+from core.rules import article_text
 from core.scoping import scoped
 from core.state import get_state
 from core.workflow.approval import (
@@ -156,7 +157,7 @@ def open_findings(scope) -> tuple[int, list[Todo]]:
     query = scoped(select(Finding).where(Finding.status == "open"), Finding, scope)
     total = db.session.execute(select(db.func.count()).select_from(query.subquery())).scalar_one()
     rows = db.session.execute(query.order_by(Finding.opened_at.desc()).limit(SHOWN)).scalars()
-    return total, [Todo("finding", _("第 %(n)s 条", n=f.article), f.message,
+    return total, [Todo("finding", article_text(f.article), f.message,
                         record_url(f.entity, f.entity_id), f.opened_at) for f in rows]
 
 

@@ -47,9 +47,10 @@ def test_every_kernel_module_is_in_the_contract():
 def test_the_kernel_is_thin():
     lines = sum(len(path.read_text(encoding="utf-8").splitlines()) for path in _kernel_files())
     # 2550 until issue 10; then the services' own hookspecs (SERVICE_HOOKSPECS), the per-process
-    # copy of the active modules and what an entity type declares for search and attachments
-    # came in; services' hooks stay outside
-    assert lines <= 2650, f"the kernel has grown to {lines} lines: move a service out of it"
+    # copy of the active modules, what an entity type declares for search and attachments, the
+    # article style of rule messages and the display day of the pipeline came in; services'
+    # hooks and declarations (AttachmentKinds) stay outside
+    assert lines <= 2675, f"the kernel has grown to {lines} lines: move a service out of it"
 
 
 #: What the kernel shares with FAB: the declarative base and the SQLAlchemy extension class its

@@ -62,7 +62,7 @@ def test_a_young_card_needs_the_art19_reason_and_one_refusal_saves_nothing(app, 
     clerk = login("tianshan_clerk")
     html = clerk.post(f"/disposalview/lines/{disposal_id}", data={"ids": [old, young]},
                       follow_redirects=True).get_data(as_text=True)
-    assert "提前处置理由" in html and "第 19 条" in html and 'id="picker-error"' in html
+    assert "提前处置理由" in html and "第十九条" in html and 'id="picker-error"' in html
     assert _lines(app, disposal_id) == []
     # the ticks survive the refusal
     assert re.search(rf'value="{young}" id="pick-{young}" checked', html)
