@@ -95,6 +95,11 @@ def _open_card(page, number: str, disposed: bool = False) -> None:
     assert _field(page, "资产编号") == number
 
 
+def _listed(page) -> str:
+    """The rows a list shows (its table; the 当前筛选 line above it names the searched number)."""
+    return " ".join(t.text for t in page.find_all("div.table-responsive"))
+
+
 def _open_newest(page, list_path: str, view: str, must_show: str) -> str:
     """Open the newest record of a list (by id, descending); its page must show ``must_show``."""
     page.open(f"{list_path}?_oc_{view}=id&_od_{view}=desc")
@@ -258,7 +263,7 @@ def test_clerk_returns_marks_idle_and_voids_a_card_the_bureau_sees_it(login_as):
     assert _history(page)[0][0] == "作废"
     page.open(f"/assetview/list/?_flt_0_number={number}")
     page.wait_for("#voided-toggle")
-    assert number not in page.text(".container .row")
+    assert number not in _listed(page)
     _click_and_load(page, page.find("#voided-toggle a"))
     assert number in page.table_column("资产编号")
 
@@ -360,7 +365,7 @@ def test_disposal_applied_and_approved(login_as):
 
     # the computer left the in-use ledger: it is under 已处置资产
     page.open(f"/assetview/list/?_flt_0_number={OLD_COMPUTER}")
-    assert OLD_COMPUTER not in page.text(".container .row")
+    assert OLD_COMPUTER not in _listed(page)
     page.click_menu("资产管理", "已处置资产")
     assert OLD_COMPUTER in page.table_column("资产编号")
     _open_card(page, OLD_COMPUTER, disposed=True)
@@ -379,7 +384,7 @@ def test_pool_requests_decided_by_the_bureau(login_as):
     assert pool.get(POOL_CABINET) == "可调剂", "a district clerk reads the city's pool"
     assert pool.get(POOL_LAPTOP) == "已预订", "the demo's request for the laptop is waiting"
     page.open(f"/assetview/list/?_flt_0_number={POOL_LAPTOP}")
-    assert POOL_LAPTOP not in page.text(".container .row"), "the laptop is still another organisation's"
+    assert POOL_LAPTOP not in _listed(page), "the laptop is still another organisation's"
 
     # the clerk's own request, through the form
     page.click_menu("资产管理", "公物仓调剂申请")

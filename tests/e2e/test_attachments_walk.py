@@ -1,6 +1,8 @@
 """A clerk's disposal in a real browser: several cards added at once from 批量添加, two files
 uploaded together on the 附件 panel, submitted; then nothing on the page offers to change the
-lines or delete the files, and the bureau reads both files (docs/attachments.md)."""
+lines or delete the files. The bureau is told (the bell), finds it on its 工作台, opens it
+from there, reads both files and approves; the clerk is told and sees the result on its own
+工作台 (issue 10's walk; docs/attachments.md, docs/home.md)."""
 
 from __future__ import annotations
 
@@ -97,8 +99,29 @@ def test_clerk_submits_a_disposal_with_two_attachments_and_lines_added_at_once(l
     assert not page.find_all('#DisposalLineView a[href*="/disposallineview/edit/"]')
     assert not page.find_all('#DisposalLineView a[href^="/disposallineview/add"]')
 
+    # the bureau: told by the bell, the disposal among its to-dos, one click from its home page
     bureau = login_as("urumqi_bureau")
-    bureau.open(disposal)
+    bureau.open("/")
+    assert int(bureau.text("#notification-count")) >= 1
+    waiting = [a for a in bureau.find_all("#todo-awaiting li[data-todo='awaiting'] a")
+               if a.get_attribute("href").endswith(disposal)]
+    assert len(waiting) == 1 and waiting[0].text.startswith("资产处置申请")
+    _click_and_load(bureau, waiting[0])
+    assert bureau.path == disposal
     bureau.wait_for("#attachments")
     listed = bureau.text("#attachment-list")
     assert "鉴定报告.pdf" in listed and "现场照片.png" in listed
+    approved = _decide(bureau, "approve", "同意报废")
+    assert "已批准" in approved and "2 张资产卡片" in approved  # what the decision changed
+    bureau.open("/")
+    assert not [a for a in bureau.find_all("#todo-awaiting li[data-todo='awaiting'] a")
+                if a.get_attribute("href").endswith(disposal)]
+
+    # the clerk: told, and the result on its home page
+    page.open("/")
+    assert int(page.text("#notification-count")) >= 1
+    decided = [li for li in page.find_all("#todo-decided li[data-todo='approved']")
+               if page.find_all(f'a[href$="{disposal}"]', li)]
+    assert len(decided) == 1 and "同意报废" in decided[0].text
+    page.open(disposal)
+    assert _state(page) == "已批准"
