@@ -116,6 +116,7 @@ class Finding(Versioned, Model):
     def record_link(self):
         """The flagged record's page, for the 问题清单."""
         from flask import url_for
+        from flask_babel import gettext
         from markupsafe import Markup, escape
 
         from core.extensions import db
@@ -125,7 +126,11 @@ class Finding(Versioned, Model):
         endpoint = state.entity_endpoints.get(self.entity)
         entity = state.entities.get(self.entity)
         record = entity and self.entity_id.isdigit() and db.session.get(entity.model, int(self.entity_id))
-        text = f"{entity.label if entity else self.entity} {record or '#' + self.entity_id}"
+        label = entity.label if entity else self.entity
+        if not record:  # a draft deleted since: say so rather than link to nothing
+            deleted = gettext("记录已删除")  # outside the f-string: pybabel reads it there
+            return f"{label} #{self.entity_id}（{deleted}）"
+        text = f"{label} {record}"
         if endpoint is None:
             return text
         return Markup('<a href="%s">%s</a>') % (url_for(endpoint, pk=self.entity_id), escape(text))

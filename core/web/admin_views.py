@@ -120,6 +120,8 @@ class FindingView(ScopedModelView):
     datamodel = ScopedInterface(Finding)
     access = "oversight"
     base_permissions = ["can_list", "can_show", "can_resolve", "can_export"]
+    #: The role page names permissions a reader understands (core/web/role_views.py).
+    permission_labels = {"can_resolve": _l("办理问题（整改、确认、重新打开）")}
     list_title = _l("问题清单")
     show_title = _l("问题详情")
     list_template = "core/findings_list.html"

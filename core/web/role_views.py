@@ -80,6 +80,9 @@ def _permission_label(view, permission: str) -> str:
     """A permission as a reader says it; an operation's permission by the operations it allows."""
     if permission in PERMISSION_LABELS:
         return str(PERMISSION_LABELS[permission])
+    own = getattr(view, "permission_labels", None) or {}  # a view's own permissions, by label
+    if permission in own:
+        return str(own[permission])
     from core.workflow.operations import entity_of, operations_of
 
     datamodel = getattr(view, "datamodel", None)

@@ -10,6 +10,7 @@ import threading
 
 from sqlalchemy import select
 
+from catalog.models import Organization
 from core.extensions import db
 from core.workflow.numbering import next_sequence
 from plugins.assets.cards.models import Asset
@@ -64,9 +65,20 @@ def test_the_decision_says_what_it_changed(app, api_client, login):
     assert "1 张资产卡片状态改为“已处置”" in html
 
 
-def test_approving_a_stocktake_says_the_cards_changed(app, api_client):
+def test_approving_a_stocktake_says_the_cards_changed(app, api_client, login):
+    """A stocktake of its own (the demo's waits for the bureau in other tests): one card lost,
+    one with a new status, counted and submitted by the clerk."""
+    from tests.plugins.assets.test_stocktake import TIANSHAN, count_form, lines_of, open_stocktake, pick
+
     with app.app_context():
-        pk = db.session.execute(select(Stocktake.id).where(Stocktake.state == "submitted")).scalars().first()
+        org_id = db.session.execute(select(Organization.id).where(Organization.name == TIANSHAN)).scalar_one()
+    pk = open_stocktake(app, login, org_id)
+    lines = lines_of(app, pk)
+    lost, changed, _moved = pick(lines)
+    clerk = login("tianshan_clerk")
+    clerk.post(f"/stocktakeview/count/{pk}", data=count_form(lines, loss=[lost["id"]],
+                                                              status={changed["id"]: "lent"}))
+    assert clerk.api("POST", f"/api/v1/asset_stocktake/{pk}/workflow/submit", json={}).status_code == 200
     result = api_client("urumqi_bureau").post(f"/api/v1/asset_stocktake/{pk}/workflow/approve",
                                               json={"comment": "同意按盘点结果调整"})
     assert result.status_code == 200, result.get_json()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask_jwt_extended import create_access_token
@@ -261,8 +262,9 @@ def test_token_lifetime_is_required_and_bounded(app):
         assert response.status_code == 422, (body, response.get_json())
         assert CHINESE.search(response.get_json()["message"])
     token = _new_token(app, "tianshan_clerk", "一年", days=limit)
-    expires = dt.datetime.strptime(token["expires_on"], "%Y-%m-%d %H:%M")
-    assert dt.timedelta(days=limit - 1) < expires - dt.datetime.now() <= dt.timedelta(days=limit)
+    expires = dt.datetime.strptime(token["expires_on"], "%Y-%m-%d %H:%M")  # Beijing time
+    beijing_now = dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None)
+    assert dt.timedelta(days=limit - 1) < expires - beijing_now <= dt.timedelta(days=limit)
 
 
 def test_a_token_cannot_mint_tokens(app, rest):

@@ -37,7 +37,7 @@ def test_login_shows_name_and_menu(login_as, username):
     assert page.path.rstrip("/") == ""  # the form lands on the home page
     assert NAMES[username] in page.text(".navbar-right"), "the navbar names the user"
     scope = page.text("#scope")
-    assert username in scope and org in scope, scope
+    assert NAMES[username] in scope and org in scope, scope  # people by name, not login
 
     menu = page.menu()
     links = _links(menu)

@@ -170,6 +170,11 @@ class DisposalLine(Model):
         return str(self.asset) if self.asset is not None else f"#{self.id}"
 
     @property
+    def previous_status_label(self) -> str:
+        """申请前状态 by its label (empty before submission)."""
+        return str(ASSET_STATUSES.get(self.previous_status, self.previous_status or ""))
+
+    @property
     def is_early(self) -> bool:
         return is_early(self.asset, self.disposal)
 

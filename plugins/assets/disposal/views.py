@@ -27,10 +27,11 @@ class DisposalLineView(ScopedModelView):
     list_columns = ["disposal", "asset", "original_value", "acquired_on", "min_life_ends_on", "early_reason"]
     add_columns = ["disposal", "asset", "early_reason"]
     edit_columns = add_columns
-    show_columns = ["disposal", "asset", "early_reason", "previous_status"]
+    show_columns = ["disposal", "asset", "early_reason", "previous_status_label"]
     search_columns = ["disposal", "asset"]
     label_columns = {"disposal": _l("处置申请"), "asset": _l("资产"), "early_reason": _l("提前处置理由"),
-                     "previous_status": _l("申请前状态"), "original_value": _l("原值（元）"),
+                     "previous_status": _l("申请前状态"), "previous_status_label": _l("申请前状态"),
+                     "original_value": _l("原值（元）"),
                      "acquired_on": _l("取得日期"), "min_life_ends_on": _l("最低使用年限届满日")}
     description_columns = {
         "early_reason": _l("资产未满最低使用年限的，必须填写提前处置理由（《办法》第十九条）"),
