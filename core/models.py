@@ -66,6 +66,19 @@ class AuditLog(Model):
     def __repr__(self) -> str:
         return f"{self.entity}#{self.entity_id} {self.action}"
 
+    @property
+    def record_label(self) -> str:
+        """The record as its screens name it (资产编号 and name), its number once deleted; the
+        审计日志 list shows it (a login's entry names the login)."""
+        from core.extensions import db
+        from core.state import get_state
+
+        entity = get_state().entities.get(self.entity)
+        if entity is None or not self.entity_id.isdigit():
+            return self.entity_id
+        record = db.session.get(entity.model, int(self.entity_id))
+        return str(record) if record is not None else f"#{self.entity_id}"
+
 
 # On PostgreSQL the database itself refuses to change the trail; migrations run the same DDL.
 AUDIT_APPEND_ONLY_DDL = """

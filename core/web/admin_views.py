@@ -238,13 +238,14 @@ class AuditLogView(ScopedModelView):
     access = "audit"
     base_permissions = ["can_list", "can_show"]
     list_title = _l("审计日志")
-    list_columns = ["at", "username", "entity", "entity_id", "action"]
+    list_columns = ["at", "username", "entity", "record_label", "action"]
     show_columns = ["at", "username", "user_id", "entity", "entity_id", "action", "before", "after"]
     search_columns = ["username", "entity", "entity_id", "action", "at"]
     base_order = ("id", "desc")
     label_columns = {
         "at": _l("时间"), "username": _l("操作人"), "user_id": _l("用户编号"),
-        "entity": _l("数据类型"), "entity_id": _l("记录编号"), "action": _l("操作"),
+        "entity": _l("数据类型"), "entity_id": _l("记录编号"), "record_label": _l("记录"),
+        "action": _l("操作"),
         "before": _l("修改前"), "after": _l("修改后"),
     }
     formatters_columns = {"entity": entity_label, "action": action_label}

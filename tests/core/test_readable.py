@@ -100,6 +100,10 @@ def test_audit_log_reads_in_labels(app, api_client, login):
     listing = bureau.text("/auditlogview/list/")
     rows = listing[listing.index("<tbody"):]
     assert "资产卡片" in rows and ">asset<" not in rows and ">update<" not in rows
+    with app.app_context():
+        named = str(db.session.get(Asset, pk))
+        db.session.remove()
+    assert named.startswith("ZC-") and named in rows  # the record by its number and name, not its id
     shown = bureau.text(f"/auditlogview/show/{entry}")
     assert "资产卡片：ZC-" in shown and "经费来源" in shown and "自筹" in shown and "self_raised" not in shown
     assert bureau.get("/auditlogview/show/999999999").status_code == 404
