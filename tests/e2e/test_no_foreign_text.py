@@ -61,7 +61,9 @@ PENDING = {
 #: Demo login names (the navbar's scope line, workflow histories): typed by the user, not ours.
 ALLOWED_WORDS |= set(LOGINS)
 
-TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_.@+\-/²]*")
+#: A word starts with a letter after no letter or digit: "617cef" (a test's hex tag, a code) is one
+#: token of digits and letters, never the word "cef".
+TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9_.@+\-/²]*")
 READ_ATTRIBUTES = ("placeholder", "title", "alt", "aria-label", "data-text", "data-confirm")
 #: Not read: scripts and styles, and <code>, which shows a machine name as such (an API path,
 #: a field key); an element marked translate="no" (HTML's own "leave this as it is") is not read
