@@ -149,3 +149,21 @@ def test_docs_cite_things_that_exist():
 def test_the_citation_check_sees_the_docs():
     kinds = {kind for _doc, kind, _cited in _citations()}
     assert kinds == {"path", "name", "setting"} and len(_citations()) > 100
+
+
+# --- rules --------------------------------------------------------------------------------------
+
+def test_every_registered_rule_is_listed_with_its_article(app):
+    """docs/rules.md names every rule the modules register, under the article it cites."""
+    from core.rules import article_text
+    from core.state import get_state
+
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): line for line in text.splitlines() if line.startswith("| ")}
+    with app.app_context():
+        rules = [rule for listed in get_state().rules.values() for _plugin, rule in listed]
+    assert rules
+    missing = [rule.key for rule in rules if rule.key not in rows]
+    assert not missing, f"docs/rules.md lacks {missing}"
+    wrong = [rule.key for rule in rules if f"| {article_text(rule.article)} |" not in rows[rule.key]]
+    assert not wrong, f"docs/rules.md cites another article for {wrong}"
