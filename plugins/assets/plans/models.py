@@ -65,7 +65,13 @@ class AssetPlan(ApprovalMixin, Versioned, Model):
                          order_by="AssetPlanLine.id")
 
     def __repr__(self) -> str:
-        return f"{self.year} {self.title}"
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title with its year once: "2026 年度配置计划", not "2026 2026 年度配置计划"."""
+        title = self.title or ""
+        return title if str(self.year) in title else f"{self.year} {title}".strip()
 
     @property
     def total_amount(self) -> Decimal:
@@ -120,7 +126,7 @@ class AssetPlanLine(Versioned, Model):
 
     def __repr__(self) -> str:
         # how the asset form offers the line to a card: the plan, then the item
-        plan = f"{self.plan.year} {self.plan.title}：" if self.plan is not None else ""
+        plan = f"{self.plan.display_title}：" if self.plan is not None else ""
         return f"{plan}{self.name} × {self.quantity}"
 
     @property

@@ -92,7 +92,8 @@ class PoolRequest(ApprovalMixin, Versioned, Model):
     requested_by = relationship("Person")
 
     def __repr__(self) -> str:
-        return _("调剂申请 %(id)s", id=self.id or "")
+        # its number once submitted (TJ-2026-00001), as every approval document is named
+        return _("调剂申请 %(id)s", id=self.document_number or self.id or "")
 
     @property
     def target_status_label(self) -> str:

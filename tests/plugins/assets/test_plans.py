@@ -381,3 +381,14 @@ def test_the_card_form_offers_exception_lines_only(app, login):
             AssetPlanLine.organization_id == db.session.execute(select(Organization.id).where(
                 Organization.name == ORG_NAME)).scalar_one())).scalars())
     assert exception_lines and offered == exception_lines
+
+
+def test_a_plan_is_named_with_its_year_once(app):
+    """Search results, to-dos and notifications name a plan by its title: "2026 年度…" once."""
+    with app.app_context():
+        org = db.session.execute(select(Organization).where(Organization.name == ORG_NAME)).scalar_one()
+        titled = AssetPlan(organization=org, year=2026, title="2026 年度办公设备配置计划")
+        bare = AssetPlan(organization=org, year=2027, title="办公设备配置计划")
+        assert str(titled) == "2026 年度办公设备配置计划"
+        assert str(bare) == "2027 办公设备配置计划"
+        db.session.rollback()

@@ -441,3 +441,15 @@ def test_entering_the_pool_on_the_api(app, login):
     with app.app_context():
         item = db.session.get(PoolItem, response.get_json()["id"])
         assert item.jurisdiction.code == "650100" and item.asset.status == "idle"
+
+
+def test_a_submitted_request_is_named_by_its_document_number(app):
+    """The demo's submitted request reads 调剂申请 TJ-2026-00001, never 调剂申请 1 (docs/workflow.md)."""
+    from core.workflow.numbering import DocumentNumber
+
+    with app.app_context():
+        numbered = db.session.execute(select(DocumentNumber).where(
+            DocumentNumber.entity == "pool_request")).scalars().first()
+        request = db.session.get(PoolRequest, int(numbered.entity_id))
+        assert str(request) == f"调剂申请 {numbered.number}"
+        assert numbered.number.startswith("TJ-")
