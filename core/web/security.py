@@ -51,6 +51,11 @@ class JiguanUser(User):
     def __repr__(self) -> str:  # FAB shows users by repr: "修改者", relation fields, history
         return self.get_full_name() or self.username
 
+    @property
+    def role_labels(self) -> list[str]:
+        """The roles as a reader says them (系统管理员 …), for the REST API beside their keys."""
+        return [role_label(role.name) for role in self.roles or []]
+
 
 #: FAB declares ab_user.email NOT NULL; jiguan's users may have none (stored as NULL, still
 #: unique when given; migration 7f0e1a2b3c4d). Set on the shared table so FAB's forms see it.
@@ -253,6 +258,13 @@ class JiguanSecurityManager(SecurityManager):
     groupmodelview = JiguanGroupModelView
     #: FAB's login-count charts: English column names, nothing a bureau asked for
     userstatschartview = None
+
+    @property
+    def user_api(self):
+        """/api/v1/security/users/ as the user screen has it (core/web/user_api.py)."""
+        from core.web.user_api import JiguanUserApi
+
+        return JiguanUserApi
 
     def auth_user_db(self, username, password):
         """FAB's check (it hashes a dummy password for unknown names, so both take as long),

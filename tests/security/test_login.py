@@ -199,9 +199,10 @@ def test_policy_on_the_user_api_and_screen(app):
     admin = ApiClient(app, "admin")
     with app.app_context():
         role_id = app.appbuilder.sm.find_role("Clerk").id
+        org_id = _organization_id(app, "乌鲁木齐市天山区财政局")
     name = f"p_{uuid.uuid4().hex[:8]}"
     body = {"username": name, "first_name": "甲", "last_name": "乙", "email": f"{name}@x.cn",
-            "roles": [role_id], "active": True}
+            "roles": [role_id], "active": True, "organization_id": org_id}
     response = admin.post("/api/v1/security/users/", json={**body, "password": "weakpass"})
     assert response.status_code == 400
     assert "密码至少 10 位" in str(response.get_json())
@@ -260,3 +261,51 @@ def test_without_a_trusted_proxy_a_forwarded_address_is_ignored(app):
                              "password": "Wrong-pass-1", "provider": "db"},
             headers={"X-Forwarded-For": address()}, environ_base={"REMOTE_ADDR": addr})
     assert api_login(app, new_user(app, "f"), PASSWORD, addr).status_code == 429
+
+
+def _organization_id(app, name: str) -> int:
+    from catalog.models import Organization
+    from core.extensions import db
+
+    with app.app_context():
+        return db.session.execute(select(Organization.id).where(Organization.name == name)).scalar_one()
+
+
+def test_the_user_api_needs_no_email_but_an_organisation_and_speaks_chinese(app):
+    """/api/v1/security/users/ as the user screen: e-mail optional, 所属单位 required (it scopes
+    what the user sees), roles by their Chinese labels, refusals in Chinese."""
+    from core.testing.support import ApiClient
+
+    admin = ApiClient(app, "admin")
+    with app.app_context():
+        role_id = app.appbuilder.sm.find_role("Clerk").id
+    org_id = _organization_id(app, "乌鲁木齐市天山区财政局")
+    name = f"u_{uuid.uuid4().hex[:8]}"
+    body = {"username": name, "first_name": "建国", "last_name": "张", "roles": [role_id],
+            "password": "Good-pass-2026"}
+    refused = admin.post("/api/v1/security/users/", json=body)
+    assert refused.status_code == 400
+    assert refused.get_json()["message"] == "所属单位：必填，不能为空"
+    with app.app_context():
+        assert app.appbuilder.sm.find_user(username=name) is None
+    for wrong, message in (({"organization_id": 999999}, "所属单位：所选的单位不存在"),
+                           ({"email": "not-an-address"}, "电子邮箱：不是有效的电子邮箱地址"),
+                           ({"roles": []}, "请至少选择一个角色")):
+        response = admin.post("/api/v1/security/users/", json={**body, "organization_id": org_id, **wrong})
+        assert response.status_code == 400 and message in response.get_json()["message"], response.get_json()
+    created = admin.post("/api/v1/security/users/", json={**body, "organization_id": org_id})
+    assert created.status_code == 201, created.get_json()
+    shown = admin.get(f"/api/v1/security/users/{created.get_json()['id']}").get_json()["result"]
+    assert shown["email"] is None and shown["organization"]["name"] == "乌鲁木齐市天山区财政局"
+    assert shown["role_labels"] == ["经办人"]
+    moved = admin.put(f"/api/v1/security/users/{created.get_json()['id']}",
+                      json={"organization_id": _organization_id(app, "喀什市财政局")})
+    assert moved.status_code == 200, moved.get_json()
+    shown = admin.get(f"/api/v1/security/users/{created.get_json()['id']}").get_json()["result"]
+    assert shown["organization"]["name"] == "喀什市财政局"
+    # a blank address is no address, as on the form: two users may both have none
+    second = admin.post("/api/v1/security/users/", json={**body, "username": f"v_{name}",
+                                                          "organization_id": org_id, "email": " "})
+    assert second.status_code == 201, second.get_json()
+    again = admin.post("/api/v1/security/users/", json={**body, "organization_id": org_id})
+    assert again.status_code == 422 and again.get_json()["message"] == "用户名或电子邮箱已被其他用户使用"
