@@ -6,7 +6,8 @@
     var input = box.querySelector("input[type=file]");
     var names = box.querySelector("[data-attachment-names]");
     function show() {
-      names.textContent = Array.prototype.map.call(input.files, function (f) { return f.name; }).join("、");
+      names.textContent = Array.prototype.map.call(input.files, function (f) { return f.name; }).join("、")
+        || names.getAttribute("data-none") || "";
     }
     input.addEventListener("change", show);
     ["dragenter", "dragover"].forEach(function (name) {

@@ -10,6 +10,18 @@
   }
   window.jiguan = { csrfToken: csrfToken };
 
+  // <label data-file-picker> holding an <input type=file>, and [data-file-names] beside it: show
+  // the names of the chosen files (the browser's own "No file chosen" is not shown, nor translated).
+  document.querySelectorAll("[data-file-picker]").forEach(function (label) {
+    var input = label.querySelector("input[type=file]");
+    var names = label.parentNode.querySelector("[data-file-names]");
+    if (!input || !names) { return; }
+    var none = names.textContent;
+    input.addEventListener("change", function () {
+      names.textContent = Array.prototype.map.call(input.files, function (f) { return f.name; }).join("、") || none;
+    });
+  });
+
   // <form data-confirm="…">: ask before submitting (delete, revoke a token …).
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {

@@ -81,7 +81,12 @@ def test_clerk_submits_a_disposal_with_two_attachments_and_lines_added_at_once(l
 
     # two files at once on the 附件 panel
     page.select("attachment-kind", "鉴定报告")
+    # the button reads 选择文件; the browser's own "Choose Files" is not seen (opacity 0 under it)
+    assert page.find("label.file-picker").text.strip() == "选择文件"
+    assert page.find("#attachment-files").value_of_css_property("opacity") == "0"
+    assert page.text("[data-attachment-names]") == "未选择文件"
     page.find("#attachment-files").send_keys("\n".join(_files(tmp_path)))
+    assert page.text("[data-attachment-names]") == "鉴定报告.pdf、现场照片.png"
     _click_and_load(page, page.find("#attachment-upload button[type=submit]"))
     assert "已上传 2 个附件" in _success(page)
     listed = page.text("#attachment-list")
