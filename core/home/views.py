@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select, update
 
+from core.display.paging import page_of
 from core.extensions import db
 from core.home import todos
 from core.home.items import DashboardCard, DashboardChart, OverdueSource
@@ -134,17 +135,14 @@ class NotificationView(BaseView):
     @has_access
     @permission_name("list")
     def index(self):
-        page = max(request.args.get("page", 1, type=int), 1)
         unread_only = request.args.get("unread") == "1"
         query = _mine()
         if unread_only:
             query = query.where(Notification.read_at.is_(None))
-        total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        notes = db.session.execute(query.order_by(Notification.id.desc()).limit(PAGE_SIZE)
-                                   .offset((page - 1) * PAGE_SIZE)).scalars().all()
-        return self.render_template("core/notifications.html", notes=notes, kinds=KINDS,
-                                    url_of=record_url, when=beijing, page=page, unread_only=unread_only,
-                                    pages=max(1, -(-total // PAGE_SIZE)), total=total)
+        page = page_of(db.session, query, Notification.id.desc(), request.args.get("page", 1, type=int),
+                       PAGE_SIZE)
+        return self.render_template("core/notifications.html", notes=page.rows, kinds=KINDS,
+                                    url_of=record_url, when=beijing, page=page, unread_only=unread_only)
 
     @expose("/<int:pk>/read", methods=["POST"])
     @has_access

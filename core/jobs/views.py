@@ -10,9 +10,9 @@ from flask_appbuilder.api import BaseApi, safe
 from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
 
 from core.display import local_time
+from core.display.paging import page_of
 from core.errors import WriteRefused
 from core.extensions import db
 from core.jobs import (
@@ -85,18 +85,12 @@ class JobView(BaseView):
         scope = current_scope()
         overseer = scope.kind in ("all", "jurisdiction")
         everyone = overseer and request.args.get("all") == "1"
-        page = max(request.args.get("page", 1, type=int), 1)
-        query = visible_jobs(scope=scope, everyone=everyone)
-        total = db.session.execute(
-            select(func.count()).select_from(query.order_by(None).subquery())
-        ).scalar_one()
-        jobs = db.session.execute(
-            query.order_by(Job.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-        ).scalars().all()
+        page = page_of(db.session, visible_jobs(scope=scope, everyone=everyone), Job.id.desc(),
+                       request.args.get("page", 1, type=int), PAGE_SIZE)
         return self.render_template(
-            "core/jobs.html", jobs=jobs, statuses=STATUSES, kind_label=kind_label,
-            overseer=overseer, everyone=everyone, page=page, pages=max(1, -(-total // PAGE_SIZE)),
-            total=total, active=any(j.status in ("queued", "running") for j in jobs),
+            "core/jobs.html", jobs=page.rows, statuses=STATUSES, kind_label=kind_label,
+            overseer=overseer, everyone=everyone, page=page,
+            active=any(j.status in ("queued", "running") for j in page.rows),
         )
 
     @expose("/<int:pk>")

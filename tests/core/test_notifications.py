@@ -191,3 +191,26 @@ def test_overdue_items_are_notified_once_to_whoever_may_act_in_scope(app, cli):
     kashgar_ids = {n.entity_id for n in kashgar}
     assert not kashgar_ids & {n.entity_id for n in urumqi}  # another prefecture's stocktake
     assert not [n for n in _notes(app, "urumqi_fin_reviewer") if n.kind == "overdue"]  # may not edit it
+
+
+def test_a_long_list_of_notifications_pages_with_a_short_pager(app, login):
+    """Ten pages are linked as 上一页 1 … 4 5 6 7 8 … 10 下一页, not one link a page; a page past
+    the end shows the last one."""
+    from tests.security.test_sessions import new_user, user_id
+
+    username = new_user(app, "pg")
+    with app.app_context():
+        uid = user_id(app, username)
+        db.session.execute(Notification.__table__.insert(), [
+            {"user_id": uid, "kind": "pending", "message": f"第 {n} 条通知", "created_at": dt.datetime(2026, 1, 1)}
+            for n in range(1, 481)])
+        db.session.commit()
+    browser = login(username)
+    page = browser.text("/notifications/?page=6")
+    pager = re.search(r'<ul class="pagination">(.*?)</ul>', page, re.S).group(1)
+    links = [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", pager, re.S)]
+    assert links == ["上一页", "1", "…", "3", "4", "5", "6", "7", "8", "9", "10", "下一页"]
+    assert "共 480 条，第 6/10 页" in page
+    assert "第 230 条通知" in page and "第 231 条通知" not in page  # newest first: page 6 is 230…181
+    last = browser.text("/notifications/?page=99")
+    assert "第 10/10 页" in last and "第 1 条通知" in last
