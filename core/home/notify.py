@@ -39,9 +39,46 @@ from core.workflow.approval import (
 )
 
 
-def _users(session):
+def _candidates(session, record) -> list:
+    """Active users who could have ``record`` in scope, in one query with their roles and
+    organisation: those of the record's jurisdiction or one above it, those of no organisation,
+    and those of an all-seeing role — not every user of the region, checked one by one."""
+    from flask_appbuilder.security.sqla.models import Role
+    from sqlalchemy import or_
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from core.tenancy import Organization
+
     model = current_app.appbuilder.sm.user_model
-    return session.execute(select(model).where(model.active.is_(True)).order_by(model.id)).scalars().all()
+    query = (select(model).where(model.active.is_(True))
+             .options(selectinload(model.roles),
+                      joinedload(model.organization).joinedload(Organization.jurisdiction)))
+    path = _record_path(session, record)
+    if path is not None:
+        above = select(Jurisdiction.id).where(Jurisdiction.code.in_([c for c in path.split("/") if c]))
+        everywhere = [name for name, role in get_state().roles.items() if role.scope == "all"]
+        query = query.where(or_(
+            model.organization_id.is_(None),
+            model.organization_id.in_(select(Organization.id).where(Organization.jurisdiction_id.in_(above))),
+            model.roles.any(Role.name.in_(everywhere))))
+    return session.execute(query.order_by(model.id)).unique().scalars().all()
+
+
+def _record_path(session, record) -> str | None:
+    """The jurisdiction path the record's scope columns lead to (None: no narrowing)."""
+    spec = scope_of_model(type(record))
+    if spec is None or spec.public:
+        return None
+    values = column_values(record)
+    if spec.jurisdiction and values.get(spec.jurisdiction) is not None:
+        found = session.get(Jurisdiction, values[spec.jurisdiction])
+        return found.path if found is not None else None
+    if spec.organization and values.get(spec.organization) is not None:
+        from core.tenancy import Organization
+
+        org = session.get(Organization, values[spec.organization])
+        return org.jurisdiction.path if org is not None and org.jurisdiction is not None else None
+    return None
 
 
 def users_who_may(session, record, permission: str, exclude: set[int] = frozenset()) -> list:
@@ -52,15 +89,19 @@ def users_who_may(session, record, permission: str, exclude: set[int] = frozense
     values = column_values(record)
     module = get_state().module_of_name.get(view_name) if view_name else None
     sm = current_app.appbuilder.sm
-    found = []
-    for user in _users(session):
+    found, active = [], {}
+    for user in _candidates(session, record):
         if user.id in exclude or view_name is None:
             continue
         scope = scope_for_user(user)
         if spec is not None and not row_in_write_scope(session, spec, values, scope):
             continue
-        if module and module not in active_for(session, scope):
-            continue
+        if module:
+            key = (scope.kind, scope.jurisdiction_id)  # one lookup per jurisdiction, not per user
+            if key not in active:
+                active[key] = active_for(session, scope)
+            if module not in active[key]:
+                continue
         if sm._has_view_access(user, permission, view_name):
             found.append(user)
     return found

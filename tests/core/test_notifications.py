@@ -202,8 +202,8 @@ def test_a_long_list_of_notifications_pages_with_a_short_pager(app, login):
     with app.app_context():
         uid = user_id(app, username)
         db.session.execute(Notification.__table__.insert(), [
-            {"user_id": uid, "kind": "pending", "message": f"第 {n} 条通知", "created_at": dt.datetime(2026, 1, 1)}
-            for n in range(1, 481)])
+            {"user_id": uid, "kind": "pending", "message": f"第 {n} 条通知",
+             "created_at": dt.datetime(2026, 1, 1)} for n in range(1, 481)])
         db.session.commit()
     browser = login(username)
     page = browser.text("/notifications/?page=6")
@@ -214,3 +214,37 @@ def test_a_long_list_of_notifications_pages_with_a_short_pager(app, login):
     assert "第 230 条通知" in page and "第 231 条通知" not in page  # newest first: page 6 is 230…181
     last = browser.text("/notifications/?page=99")
     assert "第 10/10 页" in last and "第 1 条通知" in last
+
+
+def test_finding_who_may_decide_reads_the_users_of_the_records_reach_only(app):
+    """Telling the deciders of a Tianshan record does not read Kashgar's users one by one: the
+    statements run stay the same however many users other jurisdictions have."""
+    from catalog.models import Organization
+    from core.home.notify import users_who_may
+    from core.scoping import SYSTEM, acting_as
+    from plugins.assets.pool.models import PoolRequest
+    from tests.core.test_list_performance import statements
+
+    def count() -> tuple[int, set[str]]:
+        with app.app_context(), acting_as(SYSTEM):
+            request = db.session.execute(
+                select(PoolRequest).where(PoolRequest.state == "submitted")).scalars().first()
+            with statements(app) as seen:
+                names = {u.username for u in users_who_may(db.session, request, "can_approve")}
+            return len(seen), names
+
+    before, deciders = count()
+    assert deciders  # the pool's bureau decides
+    with app.app_context():
+        kashgar = db.session.execute(
+            select(Organization).where(Organization.name == "喀什市财政局")).scalar_one()
+        from core.cli.setup import create_user
+        from core.testing.support import PASSWORD
+
+        for n in range(8):
+            create_user(f"far_{n}_{dt.datetime.now().timestamp():.0f}", PASSWORD, "Bureau Admin", kashgar,
+                        first_name="远")
+        db.session.commit()
+    after, again = count()
+    assert again == deciders
+    assert after == before, (before, after)
