@@ -148,21 +148,23 @@ def test_art21_flag_does_not_block(app, ids):
 def _parcel_body(ids, name, holder, org=None, jur=None):
     return {"name": name, "jurisdiction_id": jur or ids["jur"], "organization_id": org or ids["org"],
             "location": "天山区", "area": 500, "registration_status": "registered",
-            "certificate_no": f"新(2026)乌鲁木齐市不动产权第{abs(hash(name)) % 10**7:07d}号",
+            "certificate_no": f"新(2026)乌鲁木齐市不动产权第{sum(map(ord, name)) % 10**7:07d}号",
             "title_holder_id": holder}
 
 
 def test_art21_a_bureau_of_another_level_is_not_the_title_holder(app, login, ids):
-    """第二十一条: a county parcel held by the prefecture's bureau is flagged; the county's bureau closes it."""
+    """第二十一条: a county parcel held by the prefecture's bureau is flagged; the county's bureau
+    closes it."""
     prefecture_bureau = _ids(app, org="乌鲁木齐市机关事务管理局")["org"]
     clerk = login("tianshan_clerk")
-    response = clerk.api("POST", "/api/v1/land_parcel/", json=_parcel_body(ids, "接口-上级管理局名下", prefecture_bureau))
+    body = _parcel_body(ids, "接口-上级管理局名下", prefecture_bureau)
+    response = clerk.api("POST", "/api/v1/land_parcel/", json=body)
     assert response.status_code == 201, response.get_json()
     pk = response.get_json()["id"]
     found = _findings(app, pk)
     assert len(found) == 1 and found[0].article == 21
-    assert found[0].message == ("已登记宗地的权利人“乌鲁木齐市机关事务管理局”不是本级（天山区）机关事务管理部门，"
-                                "应按规定将权利人变更登记至本级机关事务管理部门名下")
+    assert found[0].message == ("已登记宗地的权利人“乌鲁木齐市机关事务管理局”不是本级（天山区）"
+                                "机关事务管理部门，应按规定将权利人变更登记至本级机关事务管理部门名下")
     with app.app_context():
         version = db.session.get(LandParcel, pk).version
     response = clerk.api("POST", f"/api/v1/land_parcel/{pk}/change_title", json={
@@ -185,7 +187,8 @@ def test_art43_a_public_institutions_parcel_gets_guidance_not_a_violation(app, l
     is worded as guidance for their parcels; moving the title to the region's bureau closes it."""
     ids = _ids(app, jur="650000", org="新疆维吾尔自治区档案馆", bureau="新疆维吾尔自治区机关事务管理局")
     region = login("xj_bureau")
-    response = region.api("POST", "/api/v1/land_parcel/", json=_parcel_body(ids, "接口-档案馆自有名下", ids["org"]))
+    body = _parcel_body(ids, "接口-档案馆自有名下", ids["org"])
+    response = region.api("POST", "/api/v1/land_parcel/", json=body)
     assert response.status_code == 201, response.get_json()
     pk = response.get_json()["id"]
     assert _findings_of(app, pk, "land.title_holder_bureau") == []  # no violation
@@ -207,7 +210,8 @@ def test_art43_a_public_institutions_parcel_gets_guidance_not_a_violation(app, l
 def test_art21_a_party_organs_parcel_stays_a_violation(app, login, ids):
     """第二十一条 applies directly to a 党政机关 (not 参照): the finding is the rule's, not guidance."""
     clerk = login("tianshan_clerk")
-    response = clerk.api("POST", "/api/v1/land_parcel/", json=_parcel_body(ids, "接口-财政局自有名下", ids["org"]))
+    body = _parcel_body(ids, "接口-财政局自有名下", ids["org"])
+    response = clerk.api("POST", "/api/v1/land_parcel/", json=body)
     pk = response.get_json()["id"]
     assert len(_findings_of(app, pk, "land.title_holder_bureau")) == 1
     assert _findings_of(app, pk, "land.title_holder_bureau_reference") == []
