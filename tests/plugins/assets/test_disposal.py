@@ -431,7 +431,7 @@ def test_art19_the_recipient_is_another_organisation_of_the_jurisdiction_or_belo
     assert "只有处置方式为“无偿划转”的申请才填写接收单位" in response.get_json()["message"]
 
 
-def test_art19_free_transfer_moves_the_asset_to_the_recipient_on_approval(app, login):
+def test_art19_free_transfer_moves_the_asset_to_the_recipient_on_approval(app, login, tmp_path):
     """第十九条: approving a 无偿划转 moves the card to the recipient with the status it had (闲置 stays
     闲置, not 已处置); its history shows 无偿划转 from one organisation to the other with the number."""
     asset_id = make_asset(app, status="idle")
@@ -460,9 +460,12 @@ def test_art19_free_transfer_moves_the_asset_to_the_recipient_on_approval(app, l
     card = bureau.text(f"/assetview/show/{asset_id}")
     assert "无偿划转" in card and f"{TIANSHAN} → {EDUCATION}" in card
     assert f"无偿划转：由{TIANSHAN}划转至{EDUCATION}（处置申请 {number}）" in card
-    # the giving side keeps its approved application with the asset listed; the card is no longer its own
-    assert str(asset_id) and "乌鲁木齐市天山区教育局" in clerk.text(f"/disposalview/show/{disposal_id}")
+    # the giving side keeps its approved application naming the recipient; the card is no longer its own
+    assert EDUCATION in clerk.text(f"/disposalview/show/{disposal_id}")
     assert clerk.api("GET", f"/api/v1/asset/{asset_id}").status_code == 404
+    pdf = bureau.post("/reports/assets_disposal_form/render",
+                      data={"action": "pdf", "disposal_id": str(disposal_id)}).data
+    assert f"无偿划转（接收单位：{EDUCATION}）" in _pdftext(pdf, tmp_path)
 
 
 # --- Art. 19: proceeds not paid to the treasury within the standard's period -------------------------
