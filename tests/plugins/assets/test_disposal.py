@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from catalog.models import Organization
+from core.display import local_today
 from core.errors import ScopeViolation, WriteRefused
 from core.extensions import db
 from core.models import Finding
@@ -490,7 +491,8 @@ def test_art19_proceeds_unpaid_after_the_period_are_flagged_and_paying_closes_it
     demo) and not paid in get a finding; paying them in (上缴国库) closes it."""
     disposal_id = _approved_sale(app, login)
     clerk = login("tianshan_clerk")
-    received = TODAY - dt.timedelta(days=45)
+    with app.app_context():
+        received = local_today() - dt.timedelta(days=45)  # the rule's day is the display zone's
     response = clerk.api("POST", "/api/v1/disposal_proceeds/", json={
         "disposal_id": disposal_id, "amount": 620, "received_on": received.isoformat(),
         "paid_to_treasury": False})
@@ -502,7 +504,7 @@ def test_art19_proceeds_unpaid_after_the_period_are_flagged_and_paying_closes_it
                                "超过规定的 30 天期限")
     assert "45 天仍未上缴国库" in login("urumqi_bureau").text("/findingview/list/")
     response = clerk.api("POST", f"/api/v1/disposal_proceeds/{pk}/pay_to_treasury",
-                         json={"paid_on": TODAY.isoformat()})
+                         json={"paid_on": received.isoformat()})
     assert response.status_code == 200, response.get_json()
     assert _unpaid_findings(app, pk) == [] and len(_unpaid_findings(app, pk, "resolved")) == 1
 
