@@ -42,6 +42,7 @@ from core.workflow.approval import ApprovalMixin, Stage, WorkflowError, transiti
 from core.workflow.approval_views import ApprovalViewMixin
 from core.workflow.numbering import record_id_of_number
 from core.workflow.operations import OperationError, Voidable
+from core.workflow.recheck import recheck_rules
 from core.workflow.runner import operation_for, run_operation, void_operation, void_record
 from reports.charts import bar_chart, line_chart, pie_chart
 from reports.engine import beijing_today, chinese_date, ledger_meta
@@ -137,4 +138,5 @@ __all__ = [
     "void_record",
     "workflow_history",
     "record_id_of_number",
+    "recheck_rules",
 ]

@@ -282,7 +282,7 @@ def write_audit(session, _flush_context):
                 )
             )
         for module_key, rule, message in outcomes:
-            _record_finding(conn, module_key, rule, message, entity_key, entity_id, org_id, jur_id)
+            record_finding(conn, module_key, rule, message, entity_key, entity_id, org_id, jur_id)
     if audit_rows:
         conn.execute(insert(AuditLog), audit_rows)
 
@@ -312,7 +312,7 @@ def scope_values(conn, spec, values: dict, jurisdiction_of: dict) -> tuple:
     return org, jur
 
 
-def _record_finding(conn, module_key, rule, message, entity_key, entity_id, org_id, jur_id):
+def record_finding(conn, module_key, rule, message, entity_key, entity_id, org_id, jur_id):
     """Open a finding for a violated flag rule; close the open one once it complies."""
     table = Finding.__table__
     open_match = (

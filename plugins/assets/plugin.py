@@ -78,7 +78,18 @@ def register_standard_kinds():
                      **by_class),
         StandardKind(kind="asset_min_service_life", label=_l("资产最低使用年限"), unit="年",
                      articles=(17, 19), **by_class),
+        StandardKind(kind="asset_disposal_proceeds_days", label=_l("处置收入上缴期限"), unit="天",
+                     articles=(19,), key_label=_l("适用范围"),
+                     key_choices=lambda: [("all", _l("全部处置收入"))],
+                     description=_l("收到处置收入后应在该天数内上缴国库，逾期未上缴的列入问题清单")),
     ]
+
+
+@hookimpl
+def register_cli_commands():
+    from plugins.assets.disposal.dashboard import assets_group
+
+    return [assets_group]
 
 
 @hookimpl

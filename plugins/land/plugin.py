@@ -23,7 +23,7 @@ def _room(room: str) -> list:
 def register_module():
     return Module(
         key="land", label=_l("土地管理"), version="0.1.0", depends=("catalog",),
-        articles=(20, 21), description=_l("宗地台账、确权登记进度、权利人登记"),
+        articles=(20, 21, 43), description=_l("宗地台账、确权登记进度、权利人登记"),
         contract=">=1.0,<2",
     )
 
@@ -58,7 +58,7 @@ def register_reports():
 def register_standard_kinds():
     return [
         StandardKind(kind="land_registration_target", label=_l("土地确权登记完成率目标"),
-                     unit="%", articles=(20,), key_label=_l("指标"),
+                     unit="%", articles=(21,), key_label=_l("指标"),
                      key_choices=lambda: [("share", _l("已登记宗地占比"))]),
     ]
 

@@ -296,14 +296,14 @@ def test_people_import_errors_over_the_api(app, login):
                                   ).scalar() == 0
 
 
-# ---- a plugin's type (land) through the same engine: its Art. 20 rule applies to imports too -----
+# ---- a plugin's type (land) through the same engine: its Art. 21 rule applies to imports too -----
 
 LAND_HEADERS = ["*宗地名称", "*所在辖区", "*使用单位", "*坐落", "*面积（平方米）", "用途", "确权登记状态",
                 "不动产权证书号"]
 
 
-def test_art20_land_import_applies_the_plugins_rule(app, login):
-    """Art. 20: a parcel imported as registered needs its certificate number, as on the form."""
+def test_art21_land_import_applies_the_plugins_rule(app, login):
+    """Art. 21: a parcel imported as registered needs its certificate number, as on the form."""
     from plugins.land.parcels.models import LandParcel
 
     clerk = login("tianshan_clerk")
@@ -316,7 +316,7 @@ def test_art20_land_import_applies_the_plugins_rule(app, login):
                           content_type="multipart/form-data")
     assert response.status_code == 422
     assert [e["text"] for e in response.get_json()["errors"]] == [
-        "第 3 行：已登记的宗地必须填写不动产权证书号（《办法》第二十条）"]
+        "第 3 行：已登记的宗地必须填写不动产权证书号（《办法》第二十一条）"]
     fixed = xlsx_bytes(LAND_HEADERS, [["导入宗地甲", *place, 1200.5, "办公用地", "未登记", None]])
     response = clerk.post("/api/v1/land_parcel/import", data=upload(fixed),
                           content_type="multipart/form-data")

@@ -52,7 +52,7 @@ def test_hookspec_is_implemented_by_a_plugin_and_exercised(name):
     # tests exercise a hook through what it contributes; these name the contribution
     contributes = {
         "register_module": "plugins list", "register_entity_types": "entities",
-        "register_views": "/landparcelview/", "register_rules": "第二十条",
+        "register_views": "/landparcelview/", "register_rules": "第二十一条",
         "register_standard_kinds": "standard_kind_known", "register_cli_commands": '["hello"]',
         "load_demo_data": "build_demo",
         "register_reports": "/api/v1/reports/",

@@ -63,7 +63,7 @@ def test_clerk_adds_a_parcel(login_as, in_app):
 def test_block_rule_message_shows_and_nothing_is_saved(login_as, in_app):
     name = f"端到端无证宗地-{uuid.uuid4().hex[:6]}"
     page = login_as("tianshan_clerk")
-    _fill(page, name, "已登记")  # registered, but no certificate number: Art. 20 block rule
+    _fill(page, name, "已登记")  # registered, but no certificate number: Art. 21 block rule
     _submit(page)
     errors = [text for kind, text in page.flashes() if kind == "danger"]
     assert errors and "不动产权证书号" in errors[0], page.flashes()

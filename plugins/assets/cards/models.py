@@ -197,6 +197,8 @@ MOVEMENT_KINDS = {
     "stocktake_adjustment": _l("盘点调整"),
     "pool_entry": _l("纳入公物仓"),
     "pool_transfer": _l("公物仓调剂（无偿划转）"),
+    # a disposal by 无偿划转 (Art. 19): the card moves to the recipient instead of being disposed
+    "free_transfer": _l("无偿划转"),
     "repair": _l("维修"),
     "disposal": _l("处置"),
     "status_change": _l("状态变更"),
@@ -212,7 +214,7 @@ class AssetMovement(Model):
     __table_args__ = (
         CheckConstraint("kind in ('receipt', 'check_out', 'return', 'custodian_transfer', "
                         "'stocktake_adjustment', 'pool_entry', 'pool_transfer', 'repair', "
-                        "'disposal', 'status_change', 'relocation', 'void')",
+                        "'disposal', 'status_change', 'relocation', 'void', 'free_transfer')",
                         name="ck_assets_movement_kind"),
     )
     #: read and written with the asset's organisation and jurisdiction (copied at the time)

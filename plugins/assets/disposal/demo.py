@@ -1,4 +1,5 @@
-"""Demo of disposal (Art. 19): one application awaiting approval, one approved with proceeds."""
+"""Demo of disposal (Art. 19): one application awaiting approval, one approved with proceeds paid,
+one approved 转让 whose proceeds are overdue for the treasury, one approved 无偿划转."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from catalog.models import Standard
 from core.api import transition
 from plugins.assets.cards.models import Asset, AssetClass
 from plugins.assets.disposal.models import Disposal, DisposalLine, DisposalProceeds
@@ -18,11 +20,16 @@ ASSETS = [
     ("ZC-650102-D003", "5010000", "办公椅", "皮面", "把", "600", 17),
 ]
 KASHGAR_ASSET = ("ZC-653101-D001", "2020000", "复印机", "A3 黑白", "台", "4900", 9)
+TRANSFER_ASSET = ("ZC-650102-D004", "5010000", "文件柜", "钢制五层", "组", "900", 16)
 
 
 def load(ctx) -> None:
     session = ctx.session
     today = dt.date.today()
+    # 处置收入上缴期限: no national figure found (docs/assets.md); a demo value the bureau corrects
+    session.add(Standard(kind="asset_disposal_proceeds_days", key="all", value=Decimal(30), unit="天",
+                         jurisdiction=ctx.jurisdictions["650000"], effective_from=dt.date(2023, 1, 1),
+                         basis="演示值（示例，请按本级财政部门规定核定）"))
     org = ctx.organizations["tianshan_finance"]
     classes = {c.code: c for c in session.execute(select(AssetClass)).scalars()}
     assets = {}
@@ -65,7 +72,24 @@ def load(ctx) -> None:
                                  note="拍卖成交价"))
     session.flush()
 
-    # 喀什市财政局: an old copier sold (转让), approved; the money is not yet paid to the treasury
+    # 无偿划转 (approved): a filing cabinet moves to 天山区教育局, still 闲置 there
+    number, code, name, spec, unit, value, age = TRANSFER_ASSET
+    cabinet = Asset(acquisition_method="existing", number=number, asset_class=classes[code], name=name,
+                    specification=spec, quantity=1, unit=unit, original_value=Decimal(value),
+                    acquired_on=today.replace(year=today.year - age, day=1), funding_source="fiscal",
+                    location=f"{org.name}库房", organization=org, jurisdiction=org.jurisdiction, status="idle")
+    session.add(cabinet)
+    session.flush()
+    gift = Disposal(organization=org, applied_on=today - dt.timedelta(days=5), method="transfer",
+                    recipient=ctx.organizations["tianshan_education"], reason="机构职能调整，闲置文件柜无偿划转")
+    gift.lines = [DisposalLine(asset=cabinet)]
+    session.add(gift)
+    session.flush()
+    transition(gift, "submit")
+    transition(gift, "approve", comment="同意无偿划转至天山区教育局")
+    session.flush()
+
+    # 喀什市财政局: an old copier sold (转让), approved; the money is overdue for the treasury
     kashgar = ctx.organizations["kashgar_finance"]
     number, code, name, spec, unit, value, age = KASHGAR_ASSET
     copier = Asset(acquisition_method="existing", number=number, asset_class=classes[code], name=name,
@@ -84,6 +108,6 @@ def load(ctx) -> None:
     transition(sale, "submit")
     transition(sale, "approve", comment="同意转让")
     session.add(DisposalProceeds(disposal=sale, amount=Decimal("350"),
-                                 received_on=today - dt.timedelta(days=10), paid_to_treasury=False,
+                                 received_on=today - dt.timedelta(days=40), paid_to_treasury=False,
                                  note="转让成交价，待上缴国库"))
     session.flush()

@@ -1,14 +1,17 @@
 """Disposal (资产处置, Art. 19): applications with lines of assets, approval, proceeds.
 
 Submitting an application marks its assets 待处置 and keeps each asset's previous status on
-its line; withdraw and reject put it back; approval marks them 已处置. Each of these writes a
-card movement in the transition's flush (``on_transition``).
+its line; withdraw and reject put it back; approval marks them 已处置 — or, for a 无偿划转,
+moves them to the recipient organisation with the status they had before. Each of these
+writes a card movement in the transition's flush (``on_transition``).
 
 Proceeds (处置收入) are a separate small record on an approved application: recording money
 received later does not reopen the approved application (approved is final in the workflow).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
+from catalog.models import Jurisdiction, standard_in_force
 from core.api import (
     ApprovalMixin,
     Model,
@@ -38,6 +42,9 @@ from core.api import (
     related_target,
 )
 from plugins.assets.cards.models import ASSET_STATUSES, record_movement
+
+#: The standard kind of the period within which proceeds are paid to the treasury (天, key "all")
+PROCEEDS_DAYS = "asset_disposal_proceeds_days"
 
 DISPOSAL_METHODS = {
     "transfer": _l("无偿划转"),
@@ -73,8 +80,12 @@ class Disposal(ApprovalMixin, Versioned, Model):
     reason = Column(Text, nullable=False)
     appraised_value = Column(Numeric(14, 2))
     note = Column(Text)
+    #: 接收单位 of a 无偿划转 (Art. 19): the assets move there on approval (``recipient_problem``)
+    recipient_id = Column(Integer, ForeignKey("catalog_organization.id",
+                                              name="fk_assets_disposal_recipient_id"), index=True)
 
-    organization = relationship("Organization")
+    organization = relationship("Organization", foreign_keys=[organization_id])
+    recipient = relationship("Organization", foreign_keys=[recipient_id])
     jurisdiction = relationship("Jurisdiction")
     lines = relationship("DisposalLine", back_populates="disposal", order_by="DisposalLine.id",
                          cascade="all, delete-orphan")
@@ -131,6 +142,8 @@ class Disposal(ApprovalMixin, Versioned, Model):
         elif action == "approve":
             if current_scope().kind == "organization":
                 raise WorkflowError(_("资产处置须由机关事务管理部门审批"), status=403)
+            if self.method == "transfer":
+                return self._transfer(session)
             for line in self.lines:
                 asset = line.asset
                 from_status = asset.status
@@ -141,6 +154,32 @@ class Disposal(ApprovalMixin, Versioned, Model):
                                 note=_("资产处置（%(method)s）已批准", method=self.method_label))
         return [_("%(n)s 张资产卡片状态改为“%(status)s”", n=n, status=ASSET_STATUSES[status])
                 for status, n in moved.items()]
+
+    def _transfer(self, session) -> list[str]:
+        """无偿划转 (Art. 19): the cards move to the recipient with the status they had before the
+        application (在用 stays 在用, 闲置 stays 闲置), not 已处置; one movement names both sides."""
+        problem = recipient_problem(session, self)
+        if problem:
+            raise WorkflowError(problem, status=422)
+        recipient = related_target(session, self, "recipient")
+        source_org = related_target(session, self, "organization")
+        for line in self.lines:
+            asset = line.asset
+            before = dict(custodian=asset.custodian_id, status=asset.status)
+            status = line.previous_status or "in_use"
+            asset.organization = recipient
+            asset.jurisdiction = recipient.jurisdiction
+            asset.custodian = None  # a person of the giving organisation
+            asset.status = status
+            record_movement(session, asset, "free_transfer", source=f"disposal:{self.id}",
+                            from_organization_id=source_org.id, to_organization_id=recipient.id,
+                            from_custodian_id=before["custodian"], from_status=before["status"],
+                            to_status=status,
+                            note=_("无偿划转：由%(source)s划转至%(recipient)s（处置申请 %(number)s）",
+                                   source=source_org.name, recipient=recipient.name,
+                                   number=self.document_number or self.id))
+        return [_("%(n)s 张资产卡片无偿划转至“%(org)s”，保持申请前的状态", n=len(self.lines),
+                  org=recipient.name)]
 
 
 class DisposalLine(Model):
@@ -221,6 +260,45 @@ class DisposalProceeds(Voidable, Versioned, Model):
 
 
 # --- checks shared by the rules and the submission ----------------------------------------------
+
+
+def proceeds_due_on(session, proceeds: DisposalProceeds) -> tuple[dt.date, int] | None:
+    """When unpaid proceeds fall due for the treasury (Art. 19 处置收益上缴国库): the day received
+    plus the period of the standard in force then (else today's), and that period in days;
+    None when paid, voided, or no standard applies."""
+    if proceeds.paid_to_treasury or proceeds.voided_at is not None or proceeds.received_on is None \
+            or proceeds.jurisdiction_id is None:
+        return None
+    jurisdiction = session.get(Jurisdiction, proceeds.jurisdiction_id)
+    standard = (standard_in_force(session, PROCEEDS_DAYS, "all", jurisdiction, proceeds.received_on)
+                or standard_in_force(session, PROCEEDS_DAYS, "all", jurisdiction))
+    if standard is None:
+        return None
+    days = int(standard.value)
+    return proceeds.received_on + dt.timedelta(days=days), days
+
+
+def recipient_problem(session, disposal: Disposal) -> str | None:
+    """Art. 19, 无偿划转: a recipient is named, is another organisation and lies in the applicant's
+    jurisdiction or below it — the bureau of the applicant's level approves the disposal, so it
+    transfers within the government it serves (to another county or up needs that level's
+    procedure, not this one). Other methods name no recipient."""
+    recipient = related_target(session, disposal, "recipient")
+    if disposal.method != "transfer":
+        return _("只有处置方式为“无偿划转”的申请才填写接收单位") if recipient is not None else None
+    if recipient is None:
+        return _("处置方式为“无偿划转”的，必须填写接收单位")
+    owner = related_target(session, disposal, "organization")
+    if owner is None:
+        return None
+    if recipient.id is not None and recipient.id == owner.id:
+        return _("接收单位不能是申请单位本身")
+    here = related_target(session, owner, "jurisdiction")
+    there = related_target(session, recipient, "jurisdiction")
+    if here is not None and there is not None and not (there.path or "").startswith(here.path or "/"):
+        return _("接收单位“%(recipient)s”不在申请单位所在辖区（%(jur)s）或其下级辖区内，不能无偿划转",
+                 recipient=recipient.name, jur=here.name)
+    return None
 
 
 def is_early(asset, disposal) -> bool:

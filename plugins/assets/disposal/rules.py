@@ -5,7 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core.api import Rule
-from plugins.assets.disposal.models import DisposalLine, DisposalProceeds, is_early, line_problem
+from plugins.assets.disposal.models import (
+    Disposal,
+    DisposalLine,
+    DisposalProceeds,
+    is_early,
+    line_problem,
+    proceeds_due_on,
+    recipient_problem,
+)
 
 
 def _early(line: DisposalLine, ctx):
@@ -52,6 +60,23 @@ def _proceeds_problem(proceeds: DisposalProceeds, ctx):
     return None
 
 
+def _recipient(disposal: Disposal, ctx):
+    """Art. 19, 无偿划转: the recipient organisation is named and may receive (``recipient_problem``)."""
+    with ctx.session.no_autoflush:
+        problem = recipient_problem(ctx.session, disposal)
+    return {"problem": problem} if problem else None
+
+
+def _proceeds_unpaid(proceeds: DisposalProceeds, ctx):
+    """Art. 19 处置收益上缴国库: proceeds still unpaid after the period the standard sets. Time alone
+    makes it true: ``jiguan assets check-proceeds`` (cron) re-checks the records nobody writes."""
+    due = proceeds_due_on(ctx.session, proceeds)
+    if due is None or due[0] >= ctx.today:
+        return None
+    return {"amount": proceeds.amount, "received": proceeds.received_on.isoformat(), "limit": due[1],
+            "days": (ctx.today - proceeds.received_on).days}
+
+
 RULES = [
     Rule(
         key="assets.disposal_early_reason", article=19, severity="block", model=DisposalLine,
@@ -70,5 +95,15 @@ RULES = [
     Rule(
         key="assets.disposal_proceeds", article=19, severity="block", model=DisposalProceeds,
         message=_l("%(problem)s"), check=_proceeds_problem,
+    ),
+    Rule(
+        key="assets.disposal_recipient", article=19, severity="block", model=Disposal,
+        message=_l("%(problem)s"), check=_recipient,
+    ),
+    Rule(
+        key="assets.disposal_proceeds_unpaid", article=19, severity="flag", model=DisposalProceeds,
+        message=_l("处置收入 %(amount)s 元于 %(received)s 收款，%(days)s 天仍未上缴国库，"
+                   "超过规定的 %(limit)s 天期限"),
+        check=_proceeds_unpaid,
     ),
 ]

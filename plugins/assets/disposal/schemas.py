@@ -59,8 +59,8 @@ def entity_types() -> list[EntityType]:
         EntityType(
             key="disposal", label=_l("资产处置申请"), model=Disposal, scope=SCOPE,
             schema=DisposalSchema, sharing="conditional", update_cycle=_l("实时"),
-            description=_l("处置方式、理由、评估价值及处置资产明细，经审批后处置（第十九条）"),
-            api_columns=("id", "organization_id", "applied_on", "method", "reason",
+            description=_l("处置方式、理由、评估价值及处置资产明细，经审批后处置；无偿划转的资产划转至接收单位（第十九条）"),
+            api_columns=("id", "organization_id", "applied_on", "method", "recipient_id", "reason",
                          "appraised_value", "note", "state", "submitted_at", "decided_at"),
             # the appraisal behind 评估价值 (Art. 19); the signed scan comes with the approval
             attachments=AttachmentKinds(("appraisal", _l("鉴定报告")), types=("pdf", "png", "jpeg", "docx")),

@@ -72,9 +72,9 @@ class DisposalView(LinePickerMixin, ApprovalViewMixin, ScopedModelView):
     list_title = _l("资产处置申请")
     list_columns = ["id", "organization", "applied_on", "method_label", "line_count", "appraised_value",
                     "state_label", "submitted_at"]
-    add_columns = ["organization", "applied_on", "method", "reason", "appraised_value", "note"]
+    add_columns = ["organization", "applied_on", "method", "recipient", "reason", "appraised_value", "note"]
     edit_columns = add_columns
-    show_columns = ["id", "organization", "jurisdiction", "applied_on", "method_label", "reason",
+    show_columns = ["id", "organization", "jurisdiction", "applied_on", "method_label", "recipient", "reason",
                     "appraised_value", "line_count", "original_total", "proceeds_total", "note",
                     "state_label", "submitted_at", "decided_at"]
     search_columns = ["organization", "applied_on", "method", "state"]
@@ -83,7 +83,11 @@ class DisposalView(LinePickerMixin, ApprovalViewMixin, ScopedModelView):
         "applied_on": _l("申请日期"), "method": _l("处置方式"), "method_label": _l("处置方式"),
         "reason": _l("处置理由"), "appraised_value": _l("评估价值（元）"), "line_count": _l("资产数"),
         "original_total": _l("原值合计（元）"), "proceeds_total": _l("处置收入合计（元）"),
-        "note": _l("备注"),
+        "note": _l("备注"), "recipient": _l("接收单位"),
+    }
+    description_columns = {
+        "recipient": _l("处置方式为“无偿划转”时必填：本辖区或下级辖区的其他单位，批准后资产划转至该单位"
+                        "（《办法》第十九条）"),
     }
     add_form_extra_fields = {"method": choice_field(_l("处置方式"), DISPOSAL_METHODS)}
     edit_form_extra_fields = add_form_extra_fields

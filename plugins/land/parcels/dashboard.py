@@ -18,7 +18,7 @@ def unregistered(scope) -> int:
 
 
 def progress_chart(scope) -> ChartData:
-    """Each jurisdiction's registered share, the viewer's own target drawn as a line (Art. 20)."""
+    """Each jurisdiction's registered share, the viewer's own target drawn as a line (Art. 21)."""
     rows = registration_progress(scope)["rows"]
     home = db.session.get(Jurisdiction, scope.jurisdiction_id) if scope.jurisdiction_id else None
     target = standard_in_force(db.session, TARGET_KIND, "share", home, beijing_today()) if home else None

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from catalog.models import Organization
+from core.display import local_today
 from core.errors import ScopeViolation, WriteRefused
 from core.extensions import db
 from core.models import Finding
@@ -384,3 +385,156 @@ def test_reject_on_the_api_restores_and_a_draft_with_lines_can_be_deleted(app, l
     assert _status(app, asset_id) == "idle"
     assert clerk.api("DELETE", f"/api/v1/disposal/{disposal_id}").status_code == 200
     assert _lines(app, disposal_id) == []
+
+
+# --- Art. 19: 无偿划转 names a recipient and moves the asset there ---------------------------------
+
+EDUCATION = "乌鲁木齐市天山区教育局"
+
+
+def _transfer_body(owner_id, **extra):
+    return {"organization_id": owner_id, "applied_on": TODAY.isoformat(), "method": "transfer",
+            "reason": "职能调整，无偿划转", **extra}
+
+
+def test_art19_free_transfer_needs_a_recipient(app, login):
+    """第十九条: a 无偿划转 without a recipient organisation is refused, on the API and the form."""
+    (owner,) = _ids(app, TIANSHAN)
+    clerk = login("tianshan_clerk")
+    response = clerk.api("POST", "/api/v1/disposal/", json=_transfer_body(owner, reason="无接收单位的划转"))
+    assert response.status_code == 422
+    assert response.get_json()["message"] == "处置方式为“无偿划转”的，必须填写接收单位（《办法》第十九条）"
+    html = clerk.post("/disposalview/add", data={"organization": owner, "applied_on": TODAY.isoformat(),
+                                                 "method": "transfer", "reason": "表单无接收单位的划转",
+                                                 "recipient": ""},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "必须填写接收单位（《办法》第十九条）" in html
+    with app.app_context():
+        assert db.session.execute(select(Disposal).where(
+            Disposal.reason.in_(["无接收单位的划转", "表单无接收单位的划转"]))).first() is None
+
+
+def test_art19_the_recipient_is_another_organisation_of_the_jurisdiction_or_below(app, login):
+    """第十九条: not the applicant itself, not an organisation of a sibling county (the bureau of the
+    applicant's level approves, so it transfers within its own jurisdiction); a scrap names none."""
+    owner, sibling, education = _ids(app, TIANSHAN, "乌鲁木齐市沙依巴克区财政局", EDUCATION)
+    bureau = login("urumqi_bureau")
+    response = bureau.api("POST", "/api/v1/disposal/", json=_transfer_body(owner, recipient_id=owner))
+    assert response.status_code == 422
+    assert response.get_json()["message"] == "接收单位不能是申请单位本身（《办法》第十九条）"
+    response = bureau.api("POST", "/api/v1/disposal/", json=_transfer_body(owner, recipient_id=sibling))
+    assert response.status_code == 422
+    assert response.get_json()["message"] == (
+        "接收单位“乌鲁木齐市沙依巴克区财政局”不在申请单位所在辖区（天山区）或其下级辖区内，不能无偿划转（《办法》第十九条）")
+    response = bureau.api("POST", "/api/v1/disposal/", json={**_transfer_body(owner, recipient_id=education),
+                                                             "method": "scrap"})
+    assert response.status_code == 422
+    assert "只有处置方式为“无偿划转”的申请才填写接收单位" in response.get_json()["message"]
+
+
+def test_art19_free_transfer_moves_the_asset_to_the_recipient_on_approval(app, login, tmp_path):
+    """第十九条: approving a 无偿划转 moves the card to the recipient with the status it had (闲置 stays
+    闲置, not 已处置); its history shows 无偿划转 from one organisation to the other with the number."""
+    asset_id = make_asset(app, status="idle")
+    owner, education = _ids(app, TIANSHAN, EDUCATION)
+    clerk, bureau = login("tianshan_clerk"), login("urumqi_bureau")
+    response = clerk.api("POST", "/api/v1/disposal/", json=_transfer_body(owner, recipient_id=education))
+    assert response.status_code == 201, response.get_json()
+    disposal_id = response.get_json()["id"]
+    assert clerk.api("POST", "/api/v1/disposal_line/", json={"disposal_id": disposal_id,
+                                                             "asset_id": asset_id}).status_code == 201
+    url = f"/api/v1/disposal/{disposal_id}/workflow/"
+    assert clerk.api("POST", url + "submit", json={}).status_code == 200
+    assert _status(app, asset_id) == "pending_disposal"
+    response = bureau.api("POST", url + "approve", json={"comment": "同意划转"})
+    assert response.status_code == 200, response.get_json()
+    assert "1 张资产卡片无偿划转至“乌鲁木齐市天山区教育局”，保持申请前的状态" in str(response.get_json())
+    with app.app_context():
+        asset = db.session.get(Asset, asset_id)
+        assert (asset.organization.name, asset.status, asset.custodian_id) == (EDUCATION, "idle", None)
+        assert asset.jurisdiction_id == asset.organization.jurisdiction_id
+        number = db.session.get(Disposal, disposal_id).document_number
+        move = db.session.execute(select(AssetMovement).where(
+            AssetMovement.asset_id == asset_id, AssetMovement.kind == "free_transfer")).scalar_one()
+        assert move.source == f"disposal:{disposal_id}" and move.to_status == "idle"
+        assert (move.from_organization.name, move.to_organization.name) == (TIANSHAN, EDUCATION)
+    card = bureau.text(f"/assetview/show/{asset_id}")
+    assert "无偿划转" in card and f"{TIANSHAN} → {EDUCATION}" in card
+    assert f"无偿划转：由{TIANSHAN}划转至{EDUCATION}（处置申请 {number}）" in card
+    # the giving side keeps its approved application naming the recipient; the card is no longer its own
+    assert EDUCATION in clerk.text(f"/disposalview/show/{disposal_id}")
+    assert clerk.api("GET", f"/api/v1/asset/{asset_id}").status_code == 404
+    pdf = bureau.post("/reports/assets_disposal_form/render",
+                      data={"action": "pdf", "disposal_id": str(disposal_id)}).data
+    assert f"无偿划转（接收单位：{EDUCATION}）" in _pdftext(pdf, tmp_path)
+
+
+# --- Art. 19: proceeds not paid to the treasury within the standard's period -------------------------
+
+def _approved_sale(app, login):
+    asset_id = make_asset(app)
+    disposal_id = make_disposal(app, asset_id, method="sale")
+    _decide(login("tianshan_clerk"), disposal_id, "submit")
+    _decide(login("urumqi_bureau"), disposal_id, "approve")
+    return disposal_id
+
+
+def _unpaid_findings(app, proceeds_id, status="open"):
+    with app.app_context():
+        return db.session.execute(select(Finding).where(
+            Finding.rule_key == "assets.disposal_proceeds_unpaid", Finding.entity_id == str(proceeds_id),
+            Finding.status == status)).scalars().all()
+
+
+def test_art19_proceeds_unpaid_after_the_period_are_flagged_and_paying_closes_it(app, login):
+    """第十九条 处置收益上缴国库: proceeds received longer ago than the standard's period (30 天 in the
+    demo) and not paid in get a finding; paying them in (上缴国库) closes it."""
+    disposal_id = _approved_sale(app, login)
+    clerk = login("tianshan_clerk")
+    with app.app_context():
+        received = local_today() - dt.timedelta(days=45)  # the rule's day is the display zone's
+    response = clerk.api("POST", "/api/v1/disposal_proceeds/", json={
+        "disposal_id": disposal_id, "amount": 620, "received_on": received.isoformat(),
+        "paid_to_treasury": False})
+    assert response.status_code == 201, response.get_json()
+    pk = response.get_json()["id"]
+    (finding,) = _unpaid_findings(app, pk)
+    assert finding.article == 19
+    assert finding.message == (f"处置收入 620.00 元于 {received.isoformat()} 收款，45 天仍未上缴国库，"
+                               "超过规定的 30 天期限")
+    assert "45 天仍未上缴国库" in login("urumqi_bureau").text("/findingview/list/")
+    response = clerk.api("POST", f"/api/v1/disposal_proceeds/{pk}/pay_to_treasury",
+                         json={"paid_on": received.isoformat()})
+    assert response.status_code == 200, response.get_json()
+    assert _unpaid_findings(app, pk) == [] and len(_unpaid_findings(app, pk, "resolved")) == 1
+
+
+def test_art19_the_periodic_check_flags_proceeds_once_when_the_period_runs_out(app, login, cli):
+    """第十九条: proceeds recorded in time and left unpaid are flagged by `jiguan assets check-proceeds`
+    once the period has run out — once, however often it runs — and show in 逾期事项."""
+    disposal_id = _approved_sale(app, login)
+    clerk = login("tianshan_clerk")
+    received = TODAY - dt.timedelta(days=3)
+    response = clerk.api("POST", "/api/v1/disposal_proceeds/", json={
+        "disposal_id": disposal_id, "amount": 480, "received_on": received.isoformat(),
+        "paid_to_treasury": False})
+    pk = response.get_json()["id"]
+    assert _unpaid_findings(app, pk) == []  # within the period
+    result = cli("assets", "check-proceeds")
+    assert result.exit_code == 0, result.output
+    assert _unpaid_findings(app, pk) == []
+    later = (received + dt.timedelta(days=31)).isoformat()
+    result = cli("assets", "check-proceeds", "--today", later)
+    assert result.exit_code == 0 and "新列入问题清单" in result.output, result.output
+    (finding,) = _unpaid_findings(app, pk)
+    assert finding.message == (f"处置收入 480.00 元于 {received.isoformat()} 收款，31 天仍未上缴国库，"
+                               "超过规定的 30 天期限")
+    cli("assets", "check-proceeds", "--today", later)
+    assert len(_unpaid_findings(app, pk)) == 1  # no duplicate
+    with app.app_context():
+        from plugins.assets.disposal.dashboard import overdue_proceeds
+
+        items = overdue_proceeds(None, received + dt.timedelta(days=31))
+        mine = [i for i in items if i.record.id == pk]
+        due = (received + dt.timedelta(days=30)).isoformat()
+        assert mine and mine[0].text == f"处置收入 480.00 元应于 {due} 前上缴国库，至今未上缴（逾期 1 天）"
