@@ -107,6 +107,10 @@ RULES = [
         check=_unknown_key,
     ),
     Rule(
+        key="catalog.standard_value_type", article=11, severity="block", model=Standard,
+        message=_l("“%(kind)s”是%(fix)s"), check=_value_mismatch,
+    ),
+    Rule(
         key="catalog.standard_period_order", article=11, severity="block", model=Standard,
         message=_l("标准的失效日期早于生效日期"), check=_period_reversed,
     ),
@@ -114,10 +118,6 @@ RULES = [
         key="catalog.standard_no_overlap", article=11, severity="block", model=Standard,
         message=_l("同一辖区同一标准的有效期不能重叠：请先为现行标准设置失效日期"),
         check=_overlaps,
-    ),
-    Rule(
-        key="catalog.standard_value_type", article=11, severity="block", model=Standard,
-        message=_l("“%(kind)s”是%(fix)s"), check=_value_mismatch,
     ),
     Rule(
         key="catalog.standard_not_looser", article=11, severity="block", model=Standard,

@@ -13,8 +13,8 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, inspect, select
-from wtforms import SelectField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import Select
 
 from catalog.models import (
@@ -150,6 +150,9 @@ def _standard_form_fields() -> dict:
                             description=_l("标准的类别及其计量单位；由已安装的模块登记")),
         "key": SelectField(_l("项目"), choices=standard_key_choices, validators=[DataRequired()],
                            description=_l("该类别的标准针对的对象，如资产单价上限针对一个资产分类")),
+        # a text standard has none; left empty, a number standard takes its kind's
+        "unit": StringField(_l("计量单位"), validators=[Optional(), Length(max=32)],
+                            description=_l("留空则取该类别的计量单位")),
     }
 
 
@@ -173,7 +176,6 @@ class StandardView(ScopedModelView):
     description_columns = {
         "value": _l("数值标准填写：上限、下限、年限等"),
         "text_value": _l("文字标准（服务标准）填写：服务的内容和等级"),
-        "unit": _l("留空则取该类别的计量单位"),
         "backdate_reason": _l("生效日期早于录入之日时必须填写；追溯生效的标准列入问题清单，由上级审查"),
     }
     add_form_extra_fields = _standard_form_fields()
