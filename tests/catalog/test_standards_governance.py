@@ -108,7 +108,8 @@ def test_art11_a_shorter_minimum_service_life_is_refused_on_the_form(app, login)
     page = bureau.post("/standardview/add", data=form)
     text = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "“资产最低使用年限”下级只能从严，不得低于上级标准" in text and "6 年" in text and "第十一条" in text
+    assert "“资产最低使用年限”下级只能从严，不得低于上级标准" in text
+    assert "6 年" in text and "第十一条" in text
     assert _count(app, key) == 1
     saved = bureau.post("/standardview/add", data={**form, "value": "8"})
     assert saved.status_code == 302 and _count(app, key) == 2
@@ -130,7 +131,8 @@ def test_art11_the_whole_period_is_compared_and_the_nearest_level_above_counts(a
     into_2033 = bureau.post("/api/v1/standard/", json=_body("asset_price_cap", key, 4000, ids["650102"],
                                                             "2031-06-01"))
     assert into_2033.status_code == 422
-    assert "新疆维吾尔自治区自 2033-01-01 起执行 3,000 元，本标准为 4,000 元" in into_2033.get_json()["message"]
+    message = into_2033.get_json()["message"]
+    assert "新疆维吾尔自治区自 2033-01-01 起执行 3,000 元，本标准为 4,000 元" in message
     ends_in_time = bureau.post("/api/v1/standard/", json=_body(
         "asset_price_cap", key, 4000, ids["650102"], "2031-06-01", effective_to="2032-12-31"))
     assert ends_in_time.status_code == 201, ends_in_time.get_json()
@@ -144,8 +146,8 @@ def test_art11_the_import_refuses_a_looser_row(app, login):
     template = bureau.get("/standardview/xlsx/template")
     assert template.status_code == 200
     headers = [c.value for c in load_workbook(io.BytesIO(template.data)).worksheets[0][1]]
-    values = {"类别": "asset_price_cap", "项目": key, "标准值": 7000, "计量单位": "元", "制定辖区": "乌鲁木齐市",
-              "生效日期": dt.date(2031, 2, 1), "依据文件": "测试"}
+    values = {"类别": "asset_price_cap", "项目": key, "标准值": 7000, "计量单位": "元",
+              "制定辖区": "乌鲁木齐市", "生效日期": dt.date(2031, 2, 1), "依据文件": "测试"}
     row = [values.get(h.lstrip("*").split("（")[0]) for h in headers]
     response = bureau.post("/api/v1/standard/import", data=upload(xlsx_bytes(headers, [row])),
                            content_type="multipart/form-data")

@@ -78,5 +78,5 @@ def test_art11_the_form_takes_a_text_standard(text_app):
     with text_app.app_context():
         row = db.session.execute(select(Standard).where(Standard.kind == KIND, Standard.key == "working")
                                  ).scalar_one()
-        assert (row.value, row.text_value, row.value_text) == (None, "会场布置；三级服务", "会场布置；三级服务")
+        assert row.value is None and row.text_value == row.value_text == "会场布置；三级服务"
         db.session.remove()

@@ -21,14 +21,16 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('catalog_standard', schema=None) as batch_op:
+    # SQLite rebuilds the table: keep AUTOINCREMENT (ids never reused, core/versioning.py)
+    with op.batch_alter_table('catalog_standard', table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.alter_column('value', existing_type=sa.Numeric(precision=18, scale=4), nullable=True)
         batch_op.add_column(sa.Column('text_value', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('backdate_reason', sa.Text(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('catalog_standard', schema=None) as batch_op:
+    # SQLite rebuilds the table: keep AUTOINCREMENT (ids never reused, core/versioning.py)
+    with op.batch_alter_table('catalog_standard', table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.drop_column('backdate_reason')
         batch_op.drop_column('text_value')
         batch_op.alter_column('value', existing_type=sa.Numeric(precision=18, scale=4), nullable=False)
