@@ -158,8 +158,8 @@ def test_art11_the_import_refuses_a_looser_row(app, login):
     assert _count(app, key) == 1
 
 
-def test_art11_a_kind_that_declares_no_direction_may_differ_below(app, api_client):
-    """第十一条 leaves it to the kind: one declaring no ``stricter`` may be set freely below."""
+def test_art11_the_built_in_kinds_declare_which_way_is_stricter(app):
+    """第十一条: caps may only go lower below, floors (a minimum life, a target rate) higher."""
     from core.state import get_state
 
     with app.app_context():

@@ -14,7 +14,7 @@ from catalog.models import Jurisdiction, Standard
 from core.extensions import db
 from tests.conftest import Browser
 from tests.core.plugin_app import fixture_plugin_app
-from tests.fixtures.service_standard_plugin import KEY, KIND
+from tests.fixtures.service_standard_plugin import FREE_KIND, KEY, KIND
 
 PLUGIN = "tests.fixtures.service_standard_plugin"
 CONTENT = "会场布置、茶歇一次、会议记录；二级服务"
@@ -80,3 +80,19 @@ def test_art11_the_form_takes_a_text_standard(text_app):
                                  ).scalar_one()
         assert row.value is None and row.text_value == row.value_text == "会场布置；三级服务"
         db.session.remove()
+
+
+def test_art11_a_kind_without_a_direction_may_be_set_freely_below(text_app):
+    """第十一条 leaves the direction to the kind: one that declares no ``stricter`` is not
+    compared, so 乌鲁木齐市 may set more than the region."""
+    with text_app.app_context():
+        ids = dict(db.session.execute(select(Jurisdiction.code, Jurisdiction.id)
+                                      .where(Jurisdiction.code.in_(["650000", "650100"]))).all())
+        db.session.remove()
+    body = {"kind": FREE_KIND, "key": "plenary", "effective_from": "2031-01-01"}
+    region = _api(text_app, "xj_bureau").post("/api/v1/standard/", json={
+        **body, "value": 1, "jurisdiction_id": ids["650000"]})
+    assert region.status_code == 201, region.get_json()
+    more = _api(text_app, "urumqi_bureau").post("/api/v1/standard/", json={
+        **body, "value": 3, "jurisdiction_id": ids["650100"]})
+    assert more.status_code == 201, more.get_json()
