@@ -125,7 +125,8 @@ def standard_kinds_json() -> str:
     do: the data core/static/standards.js reads from the 类别 drop-down (no inline script)."""
     found = {}
     for _module, kind in get_state().standard_kinds.values():
-        stricter = STRICTER_TEXT.get(kind.stricter if kind.value_type == "number" else None)
+        # a text standard is read by people, not compared: nothing to say about the level above
+        stricter = STRICTER_TEXT.get(kind.stricter, "") if kind.value_type == "number" else ""
         parts = [str(kind.description or ""), _("计量单位：%(unit)s", unit=kind.unit) if kind.unit else "",
                  _("文字标准：填写服务的内容和等级") if kind.value_type == "text" else "", str(stricter)]
         found[kind.kind] = {
