@@ -85,7 +85,9 @@ def _backdated_without_reason(standard: Standard, ctx):
 
 def _backdated(standard: Standard, ctx):
     reason = (standard.backdate_reason or "").strip()
-    return {"day": standard.effective_from.isoformat(), "reason": reason} if reason else None
+    if not reason or standard.effective_from is None:
+        return None
+    return {"day": standard.effective_from.isoformat(), "reason": reason}
 
 
 def _parent_level(jurisdiction: Jurisdiction, ctx):
