@@ -69,7 +69,8 @@ class Person(Versioned, Model):
 
 
 class Standard(Versioned, Model):
-    """A quota, cap or per-person area in force for a jurisdiction over a period."""
+    """A quota, cap or per-person area (``value``), or a service standard's content and grade
+    (``text_value``), in force for a jurisdiction over a period (Art. 11)."""
 
     __tablename__ = "catalog_standard"
     __table_args__ = (Index("ix_catalog_standard_lookup", "kind", "key", "jurisdiction_id"),)
@@ -77,7 +78,8 @@ class Standard(Versioned, Model):
     id = Column(Integer, primary_key=True)
     kind = Column(String(64), nullable=False)
     key = Column(String(128), nullable=False)
-    value = Column(Numeric(18, 4), nullable=False)
+    value = Column(Numeric(18, 4))  # a number kind's value (StandardKind.value_type)
+    text_value = Column(Text)  # a text kind's: what the service comprises and its grade
     unit = Column(String(32), nullable=False, default="")
     jurisdiction_id = Column(
         Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False, index=True
@@ -85,6 +87,9 @@ class Standard(Versioned, Model):
     effective_from = Column(Date, nullable=False)
     effective_to = Column(Date)
     basis = Column(Text)  # the document that set it
+    #: why it takes effect before the day it is recorded: a backdated standard changes what was
+    #: compliant, so it needs a reason and the level above sees it (a finding)
+    backdate_reason = Column(Text)
     jurisdiction = relationship("Jurisdiction")
 
     def __repr__(self) -> str:
@@ -112,9 +117,10 @@ class Standard(Versioned, Model):
 
     @property
     def value_text(self) -> str:
-        """``3,000 元``, ``95%``: the value with its unit, without trailing zeros."""
+        """``3,000 元``, ``95%``: the value with its unit, without trailing zeros; a text
+        standard's content as it is written."""
         if self.value is None:
-            return ""
+            return self.text_value or ""
         number = f"{self.value:,.4f}".rstrip("0").rstrip(".")
         return f"{number}{self.unit}" if self.unit in ("%", "") else f"{number} {self.unit}"
 

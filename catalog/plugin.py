@@ -58,8 +58,8 @@ def register_entity_types():
             scope=Scope(jurisdiction="jurisdiction_id", shared_up=True), schema=StandardSchema,
             sharing="unconditional", update_cycle=_l("按文件调整"), access="reference",
             description=_l("实物定额与服务标准，带生效、失效日期（第十一条）"),
-            api_columns=("id", "kind", "key", "value", "unit", "jurisdiction_id",
-                         "effective_from", "effective_to", "basis"),
+            api_columns=("id", "kind", "key", "value", "text_value", "unit", "jurisdiction_id",
+                         "effective_from", "effective_to", "basis", "backdate_reason"),
         ),
     ]
 
@@ -88,9 +88,15 @@ def find_standard(session, kind, key, jurisdiction, on):
 
 @hookimpl
 def register_derivations():
+    from catalog.standards import recheck_below, unit_of_kind
     from core.tenancy import materialise_path
 
-    return [Derivation("catalog.jurisdiction_path", Jurisdiction, materialise_path)]
+    return [
+        Derivation("catalog.jurisdiction_path", Jurisdiction, materialise_path),
+        Derivation("catalog.standard_unit", Standard, unit_of_kind),
+        Derivation("catalog.standard_recheck_below", Standard, recheck_below,
+                   on=("create", "update", "delete")),
+    ]
 
 
 @hookimpl

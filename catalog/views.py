@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 from flask import Response, abort
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.api import BaseApi, protect
 from flask_appbuilder.security.decorators import permission_name
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, inspect, select
-from wtforms import SelectField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import Select
 
 from catalog.models import (
     LEVELS,
@@ -97,23 +100,60 @@ def standard_kind_choices() -> list[tuple[str, str]]:
     return [(k.kind, f"{k.label}（{k.unit}）" if k.unit else str(k.label)) for k in kinds]
 
 
+def _key_group(kind) -> str:
+    return f"{kind.label}：{kind.key_label}" if kind.key_label else str(kind.label)
+
+
 def standard_key_choices() -> dict[str, list[tuple[str, str]]]:
-    """The 项目 drop-down: each kind's keys under the kind's label and what its key names."""
+    """The 项目 drop-down: each kind's keys under the kind's label and what its key names
+    (core/static/standards.js shows only the chosen kind's group)."""
     groups = {}
     for _module, kind in get_state().standard_kinds.values():
         if kind.key_choices is not None:
-            group = f"{kind.label}：{kind.key_label}" if kind.key_label else str(kind.label)
-            groups[group] = [(str(key), str(label)) for key, label in kind.key_choices()]
+            groups[_key_group(kind)] = [(str(key), str(label)) for key, label in kind.key_choices()]
     return groups
+
+
+#: what a lower level may do with each ``StandardKind.stricter`` (shown under the 类别)
+STRICTER_TEXT = {"lower": _l("下级辖区只能从严：不得高于上级标准"),
+                 "higher": _l("下级辖区只能从严：不得低于上级标准"),
+                 None: _l("下级辖区可以另行规定")}
+
+
+def standard_kinds_json() -> str:
+    """Each kind's label, unit, description, value type, key group and what a lower level may
+    do: the data core/static/standards.js reads from the 类别 drop-down (no inline script)."""
+    found = {}
+    for _module, kind in get_state().standard_kinds.values():
+        # a text standard is read by people, not compared: nothing to say about the level above
+        stricter = STRICTER_TEXT.get(kind.stricter, "") if kind.value_type == "number" else ""
+        parts = [str(kind.description or ""), _("计量单位：%(unit)s", unit=kind.unit) if kind.unit else "",
+                 _("文字标准：填写服务的内容和等级") if kind.value_type == "text" else "", str(stricter)]
+        found[kind.kind] = {
+            "unit": kind.unit, "type": kind.value_type, "group": _key_group(kind) if kind.key_choices else "",
+            "help": "　".join(part for part in parts if part),
+        }
+    return json.dumps(found, ensure_ascii=False)
+
+
+class StandardKindSelect(Select):
+    """The 类别 drop-down, carrying every kind's description for the form's script."""
+
+    def __call__(self, field, **kwargs):
+        kwargs["data-standard-kinds"] = standard_kinds_json()
+        return super().__call__(field, **kwargs)
 
 
 def _standard_form_fields() -> dict:
     return {
         "kind": SelectField(_l("类别"), choices=standard_kind_choices, validators=[DataRequired()],
+                            widget=StandardKindSelect(),
                             description=_l("标准的类别及其计量单位；由已安装的模块登记")),
         "key": SelectField(_l("项目"), choices=standard_key_choices, validators=[DataRequired()],
-                           description=_l("该类别的标准针对的对象，如资产单价上限针对一个资产分类；"
-                                          "请在所选类别的分组中选择")),
+                           description=_l("该类别的标准针对的对象，如资产单价上限针对一个资产分类")),
+        # a text standard has none; left empty, a number standard takes its kind's
+        "unit": StringField(_l("计量单位"), validators=[Optional(), Length(max=32)],
+                            description=_l("留空则取该类别的计量单位")),
     }
 
 
@@ -122,15 +162,22 @@ class StandardView(ScopedModelView):
     access = "reference"
     list_title = _l("标准定额")
     list_columns = ["kind_label", "key_text", "value_text", "jurisdiction", "effective_from", "effective_to"]
-    add_columns = ["kind", "key", "value", "unit", "jurisdiction", "effective_from", "effective_to", "basis"]
+    add_columns = ["kind", "key", "value", "text_value", "unit", "jurisdiction", "effective_from",
+                   "effective_to", "basis", "backdate_reason"]
     edit_columns = add_columns
-    show_columns = [*list_columns, "basis"]
+    show_columns = [*list_columns, "basis", "backdate_reason"]
     search_columns = ["kind", "key", "jurisdiction", "effective_from"]
     label_columns = {
         "kind": _l("类别"), "key": _l("项目"), "value": _l("标准值"), "unit": _l("计量单位"),
+        "text_value": _l("标准内容"),
         "kind_label": _l("类别"), "key_text": _l("项目"), "value_text": _l("标准值"),
         "jurisdiction": _l("制定辖区"), "effective_from": _l("生效日期"),
-        "effective_to": _l("失效日期"), "basis": _l("依据文件"),
+        "effective_to": _l("失效日期"), "basis": _l("依据文件"), "backdate_reason": _l("追溯生效理由"),
+    }
+    description_columns = {
+        "value": _l("数值标准填写：上限、下限、年限等"),
+        "text_value": _l("文字标准（服务标准）填写：服务的内容和等级"),
+        "backdate_reason": _l("生效日期早于录入之日时必须填写；追溯生效的标准列入问题清单，由上级审查"),
     }
     add_form_extra_fields = _standard_form_fields()
     edit_form_extra_fields = _standard_form_fields()

@@ -209,6 +209,8 @@ class StandardKind:
     #: outside them is refused on every write path, so a typo cannot switch a cap off
     key_label: Any = ""
     key_choices: Callable[[], Any] | None = None
+    value_type: str = "number"  # or "text": a 服务标准's 内容和等级 (Art. 11; docs/plugins.md)
+    stricter: str | None = None  # "lower" (caps), "higher" (floors): lower levels no looser; None: free
 
 
 @dataclass

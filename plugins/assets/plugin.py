@@ -70,17 +70,19 @@ def register_standard_kinds():
     by_class = dict(key_label=_l("资产分类"), key_choices=asset_class_choices)  # keyed by class code
     return [
         StandardKind(kind="asset_price_cap", label=_l("资产单价上限"), unit="元", articles=(17,),
-                     **by_class),
+                     description=_l("该类资产每件（套）的最高单价"), stricter="lower", **by_class),
         StandardKind(kind="asset_quantity_cap_per_person", label=_l("资产人均数量上限"), unit="件",
-                     articles=(17,), **by_class),
+                     articles=(17,), description=_l("单位每人可配置该类资产的数量"),
+                     stricter="lower", **by_class),
         StandardKind(kind="asset_quantity_cap_per_organization", label=_l("资产单位数量上限"), unit="件",
                      articles=(17,), description=_l("一个单位可持有该类资产的总数量（不含已处置）"),
-                     **by_class),
+                     stricter="lower", **by_class),
         StandardKind(kind="asset_min_service_life", label=_l("资产最低使用年限"), unit="年",
-                     articles=(17, 19), **by_class),
+                     articles=(17, 19), description=_l("该类资产处置前至少应使用的年限"),
+                     stricter="higher", **by_class),
         StandardKind(kind="asset_disposal_proceeds_days", label=_l("处置收入上缴期限"), unit="天",
                      articles=(19,), key_label=_l("适用范围"),
-                     key_choices=lambda: [("all", _l("全部处置收入"))],
+                     key_choices=lambda: [("all", _l("全部处置收入"))], stricter="lower",
                      description=_l("收到处置收入后应在该天数内上缴国库，逾期未上缴的列入问题清单")),
     ]
 

@@ -59,6 +59,7 @@ def register_standard_kinds():
     return [
         StandardKind(kind="land_registration_target", label=_l("土地确权登记完成率目标"),
                      unit="%", articles=(21,), key_label=_l("指标"),
+                     description=_l("本辖区已登记宗地应达到的占比"), stricter="higher",
                      key_choices=lambda: [("share", _l("已登记宗地占比"))]),
     ]
 

@@ -39,7 +39,7 @@ def test_effective_dates_select_the_version(ctx):
 
 
 def _standard(**kw):
-    base = dict(kind="land_registration_target", key="share", value=Decimal(1), unit="%",
+    base = dict(kind="land_registration_target", key="share", value=Decimal(100), unit="%",
                 jurisdiction=_jur("650105"), effective_from=dt.date(2030, 1, 1))
     base.update(kw)
     return Standard(**base)

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from catalog.models import Standard
+from catalog.standards import DEMO_BACKDATE_REASON
 from plugins.assets.cards.models import MIN_LIFE, PRICE_CAP, QUANTITY_CAP, Asset, AssetClass
 
 #: GB/T 14885-2022 top classes (code, name).
@@ -61,7 +62,7 @@ def load(ctx) -> None:
                                   (MIN_LIFE, life, "年")):
             session.add(Standard(kind=kind, key=code, value=Decimal(value), unit=unit,
                                  jurisdiction=region, effective_from=dt.date(2023, 1, 1),
-                                 basis=BASIS))
+                                 basis=BASIS, backdate_reason=DEMO_BACKDATE_REASON))
     session.flush()
     n = 0
     for o, org_key in enumerate(ORGS):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from catalog.models import Standard
+from catalog.standards import DEMO_BACKDATE_REASON
 from core.api import transition
 from plugins.assets.cards.models import Asset, AssetClass
 from plugins.assets.disposal.models import Disposal, DisposalLine, DisposalProceeds
@@ -29,7 +30,8 @@ def load(ctx) -> None:
     # 处置收入上缴期限: no national figure found (docs/assets.md); a demo value the bureau corrects
     session.add(Standard(kind="asset_disposal_proceeds_days", key="all", value=Decimal(30), unit="天",
                          jurisdiction=ctx.jurisdictions["650000"], effective_from=dt.date(2023, 1, 1),
-                         basis="演示值（示例，请按本级财政部门规定核定）"))
+                         basis="演示值（示例，请按本级财政部门规定核定）",
+                         backdate_reason=DEMO_BACKDATE_REASON))
     org = ctx.organizations["tianshan_finance"]
     classes = {c.code: c for c in session.execute(select(AssetClass)).scalars()}
     assets = {}

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from catalog.models import Standard
+from catalog.standards import DEMO_BACKDATE_REASON
 from core.api import transition
 from plugins.assets.cards.models import Asset, AssetClass
 from plugins.assets.plans.models import QUANTITY_CAP_ORG, AssetPlan, AssetPlanLine
@@ -49,7 +50,7 @@ def load(ctx) -> None:
     # a per-organisation cap besides the per-person one: printers and copiers are shared
     session.add(Standard(kind=QUANTITY_CAP_ORG, key=OFFICE, value=Decimal(10), unit="件",
                          jurisdiction=ctx.jurisdictions["650000"], effective_from=dt.date(2023, 1, 1),
-                         basis="新财资〔2023〕示例号"))
+                         basis="新财资〔2023〕示例号", backdate_reason=DEMO_BACKDATE_REASON))
     classes = {c.code: c for c in session.execute(select(AssetClass)).scalars()}
     # the story of the exception line: 天山区财政局 (2 people) uses 2 computers, the cap is 1 each
     org = ctx.organizations[ORG]

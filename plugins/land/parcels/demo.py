@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from catalog.models import Standard
+from catalog.standards import DEMO_BACKDATE_REASON as DEMO_BACKDATE
 from plugins.land.parcels.models import LandParcel
 
 #: (name, using org key, division, location, area m², use, status, certificate, holder key)
@@ -51,17 +52,18 @@ def load(ctx) -> None:
     session.add_all([
         Standard(kind="land_registration_target", key="share", value=Decimal(80), unit="%",
                  jurisdiction=region, effective_from=dt.date(2023, 1, 1),
-                 effective_to=dt.date(2025, 12, 31), basis="新政办发〔2023〕示例号"),
+                 effective_to=dt.date(2025, 12, 31), basis="新政办发〔2023〕示例号",
+                 backdate_reason=DEMO_BACKDATE),
         Standard(kind="land_registration_target", key="share", value=Decimal(95), unit="%",
                  jurisdiction=region, effective_from=dt.date(2026, 1, 1),
-                 basis="新政办发〔2026〕示例号"),
+                 basis="新政办发〔2026〕示例号", backdate_reason=DEMO_BACKDATE),
         # a prefecture may set a stricter target for itself and its counties
         Standard(kind="land_registration_target", key="share", value=Decimal(100), unit="%",
                  jurisdiction=ctx.jurisdictions["650100"], effective_from=dt.date(2026, 1, 1),
-                 basis="乌政办发〔2026〕示例号"),
-        Standard(kind="land_registration_target", key="share", value=Decimal(90), unit="%",
+                 basis="乌政办发〔2026〕示例号", backdate_reason=DEMO_BACKDATE),
+        Standard(kind="land_registration_target", key="share", value=Decimal(98), unit="%",
                  jurisdiction=ctx.jurisdictions["653100"], effective_from=dt.date(2026, 1, 1),
-                 basis="喀署办发〔2026〕示例号"),
+                 basis="喀署办发〔2026〕示例号", backdate_reason=DEMO_BACKDATE),
     ])
     for name, org, code, location, area, use, status, cert, holder in PARCELS:
         session.add(LandParcel(

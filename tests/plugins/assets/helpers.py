@@ -45,7 +45,8 @@ def _test_class(code: str, name: str, parent_code: str) -> AssetClass:
         region = db.session.execute(select(Jurisdiction).where(Jurisdiction.code == "650000")).scalar_one()
         for kind, value, unit in (("asset_price_cap", 6000, "元"), ("asset_min_service_life", 6, "年")):
             db.session.add(Standard(kind=kind, key=code, value=Decimal(value), unit=unit,
-                                    jurisdiction=region, effective_from=dt.date(2023, 1, 1)))
+                                    jurisdiction=region, effective_from=dt.date(2023, 1, 1),
+                                    backdate_reason="测试数据：在用的标准"))
         db.session.commit()
     return cls
 

@@ -50,7 +50,8 @@ def fresh_class(app, *, price=None, per_person=None, per_org=None, life=6, name=
                             ("asset_min_service_life", life)):
             if value is not None:
                 db.session.add(Standard(kind=kind, key=code, value=Decimal(value), unit="",
-                                        jurisdiction=region, effective_from=dt.date(2023, 1, 1)))
+                                        jurisdiction=region, effective_from=dt.date(2023, 1, 1),
+                                        backdate_reason="测试数据：在用的标准"))
         db.session.commit()
         return cls.id
 
