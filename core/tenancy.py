@@ -17,25 +17,32 @@ from sqlalchemy.orm import relationship, validates
 from core.uscc import uscc_error
 from core.versioning import Versioned
 
-LEVELS = {"region": _l("自治区"), "prefecture": _l("地州市"), "county": _l("县市区")}
+#: GB/T 2260 stops at the county; a township (乡、镇、街道) has a 12-digit statistical code.
+LEVELS = {"region": _l("自治区"), "prefecture": _l("地州市"), "county": _l("县市区"),
+          "township": _l("乡镇街道")}
+#: 机构级别 of an organ, by the jurisdiction level it serves (not its staff's ranks).
+ORGAN_LEVELS = {"region": _l("自治区级"), "prefecture": _l("地州市级"), "county": _l("县市区级"),
+                "township": _l("乡镇级")}
 
-#: Organisation types; Art. 43 extends the Measures to all of them.
+#: Organisation types in the words of Art. 2 and Art. 43; 其他组织 stays only to be refused
+#: (catalog rule ``catalog.organization_type_in_scope``): the Measures do not govern it.
 ORG_TYPES = {
-    "party_government": _l("党政机关"),
+    "party_government": _l("各级人民政府及其部门"),
     "other_state_organ": _l("其他国家机关"),
     "public_institution": _l("事业单位"),
-    "peoples_organization": _l("人民团体"),
-    "other": _l("其他组织"),
+    "peoples_organization": _l("人民团体（工会、共青团、妇联等）"),
+    "other": _l("其他组织（不适用本办法）"),
 }
 
 class Jurisdiction(Versioned, Model):
     """An administrative division (GB/T 2260), with its materialised path."""
 
     __tablename__ = "catalog_jurisdiction"
-    __table_args__ = (CheckConstraint("level in ('region', 'prefecture', 'county')"),)
+    __table_args__ = (CheckConstraint("level in ('region', 'prefecture', 'county', 'township')",
+                                      name="ck_catalog_jurisdiction_level"),)
 
     id = Column(Integer, primary_key=True)
-    code = Column(String(6), nullable=False, unique=True)
+    code = Column(String(12), nullable=False, unique=True)
     name = Column(String(64), nullable=False)
     level = Column(String(16), nullable=False)
     parent_id = Column(Integer, ForeignKey("catalog_jurisdiction.id"), index=True)
@@ -50,8 +57,8 @@ class Jurisdiction(Versioned, Model):
 
     @validates("code")
     def _check_code(self, _key, code):
-        if not code or len(code) != 6 or not code.isdigit():
-            raise ValueError("行政区划代码应为 6 位数字（GB/T 2260）")
+        if not code or len(code) not in (6, 12) or not code.isdigit():
+            raise ValueError(_("区划代码应为 6 位数字（GB/T 2260），乡镇街道为 12 位统计用区划代码"))
         return code
 
     @property
@@ -73,6 +80,9 @@ class Organization(Versioned, Model):
     uscc = Column(String(18), nullable=False, unique=True)
     org_type = Column(String(32), nullable=False, default="party_government")
     is_bureau = Column(Boolean, nullable=False, default=False)
+    #: 机构级别 (ORGAN_LEVELS): stored, filled from the jurisdiction's level when left empty
+    #: (the catalog's derivation, on every write path), editable.
+    organ_level = Column(String(16))
     parent_id = Column(Integer, ForeignKey("catalog_organization.id"), index=True)
     jurisdiction_id = Column(
         Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False, index=True
@@ -99,6 +109,16 @@ class Organization(Versioned, Model):
     @property
     def org_type_label(self) -> str:
         return str(ORG_TYPES.get(self.org_type, self.org_type))
+
+    @property
+    def organ_level_label(self) -> str:
+        return str(ORGAN_LEVELS.get(self.organ_level, self.organ_level or ""))
+
+    @property
+    def applies_by_reference(self) -> bool:
+        """Art. 43: other state organs, 事业单位 and 人民团体 follow the Measures by reference
+        (参照执行); governments and their departments (Art. 2) are bound directly."""
+        return self.org_type in ("other_state_organ", "public_institution", "peoples_organization")
 
 
 def materialise_path(jurisdiction: Jurisdiction, ctx) -> None:
