@@ -24,17 +24,21 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship, validates
 
 from core.display import local_today
-from core.tenancy import (  # noqa: F401  (the catalog's)
-    LEVELS,
-    ORG_TYPES,
-    ORGAN_LEVELS,
-    Jurisdiction,
-    Organization,
-)
+from core.tenancy import LEVELS, ORG_TYPES, Jurisdiction, Organization  # noqa: F401  (the catalog's)
 from core.versioning import Versioned
 
 #: The tree's levels, top down; an organ's level (机构级别) uses the same keys.
 LEVEL_ORDER = {"region": 0, "prefecture": 1, "county": 2, "township": 3}
+#: 机构级别 (Organization.organ_level), by the level of government the organ belongs to: the
+#: organ's own, independent of its staff's ranks.
+ORGAN_LEVELS = {"region": _l("自治区级"), "prefecture": _l("地州市级"), "county": _l("县市区级"),
+                "township": _l("乡镇级")}
+#: The types the Measures govern (Art. 2) or extend to 参照 (Art. 43); 其他组织 is not one.
+IN_SCOPE_TYPES = {key: label for key, label in ORG_TYPES.items() if key != "other"}
+
+
+def organ_level_label(level: str | None) -> str:
+    return str(ORGAN_LEVELS.get(level, level or ""))
 
 #: 职级 (ranks), the key per-person standards (e.g. office area) look up.
 RANKS = {

@@ -130,7 +130,8 @@ def register_reports():
 def register_cli_commands():
     @click.command("load-divisions")
     @click.option("--csv", "path", type=click.Path(exists=True, dir_okay=False),
-                  help="GB/T 2260 CSV (code,name,level,parent); default: the shipped Xinjiang list")
+                  help="CSV code,name,level,parent (GB/T 2260; townships with 12-digit statistical "
+                       "codes); default: the shipped Xinjiang list")
     @with_appcontext
     def load_divisions_command(path):
         """载入行政区划代码（已有的跳过）。"""

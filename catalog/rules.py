@@ -7,7 +7,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from catalog.models import LEVEL_ORDER, Establishment, Jurisdiction, Organization, Standard
+from catalog.models import (
+    IN_SCOPE_TYPES,
+    LEVEL_ORDER,
+    ORG_TYPES,
+    Establishment,
+    Jurisdiction,
+    Organization,
+    Standard,
+    organ_level_label,
+)
 from core.api import Rule, get_state
 
 
@@ -65,8 +74,11 @@ def _code_shape(jurisdiction: Jurisdiction, ctx):
 
 
 def _type_out_of_scope(org: Organization, ctx):
-    """Art. 2 and 43 name whom the Measures govern; 其他组织 (an enterprise, a society) is not."""
-    return org.org_type == "other" and ctx.changed(org, "org_type")
+    """Art. 2 and 43 name whom the Measures govern; 其他组织 (an enterprise, a society) or an
+    unknown type is not (the key 'other' stays so that such a row can be read and corrected)."""
+    if org.org_type is None or org.org_type in IN_SCOPE_TYPES or not ctx.changed(org, "org_type"):
+        return None  # None: the column's default (各级人民政府及其部门) on insert
+    return {"type": str(ORG_TYPES.get(org.org_type, org.org_type))}
 
 
 def derive_organ_level(org: Organization, ctx) -> None:
@@ -88,7 +100,7 @@ def _organ_level_above(org: Organization, ctx):
     if org.organ_level not in LEVEL_ORDER:
         return {"level": org.organ_level, "jur": str(jurisdiction)}
     if LEVEL_ORDER[org.organ_level] < LEVEL_ORDER.get(jurisdiction.level, 0):
-        return {"level": org.organ_level_label, "jur": str(jurisdiction)}
+        return {"level": organ_level_label(org.organ_level), "jur": str(jurisdiction)}
     return None
 
 
@@ -143,7 +155,7 @@ RULES = [
     ),
     Rule(
         key="catalog.organization_type_in_scope", article=43, severity="block", model=Organization,
-        message=_l("“其他组织”不在《办法》适用范围内：第二条适用于各级人民政府及其部门，"
+        message=_l("单位类型“%(type)s”不在《办法》适用范围内：第二条适用于各级人民政府及其部门，"
                    "第四十三条规定其他国家机关、事业单位和人民团体参照执行；请选择其中一种单位类型"),
         check=_type_out_of_scope,
     ),

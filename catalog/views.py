@@ -15,8 +15,8 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired, ValidationError
 
 from catalog.models import (
+    IN_SCOPE_TYPES,
     LEVELS,
-    ORG_TYPES,
     ORGAN_LEVELS,
     RANKS,
     Establishment,
@@ -24,6 +24,7 @@ from catalog.models import (
     Organization,
     Person,
     Standard,
+    organ_level_label,
 )
 from core.activation import modules_for_current_user
 from core.api import ScopedInterface, ScopedModelView, choice_field, db, get_state, scoped
@@ -57,10 +58,6 @@ class JurisdictionView(ScopedModelView):
     add_form_extra_fields = {"level": choice_field(_l("层级"), LEVELS)}
 
 
-#: The types a user may choose: 其他组织 is out of the Measures' scope (Art. 2, 43).
-IN_SCOPE_TYPES = {key: label for key, label in ORG_TYPES.items() if key != "other"}
-
-
 def _organ_level_field() -> SelectField:
     return SelectField(
         _l("机构级别"), choices=[("", _l("按所属辖区层级")), *ORGAN_LEVELS.items()],
@@ -72,18 +69,19 @@ class OrganizationView(ScopedModelView):
     datamodel = ScopedInterface(Organization)
     access = "reference"
     list_title = _l("单位名录")
-    list_columns = ["name", "uscc", "org_type_label", "organ_level_label", "is_bureau", "jurisdiction"]
+    list_columns = ["name", "uscc", "org_type_label", "organ_level", "is_bureau", "jurisdiction"]
     add_columns = ["name", "uscc", "org_type", "organ_level", "is_bureau", "parent", "jurisdiction"]
     edit_columns = add_columns
-    show_columns = ["name", "uscc", "org_type_label", "organ_level_label", "is_bureau", "parent",
+    show_columns = ["name", "uscc", "org_type_label", "organ_level", "is_bureau", "parent",
                     "jurisdiction"]
     search_columns = ["name", "uscc", "org_type", "organ_level", "is_bureau", "jurisdiction"]
     label_columns = {
         "name": _l("单位名称"), "uscc": _l("统一社会信用代码"), "org_type": _l("单位类型"),
         "org_type_label": _l("单位类型"), "organ_level": _l("机构级别"),
-        "organ_level_label": _l("机构级别"), "is_bureau": _l("机关事务管理部门"),
+        "is_bureau": _l("机关事务管理部门"),
         "parent": _l("上级单位"), "jurisdiction": _l("所属辖区"),
     }
+    formatters_columns = {"organ_level": organ_level_label}
     validators_columns = {"uscc": [_uscc_validator]}
     add_form_extra_fields = {"org_type": choice_field(_l("单位类型"), IN_SCOPE_TYPES),
                              "organ_level": _organ_level_field()}

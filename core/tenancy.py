@@ -20,12 +20,7 @@ from core.versioning import Versioned
 #: GB/T 2260 stops at the county; a township (乡、镇、街道) has a 12-digit statistical code.
 LEVELS = {"region": _l("自治区"), "prefecture": _l("地州市"), "county": _l("县市区"),
           "township": _l("乡镇街道")}
-#: 机构级别 of an organ, by the jurisdiction level it serves (not its staff's ranks).
-ORGAN_LEVELS = {"region": _l("自治区级"), "prefecture": _l("地州市级"), "county": _l("县市区级"),
-                "township": _l("乡镇级")}
-
-#: Organisation types in the words of Art. 2 and Art. 43; 其他组织 stays only to be refused
-#: (catalog rule ``catalog.organization_type_in_scope``): the Measures do not govern it.
+#: Types in the words of Art. 2 and 43; the catalog refuses 其他组织 (outside the Measures).
 ORG_TYPES = {
     "party_government": _l("各级人民政府及其部门"),
     "other_state_organ": _l("其他国家机关"),
@@ -80,9 +75,7 @@ class Organization(Versioned, Model):
     uscc = Column(String(18), nullable=False, unique=True)
     org_type = Column(String(32), nullable=False, default="party_government")
     is_bureau = Column(Boolean, nullable=False, default=False)
-    #: 机构级别 (ORGAN_LEVELS): stored, filled from the jurisdiction's level when left empty
-    #: (the catalog's derivation, on every write path), editable.
-    organ_level = Column(String(16))
+    organ_level = Column(String(16))  # 机构级别: the catalog fills and checks it
     parent_id = Column(Integer, ForeignKey("catalog_organization.id"), index=True)
     jurisdiction_id = Column(
         Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False, index=True
@@ -100,24 +93,13 @@ class Organization(Versioned, Model):
             raise ValueError(error)
         return code.strip().upper()
 
-    @validates("org_type")
-    def _check_type(self, _key, value):
-        if value not in ORG_TYPES:
-            raise ValueError(_("未知的单位类型：%(value)s", value=value))
-        return value
-
     @property
     def org_type_label(self) -> str:
         return str(ORG_TYPES.get(self.org_type, self.org_type))
 
     @property
-    def organ_level_label(self) -> str:
-        return str(ORGAN_LEVELS.get(self.organ_level, self.organ_level or ""))
-
-    @property
     def applies_by_reference(self) -> bool:
-        """Art. 43: other state organs, 事业单位 and 人民团体 follow the Measures by reference
-        (参照执行); governments and their departments (Art. 2) are bound directly."""
+        """Art. 43: 其他国家机关、事业单位、人民团体 follow the Measures 参照 (Art. 2 binds the rest)."""
         return self.org_type in ("other_state_organ", "public_institution", "peoples_organization")
 
 
