@@ -133,3 +133,13 @@ def test_demo_heads_rank_by_the_organ_level(ctx, org_name, rank):
     head = db.session.execute(select(Person).join(Organization).where(
         Organization.name == org_name).order_by(Person.id).limit(1)).scalar_one()
     assert head.rank == rank, (org_name, head.title)
+
+
+def test_art43_the_directory_report_shows_type_and_organ_level(ctx):
+    """机构名录 (第四十三条): each organisation's type in the Measures' words and its 机构级别."""
+    from core.scoping import SYSTEM
+    from reports.engine import render_html
+
+    html = render_html("organization_directory", {}, SYSTEM)
+    assert "机构级别" in html and "乡镇级" in html and "疏附县乌帕尔乡人民政府" in html
+    assert "各级人民政府及其部门" in html and "其他组织" not in html
