@@ -1,9 +1,12 @@
-"""Demo catalog: the real divisions, ~30 organisations, their staff."""
+"""Demo catalog: the real divisions (a few townships too), ~30 organisations, their
+establishment (编制核定) and staff whose ranks follow the organ's level."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from catalog.divisions import load_divisions
-from catalog.models import Organization, Person
+from catalog.models import Establishment, Organization, Person
 from core.uscc import make_uscc
 
 _KINDS = {"party_government": "11", "other_state_organ": "11", "public_institution": "12",
@@ -42,17 +45,37 @@ ORGANIZATIONS = [
     ("shufu_bureau", "疏附县机关事务管理局", "party_government", True, "653121"),
     ("shufu_finance", "疏附县财政局", "party_government", False, "653121"),
     ("yecheng_women", "叶城县妇女联合会", "peoples_organization", False, "653126"),
+    # a township government: 乡镇级, its jurisdiction a 12-digit statistical code (data/README.md)
+    ("uper_township", "疏附县乌帕尔乡人民政府", "party_government", False, "653121200000"),
 ]
 
-_STAFF = [
-    ("局长", "bureau_chief"), ("副局长", "bureau_deputy"), ("处长", "division_chief"),
-    ("科长", "section_chief"), ("科员", "staff"),
-]
+#: Titles and ranks by the organ's level (机构级别): a region department is 厅局级, so its head
+#: is 厅局级正职; a prefecture's bureau 县处级; a county's bureau 乡科级 (its 局长 正科级);
+#: a township's head 乡科级正职 too.
+_STAFF = {
+    "region": [("局长", "bureau_chief"), ("副局长", "bureau_deputy"), ("处长", "division_chief"),
+               ("副处长", "division_deputy"), ("科员", "staff")],
+    "prefecture": [("局长", "division_chief"), ("副局长", "division_deputy"), ("科长", "section_chief"),
+                   ("副科长", "section_deputy"), ("科员", "staff")],
+    "county": [("局长", "section_chief"), ("副局长", "section_deputy"), ("股长", "staff"),
+               ("科员", "staff"), ("科员", "staff")],
+    "township": [("乡长", "section_chief"), ("副乡长", "section_deputy"), ("科员", "staff"),
+                 ("科员", "staff"), ("科员", "staff")],
+}
+
+#: Demo establishment by organ level (示例数据, not real figures): 行政编制, 事业编制, 领导职数;
+#: a region department ~40, a prefecture's ~30, a county bureau ~25, a township ~20.
+_ESTABLISHMENT = {"region": (36, 6, 5), "prefecture": (26, 4, 4), "county": (20, 5, 3),
+                  "township": (15, 5, 3)}
+#: 事业单位 hold 事业编制 rather than 行政编制.
+_INSTITUTION = {"region": (0, 40, 4), "prefecture": (0, 30, 3), "county": (0, 25, 3),
+                "township": (0, 20, 2)}
 _SURNAMES = "王李张刘陈杨艾买阿热古吐努迪帕"
 _GIVEN = ["建新", "古丽", "热依汗", "买买提", "志强", "阿依努尔", "海燕", "艾力", "晓东", "努尔"]
 
 
 def demo_uscc(index: int, org_type: str, division: str) -> str:
+    """The code's division part is 6 digits: a township organisation's is its county's."""
     return make_uscc(_KINDS[org_type][0], _KINDS[org_type][1], division, f"MB{index:07d}")
 
 
@@ -61,16 +84,31 @@ def load_catalog_demo(ctx) -> None:
     ctx.jurisdictions.update(load_divisions(session))
     for index, (key, name, org_type, is_bureau, code) in enumerate(ORGANIZATIONS, start=1):
         org = Organization(
-            name=name, uscc=demo_uscc(index, org_type, code), org_type=org_type,
+            name=name, uscc=demo_uscc(index, org_type, code[:6]), org_type=org_type,
             is_bureau=is_bureau, jurisdiction=ctx.jurisdictions[code],
         )
         session.add(org)
         ctx.organizations[key] = org
     session.flush()
     for index, (key, org) in enumerate(ctx.organizations.items()):
-        for n, (title, rank) in enumerate(_STAFF[: 2 + index % 3]):
+        for n, (title, rank) in enumerate(_STAFF[org.organ_level][: 2 + index % 3]):
             name = _SURNAMES[(index + n) % len(_SURNAMES)] + _GIVEN[(index * 3 + n) % len(_GIVEN)]
             person = Person(name=name, rank=rank, title=title, organization=org)
             session.add(person)
             ctx.people[f"{key}.{n}"] = person
+        session.add(demo_establishment(org, index))
     session.flush()
+
+
+def demo_establishment(org: Organization, index: int) -> Establishment:
+    """A plausible 编制核定 of the demo organisation (示例数据), in force since 2024."""
+    table = _INSTITUTION if org.org_type == "public_institution" else _ESTABLISHMENT
+    administrative, institutional, leaders = table[org.organ_level]
+    administrative += index % 4 if administrative else 0
+    established = administrative + institutional
+    return Establishment(
+        organization=org, administrative=administrative, institutional=institutional,
+        actual=established - 1 - index % 3, leaders=leaders, effective_from=dt.date(2024, 1, 1),
+        decision=f"示例编办〔2024〕{index + 1}号", approved_by="机构编制委员会办公室（示例）",
+        note="示例数据",
+    )

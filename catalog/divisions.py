@@ -1,4 +1,5 @@
-"""GB/T 2260 division codes of Xinjiang, shipped with the project (data/xinjiang-divisions.csv)."""
+"""Division codes of Xinjiang shipped with the project (data/xinjiang-divisions.csv): GB/T 2260
+down to the county, a few 12-digit statistical codes of townships (data/README.md)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from catalog.models import Jurisdiction
+from catalog.models import LEVEL_ORDER, Jurisdiction
 
 DIVISIONS_CSV = Path(__file__).with_name("data") / "xinjiang-divisions.csv"
 
@@ -20,7 +21,7 @@ def read_divisions(path: Path = DIVISIONS_CSV) -> list[dict]:
 def load_divisions(session, path: Path = DIVISIONS_CSV) -> dict[str, Jurisdiction]:
     """Insert the divisions not yet present (parents first); return all of them by code."""
     existing = {j.code: j for j in session.execute(select(Jurisdiction)).scalars()}
-    order = {"region": 0, "prefecture": 1, "county": 2}
+    order = LEVEL_ORDER
     for row in sorted(read_divisions(path), key=lambda r: order[r["level"]]):
         if row["code"] in existing:
             continue

@@ -8,6 +8,7 @@ from flask_appbuilder import Model
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    CheckConstraint,
     Column,
     Date,
     ForeignKey,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
     or_,
     select,
 )
@@ -24,6 +26,19 @@ from sqlalchemy.orm import relationship, validates
 from core.display import local_today
 from core.tenancy import LEVELS, ORG_TYPES, Jurisdiction, Organization  # noqa: F401  (the catalog's)
 from core.versioning import Versioned
+
+#: The tree's levels, top down; an organ's level (机构级别) uses the same keys.
+LEVEL_ORDER = {"region": 0, "prefecture": 1, "county": 2, "township": 3}
+#: 机构级别 (Organization.organ_level), by the level of government the organ belongs to: the
+#: organ's own, independent of its staff's ranks.
+ORGAN_LEVELS = {"region": _l("自治区级"), "prefecture": _l("地州市级"), "county": _l("县市区级"),
+                "township": _l("乡镇级")}
+#: The types the Measures govern (Art. 2) or extend to 参照 (Art. 43); 其他组织 is not one.
+IN_SCOPE_TYPES = {key: label for key, label in ORG_TYPES.items() if key != "other"}
+
+
+def organ_level_label(level: str | None) -> str:
+    return str(ORGAN_LEVELS.get(level, level or ""))
 
 #: 职级 (ranks), the key per-person standards (e.g. office area) look up.
 RANKS = {
@@ -148,3 +163,54 @@ def standard_in_force(session, kind: str, key: str, jurisdiction, on: dt.date | 
     if not rows:
         return None
     return max(rows, key=lambda row: (depth[row[1]], row[0].effective_from))[0]
+
+
+class Establishment(Versioned, Model):
+    """编制核定: an organisation's establishment as one decision fixed it, from its effective date.
+
+    A new decision is a new record (the one in force is the latest effective on a day); an
+    edit corrects an entry error, and the audit trail keeps what it was. Art. 12 budgets by
+    定员定额 and the per-person standards (Art. 17) count 编制人数, not the staff on the list.
+    """
+
+    __tablename__ = "catalog_establishment"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "effective_from", name="uq_catalog_establishment_day"),
+        CheckConstraint("administrative >= 0 AND institutional >= 0 AND actual >= 0 AND leaders >= 0",
+                        name="ck_catalog_establishment_non_negative"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    organization_id = Column(
+        Integer, ForeignKey("catalog_organization.id"), nullable=False, index=True
+    )
+    administrative = Column(Integer, nullable=False, default=0)  # 行政编制
+    institutional = Column(Integer, nullable=False, default=0)  # 事业编制
+    actual = Column(Integer, nullable=False, default=0)  # 实有人数
+    leaders = Column(Integer, nullable=False, default=0)  # 领导职数
+    effective_from = Column(Date, nullable=False)
+    decision = Column(String(128), nullable=False)  # 批准文号/决定
+    approved_by = Column(String(128), nullable=False)  # 批准机关
+    note = Column(Text)
+    organization = relationship("Organization")
+
+    def __repr__(self) -> str:
+        return f"{self.organization}（{self.effective_from}）"
+
+    @property
+    def established(self) -> int:
+        """编制人数: 行政编制 + 事业编制, what per-person standards multiply."""
+        return (self.administrative or 0) + (self.institutional or 0)
+
+
+def establishment_in_force(session, organization, on: dt.date | None = None):
+    """The Establishment of ``organization`` (object or id) in force on ``on``: the latest
+    record effective on or before that day; None when none is recorded."""
+    on = on or local_today()
+    org_id = organization if isinstance(organization, int) else organization.id
+    return session.execute(
+        select(Establishment)
+        .where(Establishment.organization_id == org_id, Establishment.effective_from <= on)
+        .order_by(Establishment.effective_from.desc())
+        .limit(1)
+    ).scalar_one_or_none()

@@ -7,8 +7,14 @@ from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _l
 
 from catalog import views
-from catalog.models import Jurisdiction, Organization, Person, Standard
-from catalog.schemas import JurisdictionSchema, OrganizationSchema, PersonSchema, StandardSchema
+from catalog.models import Establishment, Jurisdiction, Organization, Person, Standard
+from catalog.schemas import (
+    EstablishmentSchema,
+    JurisdictionSchema,
+    OrganizationSchema,
+    PersonSchema,
+    StandardSchema,
+)
 from core.api import Derivation, Module, ViewSpec, db, hookimpl
 from core.registry import EntityType, Scope
 
@@ -19,7 +25,7 @@ MENU_LABEL = _l("基础数据")
 @hookimpl
 def register_module():
     return Module(
-        key="catalog", label=_l("基础数据目录"), version="0.1.0", articles=(2, 8, 11, 43),
+        key="catalog", label=_l("基础数据目录"), version="0.1.0", articles=(2, 8, 11, 12, 43),
         description=_l("行政区划、单位、人员、标准定额与数据目录"), required=True,
         contract=">=1.0,<2",
     )
@@ -41,10 +47,19 @@ def register_entity_types():
             # (the bureau as title holder), not only its own
             scope=Scope(organization="id", jurisdiction="jurisdiction_id", referable_below=True),
             schema=OrganizationSchema, sharing="unconditional", update_cycle=_l("实时"),
-            access="reference", description=_l("党政机关、事业单位、人民团体等（第四十三条）"),
+            access="reference",
+            description=_l("各级人民政府及其部门（第二条），其他国家机关、事业单位、人民团体（第四十三条）"),
             natural_keys=("name", "uscc"),  # XLSX: shown by name, found by name or USCC
-            api_columns=("id", "name", "uscc", "org_type", "is_bureau", "parent_id",
+            api_columns=("id", "name", "uscc", "org_type", "organ_level", "is_bureau", "parent_id",
                          "jurisdiction_id"),
+        ),
+        EntityType(
+            key="establishment", label=_l("编制核定"), model=Establishment,
+            scope=Scope(organization="organization_id"), schema=EstablishmentSchema,
+            sharing="conditional", update_cycle=_l("按编制核定决定"), access="reference",
+            description=_l("单位的行政编制、事业编制、实有人数、领导职数，按生效日期（第十二条定员定额）"),
+            api_columns=("id", "organization_id", "administrative", "institutional", "actual",
+                         "leaders", "effective_from", "decision", "approved_by", "note"),
         ),
         EntityType(
             key="person", label=_l("工作人员"), model=Person,
@@ -72,6 +87,8 @@ def register_views():
         ViewSpec(views.JurisdictionView, "Jurisdictions", _l("行政区划"), icon="fa-map", **common),
         ViewSpec(views.OrganizationView, "Organizations", _l("单位名录"), icon="fa-building",
                  **common),
+        ViewSpec(views.EstablishmentView, "Establishments", _l("编制核定"), icon="fa-id-badge",
+                 **common),
         ViewSpec(views.PersonView, "People", _l("工作人员"), icon="fa-users", **common),
         ViewSpec(views.StandardView, "Standards", _l("标准定额"), icon="fa-balance-scale",
                  **common),
@@ -88,11 +105,13 @@ def find_standard(session, kind, key, jurisdiction, on):
 
 @hookimpl
 def register_derivations():
+    from catalog.rules import derive_organ_level
     from catalog.standards import recheck_below, unit_of_kind
     from core.tenancy import materialise_path
 
     return [
         Derivation("catalog.jurisdiction_path", Jurisdiction, materialise_path),
+        Derivation("catalog.organ_level", Organization, derive_organ_level),
         Derivation("catalog.standard_unit", Standard, unit_of_kind),
         Derivation("catalog.standard_recheck_below", Standard, recheck_below,
                    on=("create", "update", "delete")),
@@ -117,7 +136,8 @@ def register_reports():
 def register_cli_commands():
     @click.command("load-divisions")
     @click.option("--csv", "path", type=click.Path(exists=True, dir_okay=False),
-                  help="GB/T 2260 CSV (code,name,level,parent); default: the shipped Xinjiang list")
+                  help="CSV code,name,level,parent (GB/T 2260; townships with 12-digit statistical "
+                       "codes); default: the shipped Xinjiang list")
     @with_appcontext
     def load_divisions_command(path):
         """载入行政区划代码（已有的跳过）。"""

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 from sqlalchemy import func, select
 
-from catalog.models import ORG_TYPES, Jurisdiction, Organization
+from catalog.models import ORG_TYPES, Jurisdiction, Organization, organ_level_label
 from core.api import STANDARD_SIGNATURES, Report, db, scoped
 
 
@@ -41,7 +41,8 @@ def directory_context(params: dict, scope) -> dict:
             groups.append({"code": place.code, "name": place.name, "level": place.level_label,
                            "orgs": []})
         groups[-1]["orgs"].append({
-            "name": org.name, "uscc": org.uscc, "type": org.org_type_label, "is_bureau": org.is_bureau,
+            "name": org.name, "uscc": org.uscc, "type": org.org_type_label,
+            "level": organ_level_label(org.organ_level), "is_bureau": org.is_bureau,
         })
     total = sum(len(g["orgs"]) for g in groups)
     bureaus = sum(1 for g in groups for o in g["orgs"] if o["is_bureau"])
@@ -60,6 +61,7 @@ REPORTS = [
         key="organization_directory", label=_l("机构名录"), params_schema=DirectoryParams,
         build_context=directory_context, template="catalog/report_directory.html",
         signatures=STANDARD_SIGNATURES, estimate_rows=directory_rows,
-        description=_l("权限范围内的单位，按辖区分组：名称、统一社会信用代码、类型、是否机关事务管理部门（第四十三条）"),
+        description=_l("权限范围内的单位，按辖区分组：名称、统一社会信用代码、类型、机构级别、"
+                        "是否机关事务管理部门（第四十三条）"),
     ),
 ]

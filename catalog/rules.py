@@ -1,4 +1,6 @@
-"""Rules on the catalog itself (standards are data with effective dates, Art. 11)."""
+"""Rules on the catalog itself: standards are data with effective dates (Art. 11); the tree of
+divisions down to the townships and the organisations the Measures govern (Art. 2, 43); the
+establishment 定员定额 budgets by (Art. 12)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from catalog.models import Jurisdiction, Standard
+from catalog.models import (
+    IN_SCOPE_TYPES,
+    LEVEL_ORDER,
+    ORG_TYPES,
+    Establishment,
+    Jurisdiction,
+    Organization,
+    Standard,
+    organ_level_label,
+)
 from catalog.standards import GOVERNED, kind_of, looser_than_above
 from core.api import Rule, get_state
 
@@ -91,11 +102,71 @@ def _backdated(standard: Standard, ctx):
 
 
 def _parent_level(jurisdiction: Jurisdiction, ctx):
-    order = {"region": 0, "prefecture": 1, "county": 2}
     parent = ctx.related(jurisdiction, "parent")
     if parent is None:
         return jurisdiction.level != "region"
-    return order.get(parent.level, 9) + 1 != order.get(jurisdiction.level, -1)
+    return LEVEL_ORDER.get(parent.level, 9) + 1 != LEVEL_ORDER.get(jurisdiction.level, -1)
+
+
+def _code_shape(jurisdiction: Jurisdiction, ctx):
+    """GB/T 2260 gives 6 digits down to the county; a township's statistical code has 12, the
+    first 6 its county's."""
+    code = jurisdiction.code or ""
+    if jurisdiction.level != "township":
+        return len(code) != 6
+    parent = ctx.related(jurisdiction, "parent")
+    return len(code) != 12 or (parent is not None and not code.startswith(parent.code))
+
+
+def _type_out_of_scope(org: Organization, ctx):
+    """Art. 2 and 43 name whom the Measures govern; 其他组织 (an enterprise, a society) or an
+    unknown type is not (the key 'other' stays so that such a row can be read and corrected)."""
+    if org.org_type is None or org.org_type in IN_SCOPE_TYPES or not ctx.changed(org, "org_type"):
+        return None  # None: the column's default (各级人民政府及其部门) on insert
+    return {"type": str(ORG_TYPES.get(org.org_type, org.org_type))}
+
+
+def derive_organ_level(org: Organization, ctx) -> None:
+    """An organ's level defaults to its jurisdiction's level; once stored it is kept."""
+    if not org.organ_level:
+        jurisdiction = ctx.related(org, "jurisdiction")
+        if jurisdiction is not None:
+            org.organ_level = jurisdiction.level
+
+
+def _organ_level_above(org: Organization, ctx):
+    """An organ does not rank above the government it belongs to (a county cannot hold a
+    地州市级 organ); it may sit lower (a 乡镇级 office recorded under its county)."""
+    if not ctx.changed(org, "organ_level", "jurisdiction_id"):
+        return None
+    jurisdiction = ctx.related(org, "jurisdiction")
+    if jurisdiction is None or org.organ_level is None:
+        return None
+    if org.organ_level not in LEVEL_ORDER:
+        return {"level": org.organ_level, "jur": str(jurisdiction)}
+    if LEVEL_ORDER[org.organ_level] < LEVEL_ORDER.get(jurisdiction.level, 0):
+        return {"level": organ_level_label(org.organ_level), "jur": str(jurisdiction)}
+    return None
+
+
+def _negative(record: Establishment, ctx):
+    fields = {"administrative": _l("行政编制"), "institutional": _l("事业编制"),
+              "actual": _l("实有人数"), "leaders": _l("领导职数")}
+    bad = [str(label) for name, label in fields.items() if (getattr(record, name) or 0) < 0]
+    return {"fields": "、".join(bad)} if bad else None
+
+
+def _same_day(record: Establishment, ctx):
+    org_id = ctx.value(record, "organization_id")
+    if org_id is None or record.effective_from is None:
+        return None
+    query = select(Establishment.id).where(Establishment.organization_id == org_id,
+                                           Establishment.effective_from == record.effective_from)
+    if record.id is not None:
+        query = query.where(Establishment.id != record.id)
+    if ctx.session.execute(query.limit(1)).first() is None:
+        return None
+    return {"day": record.effective_from.isoformat()}
 
 
 RULES = [
@@ -145,6 +216,33 @@ RULES = [
     ),
     Rule(
         key="catalog.jurisdiction_level", article=2, severity="block", model=Jurisdiction,
-        message=_l("辖区层级与上级不符（自治区 → 地州市 → 县市区）"), check=_parent_level,
+        message=_l("辖区层级与上级不符（自治区 → 地州市 → 县市区 → 乡镇街道）"), check=_parent_level,
+    ),
+    Rule(
+        key="catalog.jurisdiction_code", article=2, severity="block", model=Jurisdiction,
+        message=_l("区划代码与层级不符：自治区、地州市、县市区用 6 位 GB/T 2260 代码，"
+                   "乡镇街道用 12 位统计用区划代码，且前 6 位为所属县市区的代码"),
+        check=_code_shape,
+    ),
+    Rule(
+        key="catalog.organization_type_in_scope", article=43, severity="block", model=Organization,
+        message=_l("单位类型“%(type)s”不在《办法》适用范围内：第二条适用于各级人民政府及其部门，"
+                   "第四十三条规定其他国家机关、事业单位和人民团体参照执行；请选择其中一种单位类型"),
+        check=_type_out_of_scope,
+    ),
+    Rule(
+        key="catalog.organ_level_in_jurisdiction", article=2, severity="block", model=Organization,
+        message=_l("机构级别“%(level)s”高于所属辖区 %(jur)s 的层级：单位的机构级别不能高于其所属的人民政府"),
+        check=_organ_level_above,
+    ),
+    Rule(
+        key="catalog.establishment_non_negative", article=12, severity="block", model=Establishment,
+        message=_l("编制核定中的%(fields)s不能为负数"), check=_negative,
+    ),
+    Rule(
+        key="catalog.establishment_one_per_day", article=12, severity="block", model=Establishment,
+        message=_l("该单位 %(day)s 生效的编制核定已有记录：新的核定决定请按其生效日期另行登记，"
+                   "更正错误请修改原记录"),
+        check=_same_day,
     ),
 ]

@@ -6,7 +6,16 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError, validates
 from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
-from catalog.models import ORG_TYPES, RANKS, Jurisdiction, Organization, Person, Standard
+from catalog.models import (
+    ORG_TYPES,
+    ORGAN_LEVELS,
+    RANKS,
+    Establishment,
+    Jurisdiction,
+    Organization,
+    Person,
+    Standard,
+)
 from core.uscc import uscc_error
 
 
@@ -34,6 +43,11 @@ class OrganizationSchema(SQLAlchemyAutoSchema):
         if value not in ORG_TYPES:
             raise ValidationError(_("未知的单位类型：%(value)s", value=value))
 
+    @validates("organ_level")
+    def _organ_level(self, value, **_kw):
+        if value is not None and value not in ORGAN_LEVELS:
+            raise ValidationError(_("未知的机构级别：%(value)s", value=value))
+
 
 class PersonSchema(SQLAlchemyAutoSchema):
     class Meta:
@@ -45,6 +59,13 @@ class PersonSchema(SQLAlchemyAutoSchema):
     def _rank(self, value, **_kw):
         if value not in RANKS:
             raise ValidationError(_("未知的职级：%(value)s", value=value))
+
+
+class EstablishmentSchema(SQLAlchemyAutoSchema):
+    class Meta:
+        model = Establishment
+        include_fk = True
+        exclude = ("version",)
 
 
 class StandardSchema(SQLAlchemyAutoSchema):

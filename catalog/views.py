@@ -18,13 +18,16 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import Select
 
 from catalog.models import (
+    IN_SCOPE_TYPES,
     LEVELS,
-    ORG_TYPES,
+    ORGAN_LEVELS,
     RANKS,
+    Establishment,
     Jurisdiction,
     Organization,
     Person,
     Standard,
+    organ_level_label,
 )
 from core.activation import modules_for_current_user
 from core.api import ScopedInterface, ScopedModelView, choice_field, db, get_state, scoped
@@ -58,23 +61,62 @@ class JurisdictionView(ScopedModelView):
     add_form_extra_fields = {"level": choice_field(_l("层级"), LEVELS)}
 
 
+def _organ_level_field() -> SelectField:
+    return SelectField(
+        _l("机构级别"), choices=[("", _l("按所属辖区层级")), *ORGAN_LEVELS.items()],
+        description=_l("机构本身的级别（自治区级、地州市级、县市区级、乡镇级），与人员职级无关；"
+                       "留空时取所属辖区的层级"))
+
+
 class OrganizationView(ScopedModelView):
     datamodel = ScopedInterface(Organization)
     access = "reference"
     list_title = _l("单位名录")
-    list_columns = ["name", "uscc", "org_type_label", "is_bureau", "jurisdiction"]
-    add_columns = ["name", "uscc", "org_type", "is_bureau", "parent", "jurisdiction"]
+    list_columns = ["name", "uscc", "org_type_label", "organ_level", "is_bureau", "jurisdiction"]
+    add_columns = ["name", "uscc", "org_type", "organ_level", "is_bureau", "parent", "jurisdiction"]
     edit_columns = add_columns
-    show_columns = ["name", "uscc", "org_type_label", "is_bureau", "parent", "jurisdiction"]
-    search_columns = ["name", "uscc", "org_type", "is_bureau", "jurisdiction"]
+    show_columns = ["name", "uscc", "org_type_label", "organ_level", "is_bureau", "parent",
+                    "jurisdiction"]
+    search_columns = ["name", "uscc", "org_type", "organ_level", "is_bureau", "jurisdiction"]
     label_columns = {
         "name": _l("单位名称"), "uscc": _l("统一社会信用代码"), "org_type": _l("单位类型"),
-        "org_type_label": _l("单位类型"), "is_bureau": _l("机关事务管理部门"),
+        "org_type_label": _l("单位类型"), "organ_level": _l("机构级别"),
+        "is_bureau": _l("机关事务管理部门"),
         "parent": _l("上级单位"), "jurisdiction": _l("所属辖区"),
     }
+    formatters_columns = {"organ_level": organ_level_label}
     validators_columns = {"uscc": [_uscc_validator]}
-    add_form_extra_fields = {"org_type": choice_field(_l("单位类型"), ORG_TYPES)}
-    edit_form_extra_fields = {"org_type": choice_field(_l("单位类型"), ORG_TYPES)}
+    add_form_extra_fields = {"org_type": choice_field(_l("单位类型"), IN_SCOPE_TYPES),
+                             "organ_level": _organ_level_field()}
+    edit_form_extra_fields = {"org_type": choice_field(_l("单位类型"), IN_SCOPE_TYPES),
+                              "organ_level": _organ_level_field()}
+
+
+class EstablishmentView(ScopedModelView):
+    """编制核定: one record per decision; the one in force is the latest effective (Art. 12)."""
+
+    datamodel = ScopedInterface(Establishment)
+    access = "reference"  # the bureau records it; a department reads its own, never raises it
+    list_title = _l("编制核定")
+    list_columns = ["organization", "effective_from", "administrative", "institutional",
+                    "established", "actual", "leaders", "decision"]
+    add_columns = ["organization", "effective_from", "administrative", "institutional", "actual",
+                   "leaders", "decision", "approved_by", "note"]
+    edit_columns = add_columns
+    show_columns = [*add_columns[:4], "established", *add_columns[4:]]
+    search_columns = ["organization", "effective_from", "decision", "approved_by"]
+    base_order = ("effective_from", "desc")
+    label_columns = {
+        "organization": _l("单位"), "effective_from": _l("生效日期"),
+        "administrative": _l("行政编制"), "institutional": _l("事业编制"),
+        "established": _l("编制人数"), "actual": _l("实有人数"), "leaders": _l("领导职数"),
+        "decision": _l("批准文号/决定"), "approved_by": _l("批准机关"), "note": _l("备注"),
+    }
+    description_columns = {
+        "effective_from": _l("自该日起按本条记录核定编制；新的核定决定请另行登记一条，"
+                             "修改仅用于更正录入错误（修改历史留存于审计日志）"),
+        "decision": _l("编制部门的批复文号或核定决定，如“新编办〔2024〕12号”"),
+    }
 
 
 class PersonView(ScopedModelView):

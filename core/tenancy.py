@@ -17,25 +17,27 @@ from sqlalchemy.orm import relationship, validates
 from core.uscc import uscc_error
 from core.versioning import Versioned
 
-LEVELS = {"region": _l("自治区"), "prefecture": _l("地州市"), "county": _l("县市区")}
-
-#: Organisation types; Art. 43 extends the Measures to all of them.
+#: GB/T 2260 stops at the county; a township (乡、镇、街道) has a 12-digit statistical code.
+LEVELS = {"region": _l("自治区"), "prefecture": _l("地州市"), "county": _l("县市区"),
+          "township": _l("乡镇街道")}
+#: Types in the words of Art. 2 and 43; the catalog refuses 其他组织 (outside the Measures).
 ORG_TYPES = {
-    "party_government": _l("党政机关"),
+    "party_government": _l("各级人民政府及其部门"),
     "other_state_organ": _l("其他国家机关"),
     "public_institution": _l("事业单位"),
-    "peoples_organization": _l("人民团体"),
-    "other": _l("其他组织"),
+    "peoples_organization": _l("人民团体（工会、共青团、妇联等）"),
+    "other": _l("其他组织（不适用本办法）"),
 }
 
 class Jurisdiction(Versioned, Model):
     """An administrative division (GB/T 2260), with its materialised path."""
 
     __tablename__ = "catalog_jurisdiction"
-    __table_args__ = (CheckConstraint("level in ('region', 'prefecture', 'county')"),)
+    __table_args__ = (CheckConstraint("level in ('region', 'prefecture', 'county', 'township')",
+                                      name="ck_catalog_jurisdiction_level"),)
 
     id = Column(Integer, primary_key=True)
-    code = Column(String(6), nullable=False, unique=True)
+    code = Column(String(12), nullable=False, unique=True)
     name = Column(String(64), nullable=False)
     level = Column(String(16), nullable=False)
     parent_id = Column(Integer, ForeignKey("catalog_jurisdiction.id"), index=True)
@@ -50,8 +52,8 @@ class Jurisdiction(Versioned, Model):
 
     @validates("code")
     def _check_code(self, _key, code):
-        if not code or len(code) != 6 or not code.isdigit():
-            raise ValueError("行政区划代码应为 6 位数字（GB/T 2260）")
+        if not code or len(code) not in (6, 12) or not code.isdigit():
+            raise ValueError(_("区划代码应为 6 位数字（GB/T 2260），乡镇街道为 12 位统计用区划代码"))
         return code
 
     @property
@@ -73,6 +75,7 @@ class Organization(Versioned, Model):
     uscc = Column(String(18), nullable=False, unique=True)
     org_type = Column(String(32), nullable=False, default="party_government")
     is_bureau = Column(Boolean, nullable=False, default=False)
+    organ_level = Column(String(16))  # 机构级别: the catalog fills and checks it
     parent_id = Column(Integer, ForeignKey("catalog_organization.id"), index=True)
     jurisdiction_id = Column(
         Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False, index=True
@@ -90,15 +93,14 @@ class Organization(Versioned, Model):
             raise ValueError(error)
         return code.strip().upper()
 
-    @validates("org_type")
-    def _check_type(self, _key, value):
-        if value not in ORG_TYPES:
-            raise ValueError(_("未知的单位类型：%(value)s", value=value))
-        return value
-
     @property
     def org_type_label(self) -> str:
         return str(ORG_TYPES.get(self.org_type, self.org_type))
+
+    @property
+    def applies_by_reference(self) -> bool:
+        """Art. 43: 其他国家机关、事业单位、人民团体 follow the Measures 参照 (Art. 2 binds the rest)."""
+        return self.org_type in ("other_state_organ", "public_institution", "peoples_organization")
 
 
 def materialise_path(jurisdiction: Jurisdiction, ctx) -> None:

@@ -108,7 +108,8 @@ def test_a_catalog_type_exports_the_same_way(login):
     rows = read_xlsx(login("urumqi_bureau").get("/organizationview/xlsx/export").data)[1]
     names = {r["单位名称"] for r in rows}
     assert "乌鲁木齐市天山区财政局" in names and "喀什市财政局" not in names
-    assert {r["单位类型"] for r in rows} <= {"党政机关", "其他国家机关", "事业单位", "人民团体", "其他组织"}
+    assert {r["单位类型"] for r in rows} <= {"各级人民政府及其部门", "其他国家机关", "事业单位",
+                                          "人民团体（工会、共青团、妇联等）"}
     assert {r["机关事务管理部门"] for r in rows} <= {"是", "否"}
 
 
@@ -385,7 +386,8 @@ def test_numbers_typed_as_text_and_an_english_user_with_a_chinese_file(app, logi
         assert (str(asset.original_value), asset.status) == ("4800.00", "in_use")
 
 
-ORG_HEADERS = ["*单位名称", "*统一社会信用代码", "单位类型", "机关事务管理部门", "上级单位", "*所属辖区"]
+ORG_HEADERS = ["*单位名称", "*统一社会信用代码", "单位类型", "机构级别", "机关事务管理部门", "上级单位",
+               "*所属辖区"]
 
 
 def test_organisations_import_on_their_screen_with_the_schemas_checks(app, login):
@@ -398,9 +400,10 @@ def test_organisations_import_on_their_screen_with_the_schemas_checks(app, login
     bureau = login("urumqi_bureau")
     template = read_xlsx(bureau.get("/organizationview/xlsx/template").data)[0]
     assert template == ORG_HEADERS
-    rows = [["导入单位甲", good, "事业单位", "否", "乌鲁木齐市天山区财政局", "650102"],
-            ["导入单位乙", bad, "党政机关", "否", None, "天山区"],
-            ["导入单位丙", make_uscc("1", "1", "653101", "XL0000002"), "党政机关", "是", None, "喀什市"]]
+    rows = [["导入单位甲", good, "事业单位", None, "否", "乌鲁木齐市天山区财政局", "650102"],
+            ["导入单位乙", bad, "各级人民政府及其部门", None, "否", None, "天山区"],
+            ["导入单位丙", make_uscc("1", "1", "653101", "XL0000002"), "各级人民政府及其部门", None, "是",
+             None, "喀什市"]]
     html = _import(bureau, rows, headers=ORG_HEADERS, url="/organizationview/xlsx/import").get_data(
         as_text=True)
     assert "第 3 行“统一社会信用代码”：统一社会信用代码校验位错误" in html
@@ -415,6 +418,7 @@ def test_organisations_import_on_their_screen_with_the_schemas_checks(app, login
         org = db.session.execute(select(Organization).where(Organization.uscc == good)).scalar_one()
         assert (org.org_type, org.is_bureau, org.parent.name, org.jurisdiction.code) == (
             "public_institution", False, "乌鲁木齐市天山区财政局", "650102")
+        assert org.organ_level == "county"  # left empty: the jurisdiction's level
 
 
 def test_an_english_template_imports_back(app, login):

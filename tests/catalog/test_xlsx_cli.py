@@ -72,7 +72,7 @@ def test_cli_import_with_an_unknown_user_is_refused(app, tmp_path):
 
 
 def test_cli_import_needs_the_add_permission(app, tmp_path):
-    path = _file(tmp_path, [["某单位", "91650102MA0000000X", "党政机关"]],
+    path = _file(tmp_path, [["某单位", "91650102MA0000000X", "各级人民政府及其部门"]],
                  headers=["*单位名称", "*统一社会信用代码", "单位类型", "*所属辖区"])
     result = _run(app, "organization", path, "--as", "kashgar_clerk")
     assert result.exit_code == 1 and "无权新增“单位”" in result.stderr

@@ -393,5 +393,5 @@ def test_cli_params_and_landscape(app, tmp_path):
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
     assert width > height  # A4 landscape
     text = pdftext(out.read_bytes(), tmp_path)
-    assert watermarked(out.read_bytes(), tmp_path) and "单位类型：党政机关" in text
+    assert watermarked(out.read_bytes(), tmp_path) and "单位类型：各级人民政府及其部门" in text
     assert "人民团体" not in text and "新疆维吾尔自治区财政厅" in text

@@ -131,14 +131,31 @@ def _above_quantity_cap(asset: Asset, ctx):
     per_org = ctx.standard(QUANTITY_CAP_ORG, asset_class.code, jurisdiction)
     if per_person is None and per_org is None:
         return None
-    people = headcount(ctx.session, org_id)
+    people = headcount(ctx.session, org_id, ctx.today)
     limit = quantity_limit(per_person.value if per_person else None, people,
                            per_org.value if per_org else None)
     held = holdings(ctx.session, org_id, asset_class.id, exclude_asset=asset.id)
     held += _new_in_this_write(asset, ctx, org_id, asset_class.id)
-    if held + asset.quantity <= limit or _exception_covers(asset, ctx):
+    if limit is None or held + asset.quantity <= limit or _exception_covers(asset, ctx):
         return None
     return {"cls": asset_class.name, "held": held, "qty": asset.quantity, "limit": limit}
+
+
+def _establishment_missing(asset: Asset, ctx):
+    """Art. 17: the per-person cap multiplies 编制人数; a purchase by an organisation without a
+    recorded establishment cannot be checked against it (no staff count stands in)."""
+    if not _is_purchase(asset, ctx) or not _purchase_changed(asset, ctx) or asset.status == "disposed":
+        return None
+    asset_class = ctx.related(asset, "asset_class")
+    org = ctx.related(asset, "organization")
+    jurisdiction = ctx.value(asset, "jurisdiction_id")
+    if asset_class is None or org is None or jurisdiction is None:
+        return None
+    if ctx.standard(QUANTITY_CAP, asset_class.code, jurisdiction) is None:
+        return None
+    if headcount(ctx.session, org.id, ctx.today) is not None:
+        return None
+    return {"org": org.name, "cls": asset_class.name}
 
 
 def _plan_line_not_approved(asset: Asset, ctx):
@@ -202,6 +219,12 @@ RULES = [
         message=_l("资产单价 %(price)s 元超过“%(cls)s”现行配置标准的单价上限 %(cap)s 元；"
                    "超标准配置须依据经批准的配置计划超标准明细"),
         check=_above_price_cap,
+    ),
+    Rule(
+        key="assets.quantity_cap_establishment", article=17, severity="block", model=Asset,
+        message=_l("“%(org)s”尚未登记编制：“%(cls)s”的数量上限按人均标准×编制人数核定，无法核定；"
+                   "请先由机关事务管理部门在“编制核定”中登记该单位的编制"),
+        check=_establishment_missing,
     ),
     Rule(
         key="assets.quantity_cap", article=17, severity="block", model=Asset,

@@ -52,7 +52,8 @@ def load(ctx) -> None:
                          jurisdiction=ctx.jurisdictions["650000"], effective_from=dt.date(2023, 1, 1),
                          basis="新财资〔2023〕示例号", backdate_reason=DEMO_BACKDATE_REASON))
     classes = {c.code: c for c in session.execute(select(AssetClass)).scalars()}
-    # the story of the exception line: 天山区财政局 (2 people) uses 2 computers, the cap is 1 each
+    # the story of the exception line: 天山区财政局 uses 2 computers, the cap is 1 per 编制 — written
+    # for 编制人数 2 (what the assets tests record); the demo's 编制核定 of the bureau is larger
     org = ctx.organizations[ORG]
     session.add(Asset(
         number=f"ZC-{org.jurisdiction.code}-05090", asset_class=classes[COMPUTERS], name="台式计算机",

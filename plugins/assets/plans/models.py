@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from catalog.models import Jurisdiction, Organization, Person, standard_in_force
+from catalog.models import Jurisdiction, Organization, establishment_in_force, standard_in_force
 from core.api import ApprovalMixin, Model, Stage, Versioned, WorkflowError
 from plugins.assets.cards.models import PRICE_CAP, QUANTITY_CAP, Asset, AssetClass
 
@@ -140,7 +140,8 @@ class LineCheck:
 
     price_cap: Decimal | None = None
     per_person_cap: Decimal | None = None
-    headcount: int = 0
+    #: 编制人数 of the establishment in force (None: no 编制 recorded for the organisation)
+    headcount: int | None = 0
     per_org_cap: Decimal | None = None
     holdings: int = 0
     #: this line plus the plan's other lines of the same class
@@ -158,6 +159,11 @@ class LineCheck:
         return self.over_price or self.over_quantity
 
     @property
+    def establishment_missing(self) -> bool:
+        """A per-person cap applies but the organisation has no 编制 recorded (Art. 17)."""
+        return self.per_person_cap is not None and self.headcount is None
+
+    @property
     def blocked(self) -> bool:
         """Above a standard without an exception request and its reason (Art. 17)."""
         return self.exceeds and not (self.exception_requested and self.exception_reason)
@@ -173,10 +179,11 @@ class LineCheck:
         return self.idle_count > 0
 
 
-def headcount(session, organization_id: int) -> int:
-    return session.execute(
-        select(func.count()).select_from(Person).where(Person.organization_id == organization_id)
-    ).scalar() or 0
+def headcount(session, organization_id: int, on: dt.date | None = None) -> int | None:
+    """编制人数 (行政编制 + 事业编制) of the establishment in force, which per-person standards
+    multiply — not the staff on the list; None when no 编制 is recorded."""
+    found = establishment_in_force(session, organization_id, on)
+    return found.established if found is not None else None
 
 
 def holdings(session, organization_id: int, class_id: int, exclude_asset: int | None = None) -> int:
@@ -219,9 +226,11 @@ def caps(session, class_code: str, jurisdiction: Jurisdiction, on: dt.date | Non
     return found
 
 
-def quantity_limit(per_person, people: int, per_org) -> int | None:
+def quantity_limit(per_person, people: int | None, per_org) -> int | None:
+    """The smaller of per person × 编制人数 and the per-organisation cap; without a recorded
+    编制 the per-person cap cannot be applied (a rule says so instead)."""
     limits = []
-    if per_person is not None:
+    if per_person is not None and people is not None:
         limits.append(int(per_person * people))
     if per_org is not None:
         limits.append(int(per_org))
@@ -239,7 +248,7 @@ def check_line(session, line: AssetPlanLine, *, organization_id=None, class_id=N
         return None
     jurisdiction = organization.jurisdiction or session.get(Jurisdiction, organization.jurisdiction_id)
     found = caps(session, asset_class.code, jurisdiction, on)
-    people = headcount(session, organization.id)
+    people = headcount(session, organization.id, on)
     check = LineCheck(price_cap=found["price"], per_person_cap=found["per_person"], headcount=people,
                       per_org_cap=found["per_org"], exception_requested=bool(line.exception_requested),
                       exception_reason=(line.exception_reason or "").strip() or None)

@@ -36,6 +36,16 @@ def _above_standard(line: AssetPlanLine, ctx):
     return {"name": line.name, "detail": excess_detail(check)}
 
 
+def _establishment_missing(line: AssetPlanLine, ctx):
+    """Art. 17: a per-person standard multiplies the establishment (编制人数); without one
+    recorded the line cannot be checked, and no count of staff stands in for it."""
+    check = _check(line, ctx)
+    if check is None or not check.establishment_missing:
+        return None
+    asset_class, org = ctx.related(line, "asset_class"), ctx.related(line, "organization")
+    return {"org": org.name if org is not None else "", "cls": asset_class.name}
+
+
 def _exception_without_reason(line: AssetPlanLine, ctx):
     """Art. 14: an exception is asked for with its reason."""
     if line.exception_requested and not (line.exception_reason or "").strip():
@@ -66,6 +76,12 @@ def _plan_of(line: AssetPlanLine, ctx) -> AssetPlan | None:
 
 
 RULES = [
+    Rule(
+        key="assets.plan_line_establishment", article=17, severity="block", model=AssetPlanLine,
+        message=_l("“%(org)s”尚未登记编制：“%(cls)s”的配置标准按人均核定数量，需要编制人数；"
+                   "请先由机关事务管理部门在“编制核定”中登记该单位的编制"),
+        check=_establishment_missing,
+    ),
     Rule(
         key="assets.plan_line_cap", article=17, severity="block", model=AssetPlanLine,
         message=_l("配置计划明细“%(name)s”超过现行配置标准：%(detail)s；"
