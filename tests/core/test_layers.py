@@ -49,8 +49,10 @@ def test_the_kernel_is_thin():
     # 2550 until issue 10; then the services' own hookspecs (SERVICE_HOOKSPECS), the per-process
     # copy of the active modules, what an entity type declares for search and attachments, the
     # article style of rule messages and the display day of the pipeline came in; services'
-    # hooks and declarations (AttachmentKinds) stay outside
-    assert lines <= 2675, f"the kernel has grown to {lines} lines: move a service out of it"
+    # hooks and declarations (AttachmentKinds) stay outside; issue 11 added what a standard kind
+    # declares (which way is stricter, number or text) and an organisation's own columns (organ
+    # level, finance department); their logic lives in the catalog
+    assert lines <= 2690, f"the kernel has grown to {lines} lines: move a service out of it"
 
 
 #: What the kernel shares with FAB: the declarative base and the SQLAlchemy extension class its
