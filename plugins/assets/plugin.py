@@ -82,6 +82,13 @@ def register_standard_kinds():
 
 
 @hookimpl
+def init_app(app, state):
+    from plugins.assets.plans.designation import install
+
+    install(app)  # the Art. 14 terms: a broken terms file stops the start, not a save
+
+
+@hookimpl
 def load_demo_data(ctx):
     for area in _room("demo"):
         area.load(ctx)

@@ -124,8 +124,8 @@ class Asset(Voidable, Versioned, Model):
     #: End of the minimum service life: acquired_on + the standard in force (computed on save).
     min_life_ends_on = Column(Date)
     note = Column(Text)
-    #: The configuration-plan line the asset was bought under (Art. 14, 17): an approved
-    #: exception there lets the card exceed the standards.
+    #: The configuration-plan line the asset was bought under (Art. 17): a deviation approved
+    #: with the plan lets the card exceed the standards.
     plan_line_id = Column(Integer, ForeignKey("assets_plan_line.id", name="fk_assets_asset_plan_line_id"),
                           index=True)
 

@@ -1,8 +1,9 @@
-"""Rules of Art. 14, 17 and 18 on asset cards.
+"""Rules of Art. 17 and 18 on asset cards.
 
 A purchase stays within the configuration standards in force (price cap, quantity caps
 per person and per organisation, Art. 17) unless the card names the configuration-plan
-line under which it was bought and that line was approved as an exception (Art. 14).
+line under which it was bought and that line's deviation was approved with the plan (Art. 17:
+the configuration plan is the one route above a standard; Art. 14 demands strict execution).
 The caps govern purchases (取得方式 购置): a surplus found, a donation or what an
 organisation already held when it started keeping cards (存量登记) is recorded as it is;
 a 存量登记 card acquired within the last year is flagged, since it may be a purchase.
@@ -53,7 +54,7 @@ def _approved_line(asset: Asset, ctx) -> AssetPlanLine | None:
 
 
 def _exception_covers(asset: Asset, ctx) -> bool:
-    """Art. 14: the purchase was approved as an exception in the plan, at that price at most."""
+    """Art. 17: the purchase is an approved deviation of the configuration plan, at that price at most."""
     line = _approved_line(asset, ctx)
     if line is None or not line.exception_requested:
         return False

@@ -1,4 +1,4 @@
-"""Configuration plans (资产配置计划, Art. 14, 17, 18) and the checks of a plan line.
+"""Configuration plans (资产配置计划, Art. 17, 18) and the checks of a plan line.
 
 A plan is what an organisation asks to buy in a year; each line is checked against
 the configuration standards in force for the organisation's jurisdiction, its current
@@ -110,7 +110,8 @@ class AssetPlanLine(Versioned, Model):
     unit = Column(String(16), nullable=False, default="台")
     unit_price = Column(Numeric(14, 2), nullable=False)
     reason = Column(Text)
-    #: 超标准配置: the line asks to exceed a standard (Art. 14), with its reason
+    #: 超标准配置: the line asks to exceed a standard, with its reason; approving the plan
+    #: approves the deviation (Art. 17 — Art. 14 itself demands strict execution of the standards)
     exception_requested = Column(Boolean, nullable=False, default=False, server_default="0")
     exception_reason = Column(Text)
 
@@ -158,7 +159,7 @@ class LineCheck:
 
     @property
     def exception(self) -> bool:
-        """Above a standard by an exception request: the reviewers decide on it (Art. 14)."""
+        """Above a standard by a deviation request: the plan's reviewers decide on it (Art. 17)."""
         return self.exceeds and self.exception_requested
 
     @property

@@ -101,7 +101,7 @@ def test_each_demo_login_sees_its_step(login):
     assert "2027 年度打印设备更新计划" not in login("kashgar_clerk").text("/assetplanview/list/")
 
 
-# --- lines and their checks (Art. 17 block, Art. 14 exception, Art. 18 reuse first) -----------------
+# --- lines and their checks (Art. 17 block and approved deviation, Art. 14 designation, Art. 18) ----
 
 def test_art17_line_above_cap_is_blocked_on_form(app, login, ids):
     """Computers: 2 held, 1 per person × 2 people: one more is above the cap without an exception."""
@@ -112,13 +112,16 @@ def test_art17_line_above_cap_is_blocked_on_form(app, login, ids):
     assert lines(app, pk) == []
 
 
-def test_art14_exception_with_reason_is_allowed_and_flagged_on_form(app, login, ids):
+def test_art17_deviation_with_reason_is_allowed_and_flagged_on_form(app, login, ids):
+    """第十七条, not 第十四条: the deviation is approved with the configuration plan (Art. 14 itself
+    demands strict execution of the standards); the page says the deviation still awaits approval."""
     pk = new_plan(app, login, ids, "测试计划：超标准申请")
     clerk = login(CLERK)
     html = clerk.post("/assetplanlineview/add", data=line_form(
         pk, ids["computers"], exception_requested="y", exception_reason=""),
         follow_redirects=True).get_data(as_text=True)
-    assert "必须填写超标准理由" in html and "第十四条" in html and lines(app, pk) == []
+    assert "必须填写超标准理由" in html and "《办法》第十七条" in html and "第十四条" not in html
+    assert lines(app, pk) == []
     clerk.post("/assetplanlineview/add", data=line_form(
         pk, ids["computers"], exception_requested="y", exception_reason="新增编制 1 名"))
     [line] = lines(app, pk)
@@ -127,13 +130,15 @@ def test_art14_exception_with_reason_is_allowed_and_flagged_on_form(app, login, 
         finding = db.session.execute(select(Finding).where(
             Finding.entity == "asset_plan_line", Finding.entity_id == str(line.id),
             Finding.rule_key == "assets.plan_exception")).scalar_one()
-    assert finding.article == 14 and "新增编制 1 名" in finding.message
+    assert finding.article == 17 and "新增编制 1 名" in finding.message
+    assert "须经配置计划审核批准" in finding.message
     assert line.jurisdiction_id == ids["jur"]
     # the reviewers find it in 问题清单 (the finding carries the line's jurisdiction)
     listing = "/findingview/list/?psize_FindingView=100&_oc_FindingView=id&_od_FindingView=desc"
     assert "新增编制 1 名" in login(BUREAU).text(listing)
     html = clerk.text(f"/assetplanview/show/{pk}")
-    assert 'data-check="exception"' in html and "超标准配置申请（第十四条）" in html
+    assert 'data-check="exception"' in html and "超标准配置申请，待审核批准（第十七条）" in html
+    assert "第十四条" not in html
     assert "人均 1 × 编制人数 2" in html and "现有 2 件，本计划申请 1 件" in html
 
 
@@ -145,7 +150,7 @@ def test_art17_line_cap_on_api_and_direct_write(app, login, ids):
     refused = clerk.api("POST", "/api/v1/asset_plan_line/", json=body)
     assert refused.status_code == 422 and "超过数量上限" in refused.get_json()["message"]
     no_reason = clerk.api("POST", "/api/v1/asset_plan_line/", json={**body, "exception_requested": True})
-    assert no_reason.status_code == 422 and "第十四条" in no_reason.get_json()["message"]
+    assert no_reason.status_code == 422 and "第十七条" in no_reason.get_json()["message"]
     ok = clerk.api("POST", "/api/v1/asset_plan_line/", json={**body, "exception_requested": True,
                                                              "exception_reason": "新增编制"})
     assert ok.status_code == 201, ok.get_json()
@@ -157,6 +162,84 @@ def test_art17_line_cap_on_api_and_direct_write(app, login, ids):
             db.session.flush()
         db.session.rollback()
     assert len(lines(app, pk)) == 1
+
+
+def test_art17_approved_deviation_is_named_so_on_the_approved_plan(app, login):
+    """The demo's approved plan shows its deviation line as 经批准的超标准配置（第十七条）."""
+    plan = plan_by_title(app, "2026 年度新增人员计算机配置计划")
+    html = login(CLERK).text(f"/assetplanview/show/{plan.id}")
+    assert "经批准的超标准配置（第十七条）" in html and "第十四条" not in html
+
+
+def _designation(app, line_id):
+    with app.app_context():
+        return db.session.execute(select(Finding).where(
+            Finding.entity == "asset_plan_line", Finding.entity_id == str(line_id),
+            Finding.rule_key == "assets.plan_designation", Finding.status == "open")).scalar_one_or_none()
+
+
+def test_art14_brand_and_model_in_a_line_are_flagged_on_form(app, login, ids):
+    """第十四条: 不得指定或者变相指定品牌、型号、产地 — “联想ThinkPad X1笔记本” names a brand; the finding
+    says what matched. A performance level with 同等性能 designates nothing."""
+    cls = fresh_class(app)
+    pk = new_plan(app, login, ids, "测试计划：指定品牌")
+    clerk = login(CLERK)
+    clerk.post("/assetplanlineview/add", data=line_form(pk, cls, name="联想ThinkPad X1笔记本",
+                                                        specification="14 英寸"))
+    clerk.post("/assetplanlineview/add", data=line_form(pk, cls, name="便携式计算机",
+                                                        specification="i5同等性能，国产"))
+    flagged, plain = lines(app, pk)
+    finding = _designation(app, flagged.id)
+    assert finding is not None and finding.article == 14
+    assert "品牌“联想”" in finding.message and "品牌“ThinkPad”" in finding.message
+    assert "不得指定品牌、型号、产地" in finding.message
+    assert _designation(app, plain.id) is None
+    listing = "/findingview/list/?psize_FindingView=100&_oc_FindingView=id&_od_FindingView=desc"
+    assert "联想ThinkPad X1笔记本" in login(BUREAU).text(listing)
+
+
+def test_art14_model_number_and_origin_on_api_and_the_finding_closes(app, login, ids):
+    """第十四条 on REST: a processor model (i7-13700) and an origin (原装进口) are designations; the
+    finding closes once the line asks for a performance instead."""
+    cls = fresh_class(app)
+    pk = new_plan(app, login, ids, "测试计划：指定型号")
+    clerk = login(CLERK)
+    created = clerk.api("POST", "/api/v1/asset_plan_line/", json={
+        "plan_id": pk, "class_id": cls, "name": "图形工作站", "specification": "i7-13700/32G，原装进口",
+        "quantity": 1, "unit": "台", "unit_price": 5000})
+    assert created.status_code == 201, created.get_json()
+    [line] = lines(app, pk)
+    message = _designation(app, line.id).message
+    assert "型号“i7-13700”" in message and "产地“原装进口”" in message
+    fixed = clerk.api("PUT", f"/api/v1/asset_plan_line/{line.id}", json={
+        "specification": "不低于i7同等性能/32G"})
+    assert fixed.status_code == 200, fixed.get_json()
+    assert _designation(app, line.id) is None
+
+
+def test_art14_terms_are_data_and_leave_demo_specifications_alone():
+    """The terms come from the data file; the demo's specifications (国产 i5/16G/512G, A4 黑白 …)
+    and standards (GB/T 3325-2017) are no designation; 品牌不限 is none either."""
+    from plugins.assets.cards.demo import ITEMS
+    from plugins.assets.plans.designation import BUILT_IN, designations, load_terms
+
+    terms = load_terms()
+    assert "ThinkPad" in BUILT_IN.read_text(encoding="utf-8")
+    for _code, name, spec, _unit, _price in ITEMS:
+        assert designations(name, spec, terms=terms) == [], (name, spec)
+    for text in ("符合GB/T 3325-2017", "品牌不限，性能不低于i5", "ISO9001 认证", "外形方正", "DDR4-3200"):
+        assert designations(text, terms=terms) == [], text
+    assert designations("HP LaserJet M1136", terms=terms) == [
+        ("品牌", "HP"), ("品牌", "LaserJet"), ("型号", "M1136")]
+
+
+def test_art14_terms_file_is_extendable(tmp_path):
+    from plugins.assets.plans.designation import designations, load_terms
+
+    extra = tmp_path / "terms.toml"
+    extra.write_text('[brands]\nnames = ["某某牌"]\n', encoding="utf-8")
+    assert designations("某某牌档案柜", terms=load_terms(str(extra))) == [("品牌", "某某牌")]
+    assert designations("某某牌档案柜", terms=load_terms()) == []
 
 
 def test_art17_price_cap_on_a_line(app, login, ids):
