@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, inspect, select
 
 from core.api import Rule, local_today
-from plugins.assets.cards.models import PRICE_CAP, QUANTITY_CAP, Asset
+from plugins.assets.cards.models import PRICE_CAP, QUANTITY_CAP, Asset, class_standard
 from plugins.assets.plans.models import (
     NOT_HELD,
     QUANTITY_CAP_ORG,
@@ -71,7 +71,7 @@ def _above_price_cap(asset: Asset, ctx):
     unit_price = _unit_price(asset)
     if asset_class is None or jurisdiction is None or unit_price is None:
         return None
-    cap = ctx.standard(PRICE_CAP, asset_class.code, jurisdiction)
+    cap = class_standard(ctx.session, PRICE_CAP, asset_class, jurisdiction, ctx.today)
     if cap is None or unit_price <= cap.value or _exception_covers(asset, ctx):
         return None
     return {"cls": asset_class.name, "price": f"{unit_price:,.2f}", "cap": f"{cap.value:,.2f}"}
@@ -128,8 +128,8 @@ def _above_quantity_cap(asset: Asset, ctx):
     jurisdiction = ctx.value(asset, "jurisdiction_id")
     if asset_class is None or org_id is None or jurisdiction is None or not asset.quantity:
         return None
-    per_person = ctx.standard(QUANTITY_CAP, asset_class.code, jurisdiction)
-    per_org = ctx.standard(QUANTITY_CAP_ORG, asset_class.code, jurisdiction)
+    per_person = class_standard(ctx.session, QUANTITY_CAP, asset_class, jurisdiction, ctx.today)
+    per_org = class_standard(ctx.session, QUANTITY_CAP_ORG, asset_class, jurisdiction, ctx.today)
     if per_person is None and per_org is None:
         return None
     people = headcount(ctx.session, org_id)
@@ -221,3 +221,9 @@ RULES = [
         check=_idle,
     ),
 ]
+
+# every other way an asset arrives (a fiscal card that is no purchase, a move into an
+# organisation): flags, in their own module
+from plugins.assets.cards.arrivals import RULES as _ARRIVALS  # noqa: E402
+
+RULES += _ARRIVALS

@@ -33,7 +33,7 @@ def _check(line: AssetPlanLine, ctx) -> LineCheck | None:
     if asset_class is None or line.quantity is None or line.quantity <= 0:
         return None
     return check_line(ctx.session, line, organization_id=ctx.value(line, "organization_id"),
-                      class_id=asset_class.id, on=ctx.today, idle_shown=3)
+                      class_id=asset_class.id, on=ctx.today, pool_shown=3)
 
 
 def _above_standard(line: AssetPlanLine, ctx):
@@ -59,14 +59,21 @@ def _exception_for_reviewers(line: AssetPlanLine, ctx):
     return {"name": line.name, "detail": excess_detail(check), "reason": line.exception_reason or ""}
 
 
+def pool_items_text(check: LineCheck) -> str:
+    """The pool items a line should reuse, as the finding and the plan's page name them."""
+    return "、".join(_("%(number)s %(name)s（%(bureau)s公物仓）", number=item.asset.number,
+                       name=item.asset.name, bureau=item.organization.name) for item in check.pool_items)
+
+
 def _reuse_first(line: AssetPlanLine, ctx):
-    """Art. 18: idle assets of the class nearby are reused before anything is bought."""
+    """Art. 18: what the pools the organisation may request from hold of the class is reused first —
+    only those pools (the pool's own rule says which), not idle assets it could not have."""
     check = _check(line, ctx)
     if check is None or not check.reuse_first:
         return None
     asset_class = ctx.related(line, "asset_class")
-    shown = "、".join(f"{a.number} {a.name}" for a in check.idle)
-    return {"count": check.idle_count, "cls": asset_class.name, "examples": shown}
+    more = _("等") if check.pool_count > len(check.pool_items) else ""
+    return {"count": check.pool_count, "cls": asset_class.name, "examples": pool_items_text(check) + more}
 
 
 def _designates(line: AssetPlanLine, ctx):
@@ -107,7 +114,7 @@ RULES = [
     ),
     Rule(
         key="assets.plan_reuse_first", article=18, severity="flag", model=AssetPlanLine,
-        message=_l("同一地州市范围内有 %(count)s 件“%(cls)s”闲置资产（%(examples)s等），应优先调剂使用"),
+        message=_l("本单位可申请调剂的公物仓中有 %(count)s 件“%(cls)s”（%(examples)s），应优先申请调剂使用"),
         check=_reuse_first,
     ),
 ]

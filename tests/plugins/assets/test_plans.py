@@ -23,6 +23,7 @@ from core.models import Finding
 from core.scoping import acting_as
 from core.workflow.approval import WorkflowEvent
 from plugins.assets.plans.models import AssetPlan, AssetPlanLine
+from plugins.assets.pool.models import PoolItem
 from tests.plugins.assets.test_rules import ORG_NAME, _ids, approved_line, fresh_class
 
 CLERK, BUREAU, FINANCE = "tianshan_clerk", "urumqi_bureau", "urumqi_fin_reviewer"
@@ -250,34 +251,56 @@ def test_art17_price_cap_on_a_line(app, login, ids):
     assert "单价超过上限 6,000.00 元" in html and lines(app, pk) == []
 
 
-def test_art18_idle_assets_nearby_are_shown_and_flagged(app, login, ids):
-    """An idle card of the class in 乌鲁木齐 (the prefecture of 天山区) makes the line "reuse first"."""
+def test_art18_reuse_first_points_at_pool_items_the_organisation_may_request(app, login, ids):
+    """第十八条: the reuse-first flag names the pool items 天山区财政局 may actually request — those
+    in 乌鲁木齐's pool (its bureau's jurisdiction covers 天山区) — not an idle card outside any pool
+    nor an item of 喀什's pool, which it may not request (assets.pool_request_jurisdiction)."""
     cls = fresh_class(app)
-    idle_card(app, cls, "T-IDLE-URUMQI", "乌鲁木齐市教育局")
-    idle_card(app, cls, "T-IDLE-KASHGAR", "喀什市财政局")
+    pooled = idle_card(app, cls, "T-REUSE-POOLED", "乌鲁木齐市教育局", pool="乌鲁木齐市机关事务管理局")
+    idle_card(app, cls, "T-REUSE-IDLE", "乌鲁木齐市财政局")
+    idle_card(app, cls, "T-REUSE-KASHGAR", "喀什市财政局", pool="喀什市机关事务管理局")
     pk = new_plan(app, login, ids, "测试计划：优先调剂")
-    login(CLERK).post("/assetplanlineview/add", data=line_form(pk, cls, name="打印机"))
+    clerk = login(CLERK)
+    created = clerk.api("POST", "/api/v1/asset_plan_line/", json={
+        "plan_id": pk, "class_id": cls, "name": "打印机", "quantity": 1, "unit": "台", "unit_price": 1000})
+    assert created.status_code == 201, created.get_json()
     [line] = lines(app, pk)
-    html = login(CLERK).text(f"/assetplanview/show/{pk}")
-    assert "应优先调剂（第十八条）" in html and "T-IDLE-URUMQI" in html
-    assert "T-IDLE-KASHGAR" not in html  # another prefecture is not "nearby"
     with app.app_context():
         finding = db.session.execute(select(Finding).where(
             Finding.entity == "asset_plan_line", Finding.entity_id == str(line.id),
             Finding.rule_key == "assets.plan_reuse_first")).scalar_one()
-    assert finding.article == 18 and "1 件" in finding.message
+    assert finding.article == 18
+    assert "可申请调剂的公物仓中有 1 件" in finding.message
+    assert "T-REUSE-POOLED 闲置打印机（乌鲁木齐市机关事务管理局公物仓）" in finding.message
+    assert "T-REUSE-IDLE" not in finding.message and "T-REUSE-KASHGAR" not in finding.message
+    html = clerk.text(f"/assetplanview/show/{pk}")
+    assert "应优先调剂（第十八条）" in html and "T-REUSE-POOLED" in html
+    assert "T-REUSE-IDLE" not in html and "T-REUSE-KASHGAR" not in html
+    # the item the flag points at is one the clerk may request: the request is accepted
+    with app.app_context():
+        item_id = db.session.execute(select(PoolItem.id).where(PoolItem.asset_id == pooled)).scalar_one()
+    request = clerk.api("POST", "/api/v1/pool_request/", json={
+        "item_id": item_id, "organization_id": ids["org"], "purpose": "替代新购", "target_status": "in_use"})
+    assert request.status_code == 201, request.get_json()
 
 
-def idle_card(app, class_id, number, org_name):
+def idle_card(app, class_id, number, org_name, pool=None) -> int:
+    """An idle card of ``org_name``, put into the pool of the bureau ``pool`` if given; its id."""
     from core.scoping import SYSTEM
     from plugins.assets.cards.models import Asset
 
     with app.app_context(), acting_as(SYSTEM):
         org = db.session.execute(select(Organization).where(Organization.name == org_name)).scalar_one()
-        db.session.add(Asset(number=number, class_id=class_id, name="闲置打印机", quantity=1, unit="台",
-                             original_value=Decimal(1000), acquired_on=dt.date(2022, 1, 1), organization=org,
-                             jurisdiction_id=org.jurisdiction_id, status="idle"))
+        asset = Asset(number=number, class_id=class_id, name="闲置打印机", quantity=1, unit="台",
+                      original_value=Decimal(1000), acquired_on=dt.date(2022, 1, 1), organization=org,
+                      jurisdiction_id=org.jurisdiction_id, status="idle")
+        db.session.add(asset)
+        if pool:
+            bureau = db.session.execute(select(Organization).where(Organization.name == pool)).scalar_one()
+            db.session.add(PoolItem(asset=asset, organization=bureau, source_kind="idle",
+                                    entered_on=dt.date.today(), condition="九成新"))
         db.session.commit()
+        return asset.id
 
 
 # --- the two-stage approval on the screens and the API ----------------------------------------------
