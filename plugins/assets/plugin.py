@@ -78,7 +78,21 @@ def register_standard_kinds():
                      **by_class),
         StandardKind(kind="asset_min_service_life", label=_l("资产最低使用年限"), unit="年",
                      articles=(17, 19), **by_class),
+        StandardKind(kind="asset_stocktake_period", label=_l("资产定期清查盘点周期"), unit="月",
+                     articles=(18,), key_label=_l("适用范围"), key_choices=_stocktake_period_keys,
+                     description=_l("单位两次经批准的资产清查盘点之间最长间隔的月数；逾期生成问题清单")),
     ]
+
+
+def _stocktake_period_keys():
+    return [("all", str(_l("全部资产")))]
+
+
+@hookimpl
+def register_cli_commands():
+    from plugins.assets.stocktake.commands import assets_group
+
+    return [assets_group]
 
 
 @hookimpl
