@@ -1,8 +1,9 @@
 """Art. 14: 不得指定或者变相指定品牌、型号、产地 — what a configuration-plan line asks for.
 
-The terms are reference data (``plugins/assets/data/designation_terms.toml``, extended by the
-file named in ``ASSETS_DESIGNATION_TERMS``), loaded once when the app starts (``init_app``), so a
-broken file stops the start instead of a save. :func:`designations` says what a text names.
+The terms are reference data (``plugins/assets/data/designation_terms.toml``, extended by an
+installation's ``assets_designation_terms.toml`` in the instance folder), loaded once when the app
+starts (``init_app``), so a broken file stops the start instead of a save. :func:`designations`
+says what a text names.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 BUILT_IN = Path(__file__).resolve().parent.parent / "data" / "designation_terms.toml"
+#: An installation's own terms, in its instance folder: added to the built-in ones
+LOCAL_FILE = "assets_designation_terms.toml"
 EXTENSION = "jiguan_assets_designation_terms"
 #: What a match designates, as the finding names it (the terms file's pattern labels)
 WHAT = {"品牌": _l("品牌"), "型号": _l("型号"), "产地": _l("产地")}
@@ -59,7 +62,8 @@ def load_terms(extra: str | None = None) -> Terms:
 
 
 def install(app) -> None:
-    app.extensions[EXTENSION] = load_terms(app.config.get("ASSETS_DESIGNATION_TERMS"))
+    local = Path(app.instance_path) / LOCAL_FILE
+    app.extensions[EXTENSION] = load_terms(str(local) if local.is_file() else None)
 
 
 def _terms() -> Terms:
