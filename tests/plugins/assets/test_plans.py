@@ -218,6 +218,18 @@ def test_art14_model_number_and_origin_on_api_and_the_finding_closes(app, login,
     assert _designation(app, line.id) is None
 
 
+def test_art14_the_demo_walk_has_a_designation_finding(app, login):
+    """第十四条 in the demo: the draft printer line asks for the same model as the present 惠普 printer;
+    urumqi_bureau finds it on 问题清单."""
+    with app.app_context():
+        line = db.session.execute(select(AssetPlanLine).join(AssetPlan).where(
+            AssetPlan.title == "2027 年度办公设备配置计划")).scalars().first()
+    finding = _designation(app, line.id)
+    assert finding is not None and "品牌“惠普”、型号“同型号”" in finding.message
+    listing = "/findingview/list/?psize_FindingView=100&_oc_FindingView=id&_od_FindingView=desc"
+    assert "品牌“惠普”" in login(BUREAU).text(listing)
+
+
 def test_art14_terms_are_data_and_leave_demo_specifications_alone():
     """The terms come from the data file; the demo's specifications (国产 i5/16G/512G, A4 黑白 …)
     and standards (GB/T 3325-2017) are no designation; 品牌不限 is none either."""
