@@ -84,14 +84,31 @@ def register_standard_kinds():
                      articles=(19,), key_label=_l("适用范围"),
                      key_choices=lambda: [("all", _l("全部处置收入"))], stricter="lower",
                      description=_l("收到处置收入后应在该天数内上缴国库，逾期未上缴的列入问题清单")),
+        StandardKind(kind="asset_stocktake_period", label=_l("资产定期清查盘点周期"), unit="月",
+                     articles=(18,), key_label=_l("适用范围"), key_choices=_stocktake_period_keys,
+                     stricter="lower",
+                     description=_l("单位两次经批准的资产清查盘点之间最长间隔的月数；逾期生成问题清单")),
     ]
+
+
+def _stocktake_period_keys():
+    return [("all", str(_l("全部资产")))]
 
 
 @hookimpl
 def register_cli_commands():
-    from plugins.assets.disposal.dashboard import assets_group
+    from plugins.assets.commands import assets_group
+    from plugins.assets.disposal import dashboard  # noqa: F401  (adds check-proceeds)
+    from plugins.assets.stocktake import commands  # noqa: F401  (adds stocktake-check)
 
     return [assets_group]
+
+
+@hookimpl
+def init_app(app, state):
+    from plugins.assets.plans.designation import install
+
+    install(app)  # the Art. 14 terms: a broken terms file stops the start, not a save
 
 
 @hookimpl

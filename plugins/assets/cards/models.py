@@ -124,8 +124,8 @@ class Asset(Voidable, Versioned, Model):
     #: End of the minimum service life: acquired_on + the standard in force (computed on save).
     min_life_ends_on = Column(Date)
     note = Column(Text)
-    #: The configuration-plan line the asset was bought under (Art. 14, 17): an approved
-    #: exception there lets the card exceed the standards.
+    #: The configuration-plan line the asset was bought under (Art. 17): a deviation approved
+    #: with the plan lets the card exceed the standards.
     plan_line_id = Column(Integer, ForeignKey("assets_plan_line.id", name="fk_assets_asset_plan_line_id"),
                           index=True)
 
@@ -151,11 +151,6 @@ class Asset(Voidable, Versioned, Model):
         return str(FUNDING_SOURCES.get(self.funding_source, self.funding_source))
 
 
-# the card names its plan line by class name: map the plans' models whenever the card is mapped,
-# or a process that imports only the cards (a test module, a script) cannot configure the mappers
-from plugins.assets.plans import models as _plan_models  # noqa: E402,F401
-
-
 def asset_class_choices() -> list[tuple[str, str]]:
     """The keys of the class-keyed standards: every class code, with its name."""
     from sqlalchemy import select
@@ -167,6 +162,48 @@ def asset_class_choices() -> list[tuple[str, str]]:
     return [(code, f"{code} {name}") for code, name in [*rows, *pending]]
 
 
+def class_chain(session, asset_class: AssetClass) -> list[AssetClass]:
+    """The class and its ancestors up the GB/T 14885 tree, the class itself first."""
+    chain, seen = [], set()
+    while asset_class is not None and asset_class.id not in seen:
+        chain.append(asset_class)
+        seen.add(asset_class.id)
+        parent = asset_class.parent
+        if parent is None and asset_class.parent_id is not None:
+            parent = session.get(AssetClass, asset_class.parent_id)
+        asset_class = parent
+    return chain
+
+
+def class_standard(session, kind: str, asset_class: AssetClass, jurisdiction, on: dt.date | None = None):
+    """The configuration standard of ``kind`` in force for ``asset_class`` in ``jurisdiction`` (Art. 17).
+
+    A class inherits its parent's standard unless it has its own. The order: the nearest
+    jurisdiction up the tree that sets the kind for the class or any ancestor class wins, and
+    within it the most specific class — a county's cap on 设备 governs the county's computers
+    even when the region sets one on 计算机设备, since the county decided for its own level. Each
+    class code is looked up by the catalog (``standard_in_force``, the jurisdiction walk).
+    """
+    from catalog.models import Jurisdiction
+
+    if asset_class is None or jurisdiction is None:
+        return None
+    if isinstance(jurisdiction, int):
+        jurisdiction = session.get(Jurisdiction, jurisdiction)
+    depth = {code: i for i, code in enumerate(jurisdiction.ancestor_codes)}
+    best, best_rank = None, None
+    for specific, cls in enumerate(class_chain(session, asset_class)):
+        found = standard_in_force(session, kind, cls.code, jurisdiction, on)
+        if found is None:
+            continue
+        code = found.jurisdiction.code if found.jurisdiction is not None else session.get(
+            Jurisdiction, found.jurisdiction_id).code
+        rank = (depth.get(code, -1), -specific)
+        if best_rank is None or rank > best_rank:
+            best, best_rank = found, rank
+    return best
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)
@@ -175,15 +212,15 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 
 def compute_min_life_end(asset: Asset, ctx) -> None:
-    """acquired_on + the minimum service life in force for the class in the asset's jurisdiction."""
+    """acquired_on + the minimum service life in force for the class (or the nearest ancestor class
+    with one) in the asset's jurisdiction."""
     asset_class = ctx.related(asset, "asset_class")
     jurisdiction = ctx.related(asset, "jurisdiction")
     standard = None
     if asset.acquired_on is not None and asset_class is not None and jurisdiction is not None:
         # in force on acquisition, else today's
-        standard = (standard_in_force(ctx.session, MIN_LIFE, asset_class.code, jurisdiction,
-                                      asset.acquired_on)
-                    or standard_in_force(ctx.session, MIN_LIFE, asset_class.code, jurisdiction))
+        standard = (class_standard(ctx.session, MIN_LIFE, asset_class, jurisdiction, asset.acquired_on)
+                    or class_standard(ctx.session, MIN_LIFE, asset_class, jurisdiction))
     ends = add_years(asset.acquired_on, int(standard.value)) if standard is not None else None
     if asset.min_life_ends_on != ends:
         asset.min_life_ends_on = ends
@@ -302,5 +339,7 @@ DERIVATIONS = [
 ]
 
 
-# ``Asset.plan_line`` names a model of the plans area: map it whenever the cards are mapped
+# ``Asset.plan_line`` names a model of the plans area by class name: map it whenever the cards are
+# mapped, or a process that imports only the cards (a test module, a script) cannot configure the
+# mappers; last, since the plans import this module's names
 from plugins.assets.plans import models as _plans  # noqa: E402,F401

@@ -1,8 +1,9 @@
-"""Rules of Art. 14, 17 and 18 on asset cards.
+"""Rules of Art. 17 and 18 on asset cards.
 
 A purchase stays within the configuration standards in force (price cap, quantity caps
 per person and per organisation, Art. 17) unless the card names the configuration-plan
-line under which it was bought and that line was approved as an exception (Art. 14).
+line under which it was bought and that line's deviation was approved with the plan (Art. 17:
+the configuration plan is the one route above a standard; Art. 14 demands strict execution).
 The caps govern purchases (取得方式 购置): a surplus found, a donation or what an
 organisation already held when it started keeping cards (存量登记) is recorded as it is;
 a 存量登记 card acquired within the last year is flagged, since it may be a purchase.
@@ -16,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, inspect, select
 
 from core.api import Rule, local_today
-from plugins.assets.cards.models import PRICE_CAP, QUANTITY_CAP, Asset
+from plugins.assets.cards.models import PRICE_CAP, QUANTITY_CAP, Asset, class_standard
 from plugins.assets.plans.models import (
     NOT_HELD,
     QUANTITY_CAP_ORG,
@@ -53,7 +54,7 @@ def _approved_line(asset: Asset, ctx) -> AssetPlanLine | None:
 
 
 def _exception_covers(asset: Asset, ctx) -> bool:
-    """Art. 14: the purchase was approved as an exception in the plan, at that price at most."""
+    """Art. 17: the purchase is an approved deviation of the configuration plan, at that price at most."""
     line = _approved_line(asset, ctx)
     if line is None or not line.exception_requested:
         return False
@@ -70,7 +71,7 @@ def _above_price_cap(asset: Asset, ctx):
     unit_price = _unit_price(asset)
     if asset_class is None or jurisdiction is None or unit_price is None:
         return None
-    cap = ctx.standard(PRICE_CAP, asset_class.code, jurisdiction)
+    cap = class_standard(ctx.session, PRICE_CAP, asset_class, jurisdiction, ctx.today)
     if cap is None or unit_price <= cap.value or _exception_covers(asset, ctx):
         return None
     return {"cls": asset_class.name, "price": f"{unit_price:,.2f}", "cap": f"{cap.value:,.2f}"}
@@ -127,8 +128,8 @@ def _above_quantity_cap(asset: Asset, ctx):
     jurisdiction = ctx.value(asset, "jurisdiction_id")
     if asset_class is None or org_id is None or jurisdiction is None or not asset.quantity:
         return None
-    per_person = ctx.standard(QUANTITY_CAP, asset_class.code, jurisdiction)
-    per_org = ctx.standard(QUANTITY_CAP_ORG, asset_class.code, jurisdiction)
+    per_person = class_standard(ctx.session, QUANTITY_CAP, asset_class, jurisdiction, ctx.today)
+    per_org = class_standard(ctx.session, QUANTITY_CAP_ORG, asset_class, jurisdiction, ctx.today)
     if per_person is None and per_org is None:
         return None
     people = headcount(ctx.session, org_id, ctx.today)
@@ -243,3 +244,9 @@ RULES = [
         check=_idle,
     ),
 ]
+
+# every other way an asset arrives (a fiscal card that is no purchase, a move into an
+# organisation): flags, in their own module
+from plugins.assets.cards.arrivals import RULES as _ARRIVALS  # noqa: E402
+
+RULES += _ARRIVALS

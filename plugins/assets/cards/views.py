@@ -65,7 +65,8 @@ class AssetView(CardHistoryMixin, ScopedModelView):
         "funding_source": choice_field(_l("经费来源"), FUNDING_SOURCES),
     }
     edit_form_extra_fields = add_form_extra_fields
-    # a card names a plan line only to buy above the standards (Art. 14): offer exception lines
+    # a card names a plan line only to buy above the standards (an approved deviation, Art. 17):
+    # offer exception lines
     add_form_query_rel_fields = {"plan_line": [["exception_requested", FilterEqual, True]]}
     edit_form_query_rel_fields = add_form_query_rel_fields
     #: the in-use ledger: disposed assets leave it (Art. 19) and are found under 已处置资产

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.api import OverdueItem, OverdueSource, db, local_today, recheck_rules, scoped
+from plugins.assets.commands import assets_group
 from plugins.assets.disposal.models import DisposalProceeds, proceeds_due_on
 
 UNPAID_RULE = "assets.disposal_proceeds_unpaid"
@@ -42,11 +43,6 @@ def check_unpaid_proceeds(today: dt.date | None = None) -> tuple[int, int]:
     opened = recheck_rules(db.session, rows, today=today or local_today(), keys={UNPAID_RULE})
     db.session.commit()
     return len(rows), opened
-
-
-@click.group("assets", help="资产管理：定期检查")
-def assets_group():
-    pass
 
 
 @assets_group.command("check-proceeds",

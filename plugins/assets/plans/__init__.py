@@ -1,1 +1,1 @@
-"""Configuration plans (Art. 14, 17): lines checked against the standards, bureau → finance approval."""
+"""Configuration plans (Art. 14, 17, 18): lines checked against the standards, bureau → finance approval."""

@@ -25,7 +25,9 @@ COMPUTERS, OFFICE, FURNITURE = "2010000", "2020000", "5010000"
 #: (organisation, year, title, note, [(class, name, spec, qty, unit, price, reason, exception reason)], steps)
 PLANS = [
     (ORG, 2027, "2027 年度办公设备配置计划", "根据 2027 年度工作任务编制，尚在编制中。",
-     [(OFFICE, "激光打印机", "A4 黑白", 1, "台", "1800", "综合科打印需求增加", None)], []),
+     # the spec names a brand and asks for the same model: the Art. 14 finding of the walk
+     [(OFFICE, "激光打印机", "A4 黑白，与现有惠普打印机同型号", 1, "台", "1800", "综合科打印需求增加", None)],
+     []),
     (ORG, 2027, "2027 年度家具补充配置计划", "更换使用年限已满且损坏的办公家具。",
      [(FURNITURE, "办公椅", "网布", 1, "把", "600", "原座椅损坏无法修复", None)],
      [("submit", "天山区财政局经办人：请予审核")]),

@@ -1,8 +1,8 @@
-"""Configuration plans (资产配置计划, Art. 14, 17, 18) and the checks of a plan line.
+"""Configuration plans (资产配置计划, Art. 17, 18) and the checks of a plan line.
 
 A plan is what an organisation asks to buy in a year; each line is checked against
 the configuration standards in force for the organisation's jurisdiction, its current
-holdings and the idle assets nearby that should be reused first (Art. 18). The plan is
+holdings and the pool items (公物仓) it may request, to be reused first (Art. 18). The plan is
 reviewed by the bureau, then approved by the finance department (two approval stages).
 """
 
@@ -28,17 +28,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from catalog.models import Jurisdiction, Organization, establishment_in_force, standard_in_force
+from catalog.models import Jurisdiction, Organization, establishment_in_force
 from core.api import ApprovalMixin, Model, Stage, Versioned, WorkflowError
-from plugins.assets.cards.models import PRICE_CAP, QUANTITY_CAP, Asset, AssetClass
+from plugins.assets.cards.models import PRICE_CAP, QUANTITY_CAP, Asset, AssetClass, class_standard
 
 #: Standard kind: how many items of a class one organisation may hold (key = class code).
 QUANTITY_CAP_ORG = "asset_quantity_cap_per_organization"
 #: Asset statuses that no longer count as holdings: disposed, or on the way out (an approved
 #: purchase usually replaces an asset whose disposal is pending: 以旧换新).
 NOT_HELD = ("disposed", "pending_disposal")
-#: How many idle assets a line lists by name (the count is always complete).
-IDLE_SHOWN = 5
+#: How many pool items a line lists by name (the count is always complete).
+POOL_SHOWN = 5
 
 PLAN_STAGES = (
     Stage("review", _l("机关事务管理部门审核"), "approve", "submitted", _l("已提交，待机关事务管理部门审核")),
@@ -116,7 +116,8 @@ class AssetPlanLine(Versioned, Model):
     unit = Column(String(16), nullable=False, default="台")
     unit_price = Column(Numeric(14, 2), nullable=False)
     reason = Column(Text)
-    #: 超标准配置: the line asks to exceed a standard (Art. 14), with its reason
+    #: 超标准配置: the line asks to exceed a standard, with its reason; approving the plan
+    #: approves the deviation (Art. 17 — Art. 14 itself demands strict execution of the standards)
     exception_requested = Column(Boolean, nullable=False, default=False, server_default="0")
     exception_reason = Column(Text)
 
@@ -149,8 +150,9 @@ class LineCheck:
     quantity_limit: int | None = None
     over_price: bool = False
     over_quantity: bool = False
-    idle_count: int = 0
-    idle: list = field(default_factory=list)
+    #: pool items (公物仓) of the class the organisation may request: reuse them first (Art. 18)
+    pool_count: int = 0
+    pool_items: list = field(default_factory=list)
     exception_requested: bool = False
     exception_reason: str | None = None
 
@@ -170,13 +172,13 @@ class LineCheck:
 
     @property
     def exception(self) -> bool:
-        """Above a standard by an exception request: the reviewers decide on it (Art. 14)."""
+        """Above a standard by a deviation request: the plan's reviewers decide on it (Art. 17)."""
         return self.exceeds and self.exception_requested
 
     @property
     def reuse_first(self) -> bool:
-        """Idle assets of the class nearby: reuse them before buying (Art. 18)."""
-        return self.idle_count > 0
+        """Pool items of the class the organisation may request: reuse them before buying (Art. 18)."""
+        return self.pool_count > 0
 
 
 def headcount(session, organization_id: int, on: dt.date | None = None) -> int | None:
@@ -196,32 +198,23 @@ def holdings(session, organization_id: int, class_id: int, exclude_asset: int | 
     return int(session.execute(query).scalar() or 0)
 
 
-def reuse_area(jurisdiction: Jurisdiction) -> str:
-    """The path prefix of the prefecture-level tree the jurisdiction belongs to (Art. 18).
+def pool_items_to_reuse(session, class_id: int, organization: Organization, limit: int | None = None):
+    """(count, first ``limit``) pool items of the class the organisation may request (Art. 18).
 
-    A county reuses within its prefecture (地州市); a prefecture or the region within itself.
+    Which pools it may request from is the pool's own rule (``assets.pool_request_jurisdiction``,
+    ``pool.models.requestable_items``): pointing elsewhere would send it to items it cannot have.
     """
-    codes = jurisdiction.ancestor_codes
-    return "/" + "/".join(codes[:2] if len(codes) > 2 else codes) + "/"
+    from plugins.assets.pool.models import requestable_items  # the pool area builds on the plans'
+
+    return requestable_items(session, organization, class_id, limit)
 
 
-def idle_assets(session, class_id: int, jurisdiction: Jurisdiction, limit: int | None = None):
-    """(count, first ``limit`` idle cards) of the class in the jurisdiction's prefecture tree."""
-    where = (Asset.class_id == class_id, Asset.status == "idle", Asset.voided_at.is_(None),
-             Jurisdiction.path.startswith(reuse_area(jurisdiction)))
-    base = select(Asset).join(Jurisdiction, Asset.jurisdiction_id == Jurisdiction.id).where(*where)
-    count = session.execute(select(func.count()).select_from(base.subquery())).scalar() or 0
-    rows = []
-    if limit:
-        rows = list(session.execute(base.order_by(Asset.number).limit(limit)).scalars())
-    return count, rows
-
-
-def caps(session, class_code: str, jurisdiction: Jurisdiction, on: dt.date | None = None) -> dict:
-    """The configuration standards in force for the class (Art. 17): price, per person, per organisation."""
+def caps(session, asset_class: AssetClass, jurisdiction: Jurisdiction, on: dt.date | None = None) -> dict:
+    """The configuration standards in force for the class (Art. 17): price, per person, per organisation
+    (each inherited from the nearest ancestor class that has one, ``class_standard``)."""
     found = {}
     for name, kind in (("price", PRICE_CAP), ("per_person", QUANTITY_CAP), ("per_org", QUANTITY_CAP_ORG)):
-        standard = standard_in_force(session, kind, class_code, jurisdiction, on)
+        standard = class_standard(session, kind, asset_class, jurisdiction, on)
         found[name] = Decimal(standard.value) if standard is not None else None
     return found
 
@@ -238,8 +231,8 @@ def quantity_limit(per_person, people: int | None, per_org) -> int | None:
 
 
 def check_line(session, line: AssetPlanLine, *, organization_id=None, class_id=None,
-               on: dt.date | None = None, idle_shown: int = IDLE_SHOWN) -> LineCheck | None:
-    """The line's checks against the standards in force, holdings and idle assets (None: incomplete)."""
+               on: dt.date | None = None, pool_shown: int = POOL_SHOWN) -> LineCheck | None:
+    """The line's checks against the standards in force, holdings, pool items to reuse (None: incomplete)."""
     organization_id = organization_id or line.organization_id
     class_id = class_id or line.class_id
     organization = session.get(Organization, organization_id) if organization_id else None
@@ -247,7 +240,7 @@ def check_line(session, line: AssetPlanLine, *, organization_id=None, class_id=N
     if organization is None or asset_class is None or line.quantity is None:
         return None
     jurisdiction = organization.jurisdiction or session.get(Jurisdiction, organization.jurisdiction_id)
-    found = caps(session, asset_class.code, jurisdiction, on)
+    found = caps(session, asset_class, jurisdiction, on)
     people = headcount(session, organization.id, on)
     check = LineCheck(price_cap=found["price"], per_person_cap=found["per_person"], headcount=people,
                       per_org_cap=found["per_org"], exception_requested=bool(line.exception_requested),
@@ -266,5 +259,6 @@ def check_line(session, line: AssetPlanLine, *, organization_id=None, class_id=N
                            and check.holdings + check.requested > check.quantity_limit)
     check.over_price = (found["price"] is not None and line.unit_price is not None
                         and Decimal(line.unit_price) > found["price"])
-    check.idle_count, check.idle = idle_assets(session, asset_class.id, jurisdiction, idle_shown)
+    check.pool_count, check.pool_items = pool_items_to_reuse(session, asset_class.id, organization,
+                                                             pool_shown)
     return check

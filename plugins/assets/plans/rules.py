@@ -1,4 +1,11 @@
-"""Rules of configuration plans (Art. 14, 17, 18), on every write of a plan line."""
+"""Rules of configuration plans (Art. 14, 17, 18), on every write of a plan line.
+
+Art. 14 asks that the configuration standards are executed strictly; it allows no exception.
+The one route above a standard is the configuration plan itself (Art. 17): a line asks for a
+deviation with its reason, and only the plan's review by the bureau and finance approves it
+(经批准的超标准配置). Art. 14's own rule here is the ban on designating a brand, model or
+origin (指定或者变相指定品牌、型号、产地) in what the line asks for.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.api import Rule
+from plugins.assets.plans.designation import WHAT, designations
 from plugins.assets.plans.models import AssetPlan, AssetPlanLine, LineCheck, check_line
 
 
@@ -25,11 +33,11 @@ def _check(line: AssetPlanLine, ctx) -> LineCheck | None:
     if asset_class is None or line.quantity is None or line.quantity <= 0:
         return None
     return check_line(ctx.session, line, organization_id=ctx.value(line, "organization_id"),
-                      class_id=asset_class.id, on=ctx.today, idle_shown=3)
+                      class_id=asset_class.id, on=ctx.today, pool_shown=3)
 
 
 def _above_standard(line: AssetPlanLine, ctx):
-    """Art. 17: a line above a standard needs an exception request (Art. 14), else it is refused."""
+    """Art. 17: a line above a standard asks for an approved deviation with its reason, else it is refused."""
     check = _check(line, ctx)
     if check is None or not check.exceeds or line.exception_requested:
         return None
@@ -47,28 +55,43 @@ def _establishment_missing(line: AssetPlanLine, ctx):
 
 
 def _exception_without_reason(line: AssetPlanLine, ctx):
-    """Art. 14: an exception is asked for with its reason."""
+    """Art. 17: a deviation is asked for with its reason, for the plan's reviewers to weigh."""
     if line.exception_requested and not (line.exception_reason or "").strip():
         return {"name": line.name}
     return None
 
 
 def _exception_for_reviewers(line: AssetPlanLine, ctx):
-    """Art. 14: an exception request is flagged for the reviewers (a finding until it is gone)."""
+    """Art. 17: a deviation request is flagged for the reviewers (a finding until it is gone)."""
     check = _check(line, ctx)
     if check is None or not check.exception:
         return None
     return {"name": line.name, "detail": excess_detail(check), "reason": line.exception_reason or ""}
 
 
+def pool_items_text(check: LineCheck) -> str:
+    """The pool items a line should reuse, as the finding and the plan's page name them."""
+    return "、".join(_("%(number)s %(name)s（%(bureau)s公物仓）", number=item.asset.number,
+                       name=item.asset.name, bureau=item.organization.name) for item in check.pool_items)
+
+
 def _reuse_first(line: AssetPlanLine, ctx):
-    """Art. 18: idle assets of the class nearby are reused before anything is bought."""
+    """Art. 18: what the pools the organisation may request from hold of the class is reused first —
+    only those pools (the pool's own rule says which), not idle assets it could not have."""
     check = _check(line, ctx)
     if check is None or not check.reuse_first:
         return None
     asset_class = ctx.related(line, "asset_class")
-    shown = "、".join(f"{a.number} {a.name}" for a in check.idle)
-    return {"count": check.idle_count, "cls": asset_class.name, "examples": shown}
+    more = _("等") if check.pool_count > len(check.pool_items) else ""
+    return {"count": check.pool_count, "cls": asset_class.name, "examples": pool_items_text(check) + more}
+
+
+def _designates(line: AssetPlanLine, ctx):
+    """Art. 14: the line asks for a function and a performance, never a brand, model or origin."""
+    found = designations(line.name, line.specification)
+    if not found:
+        return None
+    return {"name": line.name, "found": "、".join(f"{WHAT.get(what, what)}“{word}”" for what, word in found)}
 
 
 def _plan_of(line: AssetPlanLine, ctx) -> AssetPlan | None:
@@ -89,18 +112,25 @@ RULES = [
         check=_above_standard,
     ),
     Rule(
-        key="assets.plan_exception_reason", article=14, severity="block", model=AssetPlanLine,
-        message=_l("配置计划明细“%(name)s”申请超标准配置，必须填写超标准理由"),
+        key="assets.plan_exception_reason", article=17, severity="block", model=AssetPlanLine,
+        message=_l("配置计划明细“%(name)s”申请超标准配置，必须填写超标准理由（超标准配置须经配置计划审核批准）"),
         check=_exception_without_reason,
     ),
     Rule(
-        key="assets.plan_exception", article=14, severity="flag", model=AssetPlanLine,
-        message=_l("配置计划明细“%(name)s”申请超标准配置（%(detail)s），理由：%(reason)s。请审核时重点审查"),
+        key="assets.plan_exception", article=17, severity="flag", model=AssetPlanLine,
+        message=_l("配置计划明细“%(name)s”申请超标准配置（%(detail)s），理由：%(reason)s。"
+                   "须经配置计划审核批准方可配置，请审核时重点审查"),
         check=_exception_for_reviewers,
     ),
     Rule(
+        key="assets.plan_designation", article=14, severity="flag", model=AssetPlanLine,
+        message=_l("配置计划明细“%(name)s”的名称或规格型号指定或者变相指定了品牌、型号、产地（%(found)s）；"
+                   "应只写明功能、性能等需求，不得指定品牌、型号、产地"),
+        check=_designates,
+    ),
+    Rule(
         key="assets.plan_reuse_first", article=18, severity="flag", model=AssetPlanLine,
-        message=_l("同一地州市范围内有 %(count)s 件“%(cls)s”闲置资产（%(examples)s等），应优先调剂使用"),
+        message=_l("本单位可申请调剂的公物仓中有 %(count)s 件“%(cls)s”（%(examples)s），应优先申请调剂使用"),
         check=_reuse_first,
     ),
 ]

@@ -61,7 +61,7 @@ def entity_types() -> list[EntityType]:
             scope=Scope(organization="organization_id", jurisdiction="jurisdiction_id", parent="plan"),
             schema=AssetPlanLineSchema,
             sharing="conditional", update_cycle=_l("每年"),
-            description=_l("配置计划的资产分类、名称、规格、数量、单价、理由与超标准配置申请（第十四、十七条）"),
+            description=_l("配置计划的资产分类、名称、规格、数量、单价、理由与超标准配置申请（第十七条）"),
             api_columns=("id", "plan_id", "class_id", "name", "specification", "quantity", "unit",
                          "unit_price", "reason", "exception_requested", "exception_reason"),
         ),

@@ -121,7 +121,8 @@ class AssetPlanLineView(ScopedModelView):
     search_columns = ["plan", "asset_class", "name", "exception_requested"]
     label_columns = LINE_LABELS
     description_columns = {
-        "exception_requested": _l("超过现行配置标准（单价或数量上限）时勾选，并填写理由（第十四条）"),
+        "exception_requested": _l("超过现行配置标准（单价或数量上限）时勾选，并填写理由；"
+                                  "经配置计划审核批准后方可超标准配置（第十七条）"),
         "reason": _l("新增人员、更新报废资产等"),
     }
 

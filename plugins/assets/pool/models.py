@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     and_,
     exists,
+    func,
     inspect,
     select,
 )
@@ -43,7 +44,7 @@ from core.api import (
     local_today,
     related_target,
 )
-from plugins.assets.cards.models import record_movement
+from plugins.assets.cards.models import Asset, record_movement
 
 POOL_STATUSES = {
     "available": _l("可调剂"),
@@ -346,6 +347,37 @@ DERIVATIONS = [
     Derivation("assets.pool_status", PoolItem, _status_moved, on=("update",)),
     Derivation("assets.pool_repair", PoolRepair, _repair),
 ]
+
+
+# --- which pools an organisation may request from (Art. 18) -------------------------------------
+
+
+def requestable_pool_codes(jurisdiction) -> list[str]:
+    """The jurisdictions whose pools an organisation of ``jurisdiction`` may request items from:
+    its own and those above it (the bureau's jurisdiction covers the organisation). The one
+    answer for the request rule (``assets.pool_request_jurisdiction``) and the plans' reuse-first
+    flag (``assets.plan_reuse_first``)."""
+    return list(jurisdiction.ancestor_codes) if jurisdiction is not None else []
+
+
+def may_request_from(jurisdiction, pool_jurisdiction) -> bool:
+    return pool_jurisdiction is not None and pool_jurisdiction.code in requestable_pool_codes(jurisdiction)
+
+
+def requestable_items(session, organization, class_id: int, limit: int | None = None):
+    """(count, first ``limit`` by asset number) of the pool items of the class ``organization`` may
+    request now: 可调剂, not reserved by a submitted request, in a pool it may request from."""
+    from catalog.models import Jurisdiction
+
+    jurisdiction = organization.jurisdiction or session.get(Jurisdiction, organization.jurisdiction_id)
+    codes = requestable_pool_codes(jurisdiction)
+    base = (select(PoolItem).join(Asset, PoolItem.asset_id == Asset.id)
+            .join(Jurisdiction, PoolItem.jurisdiction_id == Jurisdiction.id)
+            .where(Asset.class_id == class_id, Asset.voided_at.is_(None), PoolItem.status == "available",
+                   ~PoolItem.reserved, Jurisdiction.code.in_(codes)))
+    count = session.execute(select(func.count()).select_from(base.subquery())).scalar() or 0
+    rows = list(session.execute(base.order_by(Asset.number).limit(limit)).scalars()) if limit else []
+    return count, rows
 
 
 def is_transferring(session, item) -> bool:

@@ -6,7 +6,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 
 from core.api import Rule
-from plugins.assets.pool.models import PoolItem, PoolRequest, is_transferring, open_request_exists
+from plugins.assets.pool.models import (
+    PoolItem,
+    PoolRequest,
+    is_transferring,
+    may_request_from,
+    open_request_exists,
+)
 
 
 def _outside_bureau_jurisdiction(request: PoolRequest, ctx):
@@ -18,7 +24,7 @@ def _outside_bureau_jurisdiction(request: PoolRequest, ctx):
     pool_jur = ctx.related(item, "jurisdiction")
     if pool_jur is None or org.jurisdiction is None:
         return None
-    if org.jurisdiction.path.startswith(pool_jur.path):
+    if may_request_from(org.jurisdiction, pool_jur):
         return None
     return {"org": org.name, "pool": pool_jur.name}
 

@@ -81,6 +81,9 @@ class Stocktake(ApprovalMixin, Versioned, Model):
         if action != "approve":
             return []
         touched = apply_adjustments(self, session)
+        from plugins.assets.stocktake.periodic import sync  # the periodic check reads this model
+
+        closed = sync(session, self.organization, approved_on=self.counted_on or self.planned_on) == "closed"
         # say what the approval changed on the cards: it used to change them silently
         added = len(self.surpluses)  # apply_adjustments makes one card per surplus, after the lines
         adjusted = len(touched) - added
@@ -91,6 +94,8 @@ class Stocktake(ApprovalMixin, Versioned, Model):
             effects.append(_("盘盈新增 %(n)s 张资产卡片", n=added))
         if not touched:
             effects.append(_("盘点无差异，资产卡片未作调整"))
+        if closed:
+            effects.append(_("本单位“未按期清查盘点”问题已自动关闭（第十八条）"))
         return effects
 
 

@@ -77,3 +77,9 @@ RULES.append(Rule(
     message=_l("盘点单位在开盘时确定，不能更改；如需盘点其他单位，请新建盘点"),
     check=_organization_changed, on=("update",),
 ))
+
+
+# 定期清查盘点: a periodic rule (time makes it true), evaluated by its sweep and at approval
+from plugins.assets.stocktake.periodic import RULE as _PERIODIC  # noqa: E402
+
+RULES.append(_PERIODIC)

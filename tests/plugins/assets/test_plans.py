@@ -23,6 +23,7 @@ from core.models import Finding
 from core.scoping import acting_as
 from core.workflow.approval import WorkflowEvent
 from plugins.assets.plans.models import AssetPlan, AssetPlanLine
+from plugins.assets.pool.models import PoolItem
 from tests.plugins.assets.test_rules import ORG_NAME, _ids, approved_line, fresh_class
 
 CLERK, BUREAU, FINANCE = "tianshan_clerk", "urumqi_bureau", "urumqi_fin_reviewer"
@@ -101,7 +102,7 @@ def test_each_demo_login_sees_its_step(login):
     assert "2027 年度打印设备更新计划" not in login("kashgar_clerk").text("/assetplanview/list/")
 
 
-# --- lines and their checks (Art. 17 block, Art. 14 exception, Art. 18 reuse first) -----------------
+# --- lines and their checks (Art. 17 block and approved deviation, Art. 14 designation, Art. 18) ----
 
 def test_art17_line_above_cap_is_blocked_on_form(app, login, ids):
     """Computers: 2 held, 1 per person × 2 people: one more is above the cap without an exception."""
@@ -112,13 +113,16 @@ def test_art17_line_above_cap_is_blocked_on_form(app, login, ids):
     assert lines(app, pk) == []
 
 
-def test_art14_exception_with_reason_is_allowed_and_flagged_on_form(app, login, ids):
+def test_art17_deviation_with_reason_is_allowed_and_flagged_on_form(app, login, ids):
+    """第十七条, not 第十四条: the deviation is approved with the configuration plan (Art. 14 itself
+    demands strict execution of the standards); the page says the deviation still awaits approval."""
     pk = new_plan(app, login, ids, "测试计划：超标准申请")
     clerk = login(CLERK)
     html = clerk.post("/assetplanlineview/add", data=line_form(
         pk, ids["computers"], exception_requested="y", exception_reason=""),
         follow_redirects=True).get_data(as_text=True)
-    assert "必须填写超标准理由" in html and "第十四条" in html and lines(app, pk) == []
+    assert "必须填写超标准理由" in html and "《办法》第十七条" in html and "第十四条" not in html
+    assert lines(app, pk) == []
     clerk.post("/assetplanlineview/add", data=line_form(
         pk, ids["computers"], exception_requested="y", exception_reason="新增编制 1 名"))
     [line] = lines(app, pk)
@@ -127,13 +131,15 @@ def test_art14_exception_with_reason_is_allowed_and_flagged_on_form(app, login, 
         finding = db.session.execute(select(Finding).where(
             Finding.entity == "asset_plan_line", Finding.entity_id == str(line.id),
             Finding.rule_key == "assets.plan_exception")).scalar_one()
-    assert finding.article == 14 and "新增编制 1 名" in finding.message
+    assert finding.article == 17 and "新增编制 1 名" in finding.message
+    assert "须经配置计划审核批准" in finding.message
     assert line.jurisdiction_id == ids["jur"]
     # the reviewers find it in 问题清单 (the finding carries the line's jurisdiction)
     listing = "/findingview/list/?psize_FindingView=100&_oc_FindingView=id&_od_FindingView=desc"
     assert "新增编制 1 名" in login(BUREAU).text(listing)
     html = clerk.text(f"/assetplanview/show/{pk}")
-    assert 'data-check="exception"' in html and "超标准配置申请（第十四条）" in html
+    assert 'data-check="exception"' in html and "超标准配置申请，待审核批准（第十七条）" in html
+    assert "第十四条" not in html
     assert "人均 1 × 编制人数 2" in html and "现有 2 件，本计划申请 1 件" in html
 
 
@@ -145,7 +151,7 @@ def test_art17_line_cap_on_api_and_direct_write(app, login, ids):
     refused = clerk.api("POST", "/api/v1/asset_plan_line/", json=body)
     assert refused.status_code == 422 and "超过数量上限" in refused.get_json()["message"]
     no_reason = clerk.api("POST", "/api/v1/asset_plan_line/", json={**body, "exception_requested": True})
-    assert no_reason.status_code == 422 and "第十四条" in no_reason.get_json()["message"]
+    assert no_reason.status_code == 422 and "第十七条" in no_reason.get_json()["message"]
     ok = clerk.api("POST", "/api/v1/asset_plan_line/", json={**body, "exception_requested": True,
                                                              "exception_reason": "新增编制"})
     assert ok.status_code == 201, ok.get_json()
@@ -159,6 +165,96 @@ def test_art17_line_cap_on_api_and_direct_write(app, login, ids):
     assert len(lines(app, pk)) == 1
 
 
+def test_art17_approved_deviation_is_named_so_on_the_approved_plan(app, login):
+    """The demo's approved plan shows its deviation line as 经批准的超标准配置（第十七条）."""
+    plan = plan_by_title(app, "2026 年度新增人员计算机配置计划")
+    html = login(CLERK).text(f"/assetplanview/show/{plan.id}")
+    assert "经批准的超标准配置（第十七条）" in html and "第十四条" not in html
+
+
+def _designation(app, line_id):
+    with app.app_context():
+        return db.session.execute(select(Finding).where(
+            Finding.entity == "asset_plan_line", Finding.entity_id == str(line_id),
+            Finding.rule_key == "assets.plan_designation", Finding.status == "open")).scalar_one_or_none()
+
+
+def test_art14_brand_and_model_in_a_line_are_flagged_on_form(app, login, ids):
+    """第十四条: 不得指定或者变相指定品牌、型号、产地 — “联想ThinkPad X1笔记本” names a brand; the finding
+    says what matched. A performance level with 同等性能 designates nothing."""
+    cls = fresh_class(app)
+    pk = new_plan(app, login, ids, "测试计划：指定品牌")
+    clerk = login(CLERK)
+    clerk.post("/assetplanlineview/add", data=line_form(pk, cls, name="联想ThinkPad X1笔记本",
+                                                        specification="14 英寸"))
+    clerk.post("/assetplanlineview/add", data=line_form(pk, cls, name="便携式计算机",
+                                                        specification="i5同等性能，国产"))
+    flagged, plain = lines(app, pk)
+    finding = _designation(app, flagged.id)
+    assert finding is not None and finding.article == 14
+    assert "品牌“联想”" in finding.message and "品牌“ThinkPad”" in finding.message
+    assert "不得指定品牌、型号、产地" in finding.message
+    assert _designation(app, plain.id) is None
+    listing = "/findingview/list/?psize_FindingView=100&_oc_FindingView=id&_od_FindingView=desc"
+    assert "联想ThinkPad X1笔记本" in login(BUREAU).text(listing)
+
+
+def test_art14_model_number_and_origin_on_api_and_the_finding_closes(app, login, ids):
+    """第十四条 on REST: a processor model (i7-13700) and an origin (原装进口) are designations; the
+    finding closes once the line asks for a performance instead."""
+    cls = fresh_class(app)
+    pk = new_plan(app, login, ids, "测试计划：指定型号")
+    clerk = login(CLERK)
+    created = clerk.api("POST", "/api/v1/asset_plan_line/", json={
+        "plan_id": pk, "class_id": cls, "name": "图形工作站", "specification": "i7-13700/32G，原装进口",
+        "quantity": 1, "unit": "台", "unit_price": 5000})
+    assert created.status_code == 201, created.get_json()
+    [line] = lines(app, pk)
+    message = _designation(app, line.id).message
+    assert "型号“i7-13700”" in message and "产地“原装进口”" in message
+    fixed = clerk.api("PUT", f"/api/v1/asset_plan_line/{line.id}", json={
+        "specification": "不低于i7同等性能/32G"})
+    assert fixed.status_code == 200, fixed.get_json()
+    assert _designation(app, line.id) is None
+
+
+def test_art14_the_demo_walk_has_a_designation_finding(app, login):
+    """第十四条 in the demo: the draft printer line asks for the same model as the present 惠普 printer;
+    urumqi_bureau finds it on 问题清单."""
+    with app.app_context():
+        line = db.session.execute(select(AssetPlanLine).join(AssetPlan).where(
+            AssetPlan.title == "2027 年度办公设备配置计划")).scalars().first()
+    finding = _designation(app, line.id)
+    assert finding is not None and "品牌“惠普”、型号“同型号”" in finding.message
+    listing = "/findingview/list/?psize_FindingView=100&_oc_FindingView=id&_od_FindingView=desc"
+    assert "品牌“惠普”" in login(BUREAU).text(listing)
+
+
+def test_art14_terms_are_data_and_leave_demo_specifications_alone():
+    """The terms come from the data file; the demo's specifications (国产 i5/16G/512G, A4 黑白 …)
+    and standards (GB/T 3325-2017) are no designation; 品牌不限 is none either."""
+    from plugins.assets.cards.demo import ITEMS
+    from plugins.assets.plans.designation import BUILT_IN, designations, load_terms
+
+    terms = load_terms()
+    assert "ThinkPad" in BUILT_IN.read_text(encoding="utf-8")
+    for _code, name, spec, _unit, _price in ITEMS:
+        assert designations(name, spec, terms=terms) == [], (name, spec)
+    for text in ("符合GB/T 3325-2017", "品牌不限，性能不低于i5", "ISO9001 认证", "外形方正", "DDR4-3200"):
+        assert designations(text, terms=terms) == [], text
+    assert designations("HP LaserJet M1136", terms=terms) == [
+        ("品牌", "HP"), ("品牌", "LaserJet"), ("型号", "M1136")]
+
+
+def test_art14_terms_file_is_extendable(tmp_path):
+    from plugins.assets.plans.designation import designations, load_terms
+
+    extra = tmp_path / "terms.toml"
+    extra.write_text('[brands]\nnames = ["某某牌"]\n', encoding="utf-8")
+    assert designations("某某牌档案柜", terms=load_terms(str(extra))) == [("品牌", "某某牌")]
+    assert designations("某某牌档案柜", terms=load_terms()) == []
+
+
 def test_art17_price_cap_on_a_line(app, login, ids):
     cls = fresh_class(app, price=6000)
     pk = new_plan(app, login, ids, "测试计划：单价")
@@ -167,34 +263,56 @@ def test_art17_price_cap_on_a_line(app, login, ids):
     assert "单价超过上限 6,000.00 元" in html and lines(app, pk) == []
 
 
-def test_art18_idle_assets_nearby_are_shown_and_flagged(app, login, ids):
-    """An idle card of the class in 乌鲁木齐 (the prefecture of 天山区) makes the line "reuse first"."""
+def test_art18_reuse_first_points_at_pool_items_the_organisation_may_request(app, login, ids):
+    """第十八条: the reuse-first flag names the pool items 天山区财政局 may actually request — those
+    in 乌鲁木齐's pool (its bureau's jurisdiction covers 天山区) — not an idle card outside any pool
+    nor an item of 喀什's pool, which it may not request (assets.pool_request_jurisdiction)."""
     cls = fresh_class(app)
-    idle_card(app, cls, "T-IDLE-URUMQI", "乌鲁木齐市教育局")
-    idle_card(app, cls, "T-IDLE-KASHGAR", "喀什市财政局")
+    pooled = idle_card(app, cls, "T-REUSE-POOLED", "乌鲁木齐市教育局", pool="乌鲁木齐市机关事务管理局")
+    idle_card(app, cls, "T-REUSE-IDLE", "乌鲁木齐市财政局")
+    idle_card(app, cls, "T-REUSE-KASHGAR", "喀什市财政局", pool="喀什市机关事务管理局")
     pk = new_plan(app, login, ids, "测试计划：优先调剂")
-    login(CLERK).post("/assetplanlineview/add", data=line_form(pk, cls, name="打印机"))
+    clerk = login(CLERK)
+    created = clerk.api("POST", "/api/v1/asset_plan_line/", json={
+        "plan_id": pk, "class_id": cls, "name": "打印机", "quantity": 1, "unit": "台", "unit_price": 1000})
+    assert created.status_code == 201, created.get_json()
     [line] = lines(app, pk)
-    html = login(CLERK).text(f"/assetplanview/show/{pk}")
-    assert "应优先调剂（第十八条）" in html and "T-IDLE-URUMQI" in html
-    assert "T-IDLE-KASHGAR" not in html  # another prefecture is not "nearby"
     with app.app_context():
         finding = db.session.execute(select(Finding).where(
             Finding.entity == "asset_plan_line", Finding.entity_id == str(line.id),
             Finding.rule_key == "assets.plan_reuse_first")).scalar_one()
-    assert finding.article == 18 and "1 件" in finding.message
+    assert finding.article == 18
+    assert "可申请调剂的公物仓中有 1 件" in finding.message
+    assert "T-REUSE-POOLED 闲置打印机（乌鲁木齐市机关事务管理局公物仓）" in finding.message
+    assert "T-REUSE-IDLE" not in finding.message and "T-REUSE-KASHGAR" not in finding.message
+    html = clerk.text(f"/assetplanview/show/{pk}")
+    assert "应优先调剂（第十八条）" in html and "T-REUSE-POOLED" in html
+    assert "T-REUSE-IDLE" not in html and "T-REUSE-KASHGAR" not in html
+    # the item the flag points at is one the clerk may request: the request is accepted
+    with app.app_context():
+        item_id = db.session.execute(select(PoolItem.id).where(PoolItem.asset_id == pooled)).scalar_one()
+    request = clerk.api("POST", "/api/v1/pool_request/", json={
+        "item_id": item_id, "organization_id": ids["org"], "purpose": "替代新购", "target_status": "in_use"})
+    assert request.status_code == 201, request.get_json()
 
 
-def idle_card(app, class_id, number, org_name):
+def idle_card(app, class_id, number, org_name, pool=None) -> int:
+    """An idle card of ``org_name``, put into the pool of the bureau ``pool`` if given; its id."""
     from core.scoping import SYSTEM
     from plugins.assets.cards.models import Asset
 
     with app.app_context(), acting_as(SYSTEM):
         org = db.session.execute(select(Organization).where(Organization.name == org_name)).scalar_one()
-        db.session.add(Asset(number=number, class_id=class_id, name="闲置打印机", quantity=1, unit="台",
-                             original_value=Decimal(1000), acquired_on=dt.date(2022, 1, 1), organization=org,
-                             jurisdiction_id=org.jurisdiction_id, status="idle"))
+        asset = Asset(number=number, class_id=class_id, name="闲置打印机", quantity=1, unit="台",
+                      original_value=Decimal(1000), acquired_on=dt.date(2022, 1, 1), organization=org,
+                      jurisdiction_id=org.jurisdiction_id, status="idle")
+        db.session.add(asset)
+        if pool:
+            bureau = db.session.execute(select(Organization).where(Organization.name == pool)).scalar_one()
+            db.session.add(PoolItem(asset=asset, organization=bureau, source_kind="idle",
+                                    entered_on=dt.date.today(), condition="九成新"))
         db.session.commit()
+        return asset.id
 
 
 # --- the two-stage approval on the screens and the API ----------------------------------------------
