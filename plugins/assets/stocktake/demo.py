@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from catalog.models import Standard
+from catalog.standards import DEMO_BACKDATE_REASON
 from core.api import transition
 from plugins.assets.cards.models import AssetClass
 from plugins.assets.stocktake.models import Stocktake, StocktakeSurplus
@@ -19,7 +20,7 @@ def load(ctx) -> None:
     # 定期清查盘点 (Art. 18): at least once a year — a demo value, not a regional decision
     session.add(Standard(kind="asset_stocktake_period", key="all", value=Decimal(12), unit="月",
                          jurisdiction=ctx.jurisdictions["650000"], effective_from=dt.date(2023, 1, 1),
-                         basis="演示数据（示例值，非正式标准）"))
+                         basis="演示数据（示例值，非正式标准）", backdate_reason=DEMO_BACKDATE_REASON))
     org = ctx.organizations["tianshan_finance"]
     counted = Stocktake(organization=org, planned_on=today - dt.timedelta(days=2),
                         counted_on=today - dt.timedelta(days=1), note="年度资产清查盘点")

@@ -52,7 +52,8 @@ def classes(app, parent_standards=(), child_standards=()) -> tuple[int, int]:
         for cls, standards in ((parent, parent_standards), (child, child_standards)):
             for kind, value, where in standards:
                 db.session.add(Standard(kind=kind, key=cls.code, value=Decimal(value), unit="",
-                                        jurisdiction=_jur(where), effective_from=dt.date(2023, 1, 1)))
+                                        jurisdiction=_jur(where), effective_from=dt.date(2023, 1, 1),
+                                        backdate_reason="测试：在用的标准补录"))
         db.session.commit()
         return parent.id, child.id
 
