@@ -43,6 +43,9 @@ ORGANIZATIONS = [
     ("shufu_finance", "疏附县财政局", "party_government", False, "653121"),
     ("yecheng_women", "叶城县妇女联合会", "peoples_organization", False, "653126"),
 ]
+#: 财政部门 (Organization.is_finance): the finance stage of their level's approvals (Art. 17, 19)
+FINANCE_DEPARTMENTS = ("xj_finance", "urumqi_finance", "tianshan_finance", "saybagh_finance",
+                       "kashgar_pref_finance", "kashgar_finance", "shufu_finance")
 
 _STAFF = [
     ("局长", "bureau_chief"), ("副局长", "bureau_deputy"), ("处长", "division_chief"),
@@ -66,6 +69,8 @@ def load_catalog_demo(ctx) -> None:
         )
         session.add(org)
         ctx.organizations[key] = org
+    for key in FINANCE_DEPARTMENTS:
+        ctx.organizations[key].is_finance = True
     session.flush()
     for index, (key, org) in enumerate(ctx.organizations.items()):
         for n, (title, rank) in enumerate(_STAFF[: 2 + index % 3]):

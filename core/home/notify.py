@@ -30,13 +30,13 @@ from core.tenancy import Jurisdiction
 from core.workflow.approval import (
     ApprovalMixin,
     WorkflowEvent,
-    deciders_since_submit,
     is_staged,
     last_submitter,
     pending_states,
     stage_in,
     view_name_for,
 )
+from core.workflow.deciders import refusal_to_decide
 
 
 def _users(session):
@@ -93,12 +93,13 @@ def _tell_deciders(session, record, entity_key: str, ident: str, history, actor:
     stage = stage_in(model, record.state)
     if stage is None:
         return 0
-    submitter = last_submitter(history)
     dedupe = awaiting_key(entity_key, ident, record.state, record.submitted_at)
     told = set(session.execute(select(Notification.user_id)
                                .where(Notification.dedupe_key == dedupe)).scalars())
-    barred = {u for u in (submitter, *deciders_since_submit(history)) if u is not None} | told
-    deciders = users_who_may(session, record, f"can_{stage.permission}", barred)
+    # the same answer as the decision itself (core/workflow/deciders.py): permission, scope,
+    # separation of duties and, where the stage names one, the body of the record's level
+    deciders = [user for user in _users(session) if user.id not in told
+                and refusal_to_decide(record, user, events=history) is None]
     submits = [actor_name(e.user_id, e.username) for e in history if e.action == "submit"]
     what = f"{entity_label(entity_key)}“{record_name(record)}”"
     user = submits[-1] if submits else actor

@@ -78,7 +78,17 @@ def register_standard_kinds():
                      **by_class),
         StandardKind(kind="asset_min_service_life", label=_l("资产最低使用年限"), unit="年",
                      articles=(17, 19), **by_class),
+        # Art. 19: from this amount on, the finance department of the same level approves a disposal
+        StandardKind(kind="asset_disposal_finance_threshold", label=_l("资产处置报财政审批起点"), unit="元",
+                     articles=(19,),
+                     description=_l("处置申请的资产原值合计达到此数额的，经同级机关事务管理部门审批后，"
+                                    "报同级财政部门审批；未设置时均报财政部门审批"),
+                     key_label=_l("适用范围"), key_choices=_disposal_threshold_keys),
     ]
+
+
+def _disposal_threshold_keys():
+    return [("all", _l("全部处置申请"))]
 
 
 @hookimpl

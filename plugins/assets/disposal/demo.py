@@ -1,4 +1,9 @@
-"""Demo of disposal (Art. 19): one application awaiting approval, one approved with proceeds."""
+"""Demo of disposal (Art. 19): one application awaiting approval, one approved with proceeds.
+
+Same-level approval: 天山区's applications go to 天山区机关事务服务中心 (``tianshan_bureau``) and,
+from the threshold on (6,600 元 against the demo's 5,000 元), to 天山区财政局
+(``tianshan_fin_reviewer``); 喀什市's to 喀什市机关事务管理局 (``kashgar_bureau``).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,16 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from catalog.models import Standard
 from core.api import transition
 from plugins.assets.cards.models import Asset, AssetClass
-from plugins.assets.disposal.models import Disposal, DisposalLine, DisposalProceeds
+from plugins.assets.disposal.models import (
+    FINANCE_THRESHOLD,
+    FINANCE_THRESHOLD_KEY,
+    Disposal,
+    DisposalLine,
+    DisposalProceeds,
+)
 
 #: (number, class code, name, spec, unit, value, years old)
 ASSETS = [
@@ -23,6 +35,11 @@ KASHGAR_ASSET = ("ZC-653101-D001", "2020000", "复印机", "A3 黑白", "台", "
 def load(ctx) -> None:
     session = ctx.session
     today = dt.date.today()
+    # a demo value (示例值), not a real figure: from 5,000 元 of original value on, the finance
+    # department of the same level approves after the bureau (Art. 19)
+    session.add(Standard(kind=FINANCE_THRESHOLD, key=FINANCE_THRESHOLD_KEY, value=Decimal(5000), unit="元",
+                         jurisdiction=ctx.jurisdictions["650000"], effective_from=dt.date(2023, 1, 1),
+                         basis="新财资〔2023〕示例号（示例值）"))
     org = ctx.organizations["tianshan_finance"]
     classes = {c.code: c for c in session.execute(select(AssetClass)).scalars()}
     assets = {}
@@ -36,7 +53,7 @@ def load(ctx) -> None:
     session.add_all(assets.values())
     session.flush()
 
-    # awaiting 乌鲁木齐市机关事务管理局: an old computer and a printer disposed early, with a reason
+    # awaiting 天山区机关事务服务中心 (then 天山区财政局: above the threshold): an old computer and a printer disposed early, with a reason
     pending = Disposal(organization=org, applied_on=today, method="scrap", appraised_value=Decimal("300"),
                        reason="设备老化、故障频发，维修已不经济")
     pending.lines = [
