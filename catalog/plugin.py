@@ -43,7 +43,7 @@ def register_entity_types():
             schema=OrganizationSchema, sharing="unconditional", update_cycle=_l("实时"),
             access="reference", description=_l("党政机关、事业单位、人民团体等（第四十三条）"),
             natural_keys=("name", "uscc"),  # XLSX: shown by name, found by name or USCC
-            api_columns=("id", "name", "uscc", "org_type", "is_bureau", "parent_id",
+            api_columns=("id", "name", "uscc", "org_type", "is_bureau", "is_finance", "parent_id",
                          "jurisdiction_id"),
         ),
         EntityType(

@@ -59,14 +59,14 @@ class OrganizationView(ScopedModelView):
     datamodel = ScopedInterface(Organization)
     access = "reference"
     list_title = _l("单位名录")
-    list_columns = ["name", "uscc", "org_type_label", "is_bureau", "jurisdiction"]
-    add_columns = ["name", "uscc", "org_type", "is_bureau", "parent", "jurisdiction"]
+    list_columns = ["name", "uscc", "org_type_label", "is_bureau", "is_finance", "jurisdiction"]
+    add_columns = ["name", "uscc", "org_type", "is_bureau", "is_finance", "parent", "jurisdiction"]
     edit_columns = add_columns
-    show_columns = ["name", "uscc", "org_type_label", "is_bureau", "parent", "jurisdiction"]
-    search_columns = ["name", "uscc", "org_type", "is_bureau", "jurisdiction"]
+    show_columns = ["name", "uscc", "org_type_label", "is_bureau", "is_finance", "parent", "jurisdiction"]
+    search_columns = ["name", "uscc", "org_type", "is_bureau", "is_finance", "jurisdiction"]
     label_columns = {
         "name": _l("单位名称"), "uscc": _l("统一社会信用代码"), "org_type": _l("单位类型"),
-        "org_type_label": _l("单位类型"), "is_bureau": _l("机关事务管理部门"),
+        "org_type_label": _l("单位类型"), "is_bureau": _l("机关事务管理部门"), "is_finance": _l("财政部门"),
         "parent": _l("上级单位"), "jurisdiction": _l("所属辖区"),
     }
     validators_columns = {"uscc": [_uscc_validator]}

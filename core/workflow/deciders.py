@@ -111,9 +111,9 @@ def refusal_to_decide(record, user=None, *, action: str = "approve", view_name: 
     stage of ``record`` pending now: a :class:`~core.workflow.approval.WorkflowError` or a
     ``ScopeViolation`` to raise; None when they may.
 
-    Every place that decides or shows who decides calls this: :func:`~core.workflow.approval.transition`,
-    the record page's buttons, the API's list of operations, the home page's to-dos, the guide's
-    next approver and the notifications' recipients.
+    Every place that decides or shows who decides calls this: :func:`~core.workflow.approval.transition`
+    (the screen, the REST API and the CLI), the record page's buttons, the home page's to-dos, the
+    guide's next approver and the notifications' recipients.
     """
     from core.workflow.approval import (
         WorkflowError,
