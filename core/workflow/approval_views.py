@@ -202,6 +202,8 @@ class ApprovalViewMixin:
                     action_label=lambda action, from_state=None: action_label(action, model, from_state),
                     label_of=lambda state: state_label(state, model),
                     stages=stages if len(stages) > 1 else (),
+                    # a conditional stage this record does not need (Stage.required), said so
+                    skipped={stage.key for stage in stages if not stage.needed_by(item)},
                     pending=stage_in(model, item.state) if len(stages) > 1 else None,
                     waiting=waiting_for(item, self.class_permission_name),
                     reason_actions="、".join(a["label"] for a in actions if a["comment_required"]))

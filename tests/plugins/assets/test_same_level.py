@@ -125,7 +125,7 @@ def _threshold(app) -> Decimal:
         return standard_in_force(db.session, FINANCE_THRESHOLD, FINANCE_THRESHOLD_KEY, county).value
 
 
-def test_art19_the_finance_stage_follows_the_threshold_standard(app, api_client):
+def test_art19_the_finance_stage_follows_the_threshold_standard(app, api_client, login):
     """第十九条: below the threshold (a Standard, 资产处置报财政审批起点) the same-level bureau's
     approval is final; from it on, the same-level finance department approves after the bureau."""
     threshold = _threshold(app)
@@ -138,6 +138,9 @@ def test_art19_the_finance_stage_follows_the_threshold_standard(app, api_client)
         assert bureau.post(f"{DISPOSALS}/{pk}/workflow/approve", json={"comment": "同意"}).status_code == 200
     assert state_of(app, Disposal, small) == "approved"
     assert state_of(app, Disposal, large) == "reviewed"
+    # the page says which applications the finance stage does not concern
+    assert "财政部门审批（本件无需此环节）" in login("tianshan_clerk").text(f"/disposalview/show/{small}")
+    assert "本件无需此环节" not in login("tianshan_clerk").text(f"/disposalview/show/{large}")
     assert api_client("urumqi_fin_reviewer").post(f"{DISPOSALS}/{large}/workflow/approve",
                                                   json={}).status_code == 403
     done = api_client("tianshan_fin_reviewer").post(f"{DISPOSALS}/{large}/workflow/approve", json={})
