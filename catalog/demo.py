@@ -48,6 +48,9 @@ ORGANIZATIONS = [
     # a township government: 乡镇级, its jurisdiction a 12-digit statistical code (data/README.md)
     ("uper_township", "疏附县乌帕尔乡人民政府", "party_government", False, "653121200000"),
 ]
+#: 财政部门 (Organization.is_finance): the finance stage of their level's approvals (Art. 17, 19)
+FINANCE_DEPARTMENTS = ("xj_finance", "urumqi_finance", "tianshan_finance", "saybagh_finance",
+                       "kashgar_pref_finance", "kashgar_finance", "shufu_finance")
 
 #: Titles and ranks by the organ's level (机构级别): a region department is 厅局级, so its head
 #: is 厅局级正职; a prefecture's bureau 县处级; a county's bureau 乡科级 (its 局长 正科级);
@@ -89,6 +92,8 @@ def load_catalog_demo(ctx) -> None:
         )
         session.add(org)
         ctx.organizations[key] = org
+    for key in FINANCE_DEPARTMENTS:
+        ctx.organizations[key].is_finance = True
     session.flush()
     for index, (key, org) in enumerate(ctx.organizations.items()):
         for n, (title, rank) in enumerate(_STAFF[org.organ_level][: 2 + index % 3]):

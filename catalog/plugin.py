@@ -50,7 +50,8 @@ def register_entity_types():
             access="reference",
             description=_l("各级人民政府及其部门（第二条），其他国家机关、事业单位、人民团体（第四十三条）"),
             natural_keys=("name", "uscc"),  # XLSX: shown by name, found by name or USCC
-            api_columns=("id", "name", "uscc", "org_type", "organ_level", "is_bureau", "parent_id",
+            api_columns=("id", "name", "uscc", "org_type", "organ_level", "is_bureau", "is_finance",
+                         "parent_id",
                          "jurisdiction_id"),
         ),
         EntityType(

@@ -72,16 +72,18 @@ class OrganizationView(ScopedModelView):
     datamodel = ScopedInterface(Organization)
     access = "reference"
     list_title = _l("单位名录")
-    list_columns = ["name", "uscc", "org_type_label", "organ_level", "is_bureau", "jurisdiction"]
-    add_columns = ["name", "uscc", "org_type", "organ_level", "is_bureau", "parent", "jurisdiction"]
-    edit_columns = add_columns
-    show_columns = ["name", "uscc", "org_type_label", "organ_level", "is_bureau", "parent",
+    list_columns = ["name", "uscc", "org_type_label", "organ_level", "is_bureau", "is_finance",
                     "jurisdiction"]
-    search_columns = ["name", "uscc", "org_type", "organ_level", "is_bureau", "jurisdiction"]
+    add_columns = ["name", "uscc", "org_type", "organ_level", "is_bureau", "is_finance", "parent",
+                   "jurisdiction"]
+    edit_columns = add_columns
+    show_columns = ["name", "uscc", "org_type_label", "organ_level", "is_bureau", "is_finance", "parent",
+                    "jurisdiction"]
+    search_columns = ["name", "uscc", "org_type", "organ_level", "is_bureau", "is_finance", "jurisdiction"]
     label_columns = {
         "name": _l("单位名称"), "uscc": _l("统一社会信用代码"), "org_type": _l("单位类型"),
         "org_type_label": _l("单位类型"), "organ_level": _l("机构级别"),
-        "is_bureau": _l("机关事务管理部门"),
+        "is_bureau": _l("机关事务管理部门"), "is_finance": _l("财政部门"),
         "parent": _l("上级单位"), "jurisdiction": _l("所属辖区"),
     }
     formatters_columns = {"organ_level": organ_level_label}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_appbuilder import Model
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, String, inspect
+from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, String, false, inspect
 from sqlalchemy.orm import relationship, validates
 
 from core.uscc import uscc_error
@@ -66,7 +66,7 @@ class Jurisdiction(Versioned, Model):
 
 
 class Organization(Versioned, Model):
-    """A department or unit (部门/单位); ``is_bureau`` marks a 机关事务管理部门."""
+    """A department or unit (部门/单位); ``is_bureau`` marks a 机关事务管理部门, ``is_finance`` a 财政部门."""
 
     __tablename__ = "catalog_organization"
 
@@ -76,6 +76,8 @@ class Organization(Versioned, Model):
     org_type = Column(String(32), nullable=False, default="party_government")
     is_bureau = Column(Boolean, nullable=False, default=False)
     organ_level = Column(String(16))  # 机构级别: the catalog fills and checks it
+    #: 财政部门: gives the finance stage of its level's approvals (Art. 17, 19; core/workflow/deciders.py)
+    is_finance = Column(Boolean, nullable=False, default=False, server_default=false())
     parent_id = Column(Integer, ForeignKey("catalog_organization.id"), index=True)
     jurisdiction_id = Column(
         Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False, index=True

@@ -27,6 +27,15 @@ DEMO_USERS = [
     # the finance department's stage of staged approvals (e.g. asset configuration plans)
     ("urumqi_fin_reviewer", ROLE_FINANCE_REVIEWER, "urumqi_finance", "乌鲁木齐财政审核人",
      "乌鲁木齐市财政局财政审核人（650100）"),
+    # same-level review (Art. 17, 19): a county's plans and disposals go to the county's own bureau
+    # and finance department, not to the city's
+    ("tianshan_bureau", ROLE_BUREAU_ADMIN, "tianshan_bureau", "天山区管理员",
+     "天山区机关事务服务中心管理员（650102）"),
+    ("tianshan_fin_reviewer", ROLE_FINANCE_REVIEWER, "tianshan_finance", "天山区财政审核人",
+     "天山区财政局财政审核人（650102）"),
+    ("kashgar_bureau", ROLE_BUREAU_ADMIN, "kashgar_bureau", "喀什市管理员", "喀什市机关事务管理局管理员（653101）"),
+    ("kashgar_fin_reviewer", ROLE_FINANCE_REVIEWER, "kashgar_finance", "喀什市财政审核人",
+     "喀什市财政局财政审核人（653101）"),
 ]
 
 

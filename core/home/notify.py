@@ -30,55 +30,13 @@ from core.tenancy import Jurisdiction
 from core.workflow.approval import (
     ApprovalMixin,
     WorkflowEvent,
-    deciders_since_submit,
     is_staged,
     last_submitter,
     pending_states,
     stage_in,
     view_name_for,
 )
-
-
-def _candidates(session, record) -> list:
-    """Active users who could have ``record`` in scope, in one query with their roles and
-    organisation: those of the record's jurisdiction or one above it, those of no organisation,
-    and those of an all-seeing role — not every user of the region, checked one by one."""
-    from flask_appbuilder.security.sqla.models import Role
-    from sqlalchemy import or_
-    from sqlalchemy.orm import joinedload, selectinload
-
-    from core.tenancy import Organization
-
-    model = current_app.appbuilder.sm.user_model
-    query = (select(model).where(model.active.is_(True))
-             .options(selectinload(model.roles),
-                      joinedload(model.organization).joinedload(Organization.jurisdiction)))
-    path = _record_path(session, record)
-    if path is not None:
-        above = select(Jurisdiction.id).where(Jurisdiction.code.in_([c for c in path.split("/") if c]))
-        everywhere = [name for name, role in get_state().roles.items() if role.scope == "all"]
-        query = query.where(or_(
-            model.organization_id.is_(None),
-            model.organization_id.in_(select(Organization.id).where(Organization.jurisdiction_id.in_(above))),
-            model.roles.any(Role.name.in_(everywhere))))
-    return session.execute(query.order_by(model.id)).unique().scalars().all()
-
-
-def _record_path(session, record) -> str | None:
-    """The jurisdiction path the record's scope columns lead to (None: no narrowing)."""
-    spec = scope_of_model(type(record))
-    if spec is None or spec.public:
-        return None
-    values = column_values(record)
-    if spec.jurisdiction and values.get(spec.jurisdiction) is not None:
-        found = session.get(Jurisdiction, values[spec.jurisdiction])
-        return found.path if found is not None else None
-    if spec.organization and values.get(spec.organization) is not None:
-        from core.tenancy import Organization
-
-        org = session.get(Organization, values[spec.organization])
-        return org.jurisdiction.path if org is not None and org.jurisdiction is not None else None
-    return None
+from core.workflow.deciders import candidate_users, refusal_to_decide
 
 
 def users_who_may(session, record, permission: str, exclude: set[int] = frozenset()) -> list:
@@ -90,7 +48,7 @@ def users_who_may(session, record, permission: str, exclude: set[int] = frozense
     module = get_state().module_of_name.get(view_name) if view_name else None
     sm = current_app.appbuilder.sm
     found, active = [], {}
-    for user in _candidates(session, record):
+    for user in candidate_users(session, record):
         if user.id in exclude or view_name is None:
             continue
         scope = scope_for_user(user)
@@ -134,12 +92,13 @@ def _tell_deciders(session, record, entity_key: str, ident: str, history, actor:
     stage = stage_in(model, record.state)
     if stage is None:
         return 0
-    submitter = last_submitter(history)
     dedupe = awaiting_key(entity_key, ident, record.state, record.submitted_at)
     told = set(session.execute(select(Notification.user_id)
                                .where(Notification.dedupe_key == dedupe)).scalars())
-    barred = {u for u in (submitter, *deciders_since_submit(history)) if u is not None} | told
-    deciders = users_who_may(session, record, f"can_{stage.permission}", barred)
+    # the same answer as the decision itself (core/workflow/deciders.py): permission, scope,
+    # separation of duties and, where the stage names one, the body of the record's level
+    deciders = [user for user in candidate_users(session, record) if user.id not in told
+                and refusal_to_decide(record, user, events=history) is None]
     submits = [actor_name(e.user_id, e.username) for e in history if e.action == "submit"]
     what = f"{entity_label(entity_key)}“{record_name(record)}”"
     user = submits[-1] if submits else actor

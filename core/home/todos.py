@@ -23,11 +23,11 @@ from core.workflow.approval import (
     action_label,
     entity_id,
     is_staged,
-    may_not_decide,
     permitted,
     stages_of,
     view_name_for,
 )
+from core.workflow.deciders import refusal_to_decide
 
 #: How many rows each to-do list shows (the count card gives the total).
 SHOWN = 20
@@ -66,7 +66,8 @@ def _events_by_record(entity_key: str, ids: list[str]) -> dict[str, list[Workflo
 
 def awaiting_decision(scope, modules: set[str]) -> list[Todo]:
     """Records in a pending stage whose decision the viewer holds: the stage's permission on
-    the record's view, the record in scope, and not barred by separation of duties."""
+    the record's view, the record in scope, not barred by separation of duties, and a member of
+    the stage's body of the record's level where it names one (core/workflow/deciders.py)."""
     todos = []
     for entity in _approval_entities(modules):
         model = entity.model
@@ -79,7 +80,8 @@ def awaiting_decision(scope, modules: set[str]) -> list[Todo]:
         events = _events_by_record(entity.key, [entity_id(r) for r in rows])
         for row in rows:
             history = events.get(entity_id(row), [])
-            if may_not_decide(history, scope.user_id):
+            # the same answer as the decision itself (core/workflow/deciders.py)
+            if refusal_to_decide(row, view_name=view_name, events=history) is not None:
                 continue
             submits = [actor_name(e.user_id, e.username) for e in history if e.action == "submit"]
             detail = str(stages[row.state].label) if is_staged(model) else _("待审批")

@@ -22,6 +22,7 @@ from core.scoping import current_scope, scoped
 from core.state import get_state
 from core.web.findings import (
     FINDING_STATUSES,
+    STATUS_HELP,
     act_on_finding,
     available_actions,
     find_finding,
@@ -149,10 +150,11 @@ class FindingView(ScopedModelView):
         may = self.appbuilder.sm.has_access("can_resolve", self.class_permission_name)
         return {**super().show_context(item, pk), "form": FlaskForm(),
                 "finding_actions": available_actions(item) if may else [],
-                "finding_trail": finding_trail(item)}
+                "finding_trail": finding_trail(item), "status_help": STATUS_HELP}
 
     def render_template(self, template, **kwargs):
         if template == self.list_template:
+            kwargs["status_help"] = STATUS_HELP
             kwargs["xlsx"] = {"export": url_for(".export", fmt="xlsx")}
             kwargs["csv_export"] = url_for(".export", fmt="csv")
         return super().render_template(template, **kwargs)

@@ -17,8 +17,9 @@ from core.display import article_text, local_naive, local_time
 from core.errors import WriteRefused
 from core.extensions import db
 from core.models import AuditLog, Finding, utcnow
-from core.scoping import scoped
+from core.scoping import current_scope, scoped
 from core.state import get_state
+from core.tenancy import Organization
 
 FINDING_STATUSES = {"open": _l("待处理"), "resolved": _l("已整改"), "accepted": _l("已确认")}
 COMMENT_MAX = 2000
@@ -43,15 +44,44 @@ FINDING_ACTIONS = {a.key: a for a in (
 
 
 class FindingRefused(WriteRefused):
-    """404 no such finding in scope or no such operation, 409 wrong status, 422 no comment."""
+    """404 no such finding in scope or no such operation, 409 wrong status, 422 no comment,
+    403 a confirmation its author may not give."""
 
     def __init__(self, message, status: int):
         super().__init__(message)
         self.status = status
 
 
+#: What the statuses mean, said on the list and on a finding's page (Art. 6: supervision by the
+#: bureau; a bureau does not close what was found on its own records).
+STATUS_HELP = _l("状态说明：待处理＝规则发现、尚未整改；已整改＝单位已整改并说明情况；"
+                 "已确认＝机关事务管理部门核实整改到位后确认关闭（《办法》第六条）。"
+                 "机关事务管理部门本单位记录上的问题，由上级机关事务管理部门核实确认。")
+
+
+def accept_refusal(finding) -> str | None:
+    """Why whoever acts may not confirm (确认) ``finding``; None when they may (Art. 6, 42).
+
+    Confirming says a bureau checked the rectification (监督检查和督促整改, Art. 6): a bureau
+    confirms the findings of the organisations in its scope, but never those raised on its own
+    organisation's records, which the bureau of a level above confirms. At the top (the region)
+    no level is above: the region bureau's own findings stay 已整改 on the platform.
+    """
+    scope = current_scope()
+    if scope.user_id is None and scope.kind == "all":
+        return None  # the system itself
+    if finding.organization_id is not None and finding.organization_id == scope.organization_id:
+        return _("不能确认本单位记录上的问题：整改情况由上级机关事务管理部门核实确认（《办法》第六条）")
+    org = db.session.get(Organization, scope.organization_id) if scope.organization_id else None
+    if org is None or not org.is_bureau:
+        return _("问题的确认由机关事务管理部门核实整改情况后办理（《办法》第六条）")
+    return None
+
+
 def available_actions(finding) -> list[FindingAction]:
-    return [a for a in FINDING_ACTIONS.values() if finding.status in a.sources]
+    """The operations of the finding's status whoever acts may take (确认 not where refused)."""
+    return [a for a in FINDING_ACTIONS.values() if finding.status in a.sources
+            and not (a.key == "accept" and accept_refusal(finding))]
 
 
 def find_finding(pk) -> Finding | None:
@@ -72,6 +102,10 @@ def act_on_finding(finding, key: str, comment) -> FindingAction:
         raise FindingRefused(_("该问题当前为“%(status)s”，不能%(action)s",
                                status=FINDING_STATUSES.get(finding.status, finding.status),
                                action=action.label), 409)
+    if key == "accept":
+        refusal = accept_refusal(finding)
+        if refusal:
+            raise FindingRefused(refusal, 403)
     comment = comment.strip() if isinstance(comment, str) else ""
     if not comment:
         raise FindingRefused(_("请填写%(prompt)s", prompt=action.prompt), 422)

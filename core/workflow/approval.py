@@ -23,6 +23,7 @@ itself (no user: demo loaders, migrations) is exempt.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,6 +103,17 @@ class Stage:
     state: str
     #: how that state reads, e.g. 已审核，待财政审批
     state_label: Any
+    #: who decides: ``"bureau"`` / ``"finance"`` of the record's own level (core/workflow/deciders.py);
+    #: None: whoever holds the permission with the record in scope
+    body: str | None = None
+    #: the article the stage rests on (17: 第十七条), cited when someone else tries to decide it
+    article: int | None = None
+    #: ``required(record)``: whether this record needs the stage (None: always); approve passes
+    #: over a stage a record does not need (a disposal below the finance threshold)
+    required: Callable[[Any], bool] | None = None
+
+    def needed_by(self, record) -> bool:
+        return self.required is None or record is None or bool(self.required(record))
 
 
 #: The stage of a model that declares none: one decision, under ``can_approve``.
@@ -165,13 +177,14 @@ def action_label(action: str, model: type | None = None, from_state: str | None 
     return label
 
 
-def step_for(model: type, action: str, state: str | None) -> Transition | None:
+def step_for(model: type, action: str, state: str | None, record=None) -> Transition | None:
     """The transition ``action`` means for a record of ``model`` in ``state``.
 
     A single-stage model uses :data:`TRANSITIONS` as they are. On a staged model
     ``approve`` and ``reject`` take the permission of the stage pending in ``state``
     and ``approve`` leads to the next stage's state (the last one to ``approved``);
-    ``withdraw`` works from any pending stage. Unknown action: None.
+    ``withdraw`` works from any pending stage. Given the ``record``, submit and approve pass
+    over the stages it does not need (``Stage.required``). Unknown action: None.
     """
     step = TRANSITIONS.get(action)
     if step is None or not is_staged(model):
@@ -179,7 +192,8 @@ def step_for(model: type, action: str, state: str | None) -> Transition | None:
     stages = stages_of(model)
     pending = tuple(stage.state for stage in stages)
     if action == "submit":
-        return Transition(step.action, step.label, step.sources, stages[0].state, step.permission)
+        first = next((s for s in stages if s.needed_by(record)), stages[0])
+        return Transition(step.action, step.label, step.sources, first.state, step.permission)
     if action == "withdraw":
         return Transition(step.action, step.label, pending, step.target, step.permission,
                           step.comment_required)
@@ -189,8 +203,8 @@ def step_for(model: type, action: str, state: str | None) -> Transition | None:
                           step.comment_required)
     target = step.target
     if action == "approve":
-        index = stages.index(stage)
-        target = stages[index + 1].state if index + 1 < len(stages) else "approved"
+        later = [s for s in stages[stages.index(stage) + 1:] if s.needed_by(record)]
+        target = later[0].state if later else "approved"
     return Transition(step.action, step.label, (stage.state,), target, stage.permission,
                       step.comment_required)
 
@@ -359,7 +373,7 @@ def transition(record, action: str, comment: str | None = None, *, view_name: st
     """
     model = type(record)
     current = record.state or "draft"
-    step = step_for(model, action, current)
+    step = step_for(model, action, current, record)
     if step is None:
         raise WorkflowError(_("未知的审批操作：%(action)s", action=action), status=422)
     label = action_label(action, model, current)
@@ -375,6 +389,13 @@ def transition(record, action: str, comment: str | None = None, *, view_name: st
     session = object_session(record) or db.session
     scope = current_scope()
     view_name = view_name or view_name_for(model)
+    if action in ("approve", "reject"):
+        # who decides: permission, scope, separation of duties, the stage's body of the record's level
+        from core.workflow.deciders import refusal_to_decide
+
+        refusal = refusal_to_decide(record, action=action, view_name=view_name)
+        if refusal is not None:
+            raise refusal
     if not permitted(f"can_{step.permission}", view_name):
         raise WorkflowError(_("您没有“%(action)s”此记录的权限", action=label), status=403)
     spec = scope_of_model(model)
@@ -388,11 +409,6 @@ def transition(record, action: str, comment: str | None = None, *, view_name: st
                 last_submitter(workflow_history(record)) not in (None, scope.user_id):
             # the submitter takes its own submission back; a decider returns it (退回) instead
             raise WorkflowError(_("只有提交人可以撤回；审批人如不同意，请“退回”并说明理由"), status=403)
-        if action in ("approve", "reject") and scope.user_id is not None:
-            # separation of duties: the submitter does not decide, nor one person two stages
-            refusal = may_not_decide(workflow_history(record), scope.user_id)
-            if refusal:
-                raise WorkflowError(refusal, status=403)
 
     now = utcnow()
     record.state = step.target

@@ -33,7 +33,6 @@ from core.workflow.approval import (
     is_staged,
     last_submitter,
     locked_message,
-    may_not_decide,
     pending_states,
     stage_in,
     stages_of,
@@ -42,6 +41,7 @@ from core.workflow.approval import (
     transition,
     workflow_history,
 )
+from core.workflow.deciders import refusal_to_decide
 from core.workflow.guide import decision_summary, waiting_for
 from core.workflow.numbering import number_of
 
@@ -171,14 +171,18 @@ class ApprovalViewMixin:
         scope = current_scope()
         actions = []
         for action in TRANSITIONS:
-            step = step_for(model, action, item.state)
+            step = step_for(model, action, item.state, item)
             if item.state not in step.sources:
                 continue
-            if not self.appbuilder.sm.has_access(f"can_{step.permission}", self.class_permission_name):
-                continue
             deciding = action in ("approve", "reject")
-            if deciding and may_not_decide(events, scope.user_id):
-                continue  # separation of duties: not offered to the submitter or an earlier stage's decider
+            if deciding:
+                # the one answer to "may this user decide this stage" (core/workflow/deciders.py):
+                # not offered to the submitter, an earlier stage's decider, another level's body
+                if refusal_to_decide(item, action=action, view_name=self.class_permission_name,
+                                     events=events) is not None:
+                    continue
+            elif not self.appbuilder.sm.has_access(f"can_{step.permission}", self.class_permission_name):
+                continue
             if action == "withdraw" and scope.user_id is not None and \
                     last_submitter(events) not in (None, scope.user_id):
                 continue  # only the submitter takes a submission back
@@ -198,6 +202,8 @@ class ApprovalViewMixin:
                     action_label=lambda action, from_state=None: action_label(action, model, from_state),
                     label_of=lambda state: state_label(state, model),
                     stages=stages if len(stages) > 1 else (),
+                    # a conditional stage this record does not need (Stage.required), said so
+                    skipped={stage.key for stage in stages if not stage.needed_by(item)},
                     pending=stage_in(model, item.state) if len(stages) > 1 else None,
                     waiting=waiting_for(item, self.class_permission_name),
                     reason_actions="、".join(a["label"] for a in actions if a["comment_required"]))

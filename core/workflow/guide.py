@@ -3,26 +3,25 @@
 After a transition the screen and the API say what happened beyond the state — the effects
 the module's ``on_transition`` reported ("3 张资产卡片状态改为“已处置”") — and, while the
 record waits for a decision, who may take it: the active users holding the pending stage's
-permission on the record's screen whose scope reads the record, the submitter and an earlier
-stage's decider excepted (separation of duties).
+permission on the record's screen whose scope holds the record, the submitter and an earlier
+stage's decider excepted (separation of duties), and, where the stage names its body, only
+members of the record's own level's bureau or finance department (core/workflow/deciders.py).
 """
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import inspect, select
 
 from core.extensions import db
-from core.scoping import scope_for_user, scoped
+from core.scoping import scope_for_user
 from core.workflow.approval import (
     action_label,
-    may_not_decide,
     stage_in,
     state_label,
     view_name_for,
     workflow_history,
 )
+from core.workflow.deciders import candidate_users, refusal_to_decide
 
 #: At most this many names are listed; more read "等 N 人".
 SHOWN = 5
@@ -32,13 +31,6 @@ def person_name(user) -> str:
     """A user as a colleague names them: 姓名 in Chinese order, then the login."""
     name = f"{user.last_name or ''}{user.first_name or ''}".strip()
     return f"{name}（{user.username}）" if name else user.username
-
-
-def _reads(user, record) -> bool:
-    model = type(record)
-    pk = inspect(model).primary_key[0]
-    query = scoped(select(pk).where(pk == getattr(record, pk.key)), model, scope_for_user(user))
-    return db.session.execute(query).first() is not None
 
 
 def next_deciders(record, view_name: str | None = None) -> list:
@@ -54,16 +46,11 @@ def next_deciders(record, view_name: str | None = None) -> list:
     view_name = view_name or view_name_for(model)
     if view_name is None:
         return []
-    sm = current_app.appbuilder.sm
     events = workflow_history(record)
     found, everywhere = [], []
-    users = db.session.execute(select(sm.user_model).where(sm.user_model.active.is_(True))
-                               .order_by(sm.user_model.username)).scalars()
-    for user in users:
-        if may_not_decide(events, user.id) or not sm._has_view_access(user, f"can_{stage.permission}",
-                                                                      view_name):
-            continue
-        if not _reads(user, record):
+    for user in candidate_users(db.session, record, order_by="username"):
+        # the same answer as the decision itself (core/workflow/deciders.py)
+        if refusal_to_decide(record, user, view_name=view_name, events=events) is not None:
             continue
         (everywhere if scope_for_user(user).kind == "all" else found).append(user)
     return found or everywhere

@@ -88,7 +88,17 @@ def register_standard_kinds():
                      articles=(18,), key_label=_l("适用范围"), key_choices=_stocktake_period_keys,
                      stricter="lower",
                      description=_l("单位两次经批准的资产清查盘点之间最长间隔的月数；逾期生成问题清单")),
+        # Art. 19: from this amount on, the finance department of the same level approves a disposal
+        StandardKind(kind="asset_disposal_finance_threshold", label=_l("资产处置报财政审批起点"), unit="元",
+                     articles=(19,), stricter="lower",
+                     description=_l("处置申请的资产原值合计达到此数额的，经同级机关事务管理部门审批后，"
+                                    "报同级财政部门审批；未设置时均报财政部门审批"),
+                     key_label=_l("适用范围"), key_choices=_disposal_threshold_keys),
     ]
+
+
+def _disposal_threshold_keys():
+    return [("all", _l("全部处置申请"))]
 
 
 def _stocktake_period_keys():

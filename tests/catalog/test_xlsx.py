@@ -386,8 +386,8 @@ def test_numbers_typed_as_text_and_an_english_user_with_a_chinese_file(app, logi
         assert (str(asset.original_value), asset.status) == ("4800.00", "in_use")
 
 
-ORG_HEADERS = ["*单位名称", "*统一社会信用代码", "单位类型", "机构级别", "机关事务管理部门", "上级单位",
-               "*所属辖区"]
+ORG_HEADERS = ["*单位名称", "*统一社会信用代码", "单位类型", "机构级别", "机关事务管理部门", "财政部门",
+               "上级单位", "*所属辖区"]
 
 
 def test_organisations_import_on_their_screen_with_the_schemas_checks(app, login):
@@ -400,10 +400,10 @@ def test_organisations_import_on_their_screen_with_the_schemas_checks(app, login
     bureau = login("urumqi_bureau")
     template = read_xlsx(bureau.get("/organizationview/xlsx/template").data)[0]
     assert template == ORG_HEADERS
-    rows = [["导入单位甲", good, "事业单位", None, "否", "乌鲁木齐市天山区财政局", "650102"],
-            ["导入单位乙", bad, "各级人民政府及其部门", None, "否", None, "天山区"],
+    rows = [["导入单位甲", good, "事业单位", None, "否", "否", "乌鲁木齐市天山区财政局", "650102"],
+            ["导入单位乙", bad, "各级人民政府及其部门", None, "否", "否", None, "天山区"],
             ["导入单位丙", make_uscc("1", "1", "653101", "XL0000002"), "各级人民政府及其部门", None, "是",
-             None, "喀什市"]]
+             "否", None, "喀什市"]]
     html = _import(bureau, rows, headers=ORG_HEADERS, url="/organizationview/xlsx/import").get_data(
         as_text=True)
     assert "第 3 行“统一社会信用代码”：统一社会信用代码校验位错误" in html

@@ -37,19 +37,25 @@ def submitted_disposal(app, api_client):
 def test_submission_names_the_next_approver_in_scope(app, api_client, login):
     pk, _assets, body = submitted_disposal(app, api_client)
     deciders = {d["username"] for d in body["next_deciders"]}
-    assert "urumqi_bureau" in deciders
+    assert "tianshan_bureau" in deciders
     assert "tianshan_clerk" not in deciders  # nobody decides on their own submission
     assert not {name for name in deciders if name.startswith("kashgar")}  # out of the record's scope
     assert "admin" not in deciders  # the administrator is named only when nobody closer may decide
-    assert "审批人：" in body["message"] and "urumqi_bureau" in body["message"]
+    assert "审批人：" in body["message"] and "tianshan_bureau" in body["message"]
     page = login("tianshan_clerk").text(f"/disposalview/show/{pk}")
-    assert 'id="workflow-waiting"' in page and "urumqi_bureau" in page
+    assert 'id="workflow-waiting"' in page and "tianshan_bureau" in page
 
 
 def test_the_decision_says_what_it_changed(app, api_client, login):
     pk, assets, body = submitted_disposal(app, api_client)
     assert body["effects"] == ["2 张资产卡片状态改为“待处置”"]
-    decided = api_client("urumqi_bureau").post(f"{API}/{pk}/workflow/approve", json={"comment": "同意"})
+    reviewed = api_client("tianshan_bureau").post(f"{API}/{pk}/workflow/approve", json={"comment": "同意"})
+    # 9,600 元 reaches the demo's finance threshold: the bureau's approval changes no card yet and
+    # names 天山区财政局's reviewer next (Art. 19, 同级财政部门)
+    assert reviewed.status_code == 200 and reviewed.get_json()["effects"] == []
+    assert [d["username"] for d in reviewed.get_json()["next_deciders"]] == ["tianshan_fin_reviewer"]
+    decided = api_client("tianshan_fin_reviewer").post(f"{API}/{pk}/workflow/approve",
+                                                       json={"comment": "同意"})
     assert decided.status_code == 200, decided.get_json()
     result = decided.get_json()
     assert result["effects"] == ["2 张资产卡片状态改为“已处置”"]
@@ -60,7 +66,7 @@ def test_the_decision_says_what_it_changed(app, api_client, login):
     # on the screen, the same summary is the success message
     other = make_disposal(app, make_asset(app))
     login("tianshan_clerk").post(f"/disposalview/workflow/{other}/submit", data={"comment": "请审批"})
-    html = login("urumqi_bureau").post(f"/disposalview/workflow/{other}/approve", data={"comment": "同意"},
+    html = login("tianshan_bureau").post(f"/disposalview/workflow/{other}/approve", data={"comment": "同意"},
                                        follow_redirects=True).get_data(as_text=True)
     assert "1 张资产卡片状态改为“已处置”" in html
 
@@ -89,9 +95,9 @@ def test_approving_a_stocktake_says_the_cards_changed(app, api_client, login):
 
 def test_only_the_submitter_withdraws_and_only_with_a_reason(app, api_client, login):
     pk, assets, _body = submitted_disposal(app, api_client)
-    bureau = api_client("urumqi_bureau").post(f"{API}/{pk}/workflow/withdraw", json={"comment": "我来撤回"})
+    bureau = api_client("tianshan_bureau").post(f"{API}/{pk}/workflow/withdraw", json={"comment": "我来撤回"})
     assert bureau.status_code == 403 and "只有提交人可以撤回" in bureau.get_json()["message"]
-    assert 'data-action="withdraw"' not in login("urumqi_bureau").text(f"/disposalview/show/{pk}")
+    assert 'data-action="withdraw"' not in login("tianshan_bureau").text(f"/disposalview/show/{pk}")
     clerk = api_client("tianshan_clerk")
     bare = clerk.post(f"{API}/{pk}/workflow/withdraw", json={})
     assert bare.status_code == 422 and "“撤回”时必须填写意见" in bare.get_json()["message"]
@@ -99,20 +105,20 @@ def test_only_the_submitter_withdraws_and_only_with_a_reason(app, api_client, lo
     done = clerk.post(f"{API}/{pk}/workflow/withdraw", json={"comment": "补充评估报告"})
     assert done.status_code == 200 and done.get_json()["state"] == "draft"
     assert done.get_json()["effects"] == ["2 张资产卡片状态改为“在用”"]
-    refused = api_client("urumqi_bureau").post(f"{API}/{pk}/workflow/reject", json={})
+    refused = api_client("tianshan_bureau").post(f"{API}/{pk}/workflow/reject", json={})
     assert refused.status_code == 409  # a draft is not decided; a reason is required for 退回 anyway
 
 
 def test_buttons_ask_first_in_chinese_and_do_not_look_alike(app, api_client, login):
     pk, _assets, _body = submitted_disposal(app, api_client)
-    bureau = login("urumqi_bureau").text(f"/disposalview/show/{pk}")
+    bureau = login("tianshan_bureau").text(f"/disposalview/show/{pk}")
     approve = re.search(r'<button[^>]*data-action="approve"[^>]*>', bureau, re.S).group(0)
     reject = re.search(r'<button[^>]*data-action="reject"[^>]*>', bureau, re.S).group(0)
     assert "btn-primary" in approve and "btn-warning" in reject
     assert 'data-confirm="确定批准' in approve and "批准后立即生效" in approve
     assert 'data-confirm="确定退回' in reject and 'data-comment-required="true"' in reject
     assert 'id="workflow-confirm"' in bureau and "取消" in bureau and "workflow.js" in bureau
-    assert "退回时必须填写意见（理由）" in bureau
+    assert "退回（机关事务管理部门审批）时必须填写意见（理由）" in bureau  # a staged approval since issue 11
     clerk = login("tianshan_clerk").text(f"/disposalview/show/{pk}")
     withdraw = re.search(r'<button[^>]*data-action="withdraw"[^>]*>', clerk, re.S).group(0)
     assert "btn-default" in withdraw and "btn-danger" not in withdraw
@@ -121,8 +127,9 @@ def test_buttons_ask_first_in_chinese_and_do_not_look_alike(app, api_client, log
 
 def test_states_are_colour_coded_in_the_list(app, api_client, login):
     pk, _assets, _body = submitted_disposal(app, api_client)
-    html = login("urumqi_bureau").text("/disposalview/list/")
-    assert '<span class="label label-info workflow-state" data-state="submitted">已提交</span>' in html
+    html = login("tianshan_bureau").text("/disposalview/list/")
+    assert ('<span class="label label-info workflow-state" data-state="submitted">'
+            '已提交，待机关事务管理部门审批</span>') in html
     # the demo's approved application, green
     assert 'class="label label-success workflow-state" data-state="approved"' in html
     assert ">submitted<" not in html

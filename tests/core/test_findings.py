@@ -131,3 +131,63 @@ def test_export_xlsx_and_csv_in_beijing_time(app, login, finding):
     mine = next(r for r in rows if r[3] == f"资产卡片 {finding['asset']}")
     assert mine[7] == (opened + dt.timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")  # Beijing time
     assert bureau.get("/findingview/export.pdf").status_code == 404
+
+
+# --- who confirms (已确认): the level above, never the bureau on its own records (Art. 6, 42) ------
+
+def _resolved_finding(app, organization: str) -> int:
+    """A finding on a record of ``organization`` (by name), already 已整改, for one test."""
+    from catalog.models import Organization
+
+    with app.app_context():
+        org = db.session.execute(select(Organization).where(Organization.name == organization)).scalar_one()
+        with acting_as(SYSTEM):
+            row = Finding(rule_key="test.confirm", article=17, module="assets", entity="asset",
+                          entity_id="0", message="测试问题：确认层级", organization_id=org.id,
+                          jurisdiction_id=org.jurisdiction_id, status="resolved", review_note="已整改")
+            db.session.add(row)
+            db.session.commit()
+        pk = row.id
+        db.session.remove()
+    return pk
+
+
+def test_art6_a_bureau_cannot_confirm_findings_on_its_own_records(app, api_client, login):
+    """第六条、第四十二条: 天山区机关事务服务中心 cannot confirm (已确认) a finding raised on its own
+    records — no button, and the operation refuses with the article, changing nothing; the level
+    above (乌鲁木齐市机关事务管理局) confirms it."""
+    pk = _resolved_finding(app, "乌鲁木齐市天山区机关事务服务中心")
+    own = login("tianshan_bureau")
+    page = own.text(f"/findingview/show/{pk}")
+    assert 'data-operation="reopen"' in page and 'data-operation="accept"' not in page
+    refused = api_client("tianshan_bureau").post(f"/api/v1/finding/{pk}/accept", json={"comment": "已核实"})
+    assert refused.status_code == 403
+    message = refused.get_json()["message"]
+    assert "上级机关事务管理部门" in message and "第六条" in message
+    assert status_of(app, pk) == ("resolved", "已整改")
+    html = own.post(f"/findingview/act/{pk}/accept", data={"comment": "已核实"},
+                    follow_redirects=True).get_data(as_text=True)
+    assert "上级机关事务管理部门" in html and status_of(app, pk) == ("resolved", "已整改")
+
+    above = login("urumqi_bureau")
+    assert 'data-operation="accept"' in above.text(f"/findingview/show/{pk}")
+    done = api_client("urumqi_bureau").post(f"/api/v1/finding/{pk}/accept", json={"comment": "核实整改到位"})
+    assert done.status_code == 200 and status_of(app, pk) == ("accepted", "核实整改到位")
+
+
+def test_art6_at_the_region_the_bureau_confirms_others_but_never_its_own(app, api_client):
+    """第六条: the region has no level above on the platform: 自治区机关事务管理局 confirms the
+    findings of the region's other organisations (自治区财政厅) but not its own."""
+    own = _resolved_finding(app, "新疆维吾尔自治区机关事务管理局")
+    other = _resolved_finding(app, "新疆维吾尔自治区财政厅")
+    region = api_client("xj_bureau")
+    assert region.post(f"/api/v1/finding/{own}/accept", json={"comment": "确认"}).status_code == 403
+    assert region.post(f"/api/v1/finding/{other}/accept", json={"comment": "确认"}).status_code == 200
+    assert status_of(app, own)[0] == "resolved" and status_of(app, other)[0] == "accepted"
+
+
+def test_art6_the_screen_says_what_confirmed_means(login):
+    """第六条: the list and a finding's page say that 已确认 is the bureau's check of the rectification."""
+    html = login("urumqi_bureau").text("/findingview/list/")
+    assert 'id="finding-status-help"' in html
+    assert "已确认＝机关事务管理部门核实整改到位后确认关闭" in html and "上级机关事务管理部门" in html

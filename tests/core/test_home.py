@@ -39,9 +39,10 @@ def _cards(html: str) -> dict[str, int]:
         r'<div class="jiguan-card-count">(?:<a href="[^"]*">)?(\d+)', html)}
 
 
-def _pending_for_bureau(app, jurisdiction_path: str) -> list[tuple[str, str, int]]:
+def _pending_for_bureau(app, jurisdiction_path: str, own_code: str) -> list[tuple[str, str, int]]:
     """(entity key, record text, id) of every record in the bureau's subtree pending a stage the
-    bureau decides (can_approve: the finance department's stage is not the bureau's)."""
+    bureau decides: ``can_approve`` (the finance department's stage is not the bureau's) and, for
+    a stage of the bureau as a body (plans, disposals: Art. 17, 19), only its own level's records."""
     from catalog.models import Jurisdiction, Organization
 
     found = []
@@ -51,28 +52,42 @@ def _pending_for_bureau(app, jurisdiction_path: str) -> list[tuple[str, str, int
             if not hasattr(model, "approval_stages"):
                 continue
             rows = db.session.execute(
-                select(model).join(Organization, model.organization_id == Organization.id)
+                select(model, Jurisdiction.code).join(Organization, model.organization_id == Organization.id)
                 .join(Jurisdiction, Organization.jurisdiction_id == Jurisdiction.id)
                 .where(model.state.in_(pending_states(model)),
-                       Jurisdiction.path.startswith(jurisdiction_path))).scalars()
-            for row in rows:
-                if stage_in(model, row.state).permission == "approve":
-                    found.append((entity.key, str(row), row.id))
+                       Jurisdiction.path.startswith(jurisdiction_path))).all()
+            for row, code in rows:
+                stage = stage_in(model, row.state)
+                if stage.permission != "approve":
+                    continue
+                if getattr(stage, "body", None) == "bureau" and code != own_code:
+                    continue  # another level's bureau decides it; this one only reads it
+                found.append((entity.key, str(row), row.id))
     return found
 
 
-def test_urumqi_bureau_sees_every_decision_it_holds_one_click_from_the_record(app, login):
+#: (login, its jurisdiction's name and code, what the demo has waiting for it)
+BUREAUS = [
+    # the city's bureau: the stocktake and the pool request; 天山区's plan and disposal are the
+    # county's own bureau's to decide (同级, Art. 17, 19): the city reads them, does not decide
+    ("urumqi_bureau", "乌鲁木齐市", "650100", {"asset_stocktake", "pool_request"}),
+    ("tianshan_bureau", "天山区", "650102", {"disposal", "asset_plan"}),
+]
+
+
+@pytest.mark.parametrize(("username", "place", "code", "menus"), BUREAUS)
+def test_each_bureau_sees_every_decision_it_holds_one_click_from_the_record(app, login, username, place,
+                                                                           code, menus):
+    """第十七条、第十九条: each bureau's 待我审批 lists what awaits IT, its own level's plans and
+    disposals included and another level's excluded."""
     from catalog.models import Jurisdiction
 
     with app.app_context():
-        path = db.session.execute(
-            select(Jurisdiction.path).where(Jurisdiction.name == "乌鲁木齐市")).scalar_one()
-    expected = _pending_for_bureau(app, path)
-    # the demo: a stocktake, a pool request, a disposal and a plan wait for the bureau
-    menus = {"asset_stocktake", "pool_request", "disposal", "asset_plan"}
-    assert {key for key, _text, _id in expected} == menus
+        path = db.session.execute(select(Jurisdiction.path).where(Jurisdiction.code == code)).scalar_one()
+    expected = _pending_for_bureau(app, path, code)
+    assert {key for key, _text, _id in expected} >= menus
 
-    browser = login("urumqi_bureau")
+    browser = login(username)
     html = browser.text("/")
     assert "工作台" in html and "待我审批" in html
     awaiting = _links(_section(html, "todo-awaiting"))
@@ -88,10 +103,26 @@ def test_urumqi_bureau_sees_every_decision_it_holds_one_click_from_the_record(ap
     assert "我的任务" in html and "/jobs/" in html  # 我的任务 stays one click away
 
 
+def test_art17_the_city_bureau_is_not_offered_the_county_plan_it_reads(app, login):
+    """第十七条: 乌鲁木齐市机关事务管理局 reads 天山区's plan awaiting review, but neither its
+    to-dos nor the plan's page offer it the decision; 天山区机关事务服务中心 gets both."""
+    awaiting = _links(_section(login("urumqi_bureau").text("/"), "todo-awaiting"))
+    assert not any(t.startswith(("资产配置计划", "资产处置申请")) for t in awaiting)
+    county = _links(_section(login("tianshan_bureau").text("/"), "todo-awaiting"))
+    plan = next(href for t, href in county.items() if t.startswith("资产配置计划"))
+    city_page = login("urumqi_bureau").text(plan)
+    assert "2027 年度家具补充配置计划" in city_page and 'data-action="approve"' not in city_page
+    assert "天山区管理员" in city_page  # the guide names the county's bureau as the next approver
+    assert 'data-action="approve"' in login("tianshan_bureau").text(plan)
+
+
 def test_the_finance_reviewer_sees_only_the_stage_it_decides(app, login):
-    awaiting = _links(_section(login("urumqi_fin_reviewer").text("/"), "todo-awaiting"))
+    awaiting = _links(_section(login("tianshan_fin_reviewer").text("/"), "todo-awaiting"))
     assert awaiting and all(t.startswith("资产配置计划") for t in awaiting)
     assert not any(t.startswith(("资产盘点", "资产处置申请", "公物仓调剂申请")) for t in awaiting)
+    # 第十七条: the city's finance department decides no 天山区 plan
+    city = _links(_section(login("urumqi_fin_reviewer").text("/"), "todo-awaiting"))
+    assert not any(t.startswith("资产配置计划") for t in city)
 
 
 def test_a_clerk_sees_its_own_drafts_and_nothing_of_another_prefecture(app, login):

@@ -62,10 +62,16 @@ def smtp_server(app):
 def test_the_demo_tells_each_decider_of_what_is_pending_once(app, cli):
     """The demo's pending approvals are on their deciders' bells; ``notify pending`` adds none."""
     awaiting = [n for n in _notes(app, "urumqi_bureau") if n.kind == "awaiting"]
-    assert {n.message.split("“")[0] for n in awaiting} >= {"资产盘点", "公物仓调剂申请", "资产处置申请",
-                                                          "资产配置计划"}
-    finance = [n for n in _notes(app, "urumqi_fin_reviewer") if n.kind == "awaiting"]
-    assert finance and all("财政部门审核" in n.message for n in finance)
+    assert {n.message.split("“")[0] for n in awaiting} >= {"资产盘点", "公物仓调剂申请"}
+    # 天山区's plan and disposal go to 天山区's own bureau and finance department (Art. 17, 19)
+    assert not [n for n in awaiting if (n.entity, n.entity_id) in _county_records(app)]
+    county = [n for n in _notes(app, "tianshan_bureau") if n.kind == "awaiting"]
+    assert {n.message.split("“")[0] for n in county} >= {"资产处置申请", "资产配置计划"}
+    finance = [n for n in _notes(app, "tianshan_fin_reviewer") if n.kind == "awaiting"]
+    # only finance stages (a plan's 审核; a disposal's 审批 when another test took one that far)
+    assert finance and all(re.search("财政部门审[核批]", n.message) for n in finance)
+    city_finance = [n for n in _notes(app, "urumqi_fin_reviewer") if n.kind == "awaiting"]
+    assert not [n for n in city_finance if (n.entity, n.entity_id) in _county_records(app)]
     assert not [n for n in _notes(app, "kashgar_clerk") if n.kind == "awaiting"]
     result = cli("notify", "pending")
     assert result.exit_code == 0 and "已发送 0 条待审批通知" in result.output
@@ -74,32 +80,36 @@ def test_the_demo_tells_each_decider_of_what_is_pending_once(app, cli):
 def test_a_submission_notifies_its_deciders_stage_by_stage_and_the_decision_its_submitter(
         app, api_client, login, smtp_server):
     clerk, bureau, finance = (api_client(u)
-                              for u in ("tianshan_clerk", "urumqi_bureau", "urumqi_fin_reviewer"))
-    before = {u: len(_notes(app, u)) for u in ("tianshan_clerk", "urumqi_bureau", "urumqi_fin_reviewer",
-                                                "kashgar_clerk", "xj_bureau")}
+                              for u in ("tianshan_clerk", "tianshan_bureau", "tianshan_fin_reviewer"))
+    before = {u: len(_notes(app, u)) for u in ("tianshan_clerk", "tianshan_bureau", "tianshan_fin_reviewer",
+                                                "kashgar_clerk", "xj_bureau", "urumqi_bureau",
+                                                "urumqi_fin_reviewer")}
     pk = _own_plan(app)  # not the demo's draft: other tests read it as the demo left it
 
     assert clerk.post(f"/api/v1/asset_plan/{pk}/workflow/submit", json={}).status_code == 200
-    awaiting = _notes(app, "urumqi_bureau")[before["urumqi_bureau"]:]
+    awaiting = _notes(app, "tianshan_bureau")[before["tianshan_bureau"]:]
     assert [n.kind for n in awaiting] == ["awaiting"]
     assert "资产配置计划" in awaiting[0].message and "待您审批" in awaiting[0].message
     with app.app_context():
         clerk_name = app.appbuilder.sm.find_user(username="tianshan_clerk").get_full_name().strip()
     assert "机关事务管理部门审核" in awaiting[0].message and f"提交人：{clerk_name}" in awaiting[0].message
     assert not re.search(r"[A-Za-z]", awaiting[0].message)  # no login names on a Chinese screen
-    assert len(_notes(app, "xj_bureau")) == before["xj_bureau"] + 1  # the region's bureau oversees it too
+    # the city's and the region's bureau oversee it but do not decide it (Art. 17, 同级): not told
+    assert len(_notes(app, "xj_bureau")) == before["xj_bureau"]
+    assert len(_notes(app, "urumqi_bureau")) == before["urumqi_bureau"]
     # the submitter, another prefecture and the next stage's decider are not told yet
     assert len(_notes(app, "tianshan_clerk")) == before["tianshan_clerk"]
     assert len(_notes(app, "kashgar_clerk")) == before["kashgar_clerk"]
-    assert len(_notes(app, "urumqi_fin_reviewer")) == before["urumqi_fin_reviewer"]
+    assert len(_notes(app, "tianshan_fin_reviewer")) == before["tianshan_fin_reviewer"]
 
     # the bell and the page of the bureau say so, in Chinese, with the record one click away
-    page = login("urumqi_bureau").text("/notifications/")
+    page = login("tianshan_bureau").text("/notifications/")
     assert awaiting[0].message in page and "查看记录" in page and _bell(page) >= 1
 
     assert bureau.post(f"/api/v1/asset_plan/{pk}/workflow/approve", json={}).status_code == 200
-    next_stage = _notes(app, "urumqi_fin_reviewer")[before["urumqi_fin_reviewer"]:]
+    next_stage = _notes(app, "tianshan_fin_reviewer")[before["tianshan_fin_reviewer"]:]
     assert [n.kind for n in next_stage] == ["awaiting"] and "财政部门审核" in next_stage[0].message
+    assert len(_notes(app, "urumqi_fin_reviewer")) == before["urumqi_fin_reviewer"]  # another level's
 
     refused = finance.post(f"/api/v1/asset_plan/{pk}/workflow/reject", json={})
     assert refused.status_code == 422  # a return needs a reason: refused, nobody told
@@ -120,6 +130,24 @@ def test_a_submission_notifies_its_deciders_stage_by_stage_and_the_decision_its_
     assert mail["Subject"].startswith("【机关事务管理平台】已退回") and "单价超过配置标准" in mail["Subject"]
     body = mail.get_body().get_content()
     assert "单价超过配置标准" in body and "北京时间" in body and "请登录机关事务管理平台处理" in body
+
+
+def _county_records(app) -> set[tuple[str, str]]:
+    """(entity, id) of every plan and disposal of an organisation of 天山区 (650102)."""
+    from catalog.models import Jurisdiction, Organization
+    from plugins.assets.disposal.models import Disposal
+    from plugins.assets.plans.models import AssetPlan
+
+    found = set()
+    with app.app_context():
+        for key, model in (("asset_plan", AssetPlan), ("disposal", Disposal)):
+            ids = db.session.execute(
+                select(model.id).join(Organization, model.organization_id == Organization.id)
+                .join(Jurisdiction, Organization.jurisdiction_id == Jurisdiction.id)
+                .where(Jurisdiction.code == "650102")).scalars()
+            found |= {(key, str(pk)) for pk in ids}
+        db.session.remove()
+    return found
 
 
 def _own_plan(app) -> int:

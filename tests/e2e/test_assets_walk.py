@@ -354,14 +354,23 @@ def test_disposal_applied_and_approved(login_as):
     page.open(disposal)
     assert _field(page, "资产数") == "1"
     _decide(page, "submit", "请审批")
-    assert _state(page) == "已提交"
+    assert _state(page) == "已提交，待机关事务管理部门审批"
     _open_card(page, OLD_COMPUTER)
     assert _field(page, "资产状态") == "待处置"
 
-    bureau = login_as("urumqi_bureau")
+    # the city's bureau reads it but does not decide: 天山区's own bureau does (同级, Art. 19)
+    city = login_as("urumqi_bureau")
+    city.open(disposal)
+    assert not city.find_all('#workflow-form button[data-action="approve"]')
+    bureau = login_as("tianshan_bureau")
     bureau.open(disposal)
     _decide(bureau, "approve", "同意报废")
-    assert _state(bureau) == "已批准"
+    # the computer's original value reaches the demo's finance threshold: 天山区财政局 approves last
+    assert _state(bureau) == "已审核，待财政审批"
+    finance = login_as("tianshan_fin_reviewer")
+    finance.open(disposal)
+    _decide(finance, "approve", "同意")
+    assert _state(finance) == "已批准"
 
     # the computer left the in-use ledger: it is under 已处置资产
     page.open(f"/assetview/list/?_flt_0_number={OLD_COMPUTER}")
@@ -429,7 +438,8 @@ def test_pool_requests_decided_by_the_bureau(login_as):
 
 
 def test_plans_reviewed_by_the_bureau_and_approved_by_finance(login_as):
-    bureau = login_as("urumqi_bureau")
+    """同级 (Art. 17): 天山区's plans go to 天山区's bureau and finance department."""
+    bureau = login_as("tianshan_bureau")
     bureau.click_menu("资产管理", "资产配置计划")
     _open_row(bureau, "/assetplanview/list/", PLAN_AT_BUREAU)
     plan = bureau.path
@@ -441,7 +451,7 @@ def test_plans_reviewed_by_the_bureau_and_approved_by_finance(login_as):
     assert not bureau.find_all('#workflow-form button[data-action="approve"]'), \
         "the bureau does not give the finance stage"
 
-    finance = login_as("urumqi_fin_reviewer")
+    finance = login_as("tianshan_fin_reviewer")
     _open_row(finance, "/assetplanview/list/", PLAN_AT_FINANCE)
     assert _state(finance) == "已审核，待财政审批"
     _decide(finance, "approve", "同意列入部门预算")

@@ -32,7 +32,7 @@ def test_urumqi_bureau_sees_its_to_dos_charts_and_bell(live_app, login_as, tmp_p
     with live_app.app_context():
         path = db.session.execute(
             select(Jurisdiction.path).where(Jurisdiction.name == "乌鲁木齐市")).scalar_one()
-    expected = _pending_for_bureau(live_app, path)
+    expected = _pending_for_bureau(live_app, path, "650100")
     assert expected and len(titles) == len(expected)
     for _key, text, _id in expected:
         assert any(t.endswith(text) for t in titles), (text, titles)

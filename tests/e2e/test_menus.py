@@ -18,6 +18,11 @@ EXPECTED = {
     "tianshan_clerk": ("乌鲁木齐市天山区财政局", False, False),
     "kashgar_clerk": ("喀什市财政局", False, False),
     "urumqi_fin_reviewer": ("乌鲁木齐市财政局", False, False),
+    # the county's own offices, for the same-level review of its plans and disposals (Art. 17, 19)
+    "tianshan_bureau": ("乌鲁木齐市天山区机关事务服务中心", True, False),
+    "tianshan_fin_reviewer": ("乌鲁木齐市天山区财政局", False, False),
+    "kashgar_bureau": ("喀什市机关事务管理局", True, False),
+    "kashgar_fin_reviewer": ("喀什市财政局", False, False),
 }
 
 

@@ -239,7 +239,7 @@ def test_a_form_encoded_disposal_approval_is_refused(app, browser):
     disposal = make_disposal(app, make_asset(app))
     assert ApiClient(app, "tianshan_clerk").post(
         f"/api/v1/disposal/{disposal}/workflow/submit", json={}).status_code == 200
-    bureau = browser("urumqi_bureau")
+    bureau = browser("tianshan_bureau")  # the same level decides (Art. 19)
     url = f"/api/v1/disposal/{disposal}/workflow/approve"
     assert bureau.post(url, data={"comment": "同意"}).status_code == 415
     response = bureau.post(url, json={"comment": "同意"})

@@ -1,5 +1,10 @@
 """Demo of disposal (Art. 19): one application awaiting approval, one approved with proceeds paid,
-one approved 转让 whose proceeds are overdue for the treasury, one approved 无偿划转."""
+one approved 转让 whose proceeds are overdue for the treasury, one approved 无偿划转.
+
+Same-level approval: 天山区's applications go to 天山区机关事务服务中心 (``tianshan_bureau``) and,
+from the threshold on (6,600 元 against the demo's 5,000 元), to 天山区财政局
+(``tianshan_fin_reviewer``); 喀什市's to 喀什市机关事务管理局 (``kashgar_bureau``).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,13 @@ from catalog.models import Standard
 from catalog.standards import DEMO_BACKDATE_REASON
 from core.api import transition
 from plugins.assets.cards.models import Asset, AssetClass
-from plugins.assets.disposal.models import Disposal, DisposalLine, DisposalProceeds
+from plugins.assets.disposal.models import (
+    FINANCE_THRESHOLD,
+    FINANCE_THRESHOLD_KEY,
+    Disposal,
+    DisposalLine,
+    DisposalProceeds,
+)
 
 #: (number, class code, name, spec, unit, value, years old)
 ASSETS = [
@@ -32,6 +43,12 @@ def load(ctx) -> None:
                          jurisdiction=ctx.jurisdictions["650000"], effective_from=dt.date(2023, 1, 1),
                          basis="演示值（示例，请按本级财政部门规定核定）",
                          backdate_reason=DEMO_BACKDATE_REASON))
+    # a demo value (示例值), not a real figure: from 5,000 元 of original value on, the finance
+    # department of the same level approves after the bureau (Art. 19)
+    session.add(Standard(kind=FINANCE_THRESHOLD, key=FINANCE_THRESHOLD_KEY, value=Decimal(5000), unit="元",
+                         jurisdiction=ctx.jurisdictions["650000"], effective_from=dt.date(2023, 1, 1),
+                         basis="新财资〔2023〕示例号（示例值）",
+                         backdate_reason=DEMO_BACKDATE_REASON))
     org = ctx.organizations["tianshan_finance"]
     classes = {c.code: c for c in session.execute(select(AssetClass)).scalars()}
     assets = {}
@@ -45,7 +62,7 @@ def load(ctx) -> None:
     session.add_all(assets.values())
     session.flush()
 
-    # awaiting 乌鲁木齐市机关事务管理局: an old computer and a printer disposed early, with a reason
+    # awaiting 天山区机关事务服务中心 (then 天山区财政局: above the threshold): an old computer and a printer disposed early, with a reason
     pending = Disposal(organization=org, applied_on=today, method="scrap", appraised_value=Decimal("300"),
                        reason="设备老化、故障频发，维修已不经济")
     pending.lines = [

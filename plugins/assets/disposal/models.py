@@ -28,16 +28,18 @@ from sqlalchemy import (
     UniqueConstraint,
     select,
 )
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import object_session, relationship
 
 from catalog.models import Jurisdiction, standard_in_force
 from core.api import (
     ApprovalMixin,
     Model,
+    Stage,
     Versioned,
     Voidable,
     WorkflowError,
     current_scope,
+    db,
     local_today,
     related_target,
 )
@@ -56,13 +58,40 @@ DISPOSAL_METHODS = {
     "write_off": _l("损失核销"),
 }
 #: States of an application that still hold its assets (approved ones have disposed of them).
-OPEN_STATES = ("draft", "submitted", "rejected")
+OPEN_STATES = ("draft", "submitted", "reviewed", "rejected")
+#: Standard kind (元, key "all"): from this original value of an application on, the finance
+#: department of the same level approves it after the bureau (Art. 19); below it the bureau alone
+FINANCE_THRESHOLD = "asset_disposal_finance_threshold"
+FINANCE_THRESHOLD_KEY = "all"
+
+
+def needs_finance(disposal) -> bool:
+    """Whether the finance department's stage applies (Art. 19): the application's original
+    value reaches the threshold in force for its organisation's level. With no threshold set
+    the finance department always decides (the Measures name it for every disposal)."""
+    session = object_session(disposal) or db.session
+    org = related_target(session, disposal, "organization")
+    if org is None:
+        return True
+    standard = standard_in_force(session, FINANCE_THRESHOLD, FINANCE_THRESHOLD_KEY, org.jurisdiction)
+    return standard is None or disposal.original_total >= standard.value
+
+
+#: Art. 19: the bureau of the organisation's own level approves; the finance department of the same
+#: level after it where the amount requires (``needs_finance``)
+DISPOSAL_STAGES = (
+    Stage("review", _l("机关事务管理部门审批"), "approve", "submitted", _l("已提交，待机关事务管理部门审批"),
+          body="bureau", article=19),
+    Stage("finance", _l("财政部门审批"), "approve_finance", "reviewed", _l("已审核，待财政审批"),
+          body="finance", article=19, required=needs_finance),
+)
 
 
 class Disposal(ApprovalMixin, Versioned, Model):
     """A disposal application (资产处置申请)."""
 
     __tablename__ = "assets_disposal"
+    approval_stages = DISPOSAL_STAGES
     __table_args__ = (
         CheckConstraint("method in ('transfer', 'donation', 'sale', 'auction', 'exchange', 'scrap', "
                         "'write_off')", name="ck_assets_disposal_method"),
@@ -139,7 +168,7 @@ class Disposal(ApprovalMixin, Versioned, Model):
                 record_movement(session, asset, "status_change", source=source,
                                 from_status="pending_disposal", to_status=back,
                                 note=_("处置申请已撤回") if action == "withdraw" else _("处置申请被退回"))
-        elif action == "approve":
+        elif action == "approve" and self.state == "approved":  # the last stage's decision
             if current_scope().kind == "organization":
                 raise WorkflowError(_("资产处置须由机关事务管理部门审批"), status=403)
             if self.method == "transfer":

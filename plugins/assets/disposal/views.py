@@ -38,7 +38,8 @@ class DisposalLineView(ScopedModelView):
     }
     # offer what can be listed: open applications, assets not yet disposed
     add_form_query_rel_fields = {
-        "disposal": [["state", FilterNotEqual, "approved"], ["state", FilterNotEqual, "submitted"]],
+        "disposal": [["state", FilterNotEqual, "approved"], ["state", FilterNotEqual, "submitted"],
+                     ["state", FilterNotEqual, "reviewed"]],
         "asset": [["status", FilterNotEqual, "disposed"]],
     }
     edit_form_query_rel_fields = add_form_query_rel_fields

@@ -1,8 +1,8 @@
 """Demo configuration plans of 乌鲁木齐市天山区财政局, one in each step of the approval.
 
-Log in as ``tianshan_clerk`` to edit the draft and submit it, ``urumqi_bureau`` to
-review the one awaiting the bureau, ``urumqi_fin_reviewer`` to approve the one awaiting
-finance; the approved plan exports as budget input and its exception line (a computer
+Log in as ``tianshan_clerk`` to edit the draft and submit it, ``tianshan_bureau`` to
+review the one awaiting the bureau, ``tianshan_fin_reviewer`` to approve the one awaiting
+finance (Art. 17: the bureau and the finance department of 天山区, the plan's own level); the approved plan exports as budget input and its exception line (a computer
 above the per-person quantity cap) lets the clerk register that computer's card.
 """
 
@@ -33,13 +33,13 @@ PLANS = [
      [("submit", "天山区财政局经办人：请予审核")]),
     (ORG, 2027, "2027 年度打印设备更新计划", "会议室打印复印需求。",
      [(OFFICE, "多功能一体机", "A3 彩色", 1, "台", "4600", "会议材料印制", None)],
-     [("submit", "请予审核"), ("approve", "乌鲁木齐市机关事务管理局：符合配置标准，同意，报财政审批")]),
+     [("submit", "请予审核"), ("approve", "天山区机关事务服务中心：符合配置标准，同意，报财政审批")]),
     (ORG, 2026, "2026 年度新增人员计算机配置计划", "2026 年新增编制人员 1 名。",
      [(COMPUTERS, "便携式计算机", "国产 14 英寸", 1, "台", "5800", "新增编制人员办公使用",
        "新增编制人员 1 名，现有计算机已按人均 1 台配满，无同类闲置资产可调剂"),
       (OFFICE, "激光打印机", "A4 黑白", 1, "台", "1800", "新增人员办公使用", None)],
-     [("submit", "请予审核"), ("approve", "乌鲁木齐市机关事务管理局：超标准配置理由充分，同意"),
-      ("approve", "乌鲁木齐市财政局：同意列入 2026 年度部门预算")]),
+     [("submit", "请予审核"), ("approve", "天山区机关事务服务中心：超标准配置理由充分，同意"),
+      ("approve", "天山区财政局：同意列入 2026 年度部门预算")]),
     # another prefecture's draft: 喀什 (kashgar_clerk) has a plan of its own
     ("kashgar_finance", 2027, "2027 年度喀什市财政局办公设备配置计划", "办公设备更新。",
      [(OFFICE, "激光打印机", "A4 黑白", 1, "台", "1800", "原打印机报废", None)], []),

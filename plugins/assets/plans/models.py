@@ -41,8 +41,11 @@ NOT_HELD = ("disposed", "pending_disposal")
 POOL_SHOWN = 5
 
 PLAN_STAGES = (
-    Stage("review", _l("机关事务管理部门审核"), "approve", "submitted", _l("已提交，待机关事务管理部门审核")),
-    Stage("finance", _l("财政部门审核"), "approve_finance", "reviewed", _l("已审核，待财政审批")),
+    # Art. 17: the bureau and the finance department of the organisation's own level (同级) review
+    Stage("review", _l("机关事务管理部门审核"), "approve", "submitted", _l("已提交，待机关事务管理部门审核"),
+          body="bureau", article=17),
+    Stage("finance", _l("财政部门审核"), "approve_finance", "reviewed", _l("已审核，待财政审批"),
+          body="finance", article=17),
 )
 
 

@@ -164,7 +164,7 @@ def test_another_organisations_asset_is_refused(app):
             db.session.flush()
         db.session.rollback()
         # the bureau reads both organisations' cards: Art. 19's rule names the mistake
-        bureau = app.appbuilder.sm.find_user(username="urumqi_bureau")
+        bureau = app.appbuilder.sm.find_user(username="tianshan_bureau")
         with acting_as(bureau), pytest.raises(WriteRefused, match="不属于本单位"):
             db.session.add(DisposalLine(disposal_id=disposal_id, asset_id=other))
             db.session.flush()
@@ -202,7 +202,7 @@ def test_an_empty_application_cannot_be_submitted(app, login):
 def test_submit_withdraw_reject_and_approve_on_the_screens(app, login):
     idle, in_use = make_asset(app, status="idle"), make_asset(app)
     disposal_id = make_disposal(app, idle, in_use)
-    clerk, bureau = login("tianshan_clerk"), login("urumqi_bureau")
+    clerk, bureau = login("tianshan_clerk"), login("tianshan_bureau")
     _decide(clerk, disposal_id, "submit", "请审批")
     assert _state(app, disposal_id) == "submitted"
     assert _status(app, idle) == _status(app, in_use) == "pending_disposal"
@@ -216,6 +216,10 @@ def test_submit_withdraw_reject_and_approve_on_the_screens(app, login):
     _decide(clerk, disposal_id, "approve")  # a clerk has no 批准 (and never on its own submission)
     assert _state(app, disposal_id) == "submitted"
     _decide(bureau, disposal_id, "approve", "同意报废")
+    # 9,600 元 reaches the demo's finance threshold (5,000 元): 天山区财政局 approves last (Art. 19)
+    assert _state(app, disposal_id) == "reviewed"
+    assert _status(app, idle) == _status(app, in_use) == "pending_disposal"
+    _decide(login("tianshan_fin_reviewer"), disposal_id, "approve", "同意")
     assert _state(app, disposal_id) == "approved"
     assert _status(app, idle) == _status(app, in_use) == "disposed"
     with app.app_context():
@@ -229,7 +233,7 @@ def test_approve_on_the_api(app, login):
     disposal_id = make_disposal(app, asset_id, method="auction")
     url = f"/api/v1/disposal/{disposal_id}/workflow/"
     assert login("tianshan_clerk").api("POST", url + "submit", json={}).status_code == 200
-    response = login("urumqi_bureau").api("POST", url + "approve", json={"comment": "同意"})
+    response = login("tianshan_bureau").api("POST", url + "approve", json={"comment": "同意"})
     assert response.status_code == 200 and response.get_json()["state"] == "approved"
     assert _status(app, asset_id) == "disposed"
 
@@ -272,7 +276,7 @@ def test_proceeds_only_on_an_approved_application_and_paid_with_a_date(app, logi
     response = clerk.api("POST", "/api/v1/disposal_proceeds/", json=body)
     assert response.status_code == 422 and "只能登记在已批准的处置申请上" in response.get_json()["message"]
     _decide(clerk, disposal_id, "submit")
-    _decide(login("urumqi_bureau"), disposal_id, "approve")
+    _decide(login("tianshan_bureau"), disposal_id, "approve")
     response = clerk.api("POST", "/api/v1/disposal_proceeds/", json={**body, "paid_to_treasury": True})
     assert response.status_code == 422 and "须填写上缴日期" in response.get_json()["message"]
     response = clerk.api("POST", "/api/v1/disposal_proceeds/", json={
@@ -313,7 +317,7 @@ def test_a_kashgar_clerk_does_not_see_tianshans_disposals(app, login):
 
 
 def test_demo_walk(app, login):
-    bureau = login("urumqi_bureau")
+    bureau = login("tianshan_bureau")
     html = bureau.text("/disposalview/list/")
     assert "报废" in html and "已提交" in html and "拍卖" in html and "已批准" in html
     assert "150.00" in bureau.text("/disposalproceedsview/list/")
@@ -335,7 +339,7 @@ def test_disposal_form_pdf(app, login, tmp_path):
     with app.app_context():
         pending = db.session.execute(select(Disposal.id).join(DisposalLine).join(Asset).where(
             Asset.number == "ZC-650102-D002")).scalar_one()
-    response = login("urumqi_bureau").post("/reports/assets_disposal_form/render",
+    response = login("tianshan_bureau").post("/reports/assets_disposal_form/render",
                                            data={"action": "pdf", "disposal_id": str(pending)})
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     text = _pdftext(response.data, tmp_path)
@@ -362,7 +366,7 @@ def test_every_disposal_screen_renders(app, login):
     with app.app_context():
         disposal_id = db.session.execute(select(Disposal.id).join(DisposalLine).join(Asset).where(
             Asset.number == "ZC-650102-D003")).scalar_one()
-    for user in ("urumqi_bureau", "tianshan_clerk"):
+    for user in ("tianshan_bureau", "tianshan_clerk"):
         browser = login(user)
         for url in ("/disposalview/list/", "/disposalview/add", f"/disposalview/show/{disposal_id}",
                     "/disposallineview/add", "/disposalproceedsview/list/", "/disposalproceedsview/add",
@@ -375,7 +379,7 @@ def test_every_disposal_screen_renders(app, login):
 def test_reject_on_the_api_restores_and_a_draft_with_lines_can_be_deleted(app, login):
     asset_id = make_asset(app, status="idle")
     disposal_id = make_disposal(app, asset_id)
-    clerk, bureau = login("tianshan_clerk"), login("urumqi_bureau")
+    clerk, bureau = login("tianshan_clerk"), login("tianshan_bureau")
     url = f"/api/v1/disposal/{disposal_id}/workflow/"
     assert clerk.api("POST", url + "submit", json={}).status_code == 200
     assert clerk.api("DELETE", f"/api/v1/disposal/{disposal_id}").status_code == 409  # locked

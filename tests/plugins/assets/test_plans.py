@@ -1,8 +1,9 @@
 """Configuration plans (资产配置计划, Art. 14, 17, 18): screens, API, two-stage approval, budget, report.
 
 The demo gives 天山区财政局 (tianshan_clerk, 2 people, 2 computers held, computer cap 1 per
-person) four plans: a draft, one awaiting the bureau (urumqi_bureau), one awaiting finance
-(urumqi_fin_reviewer) and an approved one with an exception line.
+person) four plans: a draft, one awaiting the bureau (tianshan_bureau), one awaiting finance
+(tianshan_fin_reviewer) and an approved one with an exception line: the bureau and the finance
+department of 天山区, the plans' own level (Art. 17, 同级).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from plugins.assets.plans.models import AssetPlan, AssetPlanLine
 from plugins.assets.pool.models import PoolItem
 from tests.plugins.assets.test_rules import ORG_NAME, _ids, approved_line, fresh_class
 
-CLERK, BUREAU, FINANCE = "tianshan_clerk", "urumqi_bureau", "urumqi_fin_reviewer"
+CLERK, BUREAU, FINANCE = "tianshan_clerk", "tianshan_bureau", "tianshan_fin_reviewer"
 
 
 @pytest.fixture
