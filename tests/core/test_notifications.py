@@ -9,7 +9,7 @@ import socket
 from email import message_from_bytes, policy
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.extensions import db
 from core.home.models import Notification
@@ -73,6 +73,16 @@ def test_the_demo_tells_each_decider_of_what_is_pending_once(app, cli):
     city_finance = [n for n in _notes(app, "urumqi_fin_reviewer") if n.kind == "awaiting"]
     assert not [n for n in city_finance if (n.entity, n.entity_id) in _county_records(app)]
     assert not [n for n in _notes(app, "kashgar_clerk") if n.kind == "awaiting"]
+    # ``notify pending`` tells only whoever was not told yet (a user another test made since the
+    # demo, say), never one told already; run again, it tells nobody
+    with app.app_context():
+        told = {(n.user_id, n.entity, n.entity_id) for n in db.session.execute(
+            select(Notification).where(Notification.kind == "awaiting")).scalars()}
+        last = db.session.execute(select(func.max(Notification.id))).scalar() or 0
+    assert cli("notify", "pending").exit_code == 0
+    with app.app_context():
+        added = db.session.execute(select(Notification).where(Notification.id > last)).scalars().all()
+        assert not [n for n in added if (n.user_id, n.entity, n.entity_id) in told]
     result = cli("notify", "pending")
     assert result.exit_code == 0 and "已发送 0 条待审批通知" in result.output
 

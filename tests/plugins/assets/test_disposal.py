@@ -441,7 +441,7 @@ def test_art19_free_transfer_moves_the_asset_to_the_recipient_on_approval(app, l
     闲置, not 已处置); its history shows 无偿划转 from one organisation to the other with the number."""
     asset_id = make_asset(app, status="idle")
     owner, education = _ids(app, TIANSHAN, EDUCATION)
-    clerk, bureau = login("tianshan_clerk"), login("urumqi_bureau")
+    clerk, bureau = login("tianshan_clerk"), login("tianshan_bureau")
     response = clerk.api("POST", "/api/v1/disposal/", json=_transfer_body(owner, recipient_id=education))
     assert response.status_code == 201, response.get_json()
     disposal_id = response.get_json()["id"]
@@ -479,7 +479,7 @@ def _approved_sale(app, login):
     asset_id = make_asset(app)
     disposal_id = make_disposal(app, asset_id, method="sale")
     _decide(login("tianshan_clerk"), disposal_id, "submit")
-    _decide(login("urumqi_bureau"), disposal_id, "approve")
+    _decide(login("tianshan_bureau"), disposal_id, "approve")
     return disposal_id
 
 
