@@ -103,9 +103,16 @@ class OperationApiMixin:
                       params=op.params is not None) for op in available(item, self.may_run)]
         from core.workflow.approval import TRANSITIONS, ApprovalMixin, action_label, step_for
 
+        from core.workflow.deciders import may_decide
+
         if isinstance(item, ApprovalMixin):  # the approval transitions, listed alongside
+            decides = None  # asked once: the same answer as the decision itself
             for action in TRANSITIONS:
                 step = step_for(type(item), action, item.state)
+                if item.state in step.sources and action in ("approve", "reject"):
+                    decides = may_decide(item) if decides is None else decides
+                    if not decides:
+                        continue
                 if item.state in step.sources:
                     found.append(dict(key=action, label=action_label(action, type(item), item.state),
                                       kind="workflow", url=f"{prefix}/workflow/{action}", params=True))

@@ -165,3 +165,18 @@ def test_art19_where_a_county_has_no_bureau_the_nearest_level_up_decides(app, ap
     decided = prefecture.api("POST", f"{DISPOSALS}/{pk}/workflow/approve", json={"comment": "同意"})
     assert decided.status_code == 200, decided.get_json()
     assert decided.get_json()["state"] == "approved"
+
+
+def test_art17_the_operations_api_offers_a_decision_only_to_whoever_may_take_it(app, api_client):
+    """第十七条: GET …/operations lists 批准 and 退回 for 天山区's bureau, not for the city's bureau
+    that reads the plan; both read the same record."""
+    pk = own_plan(app, "操作列表测试计划")
+    assert api_client("tianshan_clerk").post(f"{PLANS}/{pk}/workflow/submit", json={}).status_code == 200
+
+    def offered(username) -> set[str]:
+        response = api_client(username).get(f"{PLANS}/{pk}/operations")
+        assert response.status_code == 200, response.get_json()
+        return {op["key"] for op in response.get_json()["operations"] if op["kind"] == "workflow"}
+
+    assert {"approve", "reject"} <= offered("tianshan_bureau")
+    assert not {"approve", "reject"} & offered("urumqi_bureau")
