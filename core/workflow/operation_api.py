@@ -102,7 +102,6 @@ class OperationApiMixin:
         found = [dict(key=op.key, label=str(op.label), kind="operation", url=f"{prefix}/{op.key}",
                       params=op.params is not None) for op in available(item, self.may_run)]
         from core.workflow.approval import TRANSITIONS, ApprovalMixin, action_label, step_for
-
         from core.workflow.deciders import may_decide
 
         if isinstance(item, ApprovalMixin):  # the approval transitions, listed alongside
