@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from plugins.assets.commands import assets_group
 
@@ -31,9 +32,9 @@ def stocktake_check(today, organization):
             clause = or_(clause, Organization.id == int(organization))
         only = db.session.execute(select(Organization.id).where(clause)).scalar()
         if only is None:
-            raise click.ClickException(f"没有单位“{organization}”")
+            raise click.ClickException(_("没有单位“%(name)s”", name=organization))
     with acting_as(SYSTEM):
         counts = sweep(db.session, today.date() if today else local_today(), only)
         db.session.commit()
-    click.echo(f"已检查 {counts['checked']} 个单位：新增 {counts['opened']} 条、关闭 {counts['closed']} 条"
-               f"“未按期清查盘点”问题")
+    click.echo(_("已检查 %(checked)s 个单位：新增 %(opened)s 条、关闭 %(closed)s 条“未按期清查盘点”问题",
+                 **counts))
