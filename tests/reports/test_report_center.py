@@ -41,7 +41,7 @@ def download_name(response) -> str:
 
 def demo_disposals(app) -> list[int]:
     with app.app_context():
-        return list(db.session.execute(select(Disposal.id).join(Organization).where(
+        return list(db.session.execute(select(Disposal.id).join(Organization, Disposal.organization_id == Organization.id).where(
             Organization.name == TIANSHAN).order_by(Disposal.id)).scalars())
 
 
