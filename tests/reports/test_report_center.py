@@ -41,8 +41,9 @@ def download_name(response) -> str:
 
 def demo_disposals(app) -> list[int]:
     with app.app_context():
-        return list(db.session.execute(select(Disposal.id).join(Organization, Disposal.organization_id == Organization.id).where(
-            Organization.name == TIANSHAN).order_by(Disposal.id)).scalars())
+        return list(db.session.execute(
+            select(Disposal.id).join(Organization, Disposal.organization_id == Organization.id)
+            .where(Organization.name == TIANSHAN).order_by(Disposal.id)).scalars())
 
 
 def pending_disposal(app) -> int:
