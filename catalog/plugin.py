@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _l
 
 from catalog import views
+from catalog.expenditures import EconomicClass, Expenditure  # noqa: F401  (their tables)
 from catalog.models import Establishment, Jurisdiction, Organization, Person, Standard
 from catalog.schemas import (
     EstablishmentSchema,

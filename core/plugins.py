@@ -26,6 +26,7 @@ DEFAULT_PLUGINS: dict[str, str] = {
     "catalog": "catalog.plugin",
     "land": "plugins.land.plugin",
     "assets": "plugins.assets.plugin",
+    "funds": "plugins.funds.plugin", "receptions": "plugins.receptions.plugin",
 }
 
 

@@ -1,0 +1,180 @@
+"""Money every module spends, in one ledger by economic classification (Art. 10, 13, 15).
+
+A module never imports another, so the funds (三公经费, 机关运行成本) add up what the modules
+post here: a reception posts its cost under 30217 公务接待费, a vehicle's fuel under 30231
+公务用车运行维护费. The ledger is written only by ``post_expenditure`` and
+``withdraw_expenditures``, from the operation that makes the spending final (an approval, a
+check-out); the generic screens, API and import read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    or_,
+    select,
+)
+from sqlalchemy.orm import relationship
+
+from core.registry import Scope
+from core.versioning import Versioned
+
+#: The 三公经费 classes of the 政府支出经济分类 (Art. 13): what the disclosure adds up.
+OUTBOUND_TRAVEL = "30212"  # 因公出国（境）费用
+RECEPTION = "30217"  # 公务接待费
+VEHICLE_RUNNING = "30231"  # 公务用车运行维护费
+VEHICLE_PURCHASE = "31013"  # 公务用车购置
+
+
+class EconomicClass(Model):
+    """A class of the 政府支出经济分类 (部门预算支出经济分类科目), in force over a period.
+
+    The classification is revised by the Ministry of Finance; a revision retires a class
+    (``effective_to``) and adds the new one as a new row, so a past expenditure keeps the class it
+    was booked under. Public reference data: everyone reads it, the system admin writes it.
+    """
+
+    __tablename__ = "catalog_economic_class"
+    __table_args__ = (
+        UniqueConstraint("code", "effective_from", name="uq_catalog_economic_class_code_from"),
+    )
+    __jiguan_scope__ = Scope(public=True)
+
+    id = Column(Integer, primary_key=True)
+    code = Column(String(16), nullable=False, index=True)
+    name = Column(String(128), nullable=False)
+    parent_id = Column(Integer, ForeignKey("catalog_economic_class.id"), index=True)
+    level = Column(Integer, nullable=False, default=1)  # 类 1, 款 2
+    #: an expenditure of this class needs its invoice (发票) attached before it is final
+    requires_invoice = Column(Boolean, nullable=False, default=True)
+    effective_from = Column(Date, nullable=False)
+    effective_to = Column(Date)
+    basis = Column(Text)  # the document that set it (e.g. 财预〔2017〕98号)
+    parent = relationship("EconomicClass", remote_side=[id], backref="children")
+
+    def __repr__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+def economic_class_in_force(session, code: str, on: dt.date | None = None):
+    """The EconomicClass with ``code`` in force on ``on`` (today by default); None if none."""
+    from core.display import local_today
+
+    on = on or local_today()
+    return session.execute(
+        select(EconomicClass)
+        .where(EconomicClass.code == code, EconomicClass.effective_from <= on,
+               or_(EconomicClass.effective_to.is_(None), EconomicClass.effective_to >= on))
+        .order_by(EconomicClass.effective_from.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+class Expenditure(Versioned, Model):
+    """One spending booked by a module: who paid whom, when, how much, under which class.
+
+    ``source_module``/``source_type``/``source_id`` name the record it comes from (the module key,
+    the entity type key, the record's id); ``person_times`` carries the count the 三公 table
+    reports with the amount (reception guests, delegation members), ``batch`` whether the record
+    counts as one 批次 (a reception, a delegation).
+    """
+
+    __tablename__ = "catalog_expenditure"
+    __table_args__ = (
+        UniqueConstraint("source_type", "source_id", "economic_class_id",
+                         name="uq_catalog_expenditure_source_class"),
+        CheckConstraint("amount >= 0", name="ck_catalog_expenditure_amount_nonnegative"),
+        Index("ix_catalog_expenditure_org_day", "organization_id", "spent_on"),
+        Index("ix_catalog_expenditure_source", "source_type", "source_id"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    organization_id = Column(Integer, ForeignKey("catalog_organization.id"), nullable=False)
+    jurisdiction_id = Column(Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False,
+                             index=True)
+    spent_on = Column(Date, nullable=False)
+    economic_class_id = Column(Integer, ForeignKey("catalog_economic_class.id"), nullable=False,
+                               index=True)
+    amount = Column(Numeric(14, 2), nullable=False)
+    payee = Column(String(128), nullable=False, default="")
+    description = Column(String(255), nullable=False, default="")
+    person_times = Column(Integer)
+    batch = Column(Boolean, nullable=False, default=False)
+    source_module = Column(String(32), nullable=False)
+    source_type = Column(String(64), nullable=False)
+    source_id = Column(Integer, nullable=False)
+    #: the record's own number (JD-2026-00001), shown instead of an id
+    source_number = Column(String(64))
+
+    organization = relationship("Organization")
+    jurisdiction = relationship("Jurisdiction")
+    economic_class = relationship("EconomicClass")
+
+    def __repr__(self) -> str:
+        return f"{self.economic_class} {self.amount}（{self.source_number or self.source_id}）"
+
+
+EXPENDITURE_SOURCE_LABEL = _l("来源")
+
+
+def post_expenditure(session, *, source_module: str, source_type: str, source_id: int,
+                     organization, spent_on: dt.date, economic_code: str, amount,
+                     payee: str = "", description: str = "", person_times: int | None = None,
+                     batch: bool = False, source_number: str | None = None) -> Expenditure:
+    """Book (or re-book) the spending of one source record under one economic class.
+
+    Idempotent per (source_type, source_id, class): a second call updates the row, so an
+    operation may post again after a correction. ``economic_code`` must name a class in force on
+    ``spent_on``; a ValueError with a Chinese message otherwise.
+    """
+    from flask_babel import gettext as _
+
+    klass = economic_class_in_force(session, economic_code, spent_on)
+    if klass is None:
+        raise ValueError(_("支出经济分类 %(code)s 在 %(day)s 不在有效期内或不存在",
+                           code=economic_code, day=spent_on.isoformat()))
+    row = session.execute(
+        select(Expenditure).where(Expenditure.source_type == source_type,
+                                  Expenditure.source_id == source_id,
+                                  Expenditure.economic_class_id == klass.id)
+    ).scalar_one_or_none()
+    if row is None:
+        row = Expenditure(source_module=source_module, source_type=source_type,
+                          source_id=source_id, economic_class_id=klass.id)
+        session.add(row)
+    row.organization_id = organization.id
+    row.jurisdiction_id = organization.jurisdiction_id
+    row.spent_on = spent_on
+    row.amount = Decimal(str(amount)).quantize(Decimal("0.01"))
+    row.payee = payee or ""
+    row.description = description or ""
+    row.person_times = person_times
+    row.batch = batch
+    row.source_number = source_number
+    row.economic_class = klass
+    return row
+
+
+def withdraw_expenditures(session, source_type: str, source_id: int) -> int:
+    """Take back what a source record booked (it was voided or its approval revoked)."""
+    rows = session.execute(
+        select(Expenditure).where(Expenditure.source_type == source_type,
+                                  Expenditure.source_id == source_id)
+    ).scalars().all()
+    for row in rows:
+        session.delete(row)
+    return len(rows)

@@ -1,0 +1,3 @@
+"""Government procurement (Art. 14): records, the 集中采购目录 and thresholds, designation and splitting
+flags.
+"""
