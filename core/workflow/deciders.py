@@ -19,7 +19,7 @@ The system itself (no user: demo loaders, migrations) may decide anything.
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -95,6 +95,15 @@ def deciding_bodies(session, jurisdiction: Jurisdiction | None, body: str) -> li
     has one (empty when no level up to the region has one)."""
     if jurisdiction is None or body not in BODY_FLAGS:
         return []
+    # the home page asks once per pending record: answer each level once per request
+    memo = g.setdefault("jiguan_deciding_bodies", {}) if has_request_context() else {}
+    key = (jurisdiction.id, body)
+    if key not in memo:
+        memo[key] = _deciding_bodies(session, jurisdiction, body)
+    return memo[key]
+
+
+def _deciding_bodies(session, jurisdiction: Jurisdiction, body: str) -> list[Organization]:
     codes = list(reversed(jurisdiction.ancestor_codes))  # own level first
     rows = session.execute(
         select(Organization, Jurisdiction.code)

@@ -276,3 +276,20 @@ def test_the_user_screen_s_organisation_is_a_type_ahead_too(app, login, more_row
     found = admin.get("/users/typeahead/organization?q=性能测试单位0042").get_json()["results"]
     assert [r["text"] for r in found] == ["性能测试单位0042"]
     assert login("xj_bureau").get("/users/typeahead/organization").status_code in (302, 403)
+
+
+def test_the_deciding_body_of_a_level_is_read_once_per_request(app):
+    """The 工作台 asks who decides for each pending record (Art. 17, 19: 同级审批); the bodies of
+    one level are read once per request, not once per record."""
+    from core.tenancy import Jurisdiction as Jur
+    from core.workflow.deciders import deciding_bodies
+
+    with app.app_context():
+        tianshan = db.session.execute(sa.select(Jur).where(Jur.code == "650102")).scalar_one()
+        with app.test_request_context("/"), statements(app) as seen:
+            first = [org.name for org in deciding_bodies(db.session, tianshan, "finance")]
+            for _ in range(5):
+                assert [org.name for org in deciding_bodies(db.session, tianshan, "finance")] == first
+            assert deciding_bodies(db.session, tianshan, "bureau")
+        assert first == ["乌鲁木齐市天山区财政局"]
+        assert len([s for s in seen if "catalog_organization" in s]) == 2
