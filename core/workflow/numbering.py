@@ -50,8 +50,18 @@ class DocumentNumber(Model):
 
 
 def prefix_of(entity: str) -> str:
+    """The operator's APPROVAL_NUMBER_PREFIXES, else the model's own ``document_prefix`` (a
+    plugin names its papers without touching the core), else the built-in default."""
     configured = current_app.config.get("APPROVAL_NUMBER_PREFIXES") or {} if has_app_context() else {}
-    return configured.get(entity) or DEFAULT_PREFIXES.get(entity) or FALLBACK_PREFIX
+    return configured.get(entity) or _declared(entity) or DEFAULT_PREFIXES.get(entity) or FALLBACK_PREFIX
+
+
+def _declared(entity: str) -> str | None:
+    from core.state import state_or_none
+
+    state = state_or_none()
+    found = state.entities.get(entity) if state is not None else None
+    return getattr(found.model, "document_prefix", None) if found is not None else None
 
 
 def format_number(prefix: str, year: int, sequence: int) -> str:

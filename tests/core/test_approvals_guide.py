@@ -183,6 +183,22 @@ def test_the_prefix_is_configurable_per_type(app, api_client):
     assert re.fullmatch(rf"ZCCZ-{beijing_year()}-\d{{5}}", body["number"]), body["number"]
 
 
+def test_a_model_names_its_own_papers_and_the_operator_still_overrides(app, api_client):
+    """A plugin declares ``document_prefix`` on its model; APPROVAL_NUMBER_PREFIXES still wins."""
+    from plugins.assets.disposal.models import Disposal
+
+    Disposal.document_prefix = "ZZ"
+    try:
+        _pk, _assets, body = submitted_disposal(app, api_client)
+        assert re.fullmatch(rf"ZZ-{beijing_year()}-\d{{5}}", body["number"]), body["number"]
+        app.config["APPROVAL_NUMBER_PREFIXES"] = {"disposal": "ZCCZ"}
+        _pk, _assets, body = submitted_disposal(app, api_client)
+        assert body["number"].startswith("ZCCZ-"), body["number"]
+    finally:
+        del Disposal.document_prefix
+        app.config.pop("APPROVAL_NUMBER_PREFIXES", None)
+
+
 def test_concurrent_submissions_never_share_a_number(app):
     """Eight transactions draw from one counter at once: eight different, consecutive numbers."""
     drawn, errors, start = [], [], threading.Barrier(8)
