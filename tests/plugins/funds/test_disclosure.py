@@ -272,3 +272,9 @@ def test_art13_rollup_page_drills_down_to_an_organisation(app, login):
     outside = bureau.text(f"/funds/sangong/?year={year}&organization={kashgar_id}")
     assert "不在您的权限范围内" in outside
     assert "不在您的权限范围内" in login("tianshan_clerk").text(f"/funds/sangong/?organization={kashgar_id}")
+
+
+def test_art13_the_workbench_of_the_bureau_lists_the_overdue_demo_disclosure(app, login):
+    """The demo's 天山区教育局 预算 disclosure, approved in January and unpublished (第十三条)."""
+    page = login("tianshan_bureau").text("/")
+    assert "逾期未公开的三公经费" in page and "天山区教育局" in page
