@@ -6,8 +6,8 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 
-from core.api import Rule
-from plugins.funds.disclosure.figures import differs, organization_table
+from core.api import Rule, effective_values
+from plugins.funds.disclosure.figures import differs, organization_table, thawed
 from plugins.funds.disclosure.models import DEADLINE_DAYS, DEADLINE_KEY, OutboundTrip, SangongDisclosure
 
 #: what a published disclosure may still change: being voided
@@ -25,12 +25,16 @@ def _trip_dates(trip: OutboundTrip, ctx):
 
 def _explanation_missing(disclosure: SangongDisclosure, ctx):
     """Art. 13: a published table whose figures differ from the budget carries its 说明."""
-    if ctx.action == "delete" or disclosure.published_on is None or (disclosure.explanation or "").strip():
+    if ctx.action == "delete" or disclosure.published_on is None or disclosure.voided_at is not None \
+            or (disclosure.explanation or "").strip():
         return None
-    org = ctx.related(disclosure, "organization")
-    if org is None:
-        return None
-    table = organization_table(ctx.session, org, disclosure.year, disclosure.kind)
+    if disclosure.figures:  # as published (the 公开 operation freezes them in the same flush)
+        table = thawed(disclosure.figures)
+    else:
+        org = ctx.related(disclosure, "organization")
+        if org is None:
+            return None
+        table = organization_table(ctx.session, org, disclosure.year, disclosure.kind)
     return {"kind": disclosure.kind_label} if differs(table) else None
 
 
@@ -70,8 +74,6 @@ def _changed_after_publication(disclosure: SangongDisclosure, ctx):
     before = ctx.previous(disclosure)
     if before.get("published_on") is None:
         return None
-    from core.api import effective_values
-
     after = effective_values(disclosure)
     changed = [k for k, v in after.items() if k not in VOID_COLUMNS and before.get(k) != v]
     return {"day": before["published_on"]} if changed else None

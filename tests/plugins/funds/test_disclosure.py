@@ -278,3 +278,17 @@ def test_art13_the_workbench_of_the_bureau_lists_the_overdue_demo_disclosure(app
     """The demo's 天山区教育局 预算 disclosure, approved in January and unpublished (第十三条)."""
     page = login("tianshan_bureau").text("/")
     assert "逾期未公开的三公经费" in page and "天山区教育局" in page
+
+
+def test_art13_a_published_disclosure_is_voided_even_after_later_bookings(ctx):
+    """作废 of a published table stays possible when the ledger moved after the publication."""
+    finance, year = org(FINANCE), a_year()
+    budget(finance, year, outbound="0", vehicle_purchase="0", vehicle_running="0", reception="480")
+    post(finance, year, "30217", "480", persons=3, batch=True)
+    with acting_as(user(ctx, "tianshan_clerk")):
+        row = _disclosure(finance, year)
+        run_operation(row, "publish", {"published_on": dt.date(year, 3, 5).isoformat(), "place": "公告栏"})
+        post(finance, year, "30217", "20")
+        db.session.flush()
+        run_operation(row, "void", {"reason": "数据有误，重新公开"})
+        assert row.voided_at is not None
