@@ -176,3 +176,20 @@ def test_art13_the_settle_button_on_the_page(app, rest, login):
     pk = _approved_trip(app, rest)
     page = login("tianshan_clerk").text(f"/outboundtripview/show/{pk}")
     assert "回国结算" in page and "出访报告" in page
+
+
+def test_art13_dates_rule_on_the_excel_import(app, login):
+    from tests.catalog.xlsx_helpers import upload, xlsx_bytes
+
+    name = f"导入日期颠倒-{uuid.uuid4().hex[:6]}"
+    headers = ["*组团单位", "*团组名称", "*团长", "*出访国家（地区）", "*出访任务", "*出发日期",
+               "*计划回国日期", "*预算金额（元）"]
+    row = [ORG, name, "甲", "俄罗斯", "考察", dt.date(2026, 6, 10), dt.date(2026, 6, 1), 100]
+    response = login("tianshan_clerk").post("/api/v1/funds_outbound_trip/import",
+                                            data=upload(xlsx_bytes(headers, [row])),
+                                            content_type="multipart/form-data")
+    assert response.status_code == 422, response.get_json()
+    texts = [e["text"] for e in response.get_json()["errors"]]
+    assert texts[0].startswith("第 2 行") and "回国日期" in texts[0] and "第十三条" in texts[0]
+    with app.app_context():
+        assert db.session.execute(select(OutboundTrip).where(OutboundTrip.name == name)).first() is None
