@@ -6,6 +6,7 @@ Anything not re-exported here is the core's private business and may change.
 from flask_appbuilder import Model
 
 from core.attachments.kinds import AttachmentKinds
+from core.attachments.service import has_attachment
 from core.contract import (
     CONTRACT_VERSION,
     FILLED,
@@ -122,6 +123,7 @@ __all__ = [
     "entity_reference",
     "flush_scratch",
     "get_state",
+    "has_attachment",
     "hookimpl",
     "ledger_meta",
     "line_chart",

@@ -77,7 +77,8 @@ def kinds_of(entity) -> AttachmentKinds | None:
         kinds.append(SIGNED)
     if declared is None:
         return AttachmentKinds(*kinds)
-    return AttachmentKinds(*kinds, types=declared.types, max_bytes=declared.max_bytes)
+    return AttachmentKinds(*kinds, types=declared.types, max_bytes=declared.max_bytes,
+                           after_decision=declared.after_decision)
 
 
 @dataclass
@@ -104,7 +105,7 @@ class Target:
 
     def may_add(self, kind: str) -> bool:
         reason = self.locked_reason
-        return self.can_write and (reason is None or (kind == SIGNED[0]
+        return self.can_write and (reason is None or (kind in (SIGNED[0], *self.kinds.after_decision)
                                                       and getattr(self.record, "voided_at", None) is None))
 
     @property
@@ -315,3 +316,11 @@ def zip_of(found: Target) -> tuple[io.BytesIO, int]:
 
 def zip_name(found: Target) -> str:
     return re.sub(r'[\\/:*?"<>|]', "_", f"{found.entity.label}{found.record.id}-{_('附件')}.zip")
+
+
+def has_attachment(session, entity_key: str, record_id, kind: str) -> bool:
+    """Whether the record carries at least one file of ``kind`` (a paper a module requires before
+    an operation: a delegation's 任务批件 before submission, its 出访报告 before settlement)."""
+    query = select(Attachment.id).where(Attachment.entity == entity_key,
+                                        Attachment.record_id == str(record_id), Attachment.kind == kind)
+    return session.execute(query.limit(1)).first() is not None

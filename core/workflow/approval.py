@@ -473,8 +473,18 @@ def guard_workflow(changes, ctx) -> None:
             if any(attrs[key].history.has_changes() for key in WORKFLOW_COLUMNS):
                 raise WorkflowError(moved)
         loaded = _loaded(obj, "state")
-        if loaded not in EDITABLE_STATES:
+        if loaded not in EDITABLE_STATES and not (action == "update" and _operation_only(obj)):
             raise WorkflowError(locked_message(loaded))
+
+
+def _operation_only(obj) -> bool:
+    """An update of a decided record made by a named operation on its declared state fields
+    alone (作废, a delegation's 回国结算): a form, PUT or import still cannot touch it."""
+    from core.workflow.operations import _is_allowed
+
+    changed = [attr.key for attr in inspect(obj).attrs
+               if attr.key != "version" and attr.history.has_changes()]
+    return bool(changed) and all(_is_allowed(obj, key) for key in changed)
 
 
 def lines_locked_message(parent, state: str | None) -> str:
