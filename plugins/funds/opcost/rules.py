@@ -85,26 +85,26 @@ def _per_capita_over_target(report: OpcostReport, ctx):
 
 RULES = [
     Rule(key="funds.opcost_reporting_bureau", article=15, severity="block", model=OpcostReport,
-         message=_l("机关运行成本统计报告由机关事务管理部门编制：“%(org)s”不是机关事务管理部门（第十五条）"),
+         message=_l("机关运行成本统计报告由机关事务管理部门编制：“%(org)s”不是机关事务管理部门"),
          check=_not_a_bureau),
     Rule(key="funds.opcost_one_per_year", article=15, severity="block", model=OpcostReport,
          message=_l("本辖区 %(year)s 年的机关运行成本统计报告已有记录："
-                    "退回的报告请修改后重新报送（第十五条）"),
+                    "退回的报告请修改后重新报送"),
          check=_second_report),
     Rule(key="funds.opcost_report_year", article=15, severity="block", model=OpcostReport,
-         message=_l("统计年度 %(year)s 无效：应在 %(first)s 年至 %(last)s 年之间（第十五条）"),
+         message=_l("统计年度 %(year)s 无效：应在 %(first)s 年至 %(last)s 年之间"),
          check=_year_out_of_range),
     Rule(key="funds.opcost_area_year", article=15, severity="block", model=OpcostOfficeArea,
-         message=_l("统计年度 %(year)s 无效：应在 %(first)s 年至 %(last)s 年之间（第十五条）"),
+         message=_l("统计年度 %(year)s 无效：应在 %(first)s 年至 %(last)s 年之间"),
          check=_year_out_of_range),
     Rule(key="funds.opcost_area_positive", article=15, severity="block", model=OpcostOfficeArea,
-         message=_l("办公用房面积必须大于 0 平方米（第十五条）"), check=_area_not_positive),
+         message=_l("办公用房面积必须大于 0 平方米"), check=_area_not_positive),
     Rule(key="funds.opcost_area_reported", article=15, severity="block", model=OpcostOfficeArea,
          message=_l("%(jur)s %(year)s 年的机关运行成本统计报告已报送上级，该年度办公用房面积不能再修改；"
-                    "如需更正，请由上级机关事务管理部门退回报告（第十五条）"),
+                    "如需更正，请由上级机关事务管理部门退回报告"),
          check=_area_reported, on=("create", "update", "delete")),
     Rule(key="funds.opcost_per_capita_over_target", article=15, severity="flag", model=OpcostReport,
          message=_l("人均机关运行成本 %(value)s 元/人，高于绩效目标值 %(target)s，"
-                    "请分析原因并提出控制措施（第十五条）"),
+                    "请分析原因并提出控制措施"),
          check=_per_capita_over_target),
 ]
