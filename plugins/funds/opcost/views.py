@@ -57,12 +57,25 @@ class OpcostReportView(ApprovalViewMixin, ScopedModelView):
                 kwargs["opcost"] = item
                 kwargs["figures"] = item.figures or {}
                 kwargs["categories"] = {k: str(v) for k, v in CATEGORY_LABELS.items()}
+                kwargs["rollup_code"] = _visible_parent(item)
         return super().render_template(template, **kwargs)
 
     def pre_add(self, item):
         if item.organization is None and current_scope().organization_id:
             item.organization_id = current_scope().organization_id
         super().pre_add(item)
+
+
+def _visible_parent(report: OpcostReport) -> str | None:
+    """The code of the roll-up the report went to, when the user sees it (the bureau above)."""
+    parent = report.jurisdiction.parent if report.jurisdiction is not None else None
+    scope = current_scope()
+    if parent is None:
+        return None
+    if scope.kind == "all":
+        return parent.code
+    own = db.session.get(Jurisdiction, scope.jurisdiction_id) if scope.jurisdiction_id else None
+    return parent.code if own is not None and parent.path.startswith(own.path) else None
 
 
 class OpcostOfficeAreaView(ScopedModelView):

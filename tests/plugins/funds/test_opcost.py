@@ -210,6 +210,9 @@ def test_art15_rollup_sums_only_the_reports_below(app, login):
     assert f"/opcostreportview/show/{tianshan_pk}" in html
     show = browser.text(f"/opcostreportview/show/{tianshan_pk}")
     assert "乌鲁木齐市天山区财政局" in show and "人均运行成本（元/人）" in show and "绩效评价" in show
+    assert 'id="rollup-link"' in show  # back up to the roll-up it went to
+    own = login("tianshan_bureau").text(f"/opcostreportview/show/{tianshan_pk}")
+    assert "乌鲁木齐市天山区财政局" in own and 'id="rollup-link"' not in own  # not its roll-up
     # 喀什市's bureau does not see 乌鲁木齐市's roll-up
     outside = login("kashgar_bureau").get(f"/funds/opcost/rollup/?jurisdiction=650100&year={year}")
     assert outside.status_code == 404
