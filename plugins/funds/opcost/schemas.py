@@ -39,7 +39,7 @@ class OpcostOfficeAreaSchema(SQLAlchemyAutoSchema):
     @validates("area")
     def _area(self, value, **_kw):
         if value is None or value <= 0:
-            raise ValidationError(_("办公用房面积必须大于 0 平方米"))
+            raise ValidationError(_("办公用房面积必须大于 0 平方米（《办法》第十五条）"))
 
 
 def entity_types() -> list[EntityType]:

@@ -107,9 +107,7 @@ def test_art15_office_area_positive_and_year(app, login, api_client, path, year,
     form = {"organization": org, "year": str(year), "area": area, "note": ""}
     text = write(app, login, api_client, path, "tianshan_clerk", OpcostOfficeArea,
                  "/opcostofficeareaview/add", f"{AREAS}/", values, form)
-    assert expected in text
-    if path != "api":  # the API's schema answers the positive check before the rule, without it
-        assert "第十五条" in text
+    assert expected in text and "第十五条" in text
     assert count(app, OpcostOfficeArea, organization_id=org, year=year) == 0
 
 
@@ -149,3 +147,25 @@ def test_art15_per_capita_over_target_opens_a_finding(app, api_client, findings)
             run_operation(report, "recompute", {})  # what `jiguan op` does
             db.session.commit()
     assert len(findings("funds_opcost_report", pk)) == 1
+
+
+def test_art15_office_area_rules_hold_on_the_excel_import(app, login):
+    """第十五条: the generic XLSX import runs the same checks — a row of 0 m² and a row of a year
+    to come are refused with their row numbers; nothing of the file is written."""
+    from tests.catalog.xlsx_helpers import upload, xlsx_bytes
+
+    clerk = login("tianshan_clerk")
+    org = org_id(app, "乌鲁木齐市天山区财政局")
+    before = count(app, OpcostOfficeArea, organization_id=org, year=2006)
+    headers = ["*单位", "*统计年度", "*办公用房面积（平方米）", "备注"]
+    rows = [["乌鲁木齐市天山区财政局", 2006, 0, "导入测试"],
+            ["乌鲁木齐市天山区财政局", 2999, 100, "导入测试"]]
+    response = clerk.post("/api/v1/funds_opcost_office_area/import", data=upload(xlsx_bytes(headers, rows)),
+                          content_type="multipart/form-data")
+    assert response.status_code == 422, response.get_json()
+    texts = [e["text"] for e in response.get_json()["errors"]]
+    first, second = texts[0], next(t for t in texts if t.startswith("第 3 行"))
+    assert first.startswith("第 2 行") and "办公用房面积必须大于 0 平方米" in first and "第十五条" in first
+    assert "统计年度 2999 无效" in second and "第十五条" in second
+    assert count(app, OpcostOfficeArea, organization_id=org, year=2999) == 0
+    assert count(app, OpcostOfficeArea, organization_id=org, year=2006) == before == 0
