@@ -214,6 +214,8 @@ def test_art15_rollup_sums_only_the_reports_below(app, login):
     own = login("tianshan_bureau").text(f"/opcostreportview/show/{tianshan_pk}")
     assert "乌鲁木齐市天山区财政局" in own and 'id="rollup-link"' not in own  # not its roll-up
     # 喀什市's bureau does not see 乌鲁木齐市's roll-up
+    home = browser.text("/")  # the 工作台 card of what waits for the city's decision
+    assert "待审核的下级运行成本报告" in home and "/funds/opcost/rollup/" in home
     outside = login("kashgar_bureau").get(f"/funds/opcost/rollup/?jurisdiction=650100&year={year}")
     assert outside.status_code == 404
 
