@@ -103,7 +103,8 @@ class Stage:
     state: str
     #: how that state reads, e.g. 已审核，待财政审批
     state_label: Any
-    #: who decides: ``"bureau"`` / ``"finance"`` of the record's own level (core/workflow/deciders.py);
+    #: who decides: ``"bureau"`` / ``"finance"`` of the record's own level, ``"bureau_above"`` the
+    #: bureau one level up (a report submitted upward, Art. 15) (core/workflow/deciders.py);
     #: None: whoever holds the permission with the record in scope
     body: str | None = None
     #: the article the stage rests on (17: 第十七条), cited when someone else tries to decide it

@@ -8,7 +8,8 @@ a record pending now. Whoever decides must
 2. have the record in their write scope;
 3. not be barred by the separation of duties (the submitter, an earlier stage's decider);
 4. where the stage names its deciding body (``Stage.body``: ``"bureau"`` or ``"finance"``),
-   belong to that body **of the record's own level**: the organisations flagged
+   belong to that body **of the record's own level** (``"bureau_above"``: the bureau of the
+   level above, for what a bureau reports upward, Art. 15 报送上级机关事务管理部门): the organisations flagged
    ``is_bureau`` / ``is_finance`` in the jurisdiction of the record's organisation. Where that
    jurisdiction has none in the catalog (a township, a county without a finance department
    registered), the nearest level up that has one decides. A bureau higher up still reads
@@ -34,7 +35,10 @@ from core.tenancy import Jurisdiction, Organization
 
 #: The bodies a stage may name, by the Organization flag that marks them.
 BODY_FLAGS = {"bureau": "is_bureau", "finance": "is_finance"}
-BODY_LABELS = {"bureau": _l("机关事务管理部门"), "finance": _l("财政部门")}
+BODY_LABELS = {"bureau": _l("机关事务管理部门"), "finance": _l("财政部门"),
+               "bureau_above": _l("上级机关事务管理部门")}
+#: Bodies of the level above the record's: the body they are, one level up (Art. 15).
+BODIES_ABOVE = {"bureau_above": "bureau"}
 
 
 def candidate_users(session, record, order_by: str = "id") -> list:
@@ -122,10 +126,20 @@ def body_refusal(session, record, stage, organization_id: int | None) -> str | N
     """Why a member of ``organization_id`` may not decide ``stage`` of ``record`` for its body."""
     if getattr(stage, "body", None) is None:
         return None
-    bodies = deciding_bodies(session, record_jurisdiction(session, record), stage.body)
+    jurisdiction, body = record_jurisdiction(session, record), stage.body
+    if body in BODIES_ABOVE:  # one level up; none above the region: nobody decides
+        jurisdiction, body = (jurisdiction.parent if jurisdiction else None), BODIES_ABOVE[body]
+    bodies = deciding_bodies(session, jurisdiction, body)
     if organization_id is not None and any(org.id == organization_id for org in bodies):
         return None
     article = article_text(stage.article) if getattr(stage, "article", None) else ""
+    if stage.body in BODIES_ABOVE:
+        if not bodies:
+            return _("“%(stage)s”由上一级%(body)s办理，但上级均未登记%(body)s（《办法》%(article)s）",
+                     stage=stage.label, body=BODY_LABELS[body], article=article)
+        return _("“%(stage)s”由上一级%(body)s（%(names)s）办理，您所在单位不能审批（《办法》%(article)s）",
+                 stage=stage.label, body=BODY_LABELS[body],
+                 names="、".join(org.name for org in bodies), article=article)
     if not bodies:
         return _("“%(stage)s”应由同级%(body)s办理，但本级及上级均未登记%(body)s（《办法》%(article)s）",
                  stage=stage.label, body=BODY_LABELS[stage.body], article=article)

@@ -52,16 +52,20 @@ def _pending_for_bureau(app, jurisdiction_path: str, own_code: str) -> list[tupl
             if not hasattr(model, "approval_stages"):
                 continue
             rows = db.session.execute(
-                select(model, Jurisdiction.code).join(Organization, model.organization_id == Organization.id)
+                select(model, Jurisdiction.code, Jurisdiction.path)
+                .join(Organization, model.organization_id == Organization.id)
                 .join(Jurisdiction, Organization.jurisdiction_id == Jurisdiction.id)
                 .where(model.state.in_(pending_states(model)),
                        Jurisdiction.path.startswith(jurisdiction_path))).all()
-            for row, code in rows:
+            for row, code, path in rows:
                 stage = stage_in(model, row.state)
                 if stage.permission != "approve":
                     continue
                 if getattr(stage, "body", None) == "bureau" and code != own_code:
                     continue  # another level's bureau decides it; this one only reads it
+                above = [c for c in path.split("/") if c][-2:-1]
+                if getattr(stage, "body", None) == "bureau_above" and above != [own_code]:
+                    continue  # what goes up is decided by the bureau of the level above (Art. 15)
                 found.append((entity.key, str(row), row.id))
     return found
 

@@ -1,3 +1,2 @@
-"""机关运行成本 (Art. 15): cost statistics, indicators, performance evaluation, upward submission and
-roll-up.
-"""
+"""机关运行成本 (Art. 15): statistics per jurisdiction and year from the expenditure ledger,
+performance evaluation against Standards, and the report submitted to the bureau one level up."""
