@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from catalog.divisions import load_divisions
+from catalog.expenditures import load_economic_classes
 from catalog.models import Establishment, Organization, Person
 from core.uscc import make_uscc
 
@@ -85,6 +86,7 @@ def demo_uscc(index: int, org_type: str, division: str) -> str:
 def load_catalog_demo(ctx) -> None:
     session = ctx.session
     ctx.jurisdictions.update(load_divisions(session))
+    load_economic_classes(session)  # the 支出经济分类 every module posts its spending under
     for index, (key, name, org_type, is_bureau, code) in enumerate(ORGANIZATIONS, start=1):
         org = Organization(
             name=name, uscc=demo_uscc(index, org_type, code[:6]), org_type=org_type,

@@ -9,8 +9,10 @@ check-out); the generic screens, API and import read it.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
@@ -82,6 +84,40 @@ def economic_class_in_force(session, code: str, on: dt.date | None = None):
                or_(EconomicClass.effective_to.is_(None), EconomicClass.effective_to >= on))
         .order_by(EconomicClass.effective_from.desc()).limit(1)
     ).scalar_one_or_none()
+
+
+ECONOMIC_CLASSES_CSV = Path(__file__).with_name("data") / "economic-classes.csv"
+
+
+def load_economic_classes(session, path: Path = ECONOMIC_CLASSES_CSV) -> int:
+    """Insert the classes of the shipped classification whose code is not yet present (parents
+    first); return how many were added. A production install runs it through
+    ``jiguan load-economic-classes``; the demo calls it too."""
+    with open(path, encoding="utf-8") as handle:
+        rows = sorted(csv.DictReader(handle), key=lambda r: (int(r["level"]), r["code"]))
+    known = {}
+    for klass in session.execute(
+            select(EconomicClass).order_by(EconomicClass.effective_from)).scalars():
+        known[klass.code] = klass  # the latest revision of a code is the parent to hang on
+    added = 0
+    for row in rows:
+        code = row["code"].strip()
+        if code in known:
+            continue
+        parent = known.get(row["parent_code"].strip()) if row["parent_code"].strip() else None
+        if row["parent_code"].strip() and parent is None:
+            raise ValueError(f"支出经济分类 {code} 的上级 {row['parent_code']} 不存在")
+        klass = EconomicClass(
+            code=code, name=row["name"].strip(), parent=parent, level=int(row["level"]),
+            requires_invoice=row["requires_invoice"].strip().lower() in ("true", "1", "是"),
+            effective_from=dt.date.fromisoformat(row["effective_from"].strip()),
+            basis=row["basis"].strip() or None,
+        )
+        session.add(klass)
+        known[code] = klass
+        added += 1
+    session.flush()
+    return added
 
 
 class Expenditure(Versioned, Model):

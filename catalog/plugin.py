@@ -153,7 +153,23 @@ def register_cli_commands():
         after = db.session.query(Jurisdiction).count()
         click.echo(f"行政区划：新增 {after - before} 个，共 {after} 个")
 
-    return [load_divisions_command]
+    @click.command("load-economic-classes")
+    @click.option("--csv", "path", type=click.Path(exists=True, dir_okay=False),
+                  help="CSV code,name,parent_code,level,requires_invoice,effective_from,basis; "
+                       "default: the shipped 部门预算支出经济分类")
+    @with_appcontext
+    def load_economic_classes_command(path):
+        """载入支出经济分类科目（已有的科目代码跳过）。"""
+        from pathlib import Path
+
+        from catalog.expenditures import ECONOMIC_CLASSES_CSV, load_economic_classes
+
+        added = load_economic_classes(db.session, Path(path) if path else ECONOMIC_CLASSES_CSV)
+        db.session.commit()
+        total = db.session.query(EconomicClass).count()
+        click.echo(f"支出经济分类：新增 {added} 个，共 {total} 个")
+
+    return [load_divisions_command, load_economic_classes_command]
 
 
 @hookimpl
