@@ -72,6 +72,15 @@ class EconomicClass(Model):
     def __repr__(self) -> str:
         return f"{self.code} {self.name}"
 
+    @property
+    def tree_name(self) -> str:
+        """The name indented by its level: the list reads as the tree."""
+        return "\u3000\u3000" * ((self.level or 1) - 1) + self.name
+
+    @property
+    def level_label(self) -> str:
+        return str({1: _l("类"), 2: _l("款")}.get(self.level, self.level))
+
 
 def economic_class_in_force(session, code: str, on: dt.date | None = None):
     """The EconomicClass with ``code`` in force on ``on`` (today by default); None if none."""
@@ -84,6 +93,12 @@ def economic_class_in_force(session, code: str, on: dt.date | None = None):
                or_(EconomicClass.effective_to.is_(None), EconomicClass.effective_to >= on))
         .order_by(EconomicClass.effective_from.desc()).limit(1)
     ).scalar_one_or_none()
+
+
+#: What every generic write path (screen, REST, XLSX import) answers: the ledger is written only
+#: by the operation that makes a module's spending final (Art. 13, 15).
+READ_ONLY_MESSAGE = _l("支出记录由业务模块在审批、结算时登记，不能直接新增、修改或删除"
+                       "（第十条、第十三条、第十五条）")
 
 
 ECONOMIC_CLASSES_CSV = Path(__file__).with_name("data") / "economic-classes.csv"
@@ -138,6 +153,10 @@ class Expenditure(Versioned, Model):
         Index("ix_catalog_expenditure_source", "source_type", "source_id"),
     )
 
+    #: no generic add/edit/delete/import (core: screens, REST, XLSX); ``guard_ledger`` holds
+    #: every other path to post_expenditure/withdraw_expenditures
+    __jiguan_read_only__ = READ_ONLY_MESSAGE
+
     id = Column(Integer, primary_key=True)
     organization_id = Column(Integer, ForeignKey("catalog_organization.id"), nullable=False)
     jurisdiction_id = Column(Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False,
@@ -163,8 +182,34 @@ class Expenditure(Versioned, Model):
     def __repr__(self) -> str:
         return f"{self.economic_class} {self.amount}（{self.source_number or self.source_id}）"
 
+    @property
+    def source_label(self) -> str:
+        from catalog.expenditure_views import source_label
+
+        return source_label(self)
+
+    @property
+    def source_link(self):
+        from catalog.expenditure_views import source_link
+
+        return source_link(self)
+
 
 EXPENDITURE_SOURCE_LABEL = _l("来源")
+#: set on a row by post/withdraw for the flush that writes it; the guard refuses any other change
+_POSTED = "_catalog_ledger_write"
+
+
+def guard_ledger(changes, _ctx) -> None:
+    """Refuse a flush that changes an expenditure other than through post/withdraw."""
+    from core.errors import WriteRefused
+
+    for obj, _action in changes:
+        if isinstance(obj, Expenditure) and not obj.__dict__.get(_POSTED):
+            raise WriteRefused(READ_ONLY_MESSAGE)
+    for obj, _action in changes:
+        if isinstance(obj, Expenditure):
+            obj.__dict__.pop(_POSTED, None)  # a later change of the same row is checked again
 
 
 def post_expenditure(session, *, source_module: str, source_type: str, source_id: int,
@@ -202,6 +247,7 @@ def post_expenditure(session, *, source_module: str, source_type: str, source_id
     row.batch = batch
     row.source_number = source_number
     row.economic_class = klass
+    row.__dict__[_POSTED] = True
     return row
 
 
@@ -212,5 +258,15 @@ def withdraw_expenditures(session, source_type: str, source_id: int) -> int:
                                   Expenditure.source_id == source_id)
     ).scalars().all()
     for row in rows:
+        row.__dict__[_POSTED] = True
         session.delete(row)
     return len(rows)
+
+
+def __getattr__(name: str):
+    """The totals live in catalog.expenditure_totals; reachable from here too (one import)."""
+    if name in ("expenditure_totals", "expenditure_totals_by_organization"):
+        from catalog import expenditure_totals
+
+        return getattr(expenditure_totals, name)
+    raise AttributeError(name)
