@@ -44,8 +44,9 @@ def source_label(row: Expenditure) -> str:
     state = get_state()
     module = state.modules.get(row.source_module)
     entity = state.entities.get(row.source_type)
-    parts = [str(module.label) if module else row.source_module,
-             str(entity.label) if entity else row.source_type]
+    parts = [str(module.label) if module else row.source_module]
+    if entity is not None:  # a source without an entity type (the demo's) by its module alone
+        parts.append(str(entity.label))
     return " · ".join(parts)
 
 

@@ -321,3 +321,51 @@ def test_art10_the_classification_page_and_its_loader(app, login, cli):
         assert (reception.parent.code, reception.level, reception.effective_from) == (
             "302", 2, dt.date(2018, 1, 1))
         assert "政府收支分类科目" in reception.basis
+
+
+def test_art10_the_admin_imports_a_revision_of_the_classification(app, login):
+    """第十条: the classification is national reference data: the system admin imports a
+    revision's new classes (XLSX); a bureau cannot."""
+    from tests.catalog.xlsx_helpers import read_xlsx
+
+    admin = login("admin")
+    template = admin.get("/api/v1/economic_class/template.xlsx")
+    assert template.status_code == 200
+    headers, _rows = read_xlsx(template.data)
+    values = {"科目代码": "30298", "科目名称": "测试修订新增科目", "上级科目": "302", "级次": "款",
+              "须附发票": "是", "生效日期": dt.date(2027, 1, 1), "依据文件": "测试修订"}
+    row = [values.get(h.lstrip("*")) for h in headers]
+    data = xlsx_bytes(headers, [row])
+    refused = login("tianshan_bureau").post("/api/v1/economic_class/import", data=upload(data),
+                                            content_type="multipart/form-data")
+    assert refused.status_code in (403, 422)
+    with app.app_context():
+        assert db.session.execute(select(EconomicClass).where(
+            EconomicClass.code == "30298")).scalar_one_or_none() is None
+    response = admin.post("/api/v1/economic_class/import", data=upload(data),
+                          content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_json()
+    try:
+        with app.app_context():
+            klass = db.session.execute(select(EconomicClass).where(
+                EconomicClass.code == "30298")).scalar_one()
+            assert (klass.parent.code, klass.level, klass.effective_from) == ("302", 2, dt.date(2027, 1, 1))
+    finally:
+        with app.app_context(), acting_as(SYSTEM):
+            db.session.execute(EconomicClass.__table__.delete().where(EconomicClass.code == "30298"))
+            db.session.commit()
+
+
+@pytest.mark.parametrize("username", ["urumqi_bureau", "tianshan_clerk"])
+def test_art10_only_the_system_admin_changes_the_classification(app, rest, username):
+    """第十条: a bureau or a clerk reads the national classification and cannot change it."""
+    with app.app_context():
+        pk = db.session.execute(select(EconomicClass.id).where(
+            EconomicClass.code == RECEPTION)).scalar_one()
+    client = rest(username, "jwt")
+    assert client.get(f"/api/v1/economic_class/{pk}").get_json()["result"]["name"] == "公务接待费"
+    put = client.open("PUT", f"/api/v1/economic_class/{pk}", json={"name": "改名"})
+    delete = client.open("DELETE", f"/api/v1/economic_class/{pk}")
+    assert put.status_code in (403, 422) and delete.status_code in (403, 409, 422)
+    with app.app_context():
+        assert db.session.get(EconomicClass, pk).name == "公务接待费"
