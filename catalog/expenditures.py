@@ -237,17 +237,18 @@ def post_expenditure(session, *, source_module: str, source_type: str, source_id
         row = Expenditure(source_module=source_module, source_type=source_type,
                           source_id=source_id, economic_class_id=klass.id)
         session.add(row)
-    row.organization_id = organization.id
-    row.jurisdiction_id = organization.jurisdiction_id
-    row.spent_on = spent_on
-    row.amount = Decimal(str(amount)).quantize(Decimal("0.01"))
-    row.payee = payee or ""
-    row.description = description or ""
-    row.person_times = person_times
-    row.batch = batch
-    row.source_number = source_number
-    row.economic_class = klass
-    row.__dict__[_POSTED] = True
+    with session.no_autoflush:  # the row is flushed whole, with its mark (guard_ledger)
+        row.organization_id = organization.id
+        row.jurisdiction_id = organization.jurisdiction_id
+        row.spent_on = spent_on
+        row.amount = Decimal(str(amount)).quantize(Decimal("0.01"))
+        row.payee = payee or ""
+        row.description = description or ""
+        row.person_times = person_times
+        row.batch = batch
+        row.source_number = source_number
+        row.economic_class = klass
+        row.__dict__[_POSTED] = True
     return row
 
 
