@@ -137,7 +137,8 @@ def load_demo_ledger(ctx) -> None:
     """A few demo rows of the expenditure ledger (演示数据), posted as a module posts."""
     from core.display import local_today
 
-    day = local_today().replace(day=1)
+    # last December: a module's test adding up this year's spending finds only its own rows
+    day = local_today().replace(year=local_today().year - 1, month=12, day=1)
     for n, (key, code, amount) in enumerate(DEMO_LEDGER, start=1):
         post_expenditure(
             ctx.session, source_module="catalog", source_type=DEMO_LEDGER_SOURCE, source_id=n,

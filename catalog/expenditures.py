@@ -200,13 +200,25 @@ EXPENDITURE_SOURCE_LABEL = _l("来源")
 _POSTED = "_catalog_ledger_write"
 
 
-def guard_ledger(changes, _ctx) -> None:
-    """Refuse a flush that changes an expenditure other than through post/withdraw."""
+def _in_use(session, klass) -> bool:
+    booked = select(Expenditure.id).where(Expenditure.economic_class_id == klass.id).exists()
+    parent = select(EconomicClass.id).where(EconomicClass.parent_id == klass.id).exists()
+    return bool(session.execute(select(booked | parent)).scalar())
+
+
+def guard_ledger(changes, ctx) -> None:
+    """Refuse a flush that changes an expenditure other than through post/withdraw, or deletes
+    a class spending or a sub-class is booked under (a revision retires it: 失效日期)."""
+    from flask_babel import gettext as _
+
     from core.errors import WriteRefused
 
-    for obj, _action in changes:
+    for obj, action in changes:
         if isinstance(obj, Expenditure) and not obj.__dict__.get(_POSTED):
             raise WriteRefused(READ_ONLY_MESSAGE)
+        if isinstance(obj, EconomicClass) and action == "delete" and _in_use(ctx.session, obj):
+            raise WriteRefused(_("支出经济分类 %(code)s 已有支出登记或下级科目，不能删除；"
+                                 "财政部修订分类时请填写失效日期（第十条）", code=obj.code))
     for obj, _action in changes:
         if isinstance(obj, Expenditure):
             obj.__dict__.pop(_POSTED, None)  # a later change of the same row is checked again

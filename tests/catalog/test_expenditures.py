@@ -369,3 +369,21 @@ def test_art10_only_the_system_admin_changes_the_classification(app, rest, usern
     assert put.status_code in (403, 422) and delete.status_code in (403, 409, 422)
     with app.app_context():
         assert db.session.get(EconomicClass, pk).name == "公务接待费"
+
+
+def test_art10_a_class_in_use_is_retired_not_deleted(app, ledger, rest):
+    """第十条: a class with spending booked (or with sub-classes) cannot be deleted, even by the
+    system admin: a revision sets its 失效日期 instead."""
+    with app.app_context():
+        pk = db.session.execute(select(EconomicClass.id).where(
+            EconomicClass.code == "30201")).scalar_one()
+        parent = db.session.execute(select(EconomicClass.id).where(
+            EconomicClass.code == "302")).scalar_one()
+    admin = rest("admin", "jwt")
+    for target in (pk, parent):
+        response = admin.open("DELETE", f"/api/v1/economic_class/{target}")
+        assert response.status_code == 422, response.get_json()
+        assert "不能删除" in response.get_json()["message"]
+        assert "第十条" in response.get_json()["message"]
+    with app.app_context():
+        assert db.session.get(EconomicClass, pk) is not None
