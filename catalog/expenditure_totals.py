@@ -3,7 +3,8 @@
 The 三公经费 disclosure and the 机关运行成本 statistics read these, never a module's tables. A
 class code of a 类 (``302``) stands for its every 款 (``302xx``): the classification's codes
 nest by prefix (类 3 digits, 款 5). One grouped query per call; the roll-up runs over its few
-grouped rows, not over the expenditures.
+grouped rows, not over the expenditures. They read the table, not the user's scope: the caller
+passes the organisation or jurisdiction the user may see (as a report does).
 """
 
 from __future__ import annotations
