@@ -45,7 +45,7 @@ from core.scoping import current_scope, row_in_write_scope, scope_of_model, scop
 from core.state import get_state
 from core.versioning import utcnow
 from core.workflow.numbering import ensure_number
-from core.workflow.operations import allowing
+from core.workflow.operations import VOID_COLUMNS, allowing
 
 
 class WorkflowEvent(Model):
@@ -473,8 +473,15 @@ def guard_workflow(changes, ctx) -> None:
             if any(attrs[key].history.has_changes() for key in WORKFLOW_COLUMNS):
                 raise WorkflowError(moved)
         loaded = _loaded(obj, "state")
+        if loaded == "approved" and action == "update" and _only_voided(obj):
+            continue  # 作废 of an approved document (a Voidable one): its void operation
         if loaded not in EDITABLE_STATES:
             raise WorkflowError(locked_message(loaded))
+
+
+def _only_voided(obj) -> bool:
+    changed = {a.key for a in inspect(obj).attrs if a.history.has_changes()}
+    return bool(changed) and changed <= {*VOID_COLUMNS, "version"}
 
 
 def lines_locked_message(parent, state: str | None) -> str:
