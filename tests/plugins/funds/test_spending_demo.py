@@ -30,7 +30,8 @@ def test_demo_has_claims_in_every_state_for_both_clerks(app):
 
 def test_demo_ledger_holds_the_approved_claims_not_the_voided_one(app):
     with app.app_context():
-        claims = db.session.execute(select(ExpenditureClaim).where(ExpenditureClaim.state == "approved")).scalars()
+        approved = select(ExpenditureClaim).where(ExpenditureClaim.state == "approved")
+        claims = db.session.execute(approved).scalars()
         for claim in claims:
             if claim.purpose.startswith("测试"):
                 continue
