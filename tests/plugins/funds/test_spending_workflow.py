@@ -136,3 +136,30 @@ def test_art12_a_class_without_a_budget_line_is_flagged(app, budget):
         found = db.session.query(Finding).filter_by(entity="funds_spending_claim", entity_id=str(pk)).all()
         assert [f.rule_key for f in found] == ["funds.budget_line_missing"]
         assert "本单位当年预算无该经济分类的预算项目" in found[0].message
+
+
+def test_art12_over_budget_is_refused_on_the_form_the_api_and_the_import(app, api_client, login, budget):
+    from tests.catalog.xlsx_helpers import upload, xlsx_bytes
+    from tests.plugins.funds.spending_helpers import DAY, class_id, org
+
+    budget["30201"] = Decimal("100")
+    with app.app_context():
+        org_id, org_name = org().id, org().name
+    klass = class_id(app, "30201")
+    body = {"organization_id": org_id, "spent_on": DAY.isoformat(), "economic_class_id": klass,
+            "amount": "500", "payee": "x", "purpose": "超预算接口"}
+    response = api_client("tianshan_clerk").post(f"{API}/", json=body)
+    assert response.status_code == 422 and "第十二条" in response.get_json()["message"]
+    form = {"organization": org_id, "spent_on": DAY.isoformat(), "economic_class": klass, "amount": "500",
+            "payee": "x", "purpose": "超预算表单", "grade": "", "place": "", "rank": ""}
+    html = login("tianshan_clerk").post("/expenditureclaimview/add", data=form,
+                                        follow_redirects=True).get_data(as_text=True)
+    assert "超出预算" in html and "第十二条" in html
+    headers = ["*单位", "*支出日期", "*经济分类", "*金额（元）", "*收款人", "*用途"]
+    sheet = xlsx_bytes(headers, [[org_name, DAY, "办公费", 500, "x", "超预算导入"]])
+    imported = login("tianshan_clerk").post(f"{API}/import", content_type="multipart/form-data",
+                                            data=upload(sheet))
+    assert imported.status_code == 422
+    assert "超出预算" in str(imported.get_json()) and "第十二条" in str(imported.get_json())
+    with app.app_context():
+        assert not db.session.query(ExpenditureClaim).filter(ExpenditureClaim.purpose.like("超预算%")).count()
