@@ -111,7 +111,8 @@ class BudgetLine(Versioned, Model):
                              index=True)
     jurisdiction_id = Column(Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False,
                              index=True)
-    year = Column(Integer, nullable=False, index=True)
+    #: the budget's year (derived), or the central item's
+    year = Column(Integer, index=True)
     economic_class_id = Column(Integer, ForeignKey("catalog_economic_class.id"), nullable=False,
                                index=True)
     basis = Column(String(16), nullable=False, default=BASIS_OTHER)

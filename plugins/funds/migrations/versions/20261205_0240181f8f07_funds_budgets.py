@@ -93,7 +93,7 @@ def upgrade():
     sa.Column('budget_id', sa.Integer(), nullable=True),
     sa.Column('organization_id', sa.Integer(), nullable=False),
     sa.Column('jurisdiction_id', sa.Integer(), nullable=False),
-    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=True),
     sa.Column('economic_class_id', sa.Integer(), nullable=False),
     sa.Column('basis', sa.String(length=16), nullable=False),
     sa.Column('quantity', sa.Integer(), nullable=True),
