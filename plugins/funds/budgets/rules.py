@@ -80,13 +80,13 @@ def _above_quota(line: BudgetLine, ctx):
 def _without_budget(line: BudgetLine, ctx):
     """Art. 12: a line is entered in a department budget; only a central item posts one without."""
     if ctx.value(line, "basis") != BASIS_CENTRAL and ctx.related(line, "budget") is None:
-        return {}
+        return True
     return None
 
 
 def _central_line_changed(line: BudgetLine, ctx):
     """Art. 12: a 集中统筹 line is the finance department's decision on the central item."""
-    return {} if ctx.value(line, "basis") == BASIS_CENTRAL else None
+    return ctx.value(line, "basis") == BASIS_CENTRAL
 
 
 def _allocations_above_item(allocation: CentralAllocation, ctx):
@@ -120,7 +120,7 @@ def _item_below_allocations(item: CentralItem, ctx):
 
 def _adjustment_without_reason(adjustment: BudgetAdjustment, ctx):
     """Art. 12: an adjustment of an approved budget states its reason."""
-    return {} if not (ctx.value(adjustment, "reason") or "").strip() else None
+    return not (ctx.value(adjustment, "reason") or "").strip()
 
 
 def _one_budget_a_year(budget: Budget, ctx):
@@ -138,9 +138,11 @@ def _overspent(expenditure: Expenditure, ctx):
     """Art. 12: spending beyond the approved line of its class and year is flagged."""
     from plugins.funds.budgets.execution import budget_by_code
 
-    org_id, day = ctx.value(expenditure, "organization_id"), ctx.value(expenditure, "spent_on")
+    org_id, day = ctx.value(expenditure, "organization_id"), expenditure.spent_on
     klass = ctx.related(expenditure, "economic_class")
-    amount = ctx.value(expenditure, "amount")
+    amount = expenditure.amount
+    if isinstance(day, str):  # as an import or the API gives it
+        day = dt.date.fromisoformat(day)
     if org_id is None or not isinstance(day, dt.date) or klass is None or amount is None:
         return None
     budget = budget_by_code(ctx.session, org_id, day.year).get(klass.code)
