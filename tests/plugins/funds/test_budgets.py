@@ -177,7 +177,14 @@ def test_art12_one_budget_per_organisation_and_year(app, api_client):
     assert again.status_code == 422 and "第十二条" in str(again.get_json())
 
 
-def test_art12_pages_say_it_in_chinese(app, login):
+def test_art12_pages_say_it_in_chinese(app, login, api_client):
+    """The list, and a draft budget's page with its lines and the button 按定员定额生成 (第十二条)."""
     browser = login("tianshan_clerk")
     html = browser.text("/budgetview/list/")
     assert "部门预算" in html and "乌鲁木齐市天山区财政局" in html
+    pk = generated(app, api_client("tianshan_clerk"), 2046)
+    page = browser.text(f"/budgetview/show/{pk}")
+    assert "按定员定额生成" in page and "编制人数" in page
+    assert "84,000.00" in page or "84000.00" in page
+    for url in ("/centralitemview/list/", "/budgetadjustmentview/list/"):
+        assert browser.get(url).status_code == 200
