@@ -40,9 +40,10 @@ CLASSES = {
 def ensure_classes(session) -> None:
     """The economic classes the demo budgets name (the catalog's loader when it has one)."""
     loader = getattr(expenditures, "load_economic_classes", None)
-    if loader is not None:
-        loader(session)
     have = set(session.execute(select(EconomicClass.code)).scalars())
+    if loader is not None and not have:  # the catalog's demo did not load them yet
+        loader(session)
+        have = set(session.execute(select(EconomicClass.code)).scalars())
     rows = {}
     for code, (name, parent) in CLASSES.items():
         if code in have:
