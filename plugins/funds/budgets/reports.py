@@ -79,6 +79,6 @@ def reports() -> list[Report]:
                description=_l("定员定额明细（编制人数 × 定额 = 金额）、集中统筹分配与其他明细（第十二条）")),
         Report(key="funds_budget_execution", label=_l("预算执行情况表"), params_schema=BudgetParams,
                build_context=execution_context, template="funds/budget_execution_report.html",
-               orientation="landscape", signatures=SIGNATURES,
+               orientation="landscape", prints="funds_budget", signatures=SIGNATURES,
                description=_l("按支出经济分类列示已批准预算（含调整）、实际支出、结余与执行进度（第十二条）")),
     ]

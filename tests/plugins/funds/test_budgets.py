@@ -186,5 +186,6 @@ def test_art12_pages_say_it_in_chinese(app, login, api_client):
     page = browser.text(f"/budgetview/show/{pk}")
     assert "按定员定额生成" in page and "编制人数" in page
     assert "84,000.00" in page or "84000.00" in page
+    assert "打印部门预算表" in page and "打印预算执行情况表" in page
     for url in ("/centralitemview/list/", "/budgetadjustmentview/list/"):
         assert browser.get(url).status_code == 200
