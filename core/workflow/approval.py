@@ -148,7 +148,9 @@ def stages_of(model: type) -> tuple[Stage, ...]:
 
 
 def is_staged(model: type) -> bool:
-    return len(stages_of(model)) > 1
+    """A model that declares its own stages, even one (a decision of the finance department
+    alone, Art. 12): its stage's permission and body decide, not ``can_approve``."""
+    return bool(getattr(model, "approval_stages", ()))
 
 
 def pending_states(model: type) -> tuple[str, ...]:
