@@ -118,15 +118,15 @@ def load(ctx) -> None:
 
     tianshan = ctx.organizations["tianshan_finance"]
     claim(tianshan, "30201", "1200", "新华书店天山区分店", "购置办公用纸及文具")
-    submitted(claim(tianshan, "30216", "24000", "自治区财政干部培训中心", "全区预算管理业务培训（二类）",
-                    grade="class2", participants=20, days=3))
+    submitted(claim(tianshan, "30216", "15000", "自治区财政干部培训中心", "全区预算管理业务培训（二类）",
+                    grade="class2", participants=10, days=3))
     approved(claim(tianshan, "30211", "2820", "王建国", "赴喀什市开展预算执行情况调研",
                    participants=2, days=3, place="kashgar", rank="staff", meal_amount=Decimal("720"),
                    lodging_amount=Decimal("2100")), "同意报销")
-    approved(claim(tianshan, "30215", "20000", "天山区会议服务中心", "2026 年财政工作会议（三类）",
-                   grade="class3", participants=40, days=1), "部门审核通过", "同意")
-    rejected = submitted(claim(tianshan, "30215", "28000", "某宾馆", "全区财政监督工作会议",
-                               grade="class1", participants=20, days=2))
+    approved(claim(tianshan, "30215", "7500", "天山区会议服务中心", "2026 年财政工作会议（三类）",
+                   grade="class3", participants=15, days=1), "部门审核通过", "同意")
+    rejected = submitted(claim(tianshan, "30215", "4200", "某宾馆", "全区财政监督工作会议",
+                               grade="class1", participants=3, days=2))
     transition(rejected, "reject", comment="经核实为二类会议，人均每天 700 元超过二类会议标准 650 元/人·天，"
                                            "请按标准调整后重新提交（《办法》第十一条）")
     session.flush()

@@ -14,7 +14,14 @@ from core.display import local_today
 from core.extensions import db
 from plugins.funds.spending.models import ExpenditureClaim
 from tests.catalog.xlsx_helpers import upload, xlsx_bytes
-from tests.plugins.funds.spending_helpers import DAY, class_id, make_claim, org, state
+from tests.plugins.funds.spending_helpers import (
+    DAY,
+    ample_budget,  # noqa: F401
+    class_id,
+    make_claim,
+    org,
+    state,
+)
 
 #: rule -> (class, form/API details, import cells by header, words of the refusal, article)
 CASES = {

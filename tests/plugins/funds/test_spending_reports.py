@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.plugins.funds.spending_helpers import make_claim
+from tests.plugins.funds.spending_helpers import (
+    ample_budget,  # noqa: F401
+    make_claim,
+)
 
 API = "/api/v1/funds_spending_claim"
 

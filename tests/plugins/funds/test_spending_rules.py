@@ -18,7 +18,15 @@ from core.scoping import acting_as
 from plugins.funds.spending.models import ExpenditureClaim
 from tests.catalog.xlsx_helpers import upload, xlsx_bytes
 from tests.conftest import jwt_login
-from tests.plugins.funds.spending_helpers import DAY, class_id, make_claim, org, state, user
+from tests.plugins.funds.spending_helpers import (
+    DAY,
+    ample_budget,  # noqa: F401
+    class_id,
+    make_claim,
+    org,
+    state,
+    user,
+)
 
 
 def _count(app, purpose):

@@ -13,7 +13,12 @@ import pytest
 from core.extensions import db
 from core.models import Finding
 from plugins.funds.spending.models import ExpenditureClaim
-from tests.plugins.funds.spending_helpers import booked, make_claim, state
+from tests.plugins.funds.spending_helpers import (
+    ample_budget,  # noqa: F401
+    booked,
+    make_claim,
+    state,
+)
 
 API = "/api/v1/funds_spending_claim"
 
