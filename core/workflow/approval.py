@@ -45,7 +45,7 @@ from core.scoping import current_scope, row_in_write_scope, scope_of_model, scop
 from core.state import get_state
 from core.versioning import utcnow
 from core.workflow.numbering import ensure_number
-from core.workflow.operations import allowing
+from core.workflow.operations import VOID_COLUMNS, allowing
 
 
 class WorkflowEvent(Model):
@@ -149,7 +149,9 @@ def stages_of(model: type) -> tuple[Stage, ...]:
 
 
 def is_staged(model: type) -> bool:
-    return len(stages_of(model)) > 1
+    """A model that declares its own stages, even one (a decision of the finance department
+    alone, Art. 12): its stage's permission and body decide, not ``can_approve``."""
+    return bool(getattr(model, "approval_stages", ()))
 
 
 def pending_states(model: type) -> tuple[str, ...]:
