@@ -45,7 +45,7 @@ from core.scoping import current_scope, row_in_write_scope, scope_of_model, scop
 from core.state import get_state
 from core.versioning import utcnow
 from core.workflow.numbering import ensure_number
-from core.workflow.operations import VOID_COLUMNS, allowing
+from core.workflow.operations import allowing
 
 
 class WorkflowEvent(Model):
