@@ -141,6 +141,23 @@ def _settled_unapproved(settlement: ReceptionSettlement, ctx):
     return None
 
 
+def on_submit(check, lines: str):
+    """The line rule ``check`` over every line of a reception being submitted or approved: a cap
+    may have moved since the line was written, and the bureau decides on what is in force."""
+
+    def run(reception: Reception, ctx):
+        if reception.state not in SUBMITTED:
+            return None
+        for line in getattr(reception, lines):
+            found = check(line, ctx)
+            if found:
+                return found
+        return None
+
+    run.__doc__ = check.__doc__
+    return run
+
+
 RULES = [
     Rule(key="receptions.letter_required", article=34, severity="block", model=Reception,
          message=_l("无公函的公务活动一律不予接待：请先上传“%(unit)s”的公函（附件类别“公函”）再提交"),
@@ -167,4 +184,13 @@ RULES = [
     Rule(key="receptions.settlement_approved", article=34, severity="block", model=ReceptionSettlement,
          message=_l("“%(reception)s”%(why)s，不能登记接待结算：公务接待须经审批，按审批事项结算"),
          check=_settled_unapproved),
+    Rule(key="receptions.meal_cap_on_submit", article=34, severity="block", model=Reception,
+         message=_l("%(kind)s人均 %(price)s 元，超过工作餐标准 %(cap)s 元/人·餐"),
+         check=on_submit(_meal_over, "meals")),
+    Rule(key="receptions.designated_hotel_on_submit", article=34, severity="block", model=Reception,
+         message=_l("接待住宿应安排在定点接待酒店并按协议价格结算：“%(hotel)s”%(why)s"),
+         check=on_submit(_lodging_off_list, "lodgings")),
+    Rule(key="receptions.lodging_cap_on_submit", article=34, severity="block", model=Reception,
+         message=_l("%(room)s每间每天 %(price)s 元，超过接待住宿标准 %(cap)s 元"),
+         check=on_submit(_lodging_over_cap, "lodgings")),
 ]
