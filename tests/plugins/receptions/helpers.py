@@ -38,23 +38,45 @@ def hotel_id(app, name="天山宾馆（演示）") -> int:
         return db.session.execute(select(DesignatedHotel.id).where(DesignatedHotel.name == name)).scalar_one()
 
 
-def make_reception(app, unit="测试来访单位", *, guests=2, companions=0, meals=(), lodgings=(),
-                   user="tianshan_clerk", org=TIANSHAN) -> int:
+def make_reception(
+    app,
+    unit="测试来访单位",
+    *,
+    guests=2,
+    companions=0,
+    meals=(),
+    lodgings=(),
+    user="tianshan_clerk",
+    org=TIANSHAN,
+) -> int:
     """A draft reception written as ``user`` with ``guests`` guests and ``companions`` companions;
     ``meals`` as (kind, persons, per person), ``lodgings`` as (hotel id, room type, price)."""
     with app.app_context():
         organization = db.session.execute(select(Organization).where(Organization.name == org)).scalar_one()
         scope = dict(organization_id=organization.id, jurisdiction_id=organization.jurisdiction_id)
         with acting_as(app.appbuilder.sm.find_user(username=user)):
-            reception = Reception(organization=organization, guest_unit=unit, activity="测试公务活动",
-                                  start_on=DAY, end_on=DAY, place="测试会议室")
+            reception = Reception(
+                organization=organization,
+                guest_unit=unit,
+                activity="测试公务活动",
+                start_on=DAY,
+                end_on=DAY,
+                place="测试会议室",
+            )
             reception.guests = [ReceptionGuest(name=f"来宾{i}", post="科员", **scope) for i in range(guests)]
-            reception.companions = [ReceptionCompanion(name=f"陪同{i}", post="科长", **scope)
-                                    for i in range(companions)]
-            reception.meals = [ReceptionMeal(meal_on=DAY, kind=k, persons=n, per_person=Decimal(p), **scope)
-                               for k, n, p in meals]
-            reception.lodgings = [ReceptionLodging(hotel_id=h, room_type=r, check_in=DAY, nights=1, rooms=1,
-                                                   price=Decimal(p), **scope) for h, r, p in lodgings]
+            reception.companions = [
+                ReceptionCompanion(name=f"陪同{i}", post="科长", **scope) for i in range(companions)
+            ]
+            reception.meals = [
+                ReceptionMeal(meal_on=DAY, kind=k, persons=n, per_person=Decimal(p), **scope)
+                for k, n, p in meals
+            ]
+            reception.lodgings = [
+                ReceptionLodging(
+                    hotel_id=h, room_type=r, check_in=DAY, nights=1, rooms=1, price=Decimal(p), **scope
+                )
+                for h, r, p in lodgings
+            ]
             db.session.add(reception)
             db.session.commit()
             return reception.id
@@ -67,8 +89,12 @@ def a_pdf(text="公函") -> bytes:
 
 
 def attach_letter(client, pk):
-    return client.api("POST", f"/api/v1/attachments/reception/{pk}/", data={
-        "kind": "letter", "files": [(io.BytesIO(a_pdf()), "公函.pdf")]}, content_type="multipart/form-data")
+    return client.api(
+        "POST",
+        f"/api/v1/attachments/reception/{pk}/",
+        data={"kind": "letter", "files": [(io.BytesIO(a_pdf()), "公函.pdf")]},
+        content_type="multipart/form-data",
+    )
 
 
 def submit_api(client, pk, action="submit", comment="请审批"):
@@ -76,8 +102,9 @@ def submit_api(client, pk, action="submit", comment="请审批"):
 
 
 def decide_form(browser, pk, action, comment=""):
-    return browser.post(f"/receptionview/workflow/{pk}/{action}", data={"comment": comment},
-                        follow_redirects=True).get_data(as_text=True)
+    return browser.post(
+        f"/receptionview/workflow/{pk}/{action}", data={"comment": comment}, follow_redirects=True
+    ).get_data(as_text=True)
 
 
 def state_of(app, pk) -> str:
@@ -92,5 +119,6 @@ def pdf_text(data: bytes) -> str:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(data)
         handle.flush()
-        return subprocess.run(["pdftotext", "-layout", handle.name, "-"], capture_output=True, text=True,
-                              check=True).stdout
+        return subprocess.run(
+            ["pdftotext", "-layout", handle.name, "-"], capture_output=True, text=True, check=True
+        ).stdout
