@@ -97,7 +97,7 @@ def test_clerk_asks_bureau_approves_clerk_settles_and_prints(login_as, tmp_path)
     _click_and_load(page, page.find("#attachment-upload button[type=submit]"))
     assert "已上传 1 个附件" in _success(page)
     _decide(page, "submit", "请审批")
-    assert _state(page) == "已提交，待机关事务管理部门审批"
+    assert _state(page).startswith("已提交")
 
     # the bureau of 天山区 (the host's own level) approves
     bureau = login_as("tianshan_bureau")
