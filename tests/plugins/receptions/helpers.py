@@ -122,3 +122,14 @@ def pdf_text(data: bytes) -> str:
         return subprocess.run(
             ["pdftotext", "-layout", handle.name, "-"], capture_output=True, text=True, check=True
         ).stdout
+
+
+def approved_reception(app, api_client, login, unit, **kw) -> int:
+    """A reception with its 公函, submitted by the clerk and approved by 天山区's bureau."""
+    pk = make_reception(app, unit, **kw)
+    clerk = api_client("tianshan_clerk")
+    assert attach_letter(clerk, pk).status_code == 201
+    assert submit_api(clerk, pk).status_code == 200
+    decide_form(login("tianshan_bureau"), pk, "approve", "同意")
+    assert state_of(app, pk) == "approved"
+    return pk

@@ -9,6 +9,7 @@ from catalog.expenditures import RECEPTION, Expenditure
 from core.extensions import db
 from plugins.receptions.requests.models import ReceptionSettlement
 from tests.plugins.receptions.helpers import (
+    approved_reception,
     attach_letter,
     decide_form,
     make_reception,
@@ -120,16 +121,25 @@ def test_art34_settlement_only_for_an_approved_reception(app, api_client):
     assert "尚未批准" in response.get_json()["message"] and "第三十四条" in response.get_json()["message"]
 
 
-def test_art34_completion_is_an_operation_not_a_field(app, api_client):
+def test_art34_completion_is_an_operation_not_a_field(app, api_client, login):
     """接待完成/结算 posts the money; a create or an edit cannot mark a settlement completed."""
-    pk = make_reception(app, "字段结算单位")
-    response = api_client("tianshan_clerk").api(
+    pk = approved_reception(app, api_client, login, "字段结算单位")
+    clerk = api_client("tianshan_clerk")
+    response = clerk.api(
         "POST",
         "/api/v1/reception_settlement/",
-        json={"reception_id": pk, "meals_cost": "100", "completed": True},
+        json={"reception_id": pk, "meals_cost": "100", "completed": True, "completed_on": "2026-11-04"},
     )
-    assert response.status_code in (400, 422)
+    assert response.status_code in (400, 422), response.get_json()
+    settlement = _settle(clerk, pk)
+    response = clerk.api("PUT", f"/api/v1/reception_settlement/{settlement}", json={"completed": True})
+    assert response.status_code in (400, 422), response.get_json()
     assert _postings(app, pk) == []
+    # a second live settlement of the same reception is refused (Art. 34: settled once, as approved)
+    response = clerk.api(
+        "POST", "/api/v1/reception_settlement/", json={"reception_id": pk, "meals_cost": "1"}
+    )
+    assert response.status_code == 422 and "已有接待结算" in response.get_json()["message"]
 
 
 def test_art34_submit_refused_on_the_page_names_the_article(app, login):
