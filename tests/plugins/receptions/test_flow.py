@@ -160,3 +160,22 @@ def test_art34_ledger_counts_batches_person_times_and_amount(app, api_client):
     text = pdf_text(response.data)
     assert "公务接待台账" in text and "伊犁州财政局" in text and "970.00" in text
     assert "和田地区财政局" not in text  # Kashgar's is not in 天山区财政局's scope
+
+
+def test_art34_home_page_counts_approved_receptions_not_settled(app, api_client, login):
+    from core.scoping import scope_for_user
+    from plugins.receptions.requests.dashboard import unsettled
+
+    def count():
+        with app.app_context():
+            return unsettled(scope_for_user(app.appbuilder.sm.find_user(username="tianshan_clerk")))
+
+    before = count()
+    pk = approved_reception(app, api_client, login, "待结算计数单位")
+    assert count() == before + 1
+    clerk = api_client("tianshan_clerk")
+    settlement = _settle(clerk, pk)
+    assert (
+        clerk.api("POST", f"/api/v1/reception_settlement/{settlement}/complete", json={}).status_code == 200
+    )
+    assert count() == before
