@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from catalog.divisions import load_divisions
+from catalog.expenditures import load_economic_classes, post_expenditure
 from catalog.models import Establishment, Organization, Person
 from core.uscc import make_uscc
 
@@ -85,6 +86,7 @@ def demo_uscc(index: int, org_type: str, division: str) -> str:
 def load_catalog_demo(ctx) -> None:
     session = ctx.session
     ctx.jurisdictions.update(load_divisions(session))
+    load_economic_classes(session)  # the 支出经济分类 every module posts its spending under
     for index, (key, name, org_type, is_bureau, code) in enumerate(ORGANIZATIONS, start=1):
         org = Organization(
             name=name, uscc=demo_uscc(index, org_type, code[:6]), org_type=org_type,
@@ -103,6 +105,7 @@ def load_catalog_demo(ctx) -> None:
             ctx.people[f"{key}.{n}"] = person
         session.add(demo_establishment(org, index))
     session.flush()
+    load_demo_ledger(ctx)
 
 
 def demo_establishment(org: Organization, index: int) -> Establishment:
@@ -117,3 +120,29 @@ def demo_establishment(org: Organization, index: int) -> Establishment:
         decision=f"示例编办〔2024〕{index + 1}号", approved_by="机构编制委员会办公室（示例）",
         note="示例数据",
     )
+
+
+#: 机关运行成本 booked outside the modules (办公费, 电费, 水费 from the finance system), so the
+#: 支出台账 of every demo level has rows before any module posts: (organisation, class, amount).
+DEMO_LEDGER = [
+    ("tianshan_finance", "30201", "3260.00"), ("tianshan_finance", "30206", "1840.50"),
+    ("tianshan_education", "30201", "2150.00"), ("urumqi_finance", "30205", "960.00"),
+    ("kashgar_finance", "30201", "2780.00"), ("kashgar_finance", "30206", "1525.30"),
+    ("xj_finance", "30209", "12800.00"),
+]
+DEMO_LEDGER_SOURCE = "catalog_demo"
+
+
+def load_demo_ledger(ctx) -> None:
+    """A few demo rows of the expenditure ledger (演示数据), posted as a module posts."""
+    from core.display import local_today
+
+    # last December: a module's test adding up this year's spending finds only its own rows
+    day = local_today().replace(year=local_today().year - 1, month=12, day=1)
+    for n, (key, code, amount) in enumerate(DEMO_LEDGER, start=1):
+        post_expenditure(
+            ctx.session, source_module="catalog", source_type=DEMO_LEDGER_SOURCE, source_id=n,
+            organization=ctx.organizations[key], spent_on=day, economic_code=code, amount=amount,
+            payee="演示收款单位", description="演示数据：财务系统汇总的日常公用经费",
+            source_number=f"演示-{n:03d}")
+    ctx.session.flush()

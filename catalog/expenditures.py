@@ -9,8 +9,10 @@ check-out); the generic screens, API and import read it.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _l
@@ -70,6 +72,15 @@ class EconomicClass(Model):
     def __repr__(self) -> str:
         return f"{self.code} {self.name}"
 
+    @property
+    def tree_name(self) -> str:
+        """The name indented by its level: the list reads as the tree."""
+        return "\u3000\u3000" * ((self.level or 1) - 1) + self.name
+
+    @property
+    def level_label(self) -> str:
+        return str({1: _l("类"), 2: _l("款")}.get(self.level, self.level))
+
 
 def economic_class_in_force(session, code: str, on: dt.date | None = None):
     """The EconomicClass with ``code`` in force on ``on`` (today by default); None if none."""
@@ -82,6 +93,46 @@ def economic_class_in_force(session, code: str, on: dt.date | None = None):
                or_(EconomicClass.effective_to.is_(None), EconomicClass.effective_to >= on))
         .order_by(EconomicClass.effective_from.desc()).limit(1)
     ).scalar_one_or_none()
+
+
+#: What every generic write path (screen, REST, XLSX import) answers: the ledger is written only
+#: by the operation that makes a module's spending final (Art. 13, 15).
+READ_ONLY_MESSAGE = _l("支出记录由业务模块在审批、结算时登记，不能直接新增、修改或删除"
+                       "（第十条、第十三条、第十五条）")
+
+
+ECONOMIC_CLASSES_CSV = Path(__file__).with_name("data") / "economic-classes.csv"
+
+
+def load_economic_classes(session, path: Path = ECONOMIC_CLASSES_CSV) -> int:
+    """Insert the classes of the shipped classification whose code is not yet present (parents
+    first); return how many were added. A production install runs it through
+    ``jiguan load-economic-classes``; the demo calls it too."""
+    with open(path, encoding="utf-8") as handle:
+        rows = sorted(csv.DictReader(handle), key=lambda r: (int(r["level"]), r["code"]))
+    known = {}
+    for klass in session.execute(
+            select(EconomicClass).order_by(EconomicClass.effective_from)).scalars():
+        known[klass.code] = klass  # the latest revision of a code is the parent to hang on
+    added = 0
+    for row in rows:
+        code = row["code"].strip()
+        if code in known:
+            continue
+        parent = known.get(row["parent_code"].strip()) if row["parent_code"].strip() else None
+        if row["parent_code"].strip() and parent is None:
+            raise ValueError(f"支出经济分类 {code} 的上级 {row['parent_code']} 不存在")
+        klass = EconomicClass(
+            code=code, name=row["name"].strip(), parent=parent, level=int(row["level"]),
+            requires_invoice=row["requires_invoice"].strip().lower() in ("true", "1", "是"),
+            effective_from=dt.date.fromisoformat(row["effective_from"].strip()),
+            basis=row["basis"].strip() or None,
+        )
+        session.add(klass)
+        known[code] = klass
+        added += 1
+    session.flush()
+    return added
 
 
 class Expenditure(Versioned, Model):
@@ -101,6 +152,10 @@ class Expenditure(Versioned, Model):
         Index("ix_catalog_expenditure_org_day", "organization_id", "spent_on"),
         Index("ix_catalog_expenditure_source", "source_type", "source_id"),
     )
+
+    #: no generic add/edit/delete/import (core: screens, REST, XLSX); ``guard_ledger`` holds
+    #: every other path to post_expenditure/withdraw_expenditures
+    __jiguan_read_only__ = READ_ONLY_MESSAGE
 
     id = Column(Integer, primary_key=True)
     organization_id = Column(Integer, ForeignKey("catalog_organization.id"), nullable=False)
@@ -127,8 +182,46 @@ class Expenditure(Versioned, Model):
     def __repr__(self) -> str:
         return f"{self.economic_class} {self.amount}（{self.source_number or self.source_id}）"
 
+    @property
+    def source_label(self) -> str:
+        from catalog.expenditure_views import source_label
+
+        return source_label(self)
+
+    @property
+    def source_link(self):
+        from catalog.expenditure_views import source_link
+
+        return source_link(self)
+
 
 EXPENDITURE_SOURCE_LABEL = _l("来源")
+#: set on a row by post/withdraw for the flush that writes it; the guard refuses any other change
+_POSTED = "_catalog_ledger_write"
+
+
+def _in_use(session, klass) -> bool:
+    booked = select(Expenditure.id).where(Expenditure.economic_class_id == klass.id).exists()
+    parent = select(EconomicClass.id).where(EconomicClass.parent_id == klass.id).exists()
+    return bool(session.execute(select(booked | parent)).scalar())
+
+
+def guard_ledger(changes, ctx) -> None:
+    """Refuse a flush that changes an expenditure other than through post/withdraw, or deletes
+    a class spending or a sub-class is booked under (a revision retires it: 失效日期)."""
+    from flask_babel import gettext as _
+
+    from core.errors import WriteRefused
+
+    for obj, action in changes:
+        if isinstance(obj, Expenditure) and not obj.__dict__.get(_POSTED):
+            raise WriteRefused(READ_ONLY_MESSAGE)
+        if isinstance(obj, EconomicClass) and action == "delete" and _in_use(ctx.session, obj):
+            raise WriteRefused(_("支出经济分类 %(code)s 已有支出登记或下级科目，不能删除；"
+                                 "财政部修订分类时请填写失效日期（第十条）", code=obj.code))
+    for obj, _action in changes:
+        if isinstance(obj, Expenditure):
+            obj.__dict__.pop(_POSTED, None)  # a later change of the same row is checked again
 
 
 def post_expenditure(session, *, source_module: str, source_type: str, source_id: int,
@@ -156,16 +249,18 @@ def post_expenditure(session, *, source_module: str, source_type: str, source_id
         row = Expenditure(source_module=source_module, source_type=source_type,
                           source_id=source_id, economic_class_id=klass.id)
         session.add(row)
-    row.organization_id = organization.id
-    row.jurisdiction_id = organization.jurisdiction_id
-    row.spent_on = spent_on
-    row.amount = Decimal(str(amount)).quantize(Decimal("0.01"))
-    row.payee = payee or ""
-    row.description = description or ""
-    row.person_times = person_times
-    row.batch = batch
-    row.source_number = source_number
-    row.economic_class = klass
+    with session.no_autoflush:  # the row is flushed whole, with its mark (guard_ledger)
+        row.organization_id = organization.id
+        row.jurisdiction_id = organization.jurisdiction_id
+        row.spent_on = spent_on
+        row.amount = Decimal(str(amount)).quantize(Decimal("0.01"))
+        row.payee = payee or ""
+        row.description = description or ""
+        row.person_times = person_times
+        row.batch = batch
+        row.source_number = source_number
+        row.economic_class = klass
+        row.__dict__[_POSTED] = True
     return row
 
 
@@ -176,5 +271,15 @@ def withdraw_expenditures(session, source_type: str, source_id: int) -> int:
                                   Expenditure.source_id == source_id)
     ).scalars().all()
     for row in rows:
+        row.__dict__[_POSTED] = True
         session.delete(row)
     return len(rows)
+
+
+def __getattr__(name: str):
+    """The totals live in catalog.expenditure_totals; reachable from here too (one import)."""
+    if name in ("expenditure_totals", "expenditure_totals_by_organization"):
+        from catalog import expenditure_totals
+
+        return getattr(expenditure_totals, name)
+    raise AttributeError(name)

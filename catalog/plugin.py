@@ -6,17 +6,19 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _l
 
-from catalog import views
-from catalog.expenditures import EconomicClass, Expenditure  # noqa: F401  (their tables)
+from catalog import expenditure_views, views
+from catalog.expenditures import EconomicClass, Expenditure
 from catalog.models import Establishment, Jurisdiction, Organization, Person, Standard
 from catalog.schemas import (
+    EconomicClassSchema,
     EstablishmentSchema,
+    ExpenditureSchema,
     JurisdictionSchema,
     OrganizationSchema,
     PersonSchema,
     StandardSchema,
 )
-from core.api import Derivation, Module, ViewSpec, db, hookimpl
+from core.api import Derivation, Guard, Module, ViewSpec, db, hookimpl
 from core.registry import EntityType, Scope
 
 MENU = "Catalog"
@@ -78,6 +80,29 @@ def register_entity_types():
             api_columns=("id", "kind", "key", "value", "text_value", "unit", "jurisdiction_id",
                          "effective_from", "effective_to", "basis", "backdate_reason"),
         ),
+        EntityType(
+            key="economic_class", label=_l("支出经济分类"), model=EconomicClass,
+            scope=Scope(public=True), schema=EconomicClassSchema, sharing="unconditional",
+            update_cycle=_l("按财政部修订"), access="reference",
+            description=_l("财政部《政府收支分类科目》部门预算支出经济分类：类、款及其有效期"
+                           "（第十条、第十三条）"),
+            natural_keys=("code", "name"),
+            api_columns=("id", "code", "name", "parent_id", "level", "requires_invoice",
+                         "effective_from", "effective_to", "basis"),
+        ),
+        EntityType(
+            # read-only on every generic path (Expenditure.__jiguan_read_only__, guard_ledger)
+            key="expenditure", label=_l("支出台账"), model=Expenditure,
+            scope=Scope(organization="organization_id", jurisdiction="jurisdiction_id",
+                        derive_jurisdiction=True),
+            schema=ExpenditureSchema, sharing="conditional", update_cycle=_l("实时"),
+            description=_l("各模块在审批、结算时按支出经济分类登记的支出，供经费统计"
+                           "（第十条、第十三条、第十五条）"),
+            search_fields=("payee", "description", "source_number"),
+            api_columns=("id", "spent_on", "organization_id", "jurisdiction_id",
+                         "economic_class_id", "amount", "payee", "description", "person_times",
+                         "batch", "source_module", "source_type", "source_id", "source_number"),
+        ),
     ]
 
 
@@ -94,6 +119,10 @@ def register_views():
         ViewSpec(views.PersonView, "People", _l("工作人员"), icon="fa-users", **common),
         ViewSpec(views.StandardView, "Standards", _l("标准定额"), icon="fa-balance-scale",
                  **common),
+        ViewSpec(expenditure_views.EconomicClassView, "Economic Classes", _l("支出经济分类"),
+                 icon="fa-sitemap", **common),
+        ViewSpec(expenditure_views.ExpenditureView, "Expenditures", _l("支出台账"),
+                 icon="fa-jpy", **common),
         ViewSpec(views.CatalogApi, "CatalogApi", menu=False),
     ]
 
@@ -118,6 +147,13 @@ def register_derivations():
         Derivation("catalog.standard_recheck_below", Standard, recheck_below,
                    on=("create", "update", "delete")),
     ]
+
+
+@hookimpl
+def register_write_guards():
+    from catalog.expenditures import guard_ledger
+
+    return [Guard("catalog.ledger", guard_ledger)]
 
 
 @hookimpl
@@ -153,7 +189,23 @@ def register_cli_commands():
         after = db.session.query(Jurisdiction).count()
         click.echo(f"行政区划：新增 {after - before} 个，共 {after} 个")
 
-    return [load_divisions_command]
+    @click.command("load-economic-classes")
+    @click.option("--csv", "path", type=click.Path(exists=True, dir_okay=False),
+                  help="CSV code,name,parent_code,level,requires_invoice,effective_from,basis; "
+                       "default: the shipped 部门预算支出经济分类")
+    @with_appcontext
+    def load_economic_classes_command(path):
+        """载入支出经济分类科目（已有的科目代码跳过）。"""
+        from pathlib import Path
+
+        from catalog.expenditures import ECONOMIC_CLASSES_CSV, load_economic_classes
+
+        added = load_economic_classes(db.session, Path(path) if path else ECONOMIC_CLASSES_CSV)
+        db.session.commit()
+        total = db.session.query(EconomicClass).count()
+        click.echo(f"支出经济分类：新增 {added} 个，共 {total} 个")
+
+    return [load_divisions_command, load_economic_classes_command]
 
 
 @hookimpl

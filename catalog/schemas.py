@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError, validates
 from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
+from catalog.expenditures import EconomicClass, Expenditure
 from catalog.models import (
     ORG_TYPES,
     ORGAN_LEVELS,
@@ -71,5 +72,29 @@ class EstablishmentSchema(SQLAlchemyAutoSchema):
 class StandardSchema(SQLAlchemyAutoSchema):
     class Meta:
         model = Standard
+        include_fk = True
+        exclude = ("version",)
+
+
+class EconomicClassSchema(SQLAlchemyAutoSchema):
+    class Meta:
+        model = EconomicClass
+        include_fk = True
+
+    @validates("code")
+    def _code(self, value, **_kw):
+        # 类 3 digits, 款 5 (财政部《政府收支分类科目》): a typo would start its own branch
+        if not (value or "").isdigit() or len(value) not in (3, 5):
+            raise ValidationError(_("科目代码应为 3 位（类）或 5 位（款）数字：%(value)s", value=value))
+
+    @validates("level")
+    def _level(self, value, **_kw):
+        if value not in (1, 2):
+            raise ValidationError(_("级次应为 1（类）或 2（款）：%(value)s", value=value))
+
+
+class ExpenditureSchema(SQLAlchemyAutoSchema):
+    class Meta:
+        model = Expenditure
         include_fk = True
         exclude = ("version",)

@@ -199,6 +199,9 @@ class ScopedModelRestApi(OperationApiMixin, FabRestApi):
     entity_schema = None
     #: The entity's screen labels, naming the fields of a refusal (FAB's own are English guesses)
     field_labels = None
+    #: the model's ``__jiguan_read_only__`` (docs/plugins.md): POST, PUT and DELETE answer 403
+    #: with that message, before reading the body
+    read_only = None
 
     def after_init_model_schemas(self) -> None:
         super().after_init_model_schemas()
@@ -261,12 +264,19 @@ class ScopedModelRestApi(OperationApiMixin, FabRestApi):
         message = "；".join(f"{labels.get(name, name)}：{reason}" for name, reason in reasons.items())
         return self.response_422(message=message)
 
+    def _read_only_refusal(self):
+        return self.response(403, message=str(self.read_only)) if self.read_only else None
+
     def post_headless(self):
+        if self.read_only:
+            return self._read_only_refusal()
         body = request.get_json(silent=True)
         refused = self.state_field_refusal(body) or self._schema_refusal(body)
         return refused or self._guarded(super().post_headless)
 
     def put_headless(self, pk):
+        if self.read_only:
+            return self._read_only_refusal()
         body = request.get_json(silent=True)
         item = self.datamodel.get(pk, self._base_filters)
         refused = (self.state_field_refusal(body, item) if item is not None else None) \
@@ -275,7 +285,8 @@ class ScopedModelRestApi(OperationApiMixin, FabRestApi):
         return refused or self._guarded(super().put_headless, pk)
 
     def delete_headless(self, pk):
-        return self.delete_refusal(pk) or self._guarded(super().delete_headless, pk)
+        return self._read_only_refusal() or self.delete_refusal(pk) \
+            or self._guarded(super().delete_headless, pk)
 
 
 def make_entity_api(entity, labels: dict | None = None) -> type:
@@ -297,6 +308,7 @@ def make_entity_api(entity, labels: dict | None = None) -> type:
         "openapi_spec_tag": str(entity.label),
         "entity_schema": entity.schema,
         "field_labels": dict(labels),  # FAB fills label_columns in place with English guesses
+        "read_only": getattr(entity.model, "__jiguan_read_only__", None),
         "__module__": __name__,
     }
     # state fields change only through operations; the void columns only through 作废

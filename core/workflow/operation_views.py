@@ -118,6 +118,10 @@ class OperationViewMixin:
             for op in operations_of(entity.key).values():
                 if f"can_{op.permission}" not in self.base_permissions:
                     self.base_permissions.append(f"can_{op.permission}")
+        if getattr(entity.model, "__jiguan_read_only__", None):  # written by its module only
+            for permission in ("can_add", "can_edit", "can_delete"):
+                if permission in self.base_permissions:
+                    self.base_permissions.remove(permission)
         if delete_policy(entity) == "void" and "can_delete" in self.base_permissions:
             self.base_permissions.remove("can_delete")  # no delete button, no bulk delete
 

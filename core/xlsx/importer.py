@@ -22,7 +22,7 @@ from core.errors import WriteRefused
 from core.extensions import db
 from core.fab.column_schemas import auto_schema
 from core.fab.validation import chinese_message
-from core.xlsx.columns import columns_for
+from core.xlsx.columns import XlsxError, columns_for
 from core.xlsx.read import (
     CellError,
     Relations,
@@ -210,6 +210,13 @@ def _begin(session) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+def _refuse_read_only(entity) -> None:
+    """A type its module alone writes (``__jiguan_read_only__``, docs/plugins.md) imports nothing."""
+    message = getattr(entity.model, "__jiguan_read_only__", None)
+    if message:
+        raise XlsxError(message)
+
+
 def read_upload(stream) -> bytes:
     """An uploaded file's bytes, refused past ``XLSX_IMPORT_MAX_BYTES`` without reading it all."""
     return load_bytes(stream, limits()[0])
@@ -221,6 +228,7 @@ def check_file(entity, data: bytes) -> int:
     A request does this before handing a big file to a background job, so a file
     that cannot be imported at all is refused at once, not minutes later.
     """
+    _refuse_read_only(entity)
     max_bytes, max_rows = limits()
     header, body = read_sheet(io.BytesIO(data), max_bytes, max_rows)
     match_headers(columns_for(entity), header, in_chinese(lambda: columns_for(entity)))
@@ -235,6 +243,7 @@ def import_xlsx(entity, source, *, dry_run: bool = False, progress=None) -> Impo
     is called after each row. Raises ``XlsxError`` for a file
     it cannot read at all.
     """
+    _refuse_read_only(entity)
     max_bytes, max_rows = limits()
     header, body = read_sheet(source, max_bytes, max_rows)
     matched = match_headers(columns_for(entity), header,

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from sqlalchemy import column, insert, select, table
 
-from catalog.expenditures import RECEPTION, EconomicClass, economic_class_in_force
 from catalog.models import Standard
 from catalog.standards import DEMO_BACKDATE_REASON
 from core.api import transition
@@ -138,20 +137,6 @@ def _standards(ctx) -> None:
         )
 
 
-def _economic_class(session) -> None:
-    """30217 公务接待费, unless the catalog's classification is loaded already."""
-    if economic_class_in_force(session, RECEPTION, dt.date(2024, 1, 1)) is None:
-        session.add(
-            EconomicClass(
-                code=RECEPTION,
-                name="公务接待费",
-                level=2,
-                effective_from=dt.date(2018, 1, 1),
-                basis="财预〔2017〕98号",
-            )
-        )
-
-
 def attach_letter(session, reception: Reception) -> None:
     """The guest unit's 公函 as the demo's attachment (the system seeds it, like the records)."""
     attachments = table(
@@ -193,7 +178,6 @@ def attach_letter(session, reception: Reception) -> None:
 def load(ctx) -> None:
     session = ctx.session
     _standards(ctx)
-    _economic_class(session)
     hotels = {h.name: h for h in session.execute(select(DesignatedHotel)).scalars()}
     for (
         org_key,
