@@ -23,7 +23,7 @@ from core.extensions import db
 
 #: 处置 CZ, 盘点 PD, 配置(计划) PZ, 调剂 TJ: pinyin initials, as Chinese offices number their papers.
 DEFAULT_PREFIXES = {"disposal": "CZ", "asset_stocktake": "PD", "asset_plan": "PZ", "pool_request": "TJ",
-                    "reception": "JD"}  # 公务接待审批单 (receptions plugin)
+                    "reception": "JD"}  # 公务接待审批单; on main the model says it (document_prefix)
 #: The prefix of a document type nobody configured.
 FALLBACK_PREFIX = "SP"
 DIGITS = 5

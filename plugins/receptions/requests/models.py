@@ -65,6 +65,8 @@ class Reception(ApprovalMixin, Versioned, Model):
 
     __tablename__ = "receptions_reception"
     approval_stages = RECEPTION_STAGES
+    #: 接待 (JD-2026-00001); main's numbering reads it (until merged, core's DEFAULT_PREFIXES names it)
+    document_prefix = "JD"
 
     id = Column(Integer, primary_key=True)
     organization_id = Column(Integer, ForeignKey("catalog_organization.id"), nullable=False, index=True)
