@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from core.api import Module, area_rooms, hookimpl
 
 MENU = "Receptions"
-AREAS = ("requests",)
+AREAS = ("hotels", "requests")
 
 
 def _room(room: str) -> list:

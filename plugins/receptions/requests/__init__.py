@@ -1,1 +1,1 @@
-"""Reception requests (Art. 34): 公函, guests, companions, meals and lodging, the 接待清单."""
+"""公务接待审批单, its lines, its settlement and the 接待清单 (Art. 34)."""

@@ -1,0 +1,1 @@
+"""定点接待酒店 (designated hotels, Art. 34): reference data the bureaus keep."""
