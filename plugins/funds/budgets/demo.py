@@ -1,6 +1,7 @@
 """Demo budgets (Art. 12): quotas, 天山区财政局's approved 2026 budget from its 编制, the 天山区
 bureau's central items allocated, one adjustment waiting for tianshan_fin_reviewer, and a budget
-in some state in 乌鲁木齐市 and 喀什市."""
+in some state in 乌鲁木齐市 (submitted) and 喀什市 (approved, an adjustment drafted, a central item
+waiting)."""
 
 from __future__ import annotations
 
@@ -81,14 +82,18 @@ def load(ctx) -> None:
     approved = (("submit", "请审核"), ("approve", "同意"))
     tianshan = _budget(ctx, "tianshan_finance", approved)
     _budget(ctx, "urumqi_finance", (("submit", "请审核"),))
-    _budget(ctx, "kashgar_finance", ())
-    # the 天山区 bureau's centrally run items, allocated to the district's units and approved
-    bureau = ctx.organizations["tianshan_bureau"]
-    for item, amount, shares, steps in (
-        ("reception", 120000, (("tianshan_finance", 30000), ("tianshan_office", 50000),
-                               ("tianshan_education", 40000)), approved),
-        ("logistics", 200000, (("tianshan_finance", 60000), ("tianshan_office", 80000)), ()),
+    kashgar = _budget(ctx, "kashgar_finance", approved)
+    # the 天山区 bureau's centrally run items, allocated to the district's units and approved;
+    # 喀什市's office space item waits for kashgar_fin_reviewer
+    for bureau_key, item, amount, shares, steps in (
+        ("tianshan_bureau", "reception", 120000, (("tianshan_finance", 30000), ("tianshan_office", 50000),
+                                                  ("tianshan_education", 40000)), approved),
+        ("tianshan_bureau", "logistics", 200000, (("tianshan_finance", 60000),
+                                                  ("tianshan_office", 80000)), ()),
+        ("kashgar_bureau", "office_space", 300000, (("kashgar_finance", 300000),),
+         (("submit", "请审核"),)),
     ):
+        bureau = ctx.organizations[bureau_key]
         central = CentralItem(organization=bureau, jurisdiction_id=bureau.jurisdiction_id, year=YEAR,
                               item=item, amount=Decimal(amount), note="演示数据")
         for unit, share in shares:
@@ -108,4 +113,8 @@ def load(ctx) -> None:
     session.add(adjustment)
     session.flush()
     transition(adjustment, "submit", "请审核", view_name="BudgetAdjustmentView")
+    # and a draft one in 喀什市: 培训费 cut
+    training = next(line for line in kashgar.lines if line.economic_class.code == "30216")
+    session.add(BudgetAdjustment(line=training, delta=Decimal(-2000), organization_id=training.organization_id,
+                                 jurisdiction_id=training.jurisdiction_id, reason="演示数据：培训计划压减"))
     session.flush()

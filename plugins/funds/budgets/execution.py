@@ -24,7 +24,8 @@ from plugins.funds.budgets.models import (
 
 
 def _org_id(organization) -> int:
-    return organization if isinstance(organization, int) else organization.id
+    """An Organization, or its id (as a write's values may give it, a string)."""
+    return int(organization) if isinstance(organization, int | str) else organization.id
 
 
 def approved_lines(session, organization, year: int) -> list[BudgetLine]:

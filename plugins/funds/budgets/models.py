@@ -90,6 +90,19 @@ class Budget(ApprovalMixin, Versioned, Model):
     def total_amount(self) -> Decimal:
         return sum((money(line.amount) for line in self.lines), Decimal(0))
 
+    @property
+    def central_total(self) -> Decimal:
+        """What the bureau's approved central items posted into the unit's year (no budget of their own)."""
+        from sqlalchemy.orm import object_session
+
+        session = object_session(self)
+        if session is None or self.organization_id is None:
+            return Decimal(0)
+        total = session.execute(select(func.coalesce(func.sum(BudgetLine.amount), 0)).where(
+            BudgetLine.organization_id == self.organization_id, BudgetLine.year == self.year,
+            BudgetLine.basis == BASIS_CENTRAL, BudgetLine.budget_id.is_(None))).scalar()
+        return money(total)
+
     def on_transition(self, action: str, session) -> None:
         if action == "submit" and not self.lines:
             raise WorkflowError(_("部门预算没有明细，不能提交（《办法》第十二条）"), status=422)

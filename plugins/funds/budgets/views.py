@@ -89,12 +89,13 @@ class BudgetView(ApprovalViewMixin, ScopedModelView):
     list_columns = ["id", "organization", "year", "total_amount", "state_label", "submitted_at"]
     add_columns = ["organization", "year", "note"]
     edit_columns = add_columns
-    show_columns = ["id", "organization", "year", "total_amount", "note", "state_label",
-                    "submitted_at", "decided_at"]
+    show_columns = ["id", "organization", "year", "total_amount", "central_total", "note",
+                    "state_label", "submitted_at", "decided_at"]
     search_columns = ["organization", "year", "state"]
     base_order = ("year", "desc")
     label_columns = {"id": _l("编号"), "organization": _l("单位"), "year": _l("年度"),
-                     "total_amount": _l("预算合计（元）"), "note": _l("说明")}
+                     "total_amount": _l("预算合计（元）"), "note": _l("说明"),
+                     "central_total": _l("集中统筹下达（元）")}
     description_columns = {"note": _l("先保存，再在预算页面点击“按定员定额生成”")}
     related_views = [BudgetLineView]
 

@@ -187,5 +187,11 @@ def test_art12_pages_say_it_in_chinese(app, login, api_client):
     assert "按定员定额生成" in page and "编制人数" in page
     assert "84,000.00" in page or "84000.00" in page
     assert "打印部门预算表" in page and "打印预算执行情况表" in page
+    with app.app_context():  # the demo's 2026 budget shows what the bureau's 公务接待 item posted
+        demo = db.session.execute(select(Budget.id).where(Budget.year == 2026, Budget.organization_id
+                                                          == org_id(app))).scalar_one()
+        db.session.remove()
+    demo_page = browser.text(f"/budgetview/show/{demo}")
+    assert "集中统筹下达" in demo_page and ("30,000.00" in demo_page or "30000.00" in demo_page)
     for url in ("/centralitemview/list/", "/budgetadjustmentview/list/"):
         assert browser.get(url).status_code == 200

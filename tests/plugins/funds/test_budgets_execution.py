@@ -162,3 +162,36 @@ def test_art12_execution_table_pdf_reads_budget_actual_and_remaining(app, api_cl
     assert "预算执行情况表" in text
     row = next(line for line in text.splitlines() if "30211" in line)
     assert "112,000.00" in row and "12,000.00" in row and "100,000.00" in row and "10.7%" in row
+
+
+def test_art12_home_page_counts_the_classes_overspent_this_year(app, login):
+    """第十二条 on the 工作台: 天山区教育局's approved budget of this year, its 办公费 overspent → the
+    district bureau's card counts one more class."""
+    from catalog.models import Organization
+    from core.api import beijing_today, transition
+    from plugins.funds.budgets.dashboard import overspent
+    from plugins.funds.budgets.models import Budget
+    from plugins.funds.budgets.operations import generate
+
+    year = beijing_today().year
+    with app.app_context():
+        scope = scope_for_user(app.appbuilder.sm.find_user(username="tianshan_bureau"))
+        before = overspent(scope)
+        query = select(Organization).where(Organization.name == "乌鲁木齐市天山区教育局")
+        org = db.session.execute(query).scalar_one()
+        with acting_as(SYSTEM):
+            budget = Budget(organization_id=org.id, jurisdiction_id=org.jurisdiction_id, year=year)
+            db.session.add(budget)
+            db.session.flush()
+            generate(budget, db.session)
+            db.session.flush()
+            transition(budget, "submit", "", view_name="BudgetView")
+            transition(budget, "approve", "", view_name="BudgetView")
+            limit = next(line.amount for line in budget.lines if line.economic_class.code == "30201")
+            post_expenditure(db.session, source_module="tests", source_type="test_budget_spending",
+                             source_id=47001, organization=org, spent_on=dt.date(year, 1, 2),
+                             economic_code="30201", amount=limit + 1)
+            db.session.commit()
+        assert overspent(scope) == before + 1
+        db.session.remove()
+    assert "本年度超预算的支出科目" in login("tianshan_bureau").text("/")
