@@ -40,6 +40,11 @@ def register_views():
 
 
 @hookimpl
+def register_derivations():
+    return [d for area in _room("models") for d in getattr(area, "DERIVATIONS", ())]
+
+
+@hookimpl
 def register_rules():
     return [rule for area in _room("rules") for rule in area.RULES]
 
