@@ -31,6 +31,11 @@ CATALOGUE = [
     ("C23090000", "印刷服务", "services", "公文、资料印刷", "agency"),
     ("C22010000", "会议服务", "services", "会议场地及配套服务", "department"),
 ]
+#: (code, name, category, covers, division): prefectures' own items
+LOCAL = [
+    ("C18040000", "车辆维修和保养服务", "services", "公务用车维修、保养", "650100"),
+    ("C23120000", "档案数字化服务", "services", "纸质档案扫描、著录", "653100"),
+]
 #: (org key, date, item, catalogue code, category, specification, qty, unit, price, method, central, supplier)
 RECORDS = [
     ("tianshan_finance", dt.date(2026, 3, 10), "台式计算机", "A02010104", "goods",
@@ -77,6 +82,11 @@ def load(ctx) -> None:
         jurisdiction=region, code="A02021100", name="扫描仪", category="goods", covers="平板、馈纸式扫描仪",
         channel="agency", effective_from=dt.date(2024, 1, 1), effective_to=dt.date(2025, 12, 31),
         basis="新财购〔2024〕示例号（演示数据，请以本地文件为准）")
+    # a prefecture adds items of its own to the region's (read by its counties, not by others)
+    for code, name, category, covers, division in LOCAL:
+        items[code] = CatalogueItem(jurisdiction=ctx.jurisdictions[division], code=code, name=name,
+                                    category=category, covers=covers, channel="department",
+                                    effective_from=dt.date(2026, 1, 1), basis=BASIS)
     session.add_all(items.values())
     session.flush()
     for org, day, name, code, category, spec, qty, unit, price, method, central, supplier in RECORDS:

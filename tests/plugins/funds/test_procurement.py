@@ -356,3 +356,14 @@ def test_art14_report_read_back(app, login, tmp_path):
     refused = login("kashgar_clerk").api("POST", "/api/v1/reports/funds_procurement/render",
                                          json={"params": {"year": 2026, "organization": TIANSHAN}})
     assert refused.status_code == 422 and "不在您的权限范围内" in str(refused.get_json())
+
+
+def test_art14_home_card_counts_the_flagged_records(app):
+    """The home page's card: 天山区财政局 has at least the demo's five flagged records; 喀什市 none."""
+    from core.scoping import scope_for_user
+    from plugins.funds.procurement.dashboard import flagged
+
+    with app.app_context():
+        tianshan = flagged(scope_for_user(app.appbuilder.sm.find_user(username=CLERK)))
+        kashgar = flagged(scope_for_user(app.appbuilder.sm.find_user(username="kashgar_clerk")))
+    assert tianshan >= 5 and kashgar == 0
