@@ -8,7 +8,6 @@ deleted. Its number (CG-2026-00001) is given when it is first written.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal
 
@@ -61,9 +60,6 @@ class CatalogueItem(Versioned, Model):
     @property
     def category_label(self) -> str:
         return str(CATEGORIES.get(self.category, self.category))
-
-    def in_force(self, day: dt.date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or self.effective_to >= day)
 
 
 class ProcurementRecord(Voidable, Versioned, Model):
