@@ -116,7 +116,7 @@ def register_cli_commands():
 
 @hookimpl
 def init_app(app, state):
-    from plugins.assets.plans.designation import install
+    from catalog.designation import install
 
     install(app)  # the Art. 14 terms: a broken terms file stops the start, not a save
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from catalog.designation import WHAT, designations
 from core.api import Rule
-from plugins.assets.plans.designation import WHAT, designations
 from plugins.assets.plans.models import AssetPlan, AssetPlanLine, LineCheck, check_line
 
 

@@ -234,8 +234,8 @@ def test_art14_the_demo_walk_has_a_designation_finding(app, login):
 def test_art14_terms_are_data_and_leave_demo_specifications_alone():
     """The terms come from the data file; the demo's specifications (国产 i5/16G/512G, A4 黑白 …)
     and standards (GB/T 3325-2017) are no designation; 品牌不限 is none either."""
+    from catalog.designation import BUILT_IN, designations, load_terms
     from plugins.assets.cards.demo import ITEMS
-    from plugins.assets.plans.designation import BUILT_IN, designations, load_terms
 
     terms = load_terms()
     assert "ThinkPad" in BUILT_IN.read_text(encoding="utf-8")
@@ -248,7 +248,7 @@ def test_art14_terms_are_data_and_leave_demo_specifications_alone():
 
 
 def test_art14_terms_file_is_extendable(tmp_path):
-    from plugins.assets.plans.designation import designations, load_terms
+    from catalog.designation import designations, load_terms
 
     extra = tmp_path / "terms.toml"
     extra.write_text('[brands]\nnames = ["某某牌"]\n', encoding="utf-8")

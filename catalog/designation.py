@@ -1,9 +1,12 @@
-"""Art. 14: 不得指定或者变相指定品牌、型号、产地 — what a configuration-plan line asks for.
+"""Art. 14: 不得指定或者变相指定品牌、型号、产地 — what a text asking for goods names.
 
-The terms are reference data (``plugins/assets/data/designation_terms.toml``, extended by an
-installation's ``assets_designation_terms.toml`` in the instance folder), loaded once when the app
-starts (``init_app``), so a broken file stops the start instead of a save. :func:`designations`
-says what a text names.
+Shared by the modules that check what is asked for (assets: configuration-plan lines; funds:
+procurement records), so it lives in the catalog: a plugin imports no other plugin. The terms
+are reference data (``catalog/data/designation_terms.toml``, extended by an installation's
+``designation_terms.toml`` — or the older ``assets_designation_terms.toml`` — in the instance
+folder), loaded once when the app starts (the assets plugin's ``init_app``; on first use
+otherwise), so a broken file stops the start instead of a save. :func:`designations` says what
+a text names.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-BUILT_IN = Path(__file__).resolve().parent.parent / "data" / "designation_terms.toml"
-#: An installation's own terms, in its instance folder: added to the built-in ones
-LOCAL_FILE = "assets_designation_terms.toml"
-EXTENSION = "jiguan_assets_designation_terms"
+BUILT_IN = Path(__file__).resolve().parent / "data" / "designation_terms.toml"
+#: An installation's own terms, in its instance folder: added to the built-in ones (the second
+#: name is where they lived while only the assets module read them)
+LOCAL_FILES = ("designation_terms.toml", "assets_designation_terms.toml")
+EXTENSION = "jiguan_designation_terms"
 #: What a match designates, as the finding names it (the terms file's pattern labels)
 WHAT = {"品牌": _l("品牌"), "型号": _l("型号"), "产地": _l("产地")}
 
@@ -43,11 +47,10 @@ def _brand_regex(names: list[str]) -> re.Pattern | None:
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
-def load_terms(extra: str | None = None) -> Terms:
-    """The built-in terms, plus those of ``extra`` (a TOML file of the same shape) if given."""
+def load_terms(*extra: str | None) -> Terms:
+    """The built-in terms, plus those of each ``extra`` (TOML files of the same shape) given."""
     sources = [tomllib.loads(BUILT_IN.read_text(encoding="utf-8"))]
-    if extra:
-        sources.append(tomllib.loads(Path(extra).read_text(encoding="utf-8")))
+    sources += [tomllib.loads(Path(path).read_text(encoding="utf-8")) for path in extra if path]
     names, patterns, not_models, allowed, allowed_regex, model = [], [], set(), [], [], None
     for data in sources:
         names += data.get("brands", {}).get("names", [])
@@ -62,13 +65,13 @@ def load_terms(extra: str | None = None) -> Terms:
 
 
 def install(app) -> None:
-    local = Path(app.instance_path) / LOCAL_FILE
-    app.extensions[EXTENSION] = load_terms(str(local) if local.is_file() else None)
+    local = [Path(app.instance_path) / name for name in LOCAL_FILES]
+    app.extensions[EXTENSION] = load_terms(*(str(path) for path in local if path.is_file()))
 
 
 def _terms() -> Terms:
     terms = current_app.extensions.get(EXTENSION)
-    if terms is None:  # an app built without the plugin's init_app (a bare test app)
+    if terms is None:  # not installed at start (no assets module, a bare test app)
         install(current_app)
         terms = current_app.extensions[EXTENSION]
     return terms
