@@ -65,6 +65,11 @@ def _post(source_id, org, code, amount, people=None, batch=False, day=DAY, sourc
         source_number=number or f"TL-{source_id:05d}")
 
 
+def _current(what, code: str):
+    """The version of ``code`` in force now (other tests add versions of earlier years)."""
+    return select(what).where(EconomicClass.code == code, EconomicClass.effective_to.is_(None))
+
+
 @pytest.fixture
 def ledger(app):
     """The ROWS posted as the system, withdrawn after the test; their ids by source id."""
@@ -135,8 +140,7 @@ def test_art10_a_retired_class_keeps_its_rows_and_refuses_new_ones(app):
     with app.app_context(), acting_as(SYSTEM):
         klass = EconomicClass(code="30297", name="测试旧科目", level=2, requires_invoice=True,
                               effective_from=dt.date(2018, 1, 1), effective_to=dt.date(2019, 12, 31),
-                              parent=db.session.execute(select(EconomicClass).where(
-                                  EconomicClass.code == "302")).scalar_one())
+                              parent=db.session.execute(_current(EconomicClass, "302")).scalar_one())
         db.session.add(klass)
         db.session.flush()
         assert _post(93, TIANSHAN_FINANCE, "30297", "10").economic_class is klass
@@ -316,8 +320,7 @@ def test_art10_the_classification_page_and_its_loader(app, login, cli):
     assert result.exit_code == 0 and "新增 0 个" in result.output, result.output
     with app.app_context():
         assert load_economic_classes(db.session) == 0
-        reception = db.session.execute(select(EconomicClass).where(
-            EconomicClass.code == RECEPTION)).scalar_one()
+        reception = db.session.execute(_current(EconomicClass, RECEPTION)).scalar_one()
         assert (reception.parent.code, reception.level, reception.effective_from) == (
             "302", 2, dt.date(2018, 1, 1))
         assert "政府收支分类科目" in reception.basis
@@ -360,8 +363,7 @@ def test_art10_the_admin_imports_a_revision_of_the_classification(app, login):
 def test_art10_only_the_system_admin_changes_the_classification(app, rest, username):
     """第十条: a bureau or a clerk reads the national classification and cannot change it."""
     with app.app_context():
-        pk = db.session.execute(select(EconomicClass.id).where(
-            EconomicClass.code == RECEPTION)).scalar_one()
+        pk = db.session.execute(_current(EconomicClass.id, RECEPTION)).scalar_one()
     client = rest(username, "jwt")
     assert client.get(f"/api/v1/economic_class/{pk}").get_json()["result"]["name"] == "公务接待费"
     put = client.open("PUT", f"/api/v1/economic_class/{pk}", json={"name": "改名"})
@@ -375,10 +377,8 @@ def test_art10_a_class_in_use_is_retired_not_deleted(app, ledger, rest):
     """第十条: a class with spending booked (or with sub-classes) cannot be deleted, even by the
     system admin: a revision sets its 失效日期 instead."""
     with app.app_context():
-        pk = db.session.execute(select(EconomicClass.id).where(
-            EconomicClass.code == "30201")).scalar_one()
-        parent = db.session.execute(select(EconomicClass.id).where(
-            EconomicClass.code == "302")).scalar_one()
+        pk = db.session.execute(_current(EconomicClass.id, "30201")).scalar_one()
+        parent = db.session.execute(_current(EconomicClass.id, "302")).scalar_one()
     admin = rest("admin", "jwt")
     for target in (pk, parent):
         response = admin.open("DELETE", f"/api/v1/economic_class/{target}")

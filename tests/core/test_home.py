@@ -39,14 +39,19 @@ def _cards(html: str) -> dict[str, int]:
         r'<div class="jiguan-card-count">(?:<a href="[^"]*">)?(\d+)', html)}
 
 
-def _pending_for_bureau(app, jurisdiction_path: str, own_code: str) -> list[tuple[str, str, int]]:
+def _pending_for_bureau(app, jurisdiction_path: str, own_code: str,
+                       username: str | None = None) -> list[tuple[str, str, int]]:
     """(entity key, record text, id) of every record in the bureau's subtree pending a stage the
-    bureau decides: ``can_approve`` (the finance department's stage is not the bureau's) and, for
-    a stage of the bureau as a body (plans, disposals: Art. 17, 19), only its own level's records."""
+    bureau decides: ``can_approve`` (the finance department's stage is not the bureau's), for
+    a stage of the bureau as a body (plans, disposals: Art. 17, 19) only its own level's records,
+    and not those whose earlier stage ``username`` decided (one person, one stage)."""
     from catalog.models import Jurisdiction, Organization
+    from core.workflow.approval import may_not_decide, workflow_history
 
     found = []
     with app.app_context():
+        user_id = db.session.execute(select(app.appbuilder.sm.user_model.id).where(
+            app.appbuilder.sm.user_model.username == username)).scalar() if username else None
         for entity in get_state().entities:
             model = entity.model
             if not hasattr(model, "approval_stages"):
@@ -66,6 +71,8 @@ def _pending_for_bureau(app, jurisdiction_path: str, own_code: str) -> list[tupl
                 above = [c for c in path.split("/") if c][-2:-1]
                 if getattr(stage, "body", None) == "bureau_above" and above != [own_code]:
                     continue  # what goes up is decided by the bureau of the level above (Art. 15)
+                if user_id is not None and may_not_decide(workflow_history(row), user_id):
+                    continue  # submitted by it, or an earlier stage decided by it
                 found.append((entity.key, str(row), row.id))
     return found
 
@@ -88,7 +95,7 @@ def test_each_bureau_sees_every_decision_it_holds_one_click_from_the_record(app,
 
     with app.app_context():
         path = db.session.execute(select(Jurisdiction.path).where(Jurisdiction.code == code)).scalar_one()
-    expected = _pending_for_bureau(app, path, code)
+    expected = _pending_for_bureau(app, path, code, username)
     assert {key for key, _text, _id in expected} >= menus
 
     browser = login(username)
