@@ -64,6 +64,10 @@ def ensure_classes(session, on: dt.date | None = None) -> dict[str, EconomicClas
     return found
 
 
+#: who scanned the demo's papers: the demo login of the claim's organisation (core/cli/demo.py)
+DEMO_CLERKS = {"乌鲁木齐市天山区财政局": "tianshan_clerk", "喀什市财政局": "kashgar_clerk"}
+
+
 def attach_invoice(session, claim, name="发票.pdf") -> None:
     """An invoice scan, as the 附件 panel stores one (bytes in the database)."""
     from core.attachments.models import Attachment, AttachmentContent
@@ -71,7 +75,8 @@ def attach_invoice(session, claim, name="发票.pdf") -> None:
     row = Attachment(entity=ENTITY, record_id=str(claim.id), kind="invoice", filename=name,
                      content_type="application/pdf", size=len(INVOICE),
                      sha256=hashlib.sha256(INVOICE).hexdigest(), storage="database",
-                     uploaded_by="demo", organization_id=claim.organization_id,
+                     uploaded_by=DEMO_CLERKS.get(claim.organization.name, "admin"),
+                     organization_id=claim.organization_id,
                      jurisdiction_id=claim.jurisdiction_id)
     session.add(row)
     session.flush()

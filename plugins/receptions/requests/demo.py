@@ -137,6 +137,10 @@ def _standards(ctx) -> None:
         )
 
 
+#: who scanned the demo's letters: the demo login of the host (core/cli/demo.py)
+DEMO_CLERKS = {"乌鲁木齐市天山区财政局": "tianshan_clerk", "喀什市财政局": "kashgar_clerk"}
+
+
 def attach_letter(session, reception: Reception) -> None:
     """The guest unit's 公函 as the demo's attachment (the system seeds it, like the records)."""
     attachments = table(
@@ -166,7 +170,7 @@ def attach_letter(session, reception: Reception) -> None:
             sha256=hashlib.sha256(LETTER_PDF).hexdigest(),
             storage="database",
             uploaded_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
-            uploaded_by="system",
+            uploaded_by=DEMO_CLERKS.get(reception.organization.name, "admin"),
             organization_id=reception.organization_id,
             jurisdiction_id=reception.jurisdiction_id,
         )

@@ -327,9 +327,10 @@ def test_art14_demo_flags_for_the_logins(app, login):
     assert only("复印机") == {"central_catalogue"}
     assert only("办公楼物业管理服务") == {"method"}
     assert only("空调机") == set() and only("档案数字化整理服务") == set()
-    listing = "/findingview/list/?psize_FindingView=100&_oc_FindingView=id&_od_FindingView=desc"
-    html = login(BUREAU).text(listing)
-    assert "品牌“联想”" in html and "化整为零" in html
+    # 问题清单's quick search finds them, however many findings other tests opened since
+    bureau = login(BUREAU)
+    assert "品牌“联想”" in bureau.text("/findingview/list/?q=联想")
+    assert "化整为零" in bureau.text("/findingview/list/?q=化整为零")
     assert "政府采购记录" in login(CLERK).text("/procurementrecordview/list/")
     kashgar = login("kashgar_clerk").text("/procurementrecordview/list/")
     assert "空调机" in kashgar and "台式计算机" not in kashgar
