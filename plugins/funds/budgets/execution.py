@@ -7,14 +7,14 @@ ledger's expenditures of the organisation, year and economic class.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from catalog.expenditures import EconomicClass, Expenditure
+from catalog.expenditure_totals import expenditure_totals
+from catalog.expenditures import EconomicClass
 from plugins.funds.budgets.models import (
     BASIS_CENTRAL,
     Budget,
@@ -52,19 +52,11 @@ def budget_by_code(session, organization, year: int) -> dict[str, Decimal]:
 
 
 def actual_by_code(session, organization, year: int, code: str | None = None) -> dict[str, Decimal]:
-    """What the ledger booked for the organisation in the year, per economic class code
-    (one grouped query)."""
-    query = (
-        select(EconomicClass.code, func.coalesce(func.sum(Expenditure.amount), 0))
-        .join(EconomicClass, Expenditure.economic_class_id == EconomicClass.id)
-        .where(Expenditure.organization_id == _org_id(organization),
-               Expenditure.spent_on >= dt.date(int(year), 1, 1),
-               Expenditure.spent_on <= dt.date(int(year), 12, 31))
-        .group_by(EconomicClass.code)
-    )
-    if code is not None:
-        query = query.where(EconomicClass.code == code)
-    return {row[0]: money(row[1]) for row in session.execute(query)}
+    """What the ledger booked for the organisation in the year, per economic class code (the
+    catalog's totals, one grouped query)."""
+    totals = expenditure_totals(session, year=int(year), organization=_org_id(organization),
+                                codes=[code] if code is not None else None)
+    return {booked: money(figures["amount"]) for booked, figures in totals.items()}
 
 
 def available_on_line(session, organization, year: int, economic_code: str) -> Decimal | None:

@@ -3,12 +3,11 @@ organisation or summed over a jurisdiction's subtree, each read with one grouped
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 
-from catalog.expenditures import EconomicClass, Expenditure
+from catalog.expenditure_totals import expenditure_totals, expenditure_totals_by_organization
 from catalog.models import Jurisdiction, Organization
 from plugins.funds.disclosure.models import CATEGORIES, SangongBudget
 
@@ -17,40 +16,29 @@ CODES = {code: key for key, _label, code in CATEGORIES}
 KEYS = tuple(key for key, _label, _code in CATEGORIES)
 
 
-def _year(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
 def _blank() -> dict:
     return {"amounts": dict.fromkeys(KEYS, ZERO), "reception_batches": 0, "reception_person_times": 0,
             "outbound_batches": 0, "outbound_person_times": 0}
 
 
-def ledger_by_organization(session, year: int, *, organization_id=None, jurisdiction_path=None) -> dict:
-    """{organization_id: actual figures of ``year``} from the ledger: amounts by 三公 class,
-    batches and person-times of receptions (30217) and delegations (30212)."""
-    start, end = _year(year)
-    query = (
-        select(Expenditure.organization_id, EconomicClass.code, func.sum(Expenditure.amount),
-               func.sum(func.coalesce(Expenditure.person_times, 0)),
-               func.sum(case((Expenditure.batch.is_(True), 1), else_=0)))
-        .join(EconomicClass, EconomicClass.id == Expenditure.economic_class_id)
-        .where(EconomicClass.code.in_(tuple(CODES)), Expenditure.spent_on.between(start, end))
-        .group_by(Expenditure.organization_id, EconomicClass.code)
-    )
+def ledger_by_organization(session, year: int, *, organization_id=None, jurisdiction=None) -> dict:
+    """{organization_id: actual figures of ``year``} from the ledger (the catalog's totals): amounts
+    by 三公 class, batches and person-times of receptions (30217) and delegations (30212)."""
     if organization_id is not None:
-        query = query.where(Expenditure.organization_id == organization_id)
-    if jurisdiction_path is not None:
-        query = (query.join(Jurisdiction, Jurisdiction.id == Expenditure.jurisdiction_id)
-                 .where(Jurisdiction.path.startswith(jurisdiction_path)))
+        totals = {organization_id: expenditure_totals(session, year=year, organization=organization_id,
+                                                      codes=list(CODES))}
+    else:
+        totals = expenditure_totals_by_organization(session, year=year, jurisdiction=jurisdiction,
+                                                    codes=list(CODES))
     result: dict = {}
-    for org_id, code, amount, persons, batches in session.execute(query):
+    for org_id, by_code in totals.items():
         row = result.setdefault(org_id, _blank())
-        key = CODES[code]
-        row["amounts"][key] += Decimal(amount or 0).quantize(ZERO)
-        if key in ("reception", "outbound"):
-            row[f"{key}_batches"] += int(batches or 0)
-            row[f"{key}_person_times"] += int(persons or 0)
+        for code, figures in by_code.items():
+            key = CODES[code]
+            row["amounts"][key] += figures["amount"]
+            if key in ("reception", "outbound"):
+                row[f"{key}_batches"] += figures["batches"]
+                row[f"{key}_person_times"] += figures["person_times"]
     return result
 
 
@@ -104,7 +92,7 @@ def rollup(session, jurisdiction, year: int) -> dict:
     """The 决算 table summed over ``jurisdiction`` and every level below it, with a line per
     organisation that has a budget or a ledger row: {"lines": [...], "total": {...}}."""
     path = jurisdiction.path
-    ledger = ledger_by_organization(session, year, jurisdiction_path=path)
+    ledger = ledger_by_organization(session, year, jurisdiction=jurisdiction)
     budgets = budgets_by_organization(session, year, jurisdiction_path=path)
     ids = set(ledger) | set(budgets)
     orgs = {o.id: o for o in session.execute(

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from catalog.expenditures import EconomicClass, Expenditure
+from catalog.expenditure_totals import expenditure_totals_by_organization
 from catalog.models import Jurisdiction, Organization, establishment_in_force
 from plugins.funds.opcost.categories import CATEGORY_LABELS, SANGONG_CODES, category_of
 from plugins.funds.opcost.models import OpcostOfficeArea
@@ -54,18 +54,16 @@ def reporting_jurisdiction(jurisdiction: Jurisdiction | None) -> Jurisdiction | 
     return jurisdiction
 
 
-def ledger_by_class(session, org_ids: list[int], year: int) -> dict[tuple[int, str], Decimal]:
-    """{(organisation id, economic class code): amount} of one year, one grouped query."""
+def ledger_by_class(session, jurisdiction: Jurisdiction, org_ids: list[int],
+                    year: int) -> dict[tuple[int, str], Decimal]:
+    """{(organisation id, economic class code): amount} of one year for the covered organisations
+    (all in ``jurisdiction``'s subtree): the catalog's totals, one grouped query."""
     if not org_ids:
         return {}
-    rows = session.execute(
-        select(Expenditure.organization_id, EconomicClass.code, func.sum(Expenditure.amount))
-        .join(EconomicClass, Expenditure.economic_class_id == EconomicClass.id)
-        .where(Expenditure.organization_id.in_(org_ids),
-               Expenditure.spent_on >= dt.date(year, 1, 1), Expenditure.spent_on <= dt.date(year, 12, 31))
-        .group_by(Expenditure.organization_id, EconomicClass.code)
-    ).all()
-    return {(org, code): money(amount) for org, code, amount in rows}
+    wanted = set(org_ids)
+    totals = expenditure_totals_by_organization(session, year=year, jurisdiction=jurisdiction)
+    return {(org, code): money(figures["amount"]) for org, by_code in totals.items() if org in wanted
+            for code, figures in by_code.items()}
 
 
 def _areas(session, org_ids: list[int], year: int) -> dict[int, Decimal]:
@@ -79,7 +77,7 @@ def year_figures(session, jurisdiction: Jurisdiction, year: int) -> dict:
     """The statistics of ``jurisdiction`` in ``year`` (amounts as strings, JSON-ready)."""
     orgs = covered_organizations(session, jurisdiction)
     ids = [org.id for org in orgs]
-    ledger = ledger_by_class(session, ids, year)
+    ledger = ledger_by_class(session, jurisdiction, ids, year)
     areas = _areas(session, ids, year) if ids else {}
     year_end = dt.date(year, 12, 31)
     totals = dict.fromkeys(CATEGORY_LABELS, ZERO)
