@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from catalog import expenditure_views, views
 from catalog.expenditures import EconomicClass, Expenditure
+from catalog.holidays import Holiday  # noqa: F401  (its entity type and screen: issue 13's catalog branch)
 from catalog.models import Establishment, Jurisdiction, Organization, Person, Standard
 from catalog.schemas import (
     EconomicClassSchema,
@@ -18,6 +19,8 @@ from catalog.schemas import (
     PersonSchema,
     StandardSchema,
 )
+from catalog.suppliers import DesignatedSupplier  # noqa: F401
+from catalog.vehicle_categories import VehicleCategory  # noqa: F401
 from core.api import Derivation, Guard, Module, ViewSpec, db, hookimpl
 from core.registry import EntityType, Scope
 

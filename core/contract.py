@@ -112,7 +112,7 @@ class Rule:
     key: str
     article: int
     severity: Severity
-    model: type
+    model: type | str  # or the key of an entity type of a module this one depends on
     message: Any
     check: Callable[[Any, Any], Any]
     on: tuple[Action, ...] = ("create", "update")
@@ -179,7 +179,7 @@ class Derivation:
     """
 
     key: str
-    model: type
+    model: type | str  # or the key of an entity type of a module this one depends on
     apply: Callable[[Any, Any], None]
     on: tuple[Action, ...] = ("create", "update")
 

@@ -24,9 +24,9 @@ ENTRYPOINT_GROUP = "jiguan.plugins"
 #: key is the module's key, so a disabled built-in is skipped before it is imported.
 DEFAULT_PLUGINS: dict[str, str] = {
     "catalog": "catalog.plugin",
-    "land": "plugins.land.plugin",
-    "assets": "plugins.assets.plugin",
+    "land": "plugins.land.plugin", "assets": "plugins.assets.plugin",
     "funds": "plugins.funds.plugin", "receptions": "plugins.receptions.plugin",
+    "vehicles": "plugins.vehicles.plugin",
 }
 
 

@@ -111,10 +111,27 @@ def resolve_references(state) -> None:
                                   f"depends 中声明 {target.module!r}")
             _link(model, column, target)
             linked.add(model)
+    _resolve_keyed(state, state.rules)
+    _resolve_keyed(state, state.derivations)
     for _module, spec in state.views:  # FAB's interfaces were built at import, before the links
         datamodel = getattr(spec.view, "datamodel", None)
         if datamodel is not None and datamodel.obj in linked:
             refresh_interface(datamodel)
+
+
+def _resolve_keyed(state, table: dict) -> None:
+    """Rules and derivations a module registered on another module's entity type by its key
+    (``Rule(model="asset")``: a vehicle module following its cards) go to that type's model;
+    the key must be one the module's manifest depends on, as for a reference."""
+    for key in [k for k in table if isinstance(k, str)]:
+        target = state.entities.get(key)
+        for owner, item in table.pop(key):
+            if target is None:
+                raise PluginError(f"模块 {owner!r} 的 {item.key!r} 针对的实体类型 {key!r} 不存在")
+            if target.module != owner and target.module not in state.plugins[owner].module.depends:
+                raise PluginError(f"模块 {owner!r} 的 {item.key!r} 针对模块 {target.module!r} 的实体类型 "
+                                  f"{key!r}，但模块 {owner!r} 的清单未在 depends 中声明 {target.module!r}")
+            table.setdefault(target.model, []).append((owner, item))
 
 
 def refresh_interface(datamodel) -> None:
