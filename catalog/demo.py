@@ -7,7 +7,9 @@ import datetime as dt
 
 from catalog.divisions import load_divisions
 from catalog.expenditures import load_economic_classes, post_expenditure
+from catalog.holidays import load_holidays
 from catalog.models import Establishment, Organization, Person
+from catalog.vehicle_categories import load_vehicle_categories
 from core.uscc import make_uscc
 
 _KINDS = {"party_government": "11", "other_state_organ": "11", "public_institution": "12",
@@ -87,6 +89,8 @@ def load_catalog_demo(ctx) -> None:
     session = ctx.session
     ctx.jurisdictions.update(load_divisions(session))
     load_economic_classes(session)  # the 支出经济分类 every module posts its spending under
+    load_vehicle_categories(session)  # 公务用车类别 (Art. 27)
+    load_holidays(session)  # the 2026 放假安排 the vehicles are sealed over (Art. 29)
     for index, (key, name, org_type, is_bureau, code) in enumerate(ORGANIZATIONS, start=1):
         org = Organization(
             name=name, uscc=demo_uscc(index, org_type, code[:6]), org_type=org_type,
@@ -105,6 +109,7 @@ def load_catalog_demo(ctx) -> None:
             ctx.people[f"{key}.{n}"] = person
         session.add(demo_establishment(org, index))
     session.flush()
+    load_demo_suppliers(ctx)
     load_demo_ledger(ctx)
 
 
@@ -146,3 +151,22 @@ def load_demo_ledger(ctx) -> None:
             payee="演示收款单位", description="演示数据：财务系统汇总的日常公用经费",
             source_number=f"演示-{n:03d}")
     ctx.session.flush()
+
+
+#: Designated suppliers of the demo (演示数据): (jurisdiction, kind, name).
+DEMO_SUPPLIERS = [
+    ("650100", "vehicle_repair", "乌鲁木齐市公务用车定点维修中心"),
+    ("650102", "vehicle_repair", "天山区汽车综合维修厂"),
+    ("650100", "vehicle_insurance", "中国人民财产保险股份有限公司乌鲁木齐市分公司"),
+    ("650000", "vehicle_fuel", "中国石油新疆销售有限公司"),
+    ("653101", "vehicle_repair", "喀什市机关车辆定点维修站"),
+]
+
+
+def load_demo_suppliers(ctx) -> None:
+    from catalog.suppliers import DesignatedSupplier
+
+    for code, kind, name in DEMO_SUPPLIERS:
+        ctx.session.add(DesignatedSupplier(
+            kind=kind, name=name, jurisdiction=ctx.jurisdictions[code], effective_from=dt.date(2024, 1, 1),
+            basis="示例定点协议（演示数据）"))

@@ -9,7 +9,9 @@ the region's own (古尔邦节、肉孜节) beside it. Periods are whole days, `
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+from pathlib import Path
 
 from flask_appbuilder import Model
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Text, select
@@ -17,6 +19,8 @@ from sqlalchemy.orm import relationship
 
 from core.registry import Scope
 from core.versioning import Versioned
+
+HOLIDAYS_CSV = Path(__file__).with_name("data") / "holidays.csv"
 
 
 class Holiday(Versioned, Model):
@@ -59,3 +63,30 @@ def holidays_between(session, jurisdiction, start: dt.date, end: dt.date) -> lis
                               Holiday.ends_on >= start)
         .order_by(Holiday.starts_on, Holiday.id)
     ).scalars())
+
+
+def load_holidays(session, path: Path = HOLIDAYS_CSV) -> int:
+    """Insert the periods of a calendar file (jurisdiction_code,name,starts_on,ends_on,basis) not yet
+    present (same jurisdiction, name and first day); return how many were added. All or nothing:
+    a row naming an unknown jurisdiction or a period ending before it starts raises ValueError."""
+    from core.tenancy import Jurisdiction
+
+    with open(path, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    added = []
+    for number, row in enumerate(rows, start=2):
+        code = row["jurisdiction_code"].strip()
+        jurisdiction = session.execute(select(Jurisdiction).filter_by(code=code)).scalar_one_or_none()
+        if jurisdiction is None:
+            raise ValueError(f"第 {number} 行：行政区划代码 {code} 不存在")
+        starts, ends = (dt.date.fromisoformat(row[name].strip()) for name in ("starts_on", "ends_on"))
+        if ends < starts:
+            raise ValueError(f"第 {number} 行：{row['name']} 的结束日期早于开始日期")
+        exists = session.execute(select(Holiday.id).filter_by(
+            jurisdiction_id=jurisdiction.id, name=row["name"].strip(), starts_on=starts)).first()
+        if exists is None:
+            added.append(Holiday(name=row["name"].strip(), starts_on=starts, ends_on=ends,
+                                 jurisdiction=jurisdiction, basis=row["basis"].strip() or None))
+    session.add_all(added)
+    session.flush()
+    return len(added)
