@@ -34,10 +34,10 @@ def disposal_problem(session, disposal: VehicleDisposal) -> str | None:
             return _("未知的处置方式：%(value)s", value=disposal.method)
         if vehicle is None or owner is None:
             return None
-        if disposal.state in OPEN_STATES:
+        if (disposal.state or "draft") in OPEN_STATES:  # a new one is a draft (the column's default)
             if vehicle.organization_id != owner.id:
                 return _("车辆 %(plate)s 不属于%(org)s，不能由该单位申请处置", plate=vehicle.plate, org=owner.name)
-            if vehicle.status != "in_service" or vehicle.voided_at is not None:
+            if (vehicle.status or "in_service") != "in_service" or vehicle.voided_at is not None:
                 return _("车辆 %(plate)s 已处置或已作废，不能再申请处置", plate=vehicle.plate)
             query = select(VehicleDisposal.id).where(VehicleDisposal.vehicle_id == vehicle.id,
                                                      VehicleDisposal.state.in_(("submitted",)))

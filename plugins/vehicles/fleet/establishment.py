@@ -47,7 +47,7 @@ def _pending(session, organization_id: int, category_id: int, exclude) -> tuple[
             continue
         values = effective_values(row)
         if (values.get("organization_id") == organization_id and values.get("category_id") == category_id
-                and values.get("status") == "in_service" and values.get("voided_at") is None):
+                and (values.get("status") or "in_service") == "in_service" and values.get("voided_at") is None):
             counted += 1
     return counted, changed_ids
 

@@ -20,8 +20,8 @@ def _over_establishment(vehicle: Vehicle, ctx):
     a vehicle comes into an organisation's holdings: a new one, a change of category or
     organisation (a card moved, a 调剂), a disposed one put back in service."""
     values = ctx.previous(vehicle) if ctx.action == "update" else None
-    if vehicle.status != "in_service" or vehicle.voided_at is not None:
-        return None
+    if (vehicle.status or "in_service") != "in_service" or vehicle.voided_at is not None:
+        return None  # a new vehicle's status is in service (the column's default, set on insert)
     if values is not None and values.get("status") == "in_service" and values.get("voided_at") is None \
             and not ctx.changed(vehicle, "organization_id", "category_id"):
         return None
@@ -52,7 +52,7 @@ def _disposal(disposal: VehicleDisposal, ctx):
 
 def _disposal_room(disposal: VehicleDisposal, ctx):
     """Art. 27 on a 调剂: the receiving organisation has room in its establishment."""
-    if disposal.state not in OPEN_STATES:
+    if (disposal.state or "draft") not in OPEN_STATES:
         return None  # the approval checks it once more before moving the vehicle
     return target_room(ctx.session, disposal, ctx.today)
 
