@@ -17,7 +17,8 @@ _LETTER = "A-HJ-NP-Z"
 #: first (新A·D12345) for a small car, last (新A·12345D) for a large one; the 「·」 may be left out
 PLATE = re.compile(
     rf"^[{PROVINCES}][A-Z]·?(?:[{_LETTER}0-9]{{4}}[{_LETTER}0-9挂学警港澳]"
-    rf"|[DF][{_LETTER}0-9][0-9]{{4}}|[0-9]{{5}}[DF])$")
+    rf"|[DF][{_LETTER}0-9][0-9]{{4}}|[0-9]{{5}}[DF])$"
+)
 #: 车辆识别代号 (GB 16735): 17 characters, digits and letters except I, O and Q
 VIN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 #: the battery-electric and fuel-cell vehicles have no displacement
@@ -28,8 +29,11 @@ VEHICLE_CLASS = "2030000"
 
 def plate_problem(plate) -> str | None:
     if not PLATE.match((plate or "").strip()):
-        return _("号牌号码“%(plate)s”格式不正确：应为省份简称加发牌机关代号和 5 位序号（如 新A·12345），"
-                 "新能源汽车为 6 位序号（如 新A·D12345）", plate=plate or "")
+        return _(
+            "号牌号码“%(plate)s”格式不正确：应为省份简称加发牌机关代号和 5 位序号（如 新A·12345），"
+            "新能源汽车为 6 位序号（如 新A·D12345）",
+            plate=plate or "",
+        )
     return None
 
 
@@ -51,8 +55,11 @@ def energy_problem(energy_type, displacement) -> str | None:
 
 def register_problem(vehicle) -> str | None:
     """The first thing wrong with a vehicle's registration data, else None."""
-    return (plate_problem(vehicle.plate) or vin_problem(vehicle.vin)
-            or energy_problem(vehicle.energy_type or "petrol", vehicle.displacement))
+    return (
+        plate_problem(vehicle.plate)
+        or vin_problem(vehicle.vin)
+        or energy_problem(vehicle.energy_type or "petrol", vehicle.displacement)
+    )
 
 
 def is_vehicle_class(asset_class) -> bool:

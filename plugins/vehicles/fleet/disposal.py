@@ -36,11 +36,14 @@ def disposal_problem(session, disposal: VehicleDisposal) -> str | None:
             return None
         if (disposal.state or "draft") in OPEN_STATES:  # a new one is a draft (the column's default)
             if vehicle.organization_id != owner.id:
-                return _("车辆 %(plate)s 不属于%(org)s，不能由该单位申请处置", plate=vehicle.plate, org=owner.name)
+                return _(
+                    "车辆 %(plate)s 不属于%(org)s，不能由该单位申请处置", plate=vehicle.plate, org=owner.name
+                )
             if (vehicle.status or "in_service") != "in_service" or vehicle.voided_at is not None:
                 return _("车辆 %(plate)s 已处置或已作废，不能再申请处置", plate=vehicle.plate)
-            query = select(VehicleDisposal.id).where(VehicleDisposal.vehicle_id == vehicle.id,
-                                                     VehicleDisposal.state.in_(("submitted",)))
+            query = select(VehicleDisposal.id).where(
+                VehicleDisposal.vehicle_id == vehicle.id, VehicleDisposal.state.in_(("submitted",))
+            )
             if disposal.id is not None:
                 query = query.where(VehicleDisposal.id != disposal.id)
             if session.execute(query.limit(1)).first() is not None:
@@ -53,8 +56,11 @@ def disposal_problem(session, disposal: VehicleDisposal) -> str | None:
             here = related_target(session, owner, "jurisdiction")
             there = related_target(session, target, "jurisdiction")
             if here is not None and there is not None and not (there.path or "").startswith(here.path or "/"):
-                return _("调入单位“%(target)s”不在申请单位所在辖区（%(jur)s）或其下级辖区内，不能调剂",
-                         target=target.name, jur=here.name)
+                return _(
+                    "调入单位“%(target)s”不在申请单位所在辖区（%(jur)s）或其下级辖区内，不能调剂",
+                    target=target.name,
+                    jur=here.name,
+                )
         elif target is not None:
             return _("只有处置方式为“调剂”的申请才填写调入单位")
         if disposal.method == "takeback" and not (disposal.manufacturer or "").strip():
@@ -75,8 +81,10 @@ def target_room(session, disposal: VehicleDisposal, on) -> dict | None:
 
 
 def _room_message(problem: dict) -> str:
-    return _("%(org)s的%(category)s编制为 %(quota)s 辆，已有 %(held)s 辆，不能再增加（《办法》第二十七条）",
-             **problem)
+    return _(
+        "%(org)s的%(category)s编制为 %(quota)s 辆，已有 %(held)s 辆，不能再增加（《办法》第二十七条）",
+        **problem,
+    )
 
 
 def check_submit(session, disposal: VehicleDisposal) -> None:
@@ -86,8 +94,9 @@ def check_submit(session, disposal: VehicleDisposal) -> None:
     room = target_room(session, disposal, local_today())
     if room:
         raise WorkflowError(_room_message(room), status=422)
-    if disposal.method == "takeback" and not has_attachment(session, "vehicle_disposal", disposal.id,
-                                                            TAKEBACK_PAPER):
+    if disposal.method == "takeback" and not has_attachment(
+        session, "vehicle_disposal", disposal.id, TAKEBACK_PAPER
+    ):
         raise WorkflowError(_("厂家回收须先上传厂家出具的回收证明，再提交（《办法》第三十条）"), status=422)
 
 

@@ -46,8 +46,9 @@ def _pending(session, organization_id: int, category_id: int, exclude) -> tuple[
         if row is exclude:
             continue
         values = effective_values(row)
+        status = values.get("status") or "in_service"  # a new row's default, set on insert
         if (values.get("organization_id") == organization_id and values.get("category_id") == category_id
-                and (values.get("status") or "in_service") == "in_service" and values.get("voided_at") is None):
+                and status == "in_service" and values.get("voided_at") is None):
             counted += 1
     return counted, changed_ids
 

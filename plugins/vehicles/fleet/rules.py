@@ -22,11 +22,20 @@ def _over_establishment(vehicle: Vehicle, ctx):
     values = ctx.previous(vehicle) if ctx.action == "update" else None
     if (vehicle.status or "in_service") != "in_service" or vehicle.voided_at is not None:
         return None  # a new vehicle's status is in service (the column's default, set on insert)
-    if values is not None and values.get("status") == "in_service" and values.get("voided_at") is None \
-            and not ctx.changed(vehicle, "organization_id", "category_id"):
+    if (
+        values is not None
+        and values.get("status") == "in_service"
+        and values.get("voided_at") is None
+        and not ctx.changed(vehicle, "organization_id", "category_id")
+    ):
         return None
-    return room_problem(ctx.session, ctx.related(vehicle, "organization"), ctx.related(vehicle, "category"),
-                        ctx.today, exclude=vehicle)
+    return room_problem(
+        ctx.session,
+        ctx.related(vehicle, "organization"),
+        ctx.related(vehicle, "category"),
+        ctx.today,
+        exclude=vehicle,
+    )
 
 
 def _register(vehicle: Vehicle, ctx):
@@ -66,21 +75,51 @@ def _establishment(record: VehicleEstablishment, ctx):
 
 RULES = [
     Rule(
-        key="vehicles.establishment", article=27, severity="block", model=Vehicle,
+        key="vehicles.establishment",
+        article=27,
+        severity="block",
+        model=Vehicle,
         message=_l("%(org)s的%(category)s编制为 %(quota)s 辆，已有 %(held)s 辆，不能再增加"),
         check=_over_establishment,
     ),
-    Rule(key="vehicles.register", article=29, severity="block", model=Vehicle, message=_l("%(problem)s"),
-         check=_register),
-    Rule(key="vehicles.card", article=26, severity="block", model=Vehicle, message=_l("%(problem)s"),
-         check=_card),
-    Rule(key="vehicles.disposal", article=30, severity="block", model=VehicleDisposal,
-         message=_l("%(problem)s"), check=_disposal),
     Rule(
-        key="vehicles.disposal_room", article=27, severity="block", model=VehicleDisposal,
+        key="vehicles.register",
+        article=29,
+        severity="block",
+        model=Vehicle,
+        message=_l("%(problem)s"),
+        check=_register,
+    ),
+    Rule(
+        key="vehicles.card",
+        article=26,
+        severity="block",
+        model=Vehicle,
+        message=_l("%(problem)s"),
+        check=_card,
+    ),
+    Rule(
+        key="vehicles.disposal",
+        article=30,
+        severity="block",
+        model=VehicleDisposal,
+        message=_l("%(problem)s"),
+        check=_disposal,
+    ),
+    Rule(
+        key="vehicles.disposal_room",
+        article=27,
+        severity="block",
+        model=VehicleDisposal,
         message=_l("调入单位%(org)s的%(category)s编制为 %(quota)s 辆，已有 %(held)s 辆，不能调剂"),
         check=_disposal_room,
     ),
-    Rule(key="vehicles.establishment_quota", article=27, severity="block", model=VehicleEstablishment,
-         message=_l("%(problem)s"), check=_establishment),
+    Rule(
+        key="vehicles.establishment_quota",
+        article=27,
+        severity="block",
+        model=VehicleEstablishment,
+        message=_l("%(problem)s"),
+        check=_establishment,
+    ),
 ]

@@ -21,8 +21,9 @@ from plugins.vehicles.fleet.models import (
 
 #: The vehicle's organisation and jurisdiction are its card's: the write pipeline fills them from
 #: the card (``parent="asset"``); the card is no approval document, so nothing is locked with it.
-VEHICLE_SCOPE = Scope(organization="organization_id", jurisdiction="jurisdiction_id", parent="asset",
-                      locked_with_parent=False)
+VEHICLE_SCOPE = Scope(
+    organization="organization_id", jurisdiction="jurisdiction_id", parent="asset", locked_with_parent=False
+)
 OWN_SCOPE = Scope(organization="organization_id", jurisdiction="jurisdiction_id", derive_jurisdiction=True)
 
 
@@ -87,41 +88,121 @@ class VehicleDisposalSchema(SQLAlchemyAutoSchema):
 def entity_types() -> list[EntityType]:
     return [
         EntityType(
-            key="vehicle_establishment", label=_l("车辆编制"), model=VehicleEstablishment, scope=OWN_SCOPE,
-            schema=VehicleEstablishmentSchema, sharing="conditional", update_cycle=_l("实时"),
-            description=_l("单位按公务用车类别核定的车辆编制数及起始日期：机要通信、应急保障等由机关事务管理部门"
-                           "核定，执法执勤、特种专业技术用车由财政部门核定并报机关事务管理部门备案（第二十七条）"),
-            api_columns=("id", "organization_id", "jurisdiction_id", "category_id", "quota", "effective_from",
-                         "decision", "note", "state", "submitted_at", "decided_at"),
+            key="vehicle_establishment",
+            label=_l("车辆编制"),
+            model=VehicleEstablishment,
+            scope=OWN_SCOPE,
+            schema=VehicleEstablishmentSchema,
+            sharing="conditional",
+            update_cycle=_l("实时"),
+            description=_l(
+                "单位按公务用车类别核定的车辆编制数及起始日期：机要通信、应急保障等由机关事务管理部门"
+                "核定，执法执勤、特种专业技术用车由财政部门核定并报机关事务管理部门备案（第二十七条）"
+            ),
+            api_columns=(
+                "id",
+                "organization_id",
+                "jurisdiction_id",
+                "category_id",
+                "quota",
+                "effective_from",
+                "decision",
+                "note",
+                "state",
+                "submitted_at",
+                "decided_at",
+            ),
             attachments=AttachmentKinds(("decision", _l("核定文件"))),
         ),
         EntityType(
-            key="vehicle", label=_l("公务用车"), model=Vehicle, scope=VEHICLE_SCOPE,
-            schema=VehicleSchema, sharing="conditional", update_cycle=_l("实时"),
-            description=_l("公务用车登记：号牌、车辆识别代号、品牌型号、国产、能源类型、排量、类别、统一标识、"
-                           "定点停放；单位、价格和取得日期以资产卡片为准（第二十六、二十九条）"),
-            api_columns=("id", "asset_id", "plate", "vin", "brand", "model_name", "domestic", "energy_type",
-                         "displacement", "category_id", "organization_id", "jurisdiction_id", "marked",
-                         "parking_place", "shared_platform", "odometer_km", "status", "disposed_on",
-                         "note", "voided_at", "voided_by", "void_reason"),
+            key="vehicle",
+            label=_l("公务用车"),
+            model=Vehicle,
+            scope=VEHICLE_SCOPE,
+            schema=VehicleSchema,
+            sharing="conditional",
+            update_cycle=_l("实时"),
+            description=_l(
+                "公务用车登记：号牌、车辆识别代号、品牌型号、国产、能源类型、排量、类别、统一标识、"
+                "定点停放；单位、价格和取得日期以资产卡片为准（第二十六、二十九条）"
+            ),
+            api_columns=(
+                "id",
+                "asset_id",
+                "plate",
+                "vin",
+                "brand",
+                "model_name",
+                "domestic",
+                "energy_type",
+                "displacement",
+                "category_id",
+                "organization_id",
+                "jurisdiction_id",
+                "marked",
+                "parking_place",
+                "shared_platform",
+                "odometer_km",
+                "status",
+                "disposed_on",
+                "note",
+                "voided_at",
+                "voided_by",
+                "void_reason",
+            ),
             natural_keys=("plate", "vin"),
-            import_columns=("asset", "plate", "vin", "brand", "model_name", "domestic", "energy_type",
-                            "displacement", "category", "marked", "parking_place", "shared_platform",
-                            "odometer_km", "note"),
+            import_columns=(
+                "asset",
+                "plate",
+                "vin",
+                "brand",
+                "model_name",
+                "domestic",
+                "energy_type",
+                "displacement",
+                "category",
+                "marked",
+                "parking_place",
+                "shared_platform",
+                "odometer_km",
+                "note",
+            ),
             choices={"energy_type": ENERGY_TYPES},
             # 在用/已处置 change only by a disposal's approval or the card's disposal (Art. 30)
-            state_fields=(StateField("status", initial=("in_service",), labels=VEHICLE_STATUSES),
-                          StateField("disposed_on", initial=(None,))),
+            state_fields=(
+                StateField("status", initial=("in_service",), labels=VEHICLE_STATUSES),
+                StateField("disposed_on", initial=(None,)),
+            ),
             delete_policy="void",
             search_fields=("plate", "vin", "brand", "model_name"),
             attachments=AttachmentKinds(("license", _l("行驶证")), ("photo", _l("照片"))),
         ),
         EntityType(
-            key="vehicle_disposal", label=_l("公务用车处置"), model=VehicleDisposal, scope=OWN_SCOPE,
-            schema=VehicleDisposalSchema, sharing="conditional", update_cycle=_l("实时"),
-            description=_l("公务用车按规定程序处置、调剂或厂家回收，经机关事务管理部门批准后办理（第三十条）"),
-            api_columns=("id", "vehicle_id", "organization_id", "jurisdiction_id", "method", "applied_on",
-                         "reason", "target_id", "manufacturer", "note", "state", "submitted_at", "decided_at"),
+            key="vehicle_disposal",
+            label=_l("公务用车处置"),
+            model=VehicleDisposal,
+            scope=OWN_SCOPE,
+            schema=VehicleDisposalSchema,
+            sharing="conditional",
+            update_cycle=_l("实时"),
+            description=_l(
+                "公务用车按规定程序处置、调剂或厂家回收，经机关事务管理部门批准后办理（第三十条）"
+            ),
+            api_columns=(
+                "id",
+                "vehicle_id",
+                "organization_id",
+                "jurisdiction_id",
+                "method",
+                "applied_on",
+                "reason",
+                "target_id",
+                "manufacturer",
+                "note",
+                "state",
+                "submitted_at",
+                "decided_at",
+            ),
             attachments=AttachmentKinds(("takeback", _l("回收证明")), ("other", _l("其他材料"))),
         ),
     ]
