@@ -151,3 +151,69 @@ class VehicleEstablishment(ApprovalMixin, Versioned, Model):
 
     def __repr__(self) -> str:
         return f"{self.organization} {self.category} {self.quota}"
+
+
+#: 处置方式 of a vehicle (Art. 30)
+DISPOSAL_METHODS = {
+    "procedure": _l("按规定程序处置"),
+    "reallocation": _l("调剂"),
+    "takeback": _l("厂家回收"),
+}
+
+
+#: Art. 26, 30: the bureau of the organisation's level decides a vehicle's disposal
+DISPOSAL_STAGES = (
+    Stage("bureau", _l("机关事务管理部门审批"), "approve", "submitted", _l("待机关事务管理部门审批"),
+          body="bureau", article=30),
+)
+
+
+class VehicleDisposal(ApprovalMixin, Versioned, Model):
+    """A vehicle's disposal (公务用车处置, Art. 30): by the normal procedure, by reallocation (调剂)
+    to another organisation, or by manufacturer take-back (厂家回收); the bureau approves and the
+    approval applies it (``plugins.vehicles.fleet.disposal``)."""
+
+    __tablename__ = "vehicles_disposal"
+    __table_args__ = (
+        CheckConstraint("method in ('procedure', 'reallocation', 'takeback')",
+                        name="ck_vehicles_disposal_method"),
+    )
+    approval_stages = DISPOSAL_STAGES
+    #: 车辆处置: the assets module's disposals are CZ
+    document_prefix = "CLCZ"
+
+    id = Column(Integer, primary_key=True)
+    vehicle_id = Column(Integer, ForeignKey("vehicles_vehicle.id"), nullable=False, index=True)
+    #: the applicant: the vehicle's organisation when applied for (kept when a 调剂 moves it)
+    organization_id = Column(Integer, ForeignKey("catalog_organization.id"), nullable=False, index=True)
+    jurisdiction_id = Column(Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False, index=True)
+    method = Column(String(16), nullable=False)
+    applied_on = Column(Date, nullable=False)
+    reason = Column(Text, nullable=False)
+    #: 调剂: the receiving organisation (it must have room in its establishment, Art. 27)
+    target_id = Column(Integer, ForeignKey("catalog_organization.id", name="fk_vehicles_disposal_target_id"),
+                       index=True)
+    #: 厂家回收: the manufacturer taking the vehicle back
+    manufacturer = Column(String(128))
+    note = Column(Text)
+
+    vehicle = relationship("Vehicle")
+    organization = relationship("Organization", foreign_keys=[organization_id])
+    target = relationship("Organization", foreign_keys=[target_id])
+    jurisdiction = relationship("Jurisdiction")
+
+    def __repr__(self) -> str:
+        return f"{self.document_number or self.id or ''} {self.vehicle or ''}"
+
+    @property
+    def method_label(self) -> str:
+        return str(DISPOSAL_METHODS.get(self.method, self.method or ""))
+
+    def on_transition(self, action: str, session) -> list[str] | None:
+        from plugins.vehicles.fleet.disposal import apply_disposal, check_submit
+
+        if action == "submit":
+            check_submit(session, self)
+        elif action == "approve" and self.state == "approved":
+            return apply_disposal(session, self)
+        return None
