@@ -1,0 +1,129 @@
+"""Demo data of the costs area (Art. 29): the standards the evaluation reads, and the running
+costs of a vehicle of 天山区财政局 (tianshan_clerk) in November 2026 — fuel, insurance at the
+designated insurer, a repair at the designated 天山区汽车综合维修厂 and one at a shop that is not
+designated (flagged), all posted to 30231 so the 三公经费 of 天山区财政局 include them, and a
+parking fee awaiting 入账; the 2026 evaluation is entered, left for the clerk to run (评价)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+
+from sqlalchemy import column, insert, select, table
+
+from catalog.models import Standard
+from catalog.standards import DEMO_BACKDATE_REASON
+from plugins.vehicles.costs.models import COST_ENTITY, VehicleCost, VehicleEvaluation
+from plugins.vehicles.costs.operations import post_cost
+from plugins.vehicles.costs.standards import (
+    ALL_VEHICLES,
+    COST_PER_KM_CAP,
+    DESIGNATED_TARGET,
+    GRADE_KIND,
+    RUNNING_COST_CAP,
+    WEIGHT_KIND,
+)
+
+BASIS = "演示数据（参照公务用车运行维护费用管理和绩效评价做法拟定，请以本地文件为准）"
+STANDARDS = [
+    (RUNNING_COST_CAP, ALL_VEHICLES, 30000, "元/辆·年"), (COST_PER_KM_CAP, ALL_VEHICLES, "1.50", "元/公里"),
+    (DESIGNATED_TARGET, ALL_VEHICLES, 100, "%"),
+    (WEIGHT_KIND, "running_cost", 40, "分"), (WEIGHT_KIND, "cost_per_km", 30, "分"),
+    (WEIGHT_KIND, "designated_repairs", 30, "分"),
+    (GRADE_KIND, "excellent", 90, "分"), (GRADE_KIND, "good", 80, "分"), (GRADE_KIND, "pass", 60, "分"),
+]
+ORG = "tianshan_finance"
+CLERK = "tianshan_clerk"
+#: (kind, day, amount, supplier, odometer, posted, note)
+COSTS = [
+    ("fuel", dt.date(2026, 11, 3), "420.00", "中国石油新疆销售有限公司", 35210, True, "加油 55 升"),
+    ("insurance", dt.date(2026, 11, 5), "3860.00", "中国人民财产保险股份有限公司乌鲁木齐市分公司", None, True,
+     "2027 年度交强险和商业险"),
+    ("repair", dt.date(2026, 11, 12), "1280.00", "天山区汽车综合维修厂", 35580, True, "更换刹车片"),
+    ("fuel", dt.date(2026, 11, 18), "398.50", "中国石油新疆销售有限公司", 35870, True, "加油 52 升"),
+    ("repair", dt.date(2026, 11, 24), "650.00", "天山区友好路汽车修理部", 36120, True, "更换雨刮和灯泡"),
+    ("parking", dt.date(2026, 11, 28), "60.00", "乌鲁木齐市会展中心停车场", None, False, "外出开会停车"),
+]
+INVOICE_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>"
+               b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _standards(ctx) -> None:
+    region = ctx.jurisdictions["650000"]
+    for kind, key, value, unit in STANDARDS:
+        ctx.session.add(Standard(kind=kind, key=key, value=Decimal(str(value)), unit=unit, jurisdiction=region,
+                                 effective_from=dt.date(2024, 1, 1), basis=BASIS,
+                                 backdate_reason=DEMO_BACKDATE_REASON))
+
+
+def _vehicle(ctx):
+    """The organisation's first vehicle in service (fleet's demo runs first); one made if none."""
+    from plugins.vehicles.fleet.models import Vehicle
+
+    session, org = ctx.session, ctx.organizations[ORG]
+    found = session.execute(select(Vehicle).where(
+        Vehicle.organization_id == org.id, Vehicle.status == "in_service", Vehicle.voided_at.is_(None))
+        .order_by(Vehicle.id).limit(1)).scalar_one_or_none()
+    return found if found is not None else _make_vehicle(ctx, org)
+
+
+def _make_vehicle(ctx, org):
+    """A card (class 车辆) and its vehicle, when fleet's demo left the organisation none; the card's
+    model is the ``asset`` entity type's (a plugin never imports another)."""
+    from catalog.vehicle_categories import vehicle_category_in_force
+    from core.state import get_state
+    from plugins.vehicles.fleet.models import Vehicle
+
+    session = ctx.session
+    Asset = get_state().entities.get("asset").model  # noqa: N806
+    AssetClass = Asset.asset_class.property.mapper.class_  # noqa: N806
+    klass = session.execute(select(AssetClass).where(AssetClass.code == "2030000")).scalar_one()
+    card = Asset(number="TS-CL-2023-901", class_id=klass.id, name="公务用车（轿车）", quantity=1, unit="辆",
+                 original_value=Decimal("168000.00"), acquired_on=dt.date(2023, 5, 10), organization=org,
+                 jurisdiction=org.jurisdiction)
+    session.add(card)
+    session.flush()
+    vehicle = Vehicle(asset_id=card.id, plate="新A·F90126", vin="LFV2A2BS5N0009126", brand="红旗",
+                      model_name="H5", domestic=True, energy_type="petrol", displacement=Decimal("1.80"),
+                      category=vehicle_category_in_force(session, "other", dt.date(2026, 11, 1)),
+                      organization=org, jurisdiction=org.jurisdiction, odometer_km=30000,
+                      parking_place="天山区财政局院内停车场")
+    session.add(vehicle)
+    session.flush()
+    return vehicle
+
+
+def attach_invoice(session, cost: VehicleCost) -> None:
+    """The cost's 发票 as the demo's attachment (the system seeds it, like the records)."""
+    attachments = table("core_attachment", column("id"), column("entity"), column("record_id"), column("kind"),
+                        column("filename"), column("content_type"), column("size"), column("sha256"),
+                        column("storage"), column("uploaded_at"), column("uploaded_by"),
+                        column("organization_id"), column("jurisdiction_id"))
+    result = session.execute(insert(attachments).returning(attachments.c.id).values(
+        entity=COST_ENTITY, record_id=str(cost.id), kind="invoice", filename="发票.pdf",
+        content_type="application/pdf", size=len(INVOICE_PDF), sha256=hashlib.sha256(INVOICE_PDF).hexdigest(),
+        storage="database", uploaded_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), uploaded_by=CLERK,
+        organization_id=cost.organization_id, jurisdiction_id=cost.jurisdiction_id))
+    contents = table("core_attachment_content", column("attachment_id"), column("data"))
+    session.execute(insert(contents).values(attachment_id=result.scalar_one(), data=INVOICE_PDF))
+
+
+def load(ctx) -> None:
+    session = ctx.session
+    _standards(ctx)
+    vehicle = _vehicle(ctx)
+    org = vehicle.organization
+    for kind, day, amount, supplier, odometer, posted, note in COSTS:
+        cost = VehicleCost(vehicle=vehicle, organization=org, jurisdiction=vehicle.jurisdiction, kind=kind,
+                           spent_on=day, amount=Decimal(amount), supplier=supplier, odometer_km=odometer,
+                           note=note, posted=posted, posted_on=day + dt.timedelta(days=2) if posted else None)
+        session.add(cost)
+        session.flush()
+        attach_invoice(session, cost)
+        if posted:
+            post_cost(session, cost)
+    # the year's evaluation, entered and waiting for 评价 once December's costs are in
+    session.add(VehicleEvaluation(organization=org, jurisdiction=org.jurisdiction, year=2026,
+                                  remark="年末评价前请核对全年费用是否均已入账"))
+    session.flush()
