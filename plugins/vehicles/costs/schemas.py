@@ -58,24 +58,8 @@ class VehicleEvaluationSchema(SQLAlchemyAutoSchema):
             raise ValidationError(_("评价年度应在 2000 至 2100 之间"))
 
 
-def _vehicle_stand_in() -> list[EntityType]:
-    """The ``vehicle`` entity type while the fleet area does not register it (its screens and
-    schema are built beside this area): costs need their vehicle readable and referable. Once
-    ``plugins.vehicles.fleet.schemas`` exists, the fleet's own type is used and this adds none."""
-    from importlib.util import find_spec
-
-    if find_spec("plugins.vehicles.fleet.schemas") is not None:
-        return []
-    from plugins.vehicles.fleet.models import Vehicle
-
-    return [EntityType(key="vehicle", label=_l("公务用车"), model=Vehicle,
-                       scope=Scope(organization="organization_id", jurisdiction="jurisdiction_id"),
-                       natural_keys=("plate",), delete_policy="void")]
-
-
 def entity_types() -> list[EntityType]:
     return [
-        *_vehicle_stand_in(),
         EntityType(
             key=COST_ENTITY, label=_l("运行费用"), model=VehicleCost, scope=COST_SCOPE,
             schema=VehicleCostSchema, sharing="conditional", update_cycle=_l("实时"),

@@ -16,7 +16,7 @@ from catalog.vehicle_categories import vehicle_category_in_force
 from core.extensions import db
 from plugins.assets.cards.models import Asset, AssetClass
 from plugins.vehicles.costs.models import VehicleCost
-from plugins.vehicles.fleet.models import Vehicle
+from plugins.vehicles.fleet.models import Vehicle, VehicleEstablishment
 from tests.catalog.xlsx_helpers import upload, xlsx_bytes
 
 TIANSHAN = "乌鲁木齐市天山区财政局"
@@ -32,10 +32,27 @@ def unique() -> int:
     return int(time.time() * 1000) % 10**6 * 100 + next(_serial) % 100
 
 
+#: the costs tests' vehicles are 应急保障用车 within an establishment of their own (Art. 27), so they
+#: never take a place the fleet tests or the demo count on
+CATEGORY = "emergency"
+DECISION = "测试核定（运行费用测试车辆）"
+
+
+def _room(organization) -> None:
+    category = vehicle_category_in_force(db.session, CATEGORY, dt.date(2026, 1, 1))
+    found = db.session.execute(select(VehicleEstablishment.id).filter_by(
+        organization_id=organization.id, category_id=category.id, decision=DECISION)).first()
+    if found is None:
+        db.session.add(VehicleEstablishment(
+            organization=organization, jurisdiction=organization.jurisdiction, category=category,
+            quota=100000, effective_from=dt.date(2000, 1, 1), decision=DECISION, state="approved"))
+        db.session.flush()
+
+
 def make_vehicle(app, org=TIANSHAN) -> tuple[int, str]:
     """A card (class 车辆) and its vehicle with a plate no other test uses: (id, plate)."""
     n = unique()
-    plate = f"新A·T{n % 100000:05d}"
+    plate = f"新A·T{n % 10000:04d}"
     with app.app_context():
         organization = db.session.execute(select(Organization).where(Organization.name == org)).scalar_one()
         klass = db.session.execute(select(AssetClass).where(AssetClass.code == "2030000")).scalar_one()
@@ -44,10 +61,11 @@ def make_vehicle(app, org=TIANSHAN) -> tuple[int, str]:
                      organization=organization,
                      jurisdiction=organization.jurisdiction)
         db.session.add(card)
+        _room(organization)
         db.session.flush()
-        vehicle = Vehicle(asset_id=card.id, plate=plate, vin=f"LTEST{n:012d}"[:17], brand="红旗",
+        vehicle = Vehicle(asset_id=card.id, plate=plate, vin=f"LTEST{n:012d}"[:17], brand="红旗", displacement=Decimal("1.60"),
                           model_name="H5",
-                          category=vehicle_category_in_force(db.session, "other", dt.date(2026, 1, 1)),
+                          category=vehicle_category_in_force(db.session, CATEGORY, dt.date(2026, 1, 1)),
                           organization=organization, jurisdiction=organization.jurisdiction)
         db.session.add(vehicle)
         db.session.commit()

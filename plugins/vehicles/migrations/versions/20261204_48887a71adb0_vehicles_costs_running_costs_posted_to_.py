@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '48887a71adb0'
-down_revision = '4b7e2c9d1a36'
+down_revision = 'a191302a53a0'
 branch_labels = None
 depends_on = None
 
