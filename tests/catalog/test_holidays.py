@@ -103,7 +103,8 @@ def test_art29_load_holidays_is_all_or_nothing(ctx, tmp_path):
     query = select(func.count(Holiday.id)).where(Holiday.name == "测试节")
     assert db.session.execute(query).scalar_one() == 0
     path.write_text("code,name\n650000,测试节\n", encoding="utf-8")
-    with acting_as(SYSTEM), pytest.raises(ValueError, match="文件缺少列：jurisdiction_code、starts_on、ends_on、basis"):
+    missing = "文件缺少列：jurisdiction_code、starts_on、ends_on、basis"
+    with acting_as(SYSTEM), pytest.raises(ValueError, match=missing):
         load_holidays(db.session, path)
 
 
@@ -202,7 +203,8 @@ def test_art29_rest_refuses_a_reversed_period_in_chinese(app, api_client, own_ye
 def test_art29_the_same_holiday_twice_is_refused(app, api_client, own_years):
     region = _jurisdiction_id(app, "650000")
     bureau = api_client("xj_bureau")
-    body = {"name": "重复测试节", "starts_on": "2037-10-01", "ends_on": "2037-10-07", "jurisdiction_id": region}
+    body = {"name": "重复测试节", "starts_on": "2037-10-01", "ends_on": "2037-10-07",
+            "jurisdiction_id": region}
     assert bureau.post("/api/v1/holiday/", json=body).status_code == 201
     response = bureau.post("/api/v1/holiday/", json={**body, "starts_on": "2037-10-03"})
     assert response.status_code == 422
@@ -212,7 +214,8 @@ def test_art29_the_same_holiday_twice_is_refused(app, api_client, own_years):
 
 def test_art29_scope_a_county_cannot_write_a_region_holiday(app, api_client, login, own_years):
     region, tianshan = _jurisdiction_id(app, "650000"), _jurisdiction_id(app, "650102")
-    body = {"name": "越权测试节", "starts_on": "2038-03-01", "ends_on": "2038-03-01", "jurisdiction_id": region}
+    body = {"name": "越权测试节", "starts_on": "2038-03-01", "ends_on": "2038-03-01",
+            "jurisdiction_id": region}
     # a county clerk reads the calendar and writes none of it
     assert api_client("tianshan_clerk").post("/api/v1/holiday/", json=body).status_code == 403
     assert login("tianshan_clerk").get("/holidayview/add").status_code in (302, 403)
