@@ -45,6 +45,13 @@ class Holiday(Versioned, Model):
     def __repr__(self) -> str:
         return f"{self.name}（{self.starts_on:%Y-%m-%d}—{self.ends_on:%Y-%m-%d}）"
 
+    @property
+    def days(self) -> int | None:
+        """How many days off the period gives (both ends included)."""
+        if self.starts_on is None or self.ends_on is None:
+            return None
+        return (self.ends_on - self.starts_on).days + 1
+
     def covers(self, day: dt.date) -> bool:
         return self.starts_on <= day <= self.ends_on
 
@@ -65,28 +72,64 @@ def holidays_between(session, jurisdiction, start: dt.date, end: dt.date) -> lis
     ).scalars())
 
 
+def read_calendar_csv(path: Path, columns: tuple[str, ...]) -> list[dict]:
+    """The rows of a UTF-8 CSV file with at least ``columns`` in its header, stripped; a
+    ValueError in Chinese otherwise (shared by the catalog's loaders)."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [name for name in columns if name not in (reader.fieldnames or [])]
+            if missing:
+                raise ValueError(f"文件缺少列：{'、'.join(missing)}（应有 {','.join(columns)}）")
+            return [{key: (value or "").strip() for key, value in row.items() if key}
+                    for row in reader]
+    except UnicodeDecodeError as exc:
+        raise ValueError("文件不是 UTF-8 编码的 CSV") from exc
+
+
+def parse_day(value: str, number: int, label: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"第 {number} 行：{label}“{value}”不是日期（应为 2026-10-01 的格式）") from None
+
+
 def load_holidays(session, path: Path = HOLIDAYS_CSV) -> int:
     """Insert the periods of a calendar file (jurisdiction_code,name,starts_on,ends_on,basis) not yet
     present (same jurisdiction, name and first day); return how many were added. All or nothing:
-    a row naming an unknown jurisdiction or a period ending before it starts raises ValueError."""
+    any bad row (an unknown jurisdiction, a missing name, a day that is not a date, a period ending
+    before it starts) raises ValueError naming every bad row, and nothing is added."""
     from core.tenancy import Jurisdiction
 
-    with open(path, encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    added = []
+    rows = read_calendar_csv(path, ("jurisdiction_code", "name", "starts_on", "ends_on", "basis"))
+    jurisdictions = {j.code: j for j in session.execute(select(Jurisdiction)).scalars()}
+    errors, added, seen = [], [], set()
     for number, row in enumerate(rows, start=2):
-        code = row["jurisdiction_code"].strip()
-        jurisdiction = session.execute(select(Jurisdiction).filter_by(code=code)).scalar_one_or_none()
-        if jurisdiction is None:
-            raise ValueError(f"第 {number} 行：行政区划代码 {code} 不存在")
-        starts, ends = (dt.date.fromisoformat(row[name].strip()) for name in ("starts_on", "ends_on"))
-        if ends < starts:
-            raise ValueError(f"第 {number} 行：{row['name']} 的结束日期早于开始日期")
+        try:
+            code, name = row["jurisdiction_code"], row["name"]
+            jurisdiction = jurisdictions.get(code)
+            if jurisdiction is None:
+                raise ValueError(f"第 {number} 行：行政区划代码 {code or '（空）'} 不存在")
+            if not name:
+                raise ValueError(f"第 {number} 行：节日名称不能为空")
+            starts = parse_day(row["starts_on"], number, "开始日期")
+            ends = parse_day(row["ends_on"], number, "结束日期")
+            if ends < starts:
+                raise ValueError(f"第 {number} 行：{name} 的结束日期早于开始日期")
+        except ValueError as exc:
+            errors.append(str(exc))
+            continue
+        key = (jurisdiction.id, name, starts)
+        if key in seen:
+            continue
+        seen.add(key)
         exists = session.execute(select(Holiday.id).filter_by(
-            jurisdiction_id=jurisdiction.id, name=row["name"].strip(), starts_on=starts)).first()
+            jurisdiction_id=jurisdiction.id, name=name, starts_on=starts)).first()
         if exists is None:
-            added.append(Holiday(name=row["name"].strip(), starts_on=starts, ends_on=ends,
-                                 jurisdiction=jurisdiction, basis=row["basis"].strip() or None))
+            added.append(Holiday(name=name, starts_on=starts, ends_on=ends,
+                                 jurisdiction=jurisdiction, basis=row.get("basis") or None))
+    if errors:
+        raise ValueError("；".join(errors))
     session.add_all(added)
     session.flush()
     return len(added)

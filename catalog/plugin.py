@@ -6,21 +6,24 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _l
 
-from catalog import expenditure_views, views
+from catalog import expenditure_views, fleet_views, views
 from catalog.expenditures import EconomicClass, Expenditure
-from catalog.holidays import Holiday  # noqa: F401  (its entity type and screen: issue 13's catalog branch)
+from catalog.holidays import Holiday
 from catalog.models import Establishment, Jurisdiction, Organization, Person, Standard
 from catalog.schemas import (
+    DesignatedSupplierSchema,
     EconomicClassSchema,
     EstablishmentSchema,
     ExpenditureSchema,
+    HolidaySchema,
     JurisdictionSchema,
     OrganizationSchema,
     PersonSchema,
     StandardSchema,
+    VehicleCategorySchema,
 )
-from catalog.suppliers import DesignatedSupplier  # noqa: F401
-from catalog.vehicle_categories import VehicleCategory  # noqa: F401
+from catalog.suppliers import DesignatedSupplier
+from catalog.vehicle_categories import VehicleCategory
 from core.api import Derivation, Guard, Module, ViewSpec, db, hookimpl
 from core.registry import EntityType, Scope
 
@@ -94,6 +97,37 @@ def register_entity_types():
                          "effective_from", "effective_to", "basis"),
         ),
         EntityType(
+            key="holiday", label=_l("节假日安排"), model=Holiday,
+            # a jurisdiction's bureau keeps its own periods; every level below reads them
+            scope=Scope(jurisdiction="jurisdiction_id", shared_up=True), schema=HolidaySchema,
+            sharing="unconditional", update_cycle=_l("按年度放假通知"), access="reference",
+            description=_l("国务院和自治区的法定节假日放假安排，公务用车节假日封存停驶据此执行"
+                           "（第二十九条）"),
+            natural_keys=("name",),
+            api_columns=("id", "name", "starts_on", "ends_on", "jurisdiction_id", "basis"),
+        ),
+        EntityType(
+            key="designated_supplier", label=_l("定点供应商"), model=DesignatedSupplier,
+            scope=Scope(jurisdiction="jurisdiction_id", shared_up=True),
+            schema=DesignatedSupplierSchema, sharing="unconditional",
+            update_cycle=_l("按定点协议调整"), access="reference",
+            description=_l("机关事务管理部门确定的公务用车定点维修、定点保险、定点加油（充电）供应商"
+                           "及其定点期限（第二十九条）"),
+            natural_keys=("name", "uscc"),
+            api_columns=("id", "kind", "name", "uscc", "address", "jurisdiction_id",
+                         "effective_from", "effective_to", "basis"),
+        ),
+        EntityType(
+            key="vehicle_category", label=_l("公务用车类别"), model=VehicleCategory,
+            scope=Scope(public=True), schema=VehicleCategorySchema, sharing="unconditional",
+            update_cycle=_l("按规定调整"), access="reference",
+            description=_l("机要通信、应急保障、执法执勤、特种专业技术和其他用车，及各类别编制的核定部门"
+                           "（第二十七条）"),
+            natural_keys=("name", "code"),
+            api_columns=("id", "code", "name", "establishment_body", "effective_from",
+                         "effective_to", "basis"),
+        ),
+        EntityType(
             # read-only on every generic path (Expenditure.__jiguan_read_only__, guard_ledger)
             key="expenditure", label=_l("支出台账"), model=Expenditure,
             scope=Scope(organization="organization_id", jurisdiction="jurisdiction_id",
@@ -126,6 +160,12 @@ def register_views():
                  icon="fa-sitemap", **common),
         ViewSpec(expenditure_views.ExpenditureView, "Expenditures", _l("支出台账"),
                  icon="fa-jpy", **common),
+        ViewSpec(fleet_views.HolidayView, "Holidays", _l("节假日安排"), icon="fa-calendar",
+                 **common),
+        ViewSpec(fleet_views.DesignatedSupplierView, "Designated Suppliers", _l("定点供应商"),
+                 icon="fa-wrench", **common),
+        ViewSpec(fleet_views.VehicleCategoryView, "Vehicle Categories", _l("公务用车类别"),
+                 icon="fa-car", **common),
         ViewSpec(views.CatalogApi, "CatalogApi", menu=False),
     ]
 
@@ -208,7 +248,53 @@ def register_cli_commands():
         total = db.session.query(EconomicClass).count()
         click.echo(f"支出经济分类：新增 {added} 个，共 {total} 个")
 
-    return [load_divisions_command, load_economic_classes_command]
+    @click.command("load-holidays")
+    @click.option("--csv", "path", type=click.Path(exists=True, dir_okay=False),
+                  help="CSV jurisdiction_code,name,starts_on,ends_on,basis; default: the shipped "
+                       "calendar (catalog/data/holidays.csv)")
+    @with_appcontext
+    def load_holidays_command(path):
+        """载入节假日安排（同一辖区、同名、同一开始日期的跳过；有错误的文件整体不载入）。"""
+        from pathlib import Path
+
+        from catalog.holidays import HOLIDAYS_CSV, load_holidays
+
+        added = _load_all_or_nothing(load_holidays, Path(path) if path else HOLIDAYS_CSV)
+        total = db.session.query(Holiday).count()
+        click.echo(f"节假日安排：新增 {added} 条，共 {total} 条")
+
+    @click.command("load-vehicle-categories")
+    @click.option("--csv", "path", type=click.Path(exists=True, dir_okay=False),
+                  help="CSV code,name,establishment_body,effective_from,basis; default: the shipped "
+                       "categories (catalog/data/vehicle-categories.csv)")
+    @with_appcontext
+    def load_vehicle_categories_command(path):
+        """载入公务用车类别（已有的类别代码跳过；有错误的文件整体不载入）。"""
+        from pathlib import Path
+
+        from catalog.vehicle_categories import VEHICLE_CATEGORIES_CSV, load_vehicle_categories
+
+        added = _load_all_or_nothing(load_vehicle_categories,
+                                     Path(path) if path else VEHICLE_CATEGORIES_CSV)
+        total = db.session.query(VehicleCategory).count()
+        click.echo(f"公务用车类别：新增 {added} 个，共 {total} 个")
+
+    return [load_divisions_command, load_economic_classes_command, load_holidays_command,
+            load_vehicle_categories_command]
+
+
+def _load_all_or_nothing(loader, path) -> int:
+    """Run a catalog loader and commit, or roll everything back and exit non-zero with its
+    Chinese message (a bad row, a row a rule refuses)."""
+    from core.errors import WriteRefused
+
+    try:
+        added = loader(db.session, path)
+        db.session.commit()
+    except (ValueError, WriteRefused) as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{getattr(exc, 'message', None) or exc}；未写入任何记录") from exc
+    return added
 
 
 @hookimpl

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from catalog.holidays import Holiday
 from catalog.models import (
     IN_SCOPE_TYPES,
     LEVEL_ORDER,
@@ -19,6 +20,8 @@ from catalog.models import (
     organ_level_label,
 )
 from catalog.standards import GOVERNED, kind_of, looser_than_above
+from catalog.suppliers import SUPPLIER_KINDS, DesignatedSupplier
+from catalog.vehicle_categories import ESTABLISHMENT_BODIES, VehicleCategory
 from core.api import Rule, get_state
 
 
@@ -169,6 +172,52 @@ def _same_day(record: Establishment, ctx):
     return {"day": record.effective_from.isoformat()}
 
 
+def _holiday_reversed(holiday: Holiday, ctx):
+    if holiday.starts_on is None or holiday.ends_on is None or holiday.ends_on >= holiday.starts_on:
+        return None
+    return {"start": holiday.starts_on.isoformat(), "end": holiday.ends_on.isoformat()}
+
+
+def _holiday_twice(holiday: Holiday, ctx):
+    """The same holiday of one jurisdiction entered twice over overlapping days (an import run
+    again, a notice typed in by two clerks): the sealing would count its days twice."""
+    jurisdiction_id = ctx.value(holiday, "jurisdiction_id")
+    if None in (jurisdiction_id, holiday.starts_on, holiday.ends_on) or not holiday.name:
+        return None
+    query = select(Holiday.starts_on, Holiday.ends_on).where(
+        Holiday.jurisdiction_id == jurisdiction_id, Holiday.name == holiday.name.strip(),
+        Holiday.starts_on <= holiday.ends_on, Holiday.ends_on >= holiday.starts_on)
+    if holiday.id is not None:
+        query = query.where(Holiday.id != holiday.id)
+    found = ctx.session.execute(query.limit(1)).first()
+    if found is None:
+        return None
+    return {"name": holiday.name.strip(), "start": found[0].isoformat(), "end": found[1].isoformat()}
+
+
+def _supplier_kind_unknown(supplier: DesignatedSupplier, ctx):
+    if supplier.kind in SUPPLIER_KINDS:
+        return None
+    return {"kind": supplier.kind or "",
+            "choices": "、".join(str(label) for label in SUPPLIER_KINDS.values())}
+
+
+def _supplier_reversed(supplier: DesignatedSupplier, ctx):
+    return bool(supplier.effective_to and supplier.effective_from
+                and supplier.effective_to < supplier.effective_from)
+
+
+def _category_reversed(category: VehicleCategory, ctx):
+    return bool(category.effective_to and category.effective_from
+                and category.effective_to < category.effective_from)
+
+
+def _category_body_unknown(category: VehicleCategory, ctx):
+    if category.establishment_body in ESTABLISHMENT_BODIES:
+        return None
+    return {"body": category.establishment_body or ""}
+
+
 RULES = [
     Rule(
         key="catalog.standard_kind_known", article=11, severity="block", model=Standard,
@@ -244,5 +293,33 @@ RULES = [
         message=_l("该单位 %(day)s 生效的编制核定已有记录：新的核定决定请按其生效日期另行登记，"
                    "更正错误请修改原记录"),
         check=_same_day,
+    ),
+    Rule(
+        key="catalog.holiday_period_order", article=29, severity="block", model=Holiday,
+        message=_l("放假结束日期 %(end)s 早于开始日期 %(start)s"), check=_holiday_reversed,
+    ),
+    Rule(
+        key="catalog.holiday_no_duplicate", article=29, severity="block", model=Holiday,
+        message=_l("本辖区已登记%(name)s（%(start)s 至 %(end)s），与本条放假日期重叠："
+                   "调整安排请修改原记录"),
+        check=_holiday_twice,
+    ),
+    Rule(
+        key="catalog.supplier_kind_known", article=29, severity="block", model=DesignatedSupplier,
+        message=_l("未知的定点类别“%(kind)s”：请选择%(choices)s"), check=_supplier_kind_unknown,
+    ),
+    Rule(
+        key="catalog.supplier_period_order", article=29, severity="block", model=DesignatedSupplier,
+        message=_l("定点截止日期早于起始日期"), check=_supplier_reversed,
+    ),
+    Rule(
+        key="catalog.vehicle_category_body", article=27, severity="block", model=VehicleCategory,
+        message=_l("未知的编制核定部门“%(body)s”：机要通信、应急保障和其他用车由机关事务管理部门核定，"
+                   "执法执勤、特种专业技术用车由财政部门核定并报机关事务管理部门备案"),
+        check=_category_body_unknown,
+    ),
+    Rule(
+        key="catalog.vehicle_category_period_order", article=27, severity="block", model=VehicleCategory,
+        message=_l("公务用车类别的失效日期早于生效日期"), check=_category_reversed,
     ),
 ]

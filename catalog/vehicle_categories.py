@@ -8,7 +8,6 @@ economic classification: a revision retires a category (``effective_to``) and ad
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
@@ -65,20 +64,34 @@ def vehicle_category_in_force(session, code: str, on: dt.date | None = None) -> 
 
 
 def load_vehicle_categories(session, path: Path = VEHICLE_CATEGORIES_CSV) -> int:
-    """Insert the shipped categories whose code is not yet present; return how many were added."""
-    with open(path, encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+    """Insert the categories of a file (code,name,establishment_body,effective_from,basis) whose
+    code is not yet present; return how many were added. All or nothing: a row without code or
+    name, with an unknown establishment body or a day that is not a date raises ValueError
+    naming every bad row, and nothing is added."""
+    from catalog.holidays import parse_day, read_calendar_csv
+
+    rows = read_calendar_csv(path, ("code", "name", "establishment_body", "effective_from", "basis"))
     known = set(session.execute(select(VehicleCategory.code)).scalars())
-    added = 0
-    for row in rows:
-        code = row["code"].strip()
+    errors, added = [], []
+    for number, row in enumerate(rows, start=2):
+        try:
+            code, name, body = row["code"], row["name"], row["establishment_body"]
+            if not code or not name:
+                raise ValueError(f"第 {number} 行：类别代码和类别名称不能为空")
+            if body not in ESTABLISHMENT_BODIES:
+                raise ValueError(f"第 {number} 行：编制核定部门“{body}”应为 bureau（机关事务管理部门核定）"
+                                 f"或 finance（财政部门核定）")
+            since = parse_day(row["effective_from"], number, "生效日期")
+        except ValueError as exc:
+            errors.append(str(exc))
+            continue
         if code in known:
             continue
-        session.add(VehicleCategory(
-            code=code, name=row["name"].strip(), establishment_body=row["establishment_body"].strip(),
-            effective_from=dt.date.fromisoformat(row["effective_from"].strip()),
-            basis=row["basis"].strip() or None))
+        added.append(VehicleCategory(code=code, name=name, establishment_body=body,
+                                     effective_from=since, basis=row.get("basis") or None))
         known.add(code)
-        added += 1
+    if errors:
+        raise ValueError("；".join(errors))
+    session.add_all(added)
     session.flush()
-    return added
+    return len(added)
