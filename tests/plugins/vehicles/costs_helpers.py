@@ -63,8 +63,8 @@ def make_vehicle(app, org=TIANSHAN) -> tuple[int, str]:
         db.session.add(card)
         _room(organization)
         db.session.flush()
-        vehicle = Vehicle(asset_id=card.id, plate=plate, vin=f"LTEST{n:012d}"[:17], brand="红旗", displacement=Decimal("1.60"),
-                          model_name="H5",
+        vehicle = Vehicle(asset_id=card.id, plate=plate, vin=f"LTEST{n:012d}"[:17], brand="红旗",
+                          model_name="H5", displacement=Decimal("1.60"),
                           category=vehicle_category_in_force(db.session, CATEGORY, dt.date(2026, 1, 1)),
                           organization=organization, jurisdiction=organization.jurisdiction)
         db.session.add(vehicle)

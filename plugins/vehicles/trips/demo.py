@@ -1,0 +1,138 @@
+"""Demo trips and holiday sealing (Art. 26, 29) for the demo logins.
+
+天山区财政局 (tianshan_clerk): its vehicles sealed for 国庆节 2026 (one unsealed after it); an
+approved 应急用车审批 with its trip on 2026-10-03 (flagged for the bureau); a pending 应急用车审批
+for 2026-10-05 awaiting tianshan_bureau; normal trips in November 2026, returned; a trip of a
+shared-platform vehicle awaiting dispatch (派车审批) by tianshan_bureau.
+
+The vehicles are the fleet demo's (the first in service of the organisation); where the fleet demo
+has none, this loader registers what it needs through the same models (an asset card of class
+车辆 and its vehicle), so the walk works on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import inspect, select
+
+from catalog.holidays import Holiday
+from catalog.vehicle_categories import vehicle_category_in_force
+from core.api import get_state, transition
+from plugins.vehicles.fleet.models import Vehicle
+from plugins.vehicles.trips.models import VehicleEmergencyUse, VehicleSealing, VehicleTrip
+
+ORG = "tianshan_finance"
+#: what this loader registers when the fleet demo has no vehicle for the organisation
+STAND_INS = [
+    ("新A·T0101", "LTRPD0101TS000001", "红旗", "H5", "petrol", False, 41250),
+    ("新A·T0102", "LTRPD0102TS000002", "比亚迪", "汉", "bev", False, 18620),
+    ("新A·T0103", "LTRPD0103TS000003", "吉利", "星瑞", "petrol", True, 30510),
+]
+
+
+def _card(ctx, org, index: int, plate: str):
+    """An asset card of class 车辆 for a stand-in vehicle, through the assets module's model."""
+    asset_model = get_state().entities.get("asset").model
+    class_model = inspect(asset_model).relationships["asset_class"].mapper.class_
+    vehicles_class = ctx.session.execute(select(class_model).where(class_model.code == "2030000")).scalar_one()
+    card = asset_model(acquisition_method="existing", number=f"ZC-CL-{org.jurisdiction.code}-{index:03d}",
+                       asset_class=vehicles_class, name=f"公务用车 {plate}", quantity=1, unit="辆",
+                       original_value=Decimal("180000"), acquired_on=dt.date(2022, 6, 1),
+                       funding_source="fiscal", location=f"{org.name}停车场", status="in_use",
+                       organization=org, jurisdiction=org.jurisdiction)
+    ctx.session.add(card)
+    ctx.session.flush()
+    return card
+
+
+def vehicles_of(ctx, org) -> list[Vehicle]:
+    session = ctx.session
+    found = list(session.execute(
+        select(Vehicle).where(Vehicle.organization_id == org.id, Vehicle.status == "in_service",
+                              Vehicle.voided_at.is_(None)).order_by(Vehicle.id)).scalars())
+    if len(found) >= 3 and any(v.shared_platform for v in found) and any(not v.shared_platform for v in found):
+        return found
+    category = vehicle_category_in_force(session, "other", dt.date(2026, 1, 1))
+    for index, (plate, vin, brand, model, energy, shared, km) in enumerate(STAND_INS, start=1):
+        if any(v.plate == plate for v in found):
+            continue
+        vehicle = Vehicle(asset_id=_card(ctx, org, index, plate).id, plate=plate, vin=vin, brand=brand,
+                          model_name=model, domestic=True, energy_type=energy,
+                          displacement=None if energy == "bev" else Decimal("1.80"), category=category,
+                          organization=org, jurisdiction=org.jurisdiction, marked=True,
+                          parking_place=f"{org.name}机关大院停车场", shared_platform=shared, odometer_km=km)
+        session.add(vehicle)
+        found.append(vehicle)
+    session.flush()
+    return found
+
+
+def _trip(vehicle, requester, driver, purpose, destination, start, hours, km, *, returned=True):
+    trip = VehicleTrip(vehicle=vehicle, organization_id=vehicle.organization_id,
+                       jurisdiction_id=vehicle.jurisdiction_id, requester=requester, driver=driver,
+                       purpose=purpose, destination=destination, start_at=start,
+                       end_at=start + dt.timedelta(hours=hours), odometer_start=vehicle.odometer_km,
+                       odometer_recorded=vehicle.odometer_km, passengers=None)
+    if returned:
+        trip.returned, trip.returned_at = True, trip.end_at
+        trip.odometer_end = vehicle.odometer_km + km
+        vehicle.odometer_km = trip.odometer_end
+    return trip
+
+
+def load(ctx) -> None:
+    session = ctx.session
+    org = ctx.organizations[ORG]
+    vehicles = vehicles_of(ctx, org)
+    own = [v for v in vehicles if not v.shared_platform]
+    shared = next(v for v in vehicles if v.shared_platform)
+    clerk, other = ctx.people[f"{ORG}.0"], ctx.people[f"{ORG}.1"]
+    national_day = session.execute(select(Holiday).where(Holiday.name == "国庆节",
+                                                         Holiday.starts_on == dt.date(2026, 10, 1))).scalar_one()
+
+    # 国庆节 2026: every vehicle in service sealed on the eve; the first unsealed after it
+    for n, vehicle in enumerate(vehicles):
+        session.add(VehicleSealing(
+            holiday=national_day, vehicle=vehicle, organization_id=vehicle.organization_id,
+            jurisdiction_id=vehicle.jurisdiction_id, sealed_at=dt.datetime(2026, 9, 30, 18, 0), sealed_by=clerk,
+            place=vehicle.parking_place or f"{org.name}机关大院停车场",
+            unsealed_at=dt.datetime(2026, 10, 8, 8, 30) if n == 0 else None))
+    session.flush()
+
+    # an approved emergency use, and its trip (flagged for the bureau)
+    scope = dict(organization_id=org.id, jurisdiction_id=org.jurisdiction_id)
+    approved = VehicleEmergencyUse(vehicle=own[0], holiday=national_day, starts_on=dt.date(2026, 10, 3),
+                                   ends_on=dt.date(2026, 10, 3), reason="国庆期间防汛应急值守，赴现场核查救灾资金",
+                                   **scope)
+    pending = VehicleEmergencyUse(vehicle=own[-1], holiday=national_day, starts_on=dt.date(2026, 10, 5),
+                                  ends_on=dt.date(2026, 10, 5), reason="节日期间突发事件应急处置送达紧急公文",
+                                  **scope)
+    session.add_all([approved, pending])
+    session.flush()
+    transition(approved, "submit", "国庆期间应急值守用车，请审批", view_name="VehicleEmergencyUseView")
+    transition(approved, "approve", "同意，严格限于应急事项", view_name="VehicleEmergencyUseView")
+    transition(pending, "submit", "节日期间应急送达公文，请审批", view_name="VehicleEmergencyUseView")
+    session.add(_trip(own[0], other, clerk, "防汛应急值守，核查救灾资金使用", "达坂城区", dt.datetime(2026, 10, 3, 9, 0),
+                      7, 126))
+    session.flush()
+
+    # November: normal trips, returned
+    for day, (purpose, destination, hours, km) in enumerate([
+        ("赴自治区财政厅报送预算执行情况", "自治区财政厅", 3, 18),
+        ("财政资金监督检查", "天山区各街道", 6, 42),
+        ("参加全市国有资产管理工作会议", "乌鲁木齐市人民政府", 4, 25),
+    ]):
+        vehicle = own[day % len(own)]
+        session.add(_trip(vehicle, clerk, other, purpose, destination, dt.datetime(2026, 11, 3 + day * 5, 9, 0),
+                          hours, km))
+        session.flush()
+
+    # a shared-platform vehicle's trip, submitted for dispatch
+    request = _trip(shared, clerk, other, "赴喀什地区调研财政预算管理改革", "乌鲁木齐地窝堡机场",
+                    dt.datetime(2026, 12, 10, 8, 0), 4, 0, returned=False)
+    session.add(request)
+    session.flush()
+    transition(request, "submit", "申请平台车辆送机，请派车", view_name="VehicleTripView")
+    session.flush()
