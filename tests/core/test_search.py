@@ -182,6 +182,7 @@ def test_global_search_leaves_out_inactive_modules(app, login):
 
     with app.app_context():
         tianshan = db.session.query(Jurisdiction).filter_by(code="650102").one()
+        set_module(tianshan, "vehicles", False)  # it depends on assets: off first
         set_module(tianshan, "assets", False)
         db.session.commit()
     try:
@@ -190,6 +191,7 @@ def test_global_search_leaves_out_inactive_modules(app, login):
         with app.app_context():
             tianshan = db.session.query(Jurisdiction).filter_by(code="650102").one()
             set_module(tianshan, "assets", True)
+            set_module(tianshan, "vehicles", True)
             db.session.commit()
 
 
