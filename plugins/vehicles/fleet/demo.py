@@ -27,6 +27,8 @@ ESTABLISHMENTS = [
     ("tianshan_office", "enforcement", 2, "reviewed", "天财发〔2026〕演示 5 号"),
 ]
 
+SHARED_PLATE = "新A·D26003"
+
 #: (organisation, category, plate, vin, brand, model, energy, displacement, price, acquired on, parking)
 VEHICLES = [
     (
@@ -168,6 +170,8 @@ def load(ctx) -> None:
             marked=code == "enforcement",
             parking_place=parking,
             odometer_km=12000 * n,
+            # the 比亚迪汉 runs on the district's 公务用车平台: its trips wait for 派车审批 (Art. 29)
+            shared_platform=plate == SHARED_PLATE,
         )
         session.add(vehicle)
         session.flush()
