@@ -2,7 +2,7 @@
 
 天山区财政局 (``tianshan_clerk``) has a 2027 plan awaiting the bureau's review (``tianshan_bureau``,
 then ``tianshan_fin_reviewer``): a renewal of an old sedan and a new-energy car; 乌鲁木齐市财政局 has
-an approved 2027 plan. The clerk's draft of 2028 is where the walk shows a foreign brand refused.
+an approved 2027 plan, 喀什市财政局 a draft. The clerk's draft of 2028 is where the walk shows a foreign brand refused.
 The standards are demonstration values (演示数据，待核) of the region, in force since the 2017
 measures; the system acts, so the rules hold.
 """
@@ -131,14 +131,21 @@ def load(ctx) -> None:
         dict(action="renewal", replaces_id=old["tianshan_finance"].id, category=other, brand="红旗", model_name="H5",
              domestic=True, energy_type="petrol", displacement=Decimal("1.5"), unit_price=Decimal("158000"),
              quantity=1, reason="原车使用年限、里程均已达到更新标准"),
-        dict(action="new", category=other, brand="比亚迪", model_name="秦PLUS EV", domestic=True, energy_type="bev",
+        dict(action="new", category=other, brand="比亚迪", model_name="秦", domestic=True, energy_type="bev",
              unit_price=Decimal("139800"), quantity=1, reason="优先选用新能源汽车"),
     ], [("submit", "天山区财政局经办人：请予审核")])
     _plan(ctx, tianshan, 2028, "200000", "2028 年度计划，编制中。", [], [])
     _plan(ctx, urumqi, 2027, "180000", "原公务用车达到更新标准，更新为新能源汽车。", [
-        dict(action="renewal", replaces_id=old["urumqi_finance"].id, category=other, brand="吉利", model_name="几何E",
+        dict(action="renewal", replaces_id=old["urumqi_finance"].id, category=other, brand="吉利", model_name="几何",
              domestic=True, energy_type="bev", unit_price=Decimal("129800"), quantity=1,
              reason="原车里程接近更新标准、车况差，更新为纯电动汽车"),
     ], [("submit", "请予审核"), ("approve", "乌鲁木齐市机关事务管理局：符合编制和标准，同意"),
         ("approve", "乌鲁木齐市财政局：同意，列入 2027 年度部门预算")])
+    # another prefecture's draft: 喀什市财政局 (kashgar_clerk) plans one new-energy car
+    kashgar = ctx.organizations["kashgar_finance"]
+    _establishment(ctx, kashgar, other, 2)
+    _plan(ctx, kashgar, 2027, "150000", "新增一辆新能源汽车，编制中。", [
+        dict(action="new", category=other, brand="比亚迪", model_name="秦", domestic=True, energy_type="bev",
+             unit_price=Decimal("129800"), quantity=1, reason="现有车辆不能满足下乡督导工作需要"),
+    ], [])
     ctx.session.flush()
