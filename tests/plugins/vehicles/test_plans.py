@@ -444,3 +444,46 @@ def test_demo_plans_under_way(app, login):
     assert state == "submitted" and actions == ["new", "renewal"] and "bev" in energies
     assert states["乌鲁木齐市财政局"][0] == "approved"
     assert "已提交，待机关事务管理部门审核" in login(BUREAU).text("/vehicleplanview/list/")
+
+
+def test_art27_a_renewal_replaces_and_a_new_vehicle_at_the_establishment_is_refused(app, api_client, ids):
+    """第二十七条: with the establishment of 其他 equal to the holdings, renewing a vehicle is within it
+    (it replaces) and adding one is refused (REST, bearer token). The tight establishment is in
+    force for this test's year only (the next year gets 50 again)."""
+    plan_id, year = new_plan(app, ids)
+    next(_years)  # the next year restores the establishment of 50
+    with app.app_context():
+        from plugins.vehicles.fleet.establishment import holdings
+
+        org, other = _org(), _category("other")
+        held = holdings(db.session, org.id, other.id)
+        _establish(org, other, held, on=dt.date(year, 1, 1))
+        _establish(org, other, 50, on=dt.date(year + 1, 1, 1))
+        db.session.commit()
+    client = api_client(CLERK)
+    renewal = client.post("/api/v1/vehicle_plan_line/", json=line_body(
+        plan_id, ids["other"], action="renewal", replaces_id=ids["old_vehicle"]))
+    assert renewal.status_code == 201, renewal.get_json()
+    refused = client.post("/api/v1/vehicle_plan_line/", json=line_body(plan_id, ids["other"]))
+    assert refused.status_code == 422
+    message = refused.get_json()["message"]
+    assert f"编制 {held} 辆（{year} 年 1 月 1 日现行核定），现有 {held} 辆，本年度计划新增 1 辆" in message
+    assert "第二十七条" in message
+    assert len(lines(app, plan_id)) == 1
+
+
+def test_art28_submission_checks_the_price_cap_in_force_for_the_year(app, login, ids):
+    """第二十八条 on submit: a line saved under the region's cap (180,000 元) is refused when 天山区 sets
+    a stricter cap (100,000 元) in force for the plan's year before the plan is submitted."""
+    from catalog.models import Standard
+
+    plan_id, year = new_plan(app, ids)
+    add_direct(app, plan_id, ids["other"], unit_price="150000")
+    with app.app_context():
+        db.session.add(Standard(kind="vehicles_price_cap", key="other", value=Decimal(100000), unit="元",
+                                jurisdiction_id=ids["jur"], effective_from=dt.date(year, 1, 1),
+                                effective_to=dt.date(year, 12, 31), basis="测试：天山区从严标准"))
+        db.session.commit()
+    text = _act(login(CLERK), plan_id, "submit")
+    assert "单价 150,000.00 元超过其他按照规定配备的公务用车车辆价格上限 100,000.00 元" in text
+    assert "第二十八条" in text and _state(app, plan_id) == "draft"
