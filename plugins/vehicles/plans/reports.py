@@ -49,7 +49,8 @@ def plan_summary(session, plan: VehiclePlan) -> PlanSummary:
 
 class PlanParams(Schema):
     plan_id = fields.Integer(required=True, metadata={
-        "label": _l("配备更新计划"), "description": _l("输入单位名称或年度搜索"), "record": "vehicle_plan"})
+        "label": _l("配备更新计划"), "description": _l("输入计划编号（如 PB-2027-00001）或说明搜索"),
+        "record": "vehicle_plan"})
 
     @validates("plan_id")
     def _readable(self, value, **_kw):

@@ -76,7 +76,7 @@ def entity_types() -> list[EntityType]:
                            "财政部门审核后执行（第二十八条）"),
             api_columns=("id", "organization_id", "jurisdiction_id", "year", "budget", "note", "state",
                          "submitted_at", "decided_at", "version"),
-            search_fields=("year", "note"),
+            search_fields=("note",),
         ),
         EntityType(
             key="vehicle_plan_line", label=_l("公务用车配备更新计划明细"), model=VehiclePlanLine,
