@@ -17,8 +17,8 @@ from sqlalchemy import select
 from catalog.models import Standard
 from catalog.standards import DEMO_BACKDATE_REASON
 from catalog.vehicle_categories import vehicle_category_in_force
-from core.api import get_state, transition
-from plugins.vehicles.fleet.establishment import quota_in_force
+from core.api import get_state, local_today, transition
+from plugins.vehicles.fleet.establishment import holdings, quota_in_force
 from plugins.vehicles.fleet.models import Vehicle, VehicleEstablishment
 from plugins.vehicles.plans.models import (
     ALL_KEY,
@@ -45,11 +45,14 @@ STANDARDS = [
     (NEW_ENERGY_SHARE, ALL_KEY, 30, "%"),
 ]
 
-#: (organisation, plate of the vehicle to renew, its acquisition, odometer, establishment of 其他)
+#: (organisation, plate of the old sedan to renew, its acquisition, odometer)
 ORGS = {
-    "tianshan_finance": ("新A·T7021", dt.date(2016, 8, 1), 268000, 3),
-    "urumqi_finance": ("新A·U6102", dt.date(2017, 3, 1), 231000, 4),
+    "tianshan_finance": ("新A·T7021", dt.date(2016, 8, 1), 268000),
+    "urumqi_finance": ("新A·U6102", dt.date(2017, 3, 1), 231000),
 }
+#: the assets module's minimum service life (its Standard kind, read by key): a vehicle's card
+#: ends it 8 years after acquisition unless the demo of the assets or fleet set one already
+MIN_LIFE, VEHICLE_CLASS = "asset_min_service_life", "2030000"
 
 
 def _standards(ctx) -> None:
@@ -59,15 +62,24 @@ def _standards(ctx) -> None:
         ctx.session.add(Standard(kind=kind, key=key, value=Decimal(value), unit=unit, jurisdiction=region,
                                  effective_from=dt.date(2017, 12, 1), basis=basis,
                                  backdate_reason=DEMO_BACKDATE_REASON))
+    known = ctx.session.execute(select(Standard.id).where(
+        Standard.kind == MIN_LIFE, Standard.key == VEHICLE_CLASS)).first()
+    if known is None:
+        ctx.session.add(Standard(kind=MIN_LIFE, key=VEHICLE_CLASS, value=Decimal(8), unit="年",
+                                 jurisdiction=region, effective_from=dt.date(2014, 1, 1), basis=BASIS,
+                                 backdate_reason=DEMO_BACKDATE_REASON))
 
 
-def _establishment(ctx, org, category, quota) -> None:
-    """The 其他 establishment of the organisation, unless the fleet's demo recorded one."""
-    if quota_in_force(ctx.session, org.id, category.id, dt.date(2027, 1, 1)) is not None:
+def _room(ctx, org, category, wanted: int) -> None:
+    """An establishment of the category for ``wanted`` more vehicles than held (Art. 27): the
+    fleet's demo may have set one already (then a later decision raises it, from 1 January 2026)."""
+    need = holdings(ctx.session, org.id, category.id) + wanted
+    in_force = quota_in_force(ctx.session, org.id, category.id, local_today())
+    if in_force is not None and in_force >= need:
         return
     record = VehicleEstablishment(organization=org, jurisdiction=org.jurisdiction, category=category,
-                                  quota=quota, effective_from=dt.date(2018, 1, 1),
-                                  decision="演示编制核定文件")
+                                  quota=need, effective_from=dt.date(2026, 1, 1),
+                                  decision="演示编制核定文件（配备更新计划）")
     ctx.session.add(record)
     ctx.session.flush()
     transition(record, "submit", "演示数据", view_name="VehicleEstablishmentView")
@@ -75,20 +87,18 @@ def _establishment(ctx, org, category, quota) -> None:
 
 
 def _vehicle(ctx, org, category, plate, acquired, odometer) -> Vehicle:
-    """An old sedan of the organisation to renew: the fleet's if it has one in service, else one
-    registered here with its asset card (the card's module found by its entity-type key)."""
+    """The old sedan of the organisation the plan renews, registered with its asset card (the card's
+    module found by its entity-type key, never imported)."""
     session = ctx.session
-    found = session.execute(select(Vehicle).where(
-        Vehicle.organization_id == org.id, Vehicle.category_id == category.id, Vehicle.status == "in_service",
-        Vehicle.voided_at.is_(None)).order_by(Vehicle.id)).scalars().first()
+    found = session.execute(select(Vehicle).where(Vehicle.plate == plate)).scalar_one_or_none()
     if found is not None:
         return found
     asset_model = get_state().entities.get("asset").model
     class_model = asset_model.asset_class.property.mapper.class_
-    vehicles_class = session.execute(select(class_model).where(class_model.code == "2030000")).scalar_one()
+    vehicles_class = session.execute(select(class_model).where(class_model.code == VEHICLE_CLASS)).scalar_one()
     card = asset_model(
         number=f"ZC-{org.jurisdiction.code}-CL{plate[-4:]}", asset_class=vehicles_class, name="轿车",
-        specification="国产 1.6 升", quantity=1, unit="辆", original_value=Decimal("158000"),
+        specification=f"国产 1.6 升，{plate}", quantity=1, unit="辆", original_value=Decimal("158000"),
         acquired_on=acquired, acquisition_method="existing", funding_source="fiscal",
         location=f"{org.name}停车场", organization=org, jurisdiction=org.jurisdiction, status="in_use")
     session.add(card)
@@ -122,9 +132,9 @@ def load(ctx) -> None:
     ctx.session.flush()
     other = vehicle_category_in_force(ctx.session, "other", dt.date(2027, 1, 1))
     old = {}
-    for key, (plate, acquired, odometer, quota) in ORGS.items():
+    for key, (plate, acquired, odometer) in ORGS.items():
         org = ctx.organizations[key]
-        _establishment(ctx, org, other, quota)
+        _room(ctx, org, other, 2)  # the old sedan and a new vehicle of the 2027 plan
         old[key] = _vehicle(ctx, org, other, plate, acquired, odometer)
     tianshan, urumqi = ctx.organizations["tianshan_finance"], ctx.organizations["urumqi_finance"]
     _plan(ctx, tianshan, 2027, "330000", "原公务用车已使用满 8 年且行驶里程超过 25 万公里，申请更新；新增一辆新能源汽车。", [
@@ -143,7 +153,7 @@ def load(ctx) -> None:
         ("approve", "乌鲁木齐市财政局：同意，列入 2027 年度部门预算")])
     # another prefecture's draft: 喀什市财政局 (kashgar_clerk) plans one new-energy car
     kashgar = ctx.organizations["kashgar_finance"]
-    _establishment(ctx, kashgar, other, 2)
+    _room(ctx, kashgar, other, 1)
     _plan(ctx, kashgar, 2027, "150000", "新增一辆新能源汽车，编制中。", [
         dict(action="new", category=other, brand="比亚迪", model_name="秦", domestic=True, energy_type="bev",
              unit_price=Decimal("129800"), quantity=1, reason="现有车辆不能满足下乡督导工作需要"),

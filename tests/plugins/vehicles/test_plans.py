@@ -23,11 +23,13 @@ from core.api import get_state, transition
 from core.extensions import db
 from core.models import Finding
 from plugins.vehicles.fleet.models import Vehicle, VehicleEstablishment
+from plugins.vehicles.plans.demo import ORGS
 from plugins.vehicles.plans.models import VehiclePlan, VehiclePlanLine
 from tests.catalog.xlsx_helpers import upload, xlsx_bytes
 
 CLERK, BUREAU, FINANCE = "tianshan_clerk", "tianshan_bureau", "tianshan_fin_reviewer"
 ORG_NAME = "乌鲁木齐市天山区财政局"
+OLD_PLATE = ORGS["tianshan_finance"][0]
 #: each backend's app counts its own years (a run on both must stay within the plan's 2000-2100)
 _counters: dict[str, itertools.count] = {}
 
@@ -57,14 +59,13 @@ def _establish(org, category, quota, on=dt.date(2040, 1, 1)):
 
 @pytest.fixture(scope="module")
 def ids(app):
-    """天山区财政局, 其他 with an establishment of 50 from 2040, and one of its vehicles to renew."""
+    """天山区财政局, 其他 with an establishment of 50 from 2040, and its old sedan to renew."""
     with app.app_context():
         org, other = _org(), _category("other")
         _establish(org, other, 50)
         db.session.commit()
-        vehicle = db.session.execute(select(Vehicle).where(
-            Vehicle.organization_id == org.id, Vehicle.status == "in_service")
-            .order_by(Vehicle.id)).scalars().first()
+        # the demo's old sedan of 其他 (plans/demo.py), not one of the fleet's vehicles
+        vehicle = db.session.execute(select(Vehicle).where(Vehicle.plate == OLD_PLATE)).scalar_one()
         return {"org": org.id, "jur": org.jurisdiction_id, "other": other.id, "old_vehicle": vehicle.id,
                 "old_plate": vehicle.plate}
 
