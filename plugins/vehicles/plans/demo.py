@@ -17,7 +17,7 @@ from sqlalchemy import select
 from catalog.models import Standard
 from catalog.standards import DEMO_BACKDATE_REASON
 from catalog.vehicle_categories import vehicle_category_in_force
-from core.api import get_state, local_today, transition
+from core.api import get_state, transition
 from plugins.vehicles.fleet.establishment import holdings, quota_in_force
 from plugins.vehicles.fleet.models import Vehicle, VehicleEstablishment
 from plugins.vehicles.plans.models import (
@@ -70,16 +70,15 @@ def _standards(ctx) -> None:
                                  backdate_reason=DEMO_BACKDATE_REASON))
 
 
-def _room(ctx, org, category, wanted: int) -> None:
-    """An establishment of the category for ``wanted`` more vehicles than held (Art. 27): the
-    fleet's demo may have set one already (then a later decision raises it, from 1 January 2026)."""
+def _room(ctx, org, category, wanted: int, on: dt.date) -> None:
+    """An establishment of the category for ``wanted`` more vehicles than held on ``on`` (Art. 27):
+    the fleet's demo may have set one already; then a later decision, from ``on``, raises it."""
     need = holdings(ctx.session, org.id, category.id) + wanted
-    in_force = quota_in_force(ctx.session, org.id, category.id, local_today())
+    in_force = quota_in_force(ctx.session, org.id, category.id, on)
     if in_force is not None and in_force >= need:
         return
     record = VehicleEstablishment(organization=org, jurisdiction=org.jurisdiction, category=category,
-                                  quota=need, effective_from=dt.date(2026, 1, 1),
-                                  decision="演示编制核定文件（配备更新计划）")
+                                  quota=need, effective_from=on, decision="演示编制核定文件（配备更新计划）")
     ctx.session.add(record)
     ctx.session.flush()
     transition(record, "submit", "演示数据", view_name="VehicleEstablishmentView")
@@ -87,12 +86,16 @@ def _room(ctx, org, category, wanted: int) -> None:
 
 
 def _vehicle(ctx, org, category, plate, acquired, odometer) -> Vehicle:
-    """The old sedan of the organisation the plan renews, registered with its asset card (the card's
-    module found by its entity-type key, never imported)."""
+    """The vehicle the organisation's plan renews: its oldest in service (the fleet's demo registers
+    some), else an old sedan registered here with its asset card (the card's module found by its
+    entity-type key, never imported)."""
     session = ctx.session
-    found = session.execute(select(Vehicle).where(Vehicle.plate == plate)).scalar_one_or_none()
-    if found is not None:
-        return found
+    held = session.execute(select(Vehicle).where(
+        Vehicle.organization_id == org.id, Vehicle.status == "in_service", Vehicle.voided_at.is_(None))
+    ).scalars().all()
+    if held:
+        return min(held, key=lambda vehicle: (vehicle.acquired_on or dt.date.max, vehicle.id))
+    _room(ctx, org, category, 1, dt.date(2026, 1, 1))
     asset_model = get_state().entities.get("asset").model
     class_model = asset_model.asset_class.property.mapper.class_
     vehicles_class = session.execute(select(class_model).where(class_model.code == VEHICLE_CLASS)).scalar_one()
@@ -133,27 +136,28 @@ def load(ctx) -> None:
     other = vehicle_category_in_force(ctx.session, "other", dt.date(2027, 1, 1))
     old = {}
     for key, (plate, acquired, odometer) in ORGS.items():
-        org = ctx.organizations[key]
-        _room(ctx, org, other, 2)  # the old sedan and a new vehicle of the 2027 plan
-        old[key] = _vehicle(ctx, org, other, plate, acquired, odometer)
+        old[key] = _vehicle(ctx, ctx.organizations[key], other, plate, acquired, odometer)
     tianshan, urumqi = ctx.organizations["tianshan_finance"], ctx.organizations["urumqi_finance"]
-    _plan(ctx, tianshan, 2027, "330000", "原公务用车已使用满 8 年且行驶里程超过 25 万公里，申请更新；新增一辆新能源汽车。", [
-        dict(action="renewal", replaces_id=old["tianshan_finance"].id, category=other, brand="红旗", model_name="H5",
+    _room(ctx, tianshan, other, 1, dt.date(2027, 1, 1))  # the new-energy car of the 2027 plan
+    renewed = old["tianshan_finance"]
+    _plan(ctx, tianshan, 2027, "330000", "更新一辆车况较差的公务用车；新增一辆新能源汽车。", [
+        dict(action="renewal", replaces_id=renewed.id, category=renewed.category, brand="红旗", model_name="H5",
              domestic=True, energy_type="petrol", displacement=Decimal("1.5"), unit_price=Decimal("158000"),
-             quantity=1, reason="原车使用年限、里程均已达到更新标准"),
+             quantity=1, reason="原车车况较差，维修费用高"),
         dict(action="new", category=other, brand="比亚迪", model_name="秦", domestic=True, energy_type="bev",
              unit_price=Decimal("139800"), quantity=1, reason="优先选用新能源汽车"),
     ], [("submit", "天山区财政局经办人：请予审核")])
     _plan(ctx, tianshan, 2028, "200000", "2028 年度计划，编制中。", [], [])
     _plan(ctx, urumqi, 2027, "180000", "原公务用车达到更新标准，更新为新能源汽车。", [
-        dict(action="renewal", replaces_id=old["urumqi_finance"].id, category=other, brand="吉利", model_name="几何",
+        dict(action="renewal", replaces_id=old["urumqi_finance"].id, category=old["urumqi_finance"].category,
+             brand="吉利", model_name="几何",
              domestic=True, energy_type="bev", unit_price=Decimal("129800"), quantity=1,
              reason="原车里程接近更新标准、车况差，更新为纯电动汽车"),
     ], [("submit", "请予审核"), ("approve", "乌鲁木齐市机关事务管理局：符合编制和标准，同意"),
         ("approve", "乌鲁木齐市财政局：同意，列入 2027 年度部门预算")])
     # another prefecture's draft: 喀什市财政局 (kashgar_clerk) plans one new-energy car
     kashgar = ctx.organizations["kashgar_finance"]
-    _room(ctx, kashgar, other, 1)
+    _room(ctx, kashgar, other, 1, dt.date(2027, 1, 1))
     _plan(ctx, kashgar, 2027, "150000", "新增一辆新能源汽车，编制中。", [
         dict(action="new", category=other, brand="比亚迪", model_name="秦", domestic=True, energy_type="bev",
              unit_price=Decimal("129800"), quantity=1, reason="现有车辆不能满足下乡督导工作需要"),

@@ -23,13 +23,11 @@ from core.api import get_state, transition
 from core.extensions import db
 from core.models import Finding
 from plugins.vehicles.fleet.models import Vehicle, VehicleEstablishment
-from plugins.vehicles.plans.demo import ORGS
 from plugins.vehicles.plans.models import VehiclePlan, VehiclePlanLine
 from tests.catalog.xlsx_helpers import upload, xlsx_bytes
 
 CLERK, BUREAU, FINANCE = "tianshan_clerk", "tianshan_bureau", "tianshan_fin_reviewer"
 ORG_NAME = "乌鲁木齐市天山区财政局"
-OLD_PLATE = ORGS["tianshan_finance"][0]
 #: each backend's app counts its own years (a run on both must stay within the plan's 2000-2100)
 _counters: dict[str, itertools.count] = {}
 
@@ -64,9 +62,12 @@ def ids(app):
         org, other = _org(), _category("other")
         _establish(org, other, 50)
         db.session.commit()
-        # the demo's old sedan of 其他 (plans/demo.py), not one of the fleet's vehicles
-        vehicle = db.session.execute(select(Vehicle).where(Vehicle.plate == OLD_PLATE)).scalar_one()
+        # the vehicle the demo's 2027 plan renews (the fleet's oldest, or the plans demo's sedan)
+        vehicle = db.session.execute(select(Vehicle).join(
+            VehiclePlanLine, VehiclePlanLine.replaces_id == Vehicle.id).join(VehiclePlan).where(
+            VehiclePlan.organization_id == org.id, VehiclePlan.year == 2027)).scalars().first()
         return {"org": org.id, "jur": org.jurisdiction_id, "other": other.id, "old_vehicle": vehicle.id,
+                "old_category": vehicle.category_id, "old_category_name": vehicle.category.name,
                 "old_plate": vehicle.plate}
 
 
@@ -285,8 +286,9 @@ def test_art28_renewal_replaces_and_early_renewal_is_flagged(app, login, api_cli
             pytest.skip("the screens and the import pick a vehicle through the fleet's entity type of the "
                         "vehicle (registered by the fleet area)")
     plan_id, year = new_plan(app, ids)
-    body = line_body(plan_id, ids["other"], action="renewal", replaces_id=ids["old_vehicle"])
-    status, text = write(path, app, login, api_client, body, plate=plate)
+    body = line_body(plan_id, ids["old_category"], action="renewal", replaces_id=ids["old_vehicle"])
+    status, text = write(path, app, login, api_client, body, plate=plate,
+                         category_name=ids["old_category_name"])
     [line] = lines(app, plan_id)
     assert line.replaces_id == ids["old_vehicle"] and line.organization_id == ids["org"], text[:2000]
     early = (dt.date(year, 1, 1) - acquired).days / 365.25 < 8 and odometer < 250000
@@ -307,7 +309,7 @@ def test_art28_early_renewal_is_flagged_for_a_young_vehicle(app, ids):
         vehicle.asset.acquired_on = dt.date(year - 1, 6, 1)
         db.session.commit()
     try:
-        add_direct(app, plan_id, ids["other"], action="renewal", replaces_id=ids["old_vehicle"])
+        add_direct(app, plan_id, ids["old_category"], action="renewal", replaces_id=ids["old_vehicle"])
         [line] = lines(app, plan_id)
         [finding] = _open_findings(app, "vehicle_plan_line", line.id, "vehicles.plan_renewal_early")
         assert finding.article == 28 and "尚未达到更新标准" in finding.message
@@ -453,24 +455,24 @@ def test_demo_plans_under_way(app, login):
 
 
 def test_art27_a_renewal_replaces_and_a_new_vehicle_at_the_establishment_is_refused(app, api_client, ids):
-    """第二十七条: with the establishment of 其他 equal to the holdings, renewing a vehicle is within it
-    (it replaces) and adding one is refused (REST, bearer token). The tight establishment is in
-    force for this test's year only (the next year gets 50 again)."""
+    """第二十七条: with the establishment of the renewed vehicle's category equal to the holdings,
+    renewing a vehicle is within it (it replaces) and adding one is refused (REST, bearer token).
+    The tight establishment is in force for this test's year only (the next year gets 50 again)."""
     plan_id, year = new_plan(app, ids)
     next_year(app)  # the next year restores the establishment of 50
     with app.app_context():
         from plugins.vehicles.fleet.establishment import holdings
 
-        org, other = _org(), _category("other")
-        held = holdings(db.session, org.id, other.id)
-        _establish(org, other, held, on=dt.date(year, 1, 1))
-        _establish(org, other, 50, on=dt.date(year + 1, 1, 1))
+        org, category = _org(), db.session.get(VehicleCategory, ids["old_category"])
+        held = holdings(db.session, org.id, category.id)
+        _establish(org, category, held, on=dt.date(year, 1, 1))
+        _establish(org, category, 50, on=dt.date(year + 1, 1, 1))
         db.session.commit()
     client = api_client(CLERK)
     renewal = client.post("/api/v1/vehicle_plan_line/", json=line_body(
-        plan_id, ids["other"], action="renewal", replaces_id=ids["old_vehicle"]))
+        plan_id, ids["old_category"], action="renewal", replaces_id=ids["old_vehicle"]))
     assert renewal.status_code == 201, renewal.get_json()
-    refused = client.post("/api/v1/vehicle_plan_line/", json=line_body(plan_id, ids["other"]))
+    refused = client.post("/api/v1/vehicle_plan_line/", json=line_body(plan_id, ids["old_category"]))
     assert refused.status_code == 422
     message = refused.get_json()["message"]
     assert f"编制 {held} 辆（{year} 年 1 月 1 日现行核定），现有 {held} 辆，本年度计划新增 1 辆" in message
