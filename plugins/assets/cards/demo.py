@@ -63,6 +63,11 @@ def load(ctx) -> None:
             session.add(Standard(kind=kind, key=code, value=Decimal(value), unit=unit,
                                  jurisdiction=region, effective_from=dt.date(2023, 1, 1),
                                  basis=BASIS, backdate_reason=DEMO_BACKDATE_REASON))
+    # vehicles (the vehicles module's cards, some bought in 2016): a minimum life only, since 2014;
+    # their price caps are the vehicles module's standards by category
+    session.add(Standard(kind=MIN_LIFE, key=VEHICLES, value=Decimal(8), unit="年", jurisdiction=region,
+                         effective_from=dt.date(2014, 1, 1), basis=BASIS,
+                         backdate_reason=DEMO_BACKDATE_REASON))
     session.flush()
     n = 0
     for o, org_key in enumerate(ORGS):

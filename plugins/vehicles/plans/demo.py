@@ -50,9 +50,10 @@ ORGS = {
     "tianshan_finance": ("新A·T7021", dt.date(2016, 8, 1), 268000),
     "urumqi_finance": ("新A·U6102", dt.date(2017, 3, 1), 231000),
 }
-#: the assets module's minimum service life (its Standard kind, read by key): a vehicle's card
-#: ends it 8 years after acquisition unless the demo of the assets or fleet set one already
-MIN_LIFE, VEHICLE_CLASS = "asset_min_service_life", "2030000"
+
+
+#: the asset class of vehicles' cards (the assets module's class code, read by value)
+VEHICLE_CLASS = "2030000"
 
 
 def _standards(ctx) -> None:
@@ -61,12 +62,6 @@ def _standards(ctx) -> None:
         basis = BASIS if kind != NEW_ENERGY_SHARE else f"至少 30%（{BASIS}）"
         ctx.session.add(Standard(kind=kind, key=key, value=Decimal(value), unit=unit, jurisdiction=region,
                                  effective_from=dt.date(2017, 12, 1), basis=basis,
-                                 backdate_reason=DEMO_BACKDATE_REASON))
-    known = ctx.session.execute(select(Standard.id).where(
-        Standard.kind == MIN_LIFE, Standard.key == VEHICLE_CLASS)).first()
-    if known is None:
-        ctx.session.add(Standard(kind=MIN_LIFE, key=VEHICLE_CLASS, value=Decimal(8), unit="年",
-                                 jurisdiction=region, effective_from=dt.date(2014, 1, 1), basis=BASIS,
                                  backdate_reason=DEMO_BACKDATE_REASON))
 
 

@@ -32,13 +32,13 @@ def unique() -> int:
     return int(time.time() * 1000) % 10**6 * 100 + next(_serial) % 100
 
 
-#: the costs tests' vehicles are 应急保障用车 within an establishment of their own (Art. 27), so they
-#: never take a place the fleet tests or the demo count on
+#: the costs and trips tests' vehicles are 应急保障用车 within an establishment of their own (Art. 27),
+#: so they never take a place the fleet tests or the demo count on
 CATEGORY = "emergency"
 DECISION = "测试核定（运行费用测试车辆）"
 
 
-def _room(organization) -> None:
+def establishment_room(organization) -> None:
     category = vehicle_category_in_force(db.session, CATEGORY, dt.date(2026, 1, 1))
     found = db.session.execute(select(VehicleEstablishment.id).filter_by(
         organization_id=organization.id, category_id=category.id, decision=DECISION)).first()
@@ -61,7 +61,7 @@ def make_vehicle(app, org=TIANSHAN) -> tuple[int, str]:
                      organization=organization,
                      jurisdiction=organization.jurisdiction)
         db.session.add(card)
-        _room(organization)
+        establishment_room(organization)
         db.session.flush()
         vehicle = Vehicle(asset_id=card.id, plate=plate, vin=f"LTEST{n:012d}"[:17], brand="红旗",
                           model_name="H5", displacement=Decimal("1.60"),

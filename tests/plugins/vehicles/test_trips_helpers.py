@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from catalog.holidays import Holiday
 from catalog.models import Organization, Person
@@ -16,6 +16,8 @@ from core.scoping import acting_as
 from plugins.assets.cards.models import Asset, AssetClass
 from plugins.vehicles.fleet.models import Vehicle
 from plugins.vehicles.trips.models import VehicleEmergencyUse, VehicleTrip
+from tests.plugins.vehicles.costs_helpers import CATEGORY as TEST_CATEGORY
+from tests.plugins.vehicles.costs_helpers import establishment_room
 
 TIANSHAN = "乌鲁木齐市天山区财政局"
 ART29, ART26 = "第二十九条", "第二十六条"
@@ -56,16 +58,19 @@ def make_vehicle(app, *, shared=False, km=10000, org=TIANSHAN, status="in_servic
                 domestic=True,
                 energy_type="petrol",
                 displacement=Decimal("1.80"),
-                category=vehicle_category_in_force(db.session, "other", dt.date(2026, 1, 1)),
+                category=vehicle_category_in_force(db.session, TEST_CATEGORY, dt.date(2026, 1, 1)),
                 organization=organization,
                 jurisdiction=organization.jurisdiction,
                 parking_place="机关大院停车场",
                 shared_platform=shared,
                 odometer_km=km,
-                status=status,
             )
+            establishment_room(organization)
             db.session.add(vehicle)
             db.session.commit()
+            if status != "in_service":  # only an operation reaches it: set below the write pipeline
+                db.session.execute(update(Vehicle).where(Vehicle.id == vehicle.id).values(status=status))
+                db.session.commit()
             return vehicle.id
 
 

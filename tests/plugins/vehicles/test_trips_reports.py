@@ -57,7 +57,7 @@ def test_art29_sealing_register_lists_sealings_and_emergency_uses(app, api_clien
     for expected in (
         "节假日封存登记表",
         "国庆节",
-        "机关大院停车场",
+        "停车场",  # the place each vehicle is parked at (定点停放)
         "2026-09-30 18:00",
         "应急用车审批",
         "防汛应急值守",
