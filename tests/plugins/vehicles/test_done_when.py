@@ -111,7 +111,8 @@ def test_art29_art13_an_undesignated_repair_is_flagged_and_running_costs_reach_t
         "supplier": "红山路无名汽修店", "note": "完成标准走查"})
     assert cost.status_code == 201, cost.get_json()
     pk = cost.get_json()["id"]
-    assert any(article == 29 and "不是定点维修单位" in message for article, message in _findings(app, "vehicle_cost", pk))
+    flagged = _findings(app, "vehicle_cost", pk)
+    assert any(article == 29 and "不是定点维修单位" in message for article, message in flagged)
     assert attach_invoice(clerk, pk).status_code == 201
     posted = clerk.api("POST", f"/api/v1/vehicle_cost/{pk}/post", json={})
     assert posted.status_code == 200, posted.get_json()
