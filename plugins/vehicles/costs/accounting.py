@@ -2,10 +2,10 @@
 cost per km.
 
 Only posted (已入账), unvoided costs count: what was booked in the ledger is what the vehicle
-cost. The km driven in the year are the highest odometer reading of the vehicle's cost records
-in the year minus the lowest (a fuel or repair line carries the reading on the slip); with fewer
-than two readings the km are unknown and the cost per km is not computed. The trips area's
-出车登记 will refine this once its odometer readings are kept (docs/vehicles.md, section costs).
+cost. The km driven in the year are the highest odometer reading of the year minus the lowest,
+the readings being those of the returned, unvoided trips (出车、回车登记) and of the cost records
+(a fuel or repair slip carries one); with fewer than two readings the km are unknown and the
+cost per km is not computed.
 """
 
 from __future__ import annotations
@@ -30,9 +30,20 @@ def year_costs(session, vehicle_id: int, year: int) -> list[VehicleCost]:
         .order_by(VehicleCost.spent_on, VehicleCost.id)).scalars())
 
 
-def km_driven(costs) -> int | None:
-    """Max − min of the odometer readings among ``costs``; None with fewer than two readings."""
-    readings = [c.odometer_km for c in costs if c.odometer_km is not None]
+def trip_readings(session, vehicle_id: int, year: int) -> list[int]:
+    """The odometer readings of the vehicle's returned, unvoided trips that left in ``year``."""
+    from plugins.vehicles.trips.models import VehicleTrip  # the same module's trips area
+
+    rows = session.execute(select(VehicleTrip.odometer_start, VehicleTrip.odometer_end).where(
+        VehicleTrip.vehicle_id == vehicle_id, VehicleTrip.returned.is_(True),
+        VehicleTrip.voided_at.is_(None), VehicleTrip.start_at >= dt.datetime(year, 1, 1),
+        VehicleTrip.start_at < dt.datetime(year + 1, 1, 1)))
+    return [reading for row in rows for reading in row if reading is not None]
+
+
+def km_driven(costs, trips: list[int] = ()) -> int | None:
+    """Max − min of the odometer readings among ``costs`` and ``trips``; None with fewer than two."""
+    readings = [c.odometer_km for c in costs if c.odometer_km is not None] + list(trips)
     if len(readings) < 2:
         return None
     return max(readings) - min(readings)
@@ -54,7 +65,7 @@ def vehicle_figures(session, vehicle, year: int, jurisdiction=None) -> dict:
                                    cost.spent_on) is not None:
                 designated += 1
     total = sum(by_kind.values(), ZERO)
-    km = km_driven(costs)
+    km = km_driven(costs, trip_readings(session, vehicle.id, year))
     per_km = (total / km).quantize(Decimal("0.01")) if km else None
     return {
         "vehicle_id": vehicle.id, "plate": vehicle.plate,

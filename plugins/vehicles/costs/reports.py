@@ -22,7 +22,7 @@ from core.api import (
     render_ledger_pdf,
     scoped,
 )
-from plugins.vehicles.costs.accounting import km_driven
+from plugins.vehicles.costs.accounting import km_driven, trip_readings
 from plugins.vehicles.costs.models import COST_KINDS, EVALUATION_ENTITY, VehicleCost, VehicleEvaluation
 from plugins.vehicles.costs.standards import INDICATORS
 
@@ -77,7 +77,7 @@ def ledger_context(params: dict, scope) -> dict:
     total = sum(by_kind.values(), Decimal(0))
     posted = [c for c in costs if c.posted]
     posted_total = sum((Decimal(c.amount) for c in posted), Decimal(0))
-    km = km_driven(costs)
+    km = km_driven(costs, trip_readings(db.session, vehicle.id, year))
     per_km = (total / km).quantize(Decimal("0.01")) if km else None
     return {
         "vehicle": vehicle, "year": year, "rows": rows,

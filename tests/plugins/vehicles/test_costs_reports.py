@@ -77,6 +77,29 @@ def test_art29_cost_ledger_pdf_reads_back(app, login, rest, pdf_text):
     assert refused.status_code in (400, 422) and "不在您的权限范围内" in str(refused.get_json())
 
 
+def test_art29_km_per_vehicle_come_from_the_returned_trips_too(app, login, rest, pdf_text):
+    """第二十九条 单车核算: with no reading on the cost, the km are the returned trip's (10,000 →
+    10,200 = 200 km), so 300 元 ÷ 200 = 1.50 元/公里 on the 单车运行费用台账."""
+    from tests.plugins.vehicles.test_trips_helpers import trip_body
+
+    vehicle, plate = make_vehicle(app)
+    fuel = write_cost(app, login, rest, "rest", vehicle, plate, kind="fuel", supplier="某加油站",
+                      amount="300.00", day="2022-06-02")
+    _post(rest, fuel.id)
+    clerk = rest(CLERK, "jwt")
+    trip = clerk.api("POST", "/api/v1/vehicle_trip/", json=trip_body(
+        app, vehicle, start="2022-06-06T09:00:00", end="2022-06-06T17:00:00", odometer=10000))
+    assert trip.status_code == 201, trip.get_json()
+    back = clerk.api("POST", f"/api/v1/vehicle_trip/{trip.get_json()['id']}/return_trip",
+                     json={"returned_at": "2022-06-06T17:00:00", "odometer_end": 10200})
+    assert back.status_code == 200, back.get_json()
+    response = clerk.api("POST", "/api/v1/reports/vehicles_cost_ledger/render",
+                         json={"params": {"plate": plate, "year": 2022}})
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    text = pdf_text(response.data)
+    assert "200" in text and "1.50" in text  # km and per km
+
+
 def test_art29_evaluation_scores_and_freezes(app, login, rest, pdf_text):
     """第二十九条 年度绩效评价: 评价 scores each vehicle and the organisation against the Standards
     (demo: 30,000 元/辆·年, 1.50 元/公里, 100 % designated), freezes them, and the form prints."""
