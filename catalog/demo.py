@@ -91,6 +91,7 @@ def load_catalog_demo(ctx) -> None:
     load_economic_classes(session)  # the 支出经济分类 every module posts its spending under
     load_vehicle_categories(session)  # 公务用车类别 (Art. 27)
     load_holidays(session)  # the 2026 放假安排 the vehicles are sealed over (Art. 29)
+    load_demo_local_holidays(ctx)
     for index, (key, name, org_type, is_bureau, code) in enumerate(ORGANIZATIONS, start=1):
         org = Organization(
             name=name, uscc=demo_uscc(index, org_type, code[:6]), org_type=org_type,
@@ -150,6 +151,23 @@ def load_demo_ledger(ctx) -> None:
             organization=ctx.organizations[key], spent_on=day, economic_code=code, amount=amount,
             payee="演示收款单位", description="演示数据：财务系统汇总的日常公用经费",
             source_number=f"演示-{n:03d}")
+    ctx.session.flush()
+
+
+#: Periods a city or county arranges itself (演示数据), beside the region's calendar: each level
+#: reads its own and the ones above, never a neighbour's. (jurisdiction, name, first, last day)
+DEMO_LOCAL_HOLIDAYS = [
+    ("650100", "诺鲁孜节", dt.date(2026, 3, 21), dt.date(2026, 3, 21)),
+    ("653101", "诺鲁孜节", dt.date(2026, 3, 21), dt.date(2026, 3, 21)),
+]
+
+
+def load_demo_local_holidays(ctx) -> None:
+    from catalog.holidays import Holiday
+
+    for code, name, first, last in DEMO_LOCAL_HOLIDAYS:
+        ctx.session.add(Holiday(name=name, starts_on=first, ends_on=last, jurisdiction=ctx.jurisdictions[code],
+                                basis="演示数据：地方民族传统节日安排，日期以当地人民政府通知为准"))
     ctx.session.flush()
 
 

@@ -105,13 +105,14 @@ class VehicleCategoryView(ScopedModelView):
     access = "reference"
     list_title = _l("公务用车类别")
     show_title = _l("公务用车类别")
-    list_columns = ["code", "name", "establishment_body_label", "effective_from", "effective_to"]
+    # the code is what modules read (English words such as "enforcement"): the screen shows the
+    # name; the code is in the API, the export and the add form
+    list_columns = ["name", "establishment_body_label", "effective_from", "effective_to"]
     add_columns = ["code", "name", "establishment_body", "effective_from", "effective_to", "basis"]
     edit_columns = ["name", "establishment_body", "effective_to", "basis"]
-    show_columns = ["code", "name", "establishment_body_label", "effective_from", "effective_to",
-                    "basis"]
-    search_columns = ["code", "name", "establishment_body", "effective_from"]
-    base_order = ("code", "asc")
+    show_columns = ["name", "establishment_body_label", "effective_from", "effective_to", "basis"]
+    search_columns = ["name", "establishment_body", "effective_from"]
+    base_order = ("effective_from", "asc")
     label_columns = CATEGORY_LABELS
     description_columns = {
         "code": _l("各模块按类别代码读取类别，代码一经使用不再更改"),
