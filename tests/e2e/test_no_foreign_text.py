@@ -44,9 +44,6 @@ ALLOWED_WORDS = {
     "test.gated", "gated.bin",  # a job kind and its file that tests/core/jobkinds.py registers
     "ThinkPad",  # the brand a demo procurement names, so its Art. 14 finding has one to quote
     "http", "https",  # a web address is data: where a 三公经费 table was published
-    # the codes of the 公务用车类别 (catalog/data/vehicle-categories.csv): the keys the vehicle
-    # standards are set by, shown to the administrator who keys them
-    "confidential", "emergency", "enforcement", "special", "other",
 }
 #: Latin tokens that are codes or data, not words of the interface.
 ALLOWED_PATTERNS = [
