@@ -58,40 +58,13 @@ def _standards(ctx) -> None:
 
 
 def _vehicle(ctx):
-    """The organisation's first vehicle in service (fleet's demo runs first); one made if none."""
+    """The organisation's first vehicle in service: the fleet's demo (AREAS order) registered it."""
     from plugins.vehicles.fleet.models import Vehicle
 
     session, org = ctx.session, ctx.organizations[ORG]
-    found = session.execute(select(Vehicle).where(
+    return session.execute(select(Vehicle).where(
         Vehicle.organization_id == org.id, Vehicle.status == "in_service", Vehicle.voided_at.is_(None))
-        .order_by(Vehicle.id).limit(1)).scalar_one_or_none()
-    return found if found is not None else _make_vehicle(ctx, org)
-
-
-def _make_vehicle(ctx, org):
-    """A card (class 车辆) and its vehicle, when fleet's demo left the organisation none; the card's
-    model is the ``asset`` entity type's (a plugin never imports another)."""
-    from catalog.vehicle_categories import vehicle_category_in_force
-    from core.state import get_state
-    from plugins.vehicles.fleet.models import Vehicle
-
-    session = ctx.session
-    Asset = get_state().entities.get("asset").model  # noqa: N806
-    AssetClass = Asset.asset_class.property.mapper.class_  # noqa: N806
-    klass = session.execute(select(AssetClass).where(AssetClass.code == "2030000")).scalar_one()
-    card = Asset(number="TS-CL-2023-901", class_id=klass.id, name="公务用车（轿车）", quantity=1, unit="辆",
-                 original_value=Decimal("168000.00"), acquired_on=dt.date(2023, 5, 10), organization=org,
-                 jurisdiction=org.jurisdiction)
-    session.add(card)
-    session.flush()
-    vehicle = Vehicle(asset_id=card.id, plate="新A·F90126", vin="LFV2A2BS5N0009126", brand="红旗",
-                      model_name="H5", domestic=True, energy_type="petrol", displacement=Decimal("1.80"),
-                      category=vehicle_category_in_force(session, "other", dt.date(2026, 11, 1)),
-                      organization=org, jurisdiction=org.jurisdiction, odometer_km=30000,
-                      parking_place="天山区财政局院内停车场")
-    session.add(vehicle)
-    session.flush()
-    return vehicle
+        .order_by(Vehicle.id).limit(1)).scalar_one()
 
 
 def attach_invoice(session, cost: VehicleCost) -> None:

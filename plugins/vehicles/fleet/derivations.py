@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.api import Derivation, effective_values, related_target
+from core.api import Derivation, effective_values, previous_values, related_target
 from plugins.vehicles.fleet.models import Vehicle, VehicleDisposal
 
 
 def follow_card(card, ctx) -> None:
     if card.id is None:
         return
-    values = effective_values(card)
+    values, before = effective_values(card), previous_values(card)
+    if all(values.get(name) == before.get(name) for name in ("organization_id", "status")):
+        return  # most card writes (a location, a custodian) leave the vehicle as it is: no query
     linked = ctx.session.execute(select(Vehicle).where(Vehicle.asset_id == card.id)).scalars().all()
     for vehicle in linked:
         if vehicle.voided_at is not None:

@@ -5,46 +5,22 @@ approved 应急用车审批 with its trip on 2026-10-03 (flagged for the bureau)
 for 2026-10-05 awaiting tianshan_bureau; normal trips in November 2026, returned; a trip of a
 shared-platform vehicle awaiting dispatch (派车审批) by tianshan_bureau.
 
-The vehicles are the fleet demo's (the first in service of the organisation); where the fleet demo
-has none, this loader registers what it needs through the same models (an asset card of class
-车辆 and its vehicle), so the walk works on its own.
+The vehicles are the fleet demo's (loaded before this area's, AREAS order): its vehicles in service
+of the organisation, one of them on the district's 公务用车平台.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 
 from catalog.holidays import Holiday
-from catalog.vehicle_categories import vehicle_category_in_force
-from core.api import get_state, transition
+from core.api import transition
 from plugins.vehicles.fleet.models import Vehicle
 from plugins.vehicles.trips.models import VehicleEmergencyUse, VehicleSealing, VehicleTrip
 
 ORG = "tianshan_finance"
-#: what this loader registers when the fleet demo has no vehicle for the organisation
-STAND_INS = [
-    ("新A·T0101", "LTRPD0101TS000001", "红旗", "H5", "petrol", False, 41250),
-    ("新A·T0102", "LTRPD0102TS000002", "比亚迪", "汉", "bev", False, 18620),
-    ("新A·T0103", "LTRPD0103TS000003", "吉利", "星瑞", "petrol", True, 30510),
-]
-
-
-def _card(ctx, org, index: int, plate: str):
-    """An asset card of class 车辆 for a stand-in vehicle, through the assets module's model."""
-    asset_model = get_state().entities.get("asset").model
-    class_model = inspect(asset_model).relationships["asset_class"].mapper.class_
-    vehicles_class = ctx.session.execute(select(class_model).where(class_model.code == "2030000")).scalar_one()
-    card = asset_model(acquisition_method="existing", number=f"ZC-CL-{org.jurisdiction.code}-{index:03d}",
-                       asset_class=vehicles_class, name=f"公务用车 {plate}", quantity=1, unit="辆",
-                       original_value=Decimal("180000"), acquired_on=dt.date(2022, 6, 1),
-                       funding_source="fiscal", location=f"{org.name}停车场", status="in_use",
-                       organization=org, jurisdiction=org.jurisdiction)
-    ctx.session.add(card)
-    ctx.session.flush()
-    return card
 
 
 def vehicles_of(ctx, org) -> list[Vehicle]:
@@ -52,20 +28,8 @@ def vehicles_of(ctx, org) -> list[Vehicle]:
     found = list(session.execute(
         select(Vehicle).where(Vehicle.organization_id == org.id, Vehicle.status == "in_service",
                               Vehicle.voided_at.is_(None)).order_by(Vehicle.id)).scalars())
-    if len(found) >= 3 and any(v.shared_platform for v in found) and any(not v.shared_platform for v in found):
-        return found
-    category = vehicle_category_in_force(session, "other", dt.date(2026, 1, 1))
-    for index, (plate, vin, brand, model, energy, shared, km) in enumerate(STAND_INS, start=1):
-        if any(v.plate == plate for v in found):
-            continue
-        vehicle = Vehicle(asset_id=_card(ctx, org, index, plate).id, plate=plate, vin=vin, brand=brand,
-                          model_name=model, domestic=True, energy_type=energy,
-                          displacement=None if energy == "bev" else Decimal("1.80"), category=category,
-                          organization=org, jurisdiction=org.jurisdiction, marked=True,
-                          parking_place=f"{org.name}机关大院停车场", shared_platform=shared, odometer_km=km)
-        session.add(vehicle)
-        found.append(vehicle)
-    session.flush()
+    if not (any(v.shared_platform for v in found) and any(not v.shared_platform for v in found)):
+        raise RuntimeError("车辆演示数据缺少共享平台车辆或单位自用车辆（plugins/vehicles/fleet/demo.py）")
     return found
 
 
