@@ -49,6 +49,9 @@ ACTIONS = {"new": _l("新增配备"), "renewal": _l("更新")}
 NO_DISPLACEMENT = ("bev", "fcev")
 #: states in which a plan counts towards the organisation's year (not a draft, not returned)
 LIVE_STATES = ("submitted", "reviewed", "approved")
+#: states in which a plan's renewal line holds its vehicle: every state but rejected (已退回), so no
+#: other plan may renew the same vehicle (Art. 28)
+RENEWAL_HOLDING_STATES = ("draft", "submitted", "reviewed", "approved")
 
 PLAN_STAGES = (
     # Art. 28: the bureau of the same level (同级) draws up / reviews the plan, the finance

@@ -3,7 +3,8 @@
 Block: a foreign brand (国产汽车), a line beyond the establishment in force on 1 January of the
 plan year (holdings + additions, renewals replace), a unit price or displacement above the
 category's cap, a total above the plan's purchase budget, a renewal that names no vehicle of the
-organisation in service. Flag: a renewal before the renewal age and mileage, a new-energy share
+organisation in service, a renewal of a vehicle another renewal line already names (in a plan not
+rejected, or twice in one plan). Flag: a renewal before the renewal age and mileage, a new-energy share
 below the target. Every number is a Standard (standards.py) in force on 1 January of the plan
 year for the plan's jurisdiction. The submission and each approval run the blocking checks again
 (:func:`refusals`): holdings, establishment and standards may have moved since a line was saved.
@@ -17,6 +18,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
 
 from catalog.models import standard_in_force
 from core.api import Rule
@@ -28,6 +30,7 @@ from plugins.vehicles.plans.models import (
     NEW_ENERGY_SHARE,
     NO_DISPLACEMENT,
     PRICE_CAP,
+    RENEWAL_HOLDING_STATES,
     RENEWAL_KM,
     RENEWAL_YEARS,
     VehiclePlan,
@@ -119,6 +122,30 @@ def renewal_vehicle(line, facts: Facts):
     elif replaced is not None:
         return {"name": _name(line), "problem": _("为新增配备，不应选择被更新车辆；更新车辆请选择“更新”")}
     return None
+
+
+def renewed_twice(line, facts: Facts):
+    """Art. 28: a vehicle is renewed once — a renewal line names no vehicle that another renewal line
+    already names, in another plan not rejected (draft, submitted, reviewed, approved: that plan
+    still asks for the money) or in the same plan."""
+    replaced = facts.replaced
+    if line.action != "renewal" or replaced is None or replaced.id is None:
+        return None
+    plan_id = facts.plan.id
+    query = (select(VehiclePlanLine).join(VehiclePlan, VehiclePlanLine.plan_id == VehiclePlan.id)
+             .where(VehiclePlanLine.action == "renewal", VehiclePlanLine.replaces_id == replaced.id,
+                    or_(VehiclePlan.state.in_(RENEWAL_HOLDING_STATES), VehiclePlan.id == plan_id))
+             .order_by(VehiclePlanLine.id))
+    if line.id is not None:
+        query = query.where(VehiclePlanLine.id != line.id)
+    other = facts.session.execute(query).scalars().first()
+    if other is None:
+        return None
+    plan = other.plan
+    number = plan.document_number or _("草稿 %(id)s", id=plan.id)
+    org = plan.organization.name if plan.organization is not None else ""
+    return {"plate": replaced.plate, "number": number,
+            "plan": _("%(org)s %(year)s 年度，%(state)s", org=org, year=plan.year, state=plan.state_label)}
 
 
 def beyond_establishment(line, facts: Facts):
@@ -247,6 +274,10 @@ LINE_BLOCKS = [
          message=_l("“%(name)s”非国产品牌，不得列入配备更新计划"), check=_on_line(foreign_brand)),
     Rule(key="vehicles.plan_renewal_vehicle", article=28, severity="block", model=VehiclePlanLine,
          message=_l("配备更新计划明细“%(name)s”%(problem)s"), check=_on_line(renewal_vehicle)),
+    Rule(key="vehicles.plan_renewal_twice", article=28, severity="block", model=VehiclePlanLine,
+         message=_l("车辆“%(plate)s”已列入配备更新计划 %(number)s（%(plan)s）的更新明细，"
+                    "同一车辆不得重复列入更新计划"),
+         check=_on_line(renewed_twice)),
     Rule(key="vehicles.plan_establishment", article=27, severity="block", model=VehiclePlanLine,
          message=_l("超出车辆编制：%(cat)s编制 %(quota)s 辆（%(year)s 年 1 月 1 日现行核定），"
                     "现有 %(held)s 辆，本年度计划新增 %(added)s 辆；"

@@ -25,6 +25,7 @@ from core.models import Finding
 from plugins.vehicles.fleet.models import Vehicle, VehicleEstablishment
 from plugins.vehicles.plans.models import VehiclePlan, VehiclePlanLine
 from tests.catalog.xlsx_helpers import upload, xlsx_bytes
+from tests.plugins.vehicles.costs_helpers import make_vehicle
 
 CLERK, BUREAU, FINANCE = "tianshan_clerk", "tianshan_bureau", "tianshan_fin_reviewer"
 ORG_NAME = "乌鲁木齐市天山区财政局"
@@ -70,6 +71,16 @@ def ids(app):
         return {"org": org.id, "jur": org.jurisdiction_id, "other": other.id, "old_vehicle": vehicle.id,
                 "old_category": vehicle.category_id, "old_category_name": vehicle.category.name,
                 "old_plate": vehicle.plate}
+
+
+def renewable(app) -> dict:
+    """A vehicle of 天山区财政局 in service that no plan renews yet (a vehicle is renewed once, Art. 28):
+    应急保障用车, bought 2024-01-10, within the costs tests' establishment of its own."""
+    vehicle_id, plate = make_vehicle(app)
+    with app.app_context():
+        vehicle = db.session.get(Vehicle, vehicle_id)
+        return {"id": vehicle_id, "plate": plate, "category": vehicle.category_id,
+                "category_name": vehicle.category.name}
 
 
 def fresh_category(app, quota):
@@ -278,8 +289,9 @@ def _open_findings(app, entity, pk, rule_key):
 def test_art28_renewal_replaces_and_early_renewal_is_flagged(app, login, api_client, ids, path):
     """第二十八条: a renewal adds no vehicle to the establishment; a vehicle below both the renewal age
     (8 年) and mileage (250,000 公里) is flagged for the reviewers, not refused."""
+    old = renewable(app)
     with app.app_context():
-        vehicle = db.session.get(Vehicle, ids["old_vehicle"])
+        vehicle = db.session.get(Vehicle, old["id"])
         plate, odometer = vehicle.plate, vehicle.odometer_km
         acquired = vehicle.acquired_on
     with app.app_context():
@@ -287,11 +299,11 @@ def test_art28_renewal_replaces_and_early_renewal_is_flagged(app, login, api_cli
             pytest.skip("the screens and the import pick a vehicle through the fleet's entity type of the "
                         "vehicle (registered by the fleet area)")
     plan_id, year = new_plan(app, ids)
-    body = line_body(plan_id, ids["old_category"], action="renewal", replaces_id=ids["old_vehicle"])
+    body = line_body(plan_id, old["category"], action="renewal", replaces_id=old["id"])
     status, text = write(path, app, login, api_client, body, plate=plate,
-                         category_name=ids["old_category_name"])
+                         category_name=old["category_name"])
     [line] = lines(app, plan_id)
-    assert line.replaces_id == ids["old_vehicle"] and line.organization_id == ids["org"], text[:2000]
+    assert line.replaces_id == old["id"] and line.organization_id == ids["org"], text[:2000]
     early = (dt.date(year, 1, 1) - acquired).days / 365.25 < 8 and odometer < 250000
     found = _open_findings(app, "vehicle_plan_line", line.id, "vehicles.plan_renewal_early")
     assert bool(found) == early
@@ -299,28 +311,18 @@ def test_art28_renewal_replaces_and_early_renewal_is_flagged(app, login, api_cli
 
 def test_art28_early_renewal_is_flagged_for_a_young_vehicle(app, ids):
     """第二十八条: a vehicle bought a year before the plan, driven little, is flagged (direct write)."""
-    with app.app_context():
-        vehicle = db.session.get(Vehicle, ids["old_vehicle"])
-        card = vehicle.asset
-        acquired, odometer = card.acquired_on, vehicle.odometer_km
+    old = renewable(app)
     plan_id, year = new_plan(app, ids)
     with app.app_context():
-        vehicle = db.session.get(Vehicle, ids["old_vehicle"])
+        vehicle = db.session.get(Vehicle, old["id"])
         vehicle.odometer_km = 12000
         vehicle.asset.acquired_on = dt.date(year - 1, 6, 1)
         db.session.commit()
-    try:
-        add_direct(app, plan_id, ids["old_category"], action="renewal", replaces_id=ids["old_vehicle"])
-        [line] = lines(app, plan_id)
-        [finding] = _open_findings(app, "vehicle_plan_line", line.id, "vehicles.plan_renewal_early")
-        assert finding.article == 28 and "尚未达到更新标准" in finding.message
-        assert "行驶 12000 公里" in finding.message and "使用满 8 年或行驶满 250000 公里" in finding.message
-    finally:
-        with app.app_context():
-            vehicle = db.session.get(Vehicle, ids["old_vehicle"])
-            vehicle.odometer_km = odometer
-            vehicle.asset.acquired_on = acquired
-            db.session.commit()
+    add_direct(app, plan_id, old["category"], action="renewal", replaces_id=old["id"])
+    [line] = lines(app, plan_id)
+    [finding] = _open_findings(app, "vehicle_plan_line", line.id, "vehicles.plan_renewal_early")
+    assert finding.article == 28 and "尚未达到更新标准" in finding.message
+    assert "行驶 12000 公里" in finding.message and "使用满 8 年或行驶满 250000 公里" in finding.message
 
 
 # --- the plan: submission, the new-energy share, the stages ----------------------------------------
@@ -459,21 +461,22 @@ def test_art27_a_renewal_replaces_and_a_new_vehicle_at_the_establishment_is_refu
     """第二十七条: with the establishment of the renewed vehicle's category equal to the holdings,
     renewing a vehicle is within it (it replaces) and adding one is refused (REST, bearer token).
     The tight establishment is in force for this test's year only (the next year gets 50 again)."""
+    old = renewable(app)
     plan_id, year = new_plan(app, ids)
     next_year(app)  # the next year restores the establishment of 50
     with app.app_context():
         from plugins.vehicles.fleet.establishment import holdings
 
-        org, category = _org(), db.session.get(VehicleCategory, ids["old_category"])
+        org, category = _org(), db.session.get(VehicleCategory, old["category"])
         held = holdings(db.session, org.id, category.id)
         _establish(org, category, held, on=dt.date(year, 1, 1))
         _establish(org, category, 50, on=dt.date(year + 1, 1, 1))
         db.session.commit()
     client = api_client(CLERK)
     renewal = client.post("/api/v1/vehicle_plan_line/", json=line_body(
-        plan_id, ids["old_category"], action="renewal", replaces_id=ids["old_vehicle"]))
+        plan_id, old["category"], action="renewal", replaces_id=old["id"]))
     assert renewal.status_code == 201, renewal.get_json()
-    refused = client.post("/api/v1/vehicle_plan_line/", json=line_body(plan_id, ids["old_category"]))
+    refused = client.post("/api/v1/vehicle_plan_line/", json=line_body(plan_id, old["category"]))
     assert refused.status_code == 422
     message = refused.get_json()["message"]
     assert f"编制 {held} 辆（{year} 年 1 月 1 日现行核定），现有 {held} 辆，本年度计划新增 1 辆" in message
@@ -496,3 +499,87 @@ def test_art28_submission_checks_the_price_cap_in_force_for_the_year(app, login,
     text = _act(login(CLERK), plan_id, "submit")
     assert "单价 150,000.00 元超过其他按照规定配备的公务用车车辆价格上限 100,000.00 元" in text
     assert "第二十八条" in text and _state(app, plan_id) == "draft"
+
+
+# --- a vehicle is renewed once (Art. 28) ---------------------------------------------------------------
+
+def _submitted_renewal(app, ids, old) -> tuple[int, str]:
+    """A plan of its own year renewing ``old``, submitted: (plan id, its number PB-…)."""
+    plan_id, _ = new_plan(app, ids)
+    add_direct(app, plan_id, old["category"], action="renewal", replaces_id=old["id"])
+    with app.app_context():
+        plan = db.session.get(VehiclePlan, plan_id)
+        transition(plan, "submit", "测试", view_name="VehiclePlanView")
+        db.session.commit()
+        assert plan.state == "submitted"
+        return plan_id, plan.document_number
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_art28_vehicle_renewed_in_another_plan_is_refused(app, login, api_client, ids, path):
+    """第二十八条: a renewal line naming a vehicle that another plan (submitted, not rejected) already
+    renews is refused, naming that plan's number; nothing is written."""
+    old = renewable(app)
+    _first, number = _submitted_renewal(app, ids, old)
+    assert number.startswith("PB-")
+    plan_id, _ = new_plan(app, ids)
+    status, text = write(path, app, login, api_client,
+                         line_body(plan_id, old["category"], action="renewal", replaces_id=old["id"]),
+                         plate=old["plate"], category_name=old["category_name"])
+    _refused(path, status, text, f"车辆“{old['plate']}”已列入配备更新计划 {number}",
+             "同一车辆不得重复列入更新计划", "第二十八条")
+    assert lines(app, plan_id) == []
+
+
+def test_art28_demo_vehicle_renewed_by_the_2027_plan_is_refused_on_rest(app, api_client, ids):
+    """第二十八条 (REST, bearer token): the demo's sedan, renewed by 天山区's submitted 2027 plan, cannot
+    be renewed in another plan; the message names the 2027 plan's number and state."""
+    with app.app_context():
+        demo = db.session.execute(select(VehiclePlan).where(
+            VehiclePlan.organization_id == ids["org"], VehiclePlan.year == 2027)).scalar_one()
+        number = demo.document_number
+    plan_id, _ = new_plan(app, ids)
+    response = api_client(CLERK).post("/api/v1/vehicle_plan_line/", json=line_body(
+        plan_id, ids["old_category"], action="renewal", replaces_id=ids["old_vehicle"]))
+    assert response.status_code == 422, response.get_json()
+    message = response.get_json()["message"]
+    assert f"车辆“{ids['old_plate']}”已列入配备更新计划 {number}（{ORG_NAME} 2027 年度，" in message
+    assert "第二十八条" in message
+    assert lines(app, plan_id) == []
+
+
+def test_art28_same_vehicle_twice_in_one_plan_is_refused_and_the_line_itself_may_be_edited(
+        app, api_client, ids):
+    """第二十八条 (REST): one plan cannot renew a vehicle twice (the message names the draft); the
+    renewal line itself is edited freely (PUT of its reason is not refused by its own name)."""
+    old = renewable(app)
+    plan_id, _ = new_plan(app, ids)
+    client = api_client(CLERK)
+    body = line_body(plan_id, old["category"], action="renewal", replaces_id=old["id"])
+    first = client.post("/api/v1/vehicle_plan_line/", json=body)
+    assert first.status_code == 201, first.get_json()
+    again = client.post("/api/v1/vehicle_plan_line/", json=body)
+    assert again.status_code == 422
+    assert f"已列入配备更新计划 草稿 {plan_id}（" in again.get_json()["message"]
+    assert "第二十八条" in again.get_json()["message"]
+    [line] = lines(app, plan_id)
+    edited = client.put(f"/api/v1/vehicle_plan_line/{line.id}", json={"reason": "原车故障频发，修改理由"})
+    assert edited.status_code == 200, edited.get_json()
+    assert lines(app, plan_id)[0].reason == "原车故障频发，修改理由"
+
+
+def test_art28_vehicle_of_a_rejected_plan_may_be_renewed_and_that_plan_not_resubmitted(app, login, ids):
+    """第二十八条: a rejected (已退回) plan holds no vehicle — another plan may renew it (form); the
+    rejected plan's submission is then refused, naming the plan that now renews the vehicle."""
+    old = renewable(app)
+    first, _number = _submitted_renewal(app, ids, old)
+    _act(login(BUREAU), first, "reject", "请核实车况")
+    assert _state(app, first) == "rejected"
+    second, _ = new_plan(app, ids)
+    html = login(CLERK).post("/vehicleplanlineview/add", data=form_data(line_body(
+        second, old["category"], action="renewal", replaces_id=old["id"])),
+        follow_redirects=True).get_data(as_text=True)
+    assert len(lines(app, second)) == 1, html[:3000]
+    text = _act(login(CLERK), first, "submit")
+    assert f"车辆“{old['plate']}”已列入配备更新计划 草稿 {second}" in text and "第二十八条" in text
+    assert _state(app, first) == "rejected"
