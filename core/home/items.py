@@ -21,6 +21,9 @@ class DashboardCard:
     count: Callable[[Any], int]
     #: the list view's endpoint (``AssetView.list``) the card opens; none: not a link
     endpoint: str | None = None
+    #: query arguments of the link, e.g. a list filter ``(("_flt_1_posted", "y"),)``: the card opens
+    #: the list showing what it counts
+    args: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ class HomeView(IndexView):
         ]
         for card in _visible(modules, DashboardCard):
             cards.append({"key": card.key, "label": str(card.label), "count": card.count(scope),
-                          "url": url_for(card.endpoint) if card.endpoint else None})
+                          "url": url_for(card.endpoint, **dict(card.args)) if card.endpoint else None})
         charts = [{"key": c.key, "label": str(c.label), "json": _chart_json(c, scope)}
                   for c in _visible(modules, DashboardChart)]
         home = {"cards": cards, "awaiting": awaiting[:todos.SHOWN], "decided": decided[:todos.SHOWN],

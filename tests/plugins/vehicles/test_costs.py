@@ -217,3 +217,66 @@ def test_bad_input_is_refused_in_chinese(app, login, rest, path):
         assert response.status_code == 422
         assert "金额必须大于零" in str(response.get_json())
     assert costs_of(app, vehicle) == []
+
+
+# --- the home page (工作台): costs awaiting 入账 ---------------------------------------------------------
+
+def _unposted_card(browser) -> tuple[str, int] | None:
+    """The card 待入账的运行费用 on the home page: (its link, its count), None when not shown."""
+    import html as html_lib
+    import re
+
+    page = browser.text("/")
+    found = re.search(r'data-card="vehicles_costs_unposted">.*?<div class="jiguan-card-count">'
+                      r'<a href="([^"]+)">(\d+)</a></div>\s*<div class="jiguan-card-label">([^<]*)</div>',
+                      page, re.S)
+    if found is None:
+        return None
+    assert found.group(3).strip() == "待入账的运行费用"
+    return html_lib.unescape(found.group(1)), int(found.group(2))
+
+
+def _unposted_in(app, org_name) -> int:
+    with app.app_context():
+        return len(db.session.execute(select(VehicleCost.id).join(
+            Organization, VehicleCost.organization_id == Organization.id).where(
+            Organization.name == org_name, VehicleCost.posted.is_(False),
+            VehicleCost.voided_at.is_(None))).all())
+
+
+def test_art29_home_card_counts_costs_awaiting_posting_in_the_users_scope(app, login):
+    """第二十九条: the home page (工作台) of tianshan_clerk shows 待入账的运行费用 — the demo's parking fee
+    among them — linking to the cost list filtered to 待入账; a new unposted cost of 天山区财政局 adds one
+    to it and nothing to kashgar_clerk's card; a posted or voided cost is not counted."""
+    clerk, kashgar = login(CLERK), login("kashgar_clerk")
+    url, count = _unposted_card(clerk)
+    with app.app_context():
+        demo = db.session.execute(select(VehicleCost).where(
+            VehicleCost.supplier == "乌鲁木齐市会展中心停车场", VehicleCost.amount == Decimal("60.00"))
+        ).scalar_one()
+        assert demo.posted is False and demo.voided_at is None
+    assert count >= 1 and count == _unposted_in(app, TIANSHAN)
+    assert url.startswith("/vehiclecostview/list/") and "_flt_1_posted=y" in url
+    listed = clerk.text(url)
+    assert "运行费用" in listed and "待入账" in listed and "已入账" not in listed.split("<tbody")[-1]
+    kashgar_card = _unposted_card(kashgar)
+    kashgar_before = kashgar_card[1] if kashgar_card else 0
+    assert kashgar_before == _unposted_in(app, "喀什市财政局")
+
+    vehicle_id, _plate = make_vehicle(app)
+    with app.app_context():
+        vehicle = db.session.get(VehicleCost.vehicle.property.mapper.class_, vehicle_id)
+        unposted = VehicleCost(vehicle_id=vehicle_id, organization_id=vehicle.organization_id,
+                               jurisdiction_id=vehicle.jurisdiction_id, kind="parking",
+                               spent_on=dt.date(2026, 12, 2), amount=Decimal("15.00"), supplier="红山停车场")
+        db.session.add(unposted)
+        db.session.commit()
+        unposted_id = unposted.id
+    assert _unposted_card(clerk)[1] == count + 1
+    kashgar_card = _unposted_card(kashgar)
+    assert (kashgar_card[1] if kashgar_card else 0) == kashgar_before
+    with app.app_context():
+        row = db.session.get(VehicleCost, unposted_id)
+        row.voided_at, row.voided_by, row.void_reason = dt.datetime(2026, 12, 3), "测试", "测试数据"
+        db.session.commit()
+    assert _unposted_card(clerk)[1] == count
