@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from catalog.models import standard_in_force
 from core.api import Rule
@@ -126,15 +126,19 @@ def renewal_vehicle(line, facts: Facts):
 
 def renewed_twice(line, facts: Facts):
     """Art. 28: a vehicle is renewed once — a renewal line names no vehicle that another renewal line
-    already names, in another plan not rejected (draft, submitted, reviewed, approved: that plan
-    still asks for the money) or in the same plan."""
+    already names, in the same plan, in another plan not rejected (draft, submitted, reviewed: that
+    plan still asks for the money) or approved for this year or a later one. An approved plan of an
+    earlier year no longer holds it: the vehicle is still in service, so that year's renewal was
+    not carried out and a new plan may ask again."""
     replaced = facts.replaced
     if line.action != "renewal" or replaced is None or replaced.id is None:
         return None
     plan_id = facts.plan.id
     query = (select(VehiclePlanLine).join(VehiclePlan, VehiclePlanLine.plan_id == VehiclePlan.id)
              .where(VehiclePlanLine.action == "renewal", VehiclePlanLine.replaces_id == replaced.id,
-                    or_(VehiclePlan.state.in_(RENEWAL_HOLDING_STATES), VehiclePlan.id == plan_id))
+                    or_(VehiclePlan.id == plan_id,
+                        VehiclePlan.state.in_([s for s in RENEWAL_HOLDING_STATES if s != "approved"]),
+                        and_(VehiclePlan.state == "approved", VehiclePlan.year >= facts.plan.year)))
              .order_by(VehiclePlanLine.id))
     if line.id is not None:
         query = query.where(VehiclePlanLine.id != line.id)

@@ -73,6 +73,32 @@ def ids(app):
                 "old_plate": vehicle.plate}
 
 
+def test_art28_an_approved_plan_of_an_earlier_year_no_longer_holds_its_vehicle(app, login, api_client, ids):
+    """第二十八条: the vehicle an approved plan renewed is still in service a year later (the renewal
+    was not carried out): a later year's plan may renew it; a plan of the same year may not."""
+    old = renewable(app)
+    first, number = _submitted_renewal(app, ids, old)
+    _act(login(BUREAU), first, "approve", "同意")
+    _act(login(FINANCE), first, "approve", "同意")
+    assert _state(app, first) == "approved"
+    later, _year = new_plan(app, ids)  # next_year: later than the approved plan's
+    body = line_body(later, old["category"], action="renewal", replaces_id=old["id"])
+    response = api_client(CLERK).post("/api/v1/vehicle_plan_line/", json=body)
+    assert response.status_code == 201, response.get_json()
+    with app.app_context():
+        same_year = VehiclePlan(organization_id=ids["org"], year=_state_year(first), budget=Decimal("1000000"),
+                                note="测试")
+        db.session.add(same_year)
+        db.session.commit()
+        same_id = same_year.id
+    refused = api_client(CLERK).post("/api/v1/vehicle_plan_line/", json={**body, "plan_id": same_id})
+    assert refused.status_code == 422 and number in refused.get_json()["message"], refused.get_json()
+
+
+def _state_year(plan_id) -> int:
+    return db.session.get(VehiclePlan, plan_id).year
+
+
 def renewable(app) -> dict:
     """A vehicle of 天山区财政局 in service that no plan renews yet (a vehicle is renewed once, Art. 28):
     应急保障用车, bought 2024-01-10, within the costs tests' establishment of its own."""
