@@ -122,8 +122,12 @@ def _not_dispatched(trip: VehicleTrip, ctx):
 
 
 def _vehicle_out_of_service(record, ctx):
-    """第二十九条: only a vehicle in service is used, sealed or lent for an emergency."""
-    if getattr(record, "voided_at", None) is not None or ctx.action != "create":
+    """第二十九条: only a vehicle in service is used, sealed or lent for an emergency — checked
+    when the record is written and when it is moved to another vehicle (a record of a vehicle
+    disposed of later stays editable)."""
+    if getattr(record, "voided_at", None) is not None:
+        return None
+    if ctx.action != "create" and not (ctx.action == "update" and ctx.changed(record, "vehicle_id")):
         return None
     vehicle = ctx.related(record, "vehicle")
     if vehicle is not None and (vehicle.status != "in_service" or vehicle.voided_at is not None):

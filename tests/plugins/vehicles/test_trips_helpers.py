@@ -32,6 +32,8 @@ def make_vehicle(app, *, shared=False, km=10000, org=TIANSHAN, status="in_servic
         vehicles_class = db.session.execute(
             select(AssetClass).where(AssetClass.code == "2030000")
         ).scalar_one()
+        # the establishment that makes room is seeded approved: as the system, not as a user
+        establishment_room(organization)
         with acting_as(app.appbuilder.sm.find_user(username="admin")):
             card = Asset(
                 acquisition_method="existing",
@@ -65,7 +67,6 @@ def make_vehicle(app, *, shared=False, km=10000, org=TIANSHAN, status="in_servic
                 shared_platform=shared,
                 odometer_km=km,
             )
-            establishment_room(organization)
             db.session.add(vehicle)
             db.session.commit()
             if status != "in_service":  # only an operation reaches it: set below the write pipeline
