@@ -86,8 +86,8 @@ def test_art28_an_approved_plan_of_an_earlier_year_no_longer_holds_its_vehicle(a
     response = api_client(CLERK).post("/api/v1/vehicle_plan_line/", json=body)
     assert response.status_code == 201, response.get_json()
     with app.app_context():
-        same_year = VehiclePlan(organization_id=ids["org"], year=_state_year(first), budget=Decimal("1000000"),
-                                note="测试")
+        same_year = VehiclePlan(organization_id=ids["org"], year=_state_year(first),
+                                budget=Decimal("1000000"), note="测试")
         db.session.add(same_year)
         db.session.commit()
         same_id = same_year.id
