@@ -78,8 +78,8 @@ def test_revision_for_a_plugin_starts_its_branch_then_continues_it(tmp_path, mon
 def test_revision_for_an_unknown_plugin_or_the_catalog_is_refused(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'rev.db'}")
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["db", "revision", "--plugin", "vehicles", "-m", "x"])
-    assert result.exit_code == 1 and "插件 vehicles 未加载" in result.output
+    result = runner.invoke(args=["db", "revision", "--plugin", "canteen", "-m", "x"])
+    assert result.exit_code == 1 and "插件 canteen 未加载" in result.output
     result = runner.invoke(args=["db", "revision", "--plugin", "catalog", "-m", "x"])
     assert result.exit_code == 1 and "core@head" in result.output
     result = runner.invoke(args=["db", "revision", "--plugin", "land", "--head", "core@head", "-m", "x"])

@@ -172,7 +172,7 @@ class UnknownReference(Model):
 
     id = Column(Integer, primary_key=True)
     organization_id = Column(Integer, nullable=False)
-    vehicle_id = entity_reference("vehicle")
+    vehicle_id = entity_reference("fleet_bus")  # no module registers such a type
     title = Column(String(64))
 
 
@@ -189,5 +189,5 @@ def test_a_reference_to_an_unknown_key_refuses_start_up():
     plugin = types.SimpleNamespace(register_module=register_module,
                                    register_entity_types=register_entity_types)
     with pytest.raises(PluginError, match="模块 'fleet_demo' 的 UnknownReference.vehicle_id 引用的实体类型 "
-                                          "'vehicle' 不存在"):
+                                          "'fleet_bus' 不存在"):
         make_app("sqlite://", EXTRA_PLUGINS=[plugin])

@@ -69,20 +69,20 @@ def test_builtins_declare_the_contract(tmp_path):
 
 def test_a_plugin_for_another_contract_stops_the_app():
     with pytest.raises(PluginError) as refused:
-        make_app("sqlite://", EXTRA_PLUGINS=[_plugin("vehicles", contract=">=2.0,<3")])
+        make_app("sqlite://", EXTRA_PLUGINS=[_plugin("canteen", contract=">=2.0,<3")])
     message = str(refused.value)
-    assert "插件 vehicles" in message and ">=2.0,<3" in message
+    assert "插件 canteen" in message and ">=2.0,<3" in message
     assert f"本核心的契约版本为 {CONTRACT_VERSION}" in message
 
 
 def test_an_unreadable_contract_range_stops_the_app():
     with pytest.raises(PluginError, match="契约版本范围 'one point oh' 无法解析"):
-        make_app("sqlite://", EXTRA_PLUGINS=[_plugin("vehicles", contract="one point oh")])
+        make_app("sqlite://", EXTRA_PLUGINS=[_plugin("canteen", contract="one point oh")])
 
 
 def test_a_plugin_within_the_range_loads():
-    app = make_app("sqlite://", EXTRA_PLUGINS=[_plugin("vehicles", contract=">=1.0,<2")])
-    assert "vehicles" in app.extensions["jiguan"].plugins
+    app = make_app("sqlite://", EXTRA_PLUGINS=[_plugin("canteen", contract=">=1.0,<2")])
+    assert "canteen" in app.extensions["jiguan"].plugins
 
 
 def test_a_deprecated_name_warns_and_still_answers(monkeypatch):
@@ -105,7 +105,7 @@ def test_a_disabled_builtin_is_not_imported():
     script = textwrap.dedent("""
         import sys
         from core.testing import make_app
-        app = make_app("sqlite://", DISABLED_PLUGINS=["assets"])
+        app = make_app("sqlite://", DISABLED_PLUGINS=["vehicles", "assets"])
         assert "assets" not in app.extensions["jiguan"].plugins
         print(sorted(m for m in sys.modules if m.startswith("plugins.assets")))
     """)
@@ -149,5 +149,5 @@ def test_an_entry_point_must_be_named_after_its_module(broken_installed):
 
 
 def test_an_entry_point_asked_for_by_name_must_be_installed():
-    with pytest.raises(PluginError, match="找不到入口点插件：vehicles"):
-        make_app("sqlite://", LOAD_ENTRYPOINT_PLUGINS=["vehicles"])
+    with pytest.raises(PluginError, match="找不到入口点插件：canteen"):
+        make_app("sqlite://", LOAD_ENTRYPOINT_PLUGINS=["canteen"])

@@ -104,8 +104,8 @@ def test_duplicate_module_key_is_rejected():
 
 
 def test_missing_dependency_is_rejected():
-    with pytest.raises(PluginError, match="依赖的模块 'vehicles' 未安装"):
-        make_app("sqlite://", EXTRA_PLUGINS=[_plugin("pool", depends=("vehicles",))])
+    with pytest.raises(PluginError, match="依赖的模块 'housing' 未安装"):
+        make_app("sqlite://", EXTRA_PLUGINS=[_plugin("pool", depends=("housing",))])
 
 
 def test_unknown_hook_is_rejected_by_check_pending():

@@ -87,7 +87,7 @@ def test_a_plugin_authors_suite_configures_the_app(tmp_path):
 
         @pytest.fixture(scope="session")
         def jiguan_config():
-            return {"DISABLED_PLUGINS": ["assets"]}
+            return {"DISABLED_PLUGINS": ["vehicles", "assets"]}
     """))
     (tmp_path / "test_author.py").write_text(textwrap.dedent("""
         def test_app(app, cli):

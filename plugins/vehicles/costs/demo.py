@@ -57,17 +57,17 @@ def _standards(ctx) -> None:
                                  backdate_reason=DEMO_BACKDATE_REASON))
 
 
-def _vehicle(ctx):
+def _vehicle(ctx, org_key: str = ORG):
     """The organisation's first vehicle in service: the fleet's demo (AREAS order) registered it."""
     from plugins.vehicles.fleet.models import Vehicle
 
-    session, org = ctx.session, ctx.organizations[ORG]
+    session, org = ctx.session, ctx.organizations[org_key]
     return session.execute(select(Vehicle).where(
         Vehicle.organization_id == org.id, Vehicle.status == "in_service", Vehicle.voided_at.is_(None))
         .order_by(Vehicle.id).limit(1)).scalar_one()
 
 
-def attach_invoice(session, cost: VehicleCost) -> None:
+def attach_invoice(session, cost: VehicleCost, uploaded_by: str = CLERK) -> None:
     """The cost's 发票 as the demo's attachment (the system seeds it, like the records)."""
     attachments = table("core_attachment", column("id"), column("entity"), column("record_id"), column("kind"),
                         column("filename"), column("content_type"), column("size"), column("sha256"),
@@ -76,7 +76,7 @@ def attach_invoice(session, cost: VehicleCost) -> None:
     result = session.execute(insert(attachments).returning(attachments.c.id).values(
         entity=COST_ENTITY, record_id=str(cost.id), kind="invoice", filename="发票.pdf",
         content_type="application/pdf", size=len(INVOICE_PDF), sha256=hashlib.sha256(INVOICE_PDF).hexdigest(),
-        storage="database", uploaded_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), uploaded_by=CLERK,
+        storage="database", uploaded_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), uploaded_by=uploaded_by,
         organization_id=cost.organization_id, jurisdiction_id=cost.jurisdiction_id))
     contents = table("core_attachment_content", column("attachment_id"), column("data"))
     session.execute(insert(contents).values(attachment_id=result.scalar_one(), data=INVOICE_PDF))
@@ -97,6 +97,26 @@ def load(ctx) -> None:
         if posted:
             post_cost(session, cost)
     # the year's evaluation, entered and waiting for 评价 once December's costs are in
+    session.add(VehicleEvaluation(organization=org, jurisdiction=org.jurisdiction, year=2026,
+                                  remark="年末评价前请核对全年费用是否均已入账"))
+    session.flush()
+    _kashgar(ctx)
+
+
+def _kashgar(ctx) -> None:
+    """喀什市财政局: a posted fuel cost of its 桑塔纳 and its 2026 evaluation, so each level reads its
+    own costs and never a neighbour's (the authorization matrix)."""
+    session = ctx.session
+    vehicle = _vehicle(ctx, "kashgar_finance")
+    org = vehicle.organization
+    cost = VehicleCost(vehicle=vehicle, organization=org, jurisdiction=vehicle.jurisdiction, kind="fuel",
+                       spent_on=dt.date(2026, 11, 9), amount=Decimal("356.00"), supplier="中国石油新疆销售有限公司",
+                       odometer_km=vehicle.odometer_km, note="92号汽油", posted=True,
+                       posted_on=dt.date(2026, 11, 11))
+    session.add(cost)
+    session.flush()
+    attach_invoice(session, cost, "kashgar_clerk")
+    post_cost(session, cost)
     session.add(VehicleEvaluation(organization=org, jurisdiction=org.jurisdiction, year=2026,
                                   remark="年末评价前请核对全年费用是否均已入账"))
     session.flush()

@@ -190,4 +190,10 @@ def load(ctx) -> None:
             submitted_at=dt.datetime(2026, 11, 20, 3, 0),
         )
     )
+    # 乌鲁木齐市机关事务管理局 drafts the manufacturer take-back of its 哈弗H9 (the 回收证明 still to come)
+    emergency = next(v for v in vehicles if v.plate == "新A·Y2604")
+    session.add(VehicleDisposal(
+        vehicle=emergency, organization=emergency.organization, jurisdiction=emergency.jurisdiction,
+        method="takeback", manufacturer="长城汽车股份有限公司", applied_on=dt.date(2026, 12, 1),
+        reason="柴油车排放不达标，厂家以旧换新回收", state="draft"))
     session.flush()

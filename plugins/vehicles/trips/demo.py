@@ -100,3 +100,26 @@ def load(ctx) -> None:
     session.flush()
     transition(request, "submit", "申请平台车辆送机，请派车", view_name="VehicleTripView")
     session.flush()
+    _kashgar(ctx, national_day)
+
+
+def _kashgar(ctx, national_day) -> None:
+    """喀什市财政局: its 桑塔纳 sealed for 国庆节, a pending emergency use and a returned November trip,
+    so each level reads its own trips and never a neighbour's (the authorization matrix)."""
+    session, org = ctx.session, ctx.organizations["kashgar_finance"]
+    vehicle = session.execute(select(Vehicle).where(
+        Vehicle.organization_id == org.id, Vehicle.status == "in_service", Vehicle.voided_at.is_(None))
+        .order_by(Vehicle.id).limit(1)).scalar_one()
+    clerk, other = ctx.people["kashgar_finance.0"], ctx.people["kashgar_finance.1"]
+    session.add(VehicleSealing(
+        holiday=national_day, vehicle=vehicle, organization_id=org.id, jurisdiction_id=org.jurisdiction_id,
+        sealed_at=dt.datetime(2026, 9, 30, 19, 0), sealed_by=clerk, place=vehicle.parking_place,
+        unsealed_at=dt.datetime(2026, 10, 8, 9, 0)))
+    pending = VehicleEmergencyUse(vehicle=vehicle, holiday=national_day, starts_on=dt.date(2026, 10, 4),
+                                  ends_on=dt.date(2026, 10, 4), reason="节日期间赴疏附县核查民生资金拨付",
+                                  organization_id=org.id, jurisdiction_id=org.jurisdiction_id)
+    session.add(pending)
+    session.flush()
+    transition(pending, "submit", "节日期间应急核查，请审批", view_name="VehicleEmergencyUseView")
+    session.add(_trip(vehicle, clerk, other, "财政资金监督检查", "喀什市各乡镇", dt.datetime(2026, 11, 12, 9, 0), 6, 58))
+    session.flush()
