@@ -114,7 +114,9 @@ def check_authorization_case(app, client: Callable, entity_key: str, action: str
     if action == "list":
         if base is not None:
             html = browser.text(f"{base}/list/?psize_{view.__class__.__name__}=100")
-            assert not re.search(rf"/show/{pk}[\"?]", html)
+            # the view's own link to the row: a page may link other views' rows of that id
+            # (the ledger links each posting's source record)
+            assert not re.search(rf"{re.escape(base)}/show/{pk}[\"?]", html)
     elif action in ("show", "edit_get"):
         if base is not None:
             verb = "show" if action == "show" else "edit"
