@@ -42,7 +42,7 @@ def _operations(page) -> list[str]:
 
 
 def test_clerk_starts_and_the_bureau_completes_a_registration(login_as, in_app):
-    name = f"端到端确权宗地-{uuid.uuid4().hex[:6]}"
+    name = f"端到端确权宗地-{uuid.uuid4().int % 10**6:06d}"
     certificate = f"新(2026)乌鲁木齐市不动产权第{uuid.uuid4().int % 10**7:07d}号"
     clerk = login_as("tianshan_clerk")
     clerk.open("/landparcelview/add")

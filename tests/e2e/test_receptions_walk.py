@@ -57,7 +57,7 @@ def _pdf_text(page, href: str, tmp_path) -> str:
 def test_clerk_asks_bureau_approves_clerk_settles_and_prints(login_as, tmp_path):
     from weasyprint import HTML
 
-    unit = f"端到端来访单位{uuid.uuid4().hex[:6]}"
+    unit = f"端到端来访单位{uuid.uuid4().int % 10**6:06d}"
     day = dt.date.today() - dt.timedelta(days=2)
     page = login_as("tianshan_clerk")
     page.open("/receptionview/add")
