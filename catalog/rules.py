@@ -42,8 +42,10 @@ def _unknown_key(standard: Standard, ctx):
             "examples": "、".join(str(label) for label in list(keys.values())[:3])}
 
 
-def _period_reversed(standard: Standard, ctx):
-    return bool(standard.effective_to and standard.effective_to < standard.effective_from)
+def _period_reversed(record, ctx):
+    """A period (``effective_from``–``effective_to``) that ends before it starts: a standard, a
+    designated supplier, a vehicle category."""
+    return bool(record.effective_to and record.effective_from and record.effective_to < record.effective_from)
 
 
 def _overlaps(standard: Standard, ctx):
@@ -202,16 +204,6 @@ def _supplier_kind_unknown(supplier: DesignatedSupplier, ctx):
             "choices": "、".join(str(label) for label in SUPPLIER_KINDS.values())}
 
 
-def _supplier_reversed(supplier: DesignatedSupplier, ctx):
-    return bool(supplier.effective_to and supplier.effective_from
-                and supplier.effective_to < supplier.effective_from)
-
-
-def _category_reversed(category: VehicleCategory, ctx):
-    return bool(category.effective_to and category.effective_from
-                and category.effective_to < category.effective_from)
-
-
 def _category_body_unknown(category: VehicleCategory, ctx):
     if category.establishment_body in ESTABLISHMENT_BODIES:
         return None
@@ -310,7 +302,7 @@ RULES = [
     ),
     Rule(
         key="catalog.supplier_period_order", article=29, severity="block", model=DesignatedSupplier,
-        message=_l("定点截止日期早于起始日期"), check=_supplier_reversed,
+        message=_l("定点截止日期早于起始日期"), check=_period_reversed,
     ),
     Rule(
         key="catalog.vehicle_category_body", article=27, severity="block", model=VehicleCategory,
@@ -320,6 +312,6 @@ RULES = [
     ),
     Rule(
         key="catalog.vehicle_category_period_order", article=27, severity="block", model=VehicleCategory,
-        message=_l("公务用车类别的失效日期早于生效日期"), check=_category_reversed,
+        message=_l("公务用车类别的失效日期早于生效日期"), check=_period_reversed,
     ),
 ]

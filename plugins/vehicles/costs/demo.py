@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 from decimal import Decimal
 
-from sqlalchemy import column, insert, select, table
+from sqlalchemy import column, insert, table
 
 from catalog.models import Standard
 from catalog.standards import DEMO_BACKDATE_REASON
@@ -59,12 +59,9 @@ def _standards(ctx) -> None:
 
 def _vehicle(ctx, org_key: str = ORG):
     """The organisation's first vehicle in service: the fleet's demo (AREAS order) registered it."""
-    from plugins.vehicles.fleet.models import Vehicle
+    from plugins.vehicles.fleet.establishment import vehicles_in_service
 
-    session, org = ctx.session, ctx.organizations[org_key]
-    return session.execute(select(Vehicle).where(
-        Vehicle.organization_id == org.id, Vehicle.status == "in_service", Vehicle.voided_at.is_(None))
-        .order_by(Vehicle.id).limit(1)).scalar_one()
+    return vehicles_in_service(ctx.session, ctx.organizations[org_key].id)[0]
 
 
 def attach_invoice(session, cost: VehicleCost, uploaded_by: str = CLERK) -> None:

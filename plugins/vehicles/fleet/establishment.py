@@ -78,3 +78,10 @@ def room_problem(session, organization, category, on: dt.date, *, exclude=None) 
     if held + 1 <= quota:
         return None
     return {"org": organization.name, "category": category.name, "quota": quota, "held": held}
+
+
+def vehicles_in_service(session, organization_id: int) -> list[Vehicle]:
+    """The organisation's vehicles in service (not voided), oldest record first."""
+    return list(session.execute(select(Vehicle).where(
+        Vehicle.organization_id == organization_id, Vehicle.status == "in_service",
+        Vehicle.voided_at.is_(None)).order_by(Vehicle.id)).scalars())

@@ -18,7 +18,7 @@ from catalog.models import Standard
 from catalog.standards import DEMO_BACKDATE_REASON
 from catalog.vehicle_categories import vehicle_category_in_force
 from core.api import get_state, transition
-from plugins.vehicles.fleet.establishment import holdings, quota_in_force
+from plugins.vehicles.fleet.establishment import holdings, quota_in_force, vehicles_in_service
 from plugins.vehicles.fleet.models import Vehicle, VehicleEstablishment
 from plugins.vehicles.plans.models import (
     ALL_KEY,
@@ -85,9 +85,7 @@ def _vehicle(ctx, org, category, plate, acquired, odometer) -> Vehicle:
     some), else an old sedan registered here with its asset card (the card's module found by its
     entity-type key, never imported)."""
     session = ctx.session
-    held = session.execute(select(Vehicle).where(
-        Vehicle.organization_id == org.id, Vehicle.status == "in_service", Vehicle.voided_at.is_(None))
-    ).scalars().all()
+    held = vehicles_in_service(session, org.id)
     if held:
         return min(held, key=lambda vehicle: (vehicle.acquired_on or dt.date.max, vehicle.id))
     _room(ctx, org, category, 1, dt.date(2026, 1, 1))

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from catalog.holidays import Holiday
 from core.api import transition
+from plugins.vehicles.fleet.establishment import vehicles_in_service
 from plugins.vehicles.fleet.models import Vehicle
 from plugins.vehicles.trips.models import VehicleEmergencyUse, VehicleSealing, VehicleTrip
 
@@ -24,10 +25,7 @@ ORG = "tianshan_finance"
 
 
 def vehicles_of(ctx, org) -> list[Vehicle]:
-    session = ctx.session
-    found = list(session.execute(
-        select(Vehicle).where(Vehicle.organization_id == org.id, Vehicle.status == "in_service",
-                              Vehicle.voided_at.is_(None)).order_by(Vehicle.id)).scalars())
+    found = vehicles_in_service(ctx.session, org.id)
     if not (any(v.shared_platform for v in found) and any(not v.shared_platform for v in found)):
         raise RuntimeError("车辆演示数据缺少共享平台车辆或单位自用车辆（plugins/vehicles/fleet/demo.py）")
     return found
@@ -107,9 +105,7 @@ def _kashgar(ctx, national_day) -> None:
     """喀什市财政局: its 桑塔纳 sealed for 国庆节, a pending emergency use and a returned November trip,
     so each level reads its own trips and never a neighbour's (the authorization matrix)."""
     session, org = ctx.session, ctx.organizations["kashgar_finance"]
-    vehicle = session.execute(select(Vehicle).where(
-        Vehicle.organization_id == org.id, Vehicle.status == "in_service", Vehicle.voided_at.is_(None))
-        .order_by(Vehicle.id).limit(1)).scalar_one()
+    vehicle = vehicles_in_service(session, org.id)[0]
     clerk, other = ctx.people["kashgar_finance.0"], ctx.people["kashgar_finance.1"]
     session.add(VehicleSealing(
         holiday=national_day, vehicle=vehicle, organization_id=org.id, jurisdiction_id=org.jurisdiction_id,
