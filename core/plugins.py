@@ -26,7 +26,8 @@ DEFAULT_PLUGINS: dict[str, str] = {
     "catalog": "catalog.plugin",
     "land": "plugins.land.plugin", "assets": "plugins.assets.plugin",
     "funds": "plugins.funds.plugin", "receptions": "plugins.receptions.plugin",
-    "vehicles": "plugins.vehicles.plugin",
+    "vehicles": "plugins.vehicles.plugin", "office_space": "plugins.office_space.plugin",
+    "housing": "plugins.housing.plugin",
 }
 
 

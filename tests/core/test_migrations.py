@@ -110,12 +110,18 @@ def register_module():
 '''
 
 
+def _applied_with_ancestors(script) -> set[str]:
+    """The revisions applied: those alembic_version names and all they stand on. A branch head
+    another branch depends on (land's, under office space) is applied without being named."""
+    return {rev.revision for rev in script.iterate_revisions(tuple(_applied_versions()), "base")}
+
+
 def test_every_branch_is_applied(empty_app):
     upgrade_schema()
     script = ScriptDirectory.from_config(_alembic_config())
     core_head, land_head = script.get_revision("core@head"), script.get_revision("land@head")
     assert {core_head.revision, land_head.revision} <= set(script.get_heads())
-    assert land_head.revision in _applied_versions()
+    assert land_head.revision in _applied_with_ancestors(script)
     roots = {label: root for root in map(script.get_revision, script.get_bases())
              for label in root.branch_labels}
     assert set(roots) >= {"core", "land"}
@@ -165,7 +171,7 @@ def test_cli_db_upgrade_brings_every_branch(tmp_path):
         script = ScriptDirectory.from_config(_alembic_config())
         assert {"core", "land"} <= {label for head in script.get_heads()
                                     for label in script.get_revision(head).branch_labels}
-        assert script.get_revision("land@head").revision in _applied_versions()
+        assert script.get_revision("land@head").revision in _applied_with_ancestors(script)
         assert {"ab_user", "catalog_organization", "core_audit_log", "land_parcel"} <= set(
             sa.inspect(db.engine).get_table_names()
         )

@@ -135,7 +135,7 @@ def test_a_disabled_entry_point_is_not_imported_and_listed_as_disabled(broken_in
         make_app("sqlite://", LOAD_ENTRYPOINT_PLUGINS=["broken"])
     # named and disabled: skipped by its name, never imported
     app = make_app(f"sqlite:///{tmp_path / 'x.db'}", LOAD_ENTRYPOINT_PLUGINS=["broken"],
-                   DISABLED_PLUGINS=["broken", "land"])
+                   DISABLED_PLUGINS=["broken", "office_space", "land"])
     assert "jiguan_broken.plugin" not in sys.modules
     output = app.test_cli_runner().invoke(args=["plugins", "list"]).output
     assert "broken\t已停用（DISABLED_PLUGINS，未导入）\tjiguan-broken 0.3.0" in output

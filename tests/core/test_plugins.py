@@ -73,16 +73,17 @@ def test_dependencies_are_enforced_per_jurisdiction(hello_app):
     with hello_app.app_context():
         region = db.session.execute(select(Jurisdiction).where(Jurisdiction.code == "650000")).scalar_one()
         kashgar = db.session.execute(select(Jurisdiction).where(Jurisdiction.code == "653101")).scalar_one()
-        # the demo enabled every module in the region; 喀什市 turns hello, then land, off
-        with pytest.raises(WriteRefused, match="被已启用的模块依赖：问候"):
+        # the demo enabled every module in the region; 喀什市 turns hello and office space, then land, off
+        with pytest.raises(WriteRefused, match="被已启用的模块依赖：办公用房、问候"):
             set_module(kashgar, "land", False)
         db.session.rollback()
         set_module(kashgar, "hello", False)
+        set_module(kashgar, "office_space", False)
         set_module(kashgar, "land", False)
         with pytest.raises(WriteRefused, match="请先在喀什市启用依赖模块：土地管理"):
             set_module(kashgar, "hello", True)
         db.session.rollback()
-        with pytest.raises(WriteRefused, match="被已启用的模块依赖：问候"):
+        with pytest.raises(WriteRefused, match="被已启用的模块依赖：办公用房、问候"):
             set_module(region, "land", False)
         db.session.rollback()
 
@@ -104,8 +105,8 @@ def test_duplicate_module_key_is_rejected():
 
 
 def test_missing_dependency_is_rejected():
-    with pytest.raises(PluginError, match="依赖的模块 'housing' 未安装"):
-        make_app("sqlite://", EXTRA_PLUGINS=[_plugin("pool", depends=("housing",))])
+    with pytest.raises(PluginError, match="依赖的模块 'canteen' 未安装"):
+        make_app("sqlite://", EXTRA_PLUGINS=[_plugin("pool", depends=("canteen",))])
 
 
 def test_unknown_hook_is_rejected_by_check_pending():
