@@ -16,11 +16,20 @@ def idle_count(scope) -> int:
 
 
 def overdue_idle(scope, today) -> list[OverdueItem]:
-    return [OverdueItem(found.room, found.due_on,
-                        _("%(area)s 平方米，自 %(since)s 起未配置，已闲置 %(days)s 天（认定标准 %(limit)s 天）",
-                          area=found.room.use_area, since=found.since.isoformat(), days=found.days,
-                          limit=found.limit))
-            for found in idle_rooms(db.session, scope, today)]
+    return [
+        OverdueItem(
+            found.room,
+            found.due_on,
+            _(
+                "%(area)s 平方米，自 %(since)s 起未配置，已闲置 %(days)s 天（认定标准 %(limit)s 天）",
+                area=found.room.use_area,
+                since=found.since.isoformat(),
+                days=found.days,
+                limit=found.limit,
+            ),
+        )
+        for found in idle_rooms(db.session, scope, today)
+    ]
 
 
 def dashboard_items() -> list:

@@ -34,10 +34,17 @@ def idle_limit(session, jurisdiction, on: dt.date) -> int | None:
 
 def idle_rooms(session, scope, today: dt.date) -> list[IdleRoom]:
     """The idle rooms of the viewer's scope, the longest idle first."""
-    query = (select(OfficeRoom).join(OfficeBuilding, OfficeRoom.building_id == OfficeBuilding.id)
-             .where(OfficeRoom.status == "vacant", OfficeRoom.voided_at.is_(None),
-                    OfficeRoom.status_since.is_not(None), OfficeRoom.status_since < today)
-             .order_by(OfficeRoom.status_since, OfficeBuilding.name, OfficeRoom.number))
+    query = (
+        select(OfficeRoom)
+        .join(OfficeBuilding, OfficeRoom.building_id == OfficeBuilding.id)
+        .where(
+            OfficeRoom.status == "vacant",
+            OfficeRoom.voided_at.is_(None),
+            OfficeRoom.status_since.is_not(None),
+            OfficeRoom.status_since < today,
+        )
+        .order_by(OfficeRoom.status_since, OfficeBuilding.name, OfficeRoom.number)
+    )
     limits: dict[int, int | None] = {}
     found = []
     for room in session.execute(scoped(query, OfficeRoom, scope)).scalars():

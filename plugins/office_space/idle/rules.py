@@ -29,9 +29,20 @@ def _lease_approval(record: IdleSpaceDisposition, ctx):
 
 
 RULES = [
-    Rule(key="office_space.idle_room_vacant", article=24, severity="block", model=IdleSpaceDisposition,
-         message=_l("房间 %(room)s 当前状态为“%(status)s”，只有未配置的闲置房间才能出租出借或处置"),
-         check=_room_vacant),
-    Rule(key="office_space.idle_lease_approval", article=24, severity="block", model=IdleSpaceDisposition,
-         message=_l("闲置办公用房出租出借须经批准：请填写批准文号并上传批准文件"), check=_lease_approval),
+    Rule(
+        key="office_space.idle_room_vacant",
+        article=24,
+        severity="block",
+        model=IdleSpaceDisposition,
+        message=_l("房间 %(room)s 当前状态为“%(status)s”，只有未配置的闲置房间才能出租出借或处置"),
+        check=_room_vacant,
+    ),
+    Rule(
+        key="office_space.idle_lease_approval",
+        article=24,
+        severity="block",
+        model=IdleSpaceDisposition,
+        message=_l("闲置办公用房出租出借须经批准：请填写批准文号并上传批准文件"),
+        check=_lease_approval,
+    ),
 ]

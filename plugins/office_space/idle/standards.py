@@ -18,8 +18,13 @@ def _keys():
 def standard_kinds() -> list[StandardKind]:
     return [
         StandardKind(
-            kind=IDLE_DAYS, label=_l("办公用房闲置认定天数"), unit="天", articles=(24,), stricter="lower",
-            key_label=_l("适用范围"), key_choices=_keys,
+            kind=IDLE_DAYS,
+            label=_l("办公用房闲置认定天数"),
+            unit="天",
+            articles=(24,),
+            stricter="lower",
+            key_label=_l("适用范围"),
+            key_choices=_keys,
             description=_l("房间未配置超过该天数即为闲置办公用房，列入闲置办公用房清单并提示及时处置利用"),
         ),
     ]

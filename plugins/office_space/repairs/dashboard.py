@@ -15,5 +15,11 @@ def awaiting_approval(scope) -> int:
 
 
 def dashboard_items() -> list:
-    return [DashboardCard("office_space_major_repairs_pending", _l("待审批的大中修申请"), awaiting_approval,
-                          endpoint="MajorRepairApplicationView.list")]
+    return [
+        DashboardCard(
+            "office_space_major_repairs_pending",
+            _l("待审批的大中修申请"),
+            awaiting_approval,
+            endpoint="MajorRepairApplicationView.list",
+        )
+    ]

@@ -29,7 +29,9 @@ def purpose_missing(application) -> bool:
 
 
 def interval_in_force(session, jurisdiction, year: int) -> int | None:
-    found = standard_in_force(session, MAJOR_REPAIR_INTERVAL, ALL_BUILDINGS, jurisdiction, dt.date(year, 1, 1))
+    found = standard_in_force(
+        session, MAJOR_REPAIR_INTERVAL, ALL_BUILDINGS, jurisdiction, dt.date(year, 1, 1)
+    )
     return int(Decimal(found.value)) if found is not None and found.value is not None else None
 
 
@@ -47,27 +49,44 @@ def interval_problem(session, application) -> dict | None:
         if interval is None or last is None or application.year - last >= interval:
             return None
         what = _("最近一次大中修") if building.last_major_repair_year else _("建成")
-        return {"building": building.name, "what": what, "last": last, "interval": interval,
-                "year": application.year, "next": last + interval}
+        return {
+            "building": building.name,
+            "what": what,
+            "last": last,
+            "interval": interval,
+            "year": application.year,
+            "next": last + interval,
+        }
 
 
 def check_submit(session, application) -> None:
     if purpose_missing(application):
-        raise WorkflowError(_("大中修申请须至少说明一项用途：消除安全隐患、符合保密要求、恢复和完善使用功能、"
-                              "降低能源消耗（《办法》第二十三条）"), status=422)
+        raise WorkflowError(
+            _(
+                "大中修申请须至少说明一项用途：消除安全隐患、符合保密要求、恢复和完善使用功能、"
+                "降低能源消耗（《办法》第二十三条）"
+            ),
+            status=422,
+        )
     problem = interval_problem(session, application)
     if problem and not application.serves_safety:
         raise WorkflowError(interval_message(problem), status=422)
 
 
 def interval_message(problem: dict) -> str:
-    return _("%(building)s于 %(last)s 年%(what)s，距申请年度 %(year)s 年未满大中修间隔 %(interval)s 年"
-             "（%(next)s 年起方可申请），不予受理；消除安全隐患的除外（《办法》第二十三条）", **problem)
+    return _(
+        "%(building)s于 %(last)s 年%(what)s，距申请年度 %(year)s 年未满大中修间隔 %(interval)s 年"
+        "（%(next)s 年起方可申请），不予受理；消除安全隐患的除外（《办法》第二十三条）",
+        **problem,
+    )
 
 
 def plan_of(session, jurisdiction_id: int, year: int) -> MajorRepairPlan | None:
-    return session.execute(select(MajorRepairPlan).where(
-        MajorRepairPlan.jurisdiction_id == jurisdiction_id, MajorRepairPlan.year == year)).scalar_one_or_none()
+    return session.execute(
+        select(MajorRepairPlan).where(
+            MajorRepairPlan.jurisdiction_id == jurisdiction_id, MajorRepairPlan.year == year
+        )
+    ).scalar_one_or_none()
 
 
 def into_plan(session, application: MajorRepairApplication) -> list[str]:
@@ -81,14 +100,21 @@ def into_plan(session, application: MajorRepairApplication) -> list[str]:
     bureau = bodies[0]
     plan = plan_of(session, bureau.jurisdiction_id, application.year)
     if plan is None:
-        plan = MajorRepairPlan(organization=bureau, jurisdiction_id=bureau.jurisdiction_id, year=application.year,
-                               title=_("%(org)s %(year)s 年度大中修项目规划", org=bureau.name,
-                                       year=application.year))
+        plan = MajorRepairPlan(
+            organization=bureau,
+            jurisdiction_id=bureau.jurisdiction_id,
+            year=application.year,
+            title=_("%(org)s %(year)s 年度大中修项目规划", org=bureau.name, year=application.year),
+        )
         session.add(plan)
         session.flush()
     if plan.status == "issued":
-        return [_("%(year)s 年度大中修项目规划已下达，本申请未编入；请在下一年度规划中安排",
-                  year=application.year)]
+        return [
+            _(
+                "%(year)s 年度大中修项目规划已下达，本申请未编入；请在下一年度规划中安排",
+                year=application.year,
+            )
+        ]
     application.plan_id = plan.id
     application.plan = plan
     return [_("已编入%(plan)s", plan=str(plan))]

@@ -79,8 +79,11 @@ class DailyRepair(Voidable, Versioned, Model):
 
     def __repr__(self) -> str:
         where = self.room or self.building or ""
-        return _("%(where)s 日常维修 %(day)s", where=where,
-                 day=self.repaired_on.isoformat() if self.repaired_on else "")
+        return _(
+            "%(where)s 日常维修 %(day)s",
+            where=where,
+            day=self.repaired_on.isoformat() if self.repaired_on else "",
+        )
 
     @property
     def posted_label(self) -> str:
@@ -89,8 +92,15 @@ class DailyRepair(Voidable, Versioned, Model):
 
 #: 同级机关事务管理部门 approves a 大中修 (Art. 23)
 MAJOR_STAGES = (
-    Stage("bureau", _l("机关事务管理部门审批"), "approve", "submitted", _l("已提交，待机关事务管理部门审批"),
-          body="bureau", article=23),
+    Stage(
+        "bureau",
+        _l("机关事务管理部门审批"),
+        "approve",
+        "submitted",
+        _l("已提交，待机关事务管理部门审批"),
+        body="bureau",
+        article=23,
+    ),
 )
 
 
@@ -119,8 +129,9 @@ class MajorRepairPlan(Versioned, Model):
 
     organization = relationship("Organization")
     jurisdiction = relationship("Jurisdiction")
-    applications = relationship("MajorRepairApplication", back_populates="plan",
-                                order_by="MajorRepairApplication.id")
+    applications = relationship(
+        "MajorRepairApplication", back_populates="plan", order_by="MajorRepairApplication.id"
+    )
 
     def __repr__(self) -> str:
         return self.title or _("%(year)s 年度大中修项目规划", year=self.year or "")

@@ -33,20 +33,36 @@ def _not_future(field: str, message):
     def check(self, data, **_kw):
         if data.get(field) and data[field] > local_today():
             raise ValidationError(str(message), field)
+
     return validates_schema(check)
 
 
 class PostParams(Schema):
-    posted_on = fields.Date(load_default=local_today, metadata={
-        "label": _l("入账日期"), "description": _l("凭发票入账的日期；支出按维修日期计入维修（护）费")})
+    posted_on = fields.Date(
+        load_default=local_today,
+        metadata={
+            "label": _l("入账日期"),
+            "description": _l("凭发票入账的日期；支出按维修日期计入维修（护）费"),
+        },
+    )
     _future = _not_future("posted_on", _l("入账日期不能晚于今天"))
 
 
 def _post_ledger(session, *, source_type, record, organization, day, amount, payee, description, number):
     try:
-        post_expenditure(session, source_module=SOURCE_MODULE, source_type=source_type, source_id=record.id,
-                         organization=organization, spent_on=day, economic_code=REPAIR_ECONOMIC_CODE,
-                         amount=amount, payee=payee or "", description=description[:255], source_number=number)
+        post_expenditure(
+            session,
+            source_module=SOURCE_MODULE,
+            source_type=source_type,
+            source_id=record.id,
+            organization=organization,
+            spent_on=day,
+            economic_code=REPAIR_ECONOMIC_CODE,
+            amount=amount,
+            payee=payee or "",
+            description=description[:255],
+            source_number=number,
+        )
     except ValueError as exc:  # 30213 not in force on that day
         raise OperationError(str(exc), 422) from exc
 
@@ -58,9 +74,17 @@ def _post(repair, params):
         raise OperationError(_("入账日期不能早于维修日期 %(day)s", day=repair.repaired_on.isoformat()), 422)
     repair.posted = True
     repair.posted_on = params["posted_on"]
-    _post_ledger(db.session, source_type=DAILY_ENTITY, record=repair, organization=repair.organization,
-                 day=repair.repaired_on, amount=repair.amount, payee=repair.contractor,
-                 description=_("日常维修：%(work)s", work=repair.work or ""), number=f"RCWX-{repair.id}")
+    _post_ledger(
+        db.session,
+        source_type=DAILY_ENTITY,
+        record=repair,
+        organization=repair.organization,
+        day=repair.repaired_on,
+        amount=repair.amount,
+        payee=repair.contractor,
+        description=_("日常维修：%(work)s", work=repair.work or ""),
+        number=f"RCWX-{repair.id}",
+    )
     return repair
 
 
@@ -71,8 +95,15 @@ def _withdraw(repair, _reason):
 
 class CompleteParams(Schema):
     completed_on = fields.Date(required=True, metadata={"label": _l("竣工日期")})
-    actual_cost = fields.Decimal(required=True, places=2, as_string=True, metadata={
-        "label": _l("实际金额（元）"), "description": _l("竣工决算的金额，计入维修（护）费（30213）")})
+    actual_cost = fields.Decimal(
+        required=True,
+        places=2,
+        as_string=True,
+        metadata={
+            "label": _l("实际金额（元）"),
+            "description": _l("竣工决算的金额，计入维修（护）费（30213）"),
+        },
+    )
     _future = _not_future("completed_on", _l("竣工日期不能晚于今天"))
 
     @validates_schema
@@ -85,22 +116,35 @@ def _complete(application, params):
     if current_scope().kind == "organization":
         raise OperationError(_("大中修竣工由管理该办公楼的机关事务管理部门登记（《办法》第二十三条）"), 403)
     if application.plan_id is None:
-        raise OperationError(_("大中修申请尚未编入年度大中修项目规划，不能登记竣工（《办法》第二十三条）"), 422)
+        raise OperationError(
+            _("大中修申请尚未编入年度大中修项目规划，不能登记竣工（《办法》第二十三条）"), 422
+        )
     application.completed_on = params["completed_on"]
     application.actual_cost = params["actual_cost"]
     building = application.building
-    if building.last_major_repair_year is None or building.last_major_repair_year < params["completed_on"].year:
+    if (
+        building.last_major_repair_year is None
+        or building.last_major_repair_year < params["completed_on"].year
+    ):
         building.last_major_repair_year = params["completed_on"].year
-    _post_ledger(db.session, source_type=MAJOR_ENTITY, record=application, organization=application.organization,
-                 day=params["completed_on"], amount=params["actual_cost"], payee="",
-                 description=_("大中修：%(building)s", building=building.name),
-                 number=application.document_number or None)
+    _post_ledger(
+        db.session,
+        source_type=MAJOR_ENTITY,
+        record=application,
+        organization=application.organization,
+        day=params["completed_on"],
+        amount=params["actual_cost"],
+        payee="",
+        description=_("大中修：%(building)s", building=building.name),
+        number=application.document_number or None,
+    )
     return application
 
 
 class IssueParams(Schema):
-    document_number = fields.String(required=True, metadata={
-        "label": _l("下达文号"), "description": _l("如 天机事〔2026〕12 号")})
+    document_number = fields.String(
+        required=True, metadata={"label": _l("下达文号"), "description": _l("如 天机事〔2026〕12 号")}
+    )
     issued_on = fields.Date(load_default=local_today, metadata={"label": _l("下达日期")})
     _future = _not_future("issued_on", _l("下达日期不能晚于今天"))
 
@@ -124,18 +168,40 @@ def _issue(plan, params):
 
 def operations() -> list[Operation]:
     return [
-        Operation(key="post", label=_l("入账"), entity=DAILY_ENTITY, run=_post, params=PostParams,
-                  changes=("posted", "posted_on"), when={"posted": (False,)},
-                  description=_l("凭发票入账，由本单位预算列支，计入维修（护）费（30213）（第二十三条）"),
-                  confirm=_l("入账后不能修改；如有错误，请作废后重新登记。")),
+        Operation(
+            key="post",
+            label=_l("入账"),
+            entity=DAILY_ENTITY,
+            run=_post,
+            params=PostParams,
+            changes=("posted", "posted_on"),
+            when={"posted": (False,)},
+            description=_l("凭发票入账，由本单位预算列支，计入维修（护）费（30213）（第二十三条）"),
+            confirm=_l("入账后不能修改；如有错误，请作废后重新登记。"),
+        ),
         void_operation(DAILY_ENTITY, on_void=_withdraw),
-        Operation(key="complete", label=_l("竣工"), entity=MAJOR_ENTITY, run=_complete, params=CompleteParams,
-                  changes=("completed_on", "actual_cost"),
-                  when=lambda a: a.state == "approved" and a.completed_on is None,
-                  description=_l("登记竣工日期和实际金额：办公楼的最近一次大中修年份随之更新，实际金额计入"
-                                 "维修（护）费（30213）（第二十三条）")),
-        Operation(key="issue", label=_l("下达"), entity=PLAN_ENTITY, run=_issue, params=IssueParams,
-                  changes=("status", "issued_on", "issued_by", "document_number"), when={"status": ("draft",)},
-                  description=_l("下达年度大中修项目规划；下达后规划项目固定（第二十三条）"),
-                  confirm=_l("下达后本规划不再编入新的项目。")),
+        Operation(
+            key="complete",
+            label=_l("竣工"),
+            entity=MAJOR_ENTITY,
+            run=_complete,
+            params=CompleteParams,
+            changes=("completed_on", "actual_cost"),
+            when=lambda a: a.state == "approved" and a.completed_on is None,
+            description=_l(
+                "登记竣工日期和实际金额：办公楼的最近一次大中修年份随之更新，实际金额计入"
+                "维修（护）费（30213）（第二十三条）"
+            ),
+        ),
+        Operation(
+            key="issue",
+            label=_l("下达"),
+            entity=PLAN_ENTITY,
+            run=_issue,
+            params=IssueParams,
+            changes=("status", "issued_on", "issued_by", "document_number"),
+            when={"status": ("draft",)},
+            description=_l("下达年度大中修项目规划；下达后规划项目固定（第二十三条）"),
+            confirm=_l("下达后本规划不再编入新的项目。"),
+        ),
     ]

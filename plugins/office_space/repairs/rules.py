@@ -26,9 +26,11 @@ def _room(repair: DailyRepair, ctx):
     room = ctx.related(repair, "room")
     if room is None:
         return None
-    if repair.building_id is not None and room.building_id != repair.building_id:
+    building = ctx.related(repair, "building")
+    organization = ctx.related(repair, "organization")
+    if building is not None and room.building_id != building.id:
         return {"problem": _l("所选房间不在所选办公楼内")}
-    if repair.organization_id is not None and room.organization_id != repair.organization_id:
+    if organization is not None and room.organization_id != organization.id:
         return {"problem": _l("所选房间不是本单位使用的房间，日常维修由使用单位登记")}
     return None
 
@@ -60,20 +62,52 @@ def _interval(safety: bool):
 
 
 RULES = [
-    Rule(key="office_space.daily_repair_room", article=23, severity="block", model=DailyRepair,
-         message=_l("%(problem)s"), check=_room),
-    Rule(key="office_space.daily_repair_posted_locked", article=23, severity="block", model=DailyRepair,
-         message=_l("日常维修已入账，不能修改；如有错误，请作废后重新登记"), check=_posted_changed),
-    Rule(key="office_space.major_repair_purpose", article=23, severity="block", model=MajorRepairApplication,
-         message=_l("大中修申请须至少说明一项用途：消除安全隐患、符合保密要求、恢复和完善使用功能、降低能源消耗"),
-         check=_purpose),
-    Rule(key="office_space.major_repair_interval", article=23, severity="block", model=MajorRepairApplication,
-         message=_l("%(building)s于 %(last)s 年%(what)s，距申请年度 %(year)s 年未满大中修间隔 %(interval)s 年"
-                    "（%(next)s 年起方可申请），不予受理；消除安全隐患的除外"),
-         check=_interval(False)),
-    Rule(key="office_space.major_repair_interval_safety", article=23, severity="flag",
-         model=MajorRepairApplication,
-         message=_l("%(building)s于 %(last)s 年%(what)s，未满大中修间隔 %(interval)s 年，因消除安全隐患申请，"
-                    "请审批部门重点审核"),
-         check=_interval(True)),
+    Rule(
+        key="office_space.daily_repair_room",
+        article=23,
+        severity="block",
+        model=DailyRepair,
+        message=_l("%(problem)s"),
+        check=_room,
+    ),
+    Rule(
+        key="office_space.daily_repair_posted_locked",
+        article=23,
+        severity="block",
+        model=DailyRepair,
+        message=_l("日常维修已入账，不能修改；如有错误，请作废后重新登记"),
+        check=_posted_changed,
+    ),
+    Rule(
+        key="office_space.major_repair_purpose",
+        article=23,
+        severity="block",
+        model=MajorRepairApplication,
+        message=_l(
+            "大中修申请须至少说明一项用途：消除安全隐患、符合保密要求、恢复和完善使用功能、降低能源消耗"
+        ),
+        check=_purpose,
+    ),
+    Rule(
+        key="office_space.major_repair_interval",
+        article=23,
+        severity="block",
+        model=MajorRepairApplication,
+        message=_l(
+            "%(building)s于 %(last)s 年%(what)s，距申请年度 %(year)s 年未满大中修间隔 %(interval)s 年"
+            "（%(next)s 年起方可申请），不予受理；消除安全隐患的除外"
+        ),
+        check=_interval(False),
+    ),
+    Rule(
+        key="office_space.major_repair_interval_safety",
+        article=23,
+        severity="flag",
+        model=MajorRepairApplication,
+        message=_l(
+            "%(building)s于 %(last)s 年%(what)s，未满大中修间隔 %(interval)s 年，因消除安全隐患申请，"
+            "请审批部门重点审核"
+        ),
+        check=_interval(True),
+    ),
 ]

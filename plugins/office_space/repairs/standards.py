@@ -19,9 +19,16 @@ def _keys():
 def standard_kinds() -> list[StandardKind]:
     return [
         StandardKind(
-            kind=MAJOR_REPAIR_INTERVAL, label=_l("办公用房大中修间隔年限"), unit="年", articles=(23,),
-            stricter="higher", key_label=_l("适用范围"), key_choices=_keys,
-            description=_l("同一办公楼两次大中修之间的最短年限，自最近一次大中修（无则自建成）之年起算；"
-                           "未满年限的大中修申请不予受理，消除安全隐患的除外（提示审批部门关注）"),
+            kind=MAJOR_REPAIR_INTERVAL,
+            label=_l("办公用房大中修间隔年限"),
+            unit="年",
+            articles=(23,),
+            stricter="higher",
+            key_label=_l("适用范围"),
+            key_choices=_keys,
+            description=_l(
+                "同一办公楼两次大中修之间的最短年限，自最近一次大中修（无则自建成）之年起算；"
+                "未满年限的大中修申请不予受理，消除安全隐患的除外（提示审批部门关注）"
+            ),
         ),
     ]
