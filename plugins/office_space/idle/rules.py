@@ -14,7 +14,7 @@ from plugins.office_space.idle.models import IdleSpaceDisposition
 
 
 def _room_vacant(record: IdleSpaceDisposition, ctx):
-    if ctx.action == "delete" or record.status != "draft" or record.voided_at is not None:
+    if ctx.action == "delete" or (record.status or "draft") != "draft" or record.voided_at is not None:
         return None
     room = ctx.related(record, "room")
     if room is None or room.status == "vacant":
