@@ -140,3 +140,19 @@ def test_art24_demo_idle_rooms(app):
         rows = db.session.query(IdleSpaceDisposition).filter_by(status="draft").all()
         names = {(r.room.building.name, r.room.number) for r in rows}
         assert ("天山区政府办公楼", "304") in names and ("喀什市财政局办公楼", "204") in names
+
+
+def test_art24_execute_button_on_the_screen(app, login, rest):
+    """第二十四条: the 办理 button of the record's page refuses a lease without its 批准文件, with the
+    article on the page the bureau sees, and does it once the file is attached."""
+    _building, _name, rooms = make_building(app, rooms=(("307", None),))
+    made = write_disposition(app, login, rest, "form", rooms["307"])
+    browser = login(BUREAU)
+    page = browser.post(
+        f"/idlespacedispositionview/operation/{made.id}/execute", data={}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "出租出借须经批准" in page and ART24 in page
+    assert _room(app, rooms["307"]).status == "vacant"
+    assert attach(rest(BUREAU, "jwt"), "office_idle_disposition", made.id, "approval").status_code == 201
+    browser.post(f"/idlespacedispositionview/operation/{made.id}/execute", data={}, follow_redirects=True)
+    assert _room(app, rooms["307"]).status == "leased"

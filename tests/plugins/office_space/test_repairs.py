@@ -335,3 +335,35 @@ def test_art23_demo_application_is_in_the_2027_plan(app):
         )
         pending = db.session.query(MajorRepairApplication).filter_by(state="submitted").all()
         assert any(a.organization.name == KASHGAR for a in pending)
+
+
+def test_art23_the_interval_is_the_standard_in_force_for_the_jurisdiction(app, login, rest):
+    """第二十三条: the interval is read from the Standard, the nearest jurisdiction's winning: 天山区's own,
+    stricter interval of 20 years from 2027 refuses 2027 for a building repaired in 2010, while 2026
+    (the region's 15 years in force) is allowed."""
+    from catalog.models import Jurisdiction, Standard
+    from plugins.office_space.repairs.standards import ALL_BUILDINGS, MAJOR_REPAIR_INTERVAL
+
+    building, _name, _rooms = make_building(app, last_repair=2010)
+    with app.app_context():
+        tianshan = db.session.query(Jurisdiction).filter_by(code="650102").one()
+        own = Standard(
+            kind=MAJOR_REPAIR_INTERVAL,
+            key=ALL_BUILDINGS,
+            value=Decimal(20),
+            unit="年",
+            jurisdiction=tianshan,
+            effective_from=dt.date(2027, 1, 1),
+            basis="测试",
+        )
+        db.session.add(own)
+        db.session.commit()
+        own_id = own.id
+    try:
+        _none, answer = write_major(app, login, rest, "rest", building, year=2027, expect=False)
+        assert "未满大中修间隔 20 年" in answer and "2030" in answer
+        assert write_major(app, login, rest, "rest", building, year=2026).state == "draft"
+    finally:
+        with app.app_context():
+            db.session.delete(db.session.get(Standard, own_id))
+            db.session.commit()
