@@ -28,7 +28,22 @@ def _lease_approval(record: IdleSpaceDisposition, ctx):
     return None if (record.decision_number or "").strip() else {"missing": True}
 
 
+def _done_locked(record: IdleSpaceDisposition, ctx):
+    """第二十四条: a disposition done is what happened to the room: only 作废 changes it."""
+    if ctx.action != "update" or record.voided_at is not None:
+        return None
+    return {"done": True} if ctx.previous(record).get("status") == "done" else None
+
+
 RULES = [
+    Rule(
+        key="office_space.idle_done_locked",
+        article=24,
+        severity="block",
+        model=IdleSpaceDisposition,
+        message=_l("闲置办公用房处置利用已办理，不能修改；如有错误，请作废"),
+        check=_done_locked,
+    ),
     Rule(
         key="office_space.idle_room_vacant",
         article=24,

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.api import Rule
 from plugins.office_space.repairs.major import interval_problem, purpose_missing
-from plugins.office_space.repairs.models import DailyRepair, MajorRepairApplication
+from plugins.office_space.repairs.models import DailyRepair, MajorRepairApplication, MajorRepairPlan
 
 OPEN_STATES = (None, "draft", "submitted", "rejected")
 
@@ -61,6 +61,19 @@ def _interval(safety: bool):
     return check
 
 
+def _plan_fixed(plan: MajorRepairPlan, ctx):
+    """第二十三条: an issued plan is fixed; a plan with projects is not deleted (its lines point at it)."""
+    if ctx.action == "delete":
+        if plan.applications:
+            return {"problem": _l("大中修项目规划已编入项目，不能删除")}
+        if plan.status == "issued":
+            return {"problem": _l("大中修项目规划已下达，不能删除")}
+        return None
+    if ctx.action == "update" and ctx.previous(plan).get("status") == "issued":
+        return {"problem": _l("大中修项目规划已下达，不能修改")}
+    return None
+
+
 RULES = [
     Rule(
         key="office_space.daily_repair_room",
@@ -77,6 +90,15 @@ RULES = [
         model=DailyRepair,
         message=_l("日常维修已入账，不能修改；如有错误，请作废后重新登记"),
         check=_posted_changed,
+    ),
+    Rule(
+        key="office_space.major_repair_plan_fixed",
+        article=23,
+        severity="block",
+        model=MajorRepairPlan,
+        message=_l("%(problem)s"),
+        check=_plan_fixed,
+        on=("update", "delete"),
     ),
     Rule(
         key="office_space.major_repair_purpose",

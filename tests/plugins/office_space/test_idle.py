@@ -75,6 +75,13 @@ def test_art24_lease_is_done_only_with_the_approval_attached(app, login, rest):
     assert room.status == "leased" and room.status_since is not None
     done = rows_of(app, IdleSpaceDisposition, id=made.id)[0]
     assert done.status == "done" and done.done_by == BUREAU and done.done_on is not None
+    changed = bureau.api(
+        "PUT",
+        f"/api/v1/office_idle_disposition/{made.id}",
+        json={"counterparty": "另一单位", "version": done.version},
+    )
+    assert changed.status_code == 422 and "已办理，不能修改" in changed.get_json()["message"]
+    assert ART24 in changed.get_json()["message"]
 
 
 def test_art24_disposal_with_its_decision(app, login, rest):

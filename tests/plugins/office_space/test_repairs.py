@@ -300,6 +300,16 @@ def test_art23_issued_plan_is_fixed(app, login, rest):
     assert decide(bureau, second.id, "approve").status_code == 200
     assert rows_of(app, MajorRepairApplication, id=second.id)[0].plan_id is None
     assert _plan_lines(app, TIANSHAN_BUREAU, year) == [first.id]
+    plan = rows_of(app, MajorRepairPlan, id=plan_id)[0]
+    changed = bureau.api(
+        "PUT", f"/api/v1/office_major_repair_plan/{plan_id}", json={"title": "改名", "version": plan.version}
+    )
+    assert changed.status_code == 422 and "已下达，不能修改" in changed.get_json()["message"]
+    assert ART23 in changed.get_json()["message"]
+    deleted = bureau.api("DELETE", f"/api/v1/office_major_repair_plan/{plan_id}")
+    assert deleted.status_code in (409, 422), deleted.get_json()
+    assert "不能删除" in deleted.get_json()["message"]
+    assert rows_of(app, MajorRepairPlan, id=plan_id)[0].status == "issued"
 
 
 def unique_year() -> int:
