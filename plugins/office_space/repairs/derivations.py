@@ -1,11 +1,12 @@
 """What the repairs area derives: the organisation of a new repair or application, when the writer
 names none — a clerk's own organisation (a clerk records and applies for their own, Art. 23); for
-a writer above the organisations, the user of the room a 日常维修 names, else the writer's own."""
+a writer above the organisations (a bureau's plan is its own), the user of the room a 日常维修
+names, else the writer's own."""
 
 from __future__ import annotations
 
 from core.api import Derivation
-from plugins.office_space.repairs.models import DailyRepair, MajorRepairApplication
+from plugins.office_space.repairs.models import DailyRepair, MajorRepairApplication, MajorRepairPlan
 
 
 def own_organization(record, ctx) -> None:
@@ -22,6 +23,9 @@ def own_organization(record, ctx) -> None:
 
 
 DERIVATIONS = [
+    Derivation(
+        "office_space.major_repair_plan_organization", MajorRepairPlan, own_organization, on=("create",)
+    ),
     Derivation("office_space.daily_repair_organization", DailyRepair, own_organization, on=("create",)),
     Derivation(
         "office_space.major_repair_organization", MajorRepairApplication, own_organization, on=("create",)

@@ -377,3 +377,14 @@ def test_art23_the_interval_is_the_standard_in_force_for_the_jurisdiction(app, l
         with app.app_context():
             db.session.delete(db.session.get(Standard, own_id))
             db.session.commit()
+
+
+def test_art23_second_plan_of_a_year_is_a_chinese_refusal(app, rest):
+    """第二十三条: one 大中修项目规划 per bureau and year: a second one for 2027 is refused (4xx, Chinese),
+    not a server error; the first stays the only one."""
+    bureau = rest(BUREAU, "jwt")
+    response = bureau.api("POST", "/api/v1/office_major_repair_plan/", json={"year": 2027, "title": "重复"})
+    assert response.status_code in (409, 422), response.get_data(as_text=True)[:300]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in response.get_json()["message"])
+    bad = bureau.api("POST", "/api/v1/office_major_repair_plan/", json={"year": 1900, "title": "错年"})
+    assert bad.status_code == 422 and "年度应为 2000—2100 之间的年份" in str(bad.get_json())
