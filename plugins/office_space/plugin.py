@@ -25,10 +25,7 @@ def _room(room: str) -> list:
 @hookimpl
 def register_module():
     return Module(
-        key="office_space",
-        label=_l("办公用房"),
-        version="0.1.0",
-        depends=("catalog", "land"),
+        key="office_space", label=_l("办公用房"), version="0.1.0", depends=("catalog", "land"),
         articles=(22, 23, 24),
         description=_l("办公楼与房间、权属登记、配置调剂、人均面积标准、日常维修与大中修、闲置用房处置利用"),
         contract=">=1.0,<2",

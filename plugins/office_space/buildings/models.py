@@ -27,27 +27,16 @@ from sqlalchemy.orm import relationship
 from core.api import Model, Versioned, Voidable, entity_reference
 
 #: 权属登记 of a building (Art. 22): registered to the bureau, under way, or not yet
-TITLE_STATUSES = {
-    "registered": _l("已登记至机关事务管理部门"),
-    "in_progress": _l("登记办理中"),
-    "unregistered": _l("未登记"),
-}
+TITLE_STATUSES = {"registered": _l("已登记至机关事务管理部门"), "in_progress": _l("登记办理中"),
+                  "unregistered": _l("未登记")}
 
 #: 办公用房 by use (党政机关办公用房建设标准): only 办公室用房 counts against the per-person standard
-ROOM_TYPES = {
-    "office": _l("办公室用房"),
-    "service": _l("服务用房"),
-    "equipment": _l("设备用房"),
-    "ancillary": _l("附属用房"),
-}
+ROOM_TYPES = {"office": _l("办公室用房"), "service": _l("服务用房"), "equipment": _l("设备用房"),
+              "ancillary": _l("附属用房")}
 
 #: A room's state; each change is an operation (配置, 调剂, 收回, 出租出借, 处置), never a form
-ROOM_STATUSES = {
-    "in_use": _l("使用中"),
-    "vacant": _l("未配置"),
-    "leased": _l("出租出借"),
-    "disposed": _l("已处置"),
-}
+ROOM_STATUSES = {"in_use": _l("使用中"), "vacant": _l("未配置"), "leased": _l("出租出借"),
+                 "disposed": _l("已处置")}
 
 
 class OfficeBuilding(Voidable, Versioned, Model):
@@ -56,10 +45,8 @@ class OfficeBuilding(Voidable, Versioned, Model):
     __tablename__ = "office_space_building"
     __table_args__ = (
         UniqueConstraint("jurisdiction_id", "name", name="uq_office_space_building_name"),
-        CheckConstraint(
-            "title_status in ('registered', 'in_progress', 'unregistered')",
-            name="ck_office_space_building_title",
-        ),
+        CheckConstraint("title_status in ('registered', 'in_progress', 'unregistered')",
+                        name="ck_office_space_building_title"),
         CheckConstraint("floor_area is null or floor_area > 0", name="ck_office_space_building_area"),
     )
 
@@ -131,12 +118,10 @@ class OfficeRoom(Voidable, Versioned, Model):
     __table_args__ = (
         UniqueConstraint("building_id", "number", name="uq_office_space_room_number"),
         CheckConstraint("use_area > 0", name="ck_office_space_room_area"),
-        CheckConstraint(
-            "room_type in ('office', 'service', 'equipment', 'ancillary')", name="ck_office_space_room_type"
-        ),
-        CheckConstraint(
-            "status in ('in_use', 'vacant', 'leased', 'disposed')", name="ck_office_space_room_status"
-        ),
+        CheckConstraint("room_type in ('office', 'service', 'equipment', 'ancillary')",
+                        name="ck_office_space_room_type"),
+        CheckConstraint("status in ('in_use', 'vacant', 'leased', 'disposed')",
+                        name="ck_office_space_room_status"),
     )
 
     id = Column(Integer, primary_key=True)

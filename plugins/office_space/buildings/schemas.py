@@ -18,19 +18,11 @@ from plugins.office_space.buildings.models import (
 )
 
 #: a building is the bureau's; organisations below point their records at it without reading it
-BUILDING_SCOPE = Scope(
-    organization="organization_id",
-    jurisdiction="jurisdiction_id",
-    derive_jurisdiction=True,
-    referable_below=True,
-)
+BUILDING_SCOPE = Scope(organization="organization_id", jurisdiction="jurisdiction_id",
+                       derive_jurisdiction=True, referable_below=True)
 #: a floor is its building's (the plan drawing is no approval document, nothing locks)
-FLOOR_SCOPE = Scope(
-    organization="organization_id",
-    jurisdiction="jurisdiction_id",
-    parent="building",
-    locked_with_parent=False,
-)
+FLOOR_SCOPE = Scope(organization="organization_id", jurisdiction="jurisdiction_id", parent="building",
+                    locked_with_parent=False)
 #: a room reads as its user's (none while unallocated: the jurisdiction's pool) in the building's
 #: jurisdiction, which a derivation fills from the building
 ROOM_SCOPE = Scope(organization="organization_id", jurisdiction="jurisdiction_id")
@@ -75,78 +67,32 @@ class OfficeRoomSchema(SQLAlchemyAutoSchema):
 def entity_types() -> list[EntityType]:
     return [
         EntityType(
-            key="office_building",
-            label=_l("办公楼"),
-            model=OfficeBuilding,
-            scope=BUILDING_SCOPE,
-            schema=OfficeBuildingSchema,
-            sharing="conditional",
-            update_cycle=_l("实时"),
-            description=_l(
-                "机关办公用房所在的办公楼：地址、所在宗地、权属登记、是否集中办公区、"
-                "建成年份和最近一次大中修年份（第二十二、二十三条）"
-            ),
-            api_columns=(
-                "id",
-                "name",
-                "address",
-                "parcel_id",
-                "title_status",
-                "title_certificate",
-                "title_holder_id",
-                "centralised",
-                "built_year",
-                "last_major_repair_year",
-                "floor_area",
-                "organization_id",
-                "jurisdiction_id",
-                "note",
-            ),
+            key="office_building", label=_l("办公楼"), model=OfficeBuilding, scope=BUILDING_SCOPE,
+            schema=OfficeBuildingSchema, sharing="conditional", update_cycle=_l("实时"),
+            description=_l("机关办公用房所在的办公楼：地址、所在宗地、权属登记、是否集中办公区、"
+                           "建成年份和最近一次大中修年份（第二十二、二十三条）"),
+            api_columns=("id", "name", "address", "parcel_id", "title_status", "title_certificate",
+                         "title_holder_id", "centralised", "built_year", "last_major_repair_year",
+                         "floor_area", "organization_id", "jurisdiction_id", "note"),
             attachments=AttachmentKinds(("title", _l("不动产权证书"))),
         ),
         EntityType(
-            key="office_floor",
-            label=_l("楼层"),
-            model=OfficeFloor,
-            scope=FLOOR_SCOPE,
-            schema=OfficeFloorSchema,
-            sharing="conditional",
-            update_cycle=_l("实时"),
+            key="office_floor", label=_l("楼层"), model=OfficeFloor, scope=FLOOR_SCOPE,
+            schema=OfficeFloorSchema, sharing="conditional", update_cycle=_l("实时"),
             description=_l("办公楼的楼层及其平面图"),
             api_columns=("id", "building_id", "level", "name", "organization_id", "jurisdiction_id"),
             attachments=AttachmentKinds(("plan", _l("楼层平面图"))),
         ),
         EntityType(
-            key="office_room",
-            label=_l("办公用房房间"),
-            model=OfficeRoom,
-            scope=ROOM_SCOPE,
-            schema=OfficeRoomSchema,
-            sharing="conditional",
-            update_cycle=_l("实时"),
-            description=_l(
-                "房间号、使用面积、用房类型和使用单位；配置、调剂、收回由机关事务管理部门"
-                "办理（第二十二条），闲置用房处置利用见第二十四条"
-            ),
-            api_columns=(
-                "id",
-                "building_id",
-                "floor_id",
-                "number",
-                "use_area",
-                "room_type",
-                "organization_id",
-                "jurisdiction_id",
-                "status",
-                "status_since",
-                "plan_x",
-                "plan_y",
-                "note",
-            ),
-            state_fields=(
-                StateField("organization_id"),
-                StateField("status", initial=("vacant", "in_use"), labels=ROOM_STATUSES),
-                StateField("status_since"),
-            ),
+            key="office_room", label=_l("办公用房房间"), model=OfficeRoom, scope=ROOM_SCOPE,
+            schema=OfficeRoomSchema, sharing="conditional", update_cycle=_l("实时"),
+            description=_l("房间号、使用面积、用房类型和使用单位；配置、调剂、收回由机关事务管理部门"
+                           "办理（第二十二条），闲置用房处置利用见第二十四条"),
+            api_columns=("id", "building_id", "floor_id", "number", "use_area", "room_type",
+                         "organization_id", "jurisdiction_id", "status", "status_since", "plan_x",
+                         "plan_y", "note"),
+            state_fields=(StateField("organization_id"),
+                          StateField("status", initial=("vacant", "in_use"), labels=ROOM_STATUSES),
+                          StateField("status_since")),
         ),
     ]
