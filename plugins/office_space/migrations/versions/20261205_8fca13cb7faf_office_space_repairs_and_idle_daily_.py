@@ -1,8 +1,8 @@
 """office_space repairs and idle: daily repairs, major repair applications and yearly plans (Art. 23), idle-room dispositions (Art. 24)
 
-Revision ID: 4ebb181a0da9
+Revision ID: 8fca13cb7faf
 Revises: 2d9c8e934ceb
-Create Date: 2026-12-05 21:20:12.902282
+Create Date: 2026-12-05 21:52:45.409903
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '4ebb181a0da9'
+revision = '8fca13cb7faf'
 down_revision = '2d9c8e934ceb'
 branch_labels = None
 depends_on = None
