@@ -104,7 +104,8 @@ class HomeView(IndexView):
         charts = [{"key": c.key, "label": str(c.label), "json": _chart_json(c, scope)}
                   for c in _visible(modules, DashboardChart)]
         lists = [_list_json(item) for item in _visible(modules, DashboardList)]
-        home = {"cards": cards, "lists": lists, "awaiting": awaiting[:todos.SHOWN], "decided": decided[:todos.SHOWN],
+        home = {"cards": cards, "lists": lists, "awaiting": awaiting[:todos.SHOWN],
+                "decided": decided[:todos.SHOWN],
                 "drafts": drafts[:todos.SHOWN],
                 "findings": findings, "overdue": overdue[:todos.SHOWN], "charts": charts,
                 "modules": [m for k, m in state.modules.items() if k in modules]}

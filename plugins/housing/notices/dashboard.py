@@ -31,8 +31,8 @@ def notices_for(user) -> list[tuple[str, str, object]]:
             PolicyNotice.jurisdiction_id.in_(above), PolicyNotice.published_on <= today,
             or_(PolicyNotice.expires_on.is_(None), PolicyNotice.expires_on >= today))
         .order_by(PolicyNotice.published_on.desc(), PolicyNotice.id.desc())).scalars()
-    return [(f"【{row.kind_label}】{row.title}", url_for("PolicyNoticeView.show", pk=row.id), row.published_on)
-            for row in rows]
+    return [(f"【{row.kind_label}】{row.title}", url_for("PolicyNoticeView.show", pk=row.id),
+             row.published_on) for row in rows]
 
 
 def dashboard_items() -> list:

@@ -55,7 +55,8 @@ def _published_changed(notice: PolicyNotice, ctx):
 
 RULES = [
     Rule(key="housing.notices_bureau", article=25, severity="block", model=PolicyNotice,
-         message=_l("“%(org)s”不是机关事务管理部门，周转住房政策信息由机关事务管理部门公布"), check=_not_bureau),
+         message=_l("“%(org)s”不是机关事务管理部门，周转住房政策信息由机关事务管理部门公布"),
+         check=_not_bureau),
     Rule(key="housing.notices_period", article=25, severity="block", model=PolicyNotice,
          message=_l("公告的截止日期 %(end)s 早于发布日期 %(start)s"), check=_period),
     Rule(key="housing.notices_publisher", article=25, severity="block", model=PolicyNotice,

@@ -19,7 +19,8 @@ class PolicyNoticeView(ScopedModelView):
     list_columns = ["title", "kind_label", "organization", "published_on", "expires_on", "state_label"]
     add_columns = ["organization", "kind", "title", "body", "expires_on"]
     edit_columns = add_columns
-    show_columns = ["title", "kind_label", "organization", "jurisdiction", "body", "published_on", "expires_on",
+    show_columns = ["title", "kind_label", "organization", "jurisdiction", "body", "published_on",
+                    "expires_on",
                     "state_label"]
     search_columns = ["title", "kind", "organization", "published_on", "state"]
     order_columns = ["published_on", "expires_on"]

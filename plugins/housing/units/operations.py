@@ -32,7 +32,8 @@ def _not_future(day, field: str):
 
 class HandoverParams(Schema):
     handed_over_by = fields.String(required=True, validate=validate.Length(min=1, max=128), metadata={
-        "label": _l("移交单位"), "description": _l("将房源移交机关事务管理部门统一管理的单位，如原产权单位、建设单位")})
+        "label": _l("移交单位"),
+        "description": _l("将房源移交机关事务管理部门统一管理的单位，如原产权单位、建设单位")})
     handed_over_on = fields.Date(load_default=local_today, metadata={"label": _l("移交日期")})
     document_no = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={
         "label": _l("移交文件文号"),
@@ -154,12 +155,15 @@ def _unit_refusal(unit) -> str | None:
 
 def operations() -> list[Operation]:
     return [
-        Operation(key="handover", label=_l("接收移交"), entity=UNIT_ENTITY, run=_handover, params=HandoverParams,
-                  changes=("status", "status_since", "handed_over_by", "handed_over_on", "handover_document_no"),
+        Operation(key="handover", label=_l("接收移交"), entity=UNIT_ENTITY, run=_handover,
+                  params=HandoverParams,
+                  changes=("status", "status_since", "handed_over_by", "handed_over_on",
+                           "handover_document_no"),
                   when={"status": ("pending",)},
                   description=_l("凭移交文件接收房源，纳入机关事务管理部门统一管理，房源转为空置可配租（第二十五条）"),
                   confirm=_l("请确认移交文件已作为附件上传。")),
-        Operation(key="send_to_repair", label=_l("送修"), entity=UNIT_ENTITY, run=_to_repair, params=DayParams,
+        Operation(key="send_to_repair", label=_l("送修"), entity=UNIT_ENTITY, run=_to_repair,
+                  params=DayParams,
                   changes=("status", "status_since"), when={"status": ("available",)},
                   description=_l("空置房源送修，维修期间不能配租（第二十五条）")),
         Operation(key="repaired", label=_l("修竣"), entity=UNIT_ENTITY, run=_repaired, params=DayParams,

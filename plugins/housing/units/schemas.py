@@ -78,8 +78,9 @@ def entity_types() -> list[EntityType]:
             description=_l("人才公寓和周转住房的房源：楼栋、户号、面积、居室、配套家具家电；移交、维修、"
                            "配租、处置由机关事务管理部门统一组织实施（第二十五条）"),
             api_columns=("id", "kind", "building", "unit_number", "address", "area", "rooms", "furnishing",
-                         "organization_id", "jurisdiction_id", "status", "status_since", "note", "handed_over_by",
-                         "handed_over_on", "handover_document_no", "disposal_document_no", "disposed_on",
+                         "organization_id", "jurisdiction_id", "status", "status_since", "note",
+                         "handed_over_by", "handed_over_on", "handover_document_no", "disposal_document_no",
+                         "disposed_on",
                          "voided_at", "voided_by", "void_reason"),
             search_fields=("building", "unit_number", "address", "status"),
             choices={"kind": UNIT_KINDS},

@@ -47,8 +47,8 @@ class HousingUnitView(ScopedModelView):
     edit_title = _l("修改房源")
     list_columns = ["building", "unit_number", "kind_label", "area", "rooms", "organization", "status_label",
                     "status_since"]
-    add_columns = ["kind", "building", "unit_number", "address", "area", "rooms", "furnishing", "organization",
-                   "note"]
+    add_columns = ["kind", "building", "unit_number", "address", "area", "rooms", "furnishing",
+                   "organization", "note"]
     edit_columns = add_columns
     show_columns = ["kind_label", "building", "unit_number", "address", "area", "rooms", "furnishing",
                     "organization", "jurisdiction", "status_label", "status_since", "handed_over_by",
@@ -61,7 +61,8 @@ class HousingUnitView(ScopedModelView):
         "unit_number": _l("户号"), "address": _l("地址"), "area": _l("建筑面积（平方米）"),
         "rooms": _l("居室数"), "furnishing": _l("配套家具家电"), "organization": _l("管理单位"),
         "jurisdiction": _l("所在辖区"), "status": _l("状态"), "status_label": _l("状态"),
-        "status_since": _l("状态起始日期"), "handed_over_by": _l("移交单位"), "handed_over_on": _l("移交日期"),
+        "status_since": _l("状态起始日期"), "handed_over_by": _l("移交单位"),
+        "handed_over_on": _l("移交日期"),
         "handover_document_no": _l("移交文件文号"), "disposal_document_no": _l("处置决定文号"),
         "disposed_on": _l("处置日期"), "note": _l("备注"),
     }
