@@ -48,6 +48,22 @@ def test_art25_published_notice_is_on_the_home_page_of_the_jurisdiction_and_belo
     assert title not in home_list(clerk)
 
 
+def test_staff_below_read_published_notices_not_the_bureaus_drafts(app, login):
+    """第二十五条: tianshan_clerk opens 天山区's published notice on the screen; a draft stays the
+    bureau's (not listed, not shown); the bureau above reads both."""
+    draft, draft_title = make_notice(app)
+    published, title = make_notice(app, state="published", published_on=local_today())
+    clerk = login("tianshan_clerk")
+    assert title in clerk.text(f"/policynoticeview/show/{published}")
+    assert draft_title not in clerk.text(f"/policynoticeview/show/{draft}")
+    listed = clerk.text(f"/policynoticeview/list/?_flt_0_title={draft_title}")
+    assert f"/policynoticeview/show/{draft}" not in listed
+    listed = clerk.text(f"/policynoticeview/list/?_flt_0_title={title}")
+    assert f"/policynoticeview/show/{published}" in listed
+    assert draft_title in login("urumqi_bureau").text(f"/policynoticeview/show/{draft}")
+    assert draft_title in login(BUREAU).text(f"/policynoticeview/show/{draft}")
+
+
 def test_art25_the_city_bureaus_notice_reaches_the_district_below(app, login):
     """第二十五条: a notice of 乌鲁木齐's bureau is shown to 天山区's staff below, not to 喀什市's."""
     _pk, title = make_notice(app, bureau="乌鲁木齐市机关事务管理局", state="published",
