@@ -199,3 +199,43 @@ def test_demo_notices(app):
     assert "喀什市周转住房入住须知（示例）" not in shown
     kashgar = " ".join(notices_shown(app, "kashgar_clerk"))
     assert "喀什市周转住房入住须知（示例）" in kashgar and "天山区" not in kashgar
+
+
+def test_art25_a_notice_does_not_expire_before_it_is_published_direct_write(app):
+    """第二十五条: a direct write giving a published notice a 截止日期 before its publishing day is
+    refused naming the article."""
+    from core.errors import WriteRefused
+    from core.extensions import db
+    from plugins.housing.notices.models import PolicyNotice
+
+    pk, _title = make_notice(app)
+    with app.app_context():
+        notice = db.session.get(PolicyNotice, pk)
+        notice.state, notice.published_on = "published", dt.date(2026, 11, 10)
+        notice.expires_on = dt.date(2026, 11, 1)
+        with pytest.raises(WriteRefused, match=ART) as refused:
+            db.session.flush()
+        assert "早于发布日期" in str(refused.value)
+        db.session.rollback()
+    assert notice_of(app, pk).state == "draft"
+
+
+def test_art25_a_published_notice_is_not_edited_on_the_form(app, login):
+    """第二十五条: the edit form of a published notice answers the rule's message; nothing changes."""
+    pk, title = make_notice(app, state="published", published_on=local_today())
+    notice = notice_of(app, pk)
+    page = login(BUREAU).post(f"/policynoticeview/edit/{pk}", data={
+        "organization": notice.organization_id, "kind": "policy", "title": "改过的标题", "body": "改",
+        "expires_on": "", "version": notice.version}, follow_redirects=True).get_data(as_text=True)
+    assert "内容不能修改" in page and ART in page
+    assert notice_of(app, pk).title == title
+
+
+def test_art25_the_bureau_above_cannot_publish_on_the_screen(app, login):
+    """第二十五条: 乌鲁木齐's bureau pressing 发布 on 天山区's draft reads the refusal naming the article."""
+    pk, _title = make_notice(app)
+    page = login("urumqi_bureau").post(f"/policynoticeview/operation/{pk}/publish",
+                                       data={"published_on": local_today().isoformat()},
+                                       follow_redirects=True).get_data(as_text=True)
+    assert "发布和撤回由发布公告的机关事务管理部门办理" in page and ART in page
+    assert notice_of(app, pk).state == "draft"

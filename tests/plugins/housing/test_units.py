@@ -243,3 +243,54 @@ def test_bad_unit_input_is_refused_in_chinese(app, login, rest, path):
         assert response.status_code == 422
         assert "建筑面积必须大于 0 平方米" in str(response.get_json())
     assert units_named(app, building) == []
+
+
+def _direct(app, username, pk, **values):
+    """Write ``values`` on the unit directly as ``username`` (None: the system), as a CLI command
+    or a plugin's own code does: the refusal's message, None when written."""
+    from contextlib import nullcontext
+
+    with app.app_context():
+        user = app.appbuilder.sm.find_user(username=username) if username else None
+        with acting_as(scope_for_user(user)) if user else nullcontext():
+            unit = db.session.get(HousingUnit, pk)
+            for key, value in values.items():
+                setattr(unit, key, value)
+            try:
+                db.session.commit()
+            except WriteRefused as refused:
+                db.session.rollback()
+                return str(refused)
+    return None
+
+
+def test_art25_the_bureau_above_cannot_write_the_status_directly(app):
+    """第二十五条 统一组织实施: a direct write of a 天山区 unit's status by 乌鲁木齐's bureau is refused
+    naming the article; 天山区's own bureau is not refused by that rule (only by the core, which
+    keeps the status to the operations)."""
+    pk = make_unit(app, status="available")
+    refused = _direct(app, "urumqi_bureau", pk, status="maintenance")
+    assert refused and ART in refused and "乌鲁木齐市机关事务管理局" in refused
+    assert unit_of(app, pk).status == "available"
+    own = _direct(app, BUREAU, pk, status="maintenance")
+    assert own and "统一组织实施" not in own and "只能通过操作改变" in own
+
+
+def test_art25_a_disposed_unit_carries_its_decision_number(app):
+    """第二十五条 处置: a direct write making a unit 已处置 without the decision's number is refused
+    naming the article."""
+    pk = make_unit(app, status="available")
+    refused = _direct(app, None, pk, status="disposed")
+    assert refused and "处置决定文号" in refused and ART in refused
+    assert unit_of(app, pk).status == "available"
+
+
+def test_art25_operations_refused_on_the_screen_for_the_bureau_above(app, login, rest):
+    """第二十五条: 乌鲁木齐's bureau pressing 送修 on a 天山区 unit's page reads the refusal naming the
+    article; the unit does not move."""
+    pk = make_unit(app, status="available")
+    page = login("urumqi_bureau").post(f"/housingunitview/operation/{pk}/send_to_repair",
+                                       data={"on": "2026-11-02"}, follow_redirects=True)
+    page = page.get_data(as_text=True)
+    assert "统一组织实施" in page and ART in page
+    assert unit_of(app, pk).status == "available"

@@ -143,3 +143,19 @@ def test_bad_repair_input_is_refused_in_chinese(app, login, rest, path):
     with app.app_context():
         found = db.session.execute(select(UnitMaintenance).where(UnitMaintenance.unit_id == unit)).first()
         assert found is None
+
+
+def test_art25_posted_repair_refused_on_the_form(app, login, rest):
+    """第二十五条: the edit form of a posted repair answers the rule's message; nothing changes."""
+    unit = make_unit(app, status="available")
+    write_job(app, login, rest, "rest", unit, cost="410.00", day="2026-10-02")
+    job = jobs_of(app, unit)[0]
+    assert rest(BUREAU, "jwt").api("POST", f"/api/v1/housing_unit_maintenance/{job.id}/post",
+                                   json={}).status_code == 200
+    job = jobs_of(app, unit)[0]
+    page = login(BUREAU).post(f"/unitmaintenanceview/edit/{job.id}", data={
+        "unit": unit, "kind": "repair", "done_on": "2026-10-02", "work": "改", "cost": "41.00",
+        "contractor": "测试维修公司", "note": "", "version": job.version}, follow_redirects=True)
+    page = page.get_data(as_text=True)
+    assert "已入账" in page and ART in page
+    assert jobs_of(app, unit)[0].cost == Decimal("410.00")
