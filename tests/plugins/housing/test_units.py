@@ -294,3 +294,28 @@ def test_art25_operations_refused_on_the_screen_for_the_bureau_above(app, login,
     page = page.get_data(as_text=True)
     assert "统一组织实施" in page and ART in page
     assert unit_of(app, pk).status == "available"
+
+
+def _cli(app, *args):
+    return app.test_cli_runner().invoke(args=["op", "housing_unit", *args])
+
+
+def test_art25_operations_through_jiguan_op(app, rest):
+    """第二十五条: ``jiguan op`` refuses 接收移交 without the 移交文件 (naming the article), refuses the
+    bureau above, and takes the unit over as 天山区's bureau once the file is attached; 送修 and
+    修竣 too."""
+    pk = make_unit(app)
+    params = ["--param", "handed_over_by=天山区住建局", "--param", "document_no=天建移〔2026〕21号"]
+    result = _cli(app, str(pk), "handover", *params, "--as", BUREAU)
+    assert result.exit_code != 0 and "移交文件" in result.output and ART in result.output
+    attach(rest(BUREAU, "jwt"), "housing_unit", pk, "handover")
+    result = _cli(app, str(pk), "handover", *params, "--as", "urumqi_bureau")
+    assert result.exit_code != 0 and ART in result.output
+    assert unit_of(app, pk).status == "pending"
+    result = _cli(app, str(pk), "handover", *params, "--as", BUREAU)
+    assert result.exit_code == 0, result.output
+    assert unit_of(app, pk).handover_document_no == "天建移〔2026〕21号"
+    assert _cli(app, str(pk), "send_to_repair", "--as", BUREAU).exit_code == 0
+    assert unit_of(app, pk).status == "maintenance"
+    assert _cli(app, str(pk), "repaired", "--as", BUREAU).exit_code == 0
+    assert unit_of(app, pk).status == "available"
