@@ -27,7 +27,14 @@ from core.errors import EditConflict, ScopeViolation, WriteRefused
 from core.events import effective_values, previous_values, related_target
 from core.extensions import db
 from core.fab.references import entity_reference
-from core.home.items import ChartData, DashboardCard, DashboardChart, OverdueItem, OverdueSource
+from core.home.items import (
+    ChartData,
+    DashboardCard,
+    DashboardChart,
+    DashboardList,
+    OverdueItem,
+    OverdueSource,
+)
 from core.hookspecs import hookimpl
 from core.jobs import JobError, JobResult
 from core.jobs import register_job_kind as _register_job_kind
@@ -68,6 +75,7 @@ __all__ = [
     "ChartData",
     "DashboardCard",
     "DashboardChart",
+    "DashboardList",
     "OverdueItem",
     "OverdueSource",
     "article_text",

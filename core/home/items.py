@@ -48,6 +48,19 @@ class DashboardChart:
 
 
 @dataclass(frozen=True)
+class DashboardList:
+    """A short list of texts for the viewer: ``items(user)`` → ``[(text, url, date or None), …]``,
+    newest first; the home page shows the first ``limit`` under ``label``, each a link when it has
+    a url (a module's published notices, say). ``user`` is the logged-in user (its organisation
+    says what concerns it); the function reads only what that user may read."""
+
+    key: str
+    label: Any
+    items: Callable[[Any], list[tuple[str, str | None, dt.date | None]]]
+    limit: int = 5
+
+
+@dataclass(frozen=True)
 class OverdueItem:
     """A record past its due date: what is due and since when."""
 
@@ -70,4 +83,4 @@ class OverdueSource:
     extra: dict = field(default_factory=dict)
 
 
-DashboardItem = DashboardCard | DashboardChart | OverdueSource
+DashboardItem = DashboardCard | DashboardChart | DashboardList | OverdueSource

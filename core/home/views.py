@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from core.display.paging import page_of
 from core.extensions import db
 from core.home import todos
-from core.home.items import DashboardCard, DashboardChart, OverdueSource
+from core.home.items import DashboardCard, DashboardChart, DashboardList, OverdueSource
 from core.home.models import KINDS, Notification
 from core.home.records import record_url
 from core.scoping import current_scope
@@ -60,6 +60,14 @@ def _chart_json(chart: DashboardChart, scope) -> str:
                       ensure_ascii=False)
 
 
+def _list_json(item: DashboardList) -> dict:
+    """A :class:`DashboardList` for the template: its first ``limit`` entries for the user."""
+    entries = item.items(current_user)
+    return {"key": item.key, "label": str(item.label), "count": len(entries),
+            "entries": [{"text": text, "url": url, "day": day.isoformat() if day else ""}
+                        for text, url, day in entries[:item.limit]]}
+
+
 class HomeView(IndexView):
     """工作台: what awaits the user, its number cards and its modules' charts."""
 
@@ -95,7 +103,9 @@ class HomeView(IndexView):
                           "url": url_for(card.endpoint, **dict(card.args)) if card.endpoint else None})
         charts = [{"key": c.key, "label": str(c.label), "json": _chart_json(c, scope)}
                   for c in _visible(modules, DashboardChart)]
-        home = {"cards": cards, "awaiting": awaiting[:todos.SHOWN], "decided": decided[:todos.SHOWN],
+        lists = [_list_json(item) for item in _visible(modules, DashboardList)]
+        home = {"cards": cards, "lists": lists, "awaiting": awaiting[:todos.SHOWN],
+                "decided": decided[:todos.SHOWN],
                 "drafts": drafts[:todos.SHOWN],
                 "findings": findings, "overdue": overdue[:todos.SHOWN], "charts": charts,
                 "modules": [m for k, m in state.modules.items() if k in modules]}

@@ -1,5 +1,7 @@
 """Demo housing units: turnover housing and a talent apartment of 天山区, turnover housing of
-乌鲁木齐 and 喀什市, most handed over to the bureau, one awaiting handover (示例数据)."""
+乌鲁木齐 and 喀什市, most handed over to the bureau (the handover recorded: who, the day, the
+transfer document's number), the 5 号楼 unit awaiting handover; a repair in 天山区 (posted to
+30213) and a maintenance job in 喀什市 (not yet posted) (示例数据)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from plugins.housing.units.models import HousingUnit
+from plugins.housing.units.models import HousingUnit, UnitMaintenance
+from plugins.housing.units.operations import post_job
 
 #: (bureau key, kind, building, unit number, address, area m², rooms, furnishing, status)
 UNITS = [
@@ -36,6 +39,19 @@ UNITS = [
 
 #: the day the demo's units were handed over to the bureaus
 HANDED_OVER_ON = dt.date(2023, 6, 30)
+#: by bureau: who handed its units over, and the transfer document (示例)
+HANDOVERS = {
+    "tianshan_bureau": ("乌鲁木齐市天山区住房和城乡建设局", "天建移〔2023〕12号"),
+    "urumqi_bureau": ("乌鲁木齐市住房和城乡建设局", "乌建移〔2023〕8号"),
+    "kashgar_bureau": ("喀什市住房和城乡建设局", "喀建移〔2023〕5号"),
+}
+#: (building, unit, kind, day, work, cost, contractor, posted)
+MAINTENANCE = [
+    ("天山区周转房小区 3 号楼", "1-102", "repair", dt.date(2026, 9, 15), "卫生间防水层渗漏维修，更换热水器",
+     "3860.00", "乌鲁木齐市天山区安居物业维修中心", True),
+    ("喀什市周转房 1 号楼", "3-101", "maintenance", dt.date(2026, 10, 20), "入冬前暖气管道检修、窗户密封",
+     "1250.00", "喀什市城建物业服务有限公司", False),
+]
 
 
 def load(ctx) -> None:
@@ -45,8 +61,26 @@ def load(ctx) -> None:
             kind=kind, building=building, unit_number=number, address=address, area=Decimal(area),
             rooms=rooms, furnishing=furnishing or None, organization=org, jurisdiction=org.jurisdiction,
             status=status, status_since=HANDED_OVER_ON if status == "available" else None,
+            **_handover(bureau, status),
         ))
     ctx.session.flush()
+    for building, number, kind, day, work, cost, contractor, posted in MAINTENANCE:
+        unit = demo_unit(ctx.session, building, number)
+        job = UnitMaintenance(unit=unit, organization=unit.organization, jurisdiction=unit.jurisdiction,
+                              kind=kind, done_on=day, work=work, cost=Decimal(cost), contractor=contractor,
+                              posted=posted, posted_on=day + dt.timedelta(days=5) if posted else None)
+        ctx.session.add(job)
+        ctx.session.flush()
+        if posted:
+            post_job(ctx.session, job)
+    ctx.session.flush()
+
+
+def _handover(bureau: str, status: str) -> dict:
+    if status == "pending":
+        return {}
+    by, document = HANDOVERS[bureau]
+    return {"handed_over_by": by, "handed_over_on": HANDED_OVER_ON, "handover_document_no": document}
 
 
 def demo_unit(session, building: str, number: str) -> HousingUnit:

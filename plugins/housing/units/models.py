@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -21,7 +22,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from core.api import Model, Versioned, Voidable
+from core.api import Model, Versioned, Voidable, local_today
+
+UNIT_ENTITY = "housing_unit"
+MAINTENANCE_ENTITY = "housing_unit_maintenance"
 
 UNIT_KINDS = {"turnover": _l("周转住房"), "talent": _l("人才公寓")}
 
@@ -62,6 +66,14 @@ class HousingUnit(Voidable, Versioned, Model):
     status = Column(String(16), nullable=False, default="pending", index=True)
     status_since = Column(Date)
     note = Column(Text)
+    #: 接收移交 (an operation): who handed the unit over, the day, the transfer document's number;
+    #: the document itself is the unit's attachment 移交文件
+    handed_over_by = Column(String(128))
+    handed_over_on = Column(Date)
+    handover_document_no = Column(String(64))
+    #: 处置 (an operation): the disposal decision's document number and the day
+    disposal_document_no = Column(String(64))
+    disposed_on = Column(Date)
 
     organization = relationship("Organization")
     jurisdiction = relationship("Jurisdiction")
@@ -76,3 +88,48 @@ class HousingUnit(Voidable, Versioned, Model):
     @property
     def status_label(self) -> str:
         return str(UNIT_STATUSES.get(self.status, self.status))
+
+
+MAINTENANCE_KINDS = {"repair": _l("维修"), "maintenance": _l("维护保养")}
+
+
+class UnitMaintenance(Voidable, Versioned, Model):
+    """维修、维护: one repair or maintenance job on a unit, its cost posted by 入账 to the ledger
+    under 30213 维修（护）费 (Art. 25: the bureau organises 维修、维护)."""
+
+    __tablename__ = "housing_unit_maintenance"
+    __table_args__ = (
+        CheckConstraint("cost >= 0", name="ck_housing_unit_maintenance_cost"),
+        CheckConstraint("kind in ('repair', 'maintenance')", name="ck_housing_unit_maintenance_kind"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    unit_id = Column(Integer, ForeignKey("housing_unit.id"), nullable=False, index=True)
+    #: the unit's bureau and jurisdiction (the write pipeline copies them from the unit)
+    organization_id = Column(Integer, ForeignKey("catalog_organization.id"), nullable=False, index=True)
+    jurisdiction_id = Column(Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False, index=True)
+    kind = Column(String(16), nullable=False, default="repair")
+    done_on = Column(Date, nullable=False, default=local_today)
+    #: what was repaired or maintained
+    work = Column(Text, nullable=False)
+    cost = Column(Numeric(14, 2), nullable=False)
+    contractor = Column(String(128), nullable=False, default="")
+    note = Column(Text)
+    #: 已入账: set only by the 入账 operation
+    posted = Column(Boolean, nullable=False, default=False, server_default="0")
+    posted_on = Column(Date)
+
+    unit = relationship("HousingUnit")
+    organization = relationship("Organization")
+    jurisdiction = relationship("Jurisdiction")
+
+    def __repr__(self) -> str:
+        return f"{self.unit or ''} {self.done_on.isoformat() if self.done_on else ''} {self.kind_label}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(MAINTENANCE_KINDS.get(self.kind, self.kind or ""))
+
+    @property
+    def posted_label(self) -> str:
+        return str(_l("已入账") if self.posted else _l("待入账"))
