@@ -20,19 +20,24 @@ def _jur(code):
 
 @contextlib.contextmanager
 def land_setting(app, code, enabled):
-    """Set land at ``code`` for the block, then remove the explicit setting again."""
+    """Set land at ``code`` for the block, then remove the explicit setting again. Office space
+    stands on land: turning land off turns it off first."""
+    keys = ("land",) if enabled else ("office_space", "land")
     with app.app_context():
-        set_module(_jur(code), "land", enabled)
+        for key in keys:
+            set_module(_jur(code), key, enabled)
         db.session.commit()
     try:
         yield
     finally:
         with app.app_context():
-            row = db.session.execute(
+            rows = db.session.execute(
                 select(ModuleActivation).join(Jurisdiction).where(
-                    Jurisdiction.code == code, ModuleActivation.module_key == "land")
-            ).scalar_one()
-            db.session.delete(row)
+                    Jurisdiction.code == code, ModuleActivation.module_key.in_(keys))
+            ).scalars().all()
+            assert len(rows) == len(keys)
+            for row in rows:
+                db.session.delete(row)
             db.session.commit()
 
 
@@ -85,21 +90,29 @@ def test_activation_changes_are_audited(app):
             select(AuditLog).where(AuditLog.entity == "core_module_activation")
             .order_by(AuditLog.id)
         ).scalars().all()
-        assert len(rows) == before + 2
-        assert rows[-2].action == "create" and rows[-2].after["enabled"] is False
-        assert rows[-1].action == "delete"
+        # office space (which stands on land) went off and back with it: two settings, two deletes
+        assert len(rows) == before + 4
+        assert [row.action for row in rows[-4:]] == ["create", "create", "delete", "delete"]
+        assert {row.after["module_key"] for row in rows[-4:-2]} == {"land", "office_space"}
+        assert all(row.after["enabled"] is False for row in rows[-4:-2])
 
 
 def test_bureau_screen_toggles_module_within_its_jurisdiction(app, login):
     urumqi = login("urumqi_bureau")
     page = urumqi.text("/modules/?jurisdiction=650102")
     assert 'data-module="land" data-active="1"' in page
+    # land is refused while office space, which stands on it, is on
+    urumqi.post("/modules/set", data={"jurisdiction": "650102", "module": "land", "enabled": "0"})
+    page = urumqi.text("/modules/?jurisdiction=650102")  # the flash of the refusal
+    assert "被已启用的模块依赖：办公用房" in page and 'data-module="land" data-active="1"' in page
+    urumqi.post("/modules/set", data={"jurisdiction": "650102", "module": "office_space", "enabled": "0"})
     urumqi.post("/modules/set", data={"jurisdiction": "650102", "module": "land", "enabled": "0"})
     try:
         assert 'data-module="land" data-active="0"' in urumqi.text("/modules/?jurisdiction=650102")
         assert login("tianshan_clerk").get("/landparcelview/list/").status_code == 404
     finally:
         urumqi.post("/modules/set", data={"jurisdiction": "650102", "module": "land", "enabled": "1"})
+        urumqi.post("/modules/set", data={"jurisdiction": "650102", "module": "office_space", "enabled": "1"})
     assert login("tianshan_clerk").get("/landparcelview/list/").status_code == 200
     # outside its jurisdiction the screen does not exist for it
     assert urumqi.get("/modules/?jurisdiction=653101").status_code == 404
@@ -115,11 +128,15 @@ def test_clerk_has_no_activation_screen(login):
 def test_cli_enable_disable_status(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["modules", "disable", "land", "--jurisdiction", "652301"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code != 0 and "办公用房" in result.output  # stands on land: off first
+    for key in ("office_space", "land"):
+        result = runner.invoke(args=["modules", "disable", key, "--jurisdiction", "652301"])
+        assert result.exit_code == 0, result.output
     status = runner.invoke(args=["modules", "status", "--jurisdiction", "652301"])
     assert "land\toff" in status.output and "catalog\ton" in status.output
-    result = runner.invoke(args=["modules", "enable", "land", "--jurisdiction", "652301"])
-    assert result.exit_code == 0
+    for key in ("land", "office_space"):
+        result = runner.invoke(args=["modules", "enable", key, "--jurisdiction", "652301"])
+        assert result.exit_code == 0
     assert "land\ton" in runner.invoke(args=["modules", "status", "--jurisdiction", "652301"]).output
     bad = runner.invoke(args=["modules", "disable", "catalog", "--jurisdiction", "652301"])
     assert bad.exit_code != 0 and "必需模块" in bad.output
@@ -129,7 +146,7 @@ def test_cli_enable_disable_status(app):
 
 def test_cli_as_user_is_scoped(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["modules", "disable", "land", "--jurisdiction", "653101",
+    result = runner.invoke(args=["modules", "disable", "housing", "--jurisdiction", "653101",
                                  "--as", "urumqi_bureau"])
     assert result.exit_code != 0 and "无权" in result.output
 

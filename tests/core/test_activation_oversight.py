@@ -33,19 +33,24 @@ def _jur(code):
 
 @contextlib.contextmanager
 def land_settings(app, **codes):
-    """Explicit land settings (``c650100=False``) for the block, removed again afterwards."""
+    """Explicit land settings (``c650100=False``) for the block, removed again afterwards. Office
+    space stands on land: where land goes off, office space goes off first."""
     with app.app_context():
         for code, enabled in codes.items():
-            set_module(_jur(code[1:]), "land", enabled)
+            for key in ("land",) if enabled else ("office_space", "land"):
+                set_module(_jur(code[1:]), key, enabled)
         db.session.commit()
     try:
         yield
     finally:
         with app.app_context():
             for code in codes:
-                row = db.session.execute(select(ModuleActivation).join(Jurisdiction).where(
-                    Jurisdiction.code == code[1:], ModuleActivation.module_key == "land")).scalar_one()
-                db.session.delete(row)
+                rows = db.session.execute(select(ModuleActivation).join(Jurisdiction).where(
+                    Jurisdiction.code == code[1:],
+                    ModuleActivation.module_key.in_(("land", "office_space")))).scalars().all()
+                assert rows
+                for row in rows:
+                    db.session.delete(row)
             db.session.commit()
 
 

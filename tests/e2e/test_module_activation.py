@@ -6,11 +6,12 @@ import pytest
 
 PAGE = "/modules/?jurisdiction=650102"
 ROW = 'tr[data-module="land"]'
+OFFICE_ROW = 'tr[data-module="office_space"]'
 
 
 @pytest.fixture
 def land_enabled_afterwards(in_app):
-    """Whatever the test does, 天山区 has the land module on again when it ends."""
+    """Whatever the test does, 天山区 has the land and office-space modules on again when it ends."""
     yield
     from sqlalchemy import select
 
@@ -19,13 +20,14 @@ def land_enabled_afterwards(in_app):
 
     with in_app() as session:
         tianshan = session.execute(select(Jurisdiction).where(Jurisdiction.code == "650102")).scalar_one()
-        if "land" not in active_modules(tianshan, session):
-            set_module(tianshan, "land", True, session)
-            session.commit()
+        for key in ("land", "office_space"):
+            if key not in active_modules(tianshan, session):
+                set_module(tianshan, key, True, session)
+        session.commit()
 
 
-def _click_row_button(page, label: str) -> None:
-    button = page.find(f"{ROW} button")
+def _click_row_button(page, label: str, row: str = ROW) -> None:
+    button = page.find(f"{row} button")
     assert button.text.strip() == label, f"button says {button.text!r}, wanted {label!r}"
     button.click()
     page.wait(lambda d: page.find_all("div.alert"), "no message after the click")
@@ -38,6 +40,11 @@ def test_disable_land_for_tianshan(login_as, land_enabled_afterwards):
     assert "天山区（650102）" in bureau.find("select#jurisdiction option:checked").text
 
     _click_row_button(bureau, "停用")  # a real form POST with its CSRF token
+    kinds = bureau.flashes()  # office space stands on land: refused, naming it
+    assert any("办公用房" in text and "请先停用" in text for _kind, text in kinds), kinds
+    assert bureau.find(ROW).get_attribute("data-active") == "1"
+    _click_row_button(bureau, "停用", OFFICE_ROW)
+    _click_row_button(bureau, "停用")
     assert bureau.path.startswith("/modules/?jurisdiction=650102")
     kinds = bureau.flashes()
     assert any(kind == "success" and "停用" in text and "天山区" in text for kind, text in kinds), kinds
@@ -63,6 +70,7 @@ def test_disable_land_for_tianshan(login_as, land_enabled_afterwards):
     bureau.open(PAGE)
     _click_row_button(bureau, "启用")
     assert bureau.find(ROW).get_attribute("data-active") == "1"
+    _click_row_button(bureau, "启用", OFFICE_ROW)
     clerk.open("/")
     assert "土地管理" in clerk.menu()
     clerk.open("/landparcelview/list/")

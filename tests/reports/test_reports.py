@@ -304,6 +304,7 @@ def land_off_in_kashgar(app):
 
     with app.app_context():
         kashgar = db.session.execute(select(Jurisdiction).where(Jurisdiction.code == "653101")).scalar_one()
+        set_module(kashgar, "office_space", False)  # stands on land: off first
         set_module(kashgar, "land", False)
         db.session.commit()
         jurisdiction_id = kashgar.id
@@ -313,7 +314,8 @@ def land_off_in_kashgar(app):
     finally:
         with app.app_context():
             db.session.execute(delete(ModuleActivation).where(
-                ModuleActivation.jurisdiction_id == jurisdiction_id, ModuleActivation.module_key == "land"))
+                ModuleActivation.jurisdiction_id == jurisdiction_id,
+                ModuleActivation.module_key.in_(("land", "office_space"))))
             db.session.commit()
             db.session.remove()
 
