@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.api import Derivation
-from plugins.housing.tenancies.models import RENT_PER_M2, Tenancy, TenancyRenewal
+from plugins.housing.tenancies.models import RENT_PER_M2, Tenancy, TenancyApplication, TenancyRenewal
 
 CENT = Decimal("0.01")
 
@@ -40,6 +40,13 @@ def _unit_status(tenancy: Tenancy, ctx) -> None:
         unit.status, unit.status_since = "available", tenancy.checked_out_on or ctx.today
 
 
+def _organization_of_person(record, ctx) -> None:
+    """An application and a tenancy are the person's organisation's (the form names only the person)."""
+    person = ctx.related(record, "person")
+    if person is not None and (ctx.action == "create" or ctx.changed(record, "person_id")):
+        record.organization_id = person.organization_id
+
+
 def _previous_end(renewal: TenancyRenewal, ctx) -> None:
     tenancy = ctx.related(renewal, "tenancy")
     if tenancy is not None and renewal.previous_end_on is None:
@@ -47,6 +54,8 @@ def _previous_end(renewal: TenancyRenewal, ctx) -> None:
 
 
 DERIVATIONS = [
+    Derivation("housing.application_organization", TenancyApplication, _organization_of_person),
+    Derivation("housing.tenancy_organization", Tenancy, _organization_of_person),
     Derivation("housing.tenancy_rent", Tenancy, _rent),
     Derivation("housing.tenancy_unit_status", Tenancy, _unit_status, on=("update",)),
     Derivation("housing.renewal_previous_end", TenancyRenewal, _previous_end, on=("create",)),

@@ -28,7 +28,7 @@ from plugins.housing.tenancies.models import (
 )
 from plugins.housing.units.models import HousingUnit
 
-_ITEM = re.compile(r"^\s*(?P<name>[^\s\d]+?)\s*(?P<count>\d+)?\s*(?P<rest>.*)$")
+_ITEM = re.compile(r"^\s*(?P<name>[^\s\d]+)\s*(?P<count>\d+)?\s*(?P<rest>.*)$")
 
 
 def parse_items(text: str | None, separators: str = "、,，;；\n") -> dict[str, int]:
@@ -263,6 +263,7 @@ def operations() -> list[Operation]:
             run=_check_in,
             params=CheckInParams,
             changes=("status", "checked_in_on", "checkin_inventory", "checkin_differences"),
+            permission="approve",
             when={"status": ("allocated",)},
             description=_l("登记入住日期和入住物品清单，房源状态改为已入住（第二十五条）"),
         ),
@@ -273,6 +274,7 @@ def operations() -> list[Operation]:
             run=_check_out,
             params=CheckOutParams,
             changes=("status", "checked_out_on", "checkout_inventory", "damages"),
+            permission="approve",
             when={"status": ("checked_in",)},
             description=_l("登记退房日期、退房物品清单和损坏缺失情况，房源恢复空置可配租（第二十五条）"),
             confirm=_l("退房登记后不能修改；如有错误，请作废后重新登记。"),

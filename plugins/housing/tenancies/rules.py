@@ -75,7 +75,7 @@ def _org_jurisdiction(record, ctx):
 def _no_home_missing(application: TenancyApplication, ctx):
     """第二十五条: the applicant declares that they have no home in the city."""
     if _live(application, ctx) and not application.no_home:
-        return {}
+        return {"declared": False}
     return None
 
 
@@ -88,18 +88,6 @@ def _application_standards_missing(application: TenancyApplication, ctx):
         return None
     if standard_value(ctx, ELIGIBILITY_YEARS, application.unit_kind, jurisdiction, ctx.today) is None:
         return {"kind": _kind_text(application.unit_kind)}
-    return None
-
-
-def _person_of_organization(record, ctx):
-    """第二十五条: an organisation applies (and a tenancy is let) for a person of its own."""
-    if not _live(record, ctx):
-        return None
-    person = ctx.related(record, "person")
-    org_id = ctx.value(record, "organization_id")
-    if person is not None and org_id is not None and person.organization_id != org_id:
-        org = ctx.related(record, "organization")
-        return {"name": person.name, "org": org.name if org is not None else ""}
     return None
 
 
@@ -149,7 +137,7 @@ def _one_open_application(application: TenancyApplication, ctx):
     """第二十五条: one open application or tenancy per person."""
     if not _live(application, ctx) or application.allocated_on is not None:
         return None
-    if application.state not in OPEN_APPLICATION:
+    if (application.state or "draft") not in OPEN_APPLICATION:
         return None
     person = ctx.related(application, "person")
     held = open_holding(ctx.session, ctx.value(application, "person_id"), application_id=application.id)
@@ -183,7 +171,7 @@ def _period_too_long(tenancy: Tenancy, ctx):
 
 def _overlapping(tenancy: Tenancy, ctx):
     """第二十五条: a unit is let to one tenancy at a time — no two live tenancies overlap."""
-    if not _live(tenancy, ctx) or tenancy.status not in LIVE_STATUSES:
+    if not _live(tenancy, ctx) or (tenancy.status or "allocated") not in LIVE_STATUSES:
         return None
     unit_id = ctx.value(tenancy, "unit_id")
     if unit_id is None or tenancy.start_on is None or tenancy.end_on is None:
@@ -257,7 +245,7 @@ def _rent_missing(tenancy: Tenancy, ctx):
 
 def _one_tenancy(tenancy: Tenancy, ctx):
     """第二十五条: one live tenancy (or open application) per person."""
-    if not _live(tenancy, ctx) or tenancy.status not in LIVE_STATUSES:
+    if not _live(tenancy, ctx) or (tenancy.status or "allocated") not in LIVE_STATUSES:
         return None
     if ctx.action != "create" and not ctx.changed(tenancy, "person_id"):
         return None
@@ -386,14 +374,6 @@ RULES = [
         model=TenancyApplication,
         message=_l("本辖区未设定%(kind)s申请资格年限标准，无法审核入住资格，请先在标准中设定"),
         check=_application_standards_missing,
-    ),
-    Rule(
-        key="housing.application_person",
-        article=ARTICLE,
-        severity="block",
-        model=TenancyApplication,
-        message=_l("%(name)s 不是%(org)s的人员，单位只能为本单位人员申请"),
-        check=_person_of_organization,
     ),
     Rule(
         key="housing.application_one_open",
