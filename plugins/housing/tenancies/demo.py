@@ -1,9 +1,10 @@
 """Demo tenancies (Art. 25) and the standards they read (示例数据).
 
 天山区 (tianshan_bureau): a tenancy of 天山区教育局 checked in whose end is past (超期占用, on the
-bureau's 工作台), a current tenancy of 天山区财政局, a tenancy of 天山区人民政府办公室 checked out, and an
-application of 天山区财政局 (tianshan_clerk) awaiting the bureau's eligibility check. 喀什市
-(kashgar_bureau): a current tenancy of 喀什市财政局 and an overdue one of 喀什市教育局. Days are
+bureau's 工作台), a current tenancy of 天山区财政局 ending in two months with a renewal awaiting the
+bureau, a tenancy of 天山区人民政府办公室 checked out, and an application of 天山区财政局
+(tianshan_clerk) awaiting the bureau's eligibility check. 喀什市 (kashgar_bureau): a current tenancy
+of 喀什市财政局 with a renewal asked, an overdue one of 喀什市教育局, an application of 喀什市财政局. Days are
 relative to the day the demo is loaded, so the overdue ones stay overdue.
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+
+from sqlalchemy.orm import object_session
 
 from catalog.models import Standard
 from catalog.standards import DEMO_BACKDATE_REASON
@@ -24,6 +27,7 @@ from plugins.housing.tenancies.models import (
     TENANCY_MONTHS,
     Tenancy,
     TenancyApplication,
+    TenancyRenewal,
     add_months,
 )
 from plugins.housing.units.demo import demo_unit
@@ -95,7 +99,7 @@ def load(ctx) -> None:
     tianshan, kashgar = "天山区周转房小区 3 号楼", "喀什市周转房 1 号楼"
     # 超期占用: the 24 months ended 40 days ago, past the 15 checkout days
     _tenancy(ctx, tianshan, "1-101", "tianshan_education.0", add_months(today, -24) - dt.timedelta(days=40))
-    _tenancy(ctx, tianshan, "1-102", "tianshan_finance.1", add_months(today, -5))
+    current = _tenancy(ctx, tianshan, "1-102", "tianshan_finance.1", add_months(today, -22))
     _tenancy(
         ctx,
         tianshan,
@@ -105,20 +109,43 @@ def load(ctx) -> None:
         checked_out=add_months(today, -2),
         inventory=ONE_ROOM,
     )
-    _tenancy(ctx, kashgar, "3-101", "kashgar_finance.0", add_months(today, -8))
+    kashgar_current = _tenancy(ctx, kashgar, "3-101", "kashgar_finance.0", add_months(today, -8))
     _tenancy(ctx, kashgar, "3-102", "kashgar_education.0", add_months(today, -24) - dt.timedelta(days=70))
 
-    person = ctx.people["tianshan_finance.0"]
+    # 续租申请 awaiting the bureaus: the 天山区 one ends in two months, the 喀什市 one asked early
+    _renewal(current, 12, "工作岗位未变动，本市仍无住房，申请续租一年")
+    _renewal(kashgar_current, 6, "子女就学未满学年，申请续租半年")
+
+    _application(ctx, "tianshan_finance.0", add_months(today, -4), 3, "自南疆调入，携配偶及子女，本市无住房")
+    _application(ctx, "kashgar_finance.1", add_months(today, -2), 1, "新录用公务员，本市无住房")
+
+
+def _renewal(tenancy, months, reason) -> None:
+    renewal = TenancyRenewal(
+        tenancy=tenancy,
+        organization_id=tenancy.organization_id,
+        jurisdiction_id=tenancy.jurisdiction_id,
+        new_end_on=add_months(tenancy.end_on, months),
+        reason=reason,
+    )
+    session = object_session(tenancy)
+    session.add(renewal)
+    session.flush()
+    transition(renewal, "submit", "演示数据：申请续租", view_name="TenancyRenewalView")
+
+
+def _application(ctx, person_key, event_on, family, note) -> None:
+    person = ctx.people[person_key]
     application = TenancyApplication(
         organization=person.organization,
         jurisdiction=person.organization.jurisdiction,
         person=person,
-        reason="transferred",
-        event_on=add_months(today, -4),
+        reason="transferred" if family > 1 else "recruited",
+        event_on=event_on,
         no_home=True,
-        family_size=3,
+        family_size=family,
         unit_kind="turnover",
-        note="自南疆调入，携配偶及子女，本市无住房",
+        note=note,
     )
     ctx.session.add(application)
     ctx.session.flush()

@@ -6,8 +6,9 @@ from __future__ import annotations
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _l
 
-from core.api import ApprovalViewMixin, ScopedInterface, ScopedModelView, ViewSpec
-from plugins.housing.tenancies.models import Tenancy, TenancyApplication, TenancyRenewal
+from core.api import ApprovalViewMixin, ScopedInterface, ScopedModelView, ViewSpec, choice_field
+from plugins.housing.tenancies.models import REASONS, Tenancy, TenancyApplication, TenancyRenewal
+from plugins.housing.units.models import UNIT_KINDS
 
 APPLICATION_LABELS = {
     "organization": _l("申请单位"),
@@ -92,6 +93,11 @@ class TenancyApplicationView(ApprovalViewMixin, ScopedModelView):
         "no_home": _l("申请人及配偶在本市无住房的声明；请上传无房证明作为附件"),
         "person": _l("本单位人员；每人只能有一份在办的申请或一处租住"),
     }
+    add_form_extra_fields = {
+        "reason": choice_field(_l("申请理由"), REASONS),
+        "unit_kind": choice_field(_l("申请房型"), UNIT_KINDS),
+    }
+    edit_form_extra_fields = add_form_extra_fields
 
 
 class TenancyView(ScopedModelView):
