@@ -24,7 +24,10 @@ def _room(room: str) -> list:
 @hookimpl
 def register_module():
     return Module(
-        key="housing", label=_l("人才公寓和周转住房"), version="0.1.0", depends=("catalog",),
+        key="housing",
+        label=_l("人才公寓和周转住房"),
+        version="0.1.0",
+        depends=("catalog",),
         articles=(25,),
         description=_l("房源移交与维修、入住申请与资格审核、配租、入住退出、超期占用、续租、政策信息公布"),
         contract=">=1.0,<2",

@@ -12,7 +12,7 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from core.api import Rule
+from core.api import Rule, has_attachment
 from plugins.housing.tenancies.models import (
     ELIGIBILITY_YEARS,
     LIVE_STATUSES,
@@ -77,6 +77,19 @@ def _no_home_missing(application: TenancyApplication, ctx):
     if _live(application, ctx) and not application.no_home:
         return {"declared": False}
     return None
+
+
+def _no_home_proof_missing(application: TenancyApplication, ctx):
+    """第二十五条 (flag): submitted without the 无房证明 attached — the bureau verifies the declaration."""
+    if not _live(application, ctx) or application.id is None:
+        return None
+    if not (ctx.changed(application, "state") and application.state == "submitted"):
+        return None
+    with ctx.session.no_autoflush:
+        if has_attachment(ctx.session, "housing_tenancy_application", application.id, "no_home"):
+            return None
+    person = ctx.related(application, "person")
+    return {"name": person.name if person is not None else ""}
 
 
 def _application_standards_missing(application: TenancyApplication, ctx):
@@ -366,6 +379,14 @@ RULES = [
         model=TenancyApplication,
         message=_l("申请人须声明本市无住房（并附无房证明）方可申请入住周转住房"),
         check=_no_home_missing,
+    ),
+    Rule(
+        key="housing.application_no_home_proof",
+        article=ARTICLE,
+        severity="flag",
+        model=TenancyApplication,
+        message=_l("%(name)s 的入住申请提交时未上传无房证明，请核实本市无住房声明"),
+        check=_no_home_proof_missing,
     ),
     Rule(
         key="housing.application_standard",

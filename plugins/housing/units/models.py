@@ -26,8 +26,13 @@ from core.api import Model, Versioned, Voidable
 UNIT_KINDS = {"turnover": _l("周转住房"), "talent": _l("人才公寓")}
 
 #: 待移交 until the handover is recorded; 空置 ready to allocate; 已入住; 维修中; 已处置
-UNIT_STATUSES = {"pending": _l("待移交"), "available": _l("空置可配租"), "occupied": _l("已入住"),
-                 "maintenance": _l("维修中"), "disposed": _l("已处置")}
+UNIT_STATUSES = {
+    "pending": _l("待移交"),
+    "available": _l("空置可配租"),
+    "occupied": _l("已入住"),
+    "maintenance": _l("维修中"),
+    "disposed": _l("已处置"),
+}
 
 
 class HousingUnit(Voidable, Versioned, Model):
@@ -37,8 +42,10 @@ class HousingUnit(Voidable, Versioned, Model):
     __table_args__ = (
         UniqueConstraint("jurisdiction_id", "building", "unit_number", name="uq_housing_unit_number"),
         CheckConstraint("kind in ('turnover', 'talent')", name="ck_housing_unit_kind"),
-        CheckConstraint("status in ('pending', 'available', 'occupied', 'maintenance', 'disposed')",
-                        name="ck_housing_unit_status"),
+        CheckConstraint(
+            "status in ('pending', 'available', 'occupied', 'maintenance', 'disposed')",
+            name="ck_housing_unit_status",
+        ),
         CheckConstraint("area > 0", name="ck_housing_unit_area"),
         CheckConstraint("rooms > 0", name="ck_housing_unit_rooms"),
     )

@@ -11,8 +11,12 @@ from core.api import AttachmentKinds, EntityType, Scope, StateField
 from plugins.housing.units.models import UNIT_KINDS, UNIT_STATUSES, HousingUnit
 
 #: a unit is the bureau's (Art. 25); staff below point their applications at it without reading it
-UNIT_SCOPE = Scope(organization="organization_id", jurisdiction="jurisdiction_id", derive_jurisdiction=True,
-                   referable_below=True)
+UNIT_SCOPE = Scope(
+    organization="organization_id",
+    jurisdiction="jurisdiction_id",
+    derive_jurisdiction=True,
+    referable_below=True,
+)
 
 
 class HousingUnitSchema(SQLAlchemyAutoSchema):
@@ -40,14 +44,36 @@ class HousingUnitSchema(SQLAlchemyAutoSchema):
 def entity_types() -> list[EntityType]:
     return [
         EntityType(
-            key="housing_unit", label=_l("周转住房房源"), model=HousingUnit, scope=UNIT_SCOPE,
-            schema=HousingUnitSchema, sharing="conditional", update_cycle=_l("实时"),
-            description=_l("人才公寓和周转住房的房源：楼栋、户号、面积、居室、配套家具家电；移交、维修、"
-                           "配租、处置由机关事务管理部门统一组织实施（第二十五条）"),
-            api_columns=("id", "kind", "building", "unit_number", "address", "area", "rooms", "furnishing",
-                         "organization_id", "jurisdiction_id", "status", "status_since", "note"),
-            state_fields=(StateField("status", initial=("pending",), labels=UNIT_STATUSES),
-                          StateField("status_since")),
+            key="housing_unit",
+            label=_l("周转住房房源"),
+            model=HousingUnit,
+            scope=UNIT_SCOPE,
+            schema=HousingUnitSchema,
+            sharing="conditional",
+            update_cycle=_l("实时"),
+            description=_l(
+                "人才公寓和周转住房的房源：楼栋、户号、面积、居室、配套家具家电；移交、维修、"
+                "配租、处置由机关事务管理部门统一组织实施（第二十五条）"
+            ),
+            api_columns=(
+                "id",
+                "kind",
+                "building",
+                "unit_number",
+                "address",
+                "area",
+                "rooms",
+                "furnishing",
+                "organization_id",
+                "jurisdiction_id",
+                "status",
+                "status_since",
+                "note",
+            ),
+            state_fields=(
+                StateField("status", initial=("pending",), labels=UNIT_STATUSES),
+                StateField("status_since"),
+            ),
             attachments=AttachmentKinds(("handover", _l("移交文件"))),
         ),
     ]

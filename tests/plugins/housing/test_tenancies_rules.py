@@ -665,3 +665,82 @@ def test_art25_renewals_beyond_the_maximum_refused_on_rest_and_at_approval(app, 
         "POST", "/api/v1/housing_tenancy_renewal/", json=_renewal_body(pk, add_months(TODAY, 36))
     )
     _refused(third, RENEWAL_MAX)
+
+
+# --- 第二十五条 housing.application_no_home_proof (flag, at submission) --------------------------
+
+
+def _a_pdf(text="无房证明") -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=f"<p>{text}</p>").write_pdf()
+
+
+def _proof_flags(findings, pk):
+    return [
+        f
+        for f in findings("housing_tenancy_application", pk)
+        if f["rule_key"] == "housing.application_no_home_proof"
+    ]
+
+
+def test_art25_application_submitted_without_no_home_proof_is_flagged(app, api_client, housing, findings):
+    person = housing.person()
+    pk = apply(api_client, person)
+    [flag] = _proof_flags(findings, pk)
+    assert housing.person_name(person) in flag["message"] and "未上传无房证明" in flag["message"]
+
+
+def test_art25_application_submitted_with_no_home_proof_is_not_flagged(app, api_client, housing, findings):
+    import io
+
+    person = housing.person()
+    pk = apply(api_client, person, submit=False)
+    clerk = api_client(CLERK)
+    uploaded = clerk.api(
+        "POST",
+        f"/api/v1/attachments/housing_tenancy_application/{pk}/",
+        data={"kind": "no_home", "files": [(io.BytesIO(_a_pdf()), "无房证明.pdf")]},
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code in (200, 201), uploaded.get_json()
+    done = clerk.api(
+        "POST", f"/api/v1/housing_tenancy_application/{pk}/workflow/submit", json={"comment": "请审核"}
+    )
+    assert done.status_code == 200, done.get_json()
+    assert _proof_flags(findings, pk) == []
+
+
+# --- renewals on the XLSX import -----------------------------------------------------------------
+
+RENEWAL_HEADERS = ["租住", "续租至", "续租理由"]
+
+
+def test_art25_renewal_longer_than_the_longest_period_refused_on_import(app, login, housing):
+    pk = housing.tenancy(housing.unit(), housing.person(), status="checked_in", months=12)
+    _import_refused(
+        _import(
+            login,
+            "housing_tenancy_renewal",
+            RENEWAL_HEADERS,
+            [pk, add_months(TODAY, 40).isoformat(), "工作需要"],
+        ),
+        RENEWAL_LONG,
+    )
+    with app.app_context():
+        assert (
+            db.session.execute(select(TenancyRenewal).where(TenancyRenewal.tenancy_id == pk)).first() is None
+        )
+
+
+def test_art25_renewal_within_the_longest_period_imported(app, login, housing):
+    pk = housing.tenancy(housing.unit(), housing.person(), status="checked_in", months=12)
+    response = _import(
+        login, "housing_tenancy_renewal", RENEWAL_HEADERS, [pk, add_months(TODAY, 24).isoformat(), "工作需要"]
+    )
+    assert response.status_code in (200, 201), response.get_json()
+    with app.app_context():
+        [renewal] = db.session.execute(
+            select(TenancyRenewal).where(TenancyRenewal.tenancy_id == pk)
+        ).scalars()
+        assert renewal.previous_end_on == add_months(TODAY, 12) and renewal.state == "draft"
