@@ -14,6 +14,10 @@ from catalog.models import standard_in_force
 from core.api import DashboardCard, OverdueItem, OverdueSource, db, local_today, scoped
 from plugins.housing.tenancies.models import CHECKOUT_DAYS, Tenancy
 
+#: the card opens the list of checked-in tenancies (FAB's fourth string filter, FilterEqual), which the
+#: list orders by the end of the period, so the overdue come first
+CHECKED_IN_FILTER = (("_flt_3_status", "checked_in"),)
+
 
 def checkout_due(session, tenancy: Tenancy) -> dt.date:
     """The last day to check out: the end plus the checkout days of the unit's kind (0 without one)."""
@@ -68,5 +72,6 @@ def dashboard_items() -> list:
             _l("超期占用的周转住房"),
             overdue_count,
             endpoint="TenancyView.list",
+            args=CHECKED_IN_FILTER,
         ),
     ]

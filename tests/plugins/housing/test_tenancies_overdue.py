@@ -170,3 +170,16 @@ def test_art25_tenancy_form_of_another_jurisdiction_refused(app, api_client):
     )
     assert response.status_code == 422, response.get_data(as_text=True)[:300]
     assert "租住记录不存在或不在您的权限范围内" in response.get_json()["message"]
+
+
+def test_art25_overdue_card_opens_the_checked_in_tenancies(app, login):
+    """The card 超期占用的周转住房 links to the checked-in tenancies, the overdue first."""
+    from plugins.housing.tenancies.dashboard import CHECKED_IN_FILTER
+
+    _pk, name, _end = _demo_tenancy(app, *TIANSHAN_UNIT)
+    bureau = login("tianshan_bureau")
+    home = bureau.get("/").get_data(as_text=True)
+    assert "_flt_3_status=checked_in" in home
+    query = "&".join(f"{k}={v}" for k, v in CHECKED_IN_FILTER)
+    listed = bureau.get(f"/tenancyview/list/?{query}").get_data(as_text=True)
+    assert name in listed and "已入住" in listed and "已退房" not in listed
