@@ -77,6 +77,10 @@ class Housing:
                 jurisdiction=org.jurisdiction,
                 status=status,
                 status_since=dt.date(2024, 1, 1),
+                # handed over (Art. 25): the units area's rule asks for the document
+                handed_over_by=None if status == "pending" else "测试移交单位",
+                handed_over_on=None if status == "pending" else dt.date(2024, 1, 1),
+                handover_document_no=None if status == "pending" else f"测试移交〔2024〕{self.tag[-4:]}号",
             )
             db.session.add(unit)
             db.session.commit()
