@@ -15,7 +15,13 @@ from sqlalchemy import select
 
 from catalog.models import Person, Standard
 from catalog.standards import DEMO_BACKDATE_REASON
-from plugins.office_space.buildings.models import OfficeBuilding, OfficeFloor, OfficeRoom, RoomAllocation, RoomOccupant
+from plugins.office_space.buildings.models import (
+    OfficeBuilding,
+    OfficeFloor,
+    OfficeRoom,
+    RoomAllocation,
+    RoomOccupant,
+)
 from plugins.office_space.buildings.standards import AREA_PER_PERSON, standard_key
 
 #: (key, name, bureau key, parcel name, address, centralised, title, certificate, built,

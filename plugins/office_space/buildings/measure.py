@@ -37,7 +37,7 @@ def live(obj) -> dict:
 
     values = {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs}
     effective = effective_values(obj)
-    for key, value in values.items():
+    for key in values:
         if key.endswith("_id"):
             values[key] = effective[key]
     return values
@@ -99,7 +99,7 @@ def occupants_now(session, room_id, on: dt.date, *, pending: bool = True) -> lis
     for row in rows:
         values = live(row)
         if values["room_id"] == room_id and row not in session.deleted and _current(values, on):
-            found.append(values)
+            found.append({**values, "row": row})
     return found
 
 
@@ -126,7 +126,8 @@ def room_figures(session, room: OfficeRoom, on: dt.date, *, pending: bool = True
     org = session.get(Organization, values["organization_id"]) if values["organization_id"] else None
     figures = RoomFigures(area=Decimal(values["use_area"]), allowance=ZERO)
     for occupant in occupants:
-        person = session.get(Person, occupant["person_id"])
+        person = (session.get(Person, occupant["person_id"]) if occupant["person_id"] is not None
+                  else getattr(occupant.get("row"), "person", None))
         standard = area_standard(session, org.organ_level if org else None, person.rank,
                                  values["jurisdiction_id"], on) if person else None
         figures.persons.append((person.name if person else "", person.rank_label if person else "", standard))

@@ -24,7 +24,7 @@ def _room_floor(room: OfficeRoom, ctx):
     if floor is None:
         return None
     building_id = ctx.value(room, "building_id")
-    floor_building = floor.building_id if floor.building_id is not None else getattr(floor.building, "id", None)
+    floor_building = ctx.value(floor, "building_id")
     if building_id is not None and floor_building != building_id:
         return {"floor": str(floor), "building": str(ctx.related(room, "building"))}
     return None
@@ -74,6 +74,8 @@ def _org_over(org: Organization, ctx):
 
 def _occupant_room(occupant: RoomOccupant, ctx):
     """Only an office room (办公室用房) in use takes persons, and only the using organisation's staff."""
+    if ctx.action == "update" and not ctx.changed(occupant, "room_id", "person_id"):
+        return None
     room = ctx.related(occupant, "room")
     person = ctx.related(occupant, "person")
     if room is None or person is None:
@@ -129,7 +131,8 @@ RULES = [
     Rule(key="office_space.room_floor", article=22, severity="block", model=OfficeRoom,
          message=_l("楼层“%(floor)s”不属于办公楼“%(building)s”"), check=_room_floor),
     Rule(key=ROOM_FLAG, article=22, severity="flag", model=OfficeRoom,
-         message=_l("%(org)s %(room)s 使用面积 %(area)s m²，超过在用人员标准合计 %(allowance)s m²：%(persons)s"),
+         message=_l("%(org)s %(room)s 使用面积 %(area)s m²，"
+                    "超过在用人员标准合计 %(allowance)s m²：%(persons)s"),
          check=_room_over),
     Rule(key="office_space.organization_allocation", article=22, severity="block", model=OfficeRoom,
          message=_l("%(org)s办公室用房将达 %(area)s m²，按标准最多 %(allowance)s m²，不能超标准配置"),

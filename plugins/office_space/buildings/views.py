@@ -67,15 +67,16 @@ class OfficeFloorView(ScopedModelView):
     show_columns = ["building", "level", "name", "organization", "jurisdiction"]
     search_columns = ["building", "level"]
     show_template = "office_space/floor_show.html"
-    label_columns = {**COMMON_LABELS, "level": _l("层号"), "name": _l("楼层名称"), "organization": _l("管理单位")}
+    label_columns = {**COMMON_LABELS, "level": _l("层号"), "name": _l("楼层名称"),
+                     "organization": _l("管理单位")}
     description_columns = {"level": _l("地上 1 层为 1，地下 1 层为 -1")}
 
     def show_context(self, item, pk) -> dict:
-        plan = db.session.execute(
-            select(Attachment).where(Attachment.entity == "office_floor", Attachment.record_id == str(item.id),
-                                     Attachment.kind == "plan", Attachment.content_type.in_(
-                                         ("image/png", "image/jpeg")))
-            .order_by(Attachment.uploaded_at.desc(), Attachment.id.desc()).limit(1)).scalar_one_or_none()
+        query = select(Attachment).where(
+            Attachment.entity == "office_floor", Attachment.record_id == str(item.id),
+            Attachment.kind == "plan", Attachment.content_type.in_(("image/png", "image/jpeg")))
+        plan = db.session.execute(query.order_by(Attachment.uploaded_at.desc(), Attachment.id.desc())
+                                  .limit(1)).scalar_one_or_none()
         rooms = db.session.execute(
             select(OfficeRoom).where(OfficeRoom.floor_id == item.id, OfficeRoom.voided_at.is_(None))
             .order_by(OfficeRoom.number)).scalars().all()
