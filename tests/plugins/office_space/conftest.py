@@ -52,10 +52,12 @@ class Space:
             building = OfficeBuilding(name=f"测试办公楼{tag}", address=f"测试路 {tag} 号", title_status="unregistered",
                                       organization=org, jurisdiction=org.jurisdiction)
             db.session.add(building)
-            floors = {level: OfficeFloor(building=building, level=level) for level in levels}
+            floors = {level: OfficeFloor(building=building, level=level, name=f"测试{tag}-{level}层")
+                      for level in levels}
             db.session.add_all(floors.values())
             db.session.commit()
-            return {"id": building.id, "name": building.name, "floors": {k: v.id for k, v in floors.items()}}
+            return {"id": building.id, "name": building.name, "floors": {k: v.id for k, v in floors.items()},
+                    "floor_names": {k: v.name for k, v in floors.items()}}
 
     def room(self, building: dict, number: str, area: str, *, org: str | None = None, level: int = 1,
              room_type: str = "office") -> int:
