@@ -49,7 +49,8 @@ class Space:
         tag = unique()
         with self.app.app_context():
             org = org_named(bureau)
-            building = OfficeBuilding(name=f"测试办公楼{tag}", address=f"测试路 {tag} 号", title_status="unregistered",
+            building = OfficeBuilding(name=f"测试办公楼{tag}", address=f"测试路 {tag} 号",
+                                      title_status="unregistered",
                                       organization=org, jurisdiction=org.jurisdiction)
             db.session.add(building)
             floors = {level: OfficeFloor(building=building, level=level, name=f"测试{tag}-{level}层")
@@ -74,7 +75,8 @@ class Space:
 
     def person(self, org: str, rank: str = "staff", name: str | None = None) -> int:
         with self.app.app_context():
-            person = Person(name=name or f"测试人员{unique()}", rank=rank, title="测试", organization=org_named(org))
+            person = Person(name=name or f"测试人员{unique()}", rank=rank, title="测试",
+                            organization=org_named(org))
             db.session.add(person)
             db.session.commit()
             return person.id
@@ -137,7 +139,8 @@ class Space:
                 db.session.delete(db.session.get(Standard, pk))
             db.session.commit()
             now = utcnow()
-            rooms = db.session.execute(select(OfficeRoom).where(OfficeRoom.id.in_(self.rooms))).scalars().all()
+            rooms = db.session.execute(
+                select(OfficeRoom).where(OfficeRoom.id.in_(self.rooms))).scalars().all()
             occupants = db.session.execute(select(RoomOccupant).where(
                 RoomOccupant.room_id.in_(self.rooms))).scalars().all()
             for row in [*occupants, *rooms]:

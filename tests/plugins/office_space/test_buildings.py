@@ -85,7 +85,8 @@ def test_art22_allocate_then_take_back_records_the_history(app, api_client, spac
         finance = org_named(TIANSHAN).id
     bureau = api_client(BUREAU)
     done = bureau.api("POST", f"/api/v1/office_room/{room}/allocate", json={
-        "to_organization_id": finance, "person_id": person, "day": "2026-03-01", "decision_no": "测试〔2026〕1号"})
+        "to_organization_id": finance, "person_id": person, "day": "2026-03-01",
+        "decision_no": "测试〔2026〕1号"})
     assert done.status_code == 200, done.get_json()
     back = bureau.api("POST", f"/api/v1/office_room/{room}/take_back", json={"day": "2026-04-01"})
     assert back.status_code == 200, back.get_json()

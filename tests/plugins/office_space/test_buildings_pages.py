@@ -35,7 +35,8 @@ def test_art22_over_standard_list_names_the_tianshan_person_for_the_bureau_only(
 def test_art22_usage_table_lists_the_organisations_with_their_figures(app, api_client, pdf_text):
     """第二十二条: 办公用房使用情况表 lists 天山区财政局 with its 编制人数, rooms and office-room area
     (30 + 18 + 12 = 60 m² in the demo, and whatever other tests add is not its office rooms)."""
-    response = api_client(BUREAU).api("POST", "/api/v1/reports/office_space_usage/render", json={"params": {}})
+    response = api_client(BUREAU).api("POST", "/api/v1/reports/office_space_usage/render",
+                                      json={"params": {}})
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     text = pdf_text(response.data)
     assert "办公用房使用情况表" in text and TIANSHAN in text and "编制人数" in text

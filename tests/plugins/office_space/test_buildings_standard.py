@@ -40,8 +40,9 @@ def _open(app, entity: str, pk: int, rule: str) -> list[tuple[int, str]]:
 
 def _occupancies(app, room: int) -> list[tuple[int, object]]:
     with app.app_context():
-        return [tuple(r) for r in db.session.execute(select(RoomOccupant.person_id, RoomOccupant.to_date).where(
-            RoomOccupant.room_id == room, RoomOccupant.voided_at.is_(None)).order_by(RoomOccupant.id))]
+        query = select(RoomOccupant.person_id, RoomOccupant.to_date).where(
+            RoomOccupant.room_id == room, RoomOccupant.voided_at.is_(None)).order_by(RoomOccupant.id)
+        return [tuple(r) for r in db.session.execute(query)]
 
 
 def test_art22_the_demo_tianshan_person_above_the_standard_is_flagged(app):
@@ -87,11 +88,12 @@ def test_art22_an_allocation_above_the_organisations_allowance_is_refused(app, a
     building = space.building()
     big, small = space.room(building, "B1", "10"), space.room(building, "B2", "6")
     bureau = api_client(BUREAU)
-    refused = bureau.api("POST", f"/api/v1/office_room/{big}/allocate", json={"to_organization_id": org_named_id(app, org)})
+    target = {"to_organization_id": org_named_id(app, org)}
+    refused = bureau.api("POST", f"/api/v1/office_room/{big}/allocate", json=target)
     assert refused.status_code == 422, refused.get_json()
     assert f"{org}办公室用房将达 10 m²，按标准最多 6 m²" in refused.get_json()["message"]
     assert ART22 in refused.get_json()["message"]
-    done = bureau.api("POST", f"/api/v1/office_room/{small}/allocate", json={"to_organization_id": org_named_id(app, org)})
+    done = bureau.api("POST", f"/api/v1/office_room/{small}/allocate", json=target)
     assert done.status_code == 200, done.get_json()
 
 
@@ -99,7 +101,8 @@ def test_art22_moving_in_above_the_standard_is_refused_rest(app, api_client, spa
     """第二十二条: 天山区财政局's clerk puts a 科员 in a 6 m² office (saved), then a second person's
     12 m² office for a 科员 is refused with the figures."""
     building = space.building()
-    fits, big = space.room(building, "M1", "6", org=TIANSHAN), space.room(building, "M2", "12", org=TIANSHAN)
+    fits = space.room(building, "M1", "6", org=TIANSHAN)
+    big = space.room(building, "M2", "12", org=TIANSHAN)
     first, second = space.person(TIANSHAN), space.person(TIANSHAN)
     clerk = api_client(CLERK)
     ok = clerk.api("POST", "/api/v1/office_room_occupant/", json={"room_id": fits, "person_id": first,
@@ -108,7 +111,8 @@ def test_art22_moving_in_above_the_standard_is_refused_rest(app, api_client, spa
     refused = clerk.api("POST", "/api/v1/office_room_occupant/", json={"room_id": big, "person_id": second,
                                                                          "from_date": "2026-01-05"})
     assert refused.status_code == 422, refused.get_json()
-    assert "M2 室 12 m²，按标准最多 6 m²" in refused.get_json()["message"] and ART22 in refused.get_json()["message"]
+    message = refused.get_json()["message"]
+    assert "M2 室 12 m²，按标准最多 6 m²" in message and ART22 in message
     assert _occupancies(app, big) == []
 
 
@@ -117,8 +121,8 @@ def test_art22_moving_in_above_the_standard_is_refused_form(app, login, space):
     building = space.building()
     big = space.room(building, "M3", "12", org=TIANSHAN)
     person = space.person(TIANSHAN)
-    page = login(CLERK).post("/roomoccupantview/add", data={"room": big, "person": person, "from_date": "2026-01-05"},
-                             follow_redirects=True).get_data(as_text=True)
+    data = {"room": big, "person": person, "from_date": "2026-01-05"}
+    page = login(CLERK).post("/roomoccupantview/add", data=data, follow_redirects=True).get_data(as_text=True)
     assert "M3 室 12 m²，按标准最多 6 m²" in page and ART22 in page
     assert _occupancies(app, big) == []
 
@@ -131,8 +135,8 @@ def test_art22_moving_in_above_the_standard_is_refused_xlsx(app, login, space):
     space.person(TIANSHAN, name=name)
     headers = ["*房间", "*人员", "*迁入日期"]
     row = [big, name, "2026-01-05"]
-    response = login(CLERK).post("/api/v1/office_room_occupant/import", data=upload(xlsx_bytes(headers, [row])),
-                                 content_type="multipart/form-data")
+    response = login(CLERK).post("/api/v1/office_room_occupant/import",
+                                 data=upload(xlsx_bytes(headers, [row])), content_type="multipart/form-data")
     assert response.status_code == 422, response.get_json()
     texts = " ".join(e["text"] for e in response.get_json()["errors"])
     assert "按标准最多 6 m²" in texts and ART22 in texts, texts
@@ -142,7 +146,8 @@ def test_art22_moving_in_above_the_standard_is_refused_xlsx(app, login, space):
 def test_art22_one_office_room_per_person_and_moving_out_keeps_the_history(app, api_client, space):
     """第二十二条: a person in one office cannot be put in a second; 迁出 end-dates, never deletes."""
     building = space.building()
-    first, second = space.room(building, "P1", "6", org=TIANSHAN), space.room(building, "P2", "6", org=TIANSHAN)
+    first = space.room(building, "P1", "6", org=TIANSHAN)
+    second = space.room(building, "P2", "6", org=TIANSHAN)
     person = space.person(TIANSHAN)
     clerk = api_client(CLERK)
     made = clerk.api("POST", "/api/v1/office_room_occupant/", json={"room_id": first, "person_id": person,
