@@ -123,3 +123,43 @@ def test_art22_organisation_staff_cannot_allocate(app, api_client, login, space)
 def org_named_id(app, name: str) -> int:
     with app.app_context():
         return org_named(name).id
+
+
+def test_art22_bad_input_on_an_allocation_is_refused_in_chinese(app, api_client, space):
+    """第二十二条: no organisation, one of another jurisdiction, or a person not of the receiving
+    organisation: 422 with a Chinese message, and the room stays vacant with no history."""
+    building = space.building()
+    room = space.room(building, "X1", "12")
+    person = space.person("乌鲁木齐市天山区教育局")
+    bureau = api_client(BUREAU)
+    missing = bureau.api("POST", f"/api/v1/office_room/{room}/allocate", json={})
+    assert missing.status_code == 422, missing.get_json()
+    assert "使用单位" in str(missing.get_json())
+    elsewhere = bureau.api("POST", f"/api/v1/office_room/{room}/allocate",
+                           json={"to_organization_id": org_named_id(app, "喀什市财政局")})
+    assert elsewhere.status_code == 422 and "须为本辖区或下级辖区的其他单位" in str(elsewhere.get_json())
+    stranger = bureau.api("POST", f"/api/v1/office_room/{room}/allocate", json={
+        "to_organization_id": org_named_id(app, TIANSHAN), "person_id": person})
+    assert stranger.status_code == 422, stranger.get_json()
+    assert "入驻人员须为新的使用单位的工作人员" in stranger.get_json()["message"]
+    after = _room(app, room)
+    assert (after.status, after.organization_id) == ("vacant", None)
+    with app.app_context():
+        assert db.session.execute(select(RoomAllocation.id).where(RoomAllocation.room_id == room)).first() is None
+
+
+def test_art22_the_standard_takes_only_organ_level_and_rank_keys(app, api_client):
+    """第二十二条: the per-person standard's keys are organ level × rank; a typo is refused."""
+    from plugins.office_space.buildings.standards import area_keys
+
+    keys = dict(area_keys())
+    assert "county:staff" in keys and "region:provincial_chief" in keys and len(keys) == 4 * 9
+    with app.app_context():
+        from core.tenancy import Jurisdiction
+
+        region = db.session.execute(select(Jurisdiction.id).where(Jurisdiction.code == "650000")).scalar_one()
+    refused = api_client("xj_bureau").api("POST", "/api/v1/standard/", json={
+        "kind": "office_area_per_person", "key": "county:clerk", "value": "6", "jurisdiction_id": region,
+        "effective_from": "2099-01-01", "basis": "测试"})
+    assert refused.status_code == 422, refused.get_json()
+    assert "county:clerk" in str(refused.get_json())
