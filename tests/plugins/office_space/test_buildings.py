@@ -145,7 +145,8 @@ def test_art22_bad_input_on_an_allocation_is_refused_in_chinese(app, api_client,
     after = _room(app, room)
     assert (after.status, after.organization_id) == ("vacant", None)
     with app.app_context():
-        assert db.session.execute(select(RoomAllocation.id).where(RoomAllocation.room_id == room)).first() is None
+        history = select(RoomAllocation.id).where(RoomAllocation.room_id == room)
+        assert db.session.execute(history).first() is None
 
 
 def test_art22_the_standard_takes_only_organ_level_and_rank_keys(app, api_client):
