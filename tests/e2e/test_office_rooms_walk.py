@@ -29,7 +29,7 @@ def test_bureau_sees_the_flag_and_is_refused_an_over_standard_reallocation_clerk
     bureau.open("/")
     assert "超标准使用的办公用房" in bureau.text()
 
-    bureau.open("/findingview/list/?_flt_0_entity=office_room")
+    bureau.open("/findingview/list/?_flt_0_article=22")
     listed = bureau.text()
     assert "古丽娜·示例" in listed and "201" in listed
 

@@ -21,4 +21,4 @@ def over_standard_rooms(scope) -> int:
 
 def dashboard_items() -> list:
     return [DashboardCard("office_space_over_standard", _l("超标准使用的办公用房"), over_standard_rooms,
-                          endpoint="FindingView.list", args=(("_flt_0_entity", "office_room"),))]
+                          endpoint="FindingView.list", args=(("_flt_0_article", "22"),))]
