@@ -22,6 +22,7 @@ from plugins.office_space.buildings.models import (
     RoomAllocation,
     RoomOccupant,
 )
+from plugins.office_space.buildings.rules import BY_OPERATION
 from plugins.office_space.buildings.standards import AREA_PER_PERSON, standard_key
 
 #: (key, name, bureau key, parcel name, address, centralised, title, certificate, built,
@@ -121,10 +122,12 @@ def load(ctx) -> None:
                 )
                 session.add(room)
                 if user:
-                    session.add(RoomAllocation(
+                    history = RoomAllocation(
                         room=room, kind="allocate", to_organization=ctx.organizations[user], day=ALLOCATED_ON,
                         decision_no=f"示例机管〔2024〕{level}号", organization=ctx.organizations[user],
-                        jurisdiction=org.jurisdiction, note="示例数据"))
+                        jurisdiction=org.jurisdiction, note="示例数据")
+                    setattr(history, BY_OPERATION, True)  # the allocations made before the platform
+                    session.add(history)
     session.flush()
     _occupants(ctx)
     session.flush()

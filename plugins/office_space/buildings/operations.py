@@ -20,6 +20,7 @@ from catalog.models import Person
 from core.api import Operation, OperationError, current_scope, db, local_today, void_operation
 from core.tenancy import Jurisdiction, Organization
 from plugins.office_space.buildings.models import OfficeRoom, RoomAllocation, RoomOccupant
+from plugins.office_space.buildings.rules import BY_OPERATION
 
 
 def _orgs_below(room: OfficeRoom) -> list:
@@ -105,10 +106,12 @@ def _move(room: OfficeRoom, kind: str, to_org_id, params: dict) -> OfficeRoom:
             raise OperationError(_("入驻人员须为新的使用单位的工作人员"), 422)
     from_org_id = room.organization_id
     _end_occupancies(room, day)
-    db.session.add(RoomAllocation(
+    history = RoomAllocation(
         room=room, kind=kind, from_organization_id=from_org_id, to_organization_id=to_org_id, day=day,
         decision_no=(params.get("decision_no") or "").strip() or None, note=params.get("note"),
-        organization_id=to_org_id or from_org_id, jurisdiction_id=room.jurisdiction_id))
+        organization_id=to_org_id or from_org_id, jurisdiction_id=room.jurisdiction_id)
+    setattr(history, BY_OPERATION, True)
+    db.session.add(history)
     room.organization_id = to_org_id
     room.organization = db.session.get(Organization, to_org_id) if to_org_id else None
     room.status = "in_use" if to_org_id else "vacant"

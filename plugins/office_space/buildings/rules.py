@@ -10,7 +10,7 @@ from catalog.models import Person
 from core.api import Rule
 from core.tenancy import Organization
 from plugins.office_space.buildings.measure import fmt, org_figures, room_figures
-from plugins.office_space.buildings.models import OfficeRoom, RoomOccupant
+from plugins.office_space.buildings.models import OfficeRoom, RoomAllocation, RoomOccupant
 
 ROOM_FLAG = "office_space.room_over_standard"
 ORG_FLAG = "office_space.organization_over_standard"
@@ -127,7 +127,23 @@ def _occupant_standard(occupant: RoomOccupant, ctx):
             "allowance": fmt(after.allowance)}
 
 
+#: set on a RoomAllocation by the room's operations (and the demo): the only writers of the history
+BY_OPERATION = "_office_space_by_operation"
+
+
+def _history_by_operation(allocation: RoomAllocation, ctx):
+    """配置调剂记录 are the operations' record: never made or changed by hand (作废 aside)."""
+    if ctx.action == "create":
+        return None if getattr(allocation, BY_OPERATION, False) else {"what": _l("新增")}
+    fixed = ("room_id", "kind", "from_organization_id", "to_organization_id", "day", "decision_no", "note",
+             "organization_id", "jurisdiction_id")
+    return {"what": _l("修改")} if ctx.changed(allocation, *fixed) else None
+
+
 RULES = [
+    Rule(key="office_space.allocation_history", article=22, severity="block", model=RoomAllocation,
+         message=_l("配置调剂记录由房间的“配置”“调剂”“收回”操作生成，不能%(what)s"),
+         check=_history_by_operation),
     Rule(key="office_space.room_floor", article=22, severity="block", model=OfficeRoom,
          message=_l("楼层“%(floor)s”不属于办公楼“%(building)s”"), check=_room_floor),
     Rule(key=ROOM_FLAG, article=22, severity="flag", model=OfficeRoom,

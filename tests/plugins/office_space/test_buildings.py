@@ -164,3 +164,27 @@ def test_art22_the_standard_takes_only_organ_level_and_rank_keys(app, api_client
         "effective_from": "2099-01-01", "basis": "测试"})
     assert refused.status_code == 422, refused.get_json()
     assert "county:clerk" in str(refused.get_json())
+
+
+def test_art22_the_allocation_history_is_written_by_the_operations_only(app, api_client, space):
+    """第二十二条: a 配置调剂记录 cannot be made by hand over REST, nor deleted; a room's organisation
+    and status cannot be set by editing it (operations only)."""
+    building = space.building()
+    room = space.room(building, "H1", "12", org=TIANSHAN)
+    bureau = api_client(BUREAU)
+    with app.app_context():
+        history = db.session.execute(
+            select(RoomAllocation).where(RoomAllocation.room_id != room)).scalars().first()
+        pk, jurisdiction = history.id, history.jurisdiction_id
+    made = bureau.api("POST", "/api/v1/office_room_allocation/", json={
+        "room_id": room, "kind": "allocate", "to_organization_id": org_named_id(app, TIANSHAN),
+        "day": "2026-01-01", "jurisdiction_id": jurisdiction})
+    assert made.status_code in (403, 405, 422), made.get_json()
+    assert "由房间的“配置”“调剂”“收回”操作生成" in made.get_json()["message"]
+    gone = bureau.api("DELETE", f"/api/v1/office_room_allocation/{pk}")
+    assert gone.status_code in (403, 404, 405, 409, 422), gone.status_code
+    with app.app_context():
+        assert db.session.get(RoomAllocation, pk) is not None
+    edited = bureau.api("PUT", f"/api/v1/office_room/{room}", json={"status": "vacant"})
+    assert edited.status_code in (403, 422), edited.get_json()
+    assert _room(app, room).status == "in_use"
