@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from catalog.models import Person
 from core.api import Derivation, effective_values, recheck_rules, related_target
 from core.tenancy import Jurisdiction, Organization
 from plugins.office_space.buildings.models import OfficeFloor, OfficeRoom, RoomOccupant
@@ -85,6 +86,22 @@ def standard_recheck(standard, ctx) -> None:
     recheck_rules(ctx.session, orgs, today=ctx.today, keys={ORG_FLAG})
 
 
+def staff_recheck(row, ctx) -> None:
+    """A new establishment decision, or staff joining, leaving or changing rank, moves the
+    organisation's allowance (and a person's rank the standard of the room they are in)."""
+    values, before = effective_values(row), ctx.previous(row)
+    orgs = {values.get("organization_id"), before.get("organization_id")} - {None}
+    rows = [org for org in (ctx.session.get(Organization, pk) for pk in orgs) if org is not None]
+    if rows:
+        recheck_rules(ctx.session, rows, today=ctx.today, keys={ORG_FLAG})
+    if isinstance(row, Person) and row.id is not None:
+        rooms = ctx.session.execute(select(OfficeRoom).join(
+            RoomOccupant, RoomOccupant.room_id == OfficeRoom.id).where(
+            RoomOccupant.person_id == row.id, RoomOccupant.voided_at.is_(None))).scalars().all()
+        if rooms:
+            recheck_rules(ctx.session, rooms, today=ctx.today, keys={ROOM_FLAG})
+
+
 DERIVATIONS = [
     Derivation("office_space.floor_scope", OfficeFloor, floor_scope),
     Derivation("office_space.room_scope", OfficeRoom, room_scope),
@@ -93,4 +110,7 @@ DERIVATIONS = [
     Derivation("office_space.room_recheck", OfficeRoom, room_recheck, on=("update",)),
     Derivation("office_space.standard_recheck", "standard", standard_recheck,
                on=("create", "update", "delete")),
+    Derivation("office_space.establishment_recheck", "establishment", staff_recheck,
+               on=("create", "update", "delete")),
+    Derivation("office_space.staff_recheck", "person", staff_recheck, on=("create", "update", "delete")),
 ]

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from catalog.models import RANKS, Person, Standard, establishment_in_force, standard_in_force
+from catalog.models import RANKS, Establishment, Person, Standard, establishment_in_force, standard_in_force
 from core.api import effective_values
 from core.tenancy import Jurisdiction, Organization
 from plugins.office_space.buildings.models import OfficeRoom, RoomOccupant
@@ -177,10 +177,13 @@ def org_rooms(session, org_id: int, *, pending: bool = True) -> list[dict]:
 
 def org_allowance(session, org: Organization, on: dt.date) -> tuple[int, int, Decimal | None]:
     """(编制人数, staff counted, allowance m²); allowance None when a standard it needs is not set."""
-    establishment = establishment_in_force(session, org, on)
+    establishment = _establishment(session, org, on)
     established = establishment.established if establishment is not None else 0
-    staff = session.execute(select(Person).where(Person.organization_id == org.id)).scalars().all()
-    staff = sorted(staff, key=lambda p: (RANK_ORDER.get(p.rank, len(RANK_ORDER)), p.id))[:established]
+    staff = set(session.execute(select(Person).where(Person.organization_id == org.id)).scalars())
+    staff.update(p for p in _pending(session, Person) if live(p)["organization_id"] == org.id)
+    staff = [p for p in staff if live(p)["organization_id"] == org.id and p not in session.deleted]
+    staff = sorted(staff, key=lambda p: (RANK_ORDER.get(p.rank, len(RANK_ORDER)), p.id is None, p.id or 0))
+    staff = staff[:established]
     total = ZERO
     for person in staff:
         standard = area_standard(session, org.organ_level, person.rank, org.jurisdiction, on)
@@ -193,6 +196,16 @@ def org_allowance(session, org: Organization, on: dt.date) -> tuple[int, int, De
             return established, len(staff), None
         total += standard * (established - len(staff))
     return established, len(staff), total
+
+
+def _establishment(session, org: Organization, on: dt.date):
+    """The establishment in force, one pending in this flush included (a new decision, a correction)."""
+    found = establishment_in_force(session, org, on)
+    rows = [found] if found is not None else []
+    rows += [row for row in _pending(session, Establishment)
+             if live(row)["organization_id"] == org.id and row.effective_from is not None]
+    rows = [row for row in rows if row not in session.deleted and row.effective_from <= on]
+    return max(rows, key=lambda row: row.effective_from) if rows else None
 
 
 def org_figures(session, org: Organization, on: dt.date, *, pending: bool = True) -> OrgFigures:

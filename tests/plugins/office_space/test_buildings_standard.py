@@ -189,3 +189,33 @@ def test_art22_a_stricter_standard_opens_the_flags_and_lifting_it_closes_them(ap
 def org_named_id(app, name: str) -> int:
     with app.app_context():
         return org_named(name).id
+
+
+def test_art22_a_smaller_establishment_or_a_lower_rank_reopens_the_flags(app, space):
+    """第二十二条: an organisation of 2 编制 (a 股长-level 科员 and a section chief: 6 + 12 m²) holds
+    18 m² of offices, within; a new decision of 1 编制 flags it (12 m² allowed); the chief in a
+    12 m² office demoted to 科员 flags the room (6 m² allowed)."""
+    import datetime as dt
+
+    from catalog.models import Establishment
+
+    org = space.organization(2, ranks=("section_chief", "staff"))
+    org_id = org_named_id(app, org)
+    chief, _clerk = space.staff(org)
+    building = space.building()
+    office = space.room(building, "E1", "12", org=org)
+    space.room(building, "E2", "6", org=org)
+    space.occupant(office, chief)
+    assert _open(app, "organization", org_id, "office_space.organization_over_standard") == []
+    with app.app_context():
+        db.session.add(Establishment(organization_id=org_id, administrative=1, institutional=0, actual=1,
+                                     leaders=0, effective_from=dt.date(2021, 1, 1),
+                                     decision="测试编办〔2021〕1号", approved_by="测试"))
+        db.session.commit()
+    flagged = _open(app, "organization", org_id, "office_space.organization_over_standard")
+    assert len(flagged) == 1 and "18 m²" in flagged[0][1] and "12 m²" in flagged[0][1], flagged
+    assert _open(app, "office_room", office, "office_space.room_over_standard") == []
+    with app.app_context():
+        db.session.get(Person, chief).rank = "staff"
+        db.session.commit()
+    assert len(_open(app, "office_room", office, "office_space.room_over_standard")) == 1
