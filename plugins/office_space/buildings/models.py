@@ -155,3 +155,74 @@ class OfficeRoom(Voidable, Versioned, Model):
     @property
     def status_label(self) -> str:
         return str(ROOM_STATUSES.get(self.status, self.status))
+
+
+#: 配置调剂 (Art. 22): what an allocation record did to the room
+ALLOCATION_KINDS = {"allocate": _l("配置"), "reallocate": _l("调剂"), "take_back": _l("收回")}
+
+
+class RoomAllocation(Voidable, Model):
+    """One allocation of a room by the bureau (配置, 调剂, 收回): who/when/to whom, with the decision.
+
+    Written only by the room's operations; never edited or deleted (the room's history). Its
+    organisation is the one receiving the room (the one giving it back for 收回)."""
+
+    __tablename__ = "office_space_room_allocation"
+    __table_args__ = (
+        CheckConstraint("kind in ('allocate', 'reallocate', 'take_back')",
+                        name="ck_office_space_allocation_kind"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    room_id = Column(Integer, ForeignKey("office_space_room.id"), nullable=False, index=True)
+    kind = Column(String(16), nullable=False)
+    from_organization_id = Column(Integer, ForeignKey("catalog_organization.id"), index=True)
+    to_organization_id = Column(Integer, ForeignKey("catalog_organization.id"), index=True)
+    day = Column(Date, nullable=False)
+    decision_no = Column(String(64))
+    note = Column(Text)
+    organization_id = Column(Integer, ForeignKey("catalog_organization.id"), index=True)
+    jurisdiction_id = Column(Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False, index=True)
+
+    room = relationship("OfficeRoom")
+    from_organization = relationship("Organization", foreign_keys=[from_organization_id])
+    to_organization = relationship("Organization", foreign_keys=[to_organization_id])
+    organization = relationship("Organization", foreign_keys=[organization_id])
+    jurisdiction = relationship("Jurisdiction")
+
+    def __repr__(self) -> str:
+        return f"{self.room} {self.kind_label} {self.day}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(ALLOCATION_KINDS.get(self.kind, self.kind))
+
+
+class RoomOccupant(Voidable, Versioned, Model):
+    """A person in an office room from a day (to a day): the using organisation's record.
+
+    A person holds at most one office room at a time; moving out end-dates the row (迁出), it is
+    never deleted. Only rooms of type 办公室用房 take occupants."""
+
+    __tablename__ = "office_space_room_occupant"
+    __table_args__ = (
+        CheckConstraint("to_date is null or to_date >= from_date", name="ck_office_space_occupant_dates"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    room_id = Column(Integer, ForeignKey("office_space_room.id"), nullable=False, index=True)
+    person_id = Column(Integer, ForeignKey("catalog_person.id"), nullable=False, index=True)
+    from_date = Column(Date, nullable=False)
+    #: the day the person moved out (a state field: the 迁出 operation sets it)
+    to_date = Column(Date)
+    organization_id = Column(Integer, ForeignKey("catalog_organization.id"), index=True)
+    jurisdiction_id = Column(Integer, ForeignKey("catalog_jurisdiction.id"), nullable=False, index=True)
+    note = Column(Text)
+
+    room = relationship("OfficeRoom")
+    person = relationship("Person")
+    organization = relationship("Organization")
+    jurisdiction = relationship("Jurisdiction")
+
+    def __repr__(self) -> str:
+        return f"{self.person} @ {self.room}"

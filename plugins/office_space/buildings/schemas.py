@@ -15,6 +15,8 @@ from plugins.office_space.buildings.models import (
     OfficeBuilding,
     OfficeFloor,
     OfficeRoom,
+    RoomAllocation,
+    RoomOccupant,
 )
 
 #: a building is the bureau's; organisations below point their records at it without reading it
@@ -64,6 +66,26 @@ class OfficeRoomSchema(SQLAlchemyAutoSchema):
             raise ValidationError(_("使用面积必须大于 0 平方米"))
 
 
+#: an allocation reads as the organisation receiving the room (giving it back, for 收回)
+ALLOCATION_SCOPE = Scope(organization="organization_id", jurisdiction="jurisdiction_id")
+#: an occupancy is the using organisation's record, in the room's jurisdiction (a derivation fills both)
+OCCUPANT_SCOPE = Scope(organization="organization_id", jurisdiction="jurisdiction_id")
+
+
+class RoomAllocationSchema(SQLAlchemyAutoSchema):
+    class Meta:
+        model = RoomAllocation
+        include_fk = True
+        exclude = ("voided_at", "voided_by", "void_reason")
+
+
+class RoomOccupantSchema(SQLAlchemyAutoSchema):
+    class Meta:
+        model = RoomOccupant
+        include_fk = True
+        exclude = ("version", "voided_at", "voided_by", "void_reason")
+
+
 def entity_types() -> list[EntityType]:
     return [
         EntityType(
@@ -94,5 +116,28 @@ def entity_types() -> list[EntityType]:
             state_fields=(StateField("organization_id"),
                           StateField("status", initial=("vacant", "in_use"), labels=ROOM_STATUSES),
                           StateField("status_since")),
+        ),
+        EntityType(
+            key="office_room_allocation", label=_l("办公用房配置调剂记录"), model=RoomAllocation,
+            scope=ALLOCATION_SCOPE, schema=RoomAllocationSchema, sharing="conditional",
+            update_cycle=_l("实时"),
+            description=_l("机关事务管理部门对房间的配置、调剂和收回：日期、原使用单位、新使用单位、"
+                           "决定文号（第二十二条）；由操作生成，不可修改"),
+            api_columns=("id", "room_id", "kind", "from_organization_id", "to_organization_id", "day",
+                         "decision_no", "note", "organization_id", "jurisdiction_id"),
+            state_fields=(StateField("room_id"), StateField("kind"), StateField("from_organization_id"),
+                          StateField("to_organization_id"), StateField("day"),
+                          StateField("decision_no"), StateField("organization_id")),
+            delete_policy="void",
+        ),
+        EntityType(
+            key="office_room_occupant", label=_l("办公室使用人员"), model=RoomOccupant,
+            scope=OCCUPANT_SCOPE, schema=RoomOccupantSchema, sharing="conditional",
+            update_cycle=_l("实时"),
+            description=_l("使用单位登记的办公室使用人员及起止日期；一人只能使用一处办公室，"
+                           "人均使用面积不得超过标准（第二十二条）"),
+            api_columns=("id", "room_id", "person_id", "from_date", "to_date", "organization_id",
+                         "jurisdiction_id", "note"),
+            delete_policy="void",
         ),
     ]

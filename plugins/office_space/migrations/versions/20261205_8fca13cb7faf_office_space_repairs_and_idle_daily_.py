@@ -1,7 +1,7 @@
 """office_space repairs and idle: daily repairs, major repair applications and yearly plans (Art. 23), idle-room dispositions (Art. 24)
 
 Revision ID: 8fca13cb7faf
-Revises: 2d9c8e934ceb
+Revises: f7ded1c75066
 Create Date: 2026-12-05 21:52:45.409903
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8fca13cb7faf'
-down_revision = '2d9c8e934ceb'
+down_revision = 'f7ded1c75066'
 branch_labels = None
 depends_on = None
 
