@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -37,6 +38,10 @@ class Scope:
     removed — unless ``locked_with_parent`` is off (the proceeds of an approved disposal).
     ``derive_jurisdiction`` makes the jurisdiction column the organisation's jurisdiction.
 
+    ``shared_up_only`` narrows what ``shared_up`` shares: a function of the model giving the
+    clause the rows readable from below must meet (a bureau's notices once published, not its
+    drafts); the row's own level and those above read every row as before.
+
     ``referable_below`` lets writers at the row's jurisdiction and below point to it
     from their own records without reading it otherwise: the bureau of a jurisdiction as
     a title holder, later the rooms of a building its other organisations use. Every
@@ -46,6 +51,7 @@ class Scope:
     organization: str | None = None
     jurisdiction: str | None = None
     shared_up: bool = False
+    shared_up_only: Callable[[Any], Any] | None = None
     public: bool = False
     parent: str | None = None
     locked_with_parent: bool = True

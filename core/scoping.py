@@ -196,7 +196,8 @@ def read_clause(model, scope: UserScope | None = None, for_reference: bool = Fal
         )
         clauses.append(getattr(model, spec.organization).in_(orgs))
     if spec.shared_up and spec.jurisdiction:
-        clauses.append(getattr(model, spec.jurisdiction).in_(_ancestor_ids(scope.jurisdiction_codes)))
+        shared = getattr(model, spec.jurisdiction).in_(_ancestor_ids(scope.jurisdiction_codes))
+        clauses.append(shared if spec.shared_up_only is None else and_(shared, spec.shared_up_only(model)))
     return or_(*clauses) if clauses else false()
 
 

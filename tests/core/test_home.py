@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.extensions import db
+from core.home.todos import SHOWN
 from core.state import get_state
 from core.workflow.approval import pending_states, stage_in
 
@@ -102,9 +103,13 @@ def test_each_bureau_sees_every_decision_it_holds_one_click_from_the_record(app,
     html = browser.text("/")
     assert "工作台" in html and "待我审批" in html
     awaiting = _links(_section(html, "todo-awaiting"))
-    assert _cards(html)["awaiting"] == len(expected) == len(awaiting)
+    # the card counts them all; the list shows the first SHOWN (records other tests left may add)
+    assert _cards(html)["awaiting"] == len(expected) and len(awaiting) == min(len(expected), SHOWN)
     for key, text, pk in expected:
-        title = next(t for t in awaiting if text in t)
+        title = next((t for t in awaiting if text in t), None)
+        if title is None and len(expected) > SHOWN and key not in menus:
+            continue  # beyond the list's length
+        assert title is not None, text
         page = browser.get(awaiting[title])  # one click opens the record
         assert page.status_code == 200, title
         assert str(get_state_label(app, key)) in page.get_data(as_text=True)

@@ -28,7 +28,7 @@ def test_a_list_shows_the_users_first_entries_with_links_and_dates(app, login):
 
     def entries(user):
         seen.append(user.username)
-        return [(f"第{i}条 <b>{user.username}</b>", f"/somewhere/{i}" if i % 2 else None,
+        return [(f"事项{i} <b>{user.username}</b>", f"/somewhere/{i}" if i % 2 else None,
                  dt.date(2026, 12, i)) for i in range(1, 8)]
 
     remove = _with_items(app, None, DashboardList("test_list", "测试列表", entries, limit=3))
@@ -39,9 +39,9 @@ def test_a_list_shows_the_users_first_entries_with_links_and_dates(app, login):
     panel = _panel(html, "test_list")
     assert "<strong>测试列表</strong>" in panel and '<span class="badge">7</span>' in panel
     assert seen == ["tianshan_clerk"]
-    assert '<a href="/somewhere/1">第1条 &lt;b&gt;tianshan_clerk&lt;/b&gt;</a>' in panel
-    assert "第2条 &lt;b&gt;tianshan_clerk&lt;/b&gt;" in panel and 'href="/somewhere/2"' not in panel
-    assert "2026-12-03" in panel and "第4条" not in panel  # the first three only
+    assert '<a href="/somewhere/1">事项1 &lt;b&gt;tianshan_clerk&lt;/b&gt;</a>' in panel
+    assert "事项2 &lt;b&gt;tianshan_clerk&lt;/b&gt;" in panel and 'href="/somewhere/2"' not in panel
+    assert "2026-12-03" in panel and "事项4" not in panel  # the first three only
 
 
 def test_an_empty_list_says_so(app, login):

@@ -10,9 +10,10 @@ from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 from core.api import AttachmentKinds, EntityType, Scope, StateField
 from plugins.housing.notices.models import NOTICE_ENTITY, NOTICE_KINDS, NOTICE_STATES, PolicyNotice
 
-#: the bureau's notice; the staff of its jurisdiction and below read it (shared_up), never write it
+#: the bureau's notice; the staff of its jurisdiction and below read it once it is out of draft
+#: (shared_up, on every read path: screens, REST, export, search), never write it
 NOTICE_SCOPE = Scope(organization="organization_id", jurisdiction="jurisdiction_id", derive_jurisdiction=True,
-                     shared_up=True)
+                     shared_up=True, shared_up_only=lambda model: model.state != "draft")
 
 
 class PolicyNoticeSchema(SQLAlchemyAutoSchema):

@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
 
-from core.api import ScopedInterface, ScopedModelView, ViewSpec, choice_field, current_scope
+from core.api import ScopedInterface, ScopedModelView, ViewSpec, choice_field
 from plugins.housing.notices.models import NOTICE_KINDS, PolicyNotice
-
-
-class DraftsOfTheirBureau(BaseFilter):
-    """A draft is the bureau's work in progress: the staff below, who read the notices of their
-    bureau (``shared_up``), see it on the screens once it is published (or withdrawn)."""
-
-    name = _l("草稿仅发布单位及上级可见")
-    arg_name = "drafts"
-
-    def apply(self, query, value):
-        from catalog.models import Jurisdiction
-
-        scope = current_scope()
-        if scope.kind == "all":
-            return query
-        shown = [PolicyNotice.state != "draft", PolicyNotice.organization_id == scope.organization_id]
-        if scope.kind != "organization" and scope.jurisdiction_path:
-            below = select(Jurisdiction.id).where(Jurisdiction.path.startswith(scope.jurisdiction_path))
-            shown.append(PolicyNotice.jurisdiction_id.in_(below))
-        return query.filter(or_(*shown))
 
 
 class PolicyNoticeView(ScopedModelView):
     """政策信息公告: the bureau drafts, publishes (发布) and withdraws (撤回); staff below read them."""
 
     datamodel = ScopedInterface(PolicyNotice)
-    base_filters = [["state", DraftsOfTheirBureau, None]]
     list_title = _l("周转住房政策信息公告")
     show_title = _l("周转住房政策信息公告")
     add_title = _l("新增公告")

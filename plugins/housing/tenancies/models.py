@@ -130,7 +130,8 @@ class TenancyApplication(ApprovalMixin, Voidable, Versioned, Model):
 
     def __repr__(self) -> str:
         name = self.person.name if self.person is not None else ""
-        return _("%(name)s的入住申请", name=name)
+        # the number first: one person may have applied before (a returned, a voided application)
+        return _("%(number)s %(name)s的入住申请", number=self.document_number or "", name=name).strip()
 
     @property
     def reason_label(self) -> str:
@@ -228,10 +229,11 @@ class TenancyRenewal(ApprovalMixin, Voidable, Versioned, Model):
 
     def __repr__(self) -> str:
         return _(
-            "%(tenancy)s 续租至 %(end)s",
+            "%(number)s %(tenancy)s 续租至 %(end)s",
+            number=self.document_number or "",
             tenancy=self.tenancy or "",
             end=self.new_end_on.isoformat() if self.new_end_on else "",
-        )
+        ).strip()
 
     def on_transition(self, action: str, session) -> list[str] | None:
         """Approval moves the tenancy's end on and counts the renewal (the rules have checked it)."""

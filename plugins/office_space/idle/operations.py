@@ -10,8 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.api import Operation, OperationError, current_scope, db, has_attachment, local_today, void_operation
-from core.workflow.operations import allowing
-from plugins.office_space.idle.models import DISPOSITION_ENTITY, ROOM_STATUS_OF
+from plugins.office_space.idle.models import DISPOSITION_ENTITY
 
 
 def _execute(record, _params):
@@ -37,15 +36,9 @@ def _execute(record, _params):
             ),
             422,
         )
-    today = local_today()
-    # the room's status is a state field of the buildings area's type: this operation's effect on
-    # it is opened as an approval's effects are (core.workflow.operations.allowing)
-    with allowing(room, ("status", "status_since")):
-        room.status = ROOM_STATUS_OF[record.kind]
-        room.status_since = today
-        db.session.flush()
+    # the room follows in the flush (derivations.room_follows_disposition)
     record.status = "done"
-    record.done_on = today
+    record.done_on = local_today()
     record.done_by = current_scope().username
     return record
 

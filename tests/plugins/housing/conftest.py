@@ -90,7 +90,7 @@ class Housing:
     def person(self, org: str = TIANSHAN_FIN, name: str | None = None) -> int:
         with self.app.app_context():
             person = Person(
-                name=name or f"测试{self.tag[-4:]}{len(self.people)}",
+                name=name or f"测试{self.tag}-{len(self.people)}",
                 rank="staff",
                 organization=self.org(org),
             )

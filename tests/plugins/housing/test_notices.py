@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from core.api import local_today
-from tests.catalog.xlsx_helpers import upload, xlsx_bytes
+from tests.catalog.xlsx_helpers import read_xlsx, upload, xlsx_bytes
 from tests.plugins.housing.units_helpers import (
     ART,
     BUREAU,
@@ -48,9 +48,10 @@ def test_art25_published_notice_is_on_the_home_page_of_the_jurisdiction_and_belo
     assert title not in home_list(clerk)
 
 
-def test_staff_below_read_published_notices_not_the_bureaus_drafts(app, login):
-    """第二十五条: tianshan_clerk opens 天山区's published notice on the screen; a draft stays the
-    bureau's (not listed, not shown); the bureau above reads both."""
+def test_staff_below_read_published_notices_not_the_bureaus_drafts(app, login, rest):
+    """第二十五条: tianshan_clerk opens 天山区's published notice on the screen, the REST API and the
+    XLSX export; a draft stays the bureau's (not listed, not shown, not exported: the scope's
+    ``shared_up_only``); the bureau above reads both."""
     draft, draft_title = make_notice(app)
     published, title = make_notice(app, state="published", published_on=local_today())
     clerk = login("tianshan_clerk")
@@ -62,6 +63,16 @@ def test_staff_below_read_published_notices_not_the_bureaus_drafts(app, login):
     assert f"/policynoticeview/show/{published}" in listed
     assert draft_title in login("urumqi_bureau").text(f"/policynoticeview/show/{draft}")
     assert draft_title in login(BUREAU).text(f"/policynoticeview/show/{draft}")
+    api = rest("tianshan_clerk", "jwt")
+    assert api.api("GET", f"/api/v1/housing_notice/{draft}").status_code == 404
+    assert api.api("GET", f"/api/v1/housing_notice/{published}").get_json()["result"]["title"] == title
+    found = api.api("GET", "/api/v1/housing_notice/?page_size=100").get_json()["result"]
+    listed = {row["id"] for row in found}
+    assert published in listed and draft not in listed
+    _headers, rows = read_xlsx(clerk.get("/policynoticeview/xlsx/export").data)
+    exported = {row["标题"] for row in rows}
+    assert title in exported and draft_title not in exported
+    assert rest(BUREAU, "jwt").api("GET", f"/api/v1/housing_notice/{draft}").status_code == 200
 
 
 def test_art25_the_city_bureaus_notice_reaches_the_district_below(app, login):

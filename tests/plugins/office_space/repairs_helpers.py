@@ -80,7 +80,9 @@ def make_building(
                 building=building,
                 number=number,
                 use_area=Decimal("18"),
-                room_type="office",
+                # a 服务用房: repairs and idle space concern every type, and an office room would
+                # count against its organisation's per-person allowance (Art. 22, the buildings area)
+                room_type="service",
                 organization=owner,
                 jurisdiction=manager.jurisdiction,
                 status="in_use" if owner else "vacant",
