@@ -104,8 +104,8 @@ def test_art22_allocate_then_take_back_records_the_history(app, api_client, spac
 
 
 def test_art22_organisation_staff_cannot_allocate(app, api_client, login, space):
-    """第二十二条 集中统一管理: 天山区财政局's clerk cannot reallocate its own room (REST 403), nor
-    can the region's bureau run a 天山区 room's allocation."""
+    """第二十二条 集中统一管理: 天山区财政局's clerk is not offered 调剂/收回 on its own room's page and
+    cannot run them (REST 403), nor can the region's bureau run a 天山区 room's allocation."""
     building = space.building()
     room = space.room(building, "C1", "12", org=TIANSHAN)
     with app.app_context():
@@ -113,6 +113,9 @@ def test_art22_organisation_staff_cannot_allocate(app, api_client, login, space)
     refused = api_client(CLERK).api("POST", f"/api/v1/office_room/{room}/reallocate",
                                     json={"to_organization_id": other})
     assert refused.status_code in (403, 404), refused.get_json()
+    page = login(CLERK).text(f"/officeroomview/show/{room}")
+    assert 'data-operation="reallocate"' not in page and 'data-operation="take_back"' not in page
+    assert 'data-operation="reallocate"' in login("tianshan_bureau").text(f"/officeroomview/show/{room}")
     above = api_client("xj_bureau").api("POST", f"/api/v1/office_room/{room}/reallocate",
                                         json={"to_organization_id": other})
     assert above.status_code == 403, above.get_json()
