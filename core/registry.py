@@ -38,9 +38,8 @@ class Scope:
     removed — unless ``locked_with_parent`` is off (the proceeds of an approved disposal).
     ``derive_jurisdiction`` makes the jurisdiction column the organisation's jurisdiction.
 
-    ``shared_up_only`` narrows what ``shared_up`` shares: a function of the model giving the
-    clause the rows readable from below must meet (a bureau's notices once published, not its
-    drafts); the row's own level and those above read every row as before.
+    ``shared_up_only(model)`` gives the clause the rows shared below must meet (a bureau's
+    notices once published, not its drafts); its own level and those above read every row.
 
     ``referable_below`` lets writers at the row's jurisdiction and below point to it
     from their own records without reading it otherwise: the bureau of a jurisdiction as
