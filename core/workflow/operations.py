@@ -141,7 +141,10 @@ def value_label(sf: StateField | None, value) -> str:
     if value is None:
         return _("（空）")
     labels = (sf.labels if sf is not None else None) or {}
-    return str(labels.get(value, value))
+    try:
+        return str(labels.get(value, value))
+    except TypeError:  # a dict or list a client sent where a value belongs: named as sent
+        return str(value)
 
 
 def _changers(entity, name: str) -> list[str]:

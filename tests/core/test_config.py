@@ -16,7 +16,7 @@ def test_layers_in_order(tmp_path, monkeypatch):
     (tmp_path / "jiguan.cfg").write_text(f"APP_NAME = '文件'\nSECRET_KEY = {from_file!r}\n", encoding="utf-8")
     monkeypatch.setenv("JIGUAN_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("JIGUAN_SECRET_KEY", from_env)
-    app = create_app({"LOAD_ENTRYPOINT_PLUGINS": False, "DISABLED_PLUGINS": ["land"]})
+    app = create_app({"LOAD_ENTRYPOINT_PLUGINS": False, "DISABLED_PLUGINS": ["office_space", "land"]})
     assert app.config["APP_NAME"] == "文件"  # instance file over defaults
     assert app.config["SECRET_KEY"] == from_env  # environment over the file
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'jiguan.db'}"

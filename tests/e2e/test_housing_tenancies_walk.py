@@ -51,6 +51,9 @@ def _a_person_and_a_unit(in_app, tag: str) -> tuple[str, str]:
             jurisdiction=bureau.jurisdiction,
             status="available",
             status_since=dt.date(2024, 1, 1),
+            # handed over with its document (Art. 25, the units area's rule)
+            handed_over_by="端到端移交单位", handed_over_on=dt.date(2024, 1, 1),
+            handover_document_no=f"端到端移交〔2024〕{tag}号",
         )
         session.add_all([person, unit])
         session.commit()

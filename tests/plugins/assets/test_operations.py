@@ -581,3 +581,14 @@ def test_art19_proceeds_are_paid_to_the_treasury_by_an_operation_and_voided_not_
         voided = db.session.get(DisposalProceeds, pk)
         assert voided.void_reason == "金额录错" and voided not in [
             p for p in db.session.get(Disposal, voided.disposal_id).proceeds if p.voided_at is None]
+
+
+def test_art19_post_with_a_state_field_sent_as_an_object_is_refused_not_a_server_error(app, login, ids):
+    """A client sends an object where the status belongs: 422 naming the field, nothing made
+    (schemathesis found a 500 here: the refusal's message looked the object up among the labels)."""
+    with app.app_context():
+        body = _post_body(ids, "OP-POST-OBJECT", status={"disposed": 1})
+    response = login("tianshan_clerk").api("POST", "/api/v1/asset/", json=body)
+    assert response.status_code == 422, response.get_json()
+    assert "新增资产卡片时“资产状态”只能是：在用、闲置" in response.get_json()["message"]
+    assert not _exists(app, "OP-POST-OBJECT")
