@@ -5,7 +5,6 @@ still move state fields while a hand never does.
 
 from __future__ import annotations
 
-import datetime as dt
 import types
 
 import pytest
@@ -13,6 +12,7 @@ from sqlalchemy import select
 
 from catalog.models import Jurisdiction, Organization
 from core.api import EntityType, Model, Module, Operation, Scope, StateField, hookimpl
+from core.display import local_today
 from core.errors import WriteRefused
 from core.extensions import db
 from core.plugins import PluginError
@@ -128,7 +128,7 @@ def test_approval_effects_and_a_module_s_flush_steps_still_move_state_fields(app
             select(Organization).where(Organization.name == "乌鲁木齐市机关事务管理局")).scalar_one()
         with acting_as(app.appbuilder.sm.find_user(username="urumqi_bureau")):
             db.session.add(PoolItem(asset_id=pk, organization=bureau, source_kind="idle",
-                                    entered_on=dt.date.today(), condition="八成新"))
+                                    entered_on=local_today(), condition="八成新"))
             db.session.commit()
         assert db.session.get(Asset, pk).status == "idle"
         item = db.session.execute(select(PoolItem).where(PoolItem.asset_id == pk)).scalar_one()

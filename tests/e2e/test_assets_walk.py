@@ -18,6 +18,8 @@ import uuid
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
+from core.display import local_today
+
 ORG = "乌鲁木齐市天山区财政局"
 MISSING_CHAIR = "ZC-650102-05002"  # 办公椅, idle: not found in the test's stocktake
 OLD_COMPUTER = "ZC-650102-05004"  # 台式计算机 of 2019, its minimum life over: scrapped
@@ -283,7 +285,7 @@ def test_stocktake_counted_submitted_and_approved(login_as):
     page.open("/stocktakeview/add")
     page.wait_for("#model_form")
     assert page.options("organization") == [ORG]
-    _type_date(page, "#planned_on", dt.date.today())
+    _type_date(page, "#planned_on", local_today())
     page.type_into("#model_form #note", note)
     _save_model_form(page)
     _success(page)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from core.display import local_today
 from tests.e2e.test_assets_walk import (
     _decide,
     _field,
@@ -80,7 +81,7 @@ def _demo_overdue_tenant(in_app) -> str:
 def test_clerk_applies_bureau_approves_allocates_checks_in_and_sees_the_overdue(login_as, in_app):
     tag = _tag()
     name, unit = _a_person_and_a_unit(in_app, tag)
-    today = dt.date.today()
+    today = local_today()
 
     # the clerk applies for the person and submits
     page = login_as("tianshan_clerk")

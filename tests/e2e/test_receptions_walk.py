@@ -14,6 +14,7 @@ import subprocess
 import urllib.request
 import uuid
 
+from core.display import local_today
 from tests.e2e.test_assets_walk import (
     _click_and_load,
     _decide,
@@ -58,7 +59,7 @@ def test_clerk_asks_bureau_approves_clerk_settles_and_prints(login_as, tmp_path)
     from weasyprint import HTML
 
     unit = f"端到端来访单位{uuid.uuid4().int % 10**6:06d}"
-    day = dt.date.today() - dt.timedelta(days=2)
+    day = local_today() - dt.timedelta(days=2)
     page = login_as("tianshan_clerk")
     page.open("/receptionview/add")
     page.wait_for("#model_form")

@@ -19,6 +19,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from catalog.models import Jurisdiction, Organization, Standard
+from core.display import local_today
 from core.extensions import db
 from core.models import Finding
 from core.scoping import SYSTEM, acting_as
@@ -184,11 +185,11 @@ def test_art17_pool_transfer_above_the_cap_is_flagged(app, login):
     pooled = system_card(app, child, owner=URUMQI_FINANCE, status="idle")
     with app.app_context(), acting_as(SYSTEM):
         item = PoolItem(asset_id=pooled, organization=_org(URUMQI_BUREAU), source_kind="idle",
-                        entered_on=dt.date.today(), condition="九成新")
+                        entered_on=local_today(), condition="九成新")
         db.session.add(item)
         db.session.flush()
         request = PoolRequest(item_id=item.id, organization=_org(TIANSHAN), purpose="办公使用",
-                              requested_on=dt.date.today(), target_status="in_use")
+                              requested_on=local_today(), target_status="in_use")
         db.session.add(request)
         db.session.commit()
         request_id = request.id
@@ -208,7 +209,7 @@ def test_art17_disposal_withdrawn_above_the_cap_is_flagged(app, login):
     _parent, child = classes(app, child_standards=[("asset_quantity_cap_per_organization", 1, "650000")])
     old = system_card(app, child, acquired_on=dt.date(2012, 1, 1))
     with app.app_context(), acting_as(SYSTEM):
-        disposal = Disposal(organization=_org(TIANSHAN), applied_on=dt.date.today(), method="scrap",
+        disposal = Disposal(organization=_org(TIANSHAN), applied_on=local_today(), method="scrap",
                             reason="老化损坏", appraised_value=Decimal("10"))
         disposal.lines = [DisposalLine(asset_id=old)]
         db.session.add(disposal)

@@ -25,7 +25,16 @@ from tests.plugins.assets.helpers import equipment_class
 
 TIANSHAN = "乌鲁木齐市天山区财政局"
 _numbers = itertools.count(1)
-TODAY = dt.date.today()
+TODAY = local_today()
+
+
+@pytest.fixture(autouse=True)
+def _today_as_the_test_runs():
+    """The app's today (display zone) when each test runs: a long run can cross midnight."""
+    global TODAY
+    TODAY = local_today()
+
+
 OLD = TODAY.replace(year=TODAY.year - 10, day=1)  # past its 6-year minimum life
 NEW = TODAY.replace(year=TODAY.year - 1, day=1)  # minimum life ends in ~5 years
 

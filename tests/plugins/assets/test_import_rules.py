@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from catalog.models import Organization
+from core.display import local_today
 from core.extensions import db
 from core.scoping import acting_as
 from plugins.assets.cards.models import Asset
@@ -39,7 +40,7 @@ def _young_asset_and_draft(app) -> tuple[str, int]:
         with acting_as(app.appbuilder.sm.find_user(username="tianshan_clerk")):
             asset = Asset(number=f"T-IMP-{dt.datetime.now():%H%M%S%f}", asset_class=equipment_class(),
                           name="导入测试机", quantity=1, unit="台", original_value=Decimal("3000"),
-                          acquired_on=dt.date.today().replace(day=1) - dt.timedelta(days=300),
+                          acquired_on=local_today().replace(day=1) - dt.timedelta(days=300),
                           organization=org, jurisdiction=org.jurisdiction, status="in_use")
             draft = Disposal(organization=org, method="scrap", reason="损坏", appraised_value=Decimal("0"))
             db.session.add_all([asset, draft])

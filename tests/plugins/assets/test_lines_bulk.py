@@ -5,11 +5,11 @@ bureau's items."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from sqlalchemy import select
 
+from core.display import local_today
 from core.extensions import db
 from plugins.assets.disposal.models import DisposalLine
 from plugins.assets.pool.models import PoolRequest
@@ -129,7 +129,7 @@ def test_a_clerk_requests_a_pool_item_from_the_item_itself(app, login):
     org_id, = _ids(app, TIANSHAN_FINANCE)
     clerk.post(link.group(1).replace("&amp;", "&"), data={
         "organization": org_id, "purpose": "新增岗位", "requested_by": "",
-        "requested_on": dt.date.today().isoformat(), "target_status": "in_use", "note": ""},
+        "requested_on": local_today().isoformat(), "target_status": "in_use", "note": ""},
         follow_redirects=True)
     with app.app_context():
         request = db.session.execute(select(PoolRequest).where(PoolRequest.item_id == item_id)).scalar_one()

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from catalog.models import Organization, Person
+from core.display import local_today
 from core.errors import WriteRefused
 from core.extensions import db
 from core.models import AuditLog
@@ -523,7 +524,7 @@ def test_art19_a_card_in_an_open_disposal_cannot_be_voided(app, login, ids):
     pk = new_card(app)
     with app.app_context():
         disposal = Disposal(organization_id=ids["org"], jurisdiction_id=ids["jur"], method="scrap",
-                            reason="作废测试", applied_on=dt.date.today())
+                            reason="作废测试", applied_on=local_today())
         disposal.lines.append(DisposalLine(asset_id=pk, early_reason="作废测试：故障"))
         db.session.add(disposal)
         db.session.commit()

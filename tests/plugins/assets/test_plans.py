@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from catalog.models import Organization
+from core.display import local_today
 from core.errors import WriteRefused
 from core.extensions import db
 from core.models import Finding
@@ -311,7 +312,7 @@ def idle_card(app, class_id, number, org_name, pool=None) -> int:
         if pool:
             bureau = db.session.execute(select(Organization).where(Organization.name == pool)).scalar_one()
             db.session.add(PoolItem(asset=asset, organization=bureau, source_kind="idle",
-                                    entered_on=dt.date.today(), condition="九成新"))
+                                    entered_on=local_today(), condition="九成新"))
         db.session.commit()
         return asset.id
 

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from catalog.models import Organization
+from core.display import local_today
 from core.errors import ScopeViolation, WriteRefused
 from core.extensions import db
 from core.scoping import acting_as
@@ -56,7 +57,7 @@ def make_item(app, owner=URUMQI_FINANCE, bureau=URUMQI_BUREAU, **extra) -> tuple
     with app.app_context():
         asset_id = make_asset(owner)
         item = PoolItem(asset_id=asset_id, organization=_org(bureau), source_kind="idle",
-                        entered_on=dt.date.today(), condition="九成新", **extra)
+                        entered_on=local_today(), condition="九成新", **extra)
         db.session.add(item)
         db.session.commit()
         return asset_id, item.id
@@ -65,7 +66,7 @@ def make_item(app, owner=URUMQI_FINANCE, bureau=URUMQI_BUREAU, **extra) -> tuple
 def make_request(app, item_id, org=TIANSHAN_FINANCE) -> int:
     with app.app_context():
         request = PoolRequest(item_id=item_id, organization=_org(org), purpose="办公使用",
-                              requested_on=dt.date.today(), target_status="in_use")
+                              requested_on=local_today(), target_status="in_use")
         db.session.add(request)
         db.session.commit()
         return request.id
@@ -130,7 +131,7 @@ def test_entering_the_pool_on_the_form_marks_the_asset_idle_and_writes_the_histo
     browser = login("urumqi_bureau")
     browser.post("/poolitemview/add", data={
         "asset": asset_id, "organization": bureau_id, "source_kind": "low_use",
-        "entered_on": dt.date.today().isoformat(), "condition": "八成新", "note": ""},
+        "entered_on": local_today().isoformat(), "condition": "八成新", "note": ""},
         follow_redirects=True)
     with app.app_context():
         item = db.session.execute(select(PoolItem).where(PoolItem.asset_id == asset_id)).scalar_one()
@@ -174,7 +175,7 @@ def test_art18_request_from_outside_the_jurisdiction_blocked_on_the_form(app, lo
     org_id, = _ids(app, URUMQI_FINANCE)
     html = login("urumqi_bureau").post("/poolrequestview/add", data={
         "item": item_id, "organization": org_id, "purpose": "越区申请", "requested_by": "",
-        "requested_on": dt.date.today().isoformat(), "target_status": "in_use", "note": ""},
+        "requested_on": local_today().isoformat(), "target_status": "in_use", "note": ""},
         follow_redirects=True).get_data(as_text=True)
     assert "乌鲁木齐市财政局不在“天山区”机关事务管理部门的辖区内" in html and "第十八条" in html
     # a 喀什 clerk is not even offered 乌鲁木齐's items
@@ -182,7 +183,7 @@ def test_art18_request_from_outside_the_jurisdiction_blocked_on_the_form(app, lo
     kashgar_id, = _ids(app, KASHGAR_FINANCE)
     login("kashgar_clerk").post("/poolrequestview/add", data={
         "item": urumqi_item, "organization": kashgar_id, "purpose": "越区申请", "requested_by": "",
-        "requested_on": dt.date.today().isoformat(), "target_status": "in_use", "note": ""})
+        "requested_on": local_today().isoformat(), "target_status": "in_use", "note": ""})
     with app.app_context():
         for pk in (item_id, urumqi_item):
             assert db.session.execute(select(PoolRequest).where(PoolRequest.item_id == pk)).first() is None
@@ -192,7 +193,7 @@ def test_art18_request_from_outside_the_jurisdiction_blocked_on_the_api(app, log
     _asset, item_id = make_item(app)
     org_id, = _ids(app, KASHGAR_FINANCE)
     body = {"item_id": item_id, "organization_id": org_id, "purpose": "越区申请",
-            "requested_on": dt.date.today().isoformat(), "target_status": "in_use"}
+            "requested_on": local_today().isoformat(), "target_status": "in_use"}
     # a 喀什 clerk does not see 乌鲁木齐's pool, so it may not point to its items at all
     response = login("kashgar_clerk").api("POST", "/api/v1/pool_request/", json=body)
     assert response.status_code == 403, response.get_json()
@@ -212,14 +213,14 @@ def test_art18_request_from_outside_the_jurisdiction_blocked_on_direct_write(app
         clerk = app.appbuilder.sm.find_user(username="kashgar_clerk")
         with acting_as(clerk), pytest.raises(ScopeViolation, match="所选的公物仓物品不在您的权限范围内"):
             db.session.add(PoolRequest(item_id=item_id, organization=_org(KASHGAR_FINANCE),
-                                       purpose="越区", requested_on=dt.date.today()))
+                                       purpose="越区", requested_on=local_today()))
             db.session.flush()
         db.session.rollback()
         bureau = app.appbuilder.sm.find_user(username="xj_bureau")
         refused = pytest.raises(WriteRefused, match="不能申请调剂该公物仓的资产（《办法》第十八条）")
         with acting_as(bureau), refused:
             db.session.add(PoolRequest(item_id=item_id, organization=_org(KASHGAR_FINANCE),
-                                       purpose="越区", requested_on=dt.date.today()))
+                                       purpose="越区", requested_on=local_today()))
             db.session.flush()
         db.session.rollback()
 
@@ -229,7 +230,7 @@ def test_art18_request_within_the_jurisdiction_saved_on_the_form(app, login):
     org_id, = _ids(app, TIANSHAN_FINANCE)
     login("tianshan_clerk").post("/poolrequestview/add", data={
         "item": item_id, "organization": org_id, "purpose": "新增岗位", "requested_by": "",
-        "requested_on": dt.date.today().isoformat(), "target_status": "in_use", "note": ""},
+        "requested_on": local_today().isoformat(), "target_status": "in_use", "note": ""},
         follow_redirects=True)
     with app.app_context():
         request = db.session.execute(select(PoolRequest).where(PoolRequest.item_id == item_id)).scalar_one()
@@ -277,12 +278,12 @@ def test_an_item_reserved_or_transferred_cannot_be_requested_twice(app, login):
     org_id, = _ids(app, TIANSHAN_FINANCE)
     response = clerk.api("POST", "/api/v1/pool_request/", json={
         "item_id": item_id, "organization_id": org_id, "purpose": "再次申请",
-        "requested_on": dt.date.today().isoformat(), "target_status": "in_use"})
+        "requested_on": local_today().isoformat(), "target_status": "in_use"})
     assert response.status_code == 422 and "已被预订" in response.get_json()["message"]
     _decide(login("urumqi_bureau"), first, "approve")
     response = clerk.api("POST", "/api/v1/pool_request/", json={
         "item_id": item_id, "organization_id": org_id, "purpose": "三次申请",
-        "requested_on": dt.date.today().isoformat(), "target_status": "in_use"})
+        "requested_on": local_today().isoformat(), "target_status": "in_use"})
     assert response.status_code == 422 and "已调剂" in response.get_json()["message"]
 
 
@@ -321,7 +322,7 @@ def test_an_item_under_repair_cannot_be_transferred_until_the_repair_is_finished
     asset_id, item_id = make_item(app)
     bureau = login("urumqi_bureau")
     bureau.post("/poolrepairview/add", data={
-        "item": item_id, "repaired_on": dt.date.today().isoformat(), "description": "更换硬盘",
+        "item": item_id, "repaired_on": local_today().isoformat(), "description": "更换硬盘",
         "cost": "300", "done_by": "维修部"}, follow_redirects=True)
     with app.app_context():
         repair = db.session.execute(select(PoolRepair).where(PoolRepair.item_id == item_id)).scalar_one()
@@ -409,7 +410,7 @@ def test_transferred_only_by_an_approved_request_and_withdrawal_is_on_the_card(a
     org_id, = _ids(app, TIANSHAN_FINANCE)
     response = login("tianshan_clerk").api("POST", "/api/v1/pool_request/", json={
         "item_id": item_id, "organization_id": org_id, "purpose": "办公使用",
-        "requested_on": dt.date.today().isoformat(), "target_status": "in_use"})
+        "requested_on": local_today().isoformat(), "target_status": "in_use"})
     assert response.status_code == 422 and "已撤回" in response.get_json()["message"]
 
 
@@ -432,7 +433,7 @@ def test_entering_the_pool_on_the_api(app, login):
         asset_id = make_asset()
     bureau_id, finance_id = _ids(app, URUMQI_BUREAU, URUMQI_FINANCE)
     browser = login("urumqi_bureau")
-    body = {"asset_id": asset_id, "source_kind": "big_event", "entered_on": dt.date.today().isoformat(),
+    body = {"asset_id": asset_id, "source_kind": "big_event", "entered_on": local_today().isoformat(),
             "condition": "全新", "status": "available"}
     response = browser.api("POST", "/api/v1/pool_item/", json={**body, "organization_id": finance_id})
     assert response.status_code == 422 and "第十八条" in response.get_json()["message"]

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 
 from catalog.models import Jurisdiction, Organization
+from core.display import local_today
 from core.extensions import db
 from core.models import Finding
 from core.scoping import SYSTEM, acting_as
@@ -87,7 +88,7 @@ def test_art18_approving_a_stocktake_closes_the_finding(app, cli):
     org = organisation_with_a_card(app)
     cli("assets", "stocktake-check", "--organization", str(org))
     assert len(open_findings(app, org)) == 1
-    effects = approved_stocktake(app, org, dt.date.today())
+    effects = approved_stocktake(app, org, local_today())
     assert open_findings(app, org) == []
     with app.app_context():
         closed = db.session.execute(select(Finding).where(
@@ -102,7 +103,7 @@ def test_art18_a_stocktake_older_than_the_period_is_overdue(app, cli):
     """第十八条: a stocktake 13 months ago is past the 12-month standard; checked 11 months after a
     stocktake, the organisation is not overdue."""
     org = organisation_with_a_card(app)
-    today = dt.date.today()
+    today = local_today()
     counted = today - dt.timedelta(days=200)
     approved_stocktake(app, org, counted)
     assert "新增 0 条" in cli("assets", "stocktake-check", "--organization", str(org)).output

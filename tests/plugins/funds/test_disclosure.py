@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from catalog.expenditures import EconomicClass, Expenditure, post_expenditure
 from catalog.models import Jurisdiction, Organization
+from core.display import local_today
 from core.errors import WriteRefused
 from core.extensions import db
 from core.scoping import acting_as, scope_for_user
@@ -206,7 +207,7 @@ def test_art13_publish_needs_a_place(app, rest):
 
 def test_art13_overdue_unpublished_disclosures_are_on_the_bureaus_workbench(ctx):
     office = org(OFFICE)
-    today = dt.date.today()
+    today = local_today()
     row = _disclosure(office, a_year(), kind="budget", approved_on=today - dt.timedelta(days=40))
     fresh = _disclosure(office, a_year(), kind="budget", approved_on=today - dt.timedelta(days=3))
     items = overdue_disclosures(scope_for_user(user(ctx, "tianshan_bureau")), today)
@@ -224,7 +225,7 @@ def _money(value) -> str:
 def test_art13_disclosure_pdf_of_tianshan_finance_shows_reception_and_outbound(ctx, pdf_text):
     """The done-when: 天山区财政局's 决算 table shows the receptions and delegations of the walk."""
     finance = org("乌鲁木齐市天山区财政局")
-    year = dt.date.today().year
+    year = local_today().year
     post(finance, year, "30217", "3456.78", persons=6, batch=True)  # as the receptions module does
     db.session.flush()
     row = db.session.execute(select(SangongDisclosure).where(
@@ -244,7 +245,7 @@ def test_art13_disclosure_pdf_of_tianshan_finance_shows_reception_and_outbound(c
 
 def test_art13_rollup_pdf_of_urumqi_shows_tianshan_and_not_kashgar(ctx, pdf_text):
     finance = org("乌鲁木齐市天山区财政局")
-    year = dt.date.today().year
+    year = local_today().year
     post(finance, year, "30217", "2222.22", persons=2, batch=True)
     db.session.flush()
     urumqi = db.session.execute(select(Jurisdiction).where(Jurisdiction.code == "650100")).scalar_one()
@@ -259,7 +260,7 @@ def test_art13_rollup_pdf_of_urumqi_shows_tianshan_and_not_kashgar(ctx, pdf_text
 
 
 def test_art13_rollup_page_drills_down_to_an_organisation(app, login):
-    year = dt.date.today().year
+    year = local_today().year
     bureau = login("urumqi_bureau")
     page = bureau.text(f"/funds/sangong/?year={year}")
     assert "乌鲁木齐市三公经费汇总表" in page and "乌鲁木齐市天山区财政局" in page and KASHGAR not in page

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from catalog.expenditures import EconomicClass, economic_class_in_force, post_expenditure
 from catalog.models import Establishment, Jurisdiction, Organization, Standard
+from core.display import local_today
 from core.extensions import db
 from core.scoping import SYSTEM, acting_as, scope_for_user
 from plugins.funds.opcost.categories import category_of
@@ -190,7 +191,7 @@ def test_art15_computed_figures_are_not_typed_in(app, api_client):
 def test_art15_rollup_sums_only_the_reports_below(app, login):
     """第十五条 报送上级: 乌鲁木齐市's roll-up lists 天山区 (pending) and 沙依巴克区 (accepted) of the
     demo year, sums them only — not the city's own report — and links down to each report."""
-    year = dt.date.today().year - 1
+    year = local_today().year - 1
     with app.app_context():
         reports = {r.jurisdiction.code: r for r in db.session.execute(
             select(OpcostReport).where(OpcostReport.year == year)).scalars()}
@@ -225,7 +226,7 @@ def test_art15_rollup_sums_only_the_reports_below(app, login):
 
 def test_art15_pdfs_read_back(app, pdf_text):
     """第十五条: 机关运行成本统计表 and 绩效评价表 of 天山区's demo report, read back with pdftotext."""
-    year = dt.date.today().year - 1
+    year = local_today().year - 1
     with app.app_context():
         report = db.session.execute(select(OpcostReport).join(Jurisdiction).where(
             Jurisdiction.code == "650102", OpcostReport.year == year)).scalar_one()

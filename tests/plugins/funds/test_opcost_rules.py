@@ -4,13 +4,13 @@ a refusal names the article and changes nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 import pytest
 from sqlalchemy import func, select
 
 from catalog.models import Organization
+from core.display import local_today
 from core.errors import WriteRefused
 from core.extensions import db
 from core.scoping import acting_as
@@ -20,7 +20,7 @@ from tests.plugins.funds.test_opcost import API, TARGETS, book, create_report, p
 
 AREAS = "/api/v1/funds_opcost_office_area"
 PATHS = ("form", "api", "direct")
-DEMO_YEAR = dt.date.today().year - 1
+DEMO_YEAR = local_today().year - 1
 
 
 def org_id(app, name: str) -> int:
@@ -98,7 +98,7 @@ def test_art15_report_year_in_range(app, login, api_client, path):
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize(("year", "area", "expected"), [
     (2007, "0", "办公用房面积必须大于 0 平方米"),      # funds.opcost_area_positive
-    (dt.date.today().year + 1, "100", "无效"),          # funds.opcost_area_year
+    (local_today().year + 1, "100", "无效"),          # funds.opcost_area_year
 ])
 def test_art15_office_area_positive_and_year(app, login, api_client, path, year, area, expected):
     """第十五条: office space is a positive number of m² of a statistics year."""

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import select, update
 
 from catalog.models import Organization, Person
+from core.display import local_today
 from core.extensions import db
 from core.versioning import utcnow
 from plugins.housing.tenancies.models import Tenancy, TenancyApplication, add_months
@@ -114,7 +115,7 @@ class Housing:
         end: dt.date | None = None,
     ) -> int:
         """A tenancy written as the system; its status (and the unit's) set below the pipeline."""
-        start = start or dt.date.today()
+        start = start or local_today()
         with self.app.app_context():
             person = db.session.get(Person, person_id)
             tenancy = Tenancy(

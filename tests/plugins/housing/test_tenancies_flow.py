@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from core.display import local_today
 from plugins.housing.tenancies.models import Tenancy, TenancyApplication, add_months
 from plugins.housing.units.models import HousingUnit
 from tests.plugins.housing.conftest import ART25
@@ -24,7 +25,7 @@ def apply(api_client, person_id, *, event_on=None, no_home=True, kind="turnover"
         json={
             "person_id": person_id,
             "reason": "transferred",
-            "event_on": (event_on or dt.date.today() - dt.timedelta(days=90)).isoformat(),
+            "event_on": (event_on or local_today() - dt.timedelta(days=90)).isoformat(),
             "no_home": no_home,
             "family_size": 2,
             "unit_kind": kind,
@@ -48,7 +49,7 @@ def approve(api_client, key, pk):
 
 
 def allocate(api_client, application, unit, start=None, end=None):
-    body = {"unit_id": unit, "start_on": (start or dt.date.today()).isoformat()}
+    body = {"unit_id": unit, "start_on": (start or local_today()).isoformat()}
     if end:
         body["end_on"] = end.isoformat()
     return api_client(BUREAU).api(
@@ -70,7 +71,7 @@ def test_art25_apply_approve_allocate_check_in_renew_check_out(app, api_client, 
     assert refused.status_code == 403
     approve(api_client, "housing_tenancy_application", application)
 
-    start = dt.date.today()
+    start = local_today()
     response = allocate(api_client, application, unit, start)
     assert response.status_code == 200, response.get_json()
     [tenancy_id] = housing.tenancies_of(person)
@@ -159,8 +160,8 @@ def test_art25_rent_and_status_are_not_typed(app, api_client, housing):
     body = {
         "unit_id": unit,
         "person_id": person,
-        "start_on": dt.date.today().isoformat(),
-        "end_on": add_months(dt.date.today(), 12).isoformat(),
+        "start_on": local_today().isoformat(),
+        "end_on": add_months(local_today(), 12).isoformat(),
     }
     refused = bureau.api("POST", "/api/v1/housing_tenancy/", json={**body, "status": "checked_in"})
     assert refused.status_code == 422, refused.get_json()

@@ -8,14 +8,25 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from sqlalchemy import select
 
+from core.display import local_today
 from core.extensions import db
 from plugins.housing.tenancies.dashboard import overdue_tenancies
 from plugins.housing.tenancies.models import Tenancy, add_months
 from plugins.housing.units.models import HousingUnit
 
-TODAY = dt.date.today()
+TODAY = local_today()
+
+
+@pytest.fixture(autouse=True)
+def _today_as_the_test_runs():
+    """The app's today (display zone) when each test runs: a long run can cross midnight."""
+    global TODAY
+    TODAY = local_today()
+
+
 TIANSHAN_UNIT = ("天山区周转房小区 3 号楼", "1-101")
 KASHGAR_UNIT = ("喀什市周转房 1 号楼", "3-102")
 

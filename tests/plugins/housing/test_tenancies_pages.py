@@ -3,11 +3,7 @@ its computed rent and the bureau's operations, the clerk's without the bureau's.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from tests.plugins.housing.test_tenancies_flow import apply
-
-TODAY = dt.date.today()
 
 
 def test_art25_application_list_and_page_in_chinese(app, login, api_client, housing):

@@ -8,9 +8,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
+import pytest
 from sqlalchemy import select, update
 
 from catalog.models import Standard
+from core.display import local_today
 from core.extensions import db
 from plugins.housing.tenancies.models import (
     ELIGIBILITY_YEARS,
@@ -26,7 +28,16 @@ from tests.plugins.housing.conftest import ART25, KASHGAR_BUREAU
 from tests.plugins.housing.test_tenancies_flow import allocate, apply, approve
 
 CLERK, BUREAU = "tianshan_clerk", "tianshan_bureau"
-TODAY = dt.date.today()
+TODAY = local_today()
+
+
+@pytest.fixture(autouse=True)
+def _today_as_the_test_runs():
+    """The app's today (display zone) when each test runs: a long run can cross midnight."""
+    global TODAY
+    TODAY = local_today()
+
+
 TOO_LATE = "距今已超过申请资格年限 3 年"
 NO_HOME = "申请人须声明本市无住房"
 ONE_OPEN = "每人只能有一份在办的入住申请或一处租住"

@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from core.display import local_today
 from core.extensions import db
 from plugins.office_space.buildings.models import OfficeRoom
 from plugins.office_space.idle.models import IdleSpaceDisposition
@@ -109,7 +110,7 @@ def test_art24_idle_list_pdf_and_home_page(app, login, rest, pdf_text):
     """第二十四条: a room vacant since 2025-03-01 (over the 180 days of the Standard) is in the
     闲置办公用房清单 with its building, area, since and days, and on 天山区's bureau home page as
     闲置办公用房待处置利用; a room vacant for 10 days is not; 喀什市's bureau does not see it."""
-    recent = dt.date.today() - dt.timedelta(days=10)
+    recent = local_today() - dt.timedelta(days=10)
     _building, name, rooms = make_building(app, rooms=(("401", None),), vacant_since=dt.date(2025, 3, 1))
     _b2, fresh_name, _r2 = make_building(app, rooms=(("402", None),), vacant_since=recent)
     response = rest(BUREAU, "jwt").api(
@@ -119,7 +120,7 @@ def test_art24_idle_list_pdf_and_home_page(app, login, rest, pdf_text):
     text = pdf_text(response.data)
     assert "闲置办公用房清单" in text and name in text and "2025-03-01" in text and "18.00" in text
     assert fresh_name not in text
-    days = (dt.date.today() - dt.date(2025, 3, 1)).days
+    days = (local_today() - dt.date(2025, 3, 1)).days
     assert str(days) in text or str(days + 1) in text  # the report counts in Beijing time
     page = login(BUREAU).get("/").get_data(as_text=True)
     assert "闲置办公用房待处置利用" in page and name in page
