@@ -130,9 +130,10 @@ class SheetWriter:
         self.zip = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL)
         self.zip.writestr("[Content_Types].xml", _CONTENT_TYPES)
         self.zip.writestr("_rels/.rels", _RELS)
+        name = quoteattr(_ILLEGAL.sub("", title))
         self.zip.writestr("xl/workbook.xml", (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook {_NS}><sheets>'
-            f'<sheet name={quoteattr(_ILLEGAL.sub("", title))} sheetId="1" r:id="rId1"/></sheets></workbook>'))
+            f'<sheet name={name} sheetId="1" r:id="rId1"/></sheets></workbook>'))
         self.zip.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         self.zip.writestr("xl/styles.xml", _styles(header_fill))
         self.stream = self.zip.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)
