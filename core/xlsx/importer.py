@@ -2,8 +2,8 @@
 
 Each row is read into the type's columns (codes from labels, relations from
 natural keys within what the user may point to), validated by the type's
-marshmallow schema, then created through the ORM and flushed, 500 checked rows
-at a time, in a SAVEPOINT: the core's flush pipeline (scope, the Measures' rules,
+marshmallow schema, then created through the ORM and flushed, ``CHUNK`` checked
+rows at a time (one: see there), in a SAVEPOINT: the core's flush pipeline (scope, the Measures' rules,
 audit) runs on every row exactly as on a form. If a chunk is refused it is undone
 and its rows are flushed one by one, each in its own SAVEPOINT, so the import goes
 on and reports the errors of every row. If any row failed, the whole
@@ -37,8 +37,11 @@ from core.xlsx.read import (
     read_sheet,
 )
 
-#: Rows written per flush: one INSERT, one audit INSERT and the rules' lookups shared per chunk.
-CHUNK = 500
+#: Rows written per flush. One: a rule that sums or counts rows already stored (a plan line's
+#: bought quantity, a central item's allocations, a class's expenditures against its budget) sees
+#: the rows before this one only once they are flushed; the chunked path below stays for types
+#: whose rules all count their flush's own new rows (docs/performance.md, "XLSX at 100,000 rows").
+CHUNK = 1
 #: Errors kept in full; past them only counted (a file where every row is wrong).
 MAX_ERRORS = 1000
 
