@@ -282,6 +282,8 @@ def write_audit(session, _flush_context):
                 )
             )
         for module_key, rule, message in outcomes:
+            if message is None and action == "create":
+                continue  # a new row has no open finding to close: no SELECT per flag rule per row
             record_finding(conn, module_key, rule, message, entity_key, entity_id, org_id, jur_id)
     if audit_rows:
         conn.execute(insert(AuditLog), audit_rows)

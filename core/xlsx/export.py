@@ -1,7 +1,7 @@
 """XLSX export and the import template of any entity type.
 
-The export streams (openpyxl ``write_only``, the rows read ``yield_per``) so a
-100,000-row ledger never sits in memory; relations are resolved in batches, one
+The export streams (``core.xlsx.sheet`` writes rows straight into the ZIP, the rows read
+``yield_per``) so a 100,000-row ledger never sits in memory; relations are resolved in batches, one
 query per related type per 1,000 rows, not one per row.
 """
 
@@ -14,7 +14,6 @@ from decimal import Decimal
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
@@ -27,6 +26,7 @@ from core.fab.column_types import enum_code
 from core.fab.interface import hide_voided
 from core.scoping import scoped
 from core.xlsx.columns import cell_value, columns_for, sheet_title
+from core.xlsx.sheet import SheetWriter
 
 BATCH = 1000
 #: Excel's last row; an export never goes past it.
@@ -125,26 +125,6 @@ def csv_cell(value):
     return "'" + text if text.startswith(FORMULA_LEADS) else text
 
 
-def _text_safe(ws, value):
-    """Text stays text: openpyxl would store "=…" typed by a user as a formula (formula injection)."""
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"
-        return cell
-    if isinstance(value, dt.time):  # a time cell reads 09:30, as on the screen
-        cell = WriteOnlyCell(ws, value=value)
-        cell.number_format = "hh:mm:ss" if value.second else "hh:mm"
-        return cell
-    return value
-
-
-def _header(ws, text, fill=HEADER_FILL):
-    cell = WriteOnlyCell(ws, value=text)
-    cell.font = HEADER_FONT
-    cell.fill = fill
-    return cell
-
-
 def _width(column) -> int:
     if column.kind in ("date", "datetime", "time"):
         return {"date": 14, "datetime": 20, "time": 10}[column.kind]
@@ -156,35 +136,32 @@ def _width(column) -> int:
 def write_export(entity, query, out, progress=None) -> int:
     """Write the rows of ``query`` (ORM objects of ``entity``) as an .xlsx into ``out``; the count.
 
-    ``progress(rows_written)`` is called after each batch.
+    ``progress(rows_written)`` is called after each batch. The sheet is written by
+    ``core.xlsx.sheet`` (text stays text: a value starting with "=" is never a formula).
     """
     columns = columns_for(entity).export
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet_title(entity))
-    for i, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = _width(column)
-    ws.freeze_panes = "A2"
-    ws.append([_header(ws, c.header) for c in columns])
     keys = _Keys(columns)
     count, batch = 0, []
+    with SheetWriter(out, sheet_title(entity), [_width(c) for c in columns],
+                     header_fill=HEADER_FILL.fgColor.rgb[-6:]) as sheet:
+        sheet.header([c.header for c in columns])
 
-    def flush():
-        keys.prefetch(batch)
-        for row in batch:
-            ws.append([_text_safe(ws, _value(c, row, keys)) for c in columns])
-        batch.clear()
-        if progress:
-            progress(count)
+        def flush():
+            keys.prefetch(batch)
+            for row in batch:
+                sheet.row([_value(c, row, keys) for c in columns])
+            batch.clear()
+            if progress:
+                progress(count)
 
-    for row in query.yield_per(BATCH):
-        if count >= MAX_ROWS:
-            break
-        batch.append(row)
-        count += 1
-        if len(batch) >= BATCH:
-            flush()
-    flush()
-    wb.save(out)
+        for row in query.yield_per(BATCH):
+            if count >= MAX_ROWS:
+                break
+            batch.append(row)
+            count += 1
+            if len(batch) >= BATCH:
+                flush()
+        flush()
     return count
 
 

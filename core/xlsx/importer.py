@@ -2,10 +2,11 @@
 
 Each row is read into the type's columns (codes from labels, relations from
 natural keys within what the user may point to), validated by the type's
-marshmallow schema, then created through the ORM and flushed in its own
-SAVEPOINT: the core's flush pipeline (scope, the Measures' rules, audit) runs
-on it exactly as on a form, and a refusal only undoes that row, so the import
-goes on and reports the errors of every row. If any row failed, the whole
+marshmallow schema, then created through the ORM and flushed, ``CHUNK`` checked
+rows at a time (one: see there), in a SAVEPOINT: the core's flush pipeline (scope, the Measures' rules,
+audit) runs on every row exactly as on a form. If a chunk is refused it is undone
+and its rows are flushed one by one, each in its own SAVEPOINT, so the import goes
+on and reports the errors of every row. If any row failed, the whole
 transaction is rolled back: nothing is written.
 """
 
@@ -36,6 +37,11 @@ from core.xlsx.read import (
     read_sheet,
 )
 
+#: Rows written per flush. One: a rule that sums or counts rows already stored (a plan line's
+#: bought quantity, a central item's allocations, a class's expenditures against its budget) sees
+#: the rows before this one only once they are flushed; the chunked path below stays for types
+#: whose rules all count their flush's own new rows (docs/performance.md, "XLSX at 100,000 rows").
+CHUNK = 1
 #: Errors kept in full; past them only counted (a file where every row is wrong).
 MAX_ERRORS = 1000
 
@@ -106,6 +112,10 @@ class _Importer:
                 unique.add(cols[0].key)
         self.unique = {name: {} for name in unique & names}
         self.headers = {c.name: c.header for c in self.columns.importable}
+        #: checked rows (number, data, loaded) not yet written
+        self.pending: list = []
+        #: model → {id: row} of the rows imported rows point to (see ``_hold_related``)
+        self.held: dict = {}
 
     def row(self, number: int, matched, values) -> None:
         data, failed = {}, set()
@@ -125,7 +135,9 @@ class _Importer:
         loaded = self._validate(number, data, failed)
         if failed or loaded is None or not self._unique(number, data):
             return
-        self._write(number, loaded)
+        self.pending.append((number, data, loaded))
+        if len(self.pending) >= CHUNK:
+            self.write_pending()
 
     def _validate(self, number, data, failed):
         if self.schema is None:
@@ -152,31 +164,82 @@ class _Importer:
             return None
 
     def _unique(self, number, data) -> bool:
-        model, ok = self.entity.model, True
+        """Unique values repeated in the file; those already in the database: ``_in_database``."""
+        ok = True
         for name, seen in self.unique.items():
             value = data.get(name)
             if value is None:
                 continue
-            header = self.headers[name]
             if value in seen:
-                self.result.add_error(number, header, _("“%(value)s”与第 %(row)s 行重复",
-                                                        value=value, row=seen[value]))
+                self.result.add_error(number, self.headers[name], _("“%(value)s”与第 %(row)s 行重复",
+                                                                    value=value, row=seen[value]))
                 ok = False
                 continue
             seen[value] = number
-            if db.session.execute(select(model.id).where(getattr(model, name) == value)
-                                  .limit(1)).first() is not None:
-                self.result.add_error(number, header, _("“%(value)s”已存在", value=value))
-                ok = False
         return ok
+
+    def _in_database(self, rows) -> list:
+        """The rows whose unique values no row in the database holds: one query per column per chunk."""
+        model, refused = self.entity.model, set()
+        for name in self.unique:
+            values = {data[name] for _n, data, _l in rows if data.get(name) is not None}
+            if not values:
+                continue
+            column = getattr(model, name)
+            taken = set(db.session.execute(select(column).where(column.in_(values))).scalars())
+            for number, data, _loaded in rows:
+                if data.get(name) in taken:
+                    self.result.add_error(number, self.headers[name],
+                                          _("“%(value)s”已存在", value=data[name]))
+                    refused.add(number)
+        return [row for row in rows if row[0] not in refused]
+
+    def write_pending(self) -> None:
+        """Write the checked rows of a chunk in one flush (one INSERT per chunk, the pipeline's
+        scope, rules and audit on every row of it); if the flush refuses, write them one by one
+        to tell which rows and why."""
+        rows, self.pending = self._in_database(self.pending), []
+        if not rows:
+            return
+        self._hold_related(rows)
+        session = db.session
+        _begin(session)
+        savepoint = session.begin_nested()
+        try:
+            session.add_all([self._record(loaded) for _n, _d, loaded in rows])
+            session.flush()
+        except (WriteRefused, ValueError, SQLAlchemyError):
+            if savepoint.is_active:
+                savepoint.rollback()
+            for number, _data, loaded in rows:
+                self._write(number, loaded)
+        else:
+            savepoint.commit()
+            self.result.created += len(rows)
+
+    def _hold_related(self, rows) -> None:
+        """Load the rows the chunk points to, once per import, and keep them: the session's
+        identity map holds rows weakly, so the pipeline's ``session.get`` of an organisation would
+        otherwise query it again for every row."""
+        for column in self.columns.importable:
+            if column.kind != "relation":
+                continue
+            model = column.relation.model
+            held = self.held.setdefault(model, {})
+            ids = {data.get(column.name) for _n, data, _l in rows} - set(held) - {None}
+            if ids:
+                held.update((row.id, row) for row in db.session.execute(
+                    select(model).where(model.id.in_(ids))).scalars())
+
+    def _record(self, loaded):
+        return loaded if isinstance(loaded, self.entity.model) else self.entity.model(**loaded)
 
     def _write(self, number, loaded) -> None:
         session = db.session
         _begin(session)
         savepoint = session.begin_nested()
         try:
-            record = loaded if isinstance(loaded, self.entity.model) else self.entity.model(**loaded)
-            session.add(record)
+            session.add(self._record(loaded))
             session.flush()
         except WriteRefused as exc:
             message = exc.message
@@ -256,6 +319,7 @@ def import_xlsx(entity, source, *, dry_run: bool = False, progress=None) -> Impo
             importer.row(number, matched, values)
             if progress:
                 progress(done, len(body))
+        importer.write_pending()
     except BaseException:
         session.rollback()
         raise
