@@ -184,7 +184,8 @@ def _producer(pdf: bytes, tmp_path) -> str:
     path = tmp_path / "producer.pdf"
     path.write_bytes(pdf)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("Producer")), "")
+    found = [line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("Producer")]
+    return found[0] if found else ""
 
 
 def test_direct_pages_read_back_word_for_word_like_weasyprint(poppler, tmp_path):
