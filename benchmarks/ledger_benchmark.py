@@ -76,7 +76,8 @@ tr {{ break-inside: avoid; }}
 </table></body></html>"""
 
 
-def child(kind: str, n: int, out: Path, workers: int | None, squeeze: bool) -> None:
+def child(kind: str, n: int, out: Path, workers: int | None, squeeze: bool,
+          engine: str | None = None) -> None:
     rows = make_rows(n)
     started = time.perf_counter()
     if kind == "naive":
@@ -89,7 +90,8 @@ def child(kind: str, n: int, out: Path, workers: int | None, squeeze: bool) -> N
         ledger.SQUEEZE_SPACES = squeeze
         if os.environ.get("LEDGER_BOLD"):
             ledger.BOLD_HEADER = True
-        pdf = ledger.render_ledger_pdf(TITLE, COLUMNS, rows, subtitle=SUBTITLE, meta=META, workers=workers)
+        pdf = ledger.render_ledger_pdf(TITLE, COLUMNS, rows, subtitle=SUBTITLE, meta=META, workers=workers,
+                                       engine=engine)
     seconds = time.perf_counter() - started
     out.write_bytes(pdf)
     print(json.dumps({"render_s": seconds, "bytes": len(pdf)}))
@@ -121,8 +123,11 @@ def _rss_mb(pid: int) -> float:
         return 0.0
 
 
-def run_child(kind: str, n: int, out: Path, workers: int | None = None, squeeze: bool = True) -> dict:
+def run_child(kind: str, n: int, out: Path, workers: int | None = None, squeeze: bool = True,
+              engine: str | None = None) -> dict:
     cmd = [sys.executable, __file__, "--child", kind, "--rows", str(n), "--out", str(out)]
+    if engine:
+        cmd += ["--engine", engine]
     if workers is not None:
         cmd += ["--workers", str(workers)]
     if not squeeze:
@@ -177,10 +182,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="also run ours in one process with and without the space squeeze")
     ap.add_argument("--child", choices=["ours", "naive"], help=argparse.SUPPRESS)
     ap.add_argument("--no-squeeze", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--engine", choices=["direct", "weasyprint"], default=None,
+                    help="ours: pages written straight to PDF (default) or all through WeasyPrint")
     args = ap.parse_args(argv)
 
     if args.child:
-        child(args.child, args.rows, args.out, args.workers, not args.no_squeeze)
+        child(args.child, args.rows, args.out, args.workers, not args.no_squeeze, args.engine)
         return 0
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -190,14 +197,14 @@ def main(argv: list[str] | None = None) -> int:
 
     runs: list[tuple[str, dict, Path]] = []
     if args.steps:
-        for label, workers, squeeze in (("ours, 1 process, no squeeze", 1, False),
-                                        ("ours, 1 process", 1, True)):
+        for label, workers, squeeze in (("WeasyPrint, 1 process, no squeeze", 1, False),
+                                        ("WeasyPrint, 1 process", 1, True)):
             path = args.out / f"ledger-step-{workers}-{int(squeeze)}.pdf"
-            runs.append((label, run_child("ours", args.rows, path, workers, squeeze), path))
+            runs.append((label, run_child("ours", args.rows, path, workers, squeeze, "weasyprint"), path))
     for i in range(args.repeat):
         path = args.out / "ledger-ours.pdf"
         label = f"ours{f' #{i + 1}' if args.repeat > 1 else ''}"
-        runs.append((label, run_child("ours", args.rows, path, args.workers), path))
+        runs.append((label, run_child("ours", args.rows, path, args.workers, engine=args.engine), path))
     if not args.skip_naive:
         path = args.out / "ledger-naive.pdf"
         runs.append(("naive single table", run_child("naive", args.rows, path), path))

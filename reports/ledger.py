@@ -79,6 +79,9 @@ EARLY_START_ROWS = 1000  # a list this long: start the workers before the layout
 TOTAL_LABEL = "合计"
 # a bold face is one more font file (Noto Sans Mono CJK Bold, 20 MB) held in every render worker
 BOLD_HEADER = False
+# "direct": pages written straight to PDF (reports/ledger_direct.py, ~1 ms a page instead of
+# WeasyPrint's 35-50 ms); "weasyprint": every page through WeasyPrint (the fallback)
+ENGINE = "direct"
 SQUEEZE_SPACES = True  # padding as U+3000 (2 cells a glyph): fewer glyphs to draw
 
 
@@ -535,45 +538,59 @@ pre {{ position: relative; margin: 0; font: inherit; white-space: pre; }}
 """
 
 
-def _grid_svg(lay: LedgerLayout, rows: list[PlacedRow]) -> str:
-    """The page's grid: frame, header shading, column and row rules, as one SVG."""
+class GridOps(NamedTuple):
+    """A page's grid in mm from the grid's top left: drawn as SVG (WeasyPrint) or PDF paths (direct)."""
+
+    width: float
+    height: float
+    band: float  # the grey header band's height
+    rules: list[tuple[float, list[tuple[float, float, float, float]]]]  # (stroke mm, segments)
+
+
+def _grid_ops(lay: LedgerLayout, rows: list[PlacedRow]) -> GridOps:
+    """The page's grid: frame, header shading, column and row rules."""
     w = lay.grid_width_mm
     h = HEADER_MM + sum(len(r.lines) for r in rows) * LINE_MM
     bounds, x = [], 0
     for c in lay.cells[:-1]:
         x += c
-        bounds.append(x)
-    parts = [f'<rect x="0" y="0" width="{w:.3f}" height="{HEADER_MM}" fill="#e6e6e6"/>']
-    rules = []  # vertical rules, one run per stretch of rows with the same spans
+        bounds.append(x * CELL_MM)
+    runs = []  # vertical rules, one run per stretch of rows with the same spans
     hlines = []
     y = HEADER_MM
     first_total = True
     for row in rows:
         if y > HEADER_MM:
-            strong = row.total and first_total
-            hlines.append((y, strong))
+            hlines.append((y, row.total and first_total))
         first_total = first_total and not row.total
         dy = len(row.lines) * LINE_MM
-        if rules and rules[-1][0] == row.span_cells and abs(rules[-1][2] - y) < 1e-6:
-            rules[-1][2] = y + dy
+        if runs and runs[-1][0] == row.span_cells and abs(runs[-1][2] - y) < 1e-6:
+            runs[-1][2] = y + dy
         else:
-            rules.append([row.span_cells, y, y + dy])
+            runs.append([row.span_cells, y, y + dy])
         y += dy
-    d = [f"M{b * CELL_MM:.3f} 0V{HEADER_MM}" for b in bounds]
-    for span, y0, y1 in rules:
-        d.extend(f"M{b * CELL_MM:.3f} {y0:.2f}V{y1:.2f}" for b in bounds if b > span)
-    thin = "".join(f"M0 {yy:.2f}H{w:.3f}" for yy, strong in hlines if not strong)
-    strong = "".join(f"M0 {yy:.2f}H{w:.3f}" for yy, strong in hlines if strong)
-    parts.append(f'<path d="{"".join(d)}" stroke="#000" stroke-width="0.15" fill="none"/>')
-    if thin:
-        parts.append(f'<path d="{thin}" stroke="#000" stroke-width="0.1" fill="none"/>')
-    if strong:
-        parts.append(f'<path d="{strong}" stroke="#000" stroke-width="0.3" fill="none"/>')
-    parts.append(f'<path d="M0 {HEADER_MM}H{w:.3f}" stroke="#000" stroke-width="0.3" fill="none"/>')
-    parts.append(f'<rect x="0.15" y="0.15" width="{w - 0.3:.3f}" height="{h - 0.3:.2f}" fill="none" '
-                 f'stroke="#000" stroke-width="0.3"/>')
-    return (f'<svg width="{w:.3f}mm" height="{h:.2f}mm" viewBox="0 0 {w:.3f} {h:.2f}">'
-            + "".join(parts) + "</svg>")
+    verticals = [(b, 0.0, b, HEADER_MM) for b in bounds]
+    for span, y0, y1 in runs:
+        verticals.extend((b, y0, b, y1) for b in bounds if b > span * CELL_MM + 1e-6)
+    thin = [(0.0, yy, w, yy) for yy, strong in hlines if not strong]
+    strong = [(0.0, yy, w, yy) for yy, strong in hlines if strong]
+    frame = [(0.15, 0.15, w - 0.15, 0.15), (w - 0.15, 0.15, w - 0.15, h - 0.15),
+             (w - 0.15, h - 0.15, 0.15, h - 0.15), (0.15, h - 0.15, 0.15, 0.15)]
+    rules = [(0.15, verticals), (0.1, thin), (0.3, strong), (0.3, [(0.0, HEADER_MM, w, HEADER_MM)]),
+             (0.3, frame)]
+    return GridOps(w, h, HEADER_MM, [(sw, segs) for sw, segs in rules if segs])
+
+
+def _grid_svg(lay: LedgerLayout, rows: list[PlacedRow]) -> str:
+    """The page's grid as one SVG, drawn behind the text."""
+    g = _grid_ops(lay, rows)
+    parts = [f'<rect x="0" y="0" width="{g.width:.3f}" height="{g.band}" fill="#e6e6e6"/>']
+    for stroke, segs in g.rules:
+        d = "".join(f"M{x0:.3f} {y0:.2f}L{x1:.3f} {y1:.2f}" for x0, y0, x1, y1 in segs)
+        parts.append(f'<path d="{d}" stroke="#000" stroke-width="{stroke}" stroke-linecap="square" '
+                     'fill="none"/>')
+    return (f'<svg width="{g.width:.3f}mm" height="{g.height:.2f}mm" '
+            f'viewBox="0 0 {g.width:.3f} {g.height:.2f}">' + "".join(parts) + "</svg>")
 
 
 def _page_html(lay: LedgerLayout, index: int) -> str:
@@ -636,15 +653,30 @@ def render_ledger_pdf(
     meta: dict | None = None,
     orientation: str = "landscape",
     workers: int | None = None,
+    engine: str | None = None,
 ) -> bytes:
     """Render a ledger as an A4 PDF through WeasyPrint and return its bytes.
 
     ``rows`` are sequences in column order (or mappings keyed by ``Column.key``). The 合计 row
     carries the exact Decimal sums of the ``sum`` columns; ``totals`` adds further total rows:
     ``{"其中：在用": {"value": Decimal("…")}}``. ``meta`` items are printed under the title
-    (制表单位, 统计截止日 …). ``workers``: processes for the page segments; None = up to 2 when
-    the ledger is long enough to pay for them, 1 = render in this process.
+    (制表单位, 统计截止日 …). ``engine``: "direct" (the default, :data:`ENGINE`) writes the pages
+    straight to PDF (reports/ledger_direct.py) and falls back to WeasyPrint for what only it can
+    draw; "weasyprint" always renders through WeasyPrint. ``workers`` (WeasyPrint only): processes
+    for the page segments; None = up to 2 when the ledger is long enough, 1 = in this process.
     """
+    engine = engine or ENGINE
+    if engine not in ("direct", "weasyprint"):
+        raise ValueError("engine is 'direct' or 'weasyprint'")
+    if engine == "direct":
+        from reports.ledger_direct import write_ledger_pdf
+
+        lay = layout_ledger(title, columns, rows, totals=totals, subtitle=subtitle, meta=meta,
+                            orientation=orientation)
+        pdf = write_ledger_pdf(lay)
+        if pdf is None:
+            LOGGER.info("ledger %r: drawn through WeasyPrint (a character the direct fonts lack)", title)
+        return pdf if pdf is not None else render_layout(lay, workers=workers)
     workers_started = None
     long_list = isinstance(rows, Sized) and len(rows) >= EARLY_START_ROWS
     if workers != 1 and long_list and shutil.which("pdfunite"):

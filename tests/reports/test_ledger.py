@@ -58,9 +58,10 @@ def _render(rows, **kw) -> bytes:
                              meta={"制表单位": "市机关事务管理局", "金额单位": "元"}, **kw)
 
 
-def test_500_rows_in_process(poppler, tmp_path):
+@pytest.mark.parametrize("engine", ["direct", "weasyprint"])
+def test_500_rows(poppler, tmp_path, engine):
     rows = make_rows(500)
-    pdf = _render(rows)  # 500 rows stay in this process (no pool)
+    pdf = _render(rows, engine=engine)  # WeasyPrint: 500 rows stay in this process (no pool)
     problems = check_ledger_pdf(pdf, ids=[r[0] for r in rows], labels=LABELS,
                                 totals=expected_totals(rows), title=TITLE)
     assert problems == []
@@ -72,7 +73,7 @@ def test_2000_rows_on_two_processes(poppler, tmp_path, monkeypatch):
 
     monkeypatch.setattr(ledger, "SEGMENT_PAGES", 20)  # several segments per worker, merged by pdfunite
     rows = make_rows(2000, seed=7)
-    pdf = _render(rows, workers=2)
+    pdf = _render(rows, workers=2, engine="weasyprint")
     problems = check_ledger_pdf(pdf, ids=[r[0] for r in rows], labels=LABELS,
                                 totals=expected_totals(rows), title=TITLE)
     assert problems == []
@@ -131,7 +132,7 @@ def test_layout_pages_and_widths():
 
 
 def _render_in_daemon(queue) -> None:
-    queue.put(_render(make_rows(1200, seed=3)))
+    queue.put(_render(make_rows(1200, seed=3), engine="weasyprint"))
 
 
 def test_a_daemonic_process_renders_a_long_ledger(poppler):
@@ -156,7 +157,8 @@ def test_a_script_read_from_stdin_renders_too(poppler, tmp_path):
     out = tmp_path / "stdin.pdf"
     script = ("from benchmarks.ledger_data import COLUMNS, make_rows\n"
               "from reports.ledger import render_ledger_pdf\n"
-              "pdf = render_ledger_pdf('台账', COLUMNS, make_rows(1500), workers=2)\n"
+              "pdf = render_ledger_pdf('台账', COLUMNS, make_rows(1500), workers=2, "
+              "engine='weasyprint')\n"
               f"open({str(out)!r}, 'wb').write(pdf)\n")
     root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-"], input=script, text=True, cwd=root, check=True, timeout=180)
@@ -170,3 +172,57 @@ def test_wrap_keeps_closing_marks_off_the_line_start():
     pieces = _wrap("华为服务器（大会议室专用，含安装调试及三年维保服务）", 48)
     assert pieces == ["华为服务器（大会议室专用，含安装调试及三年维保服", "务）"]
     assert all(display_width(p) <= 48 for p in pieces)
+
+
+def _page_words(pdf: bytes) -> list[list[str]]:
+    from reports.ledger import _pdf_text_pages
+
+    return [page.split() for page in _pdf_text_pages(pdf)[1]]
+
+
+def _producer(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "producer.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    found = [line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("Producer")]
+    return found[0] if found else ""
+
+
+def test_direct_pages_read_back_word_for_word_like_weasyprint(poppler, tmp_path):
+    """The pages written straight to PDF show what WeasyPrint's show: same pages, same words on each
+    (title block, header, wrapped rows, Φ/× cells, totals, 第 k 页 共 N 页)."""
+    rows = make_rows(400, seed=11)
+    totals = {"其中：在用": {"value": Decimal("1.50")}}
+    direct = _render(rows, totals=totals, engine="direct")
+    weasy = _render(rows, totals=totals, engine="weasyprint")
+    assert "ledger_direct" in _producer(direct, tmp_path)
+    assert "WeasyPrint" in _producer(weasy, tmp_path)
+    assert _page_words(direct) == _page_words(weasy)
+    assert check_ledger_pdf(direct, ids=[r[0] for r in rows], labels=LABELS, totals=expected_totals(rows),
+                            title=TITLE) == []
+    _assert_cjk_embedded(direct, tmp_path)
+
+
+def test_direct_numbers_every_page_of_a_long_ledger(poppler):
+    rows = make_rows(5000, seed=5)  # 150+ pages in one direct document
+    pdf = _render(rows)
+    assert check_ledger_pdf(pdf, ids=[r[0] for r in rows], labels=LABELS, totals=expected_totals(rows),
+                            title=TITLE) == []
+    words = _page_words(pdf)
+    n = len(words)
+    assert n > 150
+    assert "".join(words[0][-6:]) == f"第1页共{n}页"  # the footer: 第 k 页 共 N 页, last on the page
+    assert "".join(words[-1][-6:]) == f"第{n}页共{n}页"
+
+
+def test_direct_falls_back_to_weasyprint_for_a_character_its_font_lacks(poppler, tmp_path):
+    rows = make_rows(30)
+    rows[3][1] = "档案柜\U00020000"  # CJK extension B: not in Noto Sans Mono CJK SC
+    pdf = _render(rows)
+    assert "WeasyPrint" in _producer(pdf, tmp_path)
+    assert check_ledger_pdf(pdf, ids=[r[0] for r in rows], labels=LABELS, totals=expected_totals(rows)) == []
+
+
+def test_an_unknown_engine_is_refused():
+    with pytest.raises(ValueError):
+        _render(make_rows(3), engine="latex")
