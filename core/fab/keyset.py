@@ -171,9 +171,10 @@ class Paging:
     urls: dict = field(default_factory=dict)
 
     def position(self) -> str:
+        page, pages = format(self.page, ","), format(self.pages, ",")
         if self.approximate:
-            return _("约第 %(page)s 页，共约 %(pages)s 页", page=f"{self.page:,}", pages=f"{self.pages:,}")
-        return _("第 %(page)s 页，共 %(pages)s 页", page=f"{self.page:,}", pages=f"{self.pages:,}")
+            return _("约第 %(page)s 页，共约 %(pages)s 页", page=page, pages=pages)
+        return _("第 %(page)s 页，共 %(pages)s 页", page=page, pages=pages)
 
 
 def paging(model, columns, cursor: Cursor | None, order: str, direction: str, rows, more: bool,
