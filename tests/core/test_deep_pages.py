@@ -27,17 +27,22 @@ STATUSES = ("in_use", "idle", "in_use", "in_use", "idle")  # ties: many rows per
 
 @pytest.fixture
 def deep(app):
-    """Two organisations, 23 cards each, numbered DEEP-A-000…, DEEP-B-000…"""
+    """Two organisations (kept: the clerk test login belongs to one), 23 cards each, numbered
+    DEEP-A-000…, DEEP-B-000… (removed after the test)."""
     made = {}
     with app.app_context():
         jur_id = db.session.execute(
             sa.select(Jurisdiction.id).where(Jurisdiction.code == "650102")).scalar_one()
         class_id = db.session.execute(sa.select(AssetClass.id).limit(1)).scalar_one()
+        orgs = Organization.__table__
         for side in "AB":
-            org_id = db.session.execute(sa.insert(Organization.__table__).values(
-                name=f"翻页测试单位{side}", uscc=f"DEEPPAGE{side}{0:09d}", org_type="party_government",
-                is_bureau=False, jurisdiction_id=jur_id, version=1,
-            ).returning(Organization.__table__.c.id)).scalar_one()
+            uscc = f"DEEPPAGE{side}{0:09d}"
+            org_id = db.session.execute(sa.select(orgs.c.id).where(orgs.c.uscc == uscc)).scalar()
+            if org_id is None:
+                org_id = db.session.execute(sa.insert(orgs).values(
+                    name=f"翻页测试单位{side}", uscc=uscc, org_type="party_government",
+                    is_bureau=False, jurisdiction_id=jur_id, version=1,
+                ).returning(orgs.c.id)).scalar_one()
             made[side] = org_id
             db.session.execute(sa.insert(Asset.__table__), [dict(
                 number=f"DEEP-{side}-{k:03d}", class_id=class_id, name=f"翻页测试资产{k}",
@@ -50,8 +55,6 @@ def deep(app):
     yield made
     with app.app_context():
         db.session.execute(sa.delete(Asset.__table__).where(Asset.__table__.c.number.like("DEEP-%")))
-        db.session.execute(sa.delete(Organization.__table__).where(
-            Organization.__table__.c.uscc.like("DEEPPAGE%")))
         db.session.commit()
         db.session.remove()
 
