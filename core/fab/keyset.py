@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from flask import request
 from flask_babel import gettext as _
-from sqlalchemy import Index, UniqueConstraint, and_, or_
+from sqlalchemy import Index, UniqueConstraint, tuple_
 
 
 class CursorError(ValueError):
@@ -148,10 +148,9 @@ def seek_condition(model, columns, key: tuple, greater: bool):
 
     if len(attrs) == 1:
         return past(attrs[0], key[0])
-    (first, second), (v1, v2) = attrs, key
-    # the redundant bound on the first column is what lets its index find the start
-    bound = first >= v1 if greater else first <= v1
-    return and_(bound, or_(past(first, v1), and_(first == v1, past(second, v2))))
+    # a row comparison: PostgreSQL starts the (column, id) index scan at the key itself, where
+    # "col <= v AND (col < v OR id < i)" would scan, and drop, every row tying on v past it
+    return past(tuple_(*attrs), tuple_(*key))
 
 
 def row_key(model, columns, row) -> tuple:
