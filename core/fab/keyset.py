@@ -2,7 +2,8 @@
 
 ``OFFSET 500000`` reads and drops every earlier row. A cursor instead names the boundary row of
 a page by its sort key and id; the next page is the rows after it in the list's order
-(``WHERE number > :v … LIMIT 26``), which the sort column's index finds directly. The previous
+(``WHERE number > :v … LIMIT 26``, ``(status, id) < (:v, :id)``), which the sort column's
+index finds directly. The previous
 page is the rows before the first one, read in the reversed order and turned back; "last" is
 the reversed order's first page. Page numbers are then carried, not counted: shown as "约".
 """
@@ -76,12 +77,11 @@ def _jsonable(value):
 
 def _typed(column, value):
     """``value`` from a cursor as the Python type of ``column``, or ValueError."""
-    try:
-        kind = column.type.python_type
-    except NotImplementedError:
-        raise ValueError from None
-    if kind is int and type(value) is int:
+    kind = _python_type(column)
+    if kind is int and type(value) is int and -2**63 <= value < 2**63 or kind is bool and type(value) is bool:
         return value
+    if kind is float and type(value) in (int, float):
+        return float(value)
     if kind is str and isinstance(value, str) and len(value) <= 1000:
         return value
     if not isinstance(value, str):
@@ -96,6 +96,17 @@ def _typed(column, value):
             raise ValueError
         return number
     raise ValueError
+
+
+#: The column types a cursor holds (as JSON numbers, booleans or ISO / decimal text).
+KEY_TYPES = (int, bool, float, str, dt.date, dt.datetime, decimal.Decimal)
+
+
+def _python_type(column):
+    try:
+        return column.type.python_type
+    except NotImplementedError:
+        return None
 
 
 def key_columns(model, order_column: str) -> list | None:
@@ -115,8 +126,8 @@ def key_columns(model, order_column: str) -> list | None:
         return None
     if column is pk:
         return [pk]
-    if column.nullable:
-        return None
+    if column.nullable or _python_type(column) not in KEY_TYPES:
+        return None  # a NULL has no place in ">"; other types have no JSON form here
     indexes = [ix for ix in (*table.indexes, *table.constraints)
                if isinstance(ix, Index | UniqueConstraint) and len(ix.columns)]
     if column.unique or any(list(ix.columns) == [column]

@@ -167,6 +167,7 @@ def test_a_crafted_cursor_never_leaves_the_scope(app, api_client, login, deep):
 @pytest.mark.parametrize("cursor,sort", [
     ("garbage", False), ("eyJvIjoiaWQifQ", False),  # not base64 JSON; JSON without the rest
     (encode(Cursor("id", "desc", ("x",), False, 1, False)), False),  # a text id
+    (encode(Cursor("id", "desc", (2**70,), False, 1, False)), False),  # beyond the database's integers
     # status is not unique: its cursor holds the id too; the status alone is refused
     (encode(Cursor("status", "asc", ("idle",), False, 1, False)), True)])
 def test_a_bad_cursor_is_refused_in_chinese(app, login, api_client, deep, cursor, sort):
