@@ -17,6 +17,8 @@ class ListCount(int):
 
     approximate = False
     capped = False
+    #: A keyset list's position and cursors (``core.fab.keyset.Paging``), None when paged by OFFSET.
+    paging = None
 
     def __new__(cls, value: int, approximate: bool = False, capped: bool = False):
         count = super().__new__(cls, value)

@@ -3,7 +3,7 @@ query, fast counts on big tables, relations loaded with the page, refusals as ex
 
 from __future__ import annotations
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy import inspect as sa_inspect
@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.errors import EditConflict, WriteRefused, conflict_message
+from core.fab import keyset
 from core.fab.adapter import FabInterface
 from core.fab.counting import ListCount, planner_estimate
 from core.fab.filters import ChineseFilterConverter
@@ -30,6 +31,12 @@ def hide_voided(query, model):
     if voided is not None and not show_voided():
         return query.filter(voided.is_(None))
     return query
+
+
+def seek_cursor(interface):
+    """The cursor a REST list call asked ``interface`` for (``ScopedModelRestApi``), if any."""
+    seek = g.get("jiguan_seek") if has_request_context() else None
+    return seek[1] if seek is not None and seek[0] is interface else None
 
 
 class ScopedInterface(FabInterface):
@@ -109,14 +116,34 @@ class ScopedInterface(FabInterface):
         return ""
 
     def query(self, filters=None, order_column="", order_direction="", page=None, page_size=None,
-              select_columns=None, outer_default_load=False, eager_columns=None):
-        """FAB's list query with the capped count, eager relations and a default order."""
+              select_columns=None, outer_default_load=False, eager_columns=None, cursor=None):
+        """FAB's list query with the capped count, eager relations and a default order.
+
+        A sort an index serves is paged by keyset (``core.fab.keyset``): from ``cursor`` (or
+        the request's, ``seek_cursor``), else from the page number; the count then carries
+        the page's position and cursors (``count.paging``).
+        """
         base = hide_voided(self.session.query(self.obj), self.obj)  # lists leave voided rows out
         order_column = self.sortable(order_column)
         if not order_column and isinstance(self.get_pk_name(), str):
             order_column, order_direction = self.get_pk_name(), "desc"
+        columns = keyset.key_columns(self.obj, order_column) if page_size else None
+        if columns and select_columns and self.exists_col_to_many(select_columns):
+            columns = None  # FAB pages those in a subquery of its own
+        if columns:
+            return self._keyset_query(base, filters, order_column, order_direction, page, page_size,
+                                      select_columns, outer_default_load, eager_columns, columns,
+                                      cursor if cursor is not None else seek_cursor(self))
         query = self.apply_all(base, filters, order_column, order_direction, page, page_size,
                                select_columns, outer_default_load)
+        rows = self._rows(query, select_columns, eager_columns)
+        if page_size and len(rows) < page_size and (rows or not page):
+            count = ListCount((page or 0) * page_size + len(rows))  # the last page: the count is known
+        else:
+            count = self.query_count(base, filters, select_columns)
+        return count, rows
+
+    def _rows(self, query, select_columns, eager_columns) -> list:
         shown = eager_columns if eager_columns is not None else select_columns
         options = self.eager_options(shown, dotted_joined=eager_columns is None)
         if options:
@@ -124,10 +151,33 @@ class ScopedInterface(FabInterface):
         rows = query.all()
         if rows and hasattr(rows[0], self.obj.__name__):
             rows = [getattr(row, self.obj.__name__) for row in rows]
-        if page_size and len(rows) < page_size and (rows or not page):
-            count = ListCount((page or 0) * page_size + len(rows))  # the last page: the count is known
+        return rows
+
+    def _keyset_query(self, base, filters, order_column, order_direction, page, page_size,
+                      select_columns, outer_default_load, eager_columns, columns, cursor):
+        direction = "desc" if order_direction == "desc" else "asc"
+        if cursor is not None and (cursor.order, cursor.direction) != (order_column, direction):
+            cursor = None  # a cursor of another order (a sort header was clicked): the first page
+        seek = base
+        if cursor is not None:
+            key = keyset.typed_key(columns, cursor)
+            if key:
+                seek = base.filter(keyset.seek_condition(self.obj, columns, key,
+                                                         (direction == "asc") != cursor.before))
+        reading = ("asc" if direction == "desc" else "desc") if cursor and cursor.before else direction
+        query = self.apply_all(seek, filters, order_column, reading, None, None,
+                               select_columns, outer_default_load)
+        offset = 0 if cursor is not None else (page or 0) * page_size  # an old page-number link
+        rows = self._rows(query.offset(offset or None).limit(page_size + 1), select_columns, eager_columns)
+        more, rows = len(rows) > page_size, rows[:page_size]
+        if cursor is not None and cursor.before:
+            rows.reverse()
+        if not more and (cursor is None and not offset or cursor and cursor.before and not cursor.key):
+            count = ListCount(len(rows))  # the whole list is this page
         else:
             count = self.query_count(base, filters, select_columns)
+        count.paging = keyset.paging(self.obj, columns, cursor, order_column, direction, rows, more,
+                                     page or 0, count, page_size)
         return count, rows
 
     def get_related_interface(self, col_name: str):

@@ -121,3 +121,29 @@ def complete_document(document: dict) -> None:
             for answer in answers.values():
                 for media in (answer.get("content") or {}).values():
                     _ids_any(media.get("schema"))
+            if method == "get":
+                _cursor_paging(operation)
+
+
+CURSOR = _l("翻页位置：上次答复的 next_cursor、prev_cursor 或 last_cursor，原样传回；q 中的 page 此时不用")
+CURSORS = {"next_cursor": _l("下一页的 cursor；已是最后一页时为 null"),
+           "prev_cursor": _l("上一页的 cursor；已是第一页时为 null"),
+           "last_cursor": _l("最后一页的 cursor；已是最后一页时为 null"),
+           "count_estimated": _l("count 是否为估计值（大表上不精确计数）")}
+
+
+def _cursor_paging(operation: dict) -> None:
+    """A list operation (its answer has ``count`` and ``ids``) takes ``cursor`` and answers the
+    neighbours' cursors (keyset paging, docs/api.md)."""
+    answer = (operation.get("responses") or {}).get("200") or {}
+    schema = ((answer.get("content") or {}).get("application/json") or {}).get("schema") or {}
+    properties = schema.get("properties") or {}
+    if "count" not in properties or "ids" not in properties:
+        return
+    for name, text in CURSORS.items():
+        kind = "boolean" if name == "count_estimated" else "string"
+        properties.setdefault(name, {"type": kind, "nullable": kind == "string", "description": str(text)})
+    parameters = operation.setdefault("parameters", [])
+    if not any(p.get("name") == "cursor" for p in parameters if isinstance(p, dict)):
+        parameters.append({"in": "query", "name": "cursor", "required": False,
+                           "description": str(CURSOR), "schema": {"type": "string", "maxLength": 2000}})
