@@ -386,8 +386,11 @@ class FabRestApi(PerRequestFilters, DeferredSchemasMixin, ModelRestApi):
     def after_init_model_schemas(self) -> None:
         """Adjust ``self.add_model_schema`` / ``self.edit_model_schema`` FAB generated."""
 
+    def _init_model_schemas(self) -> None:
+        """Nothing yet: FAB calls it as the API is added, the schemas are made on first use."""
+
     def _build_model_schemas(self) -> None:
-        super()._build_model_schemas()
+        ModelRestApi._init_model_schemas(self)
         self.after_init_model_schemas()
 
     def _per_locale(self, kind: str, cols, build) -> dict:

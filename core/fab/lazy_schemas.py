@@ -42,25 +42,22 @@ class _DeferredSchema:
 
 
 class DeferredSchemasMixin:
-    """Before ``ModelRestApi``: ``_init_model_schemas`` (FAB calls it when the API is added)
-    builds nothing; once added, the schemas are due and ``_build_model_schemas`` builds them
-    on first use."""
+    """Before ``ModelRestApi``: once the API is added, its schemas are due and
+    ``_build_model_schemas`` (FAB's own building, core/fab/adapter.py) makes them on first use;
+    the adapter's ``_init_model_schemas``, which FAB calls as the API is added, builds nothing."""
 
     list_model_schema = _DeferredSchema()
     add_model_schema = _DeferredSchema()
     edit_model_schema = _DeferredSchema()
     show_model_schema = _DeferredSchema()
 
-    def _init_model_schemas(self) -> None:
-        pass
+    def _build_model_schemas(self) -> None:
+        raise NotImplementedError
 
     def create_blueprint(self, appbuilder, *args, **kwargs):
         blueprint = super().create_blueprint(appbuilder, *args, **kwargs)
         self.__dict__["_jiguan_schemas_due"] = True
         return blueprint
-
-    def _build_model_schemas(self) -> None:
-        super()._init_model_schemas()
 
     def build_model_schemas(self) -> None:
         """Build them now (the OpenAPI document and the tests read every API's)."""
