@@ -14,12 +14,17 @@ process (importing ``core.app`` and building the app with every plugin). ``repor
 renders the organisation directory (机构名录, the demo's organisations: 3 pages) as
 xj_bureau, end to end.
 
-The targets (issue 15, item 6) are seconds on a quiet machine: --help ≤ 0.5 s, create_app
-≤ 1 s, report render ≤ 2 s; the issue measured --help at 1.75 s. On a shared machine a
-process waits for a core, so its wall time says more about the other processes than about
-it: each figure is printed as wall and as CPU time (user + system) of the process, and the
-target is judged on the CPU time's median, which is what the wall time is on a quiet machine
-(start-up is single-threaded). Exit status 1 when a target fails.
+Python writes its bytecode caches as a deployment does (``PYTHONDONTWRITEBYTECODE`` is
+dropped), into ``<instance>/pycache`` (``PYTHONPYCACHEPREFIX``), never into a checkout; an
+untimed first round fills them for both variants.
+
+The targets (issue 15, item 6) are seconds on the issue's quiet machine: --help ≤ 0.5 s,
+create_app ≤ 1 s, report render ≤ 2 s; there the baseline's --help took 1.75 s. On a shared
+machine a process waits for a core, so its wall time says more about the other processes than
+about it: each figure is printed as wall and as CPU time (user + system) of the process, which
+is what the wall time is on a quiet machine (start-up is single-threaded). The verdict takes
+the CPU median, as measured and scaled to the issue's machine by the baseline's --help
+(1.75 s / the baseline's --help CPU here); exit status 1 when a scaled figure misses its target.
 """
 
 from __future__ import annotations
@@ -94,8 +99,10 @@ def main(argv=None) -> int:
     parser.add_argument("--instance", type=Path, default=Path("/tmp/jiguan_startup_bench"))
     args = parser.parse_args(argv)
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JIGUAN_", "FLASK_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("JIGUAN_", "FLASK_")) and k != "PYTHONDONTWRITEBYTECODE"}
     env["JIGUAN_INSTANCE_PATH"] = str(args.instance)
+    env["PYTHONPYCACHEPREFIX"] = str(args.instance / "pycache")
     _prepare(args.instance, env)
     output = args.instance / "report.pdf"
     commands = _commands(output)
@@ -109,6 +116,9 @@ def main(argv=None) -> int:
         return 1
 
     times = {(c, v): {"wall": [], "cpu": []} for c in commands for v in variants}
+    for cmd_args in commands.values():  # warm-up: bytecode caches, page cache
+        for path in variants.values():
+            _run(path, cmd_args, env)
     load_before = os.getloadavg()
     for round_no in range(args.rounds):
         for command, cmd_args in commands.items():
@@ -131,18 +141,22 @@ def main(argv=None) -> int:
         cpu_m, cpu_p = _stats(got["cpu"])
         print(f"{command:<16}{name:<10}{wall_m:>12.2f}{wall_p:>10.2f}{cpu_m:>12.2f}{cpu_p:>10.2f}")
 
-    print(f"\n{'target (CPU median, s)':<34}{'ours':>8}{'baseline':>10}{'faster':>8}  result")
+    base_help = _stats(times["--help", "baseline"]["cpu"])[0]
+    scale = ISSUE_HELP_S / base_help
+    print(f"\nscaled to the issue's machine: its baseline --help {ISSUE_HELP_S} s / here "
+          f"{base_help:.2f} s CPU = × {scale:.2f}")
+    print(f"\n{'target (CPU median, s)':<26}{'ours':>7}{'baseline':>10}{'faster':>8}"
+          f"{'ours scaled':>13}  here   scaled")
     failed = False
     for command, target in TARGETS.items():
         ours = _stats(times[command, "ours"]["cpu"])[0]
         base = _stats(times[command, "baseline"]["cpu"])[0]
-        ok = ours <= target
-        failed |= not ok
+        failed |= ours * scale > target
         label = f"{command} ≤ {target:g} s"
-        print(f"{label:<34}{ours:>8.2f}{base:>10.2f}{base / ours:>7.1f}×  {'PASS' if ok else 'FAIL'}")
-    base_help = _stats(times["--help", "baseline"]["cpu"])[0]
-    print(f"\nthe issue's --help figure: {ISSUE_HELP_S} s on its quiet machine; the baseline's here: "
-          f"{base_help:.2f} s CPU (this machine {base_help / ISSUE_HELP_S:.1f}× the issue's)")
+        here = "PASS" if ours <= target else "FAIL"
+        scaled = "PASS" if ours * scale <= target else "FAIL"
+        print(f"{label:<26}{ours:>7.2f}{base:>10.2f}{base / ours:>7.1f}×{ours * scale:>13.2f}  "
+              f"{here:<6} {scaled}")
     return 1 if failed else 0
 
 
