@@ -1,17 +1,59 @@
-"""The ``jiguan`` command: a FlaskGroup over ``core.create_app``."""
+"""The ``jiguan`` command: a FlaskGroup over ``core.create_app``.
+
+Listing the commands (``jiguan --help``) reads the list kept by :mod:`core.cli.listing` instead
+of building the app; running a command builds it as before.
+"""
 
 from __future__ import annotations
 
-from flask.cli import FlaskGroup
+import click
+from flask.cli import FlaskGroup, ScriptInfo
 
 from core import create_app
+
+
+class JiguanGroup(FlaskGroup):
+    """FlaskGroup whose list of commands comes from the kept listing while that is still true."""
+
+    def _kept(self):
+        from core.cli import listing
+
+        return listing.read()
+
+    def _keep(self, ctx: click.Context) -> None:
+        from core.cli import listing
+
+        app = ctx.ensure_object(ScriptInfo)._loaded_app
+        if app is None:  # the app failed to load: its error was shown, keep nothing
+            return
+        names = super().list_commands(ctx)
+        commands = {name: self.get_command(ctx, name) for name in names}
+        listing.write({name: cmd for name, cmd in commands.items() if cmd is not None}, app)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        kept = self._kept()
+        if kept is not None:
+            return [item["name"] for item in kept]
+        names = super().list_commands(ctx)
+        self._keep(ctx)
+        return names
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        kept = self._kept()
+        if kept is None:
+            super().format_commands(ctx, formatter)
+            self._keep(ctx)
+            return
+        from core.cli.listing import stand_ins
+
+        click.Group.format_commands(click.Group(commands=stand_ins(kept)), ctx, formatter)
 
 
 def main() -> None:
     # the command line may write a random key into the instance folder when none is configured
     # (core/web/secret_key.py); core.wsgi may not: production sets its own
-    cli = FlaskGroup(create_app=lambda: create_app({"GENERATE_SECRET_KEY": True}),
-                     help="机关事务管理平台命令行")
+    cli = JiguanGroup(create_app=lambda: create_app({"GENERATE_SECRET_KEY": True}),
+                      help="机关事务管理平台命令行")
     cli.main(prog_name="jiguan")
 
 

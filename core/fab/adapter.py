@@ -34,6 +34,7 @@ from sqlalchemy import exc as sa_exc
 
 from core.errors import EditConflict, WriteRefused
 from core.extensions import db
+from core.fab.lazy_schemas import DeferredSchemasMixin
 from core.fab.locking import claim_version
 
 
@@ -378,14 +379,18 @@ class FabModelView(FabViewHooks, ModelView):
 # --- the REST APIs --------------------------------------------------------------------------------
 
 
-class FabRestApi(PerRequestFilters, ModelRestApi):
-    """``ModelRestApi`` with a hook after its schemas are built and labels translated once."""
+class FabRestApi(PerRequestFilters, DeferredSchemasMixin, ModelRestApi):
+    """``ModelRestApi`` with a hook after its schemas are built (on first use: lazy_schemas.py)
+    and labels translated once."""
 
     def after_init_model_schemas(self) -> None:
         """Adjust ``self.add_model_schema`` / ``self.edit_model_schema`` FAB generated."""
 
     def _init_model_schemas(self) -> None:
-        super()._init_model_schemas()
+        """Nothing yet: FAB calls it as the API is added, the schemas are made on first use."""
+
+    def _build_model_schemas(self) -> None:
+        ModelRestApi._init_model_schemas(self)
         self.after_init_model_schemas()
 
     def _per_locale(self, kind: str, cols, build) -> dict:

@@ -100,10 +100,12 @@ def install_web(app: Flask, state: JiguanState) -> None:
     from core.web.csrf import init_csrf, install_api_guard
     from core.web.headers import init_headers
     from core.web.input_guard import install_input_guard
+    from core.web.lazy_rules import install_lazy_rules
     from core.web.security import JiguanSecurityManager, build_roles
     from core.web.settings import install_settings
 
     install_settings(app)  # the service's defaults, under whatever the app was given
+    install_lazy_rules(app)  # ~1,800 rules: their URL builders compiled on first use
     if proxies := int(app.config["TRUSTED_PROXIES"]):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
