@@ -13,11 +13,11 @@ local headers = {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "app
 local ids = {}
 local n = 0
 
--- list: the first page, and the filters a user sets (state, a number's or name's beginning)
+-- list: the first page, and the filters a user sets (state, a card's number, a name's beginning)
 local lists = {
   "/api/v1/asset/?q=(page_size:25)",
   "/api/v1/asset/?q=(filters:!((col:status,opr:eq,value:idle)),page_size:25)",
-  "/api/v1/asset/?q=(filters:!((col:number,opr:sw,value:BENCH-0012)),page_size:25)",
+  "/api/v1/asset/?q=(filters:!((col:number,opr:eq,value:BENCH-00%06d)),page_size:25)",
   "/api/v1/asset/?q=(filters:!((col:name,opr:sw,value:%%E5%%9F%%BA%%E5%%87%%86%%E8%%B5%%84%%E4%%BA%%A7%d)),page_size:25)",
 }
 -- search: a rare word, a number's prefix (~1,000 matches), a name that is not there
@@ -37,7 +37,8 @@ end
 
 function request()
   if kind == "list" then
-    local path = string.format(lists[math.random(#lists)], math.random(100, 999))
+    local i = math.random(#lists)
+    local path = string.format(lists[i], i == 3 and math.random(1, 999999) or math.random(100, 999))
     return wrk.format("GET", path, headers)
   elseif kind == "show" then
     return wrk.format("GET", "/api/v1/asset/" .. ids[math.random(#ids)], headers)
