@@ -6,6 +6,7 @@
 --   THROUGHPUT_ORG     the clerk's organisation id (create)
 --   THROUGHPUT_SEED    makes the created names unique across processes and rounds
 --   THROUGHPUT_OUT     file the latency histogram and the error counts are written to
+--   THROUGHPUT_THINK   a user's pause before each request, ms (random 0–2× this; 0: none)
 local kind = os.getenv("THROUGHPUT_KIND")
 local token = os.getenv("THROUGHPUT_TOKEN")
 local seed = os.getenv("THROUGHPUT_SEED") or "0"
@@ -27,6 +28,14 @@ local searches = {
   "/api/v1/search/?text=BENCH-00%d",
   "/api/v1/search/?text=%%E4%%B8%%8D%%E5%%AD%%98%%E5%%9C%%A8",             -- 不存在
 }
+
+local think = tonumber(os.getenv("THROUGHPUT_THINK") or "0")
+
+-- a person reads a page before the next click; wrk does not count the pause in the latency
+function delay()
+  if think > 0 then return math.random(0, 2 * think) end
+  return 0
+end
 
 function init(args)
   math.randomseed(tonumber(seed) * 7919 + os.time())

@@ -186,7 +186,7 @@ class Totals:
 
 
 def load(server: Server, tokens: dict, ids_file: str, org: int, connections: dict,
-         seconds: float, seed: str, totals: Totals, work: str) -> None:
+         seconds: float, seed: str, totals: Totals, work: str, think: int = 0) -> None:
     """The four wrk processes at once against one server, for ``seconds``."""
     procs = []
     for i, kind in enumerate(MIX):
@@ -194,7 +194,7 @@ def load(server: Server, tokens: dict, ids_file: str, org: int, connections: dic
         env = {**os.environ, "THROUGHPUT_KIND": kind,
                "THROUGHPUT_TOKEN": tokens["create" if kind == "create" else "read"],
                "THROUGHPUT_IDS": ids_file, "THROUGHPUT_ORG": str(org),
-               "THROUGHPUT_SEED": f"{seed}{i}", "THROUGHPUT_OUT": out}
+               "THROUGHPUT_SEED": f"{seed}{i}", "THROUGHPUT_OUT": out, "THROUGHPUT_THINK": str(think)}
         procs.append((kind, out, subprocess.Popen(
             ["wrk", "-t1", f"-c{connections[kind]}", f"-d{max(1, round(seconds))}s",
              "--timeout", "30s", "-s", str(LUA), f"http://127.0.0.1:{server.port}"],
@@ -213,8 +213,9 @@ def split(clients: int) -> dict[str, int]:
     return counts
 
 
-def report(variants: list[tuple[Server, Totals]], clients: int, seconds: float) -> bool:
-    print(f"\n{clients} connections ({', '.join(f'{k} {n}' for k, n in split(clients).items())}), "
+def report(variants: list[tuple[Server, Totals]], clients: int, seconds: float, think: int) -> bool:
+    pause = f"pause 0–{2 * think} ms before each request" if think else "no pause (closed loop)"
+    print(f"\n{clients} connections, {pause} ({', '.join(f'{k} {n}' for k, n in split(clients).items())}), "
           f"{seconds:.0f} s per variant; latency in ms; load average now {_load()}")
     for server, totals in variants:
         print(f"\n{server.label}")
@@ -254,7 +255,10 @@ def main(argv=None) -> int:
     parser.add_argument("--pool-size", type=int, default=None,
                         help="SQLAlchemy pool per worker (default: SQLAlchemy's 5 + 10 overflow)")
     parser.add_argument("--baseline", default="sync",
-                        help="the baseline's worker class (threads: 1), or 'none'")
+                        help="the baseline's worker class, or 'none'")
+    parser.add_argument("--baseline-threads", type=int, default=1, help="with --baseline gthread")
+    parser.add_argument("--think-ms", type=int, default=0,
+                        help="each client pauses 0–2× this before a request (0: a closed loop)")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         print("wrk is not installed: bash scripts/system-deps.sh (Debian package wrk)")
@@ -279,7 +283,8 @@ def main(argv=None) -> int:
     servers = [Server("variant", args.db, args.workers, args.worker_class, args.threads,
                       args.pool_size)]
     if args.baseline != "none":
-        servers.append(Server("baseline", args.db, args.workers, args.baseline, 1, None))
+        servers.append(Server("baseline", args.db, args.workers, args.baseline,
+                              args.baseline_threads, None))
     variants = [(server, Totals()) for server in servers]
     connections = split(args.clients)
     run = time.strftime("%H%M%S")
@@ -297,8 +302,8 @@ def main(argv=None) -> int:
                 print(f"round {rnd + 1}/{args.rounds}, {server.name}: {args.clients} connections × "
                       f"{slice_:.0f} s; load average {_load()}", flush=True)
                 load(server, tokens[server.name], ids_file, org, connections, slice_,
-                     f"{run}{rnd}{v}", totals, work)
-        ok = report(variants, args.clients, args.duration)
+                     f"{run}{rnd}{v}", totals, work, args.think_ms)
+        ok = report(variants, args.clients, args.duration, args.think_ms)
         for server in servers:
             logged = server.log().count("Exception on ")
             if logged:
