@@ -3,8 +3,8 @@
 set -euo pipefail
 # fonts: Chinese and Uyghur in PDFs and pages; libharfbuzz-subset0: WeasyPrint subsets fonts with
 # HarfBuzz instead of slow fontTools (~2.5 s per face per PDF); poppler-utils: tests read PDFs back;
-# chromium + chromium-driver: tests/e2e
-packages=(fonts-noto-cjk fonts-ukij-uyghur libharfbuzz-subset0 poppler-utils chromium chromium-driver)
+# chromium + chromium-driver: tests/e2e; wrk: the load tool of benchmarks/throughput_benchmark.py
+packages=(fonts-noto-cjk fonts-ukij-uyghur libharfbuzz-subset0 poppler-utils chromium chromium-driver wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app, url_for
+from sqlalchemy import literal, select, union_all
 
 from core.activation import modules_for_current_user
 from core.fab.filters import quick_search
@@ -71,19 +72,28 @@ def _subtitle(row, view, columns) -> str:
     return " · ".join(shown)
 
 
-def search_type(entity, view, columns, term: str, limit: int = PER_TYPE) -> Group:
-    """The first ``limit`` rows of one type matching ``term``, newest first."""
+def _matching(entity, view, columns, term: str, limit: int):
+    """The query of one type's first ``limit + 1`` matching keys (scope, base filters, newest first)."""
     datamodel = view.datamodel
     labels = {c: datamodel.choice_labels[c] for c in columns if c in datamodel.choice_labels}
     filters = datamodel.get_filters().add_filter(columns[0], quick_search(columns, labels), term)
     joined = filters.get_joined_filters(view._base_filters)
     query = datamodel.apply_all(hide_voided(datamodel.session.query(datamodel.obj), datamodel.obj), joined)
     pk = datamodel.obj.__mapper__.primary_key[0]
-    rows = query.order_by(pk.desc()).limit(limit + 1).all()
+    return query.with_entities(pk.label("pk")).order_by(pk.desc()).limit(limit + 1)
+
+
+def _group(entity, view, columns, term: str, ids: list, limit: int) -> Group:
+    """The group of one type from its matching keys (newest first): the rows loaded by key."""
+    datamodel = view.datamodel
+    pk = datamodel.obj.__mapper__.primary_key[0]
+    rows = []
+    if ids:
+        rows = datamodel.session.query(datamodel.obj).filter(pk.in_(ids[:limit])).order_by(pk.desc()).all()
     endpoint = get_state().entity_endpoints.get(entity.key) or f"{view.endpoint}.show"
-    group = Group(entity.key, str(entity.label), more=len(rows) > limit,
+    group = Group(entity.key, str(entity.label), more=len(ids) > limit,
                   list_url=url_for(f"{view.endpoint}.list", q=term))
-    for row in rows[:limit]:
+    for row in rows:
         ident = datamodel.get_pk_value(row)
         group.rows.append({"id": ident, "title": str(row), "summary": _subtitle(row, view, columns),
                            "url": url_for(endpoint, pk=ident)})
@@ -95,6 +105,15 @@ def global_search(term: str, limit: int = PER_TYPE) -> list[Group]:
     term = term.replace("\x00", "").strip()[:TERM_MAX]
     if not term:
         return []
-    groups = [search_type(entity, view, columns, term, limit)
-              for entity, view, columns in searched_types()]
+    types = searched_types()
+    if not types:
+        return []
+    # one statement finds every type's matches (most types have none): a round trip per type
+    # cost more than the search itself on a busy server (docs/performance.md, "Throughput")
+    parts = [select(literal(i).label("type"), sub.c.pk).select_from(sub)
+             for i, sub in ((i, _matching(*t, term, limit).subquery()) for i, t in enumerate(types))]
+    found: dict[int, list] = {}
+    for index, pk in types[0][1].datamodel.session.execute(union_all(*parts)):
+        found.setdefault(index, []).append(pk)
+    groups = [_group(*types[i], term, sorted(ids, reverse=True), limit) for i, ids in sorted(found.items())]
     return [group for group in groups if group.rows]

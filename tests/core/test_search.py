@@ -211,6 +211,27 @@ def test_global_search_over_rest_with_a_bearer_token(app, api_client):
     assert app.test_client().get("/api/v1/search/?text=计算机").status_code == 401
 
 
+def test_global_search_costs_one_statement_for_every_type_plus_one_per_type_found(app, api_client):
+    """Dozens of searchable types, one round trip to find their matches (docs/performance.md,
+    "Throughput"): a statement per type made the search the slowest request under load."""
+    from tests.core.test_list_performance import statements
+
+    client = api_client("xj_bureau")
+    client.get("/api/v1/search/?text=计算机")  # module activation read and kept
+    with app.app_context():
+        from core.state import get_state
+
+        searched = sum(entity.search_fields != () for entity in get_state().entities)
+    assert searched >= 20
+    for term, found in (("不存在的东西XYZ", 0), ("计算机", None)):
+        with statements(app) as seen:
+            response = client.get(f"/api/v1/search/?text={term}")
+        groups = response.get_json()["groups"]
+        assert response.status_code == 200 and (found is None or len(groups) == found)
+        # the user's lookup, one statement for every type's matches, one per group shown
+        assert len(seen) <= 2 + len(groups) + 1, (term, len(seen), len(groups))
+
+
 def test_excel_export_exports_what_the_quick_search_lists(app, login):
     from tests.catalog.xlsx_helpers import read_xlsx
 

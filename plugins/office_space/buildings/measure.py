@@ -179,19 +179,30 @@ def org_allowance(session, org: Organization, on: dt.date) -> tuple[int, int, De
     """(编制人数, staff counted, allowance m²); allowance None when a standard it needs is not set."""
     establishment = _establishment(session, org, on)
     established = establishment.established if establishment is not None else 0
+    # each person's write re-measures this: only the pending rows need their flush values, and a
+    # rank's standard is looked up once (docs/performance.md, "Throughput")
+    pending, deleted = set(_pending(session, Person)), session.deleted
     staff = set(session.execute(select(Person).where(Person.organization_id == org.id)).scalars())
-    staff.update(p for p in _pending(session, Person) if live(p)["organization_id"] == org.id)
-    staff = [p for p in staff if live(p)["organization_id"] == org.id and p not in session.deleted]
+    staff.update(pending)
+    staff = [p for p in staff if p not in deleted
+             and (live(p)["organization_id"] if p in pending else p.organization_id) == org.id]
     staff = sorted(staff, key=lambda p: (RANK_ORDER.get(p.rank, len(RANK_ORDER)), p.id is None, p.id or 0))
     staff = staff[:established]
+    standards: dict = {}
+
+    def standard_of(rank):
+        if rank not in standards:
+            standards[rank] = area_standard(session, org.organ_level, rank, org.jurisdiction, on)
+        return standards[rank]
+
     total = ZERO
     for person in staff:
-        standard = area_standard(session, org.organ_level, person.rank, org.jurisdiction, on)
+        standard = standard_of(person.rank)
         if standard is None:
             return established, len(staff), None
         total += standard
     if established > len(staff):
-        standard = area_standard(session, org.organ_level, "staff", org.jurisdiction, on)
+        standard = standard_of("staff")
         if standard is None:
             return established, len(staff), None
         total += standard * (established - len(staff))

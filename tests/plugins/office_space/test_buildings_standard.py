@@ -219,3 +219,35 @@ def test_art22_a_smaller_establishment_or_a_lower_rank_reopens_the_flags(app, sp
         db.session.get(Person, chief).rank = "staff"
         db.session.commit()
     assert len(_open(app, "office_room", office, "office_space.room_over_standard")) == 1
+
+
+def test_art22_a_persons_write_costs_the_same_statements_for_3_or_30_staff(app, space):
+    """第二十二条: each person's write re-measures the organisation's allowance over its staff;
+    a rank's standard is read once, so the statements do not grow with the staff
+    (docs/performance.md, "Throughput")."""
+    import sqlalchemy as sa
+
+    def counted(org: str) -> int:
+        seen = []
+
+        def count(*_args):
+            seen.append(1)
+
+        with app.app_context():
+            engine = db.engine
+            sa.event.listen(engine, "before_cursor_execute", count)
+            try:
+                db.session.add(Person(name="测试新人", rank="staff", title="测试",
+                                      organization=org_named(org)))
+                db.session.commit()
+            finally:
+                sa.event.remove(engine, "before_cursor_execute", count)
+        return len(seen)
+
+    small = space.organization(40, ranks=("section_chief",) + ("staff",) * 2)
+    large = space.organization(40, ranks=("section_chief",) * 10 + ("staff",) * 20)
+    building = space.building()
+    space.room(building, "S1", "20", org=small)
+    space.room(building, "L1", "20", org=large)
+    counted(small)  # what is read once per process (standards' jurisdictions) read already
+    assert counted(large) == counted(small)
