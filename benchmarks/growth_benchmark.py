@@ -122,9 +122,9 @@ def _last_link(html: str) -> str:
     import html as html_lib
     import re
 
-    links = re.findall(r'<a[^>]+href="([^"]+)"[^>]*>\s*(?:<[^>]+>\s*)*(?:末页|最后一页|&raquo;|»)', html)
-    if links:
-        return html_lib.unescape(links[-1])
+    link = re.search(r'<a href="([^"#][^"]*)" rel="last"', html)  # the keyset pager's 末页
+    if link:
+        return html_lib.unescape(link.group(1))
     pages = [int(n) for n in re.findall(r"page_AssetView=(\d+)", html)]
     return f"/assetview/list/?page_AssetView={max(pages)}" if pages else "/assetview/list/"
 
