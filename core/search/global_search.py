@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app, url_for
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import func, literal, select, union_all
 
 from core.activation import modules_for_current_user
 from core.fab.filters import quick_search
@@ -25,6 +25,11 @@ from core.xlsx.columns import entity_view
 PER_TYPE = 10
 #: Longest term searched (a longer one is cut).
 TERM_MAX = 100
+#: Matches of a type collected before they are ordered newest first. Ordering the statement
+#: itself lets the planner walk the primary key backwards until enough rows match, which reads
+#: millions of rows when the matches are old (docs/performance.md, "Growth"); past this many
+#: the term is common, matches are dense, and that walk is what finds the newest fast.
+CANDIDATES = 1000
 
 
 @dataclass
@@ -72,15 +77,28 @@ def _subtitle(row, view, columns) -> str:
     return " · ".join(shown)
 
 
-def _matching(entity, view, columns, term: str, limit: int):
-    """The query of one type's first ``limit + 1`` matching keys (scope, base filters, newest first)."""
+def _scoped_matches(view, columns, term: str):
+    """One type's rows matching ``term``: the list's scope, base filters and quick search."""
     datamodel = view.datamodel
     labels = {c: datamodel.choice_labels[c] for c in columns if c in datamodel.choice_labels}
     filters = datamodel.get_filters().add_filter(columns[0], quick_search(columns, labels), term)
     joined = filters.get_joined_filters(view._base_filters)
-    query = datamodel.apply_all(hide_voided(datamodel.session.query(datamodel.obj), datamodel.obj), joined)
-    pk = datamodel.obj.__mapper__.primary_key[0]
-    return query.with_entities(pk.label("pk")).order_by(pk.desc()).limit(limit + 1)
+    return datamodel.apply_all(hide_voided(datamodel.session.query(datamodel.obj), datamodel.obj), joined)
+
+
+def _matching(entity, view, columns, term: str, limit: int):
+    """The newest ``limit + 1`` of the first ``CANDIDATES + 1`` matching keys, and how many those were."""
+    pk = view.datamodel.obj.__mapper__.primary_key[0]
+    found = (_scoped_matches(view, columns, term).with_entities(pk.label("pk")).order_by(None)
+             .limit(CANDIDATES + 1).subquery())
+    return select(found.c.pk, func.count().over().label("n")).order_by(found.c.pk.desc()).limit(limit + 1)
+
+
+def _newest(entity, view, columns, term: str, limit: int) -> list:
+    """The newest ``limit + 1`` matching keys of a common term, by the primary key's order."""
+    pk = view.datamodel.obj.__mapper__.primary_key[0]
+    query = _scoped_matches(view, columns, term).with_entities(pk).order_by(pk.desc()).limit(limit + 1)
+    return [ident for (ident,) in query]
 
 
 def _group(entity, view, columns, term: str, ids: list, limit: int) -> Group:
@@ -110,10 +128,15 @@ def global_search(term: str, limit: int = PER_TYPE) -> list[Group]:
         return []
     # one statement finds every type's matches (most types have none): a round trip per type
     # cost more than the search itself on a busy server (docs/performance.md, "Throughput")
-    parts = [select(literal(i).label("type"), sub.c.pk).select_from(sub)
+    parts = [select(literal(i).label("type"), sub.c.pk, sub.c.n).select_from(sub)
              for i, sub in ((i, _matching(*t, term, limit).subquery()) for i, t in enumerate(types))]
     found: dict[int, list] = {}
-    for index, pk in types[0][1].datamodel.session.execute(union_all(*parts)):
+    common = set()
+    for index, pk, candidates in types[0][1].datamodel.session.execute(union_all(*parts)):
         found.setdefault(index, []).append(pk)
+        if candidates > CANDIDATES:
+            common.add(index)
+    for index in common:  # dense matches: the newest are near the end of the key
+        found[index] = _newest(*types[index], term, limit)
     groups = [_group(*types[i], term, sorted(ids, reverse=True), limit) for i, ids in sorted(found.items())]
     return [group for group in groups if group.rows]
