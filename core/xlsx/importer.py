@@ -114,8 +114,6 @@ class _Importer:
         self.headers = {c.name: c.header for c in self.columns.importable}
         #: checked rows (number, data, loaded) not yet written
         self.pending: list = []
-        #: model → {id: row} of the rows imported rows point to (see ``_hold_related``)
-        self.held: dict = {}
 
     def row(self, number: int, matched, values) -> None:
         data, failed = {}, set()
@@ -201,7 +199,6 @@ class _Importer:
         rows, self.pending = self._in_database(self.pending), []
         if not rows:
             return
-        self._hold_related(rows)
         session = db.session
         _begin(session)
         savepoint = session.begin_nested()
@@ -216,20 +213,6 @@ class _Importer:
         else:
             savepoint.commit()
             self.result.created += len(rows)
-
-    def _hold_related(self, rows) -> None:
-        """Load the rows the chunk points to, once per import, and keep them: the session's
-        identity map holds rows weakly, so the pipeline's ``session.get`` of an organisation would
-        otherwise query it again for every row."""
-        for column in self.columns.importable:
-            if column.kind != "relation":
-                continue
-            model = column.relation.model
-            held = self.held.setdefault(model, {})
-            ids = {data.get(column.name) for _n, data, _l in rows} - set(held) - {None}
-            if ids:
-                held.update((row.id, row) for row in db.session.execute(
-                    select(model).where(model.id.in_(ids))).scalars())
 
     def _record(self, loaded):
         return loaded if isinstance(loaded, self.entity.model) else self.entity.model(**loaded)
