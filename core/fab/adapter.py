@@ -18,19 +18,21 @@ import inspect
 import sys
 
 import jsonschema
-from flask import abort, flash, g, has_request_context, redirect, request, url_for
-from flask_appbuilder import ModelRestApi, ModelView
+from flask import abort, flash, g, has_request_context, redirect, request, session, url_for
+from flask_appbuilder import BaseView, ModelRestApi, ModelView
 from flask_appbuilder import api as fab_api
 from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.forms import GeneralModelConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.manager import BaseSecurityManager
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Load
 
 from core.errors import EditConflict, WriteRefused
 from core.extensions import db
@@ -127,6 +129,47 @@ class FabInterface(SQLAInterface):
     def _apply_inner_all(self, query, *args, **kwargs):
         return super()._apply_inner_all(self.scope_query(query), *args, **kwargs)
 
+    def apply_inner_select_joins(self, query, select_columns=None, aliases_mapping=None):
+        # FAB adds one ``load_only`` option per plain column, each a copy of the query (~20 a
+        # list): the same columns in one option; dotted columns (joins) are FAB's as before
+        if not select_columns:
+            return query
+        load_plain, dotted = self._plain_and_dotted(tuple(select_columns))
+        if load_plain is not None:
+            query = query.options(load_plain)
+        return super().apply_inner_select_joins(query, dotted, aliases_mapping) if dotted else query
+
+    def _plain_and_dotted(self, select_columns: tuple) -> tuple:
+        """The option loading the plain columns (made once: options are immutable), the dotted."""
+        made = self.__dict__.setdefault("_jiguan_select_split", {})
+        if select_columns not in made:
+            plain = [getattr(self.obj, c) for c in select_columns if "." not in c
+                     and not self.is_relation(c) and not self.is_property_or_function(c)]
+            made[select_columns] = (Load(self.obj).load_only(*plain) if plain else None,
+                                    [c for c in select_columns if "." in c])
+        return made[select_columns]
+
+
+# --- permissions ----------------------------------------------------------------------------------
+
+
+class KeptBuiltinAnswers:
+    """A security manager (mix in before FAB's) that answers each built-in role question once.
+
+    FAB matches every pattern of a role's table with ``re.match`` on every call (~200 a page:
+    the menu asks for each entry). The tables are fixed once the app is built, so each answer is
+    kept for the process; a table changed in place (its rows' count) starts afresh.
+    """
+
+    def _has_access_builtin_roles(self, role, permission_name: str, view_name: str) -> bool:
+        rows = self.builtin_roles.get(role.name, ())
+        key = (role.name, len(rows), permission_name, view_name)
+        answers = self.__dict__.setdefault("_jiguan_builtin_answers", {})
+        answer = answers.get(key)
+        if answer is None:
+            answer = answers[key] = super()._has_access_builtin_roles(role, permission_name, view_name)
+        return answer
+
 
 # --- request state --------------------------------------------------------------------------------
 
@@ -185,6 +228,15 @@ class FabViewHooks(PerRequestFilters):
     def show_context(self, item, pk) -> dict:
         """More variables for the record page's template."""
         return {}
+
+    def update_redirect(self):
+        # FAB writes its back-link history into the session on every page, even when this page
+        # is already its last entry: the session then counts as changed and is written to the
+        # store at the end of every list request. Only a new page changes it.
+        history = session.get("page_history") or []
+        if history and history[-1] == request.url:
+            return
+        super().update_redirect()
 
     # FAB's private steps ------------------------------------------------------------------------
 
@@ -527,6 +579,13 @@ class FabSchemaConverter(Model2SchemaConverter):
             field = super()._column2field(datamodel, column, nested, parent_schema_name)
         return self.adjust_field(datamodel, column, field)
 
+    def _meta_schema_factory(self, columns, model, class_mixin, parent_schema_name=None):
+        from core.fab.quick_dump import quick_serialize
+
+        schema = super()._meta_schema_factory(columns, model, class_mixin, parent_schema_name)
+        schema._serialize = quick_serialize  # the rows of a list without marshmallow's detours
+        return schema
+
 
 #: FAB's originals this adapter overrides, each with a digest of its source in the FAB it was
 #: written against (5.3.x). ``changed_originals()`` lists those an installed FAB changed.
@@ -548,12 +607,19 @@ FAB_PRIVATE: dict[str, str] = {
     "GeneralModelConverter._convert_simple": "87c23e1967f114e6",
     "Model2SchemaConverter._column2enum": "0aae1a55350f6938",
     "Model2SchemaConverter._column2field": "25a8ba715c77e8e8",
+    "SQLAInterface.apply_inner_select_joins": "b398ea4b7e9a9255",
+    "SQLAInterface.get_inner_filters": "1f6ead03f5f314e6",
+    "BaseView.update_redirect": "c846e6866070f23d",
+    "BaseSecurityManager._has_access_builtin_roles": "8c0280b7743243f1",
+    "Model2SchemaConverter._meta_schema_factory": "825b73a7f3898c29",
+    "babel._get_current_context": "988c367153127e4e",
     "api.jsonschema": "521302090abeddb1",
     "api.safe": "836561e1fc135133",
 }
 _FAB_CLASSES = {"SQLAInterface": SQLAInterface, "ModelView": ModelView, "ModelRestApi": ModelRestApi,
                 "GeneralModelConverter": GeneralModelConverter,
-                "Model2SchemaConverter": Model2SchemaConverter}
+                "Model2SchemaConverter": Model2SchemaConverter, "BaseView": BaseView,
+                "BaseSecurityManager": BaseSecurityManager}
 
 
 def original_digest(name: str) -> str:
@@ -561,6 +627,14 @@ def original_digest(name: str) -> str:
     if name == "api.jsonschema":
         source = "\n".join(line for line in inspect.getsource(fab_api).splitlines()
                            if "jsonschema" in line)
+    elif name == "babel._get_current_context":  # core/web/translations.py takes its place
+        import ast
+
+        import flask_babel
+
+        module = inspect.getsource(flask_babel)  # the file: unchanged by the patch
+        node = next(n for n in ast.parse(module).body if getattr(n, "name", "") == "_get_current_context")
+        source = ast.get_source_segment(module, node)
     elif name == "api.safe":  # patch_api_errors relies on it calling response_500 in its except
         source = inspect.getsource(fab_api.safe)
     else:

@@ -64,6 +64,23 @@ class ScopedInterface(FabInterface):
         return KeptFilters(self.filter_converter_class, self, search_columns=search_columns or [],
                            search_filters=search_filters)
 
+    def get_inner_filters(self, filters) -> KeptFilters:
+        # FAB's makes a plain ``Filters`` (every column converted again, twice a list request);
+        # the same selection of the request's filters, on kept ones
+        inner = self.get_filters()
+        if filters:
+            inner.add_filter_list([(f.column_name, f.__class__, value)
+                                   for f, value in zip(filters.filters, filters.values, strict=True)
+                                   if self._filters_inner_query(f.column_name)])
+        return inner
+
+    def _filters_inner_query(self, column: str) -> bool:
+        """FAB's rule: plain columns and many-to-one or one-to-one relations filter the inner query."""
+        if "." not in column:
+            return True
+        root = column.split(".", 1)[0]
+        return self.is_relation_many_to_one(root) or self.is_relation_one_to_one(root)
+
     def query_count(self, query, filters=None, select_columns=None) -> ListCount:
         """The exact count up to ``count_cap``; beyond it PostgreSQL's estimate, else "more than"."""
         # only the keys: the filters join what they need themselves

@@ -101,8 +101,10 @@ def install_web(app: Flask, state: JiguanState) -> None:
     from core.web.headers import init_headers
     from core.web.input_guard import install_input_guard
     from core.web.lazy_rules import install_lazy_rules
+    from core.web.menu_cache import install_menu_cache
     from core.web.security import JiguanSecurityManager, build_roles
     from core.web.settings import install_settings
+    from core.web.translations import install_request_domain
 
     install_settings(app)  # the service's defaults, under whatever the app was given
     install_lazy_rules(app)  # ~1,800 rules: their URL builders compiled on first use
@@ -126,6 +128,7 @@ def install_web(app: Flask, state: JiguanState) -> None:
     app.config["FAB_ROLES"] = build_roles(named, menus, state.roles)
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    install_menu_cache(app)
     loaders = [app.jinja_loader]
     loaders += [jinja2.FileSystemLoader(str(f)) for f in plugin_subfolders(state.plugins, "templates")]
     app.jinja_loader = jinja2.ChoiceLoader(loaders)
@@ -137,6 +140,7 @@ def install_web(app: Flask, state: JiguanState) -> None:
         appbuilder = AppBuilder(security_manager_class=JiguanSecurityManager, indexview=HomeView,
                                 base_template="core/base.html")
         appbuilder.init_app(app, db.session)
+        install_request_domain(app)  # FAB has set Flask-Babel up
         for module_key, spec in installs:
             _add(appbuilder, state, module_key, spec)
 

@@ -18,7 +18,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Optional
 
 from core.contract import Role
-from core.fab.adapter import FabViewHooks
+from core.fab.adapter import FabViewHooks, KeptBuiltinAnswers
 from core.fab.typeahead import TypeaheadViewMixin
 from core.scoping import (
     ROLE_ADMIN,
@@ -250,7 +250,7 @@ class JiguanAuthDBView(AuthDBView):
         return super().logout()
 
 
-class JiguanSecurityManager(SecurityManager):
+class JiguanSecurityManager(KeptBuiltinAnswers, SecurityManager):
     user_model = JiguanUser
     userdbmodelview = JiguanUserDBModelView
     authdbview = JiguanAuthDBView
