@@ -123,17 +123,16 @@ def _converter(column, table_column):
     return lambda value: cell_value(column, value)
 
 
-def export_values(entity, query, columns=None):
-    """The cells of each row of ``query`` (the list's rows of ``entity``), a list per row, in order.
+def export_select(entity, query, columns):
+    """(statement, positions, converters): ``query`` selecting what ``columns`` show.
 
     ``query`` keeps its scope, filters, order and limit; only what it selects changes: the
-    exported columns as plain values, a related row's key by an outer join (no entity objects,
-    no relationship loads), read ``BATCH`` rows at a time (a server-side cursor on PostgreSQL).
-    Each column's converter is made once. A computed column (a property) is read from the
-    entity object, which is then selected as well.
+    exported columns as plain values and a related row's key by an outer join (no entity
+    objects, no relationship loads). A computed column (a property) is read from the entity
+    object, which is then selected last. ``positions[i]`` is where column i's value is in a
+    row; ``converters[i]`` turns it into its cell (None: it is its cell already).
     """
     model = entity.model
-    columns = columns_for(entity).export if columns is None else columns
     table = model.__table__
     statement = query.statement if hasattr(query, "statement") else query
     expressions, positions, converters, joins = [], [], [], []
@@ -152,18 +151,29 @@ def export_values(entity, query, columns=None):
         else:
             expressions.append(getattr(model, column.name))
             converters.append(_converter(column, table.c.get(column.name)))
-    computed = None in positions
-    if computed:
+    if None in positions:
         positions = [len(expressions) if p is None else p for p in positions]
         expressions.append(model)
     statement = statement.with_only_columns(*expressions)
     for related, onclause in joins:
         statement = statement.join_from(model, related, onclause, isouter=True)
-    result = db.session.execute(statement, execution_options={"yield_per": BATCH})
+    return statement, positions, converters
+
+
+def export_values(entity, query, columns=None):
+    """The cells of each row of ``query`` (the list's rows of ``entity``), a list per row, in order.
+
+    Read ``BATCH`` rows at a time (a server-side cursor on PostgreSQL); each column's converter
+    is made once (``export_select``). Both writers, ours and the openpyxl baseline, write these.
+    """
+    columns = columns_for(entity).export if columns is None else columns
+    statement, positions, converters = export_select(entity, query, columns)
+    in_order = positions == list(range(len(positions)))
     convert = [(i, f) for i, f in enumerate(converters) if f is not None]
+    result = db.session.execute(statement, execution_options={"yield_per": BATCH})
     for rows in result.partitions():
         for row in rows:
-            values = list(row) if not computed else [row[j] for j in positions]
+            values = list(row) if in_order else [row[j] for j in positions]
             for i, f in convert:
                 values[i] = f(values[i])
             yield values
