@@ -13,7 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from core.xlsx.columns import columns_for, sheet_title
-from core.xlsx.export import BATCH, HEADER_FILL, HEADER_FONT, MAX_ROWS, _Keys, _value, _width
+from core.xlsx.export import HEADER_FILL, HEADER_FONT, MAX_ROWS, _width, export_values
 
 
 def _text_safe(ws, value):
@@ -45,24 +45,15 @@ def write_export_openpyxl(entity, query, out, progress=None) -> int:
         ws.column_dimensions[get_column_letter(i)].width = _width(column)
     ws.freeze_panes = "A2"
     ws.append([_header(ws, c.header) for c in columns])
-    keys = _Keys(columns)
-    count, batch = 0, []
-
-    def flush():
-        keys.prefetch(batch)
-        for row in batch:
-            ws.append([_text_safe(ws, _value(c, row, keys)) for c in columns])
-        batch.clear()
-        if progress:
-            progress(count)
-
-    for row in query.yield_per(BATCH):
+    count = 0
+    for values in export_values(entity, query, columns):  # the same values as the new writer
         if count >= MAX_ROWS:
             break
-        batch.append(row)
+        ws.append([_text_safe(ws, value) for value in values])
         count += 1
-        if len(batch) >= BATCH:
-            flush()
-    flush()
+        if progress and count % 1000 == 0:
+            progress(count)
+    if progress:
+        progress(count)
     wb.save(out)
     return count

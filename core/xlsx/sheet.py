@@ -21,6 +21,8 @@ from openpyxl.utils.datetime import to_excel
 
 #: Characters XML 1.0 cannot hold (openpyxl refuses them): dropped from text.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: What a text needs changed before it goes into the XML (most texts: nothing).
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: Excel's longest cell text; openpyxl cuts there too.
 MAX_TEXT = 32767
 #: Deflate level: 1 is several times faster than the default 6 for a file ~15 % larger.
@@ -148,6 +150,8 @@ class SheetWriter:
             + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>")
         self.rows = 0
         self.pending: list[str] = []
+        #: a date's Excel serial, worked out once per distinct date
+        self.dates: dict[dt.date, float] = {}
 
     def _write(self, text: str) -> None:
         self.stream.write(text.encode("utf-8"))
@@ -161,8 +165,30 @@ class SheetWriter:
     def _append(self, values, style: int) -> None:
         self.rows += 1
         n = str(self.rows)
-        cells = "".join([_cell(letter + n, value, style)
-                         for letter, value in zip(self.letters, values, strict=False)])
+        if style:
+            cells = "".join([_cell(letter + n, value, style)
+                             for letter, value in zip(self.letters, values, strict=False)])
+        else:  # a data row: text, empty and date cells (most of them) without a call per cell
+            parts, dates, special = [], self.dates, _SPECIAL.search
+            for letter, value in zip(self.letters, values, strict=False):
+                kind = type(value)
+                if kind is str:
+                    if len(value) > MAX_TEXT or special(value):
+                        value = _text(value)
+                    parts.append(f'<c r="{letter}{n}" t="inlineStr"><is><t xml:space="preserve">'
+                                 f'{value}</t></is></c>')
+                elif value is None:
+                    continue
+                elif kind is dt.date:
+                    serial = dates.get(value)
+                    if serial is None:
+                        if len(dates) > 100_000:  # keep memory flat on many distinct dates
+                            dates.clear()
+                        serial = dates[value] = to_excel(value)
+                    parts.append(f'<c r="{letter}{n}" s="{_DATE}"><v>{serial}</v></c>')
+                else:
+                    parts.append(_cell(letter + n, value))
+            cells = "".join(parts)
         self.pending.append(f'<row r="{n}">{cells}</row>')
         if len(self.pending) >= CHUNK:
             self._write("".join(self.pending))

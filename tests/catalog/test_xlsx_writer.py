@@ -67,3 +67,43 @@ def test_an_export_holds_the_cells_the_openpyxl_writer_wrote(app):
         assert new_ws.title == old_ws.title and new_ws.freeze_panes == old_ws.freeze_panes == "A2"
         widths = [{k: d.width for k, d in ws.column_dimensions.items()} for ws in (new_ws, old_ws)]
         assert widths[0] == widths[1]
+
+
+def _cell_of_object(column, row):
+    """A cell as the export made it from the entity object before it read plain rows."""
+    from core.extensions import db
+    from core.fab.column_types import enum_code
+    from core.xlsx.columns import cell_value
+
+    if column.kind == "relation":
+        ident = getattr(row, column.name)
+        related = None if ident is None else db.session.get(column.relation.model, ident)
+        return None if related is None else getattr(related, column.relation.keys[0])
+    if column.kind == "choice":
+        code = enum_code(getattr(row, column.name, None))
+        return {k: str(v) for k, v in column.choices.items()}.get(code, code)
+    value = getattr(row, column.name, None)
+    if column.kind == "computed" and value is not None and not isinstance(
+            value, dt.date | int | float | bool | str):
+        value = str(value)
+    return cell_value(column, value)
+
+
+def test_plain_rows_hold_the_cells_of_the_entity_objects(app):
+    """``export_values`` reads columns and joined keys, not objects: every type's cells are
+    still those its objects give (choice labels, related keys, dates, properties), in the list's order."""
+    from core.scoping import acting_as_username
+    from core.state import get_state
+    from core.xlsx.columns import columns_for, entity_view
+    from core.xlsx.export import export_values, list_query, plain_query
+
+    with app.app_context(), app.test_request_context("/"), acting_as_username("urumqi_bureau"):
+        seen = 0
+        for entity in get_state().entities:
+            view = entity_view(entity)
+            query = list_query(view) if view is not None else plain_query(entity)
+            columns = columns_for(entity).export
+            expected = [[_cell_of_object(c, row) for c in columns] for row in query.all()]
+            assert list(export_values(entity, query)) == expected, entity.key
+            seen += bool(expected)
+        assert seen > 10
