@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -149,6 +150,7 @@ def scope_of_model(model) -> Scope | None:
     return entity.scope if entity else None
 
 
+@functools.lru_cache(maxsize=4096)  # immutable: one per jurisdiction for all (15 % of a search)
 def _subtree_ids(path: str):
     from core.tenancy import Jurisdiction
 

@@ -52,8 +52,9 @@ def test_the_kernel_is_thin():
     # hooks and declarations (AttachmentKinds) stay outside; issue 11 added what a standard kind
     # declares (which way is stricter, number or text) and an organisation's own columns (organ
     # level, finance department); their logic lives in the catalog; issue 14 the two built-in
-    # plugins' names and what a scope shares below (Scope.shared_up_only, in the read clause)
-    assert lines <= 2690, f"the kernel has grown to {lines} lines: move a service out of it"
+    # plugins' names and what a scope shares below (Scope.shared_up_only, in the read clause);
+    # issue 15 the subtree statement kept per jurisdiction (core/scoping.py)
+    assert lines <= 2692, f"the kernel has grown to {lines} lines: move a service out of it"
 
 
 #: What the kernel shares with FAB: the declarative base and the SQLAlchemy extension class its
