@@ -71,6 +71,38 @@ def effective_values(obj) -> dict:
     return values
 
 
+_BY_COLUMN: dict = {}
+
+
+def _many_to_one_by_column(mapper) -> dict:
+    """column key -> the many-to-one relationships over that one column, in mapper order."""
+    found = _BY_COLUMN.get(mapper)
+    if found is None:
+        found = {}
+        for rel in mapper.relationships:
+            if rel.direction.name == "MANYTOONE" and len(rel.local_columns) == 1:
+                found.setdefault(next(iter(rel.local_columns)).key, []).append(rel)
+        _BY_COLUMN[mapper] = found
+    return found
+
+
+def effective_value(obj, column: str):
+    """``effective_values(obj)[column]`` without computing every other column: a rule reads one
+    or two columns of a row, and the whole dict cost ~0.25 ms a call (an import's rows)."""
+    state = inspect(obj)
+    mapper = state.mapper
+    value, assigned = None, False
+    for rel in _many_to_one_by_column(mapper).get(column, ()):
+        added = state.attrs[rel.key].history.added
+        if added:  # assigned through the relationship in this unit of work (the last one wins)
+            target = added[0]
+            value, assigned = (None if target is None else getattr(target, "id", None)), True
+    if assigned:
+        return value
+    attr = mapper.column_attrs[column]
+    return _value(attr, getattr(obj, attr.key))
+
+
 def related_target(session, obj, name: str):
     """A many-to-one target of ``obj`` as the flush will write it: set as an object, or only as
     its foreign key (the API, an import), or loaded and unchanged."""

@@ -22,6 +22,7 @@ Only the core listens to SQLAlchemy's session events; modules contribute through
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -49,6 +50,32 @@ SCRATCH = "jiguan_scratch"
 def flush_scratch(session) -> dict:
     """A dict the steps of the current flush share; emptied when the flush ends."""
     return session.info.setdefault(SCRATCH, {})
+
+
+MEMO = "jiguan_bulk_memo"
+
+
+@contextmanager
+def bulk_memo(session, writes):
+    """Open a memo for a bulk write of ``writes`` rows (an import of thousands of rows): the
+    reference data its derivations and rules read (``read_memo``) is read once, not per row."""
+    session.info[MEMO] = ({}, writes)
+    try:
+        yield
+    finally:
+        session.info.pop(MEMO, None)
+
+
+def read_memo(session, *reads) -> dict | None:
+    """The open bulk write's memo for what is read from ``reads`` models, or None: none open, or
+    the bulk write writes one of them (what it reads could change under it)."""
+    found = session.info.get(MEMO)
+    if found is None:
+        return None
+    memo, writes = found
+    if any(issubclass(writes, model) or issubclass(model, writes) for model in reads):
+        return None
+    return memo
 
 
 def _changes(session: Session):
