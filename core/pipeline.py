@@ -183,11 +183,13 @@ def reference_refused(target) -> ScopeViolation:
                             what=what))
 
 
-def check_references(session, obj, action: str, scope, cache: dict) -> None:
-    """Every foreign key the write sets points to a row the writer may reference (Art. 4-5)."""
+def check_references(session, obj, action: str, scope, cache: dict, after: dict | None = None) -> None:
+    """Every foreign key the write sets points to a row the writer may reference (Art. 4-5).
+    ``after``: the row's ``effective_values`` when the caller has them already."""
     spec = scope_of_model(type(obj))
     own = {spec.organization, spec.jurisdiction} if spec else set()
-    after = effective_values(obj)
+    if after is None:
+        after = effective_values(obj)
     before = previous_values(obj) if action == "update" else {}
     for column, target in _reference_targets(inspect(obj).mapper):
         if column in own or after.get(column) is None:
@@ -212,7 +214,7 @@ def _check_scope(session, obj, action: str, scope, cache: dict) -> None:
         if not row_in_write_scope(session, spec, values, scope):
             raise scope_violation()
     if action != "delete":
-        check_references(session, obj, action, scope, cache)
+        check_references(session, obj, action, scope, cache, after=checks[0])
 
 
 # --- the listeners -------------------------------------------------------------------------------
