@@ -47,9 +47,37 @@ def _value(attr, value):
     return _jsonable(value)
 
 
+#: values that ``_jsonable`` returns as they are
+_PLAIN = (str, int, float, bool, type(None))
+_COLUMNS: dict = {}
+
+
+def _columns(mapper) -> list:
+    """``(key, scale)`` of every column attribute: a Numeric column's scale, else None."""
+    found = _COLUMNS.get(mapper)
+    if found is None:
+        found = []
+        for attr in mapper.column_attrs:
+            column = attr.columns[0]
+            scale = getattr(column.type, "scale", None) if isinstance(column.type, Numeric) else None
+            found.append((attr.key, scale))
+        _COLUMNS[mapper] = found
+    return found
+
+
 def column_values(obj) -> dict:
-    mapper = inspect(obj).mapper
-    return {attr.key: _value(attr, getattr(obj, attr.key)) for attr in mapper.column_attrs}
+    """Every column's value as ``_value`` gives it (the audit trail's and the rules' form); the
+    columns' scales are worked out once per model, a plain value is taken as it is."""
+    values = {}
+    for key, scale in _columns(inspect(obj).mapper):
+        value = getattr(obj, key)
+        if scale is not None and value is not None:
+            values[key] = f"{decimal.Decimal(value):.{scale}f}"
+        elif type(value) in _PLAIN:
+            values[key] = value
+        else:
+            values[key] = _jsonable(value)
+    return values
 
 
 def effective_values(obj) -> dict:
