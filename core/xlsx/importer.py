@@ -3,8 +3,9 @@
 Each row is read into the type's columns (codes from labels, relations from
 natural keys within what the user may point to), validated by the type's
 marshmallow schema, then created through the ORM and flushed, ``CHUNK`` checked
-rows at a time (one: see there), in a SAVEPOINT: the core's flush pipeline (scope, the Measures' rules,
-audit) runs on every row exactly as on a form. If a chunk is refused it is undone
+rows at a time, in a SAVEPOINT: the core's flush pipeline (scope, the Measures' rules,
+audit) runs on every row exactly as on a form, and a rule that counts stored rows counts
+the chunk's rows before the one it judges (``WriteContext.new_before``). If a chunk is refused it is undone
 and its rows are flushed one by one, each in its own SAVEPOINT, so the import goes
 on and reports the errors of every row. If any row failed, the whole
 transaction is rolled back: nothing is written.
