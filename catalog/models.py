@@ -162,7 +162,9 @@ def standard_in_force_row(session, kind: str, key: str, jurisdiction, on: dt.dat
     on = on or local_today()
     codes = jurisdiction.ancestor_codes
     depth = {code: i for i, code in enumerate(codes)}
-    memo = read_memo(session, Standard, Jurisdiction)
+    # the memo compares dates in Python: a day given as text (an imported cell) or a datetime
+    # goes to the database, which compares it as the query always did
+    memo = read_memo(session, Standard, Jurisdiction) if type(on) is dt.date else None
     if memo is not None:
         memo_key = ("standard_in_force", kind, key, tuple(codes))
         periods = memo.get(memo_key)
