@@ -146,23 +146,51 @@ def standard_in_force(session, kind: str, key: str, jurisdiction, on: dt.date | 
     The nearest jurisdiction up the tree that sets one wins, so a county
     inherits its prefecture's or the region's standard unless it sets its own.
     """
+    found = standard_in_force_row(session, kind, key, jurisdiction, on)
+    return found[0] if found is not None else None
+
+
+def standard_in_force_row(session, kind: str, key: str, jurisdiction, on: dt.date | None = None):
+    """``(standard, its jurisdiction's code)`` as ``standard_in_force`` finds it, or None.
+
+    In a bulk write (an import, ``core.pipeline.bulk_memo``) every period of the kind and key
+    up the jurisdiction's tree is read once and the one in force on ``on`` chosen here, by the
+    same test as the query: thousands of rows with thousands of acquisition dates cost one
+    query per class and jurisdiction, not two per row."""
+    from core.pipeline import read_memo
+
     on = on or local_today()
     codes = jurisdiction.ancestor_codes
     depth = {code: i for i, code in enumerate(codes)}
-    rows = session.execute(
-        select(Standard, Jurisdiction.code)
-        .join(Jurisdiction, Standard.jurisdiction_id == Jurisdiction.id)
-        .where(
-            Standard.kind == kind,
-            Standard.key == key,
-            Jurisdiction.code.in_(codes),
-            Standard.effective_from <= on,
-            or_(Standard.effective_to.is_(None), Standard.effective_to >= on),
-        )
-    ).all()
+    # the memo compares dates in Python: a day given as text (an imported cell) or a datetime
+    # goes to the database, which compares it as the query always did
+    memo = read_memo(session, Standard, Jurisdiction) if type(on) is dt.date else None
+    if memo is not None:
+        memo_key = ("standard_in_force", kind, key, tuple(codes))
+        periods = memo.get(memo_key)
+        if periods is None:
+            periods = memo[memo_key] = session.execute(
+                select(Standard, Jurisdiction.code)
+                .join(Jurisdiction, Standard.jurisdiction_id == Jurisdiction.id)
+                .where(Standard.kind == kind, Standard.key == key, Jurisdiction.code.in_(codes))
+            ).all()
+        rows = [row for row in periods if row[0].effective_from <= on
+                and (row[0].effective_to is None or row[0].effective_to >= on)]
+    else:
+        rows = session.execute(
+            select(Standard, Jurisdiction.code)
+            .join(Jurisdiction, Standard.jurisdiction_id == Jurisdiction.id)
+            .where(
+                Standard.kind == kind,
+                Standard.key == key,
+                Jurisdiction.code.in_(codes),
+                Standard.effective_from <= on,
+                or_(Standard.effective_to.is_(None), Standard.effective_to >= on),
+            )
+        ).all()
     if not rows:
         return None
-    return max(rows, key=lambda row: (depth[row[1]], row[0].effective_from))[0]
+    return max(rows, key=lambda row: (depth[row[1]], row[0].effective_from))
 
 
 class Establishment(Versioned, Model):

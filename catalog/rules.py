@@ -50,6 +50,14 @@ def _period_reversed(record, ctx):
 
 def _overlaps(standard: Standard, ctx):
     far = standard.effective_to
+    jurisdiction_id = ctx.value(standard, "jurisdiction_id")
+    for other in ctx.new_before(standard, Standard):  # earlier in this flush (an import)
+        if (other.kind == standard.kind and other.key == standard.key
+                and ctx.value(other, "jurisdiction_id") == jurisdiction_id
+                and other.effective_from is not None and standard.effective_from is not None
+                and (other.effective_to is None or other.effective_to >= standard.effective_from)
+                and (far is None or other.effective_from <= far)):
+            return True
     query = select(Standard.id).where(
         Standard.kind == standard.kind,
         Standard.key == standard.key,
@@ -165,6 +173,9 @@ def _same_day(record: Establishment, ctx):
     org_id = ctx.value(record, "organization_id")
     if org_id is None or record.effective_from is None:
         return None
+    if any(ctx.value(other, "organization_id") == org_id and other.effective_from == record.effective_from
+           for other in ctx.new_before(record, Establishment)):  # earlier in this flush (an import)
+        return {"day": record.effective_from.isoformat()}
     query = select(Establishment.id).where(Establishment.organization_id == org_id,
                                            Establishment.effective_from == record.effective_from)
     if record.id is not None:
@@ -186,6 +197,13 @@ def _holiday_twice(holiday: Holiday, ctx):
     jurisdiction_id = ctx.value(holiday, "jurisdiction_id")
     if None in (jurisdiction_id, holiday.starts_on, holiday.ends_on) or not holiday.name:
         return None
+    for other in ctx.new_before(holiday, Holiday):  # earlier in this flush (an import)
+        if (ctx.value(other, "jurisdiction_id") == jurisdiction_id
+                and (other.name or "").strip() == holiday.name.strip()
+                and other.starts_on is not None and other.ends_on is not None
+                and other.starts_on <= holiday.ends_on and other.ends_on >= holiday.starts_on):
+            return {"name": holiday.name.strip(), "start": other.starts_on.isoformat(),
+                    "end": other.ends_on.isoformat()}
     query = select(Holiday.starts_on, Holiday.ends_on).where(
         Holiday.jurisdiction_id == jurisdiction_id, Holiday.name == holiday.name.strip(),
         Holiday.starts_on <= holiday.ends_on, Holiday.ends_on >= holiday.starts_on)

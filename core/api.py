@@ -39,7 +39,7 @@ from core.hookspecs import hookimpl
 from core.jobs import JobError, JobResult
 from core.jobs import register_job_kind as _register_job_kind
 from core.models import Versioned
-from core.pipeline import flush_scratch
+from core.pipeline import flush_scratch, read_memo
 from core.plugins import area_rooms
 from core.registry import EntityType, Scope, StateField
 from core.scoping import acting_as, current_scope, read_clause, scoped
@@ -130,6 +130,7 @@ __all__ = [
     "effective_values",
     "entity_reference",
     "flush_scratch",
+    "read_memo",
     "get_state",
     "has_attachment",
     "hookimpl",

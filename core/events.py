@@ -47,9 +47,37 @@ def _value(attr, value):
     return _jsonable(value)
 
 
+#: values that ``_jsonable`` returns as they are
+_PLAIN = (str, int, float, bool, type(None))
+_COLUMNS: dict = {}
+
+
+def _columns(mapper) -> list:
+    """``(key, scale)`` of every column attribute: a Numeric column's scale, else None."""
+    found = _COLUMNS.get(mapper)
+    if found is None:
+        found = []
+        for attr in mapper.column_attrs:
+            column = attr.columns[0]
+            scale = getattr(column.type, "scale", None) if isinstance(column.type, Numeric) else None
+            found.append((attr.key, scale))
+        _COLUMNS[mapper] = found
+    return found
+
+
 def column_values(obj) -> dict:
-    mapper = inspect(obj).mapper
-    return {attr.key: _value(attr, getattr(obj, attr.key)) for attr in mapper.column_attrs}
+    """Every column's value as ``_value`` gives it (the audit trail's and the rules' form); the
+    columns' scales are worked out once per model, a plain value is taken as it is."""
+    values = {}
+    for key, scale in _columns(inspect(obj).mapper):
+        value = getattr(obj, key)
+        if scale is not None and value is not None:
+            values[key] = f"{decimal.Decimal(value):.{scale}f}"
+        elif type(value) in _PLAIN:
+            values[key] = value
+        else:
+            values[key] = _jsonable(value)
+    return values
 
 
 def effective_values(obj) -> dict:
@@ -69,6 +97,38 @@ def effective_values(obj) -> dict:
             column = next(iter(rel.local_columns)).key
             values[column] = None if target is None else getattr(target, "id", None)
     return values
+
+
+_BY_COLUMN: dict = {}
+
+
+def _many_to_one_by_column(mapper) -> dict:
+    """column key -> the many-to-one relationships over that one column, in mapper order."""
+    found = _BY_COLUMN.get(mapper)
+    if found is None:
+        found = {}
+        for rel in mapper.relationships:
+            if rel.direction.name == "MANYTOONE" and len(rel.local_columns) == 1:
+                found.setdefault(next(iter(rel.local_columns)).key, []).append(rel)
+        _BY_COLUMN[mapper] = found
+    return found
+
+
+def effective_value(obj, column: str):
+    """``effective_values(obj)[column]`` without computing every other column: a rule reads one
+    or two columns of a row, and the whole dict cost ~0.25 ms a call (an import's rows)."""
+    state = inspect(obj)
+    mapper = state.mapper
+    value, assigned = None, False
+    for rel in _many_to_one_by_column(mapper).get(column, ()):
+        added = state.attrs[rel.key].history.added
+        if added:  # assigned through the relationship in this unit of work (the last one wins)
+            target = added[0]
+            value, assigned = (None if target is None else getattr(target, "id", None)), True
+    if assigned:
+        return value
+    attr = mapper.column_attrs[column]
+    return _value(attr, getattr(obj, attr.key))
 
 
 def related_target(session, obj, name: str):

@@ -22,6 +22,7 @@ Only the core listens to SQLAlchemy's session events; modules contribute through
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -49,6 +50,32 @@ SCRATCH = "jiguan_scratch"
 def flush_scratch(session) -> dict:
     """A dict the steps of the current flush share; emptied when the flush ends."""
     return session.info.setdefault(SCRATCH, {})
+
+
+MEMO = "jiguan_bulk_memo"
+
+
+@contextmanager
+def bulk_memo(session, writes):
+    """Open a memo for a bulk write of ``writes`` rows (an import of thousands of rows): the
+    reference data its derivations and rules read (``read_memo``) is read once, not per row."""
+    session.info[MEMO] = ({}, writes)
+    try:
+        yield
+    finally:
+        session.info.pop(MEMO, None)
+
+
+def read_memo(session, *reads) -> dict | None:
+    """The open bulk write's memo for what is read from ``reads`` models, or None: none open, or
+    the bulk write writes one of them (what it reads could change under it)."""
+    found = session.info.get(MEMO)
+    if found is None:
+        return None
+    memo, writes = found
+    if any(issubclass(writes, model) or issubclass(model, writes) for model in reads):
+        return None
+    return memo
 
 
 def _changes(session: Session):
@@ -156,11 +183,13 @@ def reference_refused(target) -> ScopeViolation:
                             what=what))
 
 
-def check_references(session, obj, action: str, scope, cache: dict) -> None:
-    """Every foreign key the write sets points to a row the writer may reference (Art. 4-5)."""
+def check_references(session, obj, action: str, scope, cache: dict, after: dict | None = None) -> None:
+    """Every foreign key the write sets points to a row the writer may reference (Art. 4-5).
+    ``after``: the row's ``effective_values`` when the caller has them already."""
     spec = scope_of_model(type(obj))
     own = {spec.organization, spec.jurisdiction} if spec else set()
-    after = effective_values(obj)
+    if after is None:
+        after = effective_values(obj)
     before = previous_values(obj) if action == "update" else {}
     for column, target in _reference_targets(inspect(obj).mapper):
         if column in own or after.get(column) is None:
@@ -185,7 +214,7 @@ def _check_scope(session, obj, action: str, scope, cache: dict) -> None:
         if not row_in_write_scope(session, spec, values, scope):
             raise scope_violation()
     if action != "delete":
-        check_references(session, obj, action, scope, cache)
+        check_references(session, obj, action, scope, cache, after=checks[0])
 
 
 # --- the listeners -------------------------------------------------------------------------------

@@ -50,6 +50,8 @@ class WriteContext:
     scope: UserScope
     today: dt.date
     scratch: dict = field(default_factory=dict)
+    #: model -> (this flush's new rows of it, their positions): ``new_before``
+    _new_rows: dict = field(default_factory=dict, repr=False)
 
     def standard(self, kind: str, key: str, jurisdiction, on: dt.date | None = None):
         """The Standard in force for ``jurisdiction`` (object or id), walking up the tree.
@@ -71,9 +73,9 @@ class WriteContext:
 
     def value(self, record, column: str):
         """A column's value as the flush will write it (a foreign key set through its relationship too)."""
-        from core.events import effective_values
+        from core.events import effective_value
 
-        return effective_values(record)[column]
+        return effective_value(record, column)
 
     def previous(self, record) -> dict:
         """The record's column values as loaded, before this flush's changes."""
@@ -100,6 +102,22 @@ class WriteContext:
     def add(self, row) -> None:
         """Add a dependent row to the flush; it passes every later step of the pipeline."""
         self.session.add(row)
+
+    def new_before(self, record, model) -> list:
+        """The new rows of ``model`` this flush writes before ``record`` (every one when ``record``
+        is not among them), in the order they were added.
+
+        A rule that sums, counts or looks for stored rows adds these: rows written in one flush
+        (an import's chunk, a receipt of several cards) are judged as if written one after the
+        other, so the first row that breaks a cap is refused, as it would be alone. The flush's new
+        rows of a type are read once per flush, not once per row.
+        """
+        rows, where = self._new_rows.get(model, (None, None))
+        if rows is None:
+            rows = [obj for obj in self.session.new if isinstance(obj, model)]
+            where = {id(obj): i for i, obj in enumerate(rows)}
+            self._new_rows[model] = (rows, where)
+        return rows[:where.get(id(record), len(rows))]
 
 
 def _values(record) -> dict:

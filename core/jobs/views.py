@@ -26,6 +26,7 @@ from core.jobs import (
 )
 from core.jobs.models import Job
 from core.scoping import current_scope
+from core.versioning import utcnow
 
 PAGE_SIZE = 50
 
@@ -34,9 +35,28 @@ def _fmt(value) -> str | None:
     return local_time(value, seconds=True) if value else None
 
 
+def row_rate(job: Job) -> float | None:
+    """Seconds per 1,000 rows so far of a running job over rows (its params name ``rows``, as an
+    import's do): the time since it started over the rows its progress says are done."""
+    rows = (job.params or {}).get("rows") if isinstance(job.params, dict) else None
+    if job.status != "running" or not job.started_at or not job.progress or not isinstance(rows, int) \
+            or isinstance(rows, bool) or rows <= 0:
+        return None
+    done = rows * job.progress / 100
+    seconds = (utcnow() - job.started_at).total_seconds()
+    return max(0.0, seconds) * 1000 / done if done >= 1 else None
+
+
+def rate_text(rate: float | None) -> str | None:
+    if rate is None:
+        return None
+    return _("每 1,000 行 %(n)s 秒", n=format(rate, ",.1f"))
+
+
 def job_json(job: Job) -> dict:
     """What the API and the page's polling read."""
     done = job.status == "done"
+    rate = row_rate(job)
     return {
         "id": job.id,
         "kind": job.kind,
@@ -44,6 +64,8 @@ def job_json(job: Job) -> dict:
         "status": job.status,
         "status_label": str(STATUSES.get(job.status, job.status)),
         "progress": job.progress,
+        "seconds_per_1000_rows": round(rate, 1) if rate is not None else None,
+        "rate_text": rate_text(rate),
         "message": job.message,
         "username": job.username,
         "created_at": _fmt(job.created_at),

@@ -63,6 +63,7 @@
   if (table) {
     var bar = document.getElementById("job-progress");
     var status = document.getElementById("job-status");
+    var rate = document.getElementById("job-rate");
     var poll = function () {
       var xhr = new XMLHttpRequest();
       xhr.open("GET", table.getAttribute("data-api"));
@@ -75,6 +76,7 @@
           bar.setAttribute("aria-valuenow", job.progress);
         }
         if (status) { status.textContent = job.status_label; }
+        if (rate) { rate.textContent = job.rate_text || ""; }  // 每 1,000 行 N 秒, translated by the API
         if (job.status === "done" || job.status === "failed") { window.location.reload(); }
         else { setTimeout(poll, 1500); }
       };

@@ -3,8 +3,9 @@
 Each row is read into the type's columns (codes from labels, relations from
 natural keys within what the user may point to), validated by the type's
 marshmallow schema, then created through the ORM and flushed, ``CHUNK`` checked
-rows at a time (one: see there), in a SAVEPOINT: the core's flush pipeline (scope, the Measures' rules,
-audit) runs on every row exactly as on a form. If a chunk is refused it is undone
+rows at a time, in a SAVEPOINT: the core's flush pipeline (scope, the Measures' rules,
+audit) runs on every row exactly as on a form, and a rule that counts stored rows counts
+the chunk's rows before the one it judges (``WriteContext.new_before``). If a chunk is refused it is undone
 and its rows are flushed one by one, each in its own SAVEPOINT, so the import goes
 on and reports the errors of every row. If any row failed, the whole
 transaction is rolled back: nothing is written.
@@ -16,13 +17,15 @@ import io
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from core.errors import WriteRefused
 from core.extensions import db
 from core.fab.column_schemas import auto_schema
 from core.fab.validation import chinese_message
+from core.pipeline import bulk_memo
 from core.xlsx.columns import XlsxError, columns_for
 from core.xlsx.read import (
     CellError,
@@ -37,11 +40,11 @@ from core.xlsx.read import (
     read_sheet,
 )
 
-#: Rows written per flush. One: a rule that sums or counts rows already stored (a plan line's
-#: bought quantity, a central item's allocations, a class's expenditures against its budget) sees
-#: the rows before this one only once they are flushed; the chunked path below stays for types
-#: whose rules all count their flush's own new rows (docs/performance.md, "XLSX at 100,000 rows").
-CHUNK = 1
+#: Rows written per flush: one INSERT and one audit INSERT for them. A rule that sums, counts or
+#: looks for stored rows also counts the new rows of its flush before the row it judges
+#: (``WriteContext.new_before``), so a chunk is judged as its rows one after the other would be
+#: (docs/performance.md, "XLSX at 100,000 rows").
+CHUNK = 500
 #: Errors kept in full; past them only counted (a file where every row is wrong).
 MAX_ERRORS = 1000
 
@@ -112,6 +115,10 @@ class _Importer:
                 unique.add(cols[0].key)
         self.unique = {name: {} for name in unique & names}
         self.headers = {c.name: c.header for c in self.columns.importable}
+        # a column the import does not offer is the model's to fill (a line's organisation comes
+        # from its application): the schema must not require it of the file
+        offered = {column.name for column in self.columns.importable}
+        self.not_offered = tuple(name for name in getattr(self.schema, "fields", ()) if name not in offered)
         #: checked rows (number, data, loaded) not yet written
         self.pending: list = []
 
@@ -142,10 +149,7 @@ class _Importer:
             return data
         from marshmallow import ValidationError
 
-        # a column the import does not offer is the model's to fill (a line's organisation comes
-        # from its application): the schema must not require it of the file
-        offered = {column.name for column in self.columns.importable}
-        not_offered = tuple(name for name in self.schema.fields if name not in offered)
+        not_offered = self.not_offered
         try:
             if getattr(self.schema.opts, "load_instance", False):
                 return self.schema.load(data, session=db.session, partial=not_offered)
@@ -204,7 +208,8 @@ class _Importer:
         savepoint = session.begin_nested()
         try:
             session.add_all([self._record(loaded) for _n, _d, loaded in rows])
-            session.flush()
+            with _holding(session):
+                session.flush()
         except (WriteRefused, ValueError, SQLAlchemyError):
             if savepoint.is_active:
                 savepoint.rollback()
@@ -223,7 +228,8 @@ class _Importer:
         savepoint = session.begin_nested()
         try:
             session.add(self._record(loaded))
-            session.flush()
+            with _holding(session):
+                session.flush()
         except WriteRefused as exc:
             message = exc.message
         except ValueError as exc:  # a model validator (@validates)
@@ -240,6 +246,34 @@ class _Importer:
         if savepoint.is_active:
             savepoint.rollback()
         self.result.add_error(number, None, message)
+
+
+HOLD = "jiguan_import_hold"
+
+
+@event.listens_for(Session, "loaded_as_persistent")
+def _hold_loaded(session, instance) -> None:
+    held = session.info.get(HOLD)
+    if held is not None:
+        held.append(instance)
+
+
+class _holding:
+    """Keep the rows a flush loads (the organisations, jurisdictions and classes its rows point
+    to) until the flush ends: the session's identity map holds rows weakly, so each rule's
+    ``session.get`` of the same organisation would read it again. Only for one flush: a row held
+    longer keeps the collections it loaded, and a later flush's rule that counts one (a
+    reception's companions, Art. 34) would see it as it was before."""
+
+    def __init__(self, session):
+        self.session = session
+
+    def __enter__(self):
+        self.session.info[HOLD] = []
+
+    def __exit__(self, *exc):
+        self.session.info.pop(HOLD, None)
+        return False
 
 
 def _begin(session) -> None:
@@ -298,11 +332,13 @@ def import_xlsx(entity, source, *, dry_run: bool = False, progress=None) -> Impo
     importer = _Importer(entity, result)
     session = db.session
     try:
-        for done, (number, values) in enumerate(body, start=1):
-            importer.row(number, matched, values)
-            if progress:
-                progress(done, len(body))
-        importer.write_pending()
+        # the standards and other reference data the rules read, read once for the whole file
+        with bulk_memo(session, entity.model):
+            for done, (number, values) in enumerate(body, start=1):
+                importer.row(number, matched, values)
+                if progress:
+                    progress(done, len(body))
+            importer.write_pending()
     except BaseException:
         session.rollback()
         raise

@@ -95,9 +95,14 @@ def run_export(params: dict, progress):
 
 # --- import ---------------------------------------------------------------------------------------
 
-def import_params(entity, data: bytes, filename: str, dry_run: bool) -> dict:
-    return {"key": entity.key, "file": base64.b64encode(data).decode("ascii"), "filename": filename,
-            "dry_run": bool(dry_run)}
+def import_params(entity, data: bytes, filename: str, dry_run: bool, rows: int | None = None) -> dict:
+    """The job's parameters; ``rows`` (the file's data rows, counted when it was checked) lets the
+    job's page show the rate, seconds per 1,000 rows, beside the bar."""
+    params = {"key": entity.key, "file": base64.b64encode(data).decode("ascii"), "filename": filename,
+              "dry_run": bool(dry_run)}
+    if rows is not None:
+        params["rows"] = int(rows)
+    return params
 
 
 def _validate_import(params: dict, scope) -> None:

@@ -46,6 +46,39 @@ def load_bytes(source, max_bytes: int) -> bytes:
     return check_upload(source, "xlsx", max_bytes=max_bytes)
 
 
+def _size_from_head(sheet) -> None:
+    """openpyxl's ``ReadOnlyWorksheet._get_size``, reading only the head of the sheet.
+
+    openpyxl looks for ``<dimension>`` with end events, so in a sheet without one (what a
+    streaming writer such as ``core/xlsx/sheet.py`` writes: it cannot know its size first) it
+    parses every row to reach the end of ``<sheetData>`` before the import reads them again:
+    a third of the import's reading. ``<dimension>`` comes before ``<sheetData>`` in the
+    schema, so start events find it, or find that there is none, at the head of the sheet."""
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse
+
+    src = sheet._get_source()
+    try:
+        for _event, element in iterparse(src, events=("start",)):
+            if element.tag == DIMENSION_TAG:
+                boundaries = SheetDimension.from_tree(element).boundaries
+                if boundaries is not None:
+                    sheet._min_column, sheet._min_row, sheet._max_column, sheet._max_row = boundaries
+                return
+            if element.tag == DATA_TAG:
+                return
+    finally:
+        src.close()
+
+
+def _read_only_sheets() -> None:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    if ReadOnlyWorksheet._get_size is not _size_from_head:
+        ReadOnlyWorksheet._get_size = _size_from_head
+
+
 def read_sheet(source, max_bytes: int, max_rows: int):
     """The header row and the data rows (with their Excel row numbers) of the first sheet.
 
@@ -60,6 +93,7 @@ def read_sheet(source, max_bytes: int, max_rows: int):
 
     data = load_bytes(source, max_bytes)
     sheet_rows, max_cols = sheet_rows_limit(), setting("XLSX_IMPORT_MAX_COLUMNS")
+    _read_only_sheets()
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         ws = wb.worksheets[0]

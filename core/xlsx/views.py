@@ -44,7 +44,7 @@ def _run_import(entity, upload, dry_run: bool):
     rows = check_file(entity, data)
     limit = job_rows("XLSX_IMPORT_JOB_ROWS", IMPORT_JOB_ROWS)
     if limit and rows > limit:
-        return None, _submit("xlsx.import", import_params(entity, data, upload.filename, dry_run))
+        return None, _submit("xlsx.import", import_params(entity, data, upload.filename, dry_run, rows))
     return import_xlsx(entity, io.BytesIO(data), dry_run=dry_run), None
 
 

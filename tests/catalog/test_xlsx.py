@@ -493,3 +493,41 @@ def test_an_import_job_checks_the_permission_like_the_screen(app, login):
     response = login("kashgar_clerk").api("POST", "/api/v1/jobs/", json={
         "kind": "xlsx.import", "params": {"key": "organization", "file": data}})
     assert response.status_code in (403, 422) and "无权" in response.get_json()["message"]
+
+
+def test_a_running_import_job_shows_seconds_per_1000_rows_beside_its_bar(app, login, monkeypatch, eager_jobs):
+    """The job of a large import carries its rows; while it runs its JSON and its page say the rate
+    (the time since it started over the rows its progress says are done), in Chinese and in English."""
+    monkeypatch.setitem(app.config, "XLSX_IMPORT_JOB_ROWS", 1)
+    clerk = login("tianshan_clerk")
+    rows = [asset_row("XL-RATE-1"), asset_row("XL-RATE-2")]
+    job = _job_of(clerk, clerk.post("/assetview/xlsx/import",  # a check only: nothing written
+                                    data=upload(xlsx_bytes(ASSET_HEADERS, rows), dry_run="y"),
+                                    content_type="multipart/form-data"))
+    assert job["status"] == "done" and job["rate_text"] is None  # a finished job has no rate
+    from core.jobs.models import Job
+    from core.versioning import utcnow
+
+    with app.app_context():
+        row = db.session.get(Job, job["id"])
+        assert row.params["rows"] == 2
+        # as if it were running: 10 % of 20,000 rows done in 30 s → 15 s per 1,000 rows
+        row.status, row.progress, row.params = "running", 10, {**row.params, "rows": 20_000}
+        row.started_at = utcnow() - dt.timedelta(seconds=30)
+        db.session.commit()
+    try:
+        running = clerk.get(f"/api/v1/jobs/{job['id']}").get_json()["result"]
+        assert 15.0 <= running["seconds_per_1000_rows"] < 16, running
+        assert running["rate_text"].startswith("每 1,000 行 15.") and running["rate_text"].endswith(" 秒")
+        page = clerk.text(f"/jobs/{job['id']}")
+        assert 'id="job-rate"' in page and "每 1,000 行 15." in page
+        clerk.get("/lang/en")
+        try:
+            english = clerk.get(f"/api/v1/jobs/{job['id']}").get_json()["result"]["rate_text"]
+            assert english.startswith("15.") and "1,000 rows" in english, english
+        finally:
+            clerk.get("/lang/zh")
+    finally:
+        with app.app_context():
+            db.session.get(Job, job["id"]).status = "done"
+            db.session.commit()

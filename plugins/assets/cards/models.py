@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from catalog.models import standard_in_force
+from catalog.models import standard_in_force_row
 from core.api import Derivation, Model, Scope, Versioned, Voidable, effective_values, local_today
 from core.versioning import utcnow
 
@@ -200,11 +200,10 @@ def class_standard(session, kind: str, asset_class: AssetClass, jurisdiction, on
     depth = {code: i for i, code in enumerate(jurisdiction.ancestor_codes)}
     best, best_rank = None, None
     for specific, cls in enumerate(class_chain(session, asset_class)):
-        found = standard_in_force(session, kind, cls.code, jurisdiction, on)
-        if found is None:
+        row = standard_in_force_row(session, kind, cls.code, jurisdiction, on)
+        if row is None:
             continue
-        code = found.jurisdiction.code if found.jurisdiction is not None else session.get(
-            Jurisdiction, found.jurisdiction_id).code
+        found, code = row
         rank = (depth.get(code, -1), -specific)
         if best_rank is None or rank > best_rank:
             best, best_rank = found, rank

@@ -170,6 +170,9 @@ def _plan_line_not_approved(asset: Asset, ctx):
         select(func.coalesce(func.sum(Asset.quantity), 0))
         .where(Asset.plan_line_id == line.id, Asset.id != (asset.id or 0))
     ).scalar() or 0
+    # the cards of this flush before this one (an import's chunk) are bought under the line too
+    bought += sum(card.quantity or 0 for card in ctx.new_before(asset, Asset)
+                  if _plan_line(card, ctx) is line)
     if bought + (asset.quantity or 0) > line.quantity:
         return {"line": line.name}
     return None

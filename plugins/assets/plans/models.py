@@ -234,8 +234,12 @@ def quantity_limit(per_person, people: int | None, per_org) -> int | None:
 
 
 def check_line(session, line: AssetPlanLine, *, organization_id=None, class_id=None,
-               on: dt.date | None = None, pool_shown: int = POOL_SHOWN) -> LineCheck | None:
-    """The line's checks against the standards in force, holdings, pool items to reuse (None: incomplete)."""
+               on: dt.date | None = None, pool_shown: int = POOL_SHOWN,
+               pending: int = 0) -> LineCheck | None:
+    """The line's checks against the standards in force, holdings, pool items to reuse (None: incomplete).
+
+    ``pending``: what lines of the same plan and class written in the same flush before this one
+    ask for (not stored yet, so the sum of the plan's other lines does not see them)."""
     organization_id = organization_id or line.organization_id
     class_id = class_id or line.class_id
     organization = session.get(Organization, organization_id) if organization_id else None
@@ -256,7 +260,7 @@ def check_line(session, line: AssetPlanLine, *, organization_id=None, class_id=N
         if line.id is not None:
             query = query.where(AssetPlanLine.id != line.id)
         others = int(session.execute(query).scalar() or 0)
-    check.requested = others + int(line.quantity)
+    check.requested = others + pending + int(line.quantity)
     check.quantity_limit = quantity_limit(found["per_person"], people, found["per_org"])
     check.over_quantity = (check.quantity_limit is not None
                            and check.holdings + check.requested > check.quantity_limit)

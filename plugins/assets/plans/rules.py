@@ -32,8 +32,13 @@ def _check(line: AssetPlanLine, ctx) -> LineCheck | None:
     asset_class = ctx.related(line, "asset_class")
     if asset_class is None or line.quantity is None or line.quantity <= 0:
         return None
+    plan_id = ctx.value(line, "plan_id")
+    # the lines of the same plan and class before this one in the flush (an import's chunk)
+    pending = sum(other.quantity or 0 for other in ctx.new_before(line, AssetPlanLine)
+                  if plan_id is not None and ctx.value(other, "plan_id") == plan_id
+                  and getattr(ctx.related(other, "asset_class"), "id", None) == asset_class.id)
     return check_line(ctx.session, line, organization_id=ctx.value(line, "organization_id"),
-                      class_id=asset_class.id, on=ctx.today, pool_shown=3)
+                      class_id=asset_class.id, on=ctx.today, pool_shown=3, pending=pending)
 
 
 def _above_standard(line: AssetPlanLine, ctx):

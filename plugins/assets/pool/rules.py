@@ -74,6 +74,9 @@ def _asset_not_poolable(item: PoolItem, ctx):
         return None
     if asset.status in ("disposed", "pending_disposal"):
         return {"asset": str(asset), "why": _l("已处置或待处置")}
+    if any(ctx.related(other, "asset") is asset and (other.status or "available") == "available"
+           for other in ctx.new_before(item, PoolItem)):  # earlier in this flush (an import)
+        return {"asset": str(asset), "why": _l("已在公物仓中")}
     query = select(PoolItem.id).where(PoolItem.asset_id == asset.id, PoolItem.status == "available")
     if item.id is not None:
         query = query.where(PoolItem.id != item.id)

@@ -100,6 +100,9 @@ def _allocations_above_item(allocation: CentralAllocation, ctx):
     if allocation.id is not None:
         query = query.where(CentralAllocation.id != allocation.id)
     total = money(ctx.session.execute(query).scalar()) + money(amount)
+    # the allocations of this flush before this one (an import's chunk) draw on the item too
+    total += sum((money(ctx.value(other, "amount")) for other in ctx.new_before(allocation, CentralAllocation)
+                  if ctx.related(other, "central_item") is item), money(0))
     if total > money(item.amount):
         return {"item": item.item_label, "total": format(total, ",.2f"),
                 "amount": format(money(item.amount), ",.2f")}
@@ -128,6 +131,9 @@ def _one_budget_a_year(budget: Budget, ctx):
     org_id, year = ctx.value(budget, "organization_id"), ctx.value(budget, "year")
     if org_id is None or year is None:
         return None
+    if any(ctx.value(other, "organization_id") == org_id and ctx.value(other, "year") == year
+           for other in ctx.new_before(budget, Budget)):
+        return {"year": year}  # an earlier budget of this flush (an import's chunk)
     query = select(Budget.id).where(Budget.organization_id == org_id, Budget.year == year)
     if budget.id is not None:
         query = query.where(Budget.id != budget.id)
@@ -154,6 +160,15 @@ def _overspent(expenditure: Expenditure, ctx):
     if expenditure.id is not None:
         query = query.where(Expenditure.id != expenditure.id)
     actual = money(ctx.session.execute(query).scalar()) + money(amount)
+    # the expenditures of this flush before this one (several posted at once) are spent too
+    for other in ctx.new_before(expenditure, Expenditure):
+        other_day = other.spent_on
+        if isinstance(other_day, str):
+            other_day = dt.date.fromisoformat(other_day)
+        if (ctx.value(other, "organization_id") == org_id and other.amount is not None
+                and isinstance(other_day, dt.date) and other_day.year == day.year
+                and getattr(ctx.related(other, "economic_class"), "id", None) == klass.id):
+            actual += money(other.amount)
     if actual > budget:
         return {"cls": str(klass), "year": day.year, "actual": format(actual, ",.2f"),
                 "budget": format(budget, ",.2f"), "over": format(actual - budget, ",.2f")}

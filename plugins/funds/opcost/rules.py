@@ -35,6 +35,12 @@ def _second_report(report: OpcostReport, ctx):
     org = ctx.related(report, "organization")
     jurisdiction_id = org.jurisdiction_id if org is not None else ctx.value(report, "jurisdiction_id")
     year = ctx.value(report, "year")
+    for other in ctx.new_before(report, OpcostReport):  # earlier in this flush (an import)
+        other_org = ctx.related(other, "organization")
+        other_jurisdiction = (other_org.jurisdiction_id if other_org is not None
+                              else ctx.value(other, "jurisdiction_id"))
+        if other_jurisdiction == jurisdiction_id and ctx.value(other, "year") == year:
+            return {"year": year}
     with ctx.session.no_autoflush:
         other = ctx.session.execute(
             select(OpcostReport.id).where(OpcostReport.jurisdiction_id == jurisdiction_id,

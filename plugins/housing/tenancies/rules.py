@@ -153,7 +153,14 @@ def _one_open_application(application: TenancyApplication, ctx):
     if (application.state or "draft") not in OPEN_APPLICATION:
         return None
     person = ctx.related(application, "person")
-    held = open_holding(ctx.session, ctx.value(application, "person_id"), application_id=application.id)
+    person_id = ctx.value(application, "person_id")
+    held = None
+    for other in ctx.new_before(application, TenancyApplication):  # earlier in this flush (an import)
+        if (person_id is not None and ctx.value(other, "person_id") == person_id and _live(other, ctx)
+                and other.allocated_on is None and (other.state or "draft") in OPEN_APPLICATION):
+            held = str(_l("入住申请（%(state)s）", state=other.state_label))
+            break
+    held = held or open_holding(ctx.session, person_id, application_id=application.id)
     if held:
         return {"name": person.name if person is not None else "", "held": held}
     return None
@@ -189,6 +196,14 @@ def _overlapping(tenancy: Tenancy, ctx):
     unit_id = ctx.value(tenancy, "unit_id")
     if unit_id is None or tenancy.start_on is None or tenancy.end_on is None:
         return None
+    for other in ctx.new_before(tenancy, Tenancy):  # earlier in this flush (an import)
+        if (ctx.value(other, "unit_id") == unit_id and _live(other, ctx)
+                and (other.status or "allocated") in LIVE_STATUSES
+                and other.start_on is not None and other.end_on is not None
+                and other.start_on <= tenancy.end_on and other.end_on >= tenancy.start_on):
+            person = ctx.related(other, "person")
+            return {"unit": str(ctx.related(tenancy, "unit") or ""), "other": other.period_text,
+                    "name": person.name if person is not None else ""}
     with ctx.session.no_autoflush:
         other = (
             ctx.session.execute(
@@ -262,9 +277,19 @@ def _one_tenancy(tenancy: Tenancy, ctx):
         return None
     if ctx.action != "create" and not ctx.changed(tenancy, "person_id"):
         return None
-    held = open_holding(
+    person_id = ctx.value(tenancy, "person_id")
+    held = None
+    for other in ctx.new_before(tenancy, Tenancy):  # earlier in this flush (an import)
+        if (person_id is not None and ctx.value(other, "person_id") == person_id and _live(other, ctx)
+                and (other.status or "allocated") in LIVE_STATUSES):
+            unit = ctx.related(other, "unit")
+            held = str(_l("租住 %(unit)s（%(status)s）",
+                          unit=(unit.building + " " + unit.unit_number) if unit is not None else "",
+                          status=other.status_label))
+            break
+    held = held or open_holding(
         ctx.session,
-        ctx.value(tenancy, "person_id"),
+        person_id,
         tenancy_id=tenancy.id,
         application_id=ctx.value(tenancy, "application_id"),
     )
@@ -345,6 +370,10 @@ def _too_many_renewals(renewal: TenancyRenewal, ctx):
                 TenancyRenewal.id != (renewal.id or 0),
             )
         )
+    # the approved renewals of the tenancy before this one in the flush (an import)
+    done += sum(1 for other in ctx.new_before(renewal, TenancyRenewal)
+                if other.state == "approved" and other.voided_at is None
+                and ctx.related(other, "tenancy") is tenancy)
     if done >= int(most):
         return {"most": int(most), "done": done}
     return None

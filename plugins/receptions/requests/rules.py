@@ -83,6 +83,9 @@ def _companion_line(line: ReceptionCompanion, ctx):
     if reception is None or ctx.action == "delete":
         return None
     others = [c for c in reception.companions if c is not line]
+    # companions of this flush before this one set only by their key (an import's chunk)
+    others += [c for c in ctx.new_before(line, ReceptionCompanion)
+               if c not in others and ctx.related(c, "reception") is reception]
     return _too_many(reception, ctx, len(others) + 1)
 
 

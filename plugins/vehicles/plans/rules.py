@@ -13,7 +13,7 @@ year for the plan's jurisdiction. The submission and each approval run the block
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -51,6 +51,9 @@ class Facts:
     replaced: object
     organization_id: int
     standard: Callable[[str, str], Decimal | None]
+    #: (line, its category id, the vehicle it replaces) of the plan's lines written in the same
+    #: flush before this one and not in ``plan.lines`` (an import's chunk sets only their keys)
+    earlier: list = field(default_factory=list)
 
 
 def _standard_getter(session, jurisdiction, on, ctx=None):
@@ -80,8 +83,13 @@ def _facts(line: VehiclePlanLine, ctx) -> Facts | None:
         return None
     org_id = ctx.value(plan, "organization_id")
     jurisdiction = _plan_jurisdiction(plan, ctx.related)
+    earlier = [other for other in ctx.new_before(line, VehiclePlanLine) if ctx.related(other, "plan") is plan]
+    if earlier:
+        listed = {id(other) for other in plan.lines}
+        earlier = [(other, getattr(ctx.related(other, "category"), "id", None),
+                    ctx.related(other, "replaces")) for other in earlier if id(other) not in listed]
     return Facts(ctx.session, plan, category, ctx.related(line, "replaces"), org_id,
-                 _standard_getter(ctx.session, jurisdiction, plan_day(plan.year), ctx))
+                 _standard_getter(ctx.session, jurisdiction, plan_day(plan.year), ctx), earlier)
 
 
 def _name(line) -> str:
@@ -133,6 +141,14 @@ def renewed_twice(line, facts: Facts):
     replaced = facts.replaced
     if line.action != "renewal" or replaced is None or replaced.id is None:
         return None
+    for other, _category, other_replaced in facts.earlier:
+        if other.action == "renewal" and other_replaced is replaced:
+            plan = facts.plan
+            number = plan.document_number or _("草稿 %(id)s", id=plan.id)
+            org = plan.organization.name if plan.organization is not None else ""
+            return {"plate": replaced.plate, "number": number,
+                    "plan": _("%(org)s %(year)s 年度，%(state)s", org=org, year=plan.year,
+                              state=plan.state_label)}
     plan_id = facts.plan.id
     query = (select(VehiclePlanLine).join(VehiclePlan, VehiclePlanLine.plan_id == VehiclePlan.id)
              .where(VehiclePlanLine.action == "renewal", VehiclePlanLine.replaces_id == replaced.id,
@@ -157,6 +173,8 @@ def beyond_establishment(line, facts: Facts):
     own = adds_to(line, facts.category.id, line_category=facts.category.id, replaced=facts.replaced)
     if not own:
         return None
+    own += sum(adds_to(other, facts.category.id, line_category=category_id, replaced=replaced)
+               for other, category_id, replaced in facts.earlier)
     check = establishment_check(facts.session, facts.plan, facts.category, line=line, own=own)
     if not check.over:
         return None

@@ -164,8 +164,11 @@ def _sealed_twice(sealing: VehicleSealing, ctx):
     holiday_id, vehicle_id = ctx.value(sealing, "holiday_id"), ctx.value(sealing, "vehicle_id")
     if holiday_id is None or vehicle_id is None:
         return None
+    twice = any(ctx.value(other, "holiday_id") == holiday_id and ctx.value(other, "vehicle_id") == vehicle_id
+                and other.voided_at is None
+                for other in ctx.new_before(sealing, VehicleSealing))  # earlier in this flush (an import)
     with ctx.session.no_autoflush:
-        other = ctx.session.execute(
+        other = twice or ctx.session.execute(
             select(VehicleSealing.id).where(VehicleSealing.holiday_id == holiday_id,
                                             VehicleSealing.vehicle_id == vehicle_id,
                                             VehicleSealing.voided_at.is_(None),
