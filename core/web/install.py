@@ -101,6 +101,7 @@ def install_web(app: Flask, state: JiguanState) -> None:
     from core.web.headers import init_headers
     from core.web.input_guard import install_input_guard
     from core.web.lazy_rules import install_lazy_rules
+    from core.web.lazy_text import install_lazy_text
     from core.web.security import JiguanSecurityManager, build_roles
     from core.web.settings import install_settings
 
@@ -109,6 +110,7 @@ def install_web(app: Flask, state: JiguanState) -> None:
     if not with_views:  # a command line's app (core/cli): FAB's own screens and APIs neither
         app.config["FAB_ADD_SECURITY_VIEWS"] = app.config["FAB_ADD_SECURITY_API"] = False
     install_lazy_rules(app)  # ~1,800 rules: their URL builders compiled on first use
+    install_lazy_text()  # FAB's view set-up asks lazy strings for attributes no string has
     if proxies := int(app.config["TRUSTED_PROXIES"]):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

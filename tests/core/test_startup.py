@@ -245,3 +245,31 @@ def test_model_schema_fields_are_made_on_first_use_and_as_before(monkeypatch):
 
     assert shape(Eager()) == shape(OrganizationSchema())
 
+
+def test_a_lazy_string_answers_for_attributes_as_before_without_translating(app):
+    from flask_babel.speaklater import LazyString
+
+    from core.web import lazy_text
+
+    assert LazyString.__getattr__ is lazy_text._getattr
+    calls = []
+
+    def text():
+        calls.append(1)
+        return "模块启用"
+
+    lazy = LazyString(text)
+
+    def answer(getattr_, attr):
+        try:
+            value = getattr_(lazy, attr)
+        except AttributeError:
+            return "no"
+        return value() if attr in ("upper", "isdigit", "__len__", "__str__") else type(value)
+
+    names = [*dir(str), "_urls", "_permission_name", "_extra", "__setstate__", "__dict__",
+             "__name__", "__mro__", "nothing"]
+    assert [answer(lazy_text._getattr, n) for n in names] == [answer(lazy_text._original, n) for n in names]
+    calls.clear()
+    assert not hasattr(lazy, "_urls") and not calls  # answered without translating
+    assert lazy.upper() == "模块启用" and calls
