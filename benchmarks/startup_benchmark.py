@@ -54,7 +54,9 @@ CREATE_APP = (
 
 
 def _python(checkout: Path) -> str:
-    return str(checkout / ".venv" / "bin" / "python")
+    """The checkout's interpreter; this checkout's for one without a .venv (an exported baseline)."""
+    own = checkout / ".venv" / "bin" / "python"
+    return str(own if own.exists() else ROOT / ".venv" / "bin" / "python")
 
 
 def _run(checkout: Path, args: list[str], env: dict) -> tuple[float, float, str]:
