@@ -32,15 +32,17 @@ REQUIRED_RGB = "FDE9D9"
 
 
 def __getattr__(name: str):
-    # openpyxl (~60 ms to import) only for the template, not at every start: its styles made on demand
+    # openpyxl (~60 ms to import) only for the template, not at every start: its styles made on
+    # demand (the names are checked first: the import machinery asks a module for __path__)
+    if name not in ("HEADER_FONT", "REQUIRED_FILL", "HEADER_FILL"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from openpyxl.styles import Font, PatternFill
 
-    styles = {"HEADER_FONT": lambda: Font(bold=True),
-              "REQUIRED_FILL": lambda: PatternFill("solid", fgColor=REQUIRED_RGB),
-              "HEADER_FILL": lambda: PatternFill("solid", fgColor=HEADER_RGB)}
-    if name not in styles:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = globals()[name] = styles[name]()
+    value = globals()[name] = {
+        "HEADER_FONT": lambda: Font(bold=True),
+        "REQUIRED_FILL": lambda: PatternFill("solid", fgColor=REQUIRED_RGB),
+        "HEADER_FILL": lambda: PatternFill("solid", fgColor=HEADER_RGB),
+    }[name]()
     return value
 
 

@@ -273,3 +273,18 @@ def test_a_lazy_string_answers_for_attributes_as_before_without_translating(app)
     calls.clear()
     assert not hasattr(lazy, "_urls") and not calls  # answered without translating
     assert lazy.upper() == "模块启用" and calls
+
+
+def test_create_app_imports_neither_openpyxl_nor_weasyprint(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom core.app import create_app\ncreate_app({'GENERATE_SECRET_KEY': True})\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'weasyprint', 'pandas'}))\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIGUAN_")}
+    env["JIGUAN_INSTANCE_PATH"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=300, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
