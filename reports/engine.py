@@ -256,15 +256,18 @@ def render_html(key: str, params: dict | None, scope: UserScope | None = None,
 
 def url_fetcher():
     """WeasyPrint's fetcher limited to local files and data URLs: a report never goes online."""
+    from reports.weasy import load
+
+    load()  # its native libraries found in one look-up (reports/weasy.py)
     from weasyprint.urls import URLFetcher
 
     return URLFetcher(allowed_protocols={"file", "data"}, timeout=1)
 
 
 def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+    from reports.weasy import load
 
-    return HTML(string=html, base_url=str(HERE) + "/", url_fetcher=url_fetcher()).write_pdf()
+    return load().HTML(string=html, base_url=str(HERE) + "/", url_fetcher=url_fetcher()).write_pdf()
 
 
 def render_pdf(key: str, params: dict | None, scope: UserScope | None = None,

@@ -638,9 +638,9 @@ def ledger_html_segments(lay: LedgerLayout, segment_pages: int | None = None) ->
 
 
 def _write_pdf(html_text: str) -> bytes:
-    from weasyprint import HTML
+    from reports.weasy import load
 
-    return HTML(string=html_text).write_pdf()
+    return load().HTML(string=html_text).write_pdf()
 
 
 def render_ledger_pdf(

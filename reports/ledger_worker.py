@@ -19,7 +19,9 @@ from pathlib import Path
 
 
 def main() -> int:
-    from weasyprint import HTML
+    from reports.weasy import load
+
+    HTML = load().HTML  # noqa: N806 (WeasyPrint's name)
 
     HTML(string='<pre style="font-family: \'Noto Sans Mono CJK SC\'">台账 0</pre>').write_pdf()
     line = sys.stdin.readline()

@@ -1,7 +1,8 @@
 """The ``jiguan`` command: a FlaskGroup over ``core.create_app``.
 
 Listing the commands (``jiguan --help``) reads the list kept by :mod:`core.cli.listing` instead
-of building the app; running a command builds it as before.
+of building the app; running a command builds it as before, without the web service's screens
+and APIs for the commands in ``WITHOUT_VIEWS``, which serve nothing.
 """
 
 from __future__ import annotations
@@ -10,6 +11,22 @@ import click
 from flask.cli import FlaskGroup, ScriptInfo
 
 from core import create_app
+
+#: Commands (group, command) that serve no page and build no URL: they run in an app without
+#: screens and APIs (``WEB_VIEWS = False``, core/web/settings.py). Their user is still found
+#: by the security manager and their scope and modules are the same: a report is rendered
+#: for ``--as`` exactly as in a full app (tests/core/test_startup.py renders every report both
+#: ways and compares them).
+WITHOUT_VIEWS = frozenset({("report", "render"), ("report", "list")})
+APP_CONFIG = {"GENERATE_SECRET_KEY": True}
+
+
+def _make_app():
+    return create_app(dict(APP_CONFIG))
+
+
+def _make_app_without_views():
+    return create_app({**APP_CONFIG, "WEB_VIEWS": False})
 
 
 class JiguanGroup(FlaskGroup):
@@ -29,6 +46,13 @@ class JiguanGroup(FlaskGroup):
         names = super().list_commands(ctx)
         commands = {name: self.get_command(ctx, name) for name in names}
         listing.write({name: cmd for name, cmd in commands.items() if cmd is not None}, app)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        info = ctx.ensure_object(ScriptInfo)
+        # only the command line's own factory (a test's group brings its app), before any app
+        if tuple(args[:2]) in WITHOUT_VIEWS and info._loaded_app is None and info.create_app is _make_app:
+            info.create_app = _make_app_without_views
+        return super().resolve_command(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         kept = self._kept()
@@ -52,7 +76,7 @@ class JiguanGroup(FlaskGroup):
 def main() -> None:
     # the command line may write a random key into the instance folder when none is configured
     # (core/web/secret_key.py); core.wsgi may not: production sets its own
-    cli = JiguanGroup(create_app=lambda: create_app({"GENERATE_SECRET_KEY": True}),
+    cli = JiguanGroup(create_app=_make_app,
                       help="机关事务管理平台命令行")
     cli.main(prog_name="jiguan")
 

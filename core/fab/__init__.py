@@ -1,3 +1,7 @@
 """The Flask-AppBuilder adapter the services build on: the scoped data interface, type-ahead
 relation fields, capped counts, and — in ``adapter`` alone — every override of a FAB private
 method, each turned into a public hook."""
+
+from core.fab import lazy_fields
+
+lazy_fields.install()  # before any module's schema class is created (the services load first)

@@ -101,13 +101,18 @@ def install_web(app: Flask, state: JiguanState) -> None:
     from core.web.headers import init_headers
     from core.web.input_guard import install_input_guard
     from core.web.lazy_rules import install_lazy_rules
+    from core.web.lazy_text import install_lazy_text
     from core.web.menu_cache import install_menu_cache
     from core.web.security import JiguanSecurityManager, build_roles
     from core.web.settings import install_settings
     from core.web.translations import install_request_domain
 
     install_settings(app)  # the service's defaults, under whatever the app was given
+    with_views = app.config["WEB_VIEWS"]
+    if not with_views:  # a command line's app (core/cli): FAB's own screens and APIs neither
+        app.config["FAB_ADD_SECURITY_VIEWS"] = app.config["FAB_ADD_SECURITY_API"] = False
     install_lazy_rules(app)  # ~1,800 rules: their URL builders compiled on first use
+    install_lazy_text()  # FAB's view set-up asks lazy strings for attributes no string has
     if proxies := int(app.config["TRUSTED_PROXIES"]):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -142,7 +147,12 @@ def install_web(app: Flask, state: JiguanState) -> None:
         appbuilder.init_app(app, db.session)
         install_request_domain(app)  # FAB has set Flask-Babel up
         for module_key, spec in installs:
-            _add(appbuilder, state, module_key, spec)
+            if with_views:
+                _add(appbuilder, state, module_key, spec)
+            else:
+                _record(state, module_key, spec, endpoint=spec.view.__name__,
+                        permission_name=spec.view.class_permission_name or spec.view.__name__,
+                        blueprint=spec.view.__name__)
 
     init_auth(app)  # one authentication step, before every other (session, JWT, API token)
     install_api_guard(app)  # then the API's CSRF header and JSON-only bodies
@@ -171,14 +181,26 @@ def _add(appbuilder, state: JiguanState, module_key: str | None, spec: ViewSpec)
         )
     else:
         view = appbuilder.add_view_no_menu(spec.view)
-    entity = state.entities.for_model(getattr(getattr(view, "datamodel", None), "obj", type))
+    entity = _record(state, module_key, spec, endpoint=view.endpoint,
+                     permission_name=view.class_permission_name,
+                     blueprint=view.blueprint.name if view.blueprint is not None else None)
     if entity is not None and not isinstance(view, BaseApi):
         view.extra_args = {**(view.extra_args or {}), "history_entity": entity.key}
-        state.entity_endpoints.setdefault(entity.key, f"{view.endpoint}.show")
+
+
+def _record(state: JiguanState, module_key: str | None, spec: ViewSpec, *, endpoint: str,
+            permission_name: str, blueprint: str | None):
+    """What the core keeps of an added view (its module by every name, its entity's record
+    page, its menu category's modules), the same whether the view is added or, in an app
+    without views (``WEB_VIEWS``), only named as FAB would name it; its entity type, if any."""
+    entity = state.entities.for_model(getattr(getattr(spec.view, "datamodel", None), "obj", type))
+    if entity is not None and not issubclass(spec.view, BaseApi):
+        state.entity_endpoints.setdefault(entity.key, f"{endpoint}.show")
     if spec.menu and spec.category:
         state.category_modules[spec.category].add(module_key)
     if module_key:
-        for name in (view.class_permission_name, type(view).__name__, spec.name):
+        for name in (permission_name, spec.view.__name__, spec.name):
             state.module_of_name[name] = module_key
-        if view.blueprint is not None:
-            state.module_of_name[view.blueprint.name] = module_key
+        if blueprint is not None:
+            state.module_of_name[blueprint] = module_key
+    return entity

@@ -12,6 +12,12 @@ import datetime as dt
 
 
 class WebSettings:
+    #: False: the app installs no screen and no API (FAB's own neither), only what the rest of
+    #: the app needs of the web service (the security manager and its users, the built-in roles,
+    #: each view's module by name). The command line builds such an app for the commands that
+    #: serve nothing (core/cli/__init__.py, ``WITHOUT_VIEWS``): ~0.6 s less of each start.
+    WEB_VIEWS = True
+
     # Response headers and CSRF (core/web/csrf.py, core/web/headers.py; docs/security.md)
     #: Flask-WTF's CSRF check on every screen write, and the X-CSRFToken header on API writes
     #: made with the session cookie. Off only in unit tests' apps (core/testing/support.py).

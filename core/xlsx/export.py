@@ -15,11 +15,6 @@ from decimal import Decimal
 
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import inspect
 from sqlalchemy.orm import aliased
 
@@ -34,9 +29,24 @@ from core.xlsx.sheet import SheetWriter
 BATCH = 1000
 #: Excel's last row; an export never goes past it.
 MAX_ROWS = 1_048_575
-HEADER_FONT = Font(bold=True)
-REQUIRED_FILL = PatternFill("solid", fgColor="FDE9D9")
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+#: the header colour of an export and a template (RGB)
+HEADER_RGB = "DDEBF7"
+REQUIRED_RGB = "FDE9D9"
+
+
+def __getattr__(name: str):
+    # openpyxl (~60 ms to import) only for the template, not at every start: its styles made on
+    # demand (the names are checked first: the import machinery asks a module for __path__)
+    if name not in ("HEADER_FONT", "REQUIRED_FILL", "HEADER_FILL"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from openpyxl.styles import Font, PatternFill
+
+    value = globals()[name] = {
+        "HEADER_FONT": lambda: Font(bold=True),
+        "REQUIRED_FILL": lambda: PatternFill("solid", fgColor=REQUIRED_RGB),
+        "HEADER_FILL": lambda: PatternFill("solid", fgColor=HEADER_RGB),
+    }[name]()
+    return value
 
 
 def _orderable(model, name: str) -> bool:
@@ -211,7 +221,7 @@ def write_export(entity, query, out, progress=None) -> int:
     columns = columns_for(entity).export
     count = 0
     with SheetWriter(out, sheet_title(entity), [_width(c) for c in columns],
-                     header_fill=HEADER_FILL.fgColor.rgb[-6:]) as sheet:
+                     header_fill=HEADER_RGB) as sheet:
         sheet.header([c.header for c in columns])
         row = sheet.row
         for values in export_values(entity, query, columns):
@@ -241,6 +251,15 @@ def download_name(entity, what: str = "", ascii: bool = False) -> str:
 
 def write_template(entity, out) -> None:
     """The import template: headers (* marks required), a comment and a drop-down per column, 说明."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    header_font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor=HEADER_RGB)
+    required_fill = PatternFill("solid", fgColor=REQUIRED_RGB)
     columns = columns_for(entity).importable
     wb = Workbook()
     ws = wb.active
@@ -250,7 +269,7 @@ def write_template(entity, out) -> None:
     options.sheet_state = "hidden"
     notes.append([_("列名"), _("是否必填"), _("填写说明")])
     for cell in notes[1]:
-        cell.font = HEADER_FONT
+        cell.font = header_font
     notes.column_dimensions["A"].width = 20
     notes.column_dimensions["B"].width = 10
     notes.column_dimensions["C"].width = 70
@@ -258,8 +277,8 @@ def write_template(entity, out) -> None:
     for i, column in enumerate(columns, start=1):
         letter = get_column_letter(i)
         cell = ws.cell(row=1, column=i, value=("*" if column.required else "") + column.header)
-        cell.font = HEADER_FONT
-        cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
+        cell.font = header_font
+        cell.fill = required_fill if column.required else header_fill
         hint = column.hint()
         cell.comment = Comment((_("必填。") if column.required else _("选填。")) + hint, "jiguan",
                                width=260, height=90)

@@ -104,3 +104,187 @@ def test_api_schemas_are_built_on_first_use(app, api_client):
     columns = api.datamodel.obj.__table__.c
     nullable = [n for n in api.edit_model_schema.fields if n in columns and columns[n].nullable]
     assert all(api.edit_model_schema.fields[n].allow_none for n in nullable)
+
+
+@pytest.fixture
+def viewless(request, app, jiguan_config):
+    """The ``app`` fixture's app built again on its database without screens and APIs."""
+    from core.extensions import db
+    from core.testing.pytest_plugin import plugin_config
+    from core.testing.support import make_app
+
+    other = make_app(app.config["SQLALCHEMY_DATABASE_URI"],
+                     **{**plugin_config(request.config), **jiguan_config, "WEB_VIEWS": False})
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_an_app_without_views_knows_what_a_full_app_knows_of_them(app, viewless):
+    from core.state import get_state
+
+    assert len(viewless.url_map._rules) < len(app.url_map._rules) / 10  # no screen, no API
+    added = {type(v) for v in viewless.appbuilder.baseviews}
+    assert len(added) <= 5 and not any(getattr(v, "datamodel", None) for v in viewless.appbuilder.baseviews)
+    with app.app_context():
+        full = get_state()
+    with viewless.app_context():
+        bare = get_state()
+    assert bare.module_of_name == full.module_of_name
+    assert bare.entity_endpoints == full.entity_endpoints
+    assert dict(bare.category_modules) == dict(full.category_modules)
+    assert bare.entity_labels.keys() == full.entity_labels.keys()
+    assert viewless.config["FAB_ROLES"] == app.config["FAB_ROLES"]  # every role, every permission
+
+
+def _normalised(html: str) -> str:
+    import re
+
+    return re.sub(r"\d{1,2}:\d{2}", "HH:MM", html)  # the generation time, to the minute
+
+
+def test_every_report_renders_the_same_without_views_for_every_kind_of_user(app, viewless):
+    from core.extensions import db
+    from core.scoping import acting_as_username
+    from core.state import get_state
+    from reports.engine import ReportError, render_html, reports_for
+
+    def renders(one, username):
+        out = {}
+        with one.app_context():
+            with acting_as_username(username) as scope:
+                offered = [r.key for r in reports_for(scope)]
+                for report in get_state().reports:
+                    try:
+                        out[report.key] = _normalised(render_html(report.key, {}, scope))
+                    except ReportError as exc:  # a required parameter, or not for this user
+                        out[report.key] = (exc.status, exc.message)
+                        db.session.rollback()
+            db.session.remove()
+        return offered, out
+
+    for username in ("xj_bureau", "kashgar_clerk", "kashgar_fin_reviewer", None):
+        full = renders(app, username)
+        assert renders(viewless, username) == full, username
+        assert full[0] and any(isinstance(v, str) for v in full[1].values())
+
+
+def test_report_commands_build_an_app_without_views_and_others_a_full_one(app, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import core.cli as cli
+    from core.testing.support import make_app
+
+    monkeypatch.setenv("JIGUAN_INSTANCE_PATH", str(tmp_path))
+    built = []
+
+    def create_app(config):
+        built.append(config)
+        return make_app(app.config["SQLALCHEMY_DATABASE_URI"],
+                        **{k: v for k, v in config.items() if k != "GENERATE_SECRET_KEY"})
+
+    monkeypatch.setattr(cli, "create_app", create_app)
+    out = tmp_path / "directory.pdf"
+    group = cli.JiguanGroup(create_app=cli._make_app)
+    result = CliRunner().invoke(group, ["report", "render", "organization_directory", "--as",
+                                        "kashgar_clerk", "-o", str(out)], prog_name="jiguan")
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
+    assert built[-1].get("WEB_VIEWS") is False
+    result = CliRunner().invoke(group, ["report", "render", "organization_directory", "--as",
+                                        "nobody_at_all", "-o", str(out)], prog_name="jiguan")
+    assert result.exit_code != 0 and "找不到用户 nobody_at_all" in result.output
+    result = CliRunner().invoke(group, ["assets", "--help"], prog_name="jiguan")
+    assert result.exit_code == 0 and "check-proceeds" in result.output
+    assert "WEB_VIEWS" not in built[-1]
+
+
+def test_model_schema_fields_are_made_on_first_use_and_as_before(monkeypatch):
+    from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
+
+    from core.fab import lazy_fields
+    from core.tenancy import Organization
+
+    assert lazy_fields.installed()
+
+    class OrganizationSchema(SQLAlchemyAutoSchema):
+        class Meta:
+            model = Organization
+            include_fk = True
+            exclude = ("version",)
+
+    assert isinstance(OrganizationSchema.__dict__["_declared_fields"], lazy_fields._PendingFields)
+    fields = OrganizationSchema().fields  # the first instance makes them
+    assert isinstance(OrganizationSchema.__dict__["_declared_fields"], dict)
+    assert "name" in fields and "jurisdiction_id" in fields and "version" not in fields
+
+    class WithoutForeignKeys(SQLAlchemyAutoSchema):
+        class Meta:
+            model = Organization
+
+    class Child(WithoutForeignKeys):  # a subclass reads its parent's fields
+        class Meta(WithoutForeignKeys.Meta):
+            exclude = ("name",)
+
+    assert "jurisdiction_id" not in WithoutForeignKeys().fields
+    assert set(Child().fields) == set(WithoutForeignKeys().fields) - {"name"}
+    # the same fields as marshmallow-sqlalchemy makes as the class is created
+    monkeypatch.delattr(lazy_fields.SQLAlchemyAutoSchemaMeta, "get_declared_fields")
+
+    class Eager(SQLAlchemyAutoSchema):
+        class Meta:
+            model = Organization
+            include_fk = True
+            exclude = ("version",)
+
+    assert isinstance(Eager.__dict__["_declared_fields"], dict)
+
+    def shape(schema):
+        return {name: (type(f), f.required, f.allow_none, f.dump_only) for name, f in schema.fields.items()}
+
+    assert shape(Eager()) == shape(OrganizationSchema())
+
+
+def test_a_lazy_string_answers_for_attributes_as_before_without_translating(app):
+    from flask_babel.speaklater import LazyString
+
+    from core.web import lazy_text
+
+    assert LazyString.__getattr__ is lazy_text._getattr
+    calls = []
+
+    def text():
+        calls.append(1)
+        return "模块启用"
+
+    lazy = LazyString(text)
+
+    def answer(getattr_, attr):
+        try:
+            value = getattr_(lazy, attr)
+        except AttributeError:
+            return "no"
+        return value() if attr in ("upper", "isdigit", "__len__", "__str__") else type(value)
+
+    names = [*dir(str), "_urls", "_permission_name", "_extra", "__setstate__", "__dict__",
+             "__name__", "__mro__", "nothing"]
+    assert [answer(lazy_text._getattr, n) for n in names] == [answer(lazy_text._original, n) for n in names]
+    calls.clear()
+    assert not hasattr(lazy, "_urls") and not calls  # answered without translating
+    assert lazy.upper() == "模块启用" and calls
+
+
+def test_create_app_imports_neither_openpyxl_nor_weasyprint(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom core.app import create_app\ncreate_app({'GENERATE_SECRET_KEY': True})\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'weasyprint', 'pandas'}))\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIGUAN_")}
+    env["JIGUAN_INSTANCE_PATH"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=300, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
