@@ -253,3 +253,19 @@ def test_art29_holiday_import_with_a_bad_row_refuses_the_whole_file(app, login, 
     _headers, rows = read_xlsx(bureau.get("/api/v1/holiday/export.xlsx").data)
     assert {"节日名称": "导入测试节", "发布辖区": "新疆维吾尔自治区"}.items() <= next(
         r for r in rows if r["节日名称"] == "导入测试节").items()
+
+
+def test_art29_the_same_holiday_twice_in_one_import_file_is_refused(app, login, own_years):
+    """第二十九条 (holiday sealing rests on the calendar): a holiday entered once per jurisdiction.
+    Two rows of one file (one flush of the import) name the same holiday with overlapping days:
+    the second is judged while the first is not stored yet, still refused; nothing written."""
+    bureau = login("xj_bureau")
+    day = dt.date
+    data = xlsx_bytes(HOLIDAY_HEADERS, [["分块导入节", day(2039, 5, 1), day(2039, 5, 3), "650000", None],
+                                        ["分块导入节", day(2039, 5, 2), day(2039, 5, 5), "650000", None]])
+    response = bureau.post("/api/v1/holiday/import", data=upload(data), content_type="multipart/form-data")
+    assert response.status_code == 422, response.get_json()
+    texts = [e["text"] for e in response.get_json()["errors"]]
+    assert len(texts) == 1 and texts[0].startswith("第 3 行") and "已登记分块导入节" in texts[0], texts
+    assert "第二十九条" in texts[0]
+    assert _names(app, 2039) == []

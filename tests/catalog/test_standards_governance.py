@@ -266,3 +266,26 @@ def test_art11_the_form_describes_each_kind_for_its_script(login):
 def test_the_standards_script_is_served(login):
     response = login("urumqi_bureau").get("/static/jiguan/standards.js")
     assert response.status_code == 200 and b"data-standard-kinds" in response.data
+
+
+def test_art11_two_overlapping_periods_in_one_import_file_are_refused(app, login):
+    """第十一条: one standard per jurisdiction and day. Two rows of one file (one flush of the
+    import) for the same class and jurisdiction with overlapping periods: neither is stored yet
+    when the second is judged, which still sees the first; the file is refused, nothing written."""
+    key = _fresh_class(app)
+    bureau = login("urumqi_bureau")
+    template = bureau.get("/standardview/xlsx/template")
+    headers = [c.value for c in load_workbook(io.BytesIO(template.data)).worksheets[0][1]]
+
+    def row(value, start):
+        values = {"类别": "asset_price_cap", "项目": key, "标准值": value, "计量单位": "元",
+                  "制定辖区": "乌鲁木齐市", "生效日期": start, "依据文件": "测试"}
+        return [values.get(h.lstrip("*").split("（")[0]) for h in headers]
+
+    response = bureau.post("/api/v1/standard/import", content_type="multipart/form-data", data=upload(
+        xlsx_bytes(headers, [row(3000, dt.date(2031, 1, 1)), row(2800, dt.date(2031, 6, 1))])))
+    assert response.status_code == 422, response.get_json()
+    texts = [e["text"] for e in response.get_json()["errors"]]
+    assert len(texts) == 1 and texts[0].startswith("第 3 行") and "有效期不能重叠" in texts[0], texts
+    assert texts[0].endswith("（《办法》第十一条）")
+    assert _count(app, key) == 0
