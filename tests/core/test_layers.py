@@ -53,8 +53,11 @@ def test_the_kernel_is_thin():
     # declares (which way is stricter, number or text) and an organisation's own columns (organ
     # level, finance department); their logic lives in the catalog; issue 14 the two built-in
     # plugins' names and what a scope shares below (Scope.shared_up_only, in the read clause);
-    # issue 15 the subtree statement kept per jurisdiction (core/scoping.py)
-    assert lines <= 2692, f"the kernel has grown to {lines} lines: move a service out of it"
+    # issue 15 the subtree statement kept per jurisdiction (core/scoping.py) and what a bulk write
+    # of 500 rows a flush needs of the kernel: a rule's view of its flush's earlier new rows
+    # (WriteContext.new_before), the bulk write's memo of reference data (core/pipeline.py), one
+    # column's effective value and the columns' scales worked out once (core/events.py)
+    assert lines <= 2800, f"the kernel has grown to {lines} lines: move a service out of it"
 
 
 #: What the kernel shares with FAB: the declarative base and the SQLAlchemy extension class its
