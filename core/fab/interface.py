@@ -160,7 +160,10 @@ class ScopedInterface(FabInterface):
             count = self.query_count(base, filters, select_columns)
         return count, rows
 
-    def _rows(self, query, select_columns, eager_columns) -> list:
+    def _rows(self, query, select_columns, eager_columns, key_columns=()) -> list:
+        plain = self._plain_row_columns(select_columns, key_columns)
+        if plain is not None:  # the columns alone, as tuples: no entity objects to build
+            return query.with_entities(*plain).all()
         shown = eager_columns if eager_columns is not None else select_columns
         options = self.eager_options(shown, dotted_joined=eager_columns is None)
         if options:
@@ -169,6 +172,29 @@ class ScopedInterface(FabInterface):
         if rows and hasattr(rows[0], self.obj.__name__):
             rows = [getattr(row, self.obj.__name__) for row in rows]
         return rows
+
+    def _plain_row_columns(self, select_columns, key_columns) -> list | None:
+        """The attributes to select when the request reads plain rows, or None (entities).
+
+        A REST list (``ScopedModelRestApi.get_list_headless`` sets ``g.jiguan_plain_rows``) whose
+        columns are all the model's own columns is read as rows of those columns, its primary key
+        and the cursor's key columns: the schema reads the same attributes off a row as off an
+        object (``core/fab/quick_dump.py``), and building ~25 ORM objects was a fifth of a list
+        call. Screens keep entities: their formatters and properties read the object.
+        """
+        if not select_columns or not (has_request_context() and g.get("jiguan_plain_rows")):
+            return None
+        made = self.__dict__.setdefault("_jiguan_plain_rows", {})
+        key = (tuple(select_columns), tuple(key_columns))
+        if key not in made:
+            mapper = self.obj.__mapper__
+            attrs = mapper.column_attrs
+            names = None
+            if all(name in attrs for name in select_columns):
+                extra = [mapper.get_property_by_column(c).key for c in (*mapper.primary_key, *key_columns)]
+                names = list(dict.fromkeys([*select_columns, *extra]))
+            made[key] = [getattr(self.obj, name) for name in names] if names else None
+        return made[key]
 
     def _keyset_query(self, base, filters, order_column, order_direction, page, page_size,
                       select_columns, outer_default_load, eager_columns, columns, cursor):
@@ -185,7 +211,8 @@ class ScopedInterface(FabInterface):
         query = self.apply_all(seek, filters, order_column, reading, None, None,
                                select_columns, outer_default_load)
         offset = 0 if cursor is not None else (page or 0) * page_size  # an old page-number link
-        rows = self._rows(query.offset(offset or None).limit(page_size + 1), select_columns, eager_columns)
+        rows = self._rows(query.offset(offset or None).limit(page_size + 1), select_columns, eager_columns,
+                          columns)
         more, rows = len(rows) > page_size, rows[:page_size]
         if cursor is not None and cursor.before:
             rows.reverse()

@@ -6,8 +6,9 @@ mapping before ``getattr``: four calls before the field converts anything, ~20 %
 API request (25 rows × 22 fields). The REST API's schemas (``FabSchemaConverter``) serialize
 each row with a plan made once per schema: for a plain field (marshmallow's own ``serialize``
 and ``get_value``, a simple attribute name) ``getattr`` and the field's ``_serialize``, what
-marshmallow's path ends in; any other field, and any row that is a mapping, take
-marshmallow's path. Hooks (``pre_dump``/``post_dump``), ``data_key`` and ``dump_default`` are
+marshmallow's path ends in; any other field, and any row that is a mapping, take marshmallow's
+path. A SQLAlchemy ``Row`` (a REST list's plain columns, ``ScopedInterface._rows``) is read by
+attribute like an object. Hooks (``pre_dump``/``post_dump``), ``data_key`` and ``dump_default`` are
 kept. ``tests/core/test_quick_dump.py`` compares both paths on every API of the app.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, missing
 from marshmallow.fields import Field
+from sqlalchemy.engine import Row
 
 _PLAN = "_jiguan_dump_plan"
 
@@ -36,7 +38,7 @@ def quick_serialize(self, obj, *, many: bool = False):
     """``Schema._serialize`` with the plan above (assigned to the API's schema classes)."""
     if many and obj is not None:
         return [quick_serialize(self, row) for row in obj]
-    if obj is None or hasattr(type(obj), "__getitem__"):
+    if obj is None or hasattr(type(obj), "__getitem__") and not isinstance(obj, Row):
         return Schema._serialize(self, obj)
     plan = self.__dict__.get(_PLAN)
     if plan is None:

@@ -239,12 +239,14 @@ class ScopedModelRestApi(OperationApiMixin, FabRestApi):
         except keyset.CursorError as exc:
             return self.response_400(message=exc.message)
         g.jiguan_seek = (self.datamodel, cursor)
+        g.jiguan_plain_rows = True  # plain columns are read as rows (ScopedInterface._rows)
         try:
             return super().get_list_headless(**kwargs)
         except keyset.CursorError as exc:  # a key that does not fit the sort column
             return self.response_400(message=exc.message)
         finally:
             g.pop("jiguan_seek", None)
+            g.pop("jiguan_plain_rows", None)
 
     def pre_get_list(self, data: dict) -> None:
         # a client must know when "count" is the planner's estimate, not an exact figure
