@@ -27,6 +27,7 @@ from flask_appbuilder.forms import GeneralModelConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.manager import BaseSecurityManager
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
+from flask_appbuilder.widgets import SearchWidget
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -615,11 +616,12 @@ FAB_PRIVATE: dict[str, str] = {
     "babel._get_current_context": "988c367153127e4e",
     "api.jsonschema": "521302090abeddb1",
     "api.safe": "836561e1fc135133",
+    "SearchWidget.__call__": "484910bee0a34d10",  # core/fab/search_fields.py
 }
 _FAB_CLASSES = {"SQLAInterface": SQLAInterface, "ModelView": ModelView, "ModelRestApi": ModelRestApi,
                 "GeneralModelConverter": GeneralModelConverter,
                 "Model2SchemaConverter": Model2SchemaConverter, "BaseView": BaseView,
-                "BaseSecurityManager": BaseSecurityManager}
+                "BaseSecurityManager": BaseSecurityManager, "SearchWidget": SearchWidget}
 
 
 def original_digest(name: str) -> str:

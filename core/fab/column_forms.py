@@ -93,6 +93,9 @@ class JsonField(TextAreaField):
 class EnumField(SelectField):
     """A select of an Enum column's codes with their labels; the value is what the ORM stores."""
 
+    #: its empty control follows from the column alone (core/fab/search_fields.py keeps it)
+    jiguan_static_control = True
+
     def __init__(self, label=None, validators=None, column=None, blank: bool = False, **kwargs):
         self.column = column
         choices = [(code, lbl) for code, lbl in enum_choices(column).items()]

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, jsonify, request, url_for
+from flask import abort, has_request_context, jsonify, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.security.decorators import permission_name
-from flask_appbuilder.widgets import FormWidget, ListWidget, SearchWidget
+from flask_appbuilder.widgets import FormWidget, ListWidget
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -25,6 +25,8 @@ from sqlalchemy import Enum, String, or_
 from wtforms import Field
 from wtforms.fields.core import UnboundField
 from wtforms.validators import StopValidation
+
+from core.fab.search_fields import KeptFieldsSearchWidget
 
 #: Columns searched when they exist on the related model, in order (the first sorts the matches).
 SEARCHED = ("code", "number", "name", "username", "title", "uscc", "first_name", "last_name")
@@ -125,6 +127,14 @@ class TypeaheadField(Field):
         self._invalid = False
 
     @property
+    def jiguan_static_control(self) -> bool:
+        """A search box with no filter of its column in the request renders the same each time."""
+        if not self.search or not has_request_context():
+            return False
+        pattern = re.compile(rf"^_flt_\d+_{re.escape(self.col_name)}$")
+        return not any(pattern.match(key) for key in request.args)
+
+    @property
     def required_choice(self) -> bool:
         return not self.allow_blank and not self.search
 
@@ -196,7 +206,7 @@ def typeahead_field(unbound, view, col_name: str, form_kind: str):
 NO_MATCH = _l("没有匹配的记录")
 
 
-class TypeaheadSearchWidget(SearchWidget):
+class TypeaheadSearchWidget(KeptFieldsSearchWidget):
     """FAB's search filters, plus the script that turns relation fields into type-ahead boxes."""
 
     template = "core/widgets/search.html"

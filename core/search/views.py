@@ -12,11 +12,11 @@ from flask_appbuilder.security.decorators import permission_name
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import String, Text
-from wtforms import SelectField
 
 from core.extensions import db
 from core.fab.column_types import kind_of, model_column
 from core.fab.filters import ChoiceEqual, quick_search
+from core.fab.search_fields import StaticChoiceField
 from core.search.choices import column_choices
 from core.search.models import SavedFilter
 from core.state import get_state
@@ -79,7 +79,7 @@ class SearchViewMixin:
             choices = self.datamodel.choice_labels.get(name)
             if choices and name not in extra:
                 label = self.label_columns.get(name, name)
-                extra[name] = SelectField(label, choices=[(code, label) for code, label in choices.items()])
+                extra[name] = StaticChoiceField(label, choices=list(choices.items()))
         self.search_form_extra_fields = extra
 
     def quick_term(self) -> str:
