@@ -10,6 +10,7 @@ not), ``sudo`` and ``apt-get`` (recording what would be installed); nothing is i
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import time
 
@@ -18,6 +19,7 @@ import pytest
 from core.config import PROJECT_ROOT
 
 SCRIPT = os.path.join(PROJECT_ROOT, "scripts", "system-deps.sh")
+BASH = shutil.which("bash")
 
 
 def stub(folder, name: str, body: str) -> None:
@@ -40,7 +42,7 @@ def machine(tmp_path):
     chromium = tmp_path / "chromium"
     stub(tmp_path, "chromium", "")
 
-    def _machine(uid: int = 1000, sudo: str | None = None):
+    def _machine(uid: int = 1000, sudo: str | None = None, path: str = "/usr/bin:/bin"):
         stub(bin_dir, "id", f"echo {uid}")
         if sudo == "passwordless":
             stub(bin_dir, "sudo", '[ "$1" = -n ] && shift; exec "$@"')
@@ -49,9 +51,9 @@ def machine(tmp_path):
 
         def run(use: str, **env):
             environ = {k: v for k, v in os.environ.items() if k != "JIGUAN_SKIP_BROWSER_TESTS"}
-            environ.update({"PATH": f"{bin_dir}:/usr/bin:/bin", "JIGUAN_CHROMIUM": str(chromium),
+            environ.update({"PATH": f"{bin_dir}:{path}", "JIGUAN_CHROMIUM": str(chromium),
                             "JIGUAN_CHROMEDRIVER": str(chromium), **env})
-            result = subprocess.run(["bash", SCRIPT, use], env=environ, capture_output=True, text=True,
+            result = subprocess.run([BASH, SCRIPT, use], env=environ, capture_output=True, text=True,
                                     timeout=60)
             apt = (state / "apt").read_text() if (state / "apt").exists() else ""
             return result, apt
@@ -67,6 +69,17 @@ def test_without_root_it_stops_printing_the_one_command(machine):
     assert "fonts-noto-cjk" in result.stderr and "fonts-ukij-uyghur" in result.stderr
     assert f"sudo bash {SCRIPT} demo" in result.stderr
     assert apt == ""  # nothing tried
+
+
+def test_without_sudo_it_prints_the_su_command(machine, tmp_path):
+    """A machine without sudo at all (a fresh Debian minimal): the command is ``su -c …``."""
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for tool in ("dirname", "basename", "grep"):
+        (tools / tool).symlink_to(shutil.which(tool))
+    result, apt = machine(uid=1000, path=str(tools))("demo")
+    assert result.returncode == 1 and f"su -c 'bash {SCRIPT} demo'" in result.stderr, result.stderr
+    assert apt == ""
 
 
 def test_as_root_it_installs_what_is_missing_and_checks_again(machine):

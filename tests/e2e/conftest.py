@@ -73,7 +73,8 @@ def browser_available():
     reason = browser_unavailable()
     if reason:
         if os.environ.get("JIGUAN_REQUIRE_BROWSER"):
-            pytest.fail(reason + " (JIGUAN_REQUIRE_BROWSER is set)")
+            pytest.fail(reason + " (JIGUAN_REQUIRE_BROWSER is set, as make test sets it; "
+                        "JIGUAN_SKIP_BROWSER_TESTS=1 skips the browser tests on purpose)")
         pytest.skip(reason)
 
 
