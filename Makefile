@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system-deps demo run test lint clean
+.PHONY: setup system-deps demo-deps test-deps demo run test lint clean
 
 setup: $(STAMP)
 
@@ -14,18 +14,29 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Debian packages: CJK and Uyghur fonts for PDFs, poppler for reading PDFs back in tests.
+# Debian packages (scripts/system-deps.sh): checked in a moment, installed when missing as root
+# or through passwordless sudo, else the command stops printing the one command to run.
 system-deps:
-	@bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh all
 
-demo: setup
+demo-deps:  # the CJK and Uyghur fonts of the PDFs
+	@bash scripts/system-deps.sh demo
+
+test-deps:  # + poppler, Chromium (JIGUAN_SKIP_BROWSER_TESTS=1: no browser tests, said so)
+	@bash scripts/system-deps.sh test
+
+# A browser test never skips silently: without Chromium test-deps installs it or stops; only
+# JIGUAN_SKIP_BROWSER_TESTS=1 (not 0) lets pytest skip them, each with that reason.
+REQUIRE_BROWSER := $(if $(filter-out 0,$(JIGUAN_SKIP_BROWSER_TESTS)),,JIGUAN_REQUIRE_BROWSER=1)
+
+demo: demo-deps setup
 	$(BIN)/jiguan demo
 	$(BIN)/jiguan run --host 127.0.0.1 --port 5000
 
-test: setup
+test: test-deps setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(REQUIRE_BROWSER) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -4,7 +4,9 @@ The guarantees (docs/reports.md): parameters are validated by the report's schem
 (``ReportError`` 422 naming the field, in Chinese); a report of a module inactive
 for the scope's jurisdiction does not exist (``ReportError`` 404); the context is
 built for the given scope only; WeasyPrint fetches nothing but ``file:`` and
-``data:`` URLs (fonts come from the system's fontconfig).
+``data:`` URLs (fonts come from the system's fontconfig); a PDF whose text uses a script no
+installed font covers is refused (``ReportError`` 503 naming the Debian package), never
+produced with empty boxes (reports/fonts.py).
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ CSS_FILE = HERE / "static" / "report.css"
 
 
 class ReportError(WriteRefused):
-    """A report cannot be rendered: bad parameters (422) or no such report here (404)."""
+    """A report cannot be rendered: bad parameters (422), no such report here (404), or no
+    font for a script of its text on this machine (503)."""
 
     def __init__(self, message, status: int = 422, errors: dict | None = None):
         super().__init__(message)
@@ -264,9 +267,41 @@ def url_fetcher():
     return URLFetcher(allowed_protocols={"file", "data"}, timeout=1)
 
 
+def require_fonts(scripts) -> None:
+    """``ReportError`` 503 naming the Debian package when a script of ``scripts`` has no font.
+
+    ``scripts`` is a set or a callable giving it, called only when some script lacks a font
+    (the usual machine has them all: no scan of the text)."""
+    from reports import fonts
+
+    if fonts.available() >= set(fonts.SCRIPTS):
+        return
+    message = fonts.missing_message(scripts() if callable(scripts) else scripts)
+    if message:
+        raise ReportError(message, status=503)
+
+
+#: context entries that are layout, not text of the report (CSS, the language tag …)
+_LAYOUT_KEYS = ("report_css", "footer_content", "lang", "orientation")
+
+
+def _strings(value):
+    """Every string in a context value, through dicts, lists and tuples (a ledger's rows)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
 def html_to_pdf(html: str) -> bytes:
+    from reports import fonts
     from reports.weasy import load
 
+    require_fonts(lambda: fonts.scripts_in(html, markup=True))
     return load().HTML(string=html, base_url=str(HERE) + "/", url_fetcher=url_fetcher()).write_pdf()
 
 
@@ -275,10 +310,16 @@ def render_pdf(key: str, params: dict | None, scope: UserScope | None = None,
     """The report as PDF bytes, rendered for ``scope`` (the current user by default).
 
     Raises :class:`ReportError` (422 bad parameters, 404 no such report for the
-    scope). Safe to call from a background job inside an app context.
+    scope, 503 no font for a script of its text: no PDF is produced). Safe to call from a
+    background job inside an app context.
     """
     report, context = build(key, params, scope, draft)
     if report.render_pdf is not None:
+        from reports import fonts
+
+        # a ledger's monospaced CJK layout needs the Han font whatever its rows hold
+        require_fonts(lambda: {"han"} | fonts.scripts_in("\n".join(_strings(
+            {k: v for k, v in context.items() if k not in _LAYOUT_KEYS}))))
         return report.render_pdf(context)
     return html_to_pdf(render_template(report.template, **context))
 

@@ -225,7 +225,8 @@ class ReportCenterView(BaseView):
             db.session.rollback()
             if exc.status == 404:
                 abort(404)
-            return self._page(entry, values=params, errors=exc.errors, message=exc.message, status=422)
+            return self._page(entry, values=params, errors=exc.errors, message=exc.message,
+                              status=exc.status)
 
     @expose("/<key>/render", methods=["POST"])
     @has_access
@@ -252,7 +253,7 @@ class ReportCenterView(BaseView):
             if exc.status == 404:
                 abort(404)
             return self._page(entry, values=values, errors=exc.errors, message=exc.message,
-                              draft=draft, status=422)
+                              draft=draft, status=exc.status)
         return self._page(entry, values=values, preview=html, draft=draft)
 
 
@@ -300,5 +301,5 @@ class ReportApi(BaseApi):
             db.session.rollback()
             if exc.status == 404:
                 return self.response(404, message=exc.message)
-            return self.response(422, message=exc.message, errors=exc.errors)
+            return self.response(exc.status, message=exc.message, errors=exc.errors)
         return pdf_response(pdf, key)
