@@ -24,6 +24,7 @@ from core.api import (
     render_ledger_pdf,
     scoped,
 )
+from plugins.assets.cards.labels import LabelParams, label_context
 from plugins.assets.cards.models import ASSET_STATUSES, Asset, AssetClass
 
 #: Rows shown in the HTML preview; the PDF has them all.
@@ -177,5 +178,11 @@ def reports() -> list[Report]:
             orientation="landscape", signatures=STANDARD_SIGNATURES, estimate_rows=ledger_rows,
             render_pdf=render_ledger,
             description=_l("权限范围内的资产卡片，可按单位、分类、状态、取得日期筛选；按分类和状态小计（第十八条）"),
+        ),
+        Report(
+            key="asset_labels", label=_l("资产标签"), params_schema=LabelParams,
+            build_context=label_context, template="assets/labels.html", prints="asset",
+            description=_l("资产卡片的标签：编号、名称、使用单位和打开卡片的二维码；可选标签规格，"
+                           "打印一张卡片、所选卡片或一次入库的全部卡片"),
         ),
     ]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from flask import flash, redirect, url_for
 from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterNotEqual
 from flask_appbuilder.security.decorators import permission_name
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectField
@@ -71,6 +74,25 @@ class AssetView(CardHistoryMixin, ScopedModelView):
     edit_form_query_rel_fields = add_form_query_rel_fields
     #: the in-use ledger: disposed assets leave it (Art. 19) and are found under 已处置资产
     base_filters = [["status", FilterNotEqual, "disposed"]]
+    #: printing labels reads the cards: whoever lists them may print them (cards/labels.py)
+    method_permission_name = {"print_labels": "list"}
+
+    @action("print_labels", _l("打印资产标签"), "", "fa-tags", multiple=True, single=False)
+    def print_labels(self, items):
+        """The selected cards' labels: 资产标签's page with their numbers, to choose the label stock."""
+        numbers = [item.number for item in (items if isinstance(items, list) else [items]) if item]
+        if not numbers:
+            flash(_("请先勾选要打印标签的资产卡片"), "warning")
+            return redirect(url_for("AssetView.list"))
+        return redirect(url_for("ReportCenterView.report", key="asset_labels", numbers=",".join(numbers)))
+
+    def show_context(self, item, pk) -> dict:
+        """资产标签 in another label stock than the 打印资产标签 button's (A4 3×8)."""
+        context = super().show_context(item, pk)
+        context["record_actions"] = [*context.get("record_actions", ()), {
+            "key": "labels", "label": _l("选择规格打印资产标签"),
+            "url": url_for("ReportCenterView.report", key="asset_labels", asset=pk)}]
+        return context
 
 
 class DisposedAssetView(CardHistoryMixin, ScopedModelView):

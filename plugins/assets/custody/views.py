@@ -225,6 +225,7 @@ class AssetReceiptView(ScopedModelView):
             item = self.datamodel.get(kwargs["pk"], self._base_filters)
             if item is not None:
                 kwargs["cards"] = receipt_cards(item)
+                kwargs["receipt_number"] = item.number
         return super().render_template(template, **kwargs)
 
     list_title = _l("入库记录")
