@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Flask
 from flask_appbuilder import Model
 
-from core import pipeline  # noqa: F401  (installs the write pipeline)
+from core import collector_paused, pipeline  # noqa: F401  (pipeline: installs the write pipeline)
 from core.config import MIGRATIONS_DIR, PROJECT_ROOT, DefaultConfig, env_settings
 from core.extensions import db, migrate
 from core.plugins import PluginError, build_plugin_manager, collect
@@ -59,6 +59,11 @@ def collect_contributions(state: JiguanState) -> None:
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: config layers, plugins and services, what they contribute, installed."""
+    with collector_paused():
+        return _build(config)
+
+
+def _build(config: dict | None) -> Flask:
     instance = os.environ.get("JIGUAN_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
     app = Flask(
         "jiguan",

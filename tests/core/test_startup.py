@@ -185,13 +185,15 @@ def test_report_commands_build_an_app_without_views_and_others_a_full_one(app, t
                         **{k: v for k, v in config.items() if k != "GENERATE_SECRET_KEY"})
 
     monkeypatch.setattr(cli, "create_app", create_app)
+    frozen = []  # the command line's app is frozen out of the cycle collector's passes
+    monkeypatch.setattr(cli.gc, "freeze", lambda: frozen.append(len(built)))  # not this session's
     out = tmp_path / "directory.pdf"
     group = cli.JiguanGroup(create_app=cli._make_app)
     result = CliRunner().invoke(group, ["report", "render", "organization_directory", "--as",
                                         "kashgar_clerk", "-o", str(out)], prog_name="jiguan")
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF")
-    assert built[-1].get("WEB_VIEWS") is False
+    assert built[-1].get("WEB_VIEWS") is False and frozen == [1]
     result = CliRunner().invoke(group, ["report", "render", "organization_directory", "--as",
                                         "nobody_at_all", "-o", str(out)], prog_name="jiguan")
     assert result.exit_code != 0 and "找不到用户 nobody_at_all" in result.output
@@ -288,3 +290,28 @@ def test_create_app_imports_neither_openpyxl_nor_weasyprint(tmp_path):
                           timeout=300, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_cycle_collector_is_paused_while_the_app_is_built_then_as_it_was(monkeypatch):
+    import gc
+
+    import core
+    import core.app
+
+    seen = []
+    real = core.app._build
+    monkeypatch.setattr(core.app, "_build", lambda config: seen.append(gc.isenabled()) or real(config))
+    assert gc.isenabled()
+    app = core.create_app({"GENERATE_SECRET_KEY": True, "WEB_VIEWS": False,
+                           "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.extensions["jiguan"] and seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(LookupError), core.collector_paused():
+            raise LookupError
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
+    with pytest.raises(LookupError), core.collector_paused():
+        raise LookupError
+    assert gc.isenabled()  # back on after a failure too
