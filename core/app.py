@@ -16,8 +16,8 @@ from flask import Flask
 from flask_appbuilder import Model
 
 from core import collector_paused, pipeline  # noqa: F401  (pipeline: installs the write pipeline)
-from core.config import MIGRATIONS_DIR, PROJECT_ROOT, DefaultConfig, env_settings
-from core.extensions import db, migrate
+from core.config import PROJECT_ROOT, DefaultConfig, env_settings
+from core.extensions import db
 from core.plugins import PluginError, build_plugin_manager, collect
 from core.state import JiguanState
 from core.versioning import never_reuse_ids
@@ -76,7 +76,6 @@ def _build(config: dict | None) -> Flask:
     )
     _configure(app, config)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
 
     pm, plugins = build_plugin_manager(app.config)
     state = JiguanState(pm=pm, plugins=plugins)

@@ -277,13 +277,14 @@ def test_a_lazy_string_answers_for_attributes_as_before_without_translating(app)
     assert lazy.upper() == "模块启用" and calls
 
 
-def test_create_app_imports_neither_openpyxl_nor_weasyprint(tmp_path):
+def test_create_app_imports_neither_openpyxl_nor_weasyprint_nor_alembic(tmp_path):
     import os
     import subprocess
     import sys
 
     code = ("import sys\nfrom core.app import create_app\ncreate_app({'GENERATE_SECRET_KEY': True})\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'weasyprint', 'pandas'}))\n")
+            "print(sorted({m.split('.')[0] for m in sys.modules}\n"
+            "             & {'openpyxl', 'weasyprint', 'pandas', 'alembic', 'flask_migrate'}))\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("JIGUAN_")}
     env["JIGUAN_INSTANCE_PATH"] = str(tmp_path)
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
@@ -315,3 +316,22 @@ def test_the_cycle_collector_is_paused_while_the_app_is_built_then_as_it_was(mon
     with pytest.raises(LookupError), core.collector_paused():
         raise LookupError
     assert gc.isenabled()  # back on after a failure too
+
+
+def test_the_db_group_is_flask_migrates_extended_imported_when_used(app, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from core.cli.commands import db_group
+    from core.cli.db_commands import db_group as real
+    from core.config import MIGRATIONS_DIR
+
+    assert app.extensions["migrate"].directory == str(MIGRATIONS_DIR)  # made by the first read:
+    assert type(app.extensions["migrate"]).__module__ == "flask_migrate"  # Flask-Migrate's record
+    assert app.cli.commands["db"] is db_group  # ours, not Flask-Migrate's bare one
+    group = JiguanGroup(create_app=lambda: app)
+    monkeypatch.setenv("JIGUAN_INSTANCE_PATH", str(tmp_path))
+    result = CliRunner().invoke(group, ["db", "--help"], prog_name="jiguan")
+    assert result.exit_code == 0 and "--x-arg" in result.output and "升级数据库" in result.output
+    assert db_group.loaded is real and db_group.help == real.help
+    assert (db_group.params, db_group.callback, db_group.commands) == (real.params, real.callback,
+                                                                       real.commands)
