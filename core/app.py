@@ -15,9 +15,9 @@ from pathlib import Path
 from flask import Flask
 from flask_appbuilder import Model
 
-from core import pipeline  # noqa: F401  (installs the write pipeline)
-from core.config import MIGRATIONS_DIR, PROJECT_ROOT, DefaultConfig, env_settings
-from core.extensions import db, migrate
+from core import collector_paused, pipeline  # noqa: F401  (pipeline: installs the write pipeline)
+from core.config import PROJECT_ROOT, DefaultConfig, env_settings
+from core.extensions import db
 from core.plugins import PluginError, build_plugin_manager, collect
 from core.state import JiguanState
 from core.versioning import never_reuse_ids
@@ -59,6 +59,11 @@ def collect_contributions(state: JiguanState) -> None:
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: config layers, plugins and services, what they contribute, installed."""
+    with collector_paused():
+        return _build(config)
+
+
+def _build(config: dict | None) -> Flask:
     instance = os.environ.get("JIGUAN_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
     app = Flask(
         "jiguan",
@@ -71,7 +76,6 @@ def create_app(config: dict | None = None) -> Flask:
     )
     _configure(app, config)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
 
     pm, plugins = build_plugin_manager(app.config)
     state = JiguanState(pm=pm, plugins=plugins)

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from core.cli.db_commands import db_group
+from core.cli.lazy_group import LazyGroup
 from core.cli.plugin_commands import plugin_alias, plugins_group
 from core.extensions import db
 from core.scoping import acting_as_username
@@ -147,5 +147,8 @@ def user_unlock(username, address):
 
 
 #: The CLI service's commands (core/cli/plugin.py); the other services add theirs.
+#: ``jiguan db``: imported (with Flask-Migrate and Alembic) when used; its help is Flask-Migrate's
+db_group = LazyGroup("db", "core.cli.db_commands:db_group", help="Perform database migrations.")
+
 CORE_COMMANDS = [plugins_group, plugin_alias, modules_group, init_command, demo_command, db_group,
                  user_group]

@@ -17,7 +17,7 @@ from flask import current_app, g
 from flask.cli import with_appcontext
 from flask_migrate.cli import db as migrate_db
 
-from core.extensions import migrate
+from core.cli.migrations import migrate
 
 
 def refuse_missing_plugins() -> None:

@@ -117,8 +117,8 @@ def script_directory():
     """Alembic's scripts of the current app: the core branch and every loaded plugin's."""
     from alembic.script import ScriptDirectory
 
+    from core.cli.migrations import migrate
     from core.cli.setup import MIGRATIONS_DIR
-    from core.extensions import migrate
 
     return ScriptDirectory.from_config(migrate.get_config(str(MIGRATIONS_DIR)))
 

@@ -11,3 +11,10 @@ def register_cli_commands():
     from core.cli.commands import CORE_COMMANDS
 
     return CORE_COMMANDS
+
+
+@hookimpl
+def init_app(app, state):
+    from core.cli.migrations import init_migrations
+
+    init_migrations(app)  # Flask-Migrate, imported by the first command that migrates

@@ -9,8 +9,9 @@ from alembic import command
 from flask import Flask, current_app
 from flask_appbuilder import Model
 
+from core.cli.migrations import migrate
 from core.config import MIGRATIONS_DIR
-from core.extensions import db, migrate
+from core.extensions import db
 from core.plugins import plugin_subfolders
 from core.scoping import ROLE_ADMIN
 from core.state import get_state

@@ -56,8 +56,9 @@ def test_the_kernel_is_thin():
     # issue 15 the subtree statement kept per jurisdiction (core/scoping.py) and what a bulk write
     # of 500 rows a flush needs of the kernel: a rule's view of its flush's earlier new rows
     # (WriteContext.new_before), the bulk write's memo of reference data (core/pipeline.py), one
-    # column's effective value and the columns' scales worked out once (core/events.py)
-    assert lines <= 2800, f"the kernel has grown to {lines} lines: move a service out of it"
+    # column's effective value and the columns' scales worked out once (core/events.py); and the
+    # factory's pause of the cycle collector while it imports and builds (core/__init__.py)
+    assert lines <= 2825, f"the kernel has grown to {lines} lines: move a service out of it"
 
 
 #: What the kernel shares with FAB: the declarative base and the SQLAlchemy extension class its

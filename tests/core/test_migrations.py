@@ -12,8 +12,9 @@ from alembic.util import to_tuple
 from flask_appbuilder import Model
 
 from core.cli.installs import app_tables
+from core.cli.migrations import migrate
 from core.cli.setup import MIGRATIONS_DIR, upgrade_schema, version_locations
-from core.extensions import db, migrate
+from core.extensions import db
 from core.testing.support import schema_diff
 from tests.conftest import POSTGRES_URL, make_app, postgres_unreachable
 

@@ -185,13 +185,15 @@ def test_report_commands_build_an_app_without_views_and_others_a_full_one(app, t
                         **{k: v for k, v in config.items() if k != "GENERATE_SECRET_KEY"})
 
     monkeypatch.setattr(cli, "create_app", create_app)
+    frozen = []  # the command line's app is frozen out of the cycle collector's passes
+    monkeypatch.setattr(cli.gc, "freeze", lambda: frozen.append(len(built)))  # not this session's
     out = tmp_path / "directory.pdf"
     group = cli.JiguanGroup(create_app=cli._make_app)
     result = CliRunner().invoke(group, ["report", "render", "organization_directory", "--as",
                                         "kashgar_clerk", "-o", str(out)], prog_name="jiguan")
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF")
-    assert built[-1].get("WEB_VIEWS") is False
+    assert built[-1].get("WEB_VIEWS") is False and frozen == [1]
     result = CliRunner().invoke(group, ["report", "render", "organization_directory", "--as",
                                         "nobody_at_all", "-o", str(out)], prog_name="jiguan")
     assert result.exit_code != 0 and "找不到用户 nobody_at_all" in result.output
@@ -275,16 +277,61 @@ def test_a_lazy_string_answers_for_attributes_as_before_without_translating(app)
     assert lazy.upper() == "模块启用" and calls
 
 
-def test_create_app_imports_neither_openpyxl_nor_weasyprint(tmp_path):
+def test_create_app_imports_neither_openpyxl_nor_weasyprint_nor_alembic(tmp_path):
     import os
     import subprocess
     import sys
 
     code = ("import sys\nfrom core.app import create_app\ncreate_app({'GENERATE_SECRET_KEY': True})\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'weasyprint', 'pandas'}))\n")
+            "print(sorted({m.split('.')[0] for m in sys.modules}\n"
+            "             & {'openpyxl', 'weasyprint', 'pandas', 'alembic', 'flask_migrate'}))\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("JIGUAN_")}
     env["JIGUAN_INSTANCE_PATH"] = str(tmp_path)
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           timeout=300, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_cycle_collector_is_paused_while_the_app_is_built_then_as_it_was(monkeypatch):
+    import gc
+
+    import core
+    import core.app
+
+    seen = []
+    real = core.app._build
+    monkeypatch.setattr(core.app, "_build", lambda config: seen.append(gc.isenabled()) or real(config))
+    assert gc.isenabled()
+    app = core.create_app({"GENERATE_SECRET_KEY": True, "WEB_VIEWS": False,
+                           "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.extensions["jiguan"] and seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(LookupError), core.collector_paused():
+            raise LookupError
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
+    with pytest.raises(LookupError), core.collector_paused():
+        raise LookupError
+    assert gc.isenabled()  # back on after a failure too
+
+
+def test_the_db_group_is_flask_migrates_extended_imported_when_used(app, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from core.cli.commands import db_group
+    from core.cli.db_commands import db_group as real
+    from core.config import MIGRATIONS_DIR
+
+    assert app.extensions["migrate"].directory == str(MIGRATIONS_DIR)  # made by the first read:
+    assert type(app.extensions["migrate"]).__module__ == "flask_migrate"  # Flask-Migrate's record
+    assert app.cli.commands["db"] is db_group  # ours, not Flask-Migrate's bare one
+    group = JiguanGroup(create_app=lambda: app)
+    monkeypatch.setenv("JIGUAN_INSTANCE_PATH", str(tmp_path))
+    result = CliRunner().invoke(group, ["db", "--help"], prog_name="jiguan")
+    assert result.exit_code == 0 and "--x-arg" in result.output and "升级数据库" in result.output
+    assert db_group.loaded is real and db_group.help == real.help
+    assert (db_group.params, db_group.callback, db_group.commands) == (real.params, real.callback,
+                                                                       real.commands)
