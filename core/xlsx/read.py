@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 
 from flask import current_app
@@ -122,12 +123,15 @@ def _calamine_rows(data: bytes, sheet_rows: int, max_cols: int):
         # a grid padded to the last column: a stray cell far right must not allocate its width
         if end is not None and end[1] + 1 > max_cols:
             raise UploadRefused(_("工作表超过 %(max)s 列，请删除多余的列", max=max_cols))
-        grid = sheet.to_python(skip_empty_area=False, nrows=sheet_rows + 1) if end is not None else []
+        left = (None,) * sheet.start[1] if end is not None else ()
     except UploadRefused:
         raise
     except Exception:  # noqa: BLE001 - openpyxl reads it, or says it is not a readable xlsx
         return None
-    return [tuple(map(_cell, row)) for row in grid]
+    if end is None:
+        return iter(())
+    # rows from row 1, their cells from the first used column: padded on the left to column A
+    return (left + tuple(map(_cell, row)) for row in itertools.islice(sheet.iter_rows(), sheet_rows + 1))
 
 
 def _openpyxl_rows(data: bytes, sheet_rows: int):
@@ -154,7 +158,7 @@ def read_sheet(source, max_bytes: int, max_rows: int):
     sheet_rows, max_cols = sheet_rows_limit(), setting("XLSX_IMPORT_MAX_COLUMNS")
     try:
         rows = _calamine_rows(data, sheet_rows, max_cols)
-        rows = iter(rows if rows is not None else _openpyxl_rows(data, sheet_rows))
+        rows = rows if rows is not None else _openpyxl_rows(data, sheet_rows)
         header = next(rows, None)
         body = []
         for number, values in enumerate(rows, start=2):

@@ -94,6 +94,7 @@ def test_every_kind_of_cell_reads_as_openpyxl_read_it():
     data = _every_kind()
     rows = _calamine_rows(data, ROWS, COLS)
     assert rows is not None
+    rows = list(rows)
     _same(rows, _openpyxl(data))
     assert rows[6][1:8] == (2, "ab", " x ", True, 1, "rich text", None)  # formulas' cached values
 
@@ -137,7 +138,17 @@ def test_a_sheet_of_the_export_writer_reads_as_openpyxl_read_it():
         sheet.row(["", None, None, None, None, None])
         sheet.row(["末行", dt.date(1900, 3, 1), dt.time(0, 0), 0.5, None, "控制\x01字符"])
     data = out.getvalue()
-    _same(_calamine_rows(data, ROWS, COLS), _openpyxl(data))
+    _same(list(_calamine_rows(data, ROWS, COLS)), _openpyxl(data))
+
+
+def test_a_sheet_starting_right_and_below_keeps_its_row_and_column_numbers():
+    wb = Workbook()
+    wb.active["C3"], wb.active["D5"], wb.active["E4"] = "x", " y ", 7
+    out = io.BytesIO()
+    wb.save(out)
+    rows = list(_calamine_rows(out.getvalue(), ROWS, COLS))
+    _same(rows, _openpyxl(out.getvalue()))
+    assert rows[2][2] == "x" and rows[4][3] == " y " and rows[3][4] == 7
 
 
 def test_an_error_cell_is_read_by_openpyxl(app):
