@@ -139,3 +139,41 @@ def test_art12_expenditures_of_one_flush_over_the_budget_are_flagged(app, api_cl
         assert len(flagged) == before + 1, flagged
         assert str(rows[1].id) in flagged and str(rows[0].id) not in flagged
         db.session.rollback()
+
+
+def test_a_chunk_loads_the_rows_it_points_to_by_one_select_per_column(app):
+    """Before its flush a chunk loads its organisations, classes and jurisdictions by one SELECT
+    each (``_Importer._preload``): no rule loads them again one by one by primary key."""
+    import io
+    import re
+
+    from sqlalchemy import event
+
+    from core.scoping import acting_as_username
+    from core.state import get_state
+    from core.xlsx.importer import CHUNK, import_xlsx
+    from tests.catalog.xlsx_helpers import asset_row
+
+    rows = [asset_row(f"XL-PRE-{i}") for i in range(CHUNK + 5)]
+    statements = []
+
+    def seen(_conn, _cursor, statement, parameters, *_args):
+        statements.append((re.sub(r"\s+", " ", statement), parameters))
+
+    with app.app_context(), app.test_request_context("/"), acting_as_username("tianshan_clerk"):
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            data = io.BytesIO(xlsx_bytes(ASSET_HEADERS, rows))
+            result = import_xlsx(get_state().entities.get("asset"), data, dry_run=True)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+    assert result.ok, [str(e) for e in result.errors]
+    with app.app_context():
+        pointed = {db.session.execute(select(AssetClass.id).where(AssetClass.name == "计算机设备")).scalar()}
+    assert None not in pointed
+    tables = "catalog_organization|assets_class|catalog_jurisdiction"
+    one_by_one = [(s, p) for s, p in statements if re.search(rf"FROM ({tables}) WHERE ({tables})\.id = ", s)]
+    # only what no row points to is loaded by its key: a class's parent, read by the life standard
+    assert all(s.startswith("SELECT assets_class.") for s, _p in one_by_one), one_by_one
+    assert not pointed & {v for _s, p in one_by_one for v in (p.values() if isinstance(p, dict) else p)}
+    assert len([s for s, _p in statements if "catalog_organization.id IN" in s]) == 2  # two chunks
