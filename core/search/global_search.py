@@ -141,7 +141,7 @@ def _statement(types: list, term: str, limit: int):
     """Every type's matches in one statement, the term's pattern bound as ``PATTERN``.
 
     Built once per shape (:func:`_shape`) and kept: building it (dozens of scoped, filtered
-    queries) was two thirds of a search's CPU (docs/performance.md, "Throughput").
+    queries) was most of a search's CPU: 60 → 11 ms (docs/performance.md, "Throughput").
     """
     shape = _shape(types, term, limit)
     kept = current_app.extensions.setdefault("jiguan_search_statements", {})
