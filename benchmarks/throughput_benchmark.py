@@ -113,11 +113,13 @@ class Server:
     """One gunicorn serving the app on the benchmark database with a given worker model."""
 
     def __init__(self, name: str, url: str, workers: int, worker_class: str, threads: int,
-                 pool_size: int | None):
+                 pool_size: int | None, keep_alive: int | None = None):
         self.name, self.url = name, url
         self.argv = ["-w", str(workers), "--worker-class", worker_class]
         if worker_class == "gthread":
             self.argv += ["--threads", str(threads)]
+        if keep_alive is not None:
+            self.argv += ["--keep-alive", str(keep_alive)]
         self.pool_size = pool_size
         self.instance = tempfile.mkdtemp(prefix="jiguan-throughput-")
         self.port = 0  # chosen in start(): two servers made before either listens got the same one
@@ -318,6 +320,8 @@ def main(argv=None) -> int:
     parser.add_argument("--baseline-threads", type=int, default=1, help="with --baseline gthread")
     parser.add_argument("--think-ms", type=int, default=0,
                         help="each client pauses 0–2× this before a request (0: a closed loop)")
+    parser.add_argument("--keep-alive", type=int, default=None,
+                        help="gunicorn's --keep-alive seconds for both servers (default its 2)")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         print("wrk is not installed: bash scripts/system-deps.sh (Debian package wrk)")
@@ -345,10 +349,10 @@ def main(argv=None) -> int:
     Path(ids_file).write_text("\n".join(map(str, ids)) + "\n")
 
     servers = [Server("variant", args.db, args.workers, args.worker_class, args.threads,
-                      args.pool_size)]
+                      args.pool_size, args.keep_alive)]
     if args.baseline != "none":
         servers.append(Server("baseline", args.db, args.workers, args.baseline,
-                              args.baseline_threads, None))
+                              args.baseline_threads, None, args.keep_alive))
     variants = [(server, Totals()) for server in servers]
     connections = split(args.clients)
     run = time.strftime("%H%M%S")
