@@ -22,8 +22,9 @@ the other, so the machine's other load falls on both alike. The latency histogra
 rounds are merged. wrk is a closed loop (each connection sends its next request when the last
 answer came), so latency is the clients' number over the throughput: what the server does when
 50 clients never pause. It prints requests/s, p50/p95/p99 per kind, errors (5xx, 4xx, broken
-connections, timeouts) and the load average, PASS/FAIL against the targets (0 errors; reads'
-p95 ≤ 150 ms), and stops everything it started.
+connections, timeouts), the server's CPU per answer (gunicorn's processes, /proc) and the load
+average, PASS/FAIL against the targets (0 errors; reads' p95 ≤ 150 ms), and stops everything it
+started.
 """
 
 from __future__ import annotations
@@ -66,18 +67,62 @@ def _load() -> str:
     return "/".join(f"{v:.1f}" for v in os.getloadavg())
 
 
+def _cpu(pid) -> float:
+    """A process's user + system CPU seconds so far (Linux ``/proc``; 0 if gone or elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_process(pid: int, url: str) -> dict:
+    """CPU seconds of a gunicorn master, its workers and the database's backends serving
+    ``url``'s database (PostgreSQL on this machine), by ``(side, pid)``."""
+    import sqlalchemy as sa
+
+    workers = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:  # its parent
+                workers.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    found = {("app", p): _cpu(p) for p in [pid, *workers]}
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            backends = conn.execute(sa.text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()")).scalars().all()
+    finally:
+        engine.dispose()
+    found.update({("db", p): _cpu(p) for p in backends})
+    return found
+
+
+def cpu_spent(before: dict, after: dict) -> dict:
+    """CPU seconds per side between two :func:`cpu_by_process` (a new process counts whole)."""
+    spent = Counter()
+    for key, seconds in after.items():
+        spent[key[0]] += max(0.0, seconds - before.get(key, 0.0))
+    return spent
+
+
 class Server:
     """One gunicorn serving the app on the benchmark database with a given worker model."""
 
     def __init__(self, name: str, url: str, workers: int, worker_class: str, threads: int,
-                 pool_size: int | None):
+                 pool_size: int | None, keep_alive: int | None = None):
         self.name, self.url = name, url
         self.argv = ["-w", str(workers), "--worker-class", worker_class]
         if worker_class == "gthread":
             self.argv += ["--threads", str(threads)]
+        if keep_alive is not None:
+            self.argv += ["--keep-alive", str(keep_alive)]
         self.pool_size = pool_size
         self.instance = tempfile.mkdtemp(prefix="jiguan-throughput-")
-        self.port = _free_port(18100)
+        self.port = 0  # chosen in start(): two servers made before either listens got the same one
         self.proc = None
 
     @property
@@ -86,6 +131,10 @@ class Server:
         return f"{self.name}: gunicorn {' '.join(self.argv)}{pool}"
 
     def start(self) -> None:
+        # a port nothing listens on now: the baseline, started after the variant, gets another
+        # (chosen at construction both got 18100, the baseline's gunicorn could not bind and
+        # every "baseline" request went to the variant, until 2026-12-06)
+        self.port = _free_port(18100)
         gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable)) or "gunicorn"
         env = {**os.environ, "JIGUAN_DATABASE_URL": self.url, "JIGUAN_INSTANCE_PATH": self.instance,
                "JIGUAN_SECRET_KEY": secrets.token_hex(32),
@@ -151,6 +200,8 @@ class Totals:
         self.requests = Counter()
         self.seconds = Counter()
         self.errors = {k: Counter() for k in MIX}
+        #: CPU seconds while loaded: the app's (gunicorn's processes), the database's backends
+        self.cpu = Counter()
 
     def add(self, kind: str, text: str) -> None:
         for line in text.splitlines():
@@ -191,6 +242,7 @@ def load(server: Server, tokens: dict, ids_file: str, org: int, connections: dic
          seconds: float, seed: str, totals: Totals, work: str, think: int = 0) -> None:
     """The four wrk processes at once against one server, for ``seconds``."""
     procs = []
+    cpu = cpu_by_process(server.proc.pid, server.url)
     for i, kind in enumerate(MIX):
         out = os.path.join(work, f"{seed}-{kind}.txt")
         env = {**os.environ, "THROUGHPUT_KIND": kind,
@@ -206,6 +258,7 @@ def load(server: Server, tokens: dict, ids_file: str, org: int, connections: dic
         if proc.returncode != 0 or not os.path.exists(out):
             raise RuntimeError(f"wrk ({kind}) failed: {err.decode(errors='replace')}")
         totals.add(kind, Path(out).read_text())
+    totals.cpu.update(cpu_spent(cpu, cpu_by_process(server.proc.pid, server.url)))
 
 
 def split(clients: int) -> dict[str, int]:
@@ -229,6 +282,12 @@ def report(variants: list[tuple[Server, Totals]], clients: int, seconds: float, 
             detail = ", ".join(f"{k} {v}" for k, v in sorted(errs.items()) if v) or "0"
             print(f"  {name:<8}{totals.rps(kinds):8.1f}{totals.percentile(kinds, 50):8.0f}"
                   f"{totals.percentile(kinds, 95):8.0f}{totals.percentile(kinds, 99):8.0f}  {detail}")
+        answered = sum(totals.requests[k] - totals.errors[k]["status"] for k in MIX)
+        seconds = max(totals.seconds[k] for k in MIX) or 1
+        spent = [f"{side} {cpu:.1f} s ({1000 * cpu / max(1, answered):.1f} ms an answer, "
+                 f"{cpu / seconds:.2f} cores)" for side, cpu in (("app", totals.cpu["app"]),
+                                                                ("database", totals.cpu["db"]))]
+        print(f"  CPU for {answered} answers: {'; '.join(spent)}")
     server, totals = variants[0]
     p95 = totals.percentile(READS, 95)
     errors = totals.error_count(tuple(MIX))
@@ -261,6 +320,8 @@ def main(argv=None) -> int:
     parser.add_argument("--baseline-threads", type=int, default=1, help="with --baseline gthread")
     parser.add_argument("--think-ms", type=int, default=0,
                         help="each client pauses 0–2× this before a request (0: a closed loop)")
+    parser.add_argument("--keep-alive", type=int, default=None,
+                        help="gunicorn's --keep-alive seconds for both servers (default its 2)")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         print("wrk is not installed: bash scripts/system-deps.sh (Debian package wrk)")
@@ -288,10 +349,10 @@ def main(argv=None) -> int:
     Path(ids_file).write_text("\n".join(map(str, ids)) + "\n")
 
     servers = [Server("variant", args.db, args.workers, args.worker_class, args.threads,
-                      args.pool_size)]
+                      args.pool_size, args.keep_alive)]
     if args.baseline != "none":
         servers.append(Server("baseline", args.db, args.workers, args.baseline,
-                              args.baseline_threads, None))
+                              args.baseline_threads, None, args.keep_alive))
     variants = [(server, Totals()) for server in servers]
     connections = split(args.clients)
     run = time.strftime("%H%M%S")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask_appbuilder.models.sqla import filters as fab
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import false, or_
+from sqlalchemy import bindparam, false, or_
 
 
 def like_pattern(term: str, start: bool = True, end: bool = True) -> str:
@@ -149,17 +149,22 @@ def choice_filters(column: str, datamodel) -> FilterList:
 
 class QuickSearch(fab.BaseFilter):
     """The list's quick search box: any of ``columns`` contains the term, or a choice column's
-    label does (``choices``: column → code → label). Made per view by :func:`quick_search`."""
+    label does (``choices``: column → code → label). Made per view by :func:`quick_search`.
+    With ``bind`` the pattern is a parameter of that name, so the statement serves other terms
+    (the global search keeps its statement, core/search/global_search.py)."""
 
     name = _l("快速搜索")
     columns: tuple = ()
     choices: dict = {}
+    bind: str | None = None
 
     def apply(self, query, value):
         term = str(value).strip()
         if not term:
             return query
         pattern = like_pattern(term)
+        if self.bind:
+            pattern = bindparam(self.bind, pattern)
         clauses = [getattr(self.model, name).ilike(pattern, escape="\\") for name in self.columns
                    if name not in self.choices]
         for name, choices in self.choices.items():
@@ -169,6 +174,7 @@ class QuickSearch(fab.BaseFilter):
         return query.filter(or_(*clauses) if clauses else false())
 
 
-def quick_search(columns, choices: dict) -> type:
+def quick_search(columns, choices: dict, bind: str | None = None) -> type:
     """A :class:`QuickSearch` filter class over ``columns`` (those in ``choices`` by label)."""
-    return type("QuickSearch", (QuickSearch,), {"columns": tuple(columns), "choices": dict(choices)})
+    return type("QuickSearch", (QuickSearch,), {"columns": tuple(columns), "choices": dict(choices),
+                                                "bind": bind})

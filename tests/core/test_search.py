@@ -251,6 +251,51 @@ def test_global_search_shows_the_newest_matches_of_a_rare_or_a_common_term(app, 
     assert rare["asset"][0] == sorted(rare["asset"][0], reverse=True)
 
 
+def test_global_search_keeps_its_statement_and_finds_the_same_as_one_built_afresh(app, api_client):
+    """The statement finding every type's matches is built once per shape (user scope, types,
+    labelled codes the term finds) and reused with another term bound (docs/performance.md,
+    "Throughput"): two users of different scope, other terms and a deactivated module find what
+    a statement built for the request finds."""
+    from catalog.models import Jurisdiction
+    from core.activation import set_module
+
+    def shown(username, term, fresh=False):
+        if fresh:
+            app.extensions.pop("jiguan_search_statements", None)
+        response = api_client(username).get(f"/api/v1/search/?text={term}")
+        assert response.status_code == 200, response.get_json()
+        return {g["key"]: [r["id"] for r in g["results"]] for g in response.get_json()["groups"]}
+
+    searches = [("tianshan_clerk", "计算机"), ("kashgar_clerk", "计算机"), ("tianshan_clerk", "打印机"),
+                ("kashgar_clerk", "不存在的东西XYZ"), ("tianshan_clerk", "闲置"), ("xj_bureau", "计算机")]
+    app.extensions.pop("jiguan_search_statements", None)  # what other tests' searches kept
+    kept_results = [shown(user, term) for user, term in searches]  # later ones reuse statements
+    kept = app.extensions["jiguan_search_statements"]
+    assert 0 < len(kept) < len(searches)  # other terms of the same shape reused one
+    assert kept_results == [shown(user, term, fresh=True) for user, term in searches]
+    assert kept_results[0]["asset"] and kept_results[1]["asset"]
+    assert not set(kept_results[0]["asset"]) & set(kept_results[1]["asset"])  # each user's scope
+    assert "asset" in kept_results[4]  # 闲置 finds the idle cards by their status label
+
+    shown("tianshan_clerk", "计算机")  # kept for Tianshan with the assets module on
+    with app.app_context():
+        tianshan = db.session.query(Jurisdiction).filter_by(code="650102").one()
+        set_module(tianshan, "vehicles", False)
+        set_module(tianshan, "assets", False)
+        db.session.commit()
+    try:
+        off = shown("tianshan_clerk", "计算机")
+        assert "asset" not in off and off == shown("tianshan_clerk", "计算机", fresh=True)
+        assert shown("kashgar_clerk", "计算机") == kept_results[1]  # Kashgar's modules unchanged
+    finally:
+        with app.app_context():
+            tianshan = db.session.query(Jurisdiction).filter_by(code="650102").one()
+            set_module(tianshan, "assets", True)
+            set_module(tianshan, "vehicles", True)
+            db.session.commit()
+    assert shown("tianshan_clerk", "计算机") == kept_results[0]
+
+
 def test_excel_export_exports_what_the_quick_search_lists(app, login):
     from tests.catalog.xlsx_helpers import read_xlsx
 
