@@ -166,9 +166,10 @@ class Page:
         return self
 
     def horizontal_overflow(self) -> int:
-        """How many CSS pixels the page is wider than the window (0: no horizontal scroll)."""
+        """How many CSS pixels the page is wider than the screen (0: no horizontal scroll). A
+        phone lays out a page too wide for it in a wider window, zoomed out: both are counted."""
         return self.driver.execute_script(
-            "return document.scrollingElement.scrollWidth - window.innerWidth")
+            "return Math.max(document.scrollingElement.scrollWidth, window.innerWidth) - screen.width")
 
     def beyond_the_window(self, css: str = ".btn, input, select, textarea") -> list[str]:
         """The shown controls matching ``css`` that stick out of the window sideways (clipped,

@@ -65,3 +65,36 @@ def test_home_page_on_a_phone(login_as, tmp_path):
     assert not _too_small(page, "#content .btn, .container .btn")
     assert page.horizontal_overflow() <= 0 and not page.beyond_the_window()
     page.screenshot(tmp_path / "phone-home.png")
+
+
+def test_an_approval_decided_on_a_phone(login_as, live_app, tmp_path):
+    """From the 待我审批 list to the decision: urumqi_bureau approves 天山区's 运行成本统计报告
+    (a demo record no other browser test decides)."""
+    from selenium.webdriver.support import expected_conditions as ec
+
+    page = login_as("urumqi_bureau").phone()
+    page.open("/")
+    page.find("[data-card='awaiting'] a").click()  # the card leads to the list below it
+    links = [a for a in page.find_all("#todo-awaiting li[data-todo='awaiting'] a") if "运行成本统计报告" in a.text]
+    assert links, [a.text for a in page.find_all("#todo-awaiting li[data-todo='awaiting'] a")]
+    assert links[0].is_displayed() and links[0].size["height"] >= 20
+    old = page.find("html")
+    links[0].click()
+    page.wait(ec.staleness_of(old), "the to-do does not open its record")
+    page.wait_for("#workflow-form")
+    assert page.horizontal_overflow() <= 0 and not page.beyond_the_window(), page.beyond_the_window()
+    assert not _too_small(page, "#workflow-form button"), _too_small(page, "#workflow-form button")
+    page.type_into("#workflow-form #comment", "同意")
+    page.find('#workflow-form button[data-action="approve"]').click()  # asks first
+    ok = page.wait_visible("#workflow-confirm-ok")
+    assert ok.size["height"] >= 40 and not page.beyond_the_window("#workflow-confirm .btn")
+    old = page.find("html")
+    ok.click()
+    page.wait(ec.staleness_of(old), "confirming does not decide")
+    page.wait(lambda d: page.find_all("div.alert"), "no message after the decision")
+    assert not [text for kind, text in page.flashes() if kind == "danger"], page.flashes()
+    assert any(kind == "success" for kind, _text in page.flashes()), page.flashes()
+    assert page.find("#workflow-state").get_attribute("data-state") not in ("submitted", "pending")
+    assert "approve" in [tr.get_attribute("data-event") for tr in page.find_all("#workflow-history tbody tr")]
+    assert page.horizontal_overflow() <= 0
+    page.screenshot(tmp_path / "phone-approval.png")
