@@ -14,7 +14,6 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-
 #: The class of a cell hidden on a phone (core/static/jiguan.css, at most 576 px wide).
 MOBILE_HIDDEN = "jiguan-m-hide"
 

@@ -134,7 +134,8 @@ def test_a_phone_keeps_the_first_two_columns_and_the_status_by_default():
 def test_a_list_page_shows_its_rows_with_their_buttons(login):
     """What a clerk sees on the asset list: a row per card, each with its 显示记录 link."""
     page = login("tianshan_clerk").text("/assetview/list/")
-    shown = re.findall(r'<tr>(?:<td><input [^>]*></td>)?<td><center><div class="btn-group btn-group-xs" style="display: flex;">'
+    shown = re.findall(r'<tr>(?:<td><input [^>]*></td>)?'
+                       r'<td><center><div class="btn-group btn-group-xs" style="display: flex;">'
                        r'<a href="/assetview/show/(\d+)', page)
     assert len(shown) >= 3, "a row per card, each with its show button"
     assert "显示记录" in page and "资产编号" in page
@@ -142,3 +143,12 @@ def test_a_list_page_shows_its_rows_with_their_buttons(login):
     headers = re.findall(r"<th( class=\"jiguan-m-hide\")?>(?:<a href=[^>]*>)?([^<]+)", page)
     shown = {label.strip() for hidden, label in headers if not hidden}
     assert shown == {"资产编号", "资产名称", "资产状态"}, headers
+
+
+def test_every_declared_mobile_column_is_a_list_column(app):
+    """A ``mobile_columns`` name that is not listed would leave a phone fewer columns than meant."""
+    declared = {type(v).__name__: (v.mobile_columns, v.list_columns) for v in app.appbuilder.baseviews
+                if getattr(v, "mobile_columns", None) is not None}
+    assert "VehicleTripView" in declared
+    for name, (mobile, listed) in declared.items():
+        assert set(mobile) <= set(listed), (name, set(mobile) - set(listed))

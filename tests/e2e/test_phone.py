@@ -60,7 +60,8 @@ def test_home_page_on_a_phone(login_as, tmp_path):
     page.wait(lambda d: page.find(".navbar-collapse").is_displayed(), "the toggle does not open the menu")
     assert "资产管理" in page.text(".navbar-collapse")
     toggle.click()
-    page.wait(lambda d: not page.find(".navbar-collapse").is_displayed(), "the toggle does not close the menu")
+    page.wait(lambda d: not page.find(".navbar-collapse").is_displayed(),
+              "the toggle does not close the menu")
     assert page.find_all("#todo-awaiting li[data-todo='awaiting'] a")
     assert not _too_small(page, "#content .btn, .container .btn")
     assert page.horizontal_overflow() <= 0 and not page.beyond_the_window()
@@ -75,8 +76,9 @@ def test_an_approval_decided_on_a_phone(login_as, live_app, tmp_path):
     page = login_as("urumqi_bureau").phone()
     page.open("/")
     page.find("[data-card='awaiting'] a").click()  # the card leads to the list below it
-    links = [a for a in page.find_all("#todo-awaiting li[data-todo='awaiting'] a") if "运行成本统计报告" in a.text]
-    assert links, [a.text for a in page.find_all("#todo-awaiting li[data-todo='awaiting'] a")]
+    todos = page.find_all("#todo-awaiting li[data-todo='awaiting'] a")
+    links = [a for a in todos if "运行成本统计报告" in a.text]
+    assert links, [a.text for a in todos]
     assert links[0].is_displayed() and links[0].size["height"] >= 20
     old = page.find("html")
     links[0].click()
