@@ -102,7 +102,7 @@ def install_web(app: Flask, state: JiguanState) -> None:
     from core.web.input_guard import install_input_guard
     from core.web.lazy_rules import install_lazy_rules
     from core.web.lazy_text import install_lazy_text
-    from core.web.list_rows import list_rows
+    from core.web.list_rows import list_rows, mobile_hidden
     from core.web.menu_cache import install_menu_cache
     from core.web.security import JiguanSecurityManager, build_roles
     from core.web.settings import install_settings
@@ -136,6 +136,7 @@ def install_web(app: Flask, state: JiguanState) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     install_menu_cache(app)
     app.jinja_env.globals["jiguan_list_rows"] = list_rows  # a list page's rows
+    app.jinja_env.globals["jiguan_mobile_hidden"] = mobile_hidden  # … and the columns a phone hides
     loaders = [app.jinja_loader]
     loaders += [jinja2.FileSystemLoader(str(f)) for f in plugin_subfolders(state.plugins, "templates")]
     app.jinja_loader = jinja2.ChoiceLoader(loaders)

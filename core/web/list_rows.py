@@ -14,14 +14,29 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
+#: The class of a cell hidden on a phone (core/static/jiguan.css, at most 576 px wide).
+MOBILE_HIDDEN = "jiguan-m-hide"
+
+
+def mobile_hidden(include_columns, mobile_columns=None) -> frozenset:
+    """The list columns a phone does not show: all but the view's ``mobile_columns``, by default
+    the first two columns and the first status or state one (docs/display.md, "Phones")."""
+    if mobile_columns is None:
+        status = next((c for c in include_columns[2:]
+                       if {"status", "state"} & set(c.split("_"))), None)
+        mobile_columns = [*include_columns[:2], *([status] if status else [])]
+    return frozenset(include_columns) - set(mobile_columns)
+
 
 def list_rows(value_columns, pks, include_columns, formatters_columns, *, actions, marker: str,
               show_url=None, edit_url=None, delete_url=None, locked=False, read_only_pks=(),
-              token="", texts=None, buttons=True) -> Markup:
-    """The ``<tr>`` of each row: its check box (with actions), its buttons, its cells."""
+              token="", texts=None, buttons=True, hidden=frozenset()) -> Markup:
+    """The ``<tr>`` of each row: its check box (with actions), its buttons, its cells; those of
+    the ``hidden`` columns carry the class a phone hides."""
     texts = {k: escape(v) for k, v in (texts or {}).items()}
     read_only = set(read_only_pks or ())
     formatters = [formatters_columns.get(name) for name in include_columns]
+    opens = [f'<td class="{MOBILE_HIDDEN}">' if name in hidden else "<td>" for name in include_columns]
     out = []
     add = out.append
     for item, pk in zip(value_columns, pks, strict=False):
@@ -51,8 +66,8 @@ def list_rows(value_columns, pks, include_columns, formatters_columns, *, action
                     f' title="{texts["delete"]}"><span class="sr-only">{texts["delete_sr"]}</span>'
                     '<i class="fa fa-trash"></i></button></form>')
             add("</div></center></td>")
-        for name, formatter in zip(include_columns, formatters, strict=True):
+        for name, formatter, td in zip(include_columns, formatters, opens, strict=True):
             value = item[name]
-            add(f"<td>{escape(formatter(value) if formatter else value)}</td>")
+            add(f"{td}{escape(formatter(value) if formatter else value)}</td>")
         add("</tr>\n")
     return Markup("".join(out))

@@ -83,6 +83,9 @@ class ScopedModelView(OperationViewMixin, XlsxViewMixin, SearchViewMixin, Typeah
     show_template = "core/show.html"
     list_template = "core/list.html"
     list_widget = FastListWidget
+    #: The list columns a phone shows (at most 576 px wide; docs/plugins.md): by default the
+    #: first two and the first status or state column (core/web/list_rows.py ``mobile_hidden``).
+    mobile_columns: list[str] | None = None
 
     def after_init_titles(self):
         super().after_init_titles()
@@ -200,7 +203,7 @@ class ScopedModelView(OperationViewMixin, XlsxViewMixin, SearchViewMixin, Typeah
     def list_widget_args(self, rows) -> dict:
         """No add, edit or delete buttons a user could not use (docs/architecture.md, "Buttons")."""
         return {**super().list_widget_args(rows), "may_add": self.may_add(),
-                "read_only_pks": self.read_only_rows(rows)}
+                "read_only_pks": self.read_only_rows(rows), "mobile_columns": self.mobile_columns}
 
 
 class ScopedModelRestApi(OperationApiMixin, FabRestApi):

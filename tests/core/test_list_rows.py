@@ -1,5 +1,6 @@
 """A list page's rows written in Python (core/web/list_rows.py) hold what the Jinja loop they
-replace wrote: the same check boxes, buttons, links, escaping and cells (issue 15, item 2)."""
+replace wrote: the same check boxes, buttons, links, escaping and cells (issue 15, item 2), the
+cells of the columns a phone hides marked (issue 16, item 3)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
-from core.web.list_rows import list_rows
+from core.web.list_rows import list_rows, mobile_hidden
 
 #: The list widget's row loop as it was (templates/core/widgets/list.html before issue 15 item 2).
 JINJA_ROWS = """
@@ -49,10 +50,11 @@ JINJA_ROWS = """
         {% endif %}
         {% for value in include_columns %}
             {% set formatter = formatters_columns.get(value) %}
+            {% set td = '<td class="jiguan-m-hide">'|safe if value in hidden else '<td>'|safe %}
             {% if formatter %}
-                <td>{{ formatter(item[value]) }}</td>
+                {{ td }}{{ formatter(item[value]) }}</td>
             {% else %}
-                <td>{{ item[value] }}</td>
+                {{ td }}{{ item[value] }}</td>
             {% endif %}
         {% endfor %}
     </tr>
@@ -80,7 +82,7 @@ def _both(**given):
                 formatters_columns={"value": lambda v: f"¥{v}"}, actions=True, marker=MARKER,
                 show_url=f"/x/show/{MARKER}?_flt_0_a=1&b=<2>", edit_url=f"/x/edit/{MARKER}",
                 delete_url=f"/x/delete/{MARKER}", locked=False, read_only_pks=(9,), token='t"k',
-                can_show=True, can_edit=True, can_delete=True)
+                can_show=True, can_edit=True, can_delete=True, hidden=frozenset({"value", "html"}))
     args.update(given)
     jinja = jinja2.Environment(autoescape=True).from_string(JINJA_ROWS).render(
         **args, **{f"t_{k}": v for k, v in TEXTS.items()})
@@ -89,7 +91,8 @@ def _both(**given):
                        show_url=args["show_url"], edit_url=args["edit_url"],
                        delete_url=args["delete_url"], locked=args["locked"],
                        read_only_pks=args["read_only_pks"], token=args["token"], texts=TEXTS,
-                       buttons=args["can_show"] or args["can_edit"] or args["can_delete"])
+                       buttons=args["can_show"] or args["can_edit"] or args["can_delete"],
+                       hidden=args["hidden"])
     return _squeezed(jinja), _squeezed(python)
 
 
@@ -102,6 +105,7 @@ def _both(**given):
      "can_show": False, "can_edit": False, "can_delete": False},
     {"edit_url": None, "delete_url": None, "can_edit": False, "can_delete": False},
     {"value_columns": [], "pks": []},
+    {"hidden": frozenset()},
 ])
 def test_the_python_rows_are_the_jinja_rows(given):
     jinja, python = _both(**given)
@@ -118,10 +122,33 @@ def test_values_are_escaped_and_markup_kept():
     assert 'action="/x/delete/9"' not in python and 'href="/x/show/9' in python
 
 
+def test_a_phone_keeps_the_first_two_columns_and_the_status_by_default():
+    columns = ["number", "name", "asset_class", "quantity", "status_label", "state"]
+    assert mobile_hidden(columns) == {"asset_class", "quantity", "state"}
+    assert mobile_hidden(["year", "title", "total"]) == {"total"}
+    assert mobile_hidden(columns, ["name", "quantity"]) == {"number", "asset_class", "status_label", "state"}
+    _jinja, python = _both()
+    assert python.count('<td class="jiguan-m-hide">') == 6  # two hidden columns, three rows
+
+
 def test_a_list_page_shows_its_rows_with_their_buttons(login):
     """What a clerk sees on the asset list: a row per card, each with its 显示记录 link."""
     page = login("tianshan_clerk").text("/assetview/list/")
-    shown = re.findall(r'<tr><td><center><div class="btn-group btn-group-xs" style="display: flex;">'
+    shown = re.findall(r'<tr>(?:<td><input [^>]*></td>)?'
+                       r'<td><center><div class="btn-group btn-group-xs" style="display: flex;">'
                        r'<a href="/assetview/show/(\d+)', page)
     assert len(shown) >= 3, "a row per card, each with its show button"
     assert "显示记录" in page and "资产编号" in page
+    # a phone shows 资产编号, 资产名称 and 资产状态: the other headers are marked to be hidden
+    headers = re.findall(r"<th( class=\"jiguan-m-hide\")?>(?:<a href=[^>]*>)?([^<]+)", page)
+    shown = {label.strip() for hidden, label in headers if not hidden}
+    assert shown == {"资产编号", "资产名称", "资产状态"}, headers
+
+
+def test_every_declared_mobile_column_is_a_list_column(app):
+    """A ``mobile_columns`` name that is not listed would leave a phone fewer columns than meant."""
+    declared = {type(v).__name__: (v.mobile_columns, v.list_columns) for v in app.appbuilder.baseviews
+                if getattr(v, "mobile_columns", None) is not None}
+    assert "VehicleTripView" in declared
+    for name, (mobile, listed) in declared.items():
+        assert set(mobile) <= set(listed), (name, set(mobile) - set(listed))

@@ -157,6 +157,29 @@ class Page:
         return self.wait(ec.visibility_of_element_located((By.CSS_SELECTOR, css)),
                          f"{css} not visible on {self.path}")
 
+    def phone(self, width: int = 390, height: int = 844) -> Page:
+        """Show pages as a phone does from now on: a ``width``×``height`` CSS-pixel viewport with
+        the page's viewport meta honoured (Chromium's device emulation; a headless window alone
+        keeps a desktop's layout viewport)."""
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 2, "mobile": True})
+        return self
+
+    def horizontal_overflow(self) -> int:
+        """How many CSS pixels the page is wider than the screen (0: no horizontal scroll). A
+        phone lays out a page too wide for it in a wider window, zoomed out: both are counted."""
+        return self.driver.execute_script(
+            "return Math.max(document.scrollingElement.scrollWidth, window.innerWidth) - screen.width")
+
+    def beyond_the_window(self, css: str = ".btn, input, select, textarea") -> list[str]:
+        """The shown controls matching ``css`` that stick out of the window sideways (clipped,
+        or reached only by scrolling): their outer HTML's start."""
+        return self.driver.execute_script("""
+            return Array.from(document.querySelectorAll(arguments[0])).filter(e => {
+                const r = e.getBoundingClientRect();
+                return r.width > 0 && r.height > 0 && (r.left < -1 || r.right > window.innerWidth + 1);
+            }).map(e => e.outerHTML.slice(0, 120));""", css)
+
     # -- what a user reads ----------------------------------------------------------------
     def text(self, css: str = "body") -> str:
         """The text a user sees in ``css`` (closed menus and hidden parts excluded)."""

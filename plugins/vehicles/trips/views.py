@@ -61,6 +61,8 @@ class VehicleTripView(ApprovalViewMixin, ScopedModelView):
     edit_title = _l("修改出车登记")
     list_columns = ["vehicle", "requester", "driver", "destination", "start_at", "end_at", "distance",
                     "return_label", "dispatch_label"]
+    # a phone tells trips apart by car, departure and whether it is back (docs/display.md, "Phones")
+    mobile_columns = ["vehicle", "start_at", "return_label"]
     add_columns = ["vehicle", "requester", "driver", "purpose", "destination", "start_at", "end_at",
                    "odometer_start", "passengers", "note"]
     edit_columns = add_columns
