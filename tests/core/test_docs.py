@@ -124,12 +124,19 @@ def _citations():
     return found
 
 
+def _plugin_settings() -> set[str]:
+    """The settings the built-in plugins read: ``config.get("KEY"`` or ``config["KEY"]``."""
+    pattern = re.compile(r"""config(?:\.get\(|\[)\s*["']([A-Z][A-Z0-9_]+)["']""")
+    return {key for path in (ROOT / "plugins").rglob("*.py") for key in pattern.findall(path.read_text())}
+
+
 def test_docs_cite_things_that_exist():
     from core.config import ENV_ALIASES, DefaultConfig
     from core.web.settings import WebSettings
 
     settings = {k for k in dir(DefaultConfig) if k.isupper()} | set(ENV_ALIASES)
     settings |= {k for k in dir(WebSettings) if k.isupper()}  # the web service's own
+    settings |= _plugin_settings()  # a plugin's own, read from the app's config by its code
     extra_settings = {"INSTANCE_PATH", "TEST_POSTGRES_URL", "REQUIRE_POSTGRES", "REQUIRE_BROWSER",
                       "CHROMIUM", "CHROMEDRIVER"}  # read by the launcher and the tests, not the app
     wrong = []
