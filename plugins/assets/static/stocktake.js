@@ -84,3 +84,98 @@
   });
   window.jiguanStocktake = { save: save };
 })();
+
+// 扫码: a photo of an asset label (<input type=file capture>: the phone's camera, on every phone)
+// decoded here by the vendored jsQR; the label's URL (…/assetview/show/<id>) or a typed asset
+// number finds the line: scrolled to, highlighted, its 在 button focused. A label not in this
+// stocktake offers 盘盈登记 (the surplus form below) when the stocktake is open.
+(function () {
+  "use strict";
+  var bar = document.getElementById("scan-bar");
+  if (!bar) { return; }
+  var text = function (name) { return bar.getAttribute("data-" + name) || ""; };
+  var result = document.getElementById("scan-result");
+  var MAX_SIDE = 1280;  // a phone photo scaled down: enough for a label, quick to decode
+
+  function say(kind, message, offerSurplus, code) {
+    result.className = "alert alert-" + kind;
+    result.textContent = message;
+    var surplus = document.getElementById("surplus-form");
+    if (offerSurplus && surplus) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-sm btn-primary";
+      button.id = "scan-surplus";
+      button.textContent = text("surplus");
+      button.addEventListener("click", function () {
+        var note = surplus.querySelector('[name="note"]');
+        if (note && code) { note.value = text("label-note") + code; }
+        surplus.scrollIntoView({ block: "center" });
+        surplus.querySelector('[name="name"]').focus();
+      });
+      result.appendChild(document.createTextNode(" "));
+      result.appendChild(button);
+    }
+  }
+
+  function lineFor(code) {
+    var match = /\/assetview\/show\/(\d+)/.exec(code);
+    var rows = document.querySelectorAll("#count-lines tr[data-line]");
+    for (var i = 0; i < rows.length; i++) {
+      var tr = rows[i];
+      if (match ? tr.getAttribute("data-asset-id") === match[1]
+                : tr.getAttribute("data-asset").toUpperCase() === code.toUpperCase()) { return tr; }
+    }
+    return null;
+  }
+
+  function find(code) {
+    code = (code || "").trim();
+    if (!code) { return; }
+    var tr = lineFor(code);
+    document.querySelectorAll("#count-lines tr.scan-hit").forEach(function (r) { r.classList.remove("scan-hit"); });
+    if (!tr) {
+      say("warning", text("unknown") + code, bar.hasAttribute("data-editable"), code);
+      return;
+    }
+    tr.classList.add("scan-hit");
+    say("success", text("found") + tr.getAttribute("data-asset") + " " +
+        tr.querySelector(".cell-name").textContent.trim(), false);
+    tr.scrollIntoView({ block: "center" });
+    var first = tr.querySelector('.count-found-buttons [data-found="1"]');
+    if (first && first.offsetParent !== null) { first.focus(); }
+  }
+
+  function decode(file) {
+    var reader = new FileReader();
+    reader.onload = function () {
+      var image = new Image();  // a data: URL: the CSP's img-src allows it, blob: it does not
+      image.onload = function () {
+        var scale = Math.min(1, MAX_SIDE / Math.max(image.width, image.height));
+        var canvas = document.createElement("canvas");
+        canvas.width = Math.round(image.width * scale);
+        canvas.height = Math.round(image.height * scale);
+        var context = canvas.getContext("2d");
+        context.drawImage(image, 0, 0, canvas.width, canvas.height);
+        var pixels = context.getImageData(0, 0, canvas.width, canvas.height);
+        var decoder = window.jsQR && (window.jsQR.default || window.jsQR);  // the UMD build's export
+        var code = decoder ? decoder(pixels.data, pixels.width, pixels.height) : null;
+        if (code && code.data) { find(code.data); } else { say("danger", text("unreadable"), false); }
+      };
+      image.onerror = function () { say("danger", text("unreadable"), false); };
+      image.src = reader.result;
+    };
+    reader.readAsDataURL(file);
+  }
+
+  var input = document.getElementById("scan-file");
+  input.addEventListener("change", function () {
+    if (input.files && input.files[0]) { decode(input.files[0]); }
+    input.value = "";  // the same label scanned again fires again
+  });
+  var number = document.getElementById("scan-number");
+  document.getElementById("scan-find").addEventListener("click", function () { find(number.value); });
+  number.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") { event.preventDefault(); find(number.value); }
+  });
+})();
