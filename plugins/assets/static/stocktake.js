@@ -40,6 +40,7 @@
   function save(tr) {
     if (tr.jiguanBusy) { tr.jiguanDirty = true; return; }
     tr.jiguanBusy = true;
+    tr.classList.add("jiguan-busy");
     tr.jiguanDirty = false;
     show(tr, "saving", text("saving"));
     var xhr = new XMLHttpRequest();
@@ -49,6 +50,7 @@
     xhr.timeout = 20000;
     var done = function (ok, message) {
       tr.jiguanBusy = false;
+      tr.classList.remove("jiguan-busy");
       if (tr.jiguanDirty) { save(tr); return; }
       show(tr, ok ? "saved" : "failed", ok ? text("saved") : text("failed") + (message ? "：" + message : ""));
     };
@@ -82,7 +84,17 @@
       });
     });
   });
-  window.jiguanStocktake = { save: save };
+  // 保存实盘结果 while a line is being saved (leaving a field saves it, then the click submits):
+  // post the sheet once the lines have answered, so the two never write the same line at once
+  var submitting = false;
+  form.addEventListener("submit", function (event) {
+    var busy = function () { return form.querySelector("tr[data-line].jiguan-busy") !== null; };
+    if (submitting || !busy()) { return; }
+    event.preventDefault();
+    submitting = true;
+    var wait = function () { if (busy()) { setTimeout(wait, 100); } else { form.submit(); } };
+    wait();
+  });
 })();
 
 // 扫码: a photo of an asset label (<input type=file capture>: the phone's camera, on every phone)
