@@ -32,8 +32,24 @@ def _found(in_app, line_id):
         return session.get(StocktakeLine, line_id).found
 
 
+def _uncount(in_app, line_id) -> None:
+    """Clean-up: the demo stocktake the other browser tests count stays as it was (未盘)."""
+    from plugins.assets.stocktake.models import StocktakeLine
+
+    with in_app() as session:
+        session.get(StocktakeLine, line_id).found = None
+        session.commit()
+
+
 def test_count_on_a_phone_by_scanning_a_label(login_as, in_app, live_server, tmp_path):
     stocktake, line_id, asset_id = _draft_stocktake(in_app)
+    try:
+        _scan_and_count(login_as, in_app, live_server, tmp_path, stocktake, line_id, asset_id)
+    finally:
+        _uncount(in_app, line_id)
+
+
+def _scan_and_count(login_as, in_app, live_server, tmp_path, stocktake, line_id, asset_id):
     page = login_as("tianshan_clerk")
     driver = page.driver
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
