@@ -119,6 +119,12 @@ def init_app(app, state):
     from catalog.designation import install
 
     install(app)  # the Art. 14 terms: a broken terms file stops the start, not a save
+    # the module's own scripts and styles (the stocktake's phone screen, the vendored jsQR),
+    # served from this package like the core's /static/jiguan: no CDN, under the same CSP
+    from flask import Blueprint
+
+    app.register_blueprint(Blueprint("assets_static", __name__, static_folder="static",
+                                     static_url_path="/static/assets"))
 
 
 @hookimpl

@@ -29,7 +29,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from core.api import ApprovalMixin, Derivation, Model, Scope, Versioned, WorkflowError, local_today
+from core.api import (
+    ApprovalMixin,
+    Derivation,
+    Model,
+    Scope,
+    Versioned,
+    WorkflowError,
+    WriteRefused,
+    local_today,
+)
 from plugins.assets.cards.models import ASSET_STATUSES, Asset, record_movement
 
 DISCREPANCY_KINDS = {
@@ -158,6 +167,26 @@ class StocktakeLine(Versioned, Model):
     @property
     def found_label(self) -> str:
         return {None: _("未盘"), True: _("在"), False: _("不在（盘亏）")}[self.found]
+
+
+def record_count(line: StocktakeLine, found: str, status: str | None, location: str | None,
+                 note: str | None) -> None:
+    """One line's count as the form and the per-line save (operation 录入实盘结果) both enter it:
+    ``found`` is "1" (在), "0" (不在，盘亏) or "" (未盘); status and location only when found."""
+    if found not in ("", "1", "0"):
+        raise WriteRefused(_("资产“%(asset)s”的“是否在”取值无效", asset=line.asset.number))
+    status = status or None
+    if status is not None and status not in ASSET_STATUSES:
+        raise WriteRefused(_("未知的资产状态：%(value)s", value=status))
+    values = dict(
+        found=None if found == "" else found == "1",
+        counted_status=status if found == "1" else None,
+        counted_location=((location or "").strip() or None) if found == "1" else None,
+        note=(note or "").strip() or None,
+    )
+    for key, value in values.items():
+        if getattr(line, key) != value:
+            setattr(line, key, value)  # an unchanged line writes no version, no audit row
 
 
 class StocktakeSurplus(Versioned, Model):

@@ -23,7 +23,7 @@ from core.api import (
 )
 from plugins.assets.cards.models import ASSET_STATUSES, AssetClass
 from plugins.assets.custody.views import leaf_classes
-from plugins.assets.stocktake.models import Stocktake, StocktakeSurplus, discrepancies
+from plugins.assets.stocktake.models import Stocktake, StocktakeSurplus, discrepancies, record_count
 
 FOUND_CHOICES = {"": _l("未盘"), "1": _l("在"), "0": _l("不在（盘亏）")}
 
@@ -97,22 +97,8 @@ class StocktakeView(ApprovalViewMixin, ScopedModelView):
             for line in item.lines:
                 if f"found_{line.id}" not in data:
                     continue  # a line not on the submitted form keeps what it has
-                found = data.get(f"found_{line.id}", "")
-                if found not in FOUND_CHOICES:
-                    raise WriteRefused(_("资产“%(asset)s”的“是否在”取值无效", asset=line.asset.number))
-                status = data.get(f"status_{line.id}", "") or None
-                if status is not None and status not in ASSET_STATUSES:
-                    raise WriteRefused(_("未知的资产状态：%(value)s", value=status))
-                values = dict(
-                    found=None if found == "" else found == "1",
-                    counted_status=status if found == "1" else None,
-                    counted_location=(data.get(f"location_{line.id}", "").strip() or None)
-                    if found == "1" else None,
-                    note=data.get(f"note_{line.id}", "").strip() or None,
-                )
-                for key, value in values.items():
-                    if getattr(line, key) != value:
-                        setattr(line, key, value)
+                record_count(line, data.get(f"found_{line.id}", ""), data.get(f"status_{line.id}", ""),
+                             data.get(f"location_{line.id}", ""), data.get(f"note_{line.id}", ""))
             db.session.commit()
         except WriteRefused as exc:
             db.session.rollback()
