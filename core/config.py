@@ -25,7 +25,6 @@ class DefaultConfig:
     APP_NAME = "机关事务管理平台"
     #: The one time zone of screens, PDFs and XLSX files (core/display, docs/display.md).
     DISPLAY_TIMEZONE = "Asia/Shanghai"
-    LABEL_BASE_URL = None  # the asset labels' QR codes open <it>/assetview/show/<id>; unset: the request's
     #: ≥ 32 characters or no start outside tests; unset: ``<instance>/secret_key``, which the
     #: ``jiguan`` command writes when missing (GENERATE_SECRET_KEY, core/web/secret_key.py).
     SECRET_KEY = PLACEHOLDER_SECRET_KEY
