@@ -3,13 +3,15 @@ global search, read as a user reads the pages, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import contextlib
 import html as html_lib
 import json
 import re
 
 from sqlalchemy import select
 
-from catalog.models import Organization
+from catalog.models import Jurisdiction, Organization
+from core.activation import set_module
 from core.extensions import db
 from core.search.models import SavedFilter
 from plugins.assets.cards.models import Asset
@@ -176,23 +178,26 @@ def test_global_search_finds_computers_in_the_users_scope_only(app, login):
     assert "没有找到" in clerk.text("/search/?q=不存在的东西XYZ")
 
 
-def test_global_search_leaves_out_inactive_modules(app, login):
-    from catalog.models import Jurisdiction
-    from core.activation import set_module
-
-    with app.app_context():
-        tianshan = db.session.query(Jurisdiction).filter_by(code="650102").one()
-        set_module(tianshan, "vehicles", False)  # it depends on assets: off first
-        set_module(tianshan, "assets", False)
-        db.session.commit()
-    try:
-        assert "资产卡片" not in _groups(login("tianshan_clerk").text("/search/?q=计算机"))
-    finally:
+@contextlib.contextmanager
+def tianshan_assets_off(app):
+    """The assets module (and vehicles, which depends on it) off at Tianshan for the block."""
+    def switch(on: bool):
         with app.app_context():
             tianshan = db.session.query(Jurisdiction).filter_by(code="650102").one()
-            set_module(tianshan, "assets", True)
-            set_module(tianshan, "vehicles", True)
+            for key in ("assets", "vehicles") if on else ("vehicles", "assets"):  # dependants first off
+                set_module(tianshan, key, on)
             db.session.commit()
+
+    switch(False)
+    try:
+        yield
+    finally:
+        switch(True)
+
+
+def test_global_search_leaves_out_inactive_modules(app, login):
+    with tianshan_assets_off(app):
+        assert "资产卡片" not in _groups(login("tianshan_clerk").text("/search/?q=计算机"))
 
 
 def test_global_search_over_rest_with_a_bearer_token(app, api_client):
@@ -256,8 +261,6 @@ def test_global_search_keeps_its_statement_and_finds_the_same_as_one_built_afres
     labelled codes the term finds) and reused with another term bound (docs/performance.md,
     "Throughput"): two users of different scope, other terms and a deactivated module find what
     a statement built for the request finds."""
-    from catalog.models import Jurisdiction
-    from core.activation import set_module
 
     def shown(username, term, fresh=False):
         if fresh:
@@ -278,21 +281,10 @@ def test_global_search_keeps_its_statement_and_finds_the_same_as_one_built_afres
     assert "asset" in kept_results[4]  # 闲置 finds the idle cards by their status label
 
     shown("tianshan_clerk", "计算机")  # kept for Tianshan with the assets module on
-    with app.app_context():
-        tianshan = db.session.query(Jurisdiction).filter_by(code="650102").one()
-        set_module(tianshan, "vehicles", False)
-        set_module(tianshan, "assets", False)
-        db.session.commit()
-    try:
+    with tianshan_assets_off(app):
         off = shown("tianshan_clerk", "计算机")
         assert "asset" not in off and off == shown("tianshan_clerk", "计算机", fresh=True)
         assert shown("kashgar_clerk", "计算机") == kept_results[1]  # Kashgar's modules unchanged
-    finally:
-        with app.app_context():
-            tianshan = db.session.query(Jurisdiction).filter_by(code="650102").one()
-            set_module(tianshan, "assets", True)
-            set_module(tianshan, "vehicles", True)
-            db.session.commit()
     assert shown("tianshan_clerk", "计算机") == kept_results[0]
 
 
