@@ -57,7 +57,9 @@ def test_home_page_on_a_phone(login_as, tmp_path):
     assert toggle.is_displayed() and toggle.size["height"] >= 40
     assert not page.find(".navbar-collapse").is_displayed()
     toggle.click()
-    page.wait(lambda d: page.find(".navbar-collapse").is_displayed(), "the toggle does not open the menu")
+    # Bootstrap ignores a toggle while the menu is still sliding: wait until it is fully open
+    page.wait(lambda d: "in" in page.find(".navbar-collapse").get_attribute("class").split()
+              and not page.find_all(".navbar-collapse.collapsing"), "the toggle does not open the menu")
     assert "资产管理" in page.text(".navbar-collapse")
     toggle.click()
     page.wait(lambda d: not page.find(".navbar-collapse").is_displayed(),
