@@ -231,6 +231,40 @@ class Page:
                 ([td for td in self.find_all("td", tr)] for tr in self.find_all("tbody tr", table))
                 if len(row) > index]
 
+    # -- acting ---------------------------------------------------------------------------
+    def click_and_load(self, element) -> None:
+        """Click a button or link that loads a new page, and wait until the old page is gone."""
+        from selenium.webdriver.support import expected_conditions as ec
+
+        old = self.find("html")
+        element.click()
+        self.wait(ec.staleness_of(old), f"clicking did not load a new page on {self.path}")
+
+    def success(self, *words: str) -> str:
+        """The one success message after an action, with no error beside it; it contains ``words``."""
+        self.wait(lambda d: self.find_all("div.alert"), f"no message on {self.path}")
+        flashes = self.flashes()
+        assert not [text for kind, text in flashes if kind == "danger"], flashes
+        texts = [text for kind, text in flashes if kind == "success"]
+        assert texts, flashes
+        for word in words:
+            assert any(word in text for text in texts), (word, flashes)
+        return texts[0]
+
+    def decide(self, action: str, comment: str = "") -> str:
+        """Press a workflow button (提交/批准/…) on the record's page, confirm it as asked (in
+        Chinese, core/static/workflow.js); returns the success message."""
+        buttons = self.find_all(f'#workflow-form button[data-action="{action}"]')
+        offered = [b.get_attribute("data-action") for b in self.find_all("#workflow-form button")]
+        assert buttons, f"no {action!r} button on {self.path}: {offered}"
+        if comment:
+            self.type_into("#workflow-form #comment", comment)
+        buttons[0].click()
+        ok = self.wait_visible("#workflow-confirm-ok")
+        assert "确定" in self.text("#workflow-confirm-text")
+        self.click_and_load(ok)
+        return self.success()
+
     # -- forms ----------------------------------------------------------------------------
     def type_into(self, css: str, value: str) -> None:
         field = self.find(css)

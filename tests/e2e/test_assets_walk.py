@@ -39,28 +39,11 @@ def _tag() -> str:
 
 
 def _click_and_load(page, element) -> None:
-    """Click a button or link that loads a new page, and wait until the old page is gone."""
-    from selenium.webdriver.support import expected_conditions as ec
-
-    old = page.find("html")
-    element.click()
-    page.wait(ec.staleness_of(old), f"clicking did not load a new page on {page.path}")
-
-
-def _wait_flash(page) -> list[tuple[str, str]]:
-    page.wait(lambda d: page.find_all("div.alert"), f"no message on {page.path}")
-    return page.flashes()
+    page.click_and_load(element)
 
 
 def _success(page, *words: str) -> str:
-    """The one success message after an action, with no error beside it; it contains ``words``."""
-    flashes = _wait_flash(page)
-    assert not [text for kind, text in flashes if kind == "danger"], flashes
-    texts = [text for kind, text in flashes if kind == "success"]
-    assert texts, flashes
-    for word in words:
-        assert any(word in text for text in texts), (word, flashes)
-    return texts[0]
+    return page.success(*words)
 
 
 def _field(page, label: str) -> str:
@@ -116,17 +99,7 @@ def _open_newest(page, list_path: str, view: str, must_show: str) -> str:
 
 
 def _decide(page, action: str, comment: str = "") -> str:
-    """Press a workflow button (提交/批准/…) on the record's page; returns the success message."""
-    buttons = page.find_all(f'#workflow-form button[data-action="{action}"]')
-    offered = [b.get_attribute("data-action") for b in page.find_all("#workflow-form button")]
-    assert buttons, f"no {action!r} button on {page.path}: {offered}"
-    if comment:
-        page.type_into("#workflow-form #comment", comment)
-    buttons[0].click()  # asks first, in Chinese (core/static/workflow.js)
-    ok = page.wait_visible("#workflow-confirm-ok")
-    assert "确定" in page.text("#workflow-confirm-text")
-    _click_and_load(page, ok)
-    return _success(page)
+    return page.decide(action, comment)
 
 
 def _operation(page, key: str, **fields: str) -> str:

@@ -1,11 +1,15 @@
 """The stocktake on a phone (issue 16 item 2) in Chromium at 390×844: the count screen has no
 horizontal scroll, a photo of a card's label (a segno QR of the card's URL, fed to the 扫码 file
 input as the camera would) finds and highlights the line, 在 saves that line on its own
-(已保存), a lost connection says 保存失败 with 重试, and an unknown number offers 盘盈登记."""
+(已保存), a lost connection says 保存失败 with 重试, and an unknown number offers 盘盈登记; and a
+stocktake is counted by scanning every label and approved, both on phones."""
 
 from __future__ import annotations
 
+import uuid
+
 import segno
+from selenium.webdriver.common.keys import Keys
 from sqlalchemy import func, select
 
 PHONE = dict(width=390, height=844, deviceScaleFactor=3, mobile=True)
@@ -95,3 +99,59 @@ def _scan_and_count(login_as, in_app, live_server, tmp_path, stocktake, line_id,
     assert page.find('#surplus-form [name="note"]').get_attribute("value").endswith("ZC-NO-SUCH-1")
     assert driver.switch_to.active_element == page.find('#surplus-form [name="name"]')
     assert not [m for m in page.console() if "Content Security Policy" in m or "Refused to" in m]
+
+
+def test_a_stocktake_counted_by_scanning_labels_and_approved_on_phones(login_as, in_app, live_server,
+                                                                        tmp_path):
+    """Issue 16, "Done when": at 390 px the clerk opens a stocktake, counts every line by
+    photographing its label (a segno QR of the card's URL fed to the camera input) and pressing
+    在, submits it; the bureau approves it on its phone (Art. 18)."""
+    from core.display import local_today
+    from plugins.assets.stocktake.models import Stocktake, StocktakeLine
+
+    note = f"手机扫码盘点-{uuid.uuid4().int % 10**6:06d}"
+    clerk = login_as("tianshan_clerk").phone()
+    clerk.open("/stocktakeview/add")
+    clerk.wait_for("#model_form")
+    clerk.type_into("#planned_on", local_today().isoformat())
+    clerk.find("#planned_on").send_keys(Keys.ESCAPE)
+    clerk.type_into("#model_form #note", note)
+    clerk.click_and_load(clerk.find("#model_form button[type=submit]"))
+    clerk.success()
+    with in_app() as session:
+        stocktake = session.execute(select(Stocktake.id).where(Stocktake.note == note)).scalar_one()
+        lines = dict(session.execute(select(StocktakeLine.id, StocktakeLine.asset_id)
+                                     .where(StocktakeLine.stocktake_id == stocktake)).all())
+    assert len(lines) >= 2, lines
+
+    clerk.open(f"/stocktakeview/count/{stocktake}")
+    clerk.wait_for("#count-form")
+    for line_id, asset_id in lines.items():
+        photo = tmp_path / f"label-{asset_id}.png"
+        segno.make(f"{live_server}/assetview/show/{asset_id}", error="m").save(str(photo), scale=8, border=4)
+        clerk.find("#scan-file").send_keys(str(photo))
+        row = clerk.wait_for(f'#count-lines tr.scan-hit[data-line="{line_id}"]')
+        clerk.find('.count-found-buttons [data-found="1"]', row).click()
+        state = f'tr[data-line="{line_id}"] .count-line-state'
+        clerk.wait(lambda d, css=state: "已保存" in clerk.text(css), f"line {line_id} not saved")
+    assert clerk.horizontal_overflow() <= 0
+
+    clerk.open(f"/stocktakeview/show/{stocktake}")
+    clerk.wait_for("#workflow-form")
+    assert f"已盘 {len(lines)} 项" in clerk.text("#stocktake-summary"), clerk.text("#stocktake-summary")
+    clerk.decide("submit", "手机扫码盘点完成，请审批")
+    assert clerk.find("#workflow-state").text.strip() == "已提交"
+    assert clerk.horizontal_overflow() <= 0
+
+    bureau = login_as("urumqi_bureau").phone()
+    bureau.open(f"/stocktakeview/show/{stocktake}")
+    bureau.wait_for("#workflow-form")
+    assert note in bureau.text("#Home")
+    bureau.decide("approve", "同意")
+    assert bureau.find("#workflow-state").text.strip() == "已批准"
+    assert bureau.horizontal_overflow() <= 0 and not bureau.beyond_the_window()
+    with in_app() as session:
+        assert session.get(Stocktake, stocktake).state == "approved"
+        found = session.execute(select(StocktakeLine.found)
+                                .where(StocktakeLine.stocktake_id == stocktake)).scalars().all()
+        assert found == [True] * len(lines)
