@@ -47,3 +47,15 @@
   };
   jQuery.fn.datepicker.defaults.language = "jiguan";
 })();
+
+/* FAB's ab_actions.js calls ab_alert('No row selected') when a list action (e.g. 打印资产标签) is
+ * pressed with no row ticked: the alert dialog (templates/appbuilder/general/alert.html) carries
+ * that sentence in the page's language. */
+(function () {
+  "use strict";
+  var dialog = document.getElementById("modal-alert");
+  var fabAlert = window.ab_alert;
+  if (!dialog || typeof fabAlert !== "function") { return; }
+  var translated = {"No row selected": dialog.getAttribute("data-no-row-selected")};
+  window.ab_alert = function (text) { return fabAlert(translated[text] || text); };
+})();

@@ -512,3 +512,19 @@ def test_asset_reports_render(login_as):
     other.wait_for('.report-entry[data-report="asset_card"] .has-error')
     assert "资产不存在或不在您的权限范围内" in other.text('.report-entry[data-report="asset_card"]')
     assert not other.find_all('.report-entry[data-report="asset_card"] iframe.report-preview')
+
+
+def test_a_list_action_pressed_with_no_row_ticked_says_so_in_chinese(login_as):
+    """FAB's own script alerts "No row selected" in English; the page's language is shown instead."""
+    page = login_as("tianshan_clerk")
+    page.open("/assetview/list/")
+    page.wait_for("div.table-responsive > table")
+    assert not [box for box in page.find_all("input.action_check") if box.is_selected()]
+    page.find(".btn-group .dropdown-toggle", page.find(".print_labels_menu_item")
+              .find_element(By.XPATH, "ancestor::div[contains(@class,'btn-group')]")).click()
+    page.wait(lambda d: page.find(".print_labels_menu_item").is_displayed(), "the 操作 menu does not open")
+    page.find(".print_labels_menu_item").click()
+    page.wait_visible("#modal-alert .modal-text")
+    page.wait(lambda d: page.text("#modal-alert .modal-text"), "the alert shows no text")
+    assert page.text("#modal-alert .modal-text") == "请先勾选要操作的记录"
+    assert page.text("#modal-alert .modal-footer") == "确定"
