@@ -93,9 +93,9 @@ def enum_refusal(column, value) -> str:
 # --- time and duration -----------------------------------------------------------------------
 
 _TIME = re.compile(r"(\d{1,2})\s*[:：时点]\s*(\d{1,2})(?:\s*[:：分]\s*(?:(\d{1,2})\s*秒?)?)?")
-#: ``2天 03:30``; ``2d 03:30`` as the English pages show it
-_DURATION = re.compile(r"(?:(\d+)\s*(?:天|d|days?))?\s*"
-                       r"(?:(\d+)\s*[:：]\s*(\d{1,2})(?:\s*[:：]\s*(\d{1,2}))?)?", re.IGNORECASE)
+#: ``2天 03:30``; ``2d 03:30`` as the English pages show it; ``{day}``: the day words accepted
+_DURATION = (r"(?:(\d+)\s*(?:{day}))?\s*"
+             r"(?:(\d+)\s*[:：]\s*(\d{{1,2}})(?:\s*[:：]\s*(\d{{1,2}}))?)?")
 
 
 def time_text(value: dt.time | None) -> str:
@@ -127,10 +127,18 @@ def duration_text(value: dt.timedelta | None) -> str:
     return _("%(days)s天 %(clock)s", days=days, clock=clock) if days else clock
 
 
+def _day_words() -> str:
+    """天, d, day(s) and the word the current language writes after the days (duration_text), so
+    that a duration shown on a page in any language can be typed back."""
+    shown = _("%(days)s天 %(clock)s", days="", clock="").strip()
+    words = {"天", "d", "day", "days", shown} - {""}
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
 def parse_duration(text) -> dt.timedelta:
     """``1:30``, ``2天 03:30``, ``2天``; raises ValueError with a Chinese message."""
     text = str(text).strip()
-    found = _DURATION.fullmatch(text)
+    found = re.fullmatch(_DURATION.format(day=_day_words()), text, re.IGNORECASE)
     if not text or not found or not any(found.groups()):
         raise ValueError(_("不是有效的时长（如 1:30 或 2天 03:30）"))
     days, hours, minutes, seconds = (int(g) if g else 0 for g in found.groups())

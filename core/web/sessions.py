@@ -129,6 +129,8 @@ def _own_engine():
     (20 threads of the development server against 5 + 10) and every request times out. On a pool
     of its own a save waits at most for another save. Rebuilt when the app's engine is replaced
     (tests dispose it); an in-memory SQLite database has one connection to share, so it is used as is.
+    The app's engine options are kept (``connect_args``: a schema's search_path, SSL, timeouts), so
+    the sessions are where the app's tables are; only the pool is the store's own.
     """
     made: dict = {}
 
@@ -142,8 +144,11 @@ def _own_engine():
         if made.get("for") is not app_engine:
             if made.get("engine") is not None:
                 made["engine"].dispose()
+            options = {key: value for key, value in
+                       current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).items()
+                       if not key.startswith(("pool", "max_overflow"))}
             made.update({"for": app_engine, "engine": sa.create_engine(
-                app_engine.url, pool_pre_ping=True, pool_size=2, max_overflow=20)})
+                app_engine.url, **options, pool_pre_ping=True, pool_size=2, max_overflow=20)})
         return made["engine"]
 
     return engine

@@ -339,3 +339,21 @@ def test_bad_cells_are_chinese_row_errors_and_nothing_is_imported(types_app, cle
     ]
     assert _count(types_app) == before
 
+
+
+@pytest.mark.parametrize("language", ["zh", "en", "ug"])
+def test_a_duration_shown_in_any_language_is_read_back(types_app, language):
+    """A page shows 2天 03:30 / 2d 03:30 / the Uyghur day word: typed back, it is the same time."""
+    from flask_babel import force_locale
+
+    from core.fab.column_types import duration_text, parse_duration
+
+    if language not in types_app.config["LANGUAGES"]:
+        pytest.skip(f"{language} is not offered yet")
+    value = dt.timedelta(days=2, hours=3, minutes=30)
+    with types_app.test_request_context(), force_locale(language):
+        shown = duration_text(value)
+        assert parse_duration(shown) == value, shown
+        assert parse_duration("2天 03:30") == value  # Chinese always reads
+        with pytest.raises(ValueError):
+            parse_duration("2 很久 03:30")

@@ -4,6 +4,7 @@ a new id at every login; the database and the Redis store; the cookie's flags.""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import time
 import uuid
@@ -255,3 +256,34 @@ def test_redis_store(redis_app):
         app.appbuilder.sm.reset_password(user_id(app, username), NEW_PASSWORD)
         db.session.remove()
     assert not signed_in(second.client)
+
+
+@pytest.fixture(scope="module")
+def schema_app(tmp_path_factory):
+    """The demo on PostgreSQL in a schema of its own, chosen by the engine's connect_args."""
+    from tests.core.plugin_app import fixture_plugin_app
+
+    yield from fixture_plugin_app("postgresql", tmp_path_factory, [], [], "sessions_own_schema")
+
+
+def test_sessions_live_in_the_apps_schema(schema_app):
+    """The store's own pool keeps the app's engine options: a deployment in a schema (or with
+    SSL options) keeps its sessions beside its tables, not in another schema's core_session."""
+    import sqlalchemy as sa
+
+    from tests.conftest import POSTGRES_URL
+
+    browser = Browser(schema_app, new_user(schema_app))
+    assert signed_in(browser.client)
+    key = hashlib.sha256(cookie_of(browser).encode()).hexdigest()
+    engine = sa.create_engine(POSTGRES_URL)
+    try:
+        with engine.connect() as conn:
+            here = conn.execute(sa.text("SELECT count(*) FROM sessions_own_schema.core_session "
+                                        "WHERE sid_hash = :key"), {"key": key}).scalar_one()
+            public = conn.execute(sa.text("SELECT to_regclass('public.core_session')")).scalar_one()
+            elsewhere = 0 if public is None else conn.execute(sa.text(
+                "SELECT count(*) FROM public.core_session WHERE sid_hash = :key"), {"key": key}).scalar_one()
+    finally:
+        engine.dispose()
+    assert (here, elsewhere) == (1, 0)
