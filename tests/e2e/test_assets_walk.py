@@ -42,6 +42,11 @@ def _click_and_load(page, element) -> None:
     page.click_and_load(element)
 
 
+def _wait_flash(page) -> list[tuple[str, str]]:
+    page.wait(lambda d: page.find_all("div.alert"), f"no message on {page.path}")
+    return page.flashes()
+
+
 def _success(page, *words: str) -> str:
     return page.success(*words)
 
