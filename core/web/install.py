@@ -159,6 +159,9 @@ def install_web(app: Flask, state: JiguanState) -> None:
 
     init_auth(app)  # one authentication step, before every other (session, JWT, API token)
     install_api_guard(app)  # then the API's CSRF header and JSON-only bodies
+    from core.web.user_locale import install_user_locale
+
+    install_user_locale(app)  # the user's remembered language, once the user is known
 
     @app.before_request
     def refuse_inactive_modules():
