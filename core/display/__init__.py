@@ -21,6 +21,7 @@ from core.display.locale import (
     format_amount,
     format_number,
     locale_of,
+    text_direction,
 )
 from core.rules import article_text, chinese_number
 
@@ -100,5 +101,5 @@ def install_display(app) -> None:
 
 __all__ = ["DEFAULT_TIMEZONE", "article_text", "chinese_number", "current_locale", "default_locale",
            "display_zone", "format_amount", "format_number", "from_local", "install_display",
-           "local_naive", "local_now", "local_time", "local_today", "locale_of", "to_local",
-           "zone_label"]
+           "local_naive", "local_now", "local_time", "local_today", "locale_of", "text_direction",
+           "to_local", "zone_label"]

@@ -41,6 +41,13 @@ def current_locale() -> str:
     return str(locale) if locale is not None else default_locale()
 
 
+def text_direction() -> str:
+    """"rtl" or "ltr": Babel's direction of the current locale (no list of rtl languages)."""
+    from babel import Locale
+
+    return "rtl" if Locale.parse(current_locale()).text_direction == "rtl" else "ltr"
+
+
 def format_number(value, digits: int | None = None) -> str:
     """``1,234.5``: grouped, in the current locale; ``digits`` fixes the decimals, else at most
     four and no trailing zeros. ``None`` is ``""``; a value that is no number is shown as it is."""
