@@ -76,7 +76,7 @@ table {{ width: 100%; border-collapse: collapse; }}
 thead {{ display: table-header-group; }}
 th, td {{ border: 0.3pt solid #555; padding: 0.6mm 1mm; }}
 th {{ background: #eee; }}
-td.end {{ text-align: end; white-space: nowrap; unicode-bidi: plaintext; }}
+td.end {{ text-align: end; white-space: nowrap; }}
 td.center {{ text-align: center; }}
 td.start {{ text-align: start; }}
 tr.total td {{ font-weight: bold; }}
