@@ -48,7 +48,7 @@ from typing import NamedTuple
 
 from flask_babel import gettext as _
 
-from core.display import current_locale, local_time, text_direction
+from core.display import current_locale, format_number, local_time, text_direction
 
 __all__ = [
     "Column",
@@ -262,6 +262,9 @@ def format_value(column: Column, value: object) -> str:
     if column.fmt:
         if isinstance(value, str):
             value = Decimal(value.replace(",", ""))
+        grouped = re.fullmatch(r",\.(\d)f", column.fmt)
+        if grouped:  # amounts: the locale's grouping and decimal signs (core/display/locale.py)
+            return _clean(format_number(value, int(grouped.group(1))))
         return _clean(format(value, column.fmt))
     if isinstance(value, datetime):
         return local_time(value)
