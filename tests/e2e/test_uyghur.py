@@ -155,3 +155,23 @@ def test_ledger_pdf_downloaded_in_uyghur(login_as, forget_choice):
     text = pdf_text(pdf, layout=False)
     for heading in ("资产台账", "资产编号", "资产名称", "原值（元）"):
         assert ug(heading) in text and heading not in text, heading
+
+
+def test_uyghur_on_a_phone(login_as, forget_choice):
+    """390 px (docs/display.md, "Phones"), right to left: no horizontal scroll, the navbar's
+    toggle on the left (the mirror of its place), the list's key columns from the right."""
+    page = login_as(CLERK)
+    switch_to_uyghur(page)
+    page.phone()
+    for path in ("/", "/assetview/list/", "/assetview/add"):
+        page.open(path)
+        page.wait_for("body")
+        assert page.find("html").get_attribute("dir") == "rtl", path
+        assert page.horizontal_overflow() <= 0, path
+        assert not page.beyond_the_window(), (path, page.beyond_the_window())
+        toggle = rect(page, page.find(".navbar-toggle"))
+        assert toggle["right"] < page.driver.execute_script("return window.innerWidth") / 2, (path, toggle)
+    page.open("/assetview/list/")
+    cells = [c for c in page.find_all("table tbody tr:first-child td") if c.is_displayed()]
+    assert len(cells) >= 2 and rect(page, cells[0])["left"] > rect(page, cells[-1])["left"], \
+        "the first column stands on the right"
