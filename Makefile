@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system-deps demo-deps test-deps demo run test lint clean
+.PHONY: setup system-deps demo-deps test-deps demo run test lint clean rtl-assets
 
 setup: $(STAMP)
 
@@ -41,6 +41,10 @@ test: test-deps setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+
+# The Uyghur interface's mirrored Bootstrap and web fonts (committed; docs/i18n.md, "ug").
+rtl-assets: setup
+	@bash scripts/rtl-assets.sh
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

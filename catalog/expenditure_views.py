@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import case, func, select
 
 from catalog.expenditures import EconomicClass, Expenditure
-from core.api import ScopedInterface, ScopedModelView, choice_field, db, get_state
+from core.api import ScopedInterface, ScopedModelView, choice_field, db, format_amount, get_state
 from core.home.records import record_url
 from core.xlsx.export import list_query
 
@@ -102,7 +102,7 @@ class ExpenditureView(ScopedModelView):
     order_columns = ["spent_on", "amount"]
     base_order = ("spent_on", "desc")
     label_columns = LEDGER_LABELS
-    formatters_columns = {"amount": lambda value: f"{value:,.2f}" if value is not None else ""}
+    formatters_columns = {"amount": format_amount}
 
     def render_template(self, template, **kwargs):
         if template == self.list_template:

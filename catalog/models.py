@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship, validates
 
-from core.display import local_today
+from core.display import format_number, local_today
 from core.tenancy import LEVELS, ORG_TYPES, Jurisdiction, Organization  # noqa: F401  (the catalog's)
 from core.versioning import Versioned
 
@@ -136,7 +136,7 @@ class Standard(Versioned, Model):
         standard's content as it is written."""
         if self.value is None:
             return self.text_value or ""
-        number = f"{self.value:,.4f}".rstrip("0").rstrip(".")
+        number = format_number(self.value)  # at most four decimals, no trailing zeros
         return f"{number}{self.unit}" if self.unit in ("%", "") else f"{number} {self.unit}"
 
 

@@ -22,7 +22,7 @@ from core.contract import (
     ViewSpec,
 )
 from core.deprecation import Deprecated, JiguanDeprecationWarning, resolve
-from core.display import article_text, local_time, local_today
+from core.display import article_text, format_amount, format_number, local_time, local_today
 from core.errors import EditConflict, ScopeViolation, WriteRefused
 from core.events import effective_values, previous_values, related_target
 from core.extensions import db
@@ -79,6 +79,8 @@ __all__ = [
     "OverdueItem",
     "OverdueSource",
     "article_text",
+    "format_amount",
+    "format_number",
     "local_time",
     "local_today",
     "CONTRACT_VERSION",

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from marshmallow import ValidationError, fields
 
-from core.display import local_now, local_today, zone_label
+from core.display import local_now, local_today, text_direction, zone_label
 from core.errors import WriteRefused
 from core.extensions import db
 from core.fab.validation import chinese_message
@@ -244,6 +244,7 @@ def build(key: str, params: dict | None, scope: UserScope | None = None,
         "report_css": Markup(CSS_FILE.read_text(encoding="utf-8")),
         "footer_content": Markup(_footer_css()),
         "lang": _lang(),
+        "text_dir": text_direction(),
     }
     base.update(context)
     base["orientation"] = orientation
@@ -282,7 +283,7 @@ def require_fonts(scripts) -> None:
 
 
 #: context entries that are layout, not text of the report (CSS, the language tag …)
-_LAYOUT_KEYS = ("report_css", "footer_content", "lang", "orientation")
+_LAYOUT_KEYS = ("report_css", "footer_content", "lang", "text_dir", "orientation")
 
 
 def _strings(value):

@@ -46,7 +46,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple
 
-from core.display import local_time
+from flask_babel import gettext as _
+
+from core.display import current_locale, format_number, local_time, text_direction
 
 __all__ = [
     "Column",
@@ -260,6 +262,9 @@ def format_value(column: Column, value: object) -> str:
     if column.fmt:
         if isinstance(value, str):
             value = Decimal(value.replace(",", ""))
+        grouped = re.fullmatch(r",\.(\d)f", column.fmt)
+        if grouped:  # amounts: the locale's grouping and decimal signs (core/display/locale.py)
+            return _clean(format_number(value, int(grouped.group(1))))
         return _clean(format(value, column.fmt))
     if isinstance(value, datetime):
         return local_time(value)
@@ -444,7 +449,8 @@ def layout_ledger(
     total_rows: list[tuple[str, list[str]]] = []
     if sum_idx:
         total_texts = {k: format_value(columns[keys.index(k)], v) for k, v in sums.items()}
-        total_rows.append((f"{TOTAL_LABEL}（共 {count} 条）", [total_texts.get(k, "") for k in keys]))
+        # the reader's language (was Chinese in every language); reports/ledger_rtl.py says the same
+        total_rows.append((_("合计（共 %(n)s 条）", n=count), [total_texts.get(k, "") for k in keys]))
     for label, values in (totals or {}).items():
         total_rows.append((label, [format_value(c, values.get(c.key)) for c in columns]))
     for _label, texts in total_rows:
@@ -665,6 +671,11 @@ def render_ledger_pdf(
     draw; "weasyprint" always renders through WeasyPrint. ``workers`` (WeasyPrint only): processes
     for the page segments; None = up to 2 when the ledger is long enough, 1 = in this process.
     """
+    if text_direction() == "rtl":  # Uyghur: joined letters, right to left (reports/ledger_rtl.py)
+        from reports.ledger_rtl import render_rtl_ledger_pdf
+
+        return render_rtl_ledger_pdf(title, columns, rows, totals=totals, subtitle=subtitle,
+                                     meta=meta, orientation=orientation, lang=current_locale())
     engine = engine or ENGINE
     if engine not in ("direct", "weasyprint"):
         raise ValueError("engine is 'direct' or 'weasyprint'")
@@ -701,7 +712,7 @@ def _start_workers(count: int) -> list[subprocess.Popen]:
     root = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
     procs = []
-    for _ in range(count):
+    for _n in range(count):
         errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # no pipe to fill up
         proc = subprocess.Popen([sys.executable, "-m", "reports.ledger_worker"], stdin=subprocess.PIPE,
                                 stdout=subprocess.DEVNULL, stderr=errors, text=True, env=env, cwd=root)

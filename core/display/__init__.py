@@ -15,6 +15,14 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
+from core.display.locale import (
+    current_locale,
+    default_locale,
+    format_amount,
+    format_number,
+    locale_of,
+    text_direction,
+)
 from core.rules import article_text, chinese_number
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -87,8 +95,11 @@ def install_display(app) -> None:
         raise RuntimeError(f"DISPLAY_TIMEZONE: unknown time zone {app.config['DISPLAY_TIMEZONE']!r}") from exc
     app.jinja_env.filters["localtime"] = local_time
     app.jinja_env.filters["article"] = article_text
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["amount"] = format_amount
 
 
-__all__ = ["DEFAULT_TIMEZONE", "article_text", "chinese_number", "display_zone", "from_local",
-           "install_display", "local_naive", "local_now", "local_time", "local_today", "to_local",
-           "zone_label"]
+__all__ = ["DEFAULT_TIMEZONE", "article_text", "chinese_number", "current_locale", "default_locale",
+           "display_zone", "format_amount", "format_number", "from_local", "install_display",
+           "local_naive", "local_now", "local_time", "local_today", "locale_of", "text_direction",
+           "to_local", "zone_label"]

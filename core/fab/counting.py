@@ -7,6 +7,8 @@ import time
 from flask_babel import gettext as _
 from markupsafe import escape
 
+from core.display.locale import format_number
+
 
 class ListCount(int):
     """A list's row count: exact up to the cap, else the planner's estimate or "more than".
@@ -27,10 +29,10 @@ class ListCount(int):
 
     def __html__(self) -> str:
         if self.capped:
-            return str(escape(_("超过 %(n)s 条", n=format(int(self) - 1, ","))))
+            return str(escape(_("超过 %(n)s 条", n=format_number(int(self) - 1))))
         if self.approximate:
-            return str(escape(_("约 %(n)s 条", n=format(int(self), ","))))
-        return f"{int(self):,}"
+            return str(escape(_("约 %(n)s 条", n=format_number(int(self)))))
+        return format_number(int(self))
 
 
 #: Planner estimates by (database, statement, parameters): (time taken, estimate).

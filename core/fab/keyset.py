@@ -23,6 +23,8 @@ from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import Index, UniqueConstraint, tuple_
 
+from core.display.locale import format_number
+
 
 class CursorError(ValueError):
     """A cursor the client sent that cannot be read back (edited, truncated, another list's)."""
@@ -181,7 +183,7 @@ class Paging:
     urls: dict = field(default_factory=dict)
 
     def position(self) -> str:
-        page, pages = format(self.page, ","), format(self.pages, ",")
+        page, pages = format_number(self.page), format_number(self.pages)
         if self.approximate:
             return _("约第 %(page)s 页，共约 %(pages)s 页", page=page, pages=pages)
         return _("第 %(page)s 页，共 %(pages)s 页", page=page, pages=pages)

@@ -3,8 +3,8 @@
 The workflow knows nothing of this service: a :class:`~core.contract.Derivation` on
 :class:`~core.workflow.approval.WorkflowEvent` (step 1 of the write pipeline) adds the
 notifications to the very flush that writes the step, so a refused transition notifies nobody.
-Messages are written in the default language (``BABEL_DEFAULT_LOCALE``): the actor's own
-language is not the reader's.
+Each message is written in its reader's language (the language the user chose, ``ab_user.locale``,
+else ``BABEL_DEFAULT_LOCALE``): the actor's own language is not the reader's.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from core.activation import active_modules
 from core.contract import Derivation
+from core.display.locale import locale_of
 from core.events import column_values
 from core.extensions import db
 from core.home.mail import queue_mail
@@ -72,11 +73,18 @@ def active_for(session, scope) -> set[str]:
     return active_modules(session.get(Jurisdiction, scope.jurisdiction_id))
 
 
-def _add(session, users, kind: str, message: str, entity: str, ident: str, dedupe: str | None = None):
+def _add(session, users, kind: str, message, entity: str, ident: str, dedupe: str | None = None):
+    """``message``: a function writing the text, called in each reader's language (once per
+    language), and the mail with it."""
+    texts: dict[str, str] = {}
     for user in users:
-        session.add(Notification(user_id=user.id, kind=kind, message=message, entity=entity,
-                                 entity_id=ident, dedupe_key=dedupe))
-        queue_mail(session, user, kind, message)
+        locale = locale_of(user)
+        with force_locale(locale):
+            if locale not in texts:
+                texts[locale] = message()
+            session.add(Notification(user_id=user.id, kind=kind, message=texts[locale], entity=entity,
+                                     entity_id=ident, dedupe_key=dedupe))
+            queue_mail(session, user, kind, texts[locale])
 
 
 def awaiting_key(entity_key: str, ident: str, state: str, submitted_at) -> str:
@@ -100,13 +108,15 @@ def _tell_deciders(session, record, entity_key: str, ident: str, history, actor:
     deciders = [user for user in candidate_users(session, record) if user.id not in told
                 and refusal_to_decide(record, user, events=history) is None]
     submits = [actor_name(e.user_id, e.username) for e in history if e.action == "submit"]
-    what = f"{entity_label(entity_key)}“{record_name(record)}”"
     user = submits[-1] if submits else actor
-    if is_staged(model):
-        message = _("%(what)s待您审批（%(stage)s），提交人：%(user)s",
-                    what=what, stage=stage.label, user=user)
-    else:
-        message = _("%(what)s待您审批，提交人：%(user)s", what=what, user=user)
+
+    def message() -> str:
+        what = f"{entity_label(entity_key)}“{record_name(record)}”"
+        if is_staged(model):
+            return _("%(what)s待您审批（%(stage)s），提交人：%(user)s",
+                     what=what, stage=stage.label, user=user)
+        return _("%(what)s待您审批，提交人：%(user)s", what=what, user=user)
+
     _add(session, deciders, "awaiting", message, entity_key, ident, dedupe)
     return len(deciders)
 
@@ -128,22 +138,23 @@ def notify_workflow_step(event: WorkflowEvent, ctx) -> None:
     model = type(record)
     history = _history(session, event)
     submitter = last_submitter(history)
-    what = f"{entity_label(event.entity)}“{record_name(record)}”"
-    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
-        if event.to_state in pending_states(model):
-            _tell_deciders(session, record, event.entity, event.entity_id, history,
-                           actor_name(event.user_id, event.username))
-        elif event.action in ("approve", "reject") and submitter is not None:
-            user = db.session.get(current_app.appbuilder.sm.user_model, submitter)
+    if event.to_state in pending_states(model):
+        _tell_deciders(session, record, event.entity, event.entity_id, history,
+                       actor_name(event.user_id, event.username))
+    elif event.action in ("approve", "reject") and submitter is not None:
+        user = db.session.get(current_app.appbuilder.sm.user_model, submitter)
+
+        def message() -> str:
+            what = f"{entity_label(event.entity)}“{record_name(record)}”"
             if event.to_state == "approved":
-                message = _("您提交的%(what)s已批准（%(user)s）", what=what,
-                            user=actor_name(event.user_id, event.username))
-            else:
-                message = _("您提交的%(what)s被退回（%(user)s）：%(comment)s",
-                            what=what, user=actor_name(event.user_id, event.username),
-                            comment=event.comment or "")
-            kind = "approved" if event.to_state == "approved" else "rejected"
-            _add(session, [user] if user else [], kind, message, event.entity, event.entity_id)
+                return _("您提交的%(what)s已批准（%(user)s）", what=what,
+                         user=actor_name(event.user_id, event.username))
+            return _("您提交的%(what)s被退回（%(user)s）：%(comment)s",
+                     what=what, user=actor_name(event.user_id, event.username),
+                     comment=event.comment or "")
+
+        kind = "approved" if event.to_state == "approved" else "rejected"
+        _add(session, [user] if user else [], kind, message, event.entity, event.entity_id)
 
 
 WORKFLOW_NOTICE = Derivation("home.workflow_notice", WorkflowEvent, notify_workflow_step, on=("create",))
@@ -157,7 +168,7 @@ def notify_pending() -> int:
     session = db.session
     written = 0
     tables = sa_inspect(session.connection())
-    with acting_as(SYSTEM), force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
+    with acting_as(SYSTEM):
         for entity in get_state().entities:
             model = entity.model
             # a table not created yet (a test's own model, added after the demo) holds nothing
@@ -193,9 +204,11 @@ def notify_overdue(sources, today: dt.date) -> int:
         told = set(session.execute(select(Notification.user_id)
                                    .where(Notification.dedupe_key == dedupe)).scalars())
         users = users_who_may(session, item.record, "can_edit", told)
-        with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
+
+        def message(source=source, item=item) -> str:
             what = f"{source.label}“{record_name(item.record)}”"
-            message = _("%(what)s已逾期：%(text)s", what=what, text=item.text)
+            return _("%(what)s已逾期：%(text)s", what=what, text=item.text)
+
         _add(session, users, "overdue", message, entity.key, ident, dedupe)
         written += len(users)
     session.commit()

@@ -36,6 +36,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, or_, select, update
 
 from core.contract import JobKind
+from core.display.locale import default_locale, locale_of
 from core.errors import WriteRefused
 from core.extensions import db
 from core.jobs.models import Job, JobResultData
@@ -195,7 +196,7 @@ def submit(kind: str, params: dict | None = None, user=None) -> Job:
     except Exception:  # noqa: BLE001 - the queue is down: the job fails visibly, the request does not
         log.exception("could not dispatch job %s", job.id)
         _set(job.id, status="failed", finished_at=utcnow(),
-             message=_zh(_l("任务队列暂时不可用，任务未能开始，请稍后重新提交")))
+             message=_text(_l("任务队列暂时不可用，任务未能开始，请稍后重新提交")))
     db.session.refresh(job)
     return job
 
@@ -242,10 +243,18 @@ def result_file(job: Job, app: Flask | None = None) -> Path | None:
 # --- running --------------------------------------------------------------------------------------
 
 
-def _zh(message) -> str:
-    """Messages are stored as text when the job ends: in the UI's default language (Chinese)."""
-    with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "zh")):
-        return str(message)
+def _text(message) -> str:
+    """Messages are stored as text when the job ends, in the language in force: the submitter's
+    while the job runs (:func:`_submitter_locale`) or submits, else the default (Chinese)."""
+    return str(message)
+
+
+def _submitter_locale(job_row) -> str:
+    """The language the job renders in for its submitter: their stored choice (a report in
+    Uyghur for a user who chose ئۇيغۇرچە), the default for the system's own jobs."""
+    if job_row.user_id is None:
+        return default_locale()
+    return locale_of(db.session.get(current_app.appbuilder.sm.user_model, job_row.user_id))
 
 
 def _set(job_id: int, **values) -> int:
@@ -341,11 +350,18 @@ def _execute(app: Flask, job_id: int) -> str | None:
     row = db.session.execute(select(table).where(table.c.id == job_id)).one()
     spec = _KINDS.get(row.kind)
     scope = _scope_of_submitter(row)
+    locale = _submitter_locale(row)
     db.session.rollback()
+    with force_locale(locale):
+        return _run(app, job_id, row, spec, scope)
+
+
+def _run(app: Flask, job_id: int, row, spec, scope) -> str:
+    """The claimed job, in its submitter's language (``force_locale`` around it)."""
     if spec is None:
-        return _fail(job_id, _zh(_l("此节点不认识任务类型 %(kind)s，请检查 JOBS_IMPORTS", kind=row.kind)))
+        return _fail(job_id, _text(_l("此节点不认识任务类型 %(kind)s，请检查 JOBS_IMPORTS", kind=row.kind)))
     if scope is None or scope.kind == "none":
-        return _fail(job_id, _zh(_l("提交任务的用户已不存在、已停用或已无数据范围")))
+        return _fail(job_id, _text(_l("提交任务的用户已不存在、已停用或已无数据范围")))
     log.info("job %s (%s) for %s started", job_id, row.kind, scope.username)
     try:
         with acting_as(scope):
@@ -360,7 +376,7 @@ def _execute(app: Flask, job_id: int) -> str | None:
     except Exception:  # noqa: BLE001 - the user gets a message; the traceback goes to the log
         db.session.rollback()
         log.exception("job %s (%s) crashed", job_id, row.kind)
-        return _fail(job_id, _zh(_l("任务执行出错（任务编号 %(id)s），请联系系统管理员", id=job_id)))
+        return _fail(job_id, _text(_l("任务执行出错（任务编号 %(id)s），请联系系统管理员", id=job_id)))
     db.session.rollback()  # whatever the job left uncommitted is not ours to keep
     _finish(app, job_id, values, result)
     log.info("job %s done: %s (%s bytes)", job_id, values["result_filename"], values["result_size"])
@@ -389,7 +405,7 @@ def purge(keep_days: float | None = None, stale_hours: float | None = None,
             update(table).where(table.c.status.in_(("queued", "running")),
                                 table.c.created_at < now - dt.timedelta(hours=stale_hours))
             .values(status="failed", finished_at=now,
-                    message=_zh(_l("任务长时间未完成（执行节点可能已停止），已终止，请重新提交")))
+                    message=_text(_l("任务长时间未完成（执行节点可能已停止），已终止，请重新提交")))
         ).rowcount
         cutoff = now - dt.timedelta(days=keep_days)
         old = or_(table.c.finished_at < cutoff,

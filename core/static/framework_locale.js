@@ -43,7 +43,9 @@
     days: list("days"), daysShort: list("days-short"), daysMin: list("days-min"),
     months: list("months"), monthsShort: list("months-short"),
     today: meta.getAttribute("data-today"), clear: meta.getAttribute("data-clear"),
-    titleFormat: meta.getAttribute("data-title-format"), weekStart: 1
+    titleFormat: meta.getAttribute("data-title-format"), weekStart: 1,
+    /* a right-to-left page (Uyghur) gets the picker's mirrored layout (.datepicker-rtl) */
+    rtl: document.documentElement.getAttribute("dir") === "rtl"
   };
   jQuery.fn.datepicker.defaults.language = "jiguan";
 })();

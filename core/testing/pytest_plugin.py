@@ -119,7 +119,21 @@ def login(app):
             username = ensure_user(app, role, organization)
         return Browser(app, username)
 
-    return _login
+    yield _login
+    _forget_languages(app)
+
+
+def _forget_languages(app) -> None:
+    """A language chosen in a test (``/lang/en``) is stored on the user (docs/i18n.md): forget it,
+    so the next test's login of the same user starts in the default language."""
+    from sqlalchemy import text
+
+    from core.extensions import db
+
+    with app.app_context():
+        db.session.execute(text("UPDATE ab_user SET locale = NULL WHERE locale IS NOT NULL"))
+        db.session.commit()
+        db.session.remove()
 
 
 @pytest.fixture

@@ -33,6 +33,19 @@ ERROR_TEXTS = {
 }
 
 
+class JiguanAppBuilder(AppBuilder):
+    @property
+    def app_name(self) -> str:
+        """The navbar's and the title's name in the reader's language: the default name is a
+        msgid of the catalogue (ئورگان ئىشلىرىنى باشقۇرۇش سۇپىسى in Uyghur); a name an office
+        configured itself has no translation and shows as it is."""
+        from flask import current_app, has_request_context
+        from flask_babel import gettext
+
+        name = current_app.config["APP_NAME"]
+        return gettext(name) if has_request_context() and name else name
+
+
 def _entity_apis(state: JiguanState) -> list[tuple[str, ViewSpec]]:
     """One REST API per entity type (``/api/v1/<key>/``), labelled like its screen."""
     from core.web.views import make_entity_api
@@ -145,7 +158,7 @@ def install_web(app: Flask, state: JiguanState) -> None:
     init_csrf(app)  # before FAB: it exempts its API blueprints and refuses GET mutations then
     init_headers(app)
     with app.app_context():
-        appbuilder = AppBuilder(security_manager_class=JiguanSecurityManager, indexview=HomeView,
+        appbuilder = JiguanAppBuilder(security_manager_class=JiguanSecurityManager, indexview=HomeView,
                                 base_template="core/base.html")
         appbuilder.init_app(app, db.session)
         install_request_domain(app)  # FAB has set Flask-Babel up
@@ -159,6 +172,9 @@ def install_web(app: Flask, state: JiguanState) -> None:
 
     init_auth(app)  # one authentication step, before every other (session, JWT, API token)
     install_api_guard(app)  # then the API's CSRF header and JSON-only bodies
+    from core.web.user_locale import install_user_locale
+
+    install_user_locale(app)  # the user's remembered language, once the user is known
 
     @app.before_request
     def refuse_inactive_modules():

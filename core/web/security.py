@@ -12,7 +12,7 @@ from flask_appbuilder.security.sqla.models import User
 from flask_appbuilder.security.views import AuthDBView, UserDBModelView
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, bindparam, select
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, bindparam, select
 from sqlalchemy.orm import joinedload, relationship
 from wtforms import StringField
 from wtforms.validators import DataRequired, Optional
@@ -42,6 +42,10 @@ class JiguanUser(User):
     organization = relationship("Organization", foreign_keys=[organization_id])
     #: When the password last changed (UTC): JWTs issued before are refused (core/web/sessions.py).
     password_changed_on = Column(DateTime)
+    #: The interface language chosen in the language menu (a key of ``LANGUAGES``), NULL until
+    #: the user chooses one: applied at login and to the user's API requests and background jobs
+    #: (core/web/user_locale.py, docs/i18n.md).
+    locale = Column(String(16))
 
     def get_full_name(self) -> str:
         """The name as it is said: 姓 then 名 without a space for a Chinese name ("张建国",

@@ -148,7 +148,7 @@ def test_chinese_catalogue_shows_the_msgid():
     )
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", ["en", "zh", "ug"])
 def test_compiled_catalogue_matches_the_po(lang):
     folder = TRANSLATIONS / lang / "LC_MESSAGES"
     assert (folder / "messages.mo").exists(), f"{lang}/messages.mo missing: {REFRESH}"
@@ -178,3 +178,73 @@ def test_api_info_does_not_show_the_catalogue_header(login):
         browser.get(f"/lang/{lang}")
         info = browser.get("/api/v1/land_parcel/_info").get_data(as_text=True)
         assert "Project-Id-Version" not in info, lang
+
+
+# --- Uyghur (issue 16 item 4) and the framework catalogues -------------------------------------
+
+FRAMEWORK = TRANSLATIONS / "framework"
+ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+@pytest.mark.parametrize("lang", ["ug"])
+def test_uyghur_catalogue_covers_the_template(lang):
+    missing = sorted(_msgids(_catalog(POT)) - _msgids(_catalog(TRANSLATIONS / lang / "LC_MESSAGES" /
+                                                                  "messages.po")))
+    assert not missing, f"{lang}/messages.po lacks {missing}: {REFRESH}"
+
+
+def test_every_message_has_a_uyghur_translation():
+    catalog = _catalog(TRANSLATIONS / "ug" / "LC_MESSAGES" / "messages.po")
+    untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    assert not untranslated, (
+        "translate these in translations/ug/LC_MESSAGES/messages.po (glossary: docs/i18n.md), "
+        f"then {REFRESH}:\n  " + "\n  ".join(map(str, untranslated)))
+
+
+def test_uyghur_translations_keep_placeholders_and_are_uyghur():
+    """What is translated is usable: the msgid's placeholders, Arabic script, no Chinese left."""
+    catalog = _catalog(TRANSLATIONS / "ug" / "LC_MESSAGES" / "messages.po")
+    broken = [(m.id, [str(e) for e in errors]) for m, errors in catalog.check()]
+    assert not broken, f"placeholders (%(name)s) differ between msgid and msgstr: {broken}"
+    han = re.compile(r"[\u4e00-\u9fff]")
+    wrong = [m.id for m in catalog if m.id and m.string and (han.search(m.string) or (
+        not ARABIC.search(m.string) and re.search(r"[^\W\d_]", re.sub(r"%\(\w+\)s", "", m.id))))]
+    assert not wrong, f"ug msgstr with Chinese or without Uyghur letters: {wrong}"
+
+
+def _fab_zh_translated() -> set[str]:
+    import flask_appbuilder
+
+    fab = Path(flask_appbuilder.__file__).parent / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
+    return {m.id for m in _catalog(fab) if m.id and m.string and not m.fuzzy and isinstance(m.id, str)}
+
+
+@pytest.mark.parametrize("lang", ["zh", "ug"])
+def test_framework_catalogue_is_translated(lang):
+    """FAB's English msgids on our pages: every entry of translations/framework/<lang> has a
+    translation; the Uyghur one covers every FAB string a Chinese page shows translated (FAB's
+    own zh catalogue and ours), since FAB ships no Uyghur."""
+    catalog = _catalog(FRAMEWORK / lang / "LC_MESSAGES" / "messages.po")
+    empty = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    assert not empty, f"framework/{lang}: no translation for {empty}: {REFRESH}"
+    broken = [(m.id, [str(e) for e in errors]) for m, errors in catalog.check()]
+    assert not broken, f"framework/{lang}: placeholders differ: {broken}"
+    if lang == "ug":
+        needed = _fab_zh_translated() | _msgids(_catalog(FRAMEWORK / "zh" / "LC_MESSAGES" / "messages.po"))
+        missing = sorted(needed - _msgids(catalog))
+        assert not missing, f"framework/ug lacks FAB strings Chinese pages translate: {missing}"
+    with open(FRAMEWORK / lang / "LC_MESSAGES" / "messages.mo", "rb") as f:
+        compiled = {m.id: m.string for m in read_mo(f) if m.id}
+    assert compiled == {m.id: m.string for m in catalog if m.id}, f"framework/{lang}: {REFRESH}"
+
+
+def test_uyghur_pages_read_uyghur(login):
+    browser = login("admin")
+    browser.get("/lang/ug")
+    with browser.app.test_request_context(), force_locale("ug"):
+        ours = gettext("宗地台账")
+        fab = gettext("Logout")
+    assert ARABIC.search(ours) and ARABIC.search(fab)
+    text = _read(browser, _pages(browser.app)[1])
+    assert ours in text and "宗地台账" not in text
+    browser.get("/lang/zh")

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core.api import Rule
+from core.api import Rule, format_amount
 from core.models import Finding
 from plugins.assets.cards.models import ACQUISITION_METHODS, PRICE_CAP, QUANTITY_CAP, Asset, class_standard
 from plugins.assets.plans.models import NOT_HELD, QUANTITY_CAP_ORG, headcount, quantity_limit
@@ -97,7 +97,7 @@ def _price_excess(asset: Asset, ctx) -> dict | None:
     cap = class_standard(ctx.session, PRICE_CAP, asset_class, jurisdiction, ctx.today)
     if cap is None or price <= cap.value:
         return None
-    return {"cls": asset_class.name, "price": f"{price:,.2f}", "cap": f"{cap.value:,.2f}"}
+    return {"cls": asset_class.name, "price": format_amount(price), "cap": format_amount(cap.value)}
 
 
 def _fiscal_non_purchase(asset: Asset, ctx):

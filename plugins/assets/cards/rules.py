@@ -16,7 +16,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, inspect, select
 
-from core.api import Rule, local_today
+from core.api import Rule, format_amount, local_today
 from plugins.assets.cards.models import PRICE_CAP, QUANTITY_CAP, Asset, class_standard
 from plugins.assets.plans.models import (
     NOT_HELD,
@@ -74,7 +74,7 @@ def _above_price_cap(asset: Asset, ctx):
     cap = class_standard(ctx.session, PRICE_CAP, asset_class, jurisdiction, ctx.today)
     if cap is None or unit_price <= cap.value or _exception_covers(asset, ctx):
         return None
-    return {"cls": asset_class.name, "price": f"{unit_price:,.2f}", "cap": f"{cap.value:,.2f}"}
+    return {"cls": asset_class.name, "price": format_amount(unit_price), "cap": format_amount(cap.value)}
 
 
 def _is_purchase(asset: Asset, ctx) -> bool:
