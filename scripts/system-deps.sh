@@ -33,7 +33,7 @@ present() {
     fontconfig) command -v fc-list >/dev/null ;;
     fonts-noto-cjk) has_font zh-cn ;;
     # the reports name UKIJ Tuz Tom first (reports/fonts.py); DejaVu also claims Uyghur
-    fonts-ukij-uyghur) command -v fc-list >/dev/null && fc-list : family | grep -qi '^UKIJ' ;;
+    fonts-ukij-uyghur) command -v fc-list >/dev/null && [ -n "$(fc-list : family | grep -i '^UKIJ')" ] ;;
     libharfbuzz-subset0) /sbin/ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset\.so' ;;
     poppler-utils) command -v pdftotext >/dev/null && command -v pdffonts >/dev/null ;;
     chromium) [ -x "${JIGUAN_CHROMIUM:-/usr/bin/chromium}" ] ;;
