@@ -34,7 +34,7 @@ present() {
     fonts-noto-cjk) has_font zh-cn ;;
     # the reports name UKIJ Tuz Tom first (reports/fonts.py); DejaVu also claims Uyghur
     fonts-ukij-uyghur) command -v fc-list >/dev/null && [ -n "$(fc-list : family | grep -i '^UKIJ')" ] ;;
-    libharfbuzz-subset0) /sbin/ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset\.so' ;;
+    libharfbuzz-subset0) [ -n "$(/sbin/ldconfig -p 2>/dev/null | grep 'libharfbuzz-subset\.so')" ] ;;
     poppler-utils) command -v pdftotext >/dev/null && command -v pdffonts >/dev/null ;;
     chromium) [ -x "${JIGUAN_CHROMIUM:-/usr/bin/chromium}" ] ;;
     chromium-driver) [ -x "${JIGUAN_CHROMEDRIVER:-/usr/bin/chromedriver}" ] ;;
