@@ -14,6 +14,7 @@ import hashlib
 import uuid
 
 from sqlalchemy import Numeric, inspect
+from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 
 
 def _jsonable(value):
@@ -88,14 +89,11 @@ def effective_values(obj) -> dict:
     """
     values = column_values(obj)
     state = inspect(obj)
-    for rel in state.mapper.relationships:
-        if rel.direction.name != "MANYTOONE" or len(rel.local_columns) != 1:
-            continue
-        added = state.attrs[rel.key].history.added
-        if added:  # assigned through the relationship in this unit of work
-            target = added[0]
-            column = next(iter(rel.local_columns)).key
-            values[column] = None if target is None else getattr(target, "id", None)
+    for column, rels in _many_to_one_by_column(state.mapper).items():
+        for rel in rels:
+            added = state.get_history(rel.key, PASSIVE_NO_INITIALIZE).added
+            if added:  # assigned through the relationship in this unit of work
+                values[column] = None if added[0] is None else getattr(added[0], "id", None)
     return values
 
 
@@ -121,7 +119,7 @@ def effective_value(obj, column: str):
     mapper = state.mapper
     value, assigned = None, False
     for rel in _many_to_one_by_column(mapper).get(column, ()):
-        added = state.attrs[rel.key].history.added
+        added = state.get_history(rel.key, PASSIVE_NO_INITIALIZE).added
         if added:  # assigned through the relationship in this unit of work (the last one wins)
             target = added[0]
             value, assigned = (None if target is None else getattr(target, "id", None)), True
@@ -137,11 +135,11 @@ def related_target(session, obj, name: str):
     state = inspect(obj)
     rel = state.mapper.relationships[name]
     column = next(iter(rel.local_columns)).key
-    added = state.attrs[name].history.added
+    added = state.get_history(name, PASSIVE_NO_INITIALIZE).added
     if added:
         return added[0]
     ident = getattr(obj, column)
-    if not state.attrs[column].history.has_changes():
+    if not state.get_history(column, PASSIVE_NO_INITIALIZE).has_changes():
         target = getattr(obj, name)
         if target is not None:
             return target
@@ -153,7 +151,7 @@ def previous_values(obj) -> dict:
     state = inspect(obj)
     values = {}
     for attr in state.mapper.column_attrs:
-        hist = state.attrs[attr.key].history
+        hist = state.get_history(attr.key, PASSIVE_NO_INITIALIZE)
         if hist.deleted:
             values[attr.key] = _value(attr, hist.deleted[0])
         elif hist.unchanged:
