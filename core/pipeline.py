@@ -31,7 +31,7 @@ from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from core.errors import ScopeViolation
-from core.events import column_values, effective_values, previous_values, related_target
+from core.events import column_values, effective_values, many_to_one, previous_values, related_target
 from core.models import AuditLog, Finding, utcnow
 from core.rules import RuleViolation, WriteContext, render_message
 from core.scoping import (
@@ -91,17 +91,10 @@ def _changes(session: Session):
 # --- 2. fill -------------------------------------------------------------------------------------
 
 
-def _relationship_of(mapper, column: str):
-    for rel in mapper.relationships:
-        if rel.direction.name == "MANYTOONE" and [c.key for c in rel.local_columns] == [column]:
-            return rel
-    return None
-
-
 def _organization_of(session, obj, spec):
     if spec.organization == "id":
         return obj
-    rel = _relationship_of(inspect(obj).mapper, spec.organization)
+    rel = many_to_one(inspect(obj).mapper, spec.organization)
     if rel is not None:
         return related_target(session, obj, rel.key)
     from core.tenancy import Organization
@@ -113,7 +106,7 @@ def _organization_of(session, obj, spec):
 def _set_column(session, obj, column: str, value) -> None:
     """Set a scope column; through its relationship when that is loaded or set, so the two agree."""
     state = inspect(obj)
-    rel = _relationship_of(state.mapper, column)
+    rel = many_to_one(state.mapper, column)
     if rel is not None and rel.key in state.dict:
         current = state.dict[rel.key]
         if current is not None and inspect(current).identity is not None \

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, or_, select
 
 from core.errors import ScopeViolation
+from core.events import held
 from core.registry import Scope
 
 ROLE_ADMIN = "Admin"
@@ -233,7 +234,7 @@ def _jurisdiction_path(session, jurisdiction_id) -> str | None:
 
     if jurisdiction_id is None:
         return None
-    row = session.get(Jurisdiction, jurisdiction_id)
+    row = held(session, Jurisdiction, jurisdiction_id)
     return row.path if row is not None else None
 
 
@@ -242,7 +243,7 @@ def _org_jurisdiction_path(session, organization_id) -> str | None:
 
     if organization_id is None:
         return None
-    org = session.get(Organization, organization_id)
+    org = held(session, Organization, organization_id)
     return org.jurisdiction.path if org is not None and org.jurisdiction is not None else None
 
 

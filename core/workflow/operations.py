@@ -30,6 +30,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, DateTime, String, Text, event, inspect, select
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 
 from core.contract import Guard, Operation
 from core.display import local_time
@@ -247,12 +248,25 @@ def _current(obj, name: str):
     """``name`` of ``obj`` as the flush will write it: a foreign key set through its relationship
     is not in its column yet, so take the related row's id."""
     state = inspect(obj)
-    for rel in state.mapper.relationships:
-        if rel.direction.name == "MANYTOONE" and [c.key for c in rel.local_columns] == [name]:
-            added = state.attrs[rel.key].history.added
-            if added:
-                return None if added[0] is None else getattr(added[0], "id", None)
+    for key in _over_column(state.mapper, name):
+        added = state.get_history(key, PASSIVE_NO_INITIALIZE).added
+        if added:
+            return None if added[0] is None else getattr(added[0], "id", None)
     return getattr(obj, name)
+
+
+_OVER_COLUMN: dict = {}
+
+
+def _over_column(mapper, name: str) -> tuple:
+    """The many-to-one relationships of ``mapper`` over the one column ``name``, worked out once:
+    the guard asks for each state field of each new row (~0.05 ms a time, an import's rows)."""
+    found = _OVER_COLUMN.get((mapper, name))
+    if found is None:
+        found = _OVER_COLUMN[(mapper, name)] = tuple(
+            rel.key for rel in mapper.relationships
+            if rel.direction.name == "MANYTOONE" and [c.key for c in rel.local_columns] == [name])
+    return found
 
 
 def guard_operations(session) -> None:

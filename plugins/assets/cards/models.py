@@ -29,7 +29,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from catalog.models import standard_in_force_row
-from core.api import Derivation, Model, Scope, Versioned, Voidable, effective_values, local_today
+from core.api import (
+    Derivation,
+    Model,
+    Scope,
+    Versioned,
+    Voidable,
+    effective_values,
+    local_today,
+    read_memo,
+)
 from core.versioning import utcnow
 
 #: The standard kinds this module reads (Art. 17); key = the asset class code.
@@ -191,10 +200,26 @@ def class_standard(session, kind: str, asset_class: AssetClass, jurisdiction, on
     even when the region sets one on 计算机设备, since the county decided for its own level. Each
     class code is looked up by the catalog (``standard_in_force``, the jurisdiction walk).
     """
-    from catalog.models import Jurisdiction
+    from catalog.models import Jurisdiction, Standard
 
     if asset_class is None or jurisdiction is None:
         return None
+    on = on or local_today()
+    # a bulk write (an import) asks again for each row of a class, jurisdiction and day (today's
+    # for most): the answer is kept in its memo, which the standards cannot change under
+    memo = read_memo(session, Standard, Jurisdiction, AssetClass) if type(on) is dt.date else None
+    jurisdiction_id = jurisdiction if isinstance(jurisdiction, int) else jurisdiction.id
+    if memo is None or asset_class.id is None or jurisdiction_id is None:
+        return _class_standard(session, kind, asset_class, jurisdiction, on)
+    key = ("class_standard", kind, asset_class.id, jurisdiction_id, on)
+    if key not in memo:
+        memo[key] = _class_standard(session, kind, asset_class, jurisdiction, on)
+    return memo[key]
+
+
+def _class_standard(session, kind: str, asset_class: AssetClass, jurisdiction, on: dt.date):
+    from catalog.models import Jurisdiction
+
     if isinstance(jurisdiction, int):
         jurisdiction = session.get(Jurisdiction, jurisdiction)
     depth = {code: i for i, code in enumerate(jurisdiction.ancestor_codes)}
