@@ -68,8 +68,9 @@ def is_due(view) -> bool:
 
 
 def _declares_limits(cls: type) -> bool:
+    """Rate limits on the class or a method (FAB's ``@limit``), which FAB reads as it adds it."""
     return bool(getattr(cls, "limits", None)) or any(
-        hasattr(getattr(cls, name, None), "_limit") for name in dir(cls))
+        hasattr(value, "_limit") for klass in cls.__mro__ for value in vars(klass).values())
 
 
 def release(view) -> None:

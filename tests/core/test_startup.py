@@ -496,3 +496,27 @@ def test_the_wsgi_app_is_frozen_out_of_the_collectors_passes(tmp_path):
                           timeout=300, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     assert done.returncode == 0, done.stderr
     assert int(done.stdout.strip()) > 100_000
+
+
+def test_a_view_with_rate_limits_is_set_up_as_it_is_added():
+    from flask_appbuilder import BaseView, expose
+    from flask_appbuilder.security.decorators import limit
+
+    from core.web.lazy_views import DeferringAppBuilder, is_due, real_class
+
+    class Limited(BaseView):  # FAB registers its limits with Flask-Limiter as it adds it
+        @expose("/x")
+        @limit("1 per second")
+        def x(self):
+            return "x"
+
+    class Plain(BaseView):
+        @expose("/y")
+        def y(self):
+            return "y"
+
+    builder = DeferringAppBuilder.__new__(DeferringAppBuilder)
+    builder._defer = True
+    limited, plain = builder._check_and_init(Limited), builder._check_and_init(Plain)
+    assert type(limited) is Limited and not is_due(limited) and limited.limits
+    assert is_due(plain) and real_class(plain) is Plain and type(plain) is not Plain
