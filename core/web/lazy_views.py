@@ -44,16 +44,16 @@ def _getattribute(view, name):
     return object.__getattribute__(view, name)
 
 
-_stand_ins: dict[type, type] = {}
-
-
 def _stand_in(cls: type) -> type:
-    found = _stand_ins.get(cls)
+    """The class's stand-in, kept on the class itself (an entity type's API class is made anew by
+    each app: a table of them would keep every test app's alive)."""
+    found = cls.__dict__.get("_jiguan_stand_in")
     if found is None:
         # the class itself its only base: the same layout, so the view can become one of it
-        found = _stand_ins[cls] = type(cls.__name__, (cls,), {
+        found = type(cls.__name__, (cls,), {
             "__module__": cls.__module__, "__qualname__": cls.__qualname__,
             "__getattribute__": _getattribute, "_jiguan_class": cls})
+        type.__setattr__(cls, "_jiguan_stand_in", found)
     return found
 
 
