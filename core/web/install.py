@@ -14,7 +14,6 @@ import logging
 
 import jinja2
 from flask import Flask, abort, jsonify, render_template, request
-from flask_appbuilder import AppBuilder
 from flask_appbuilder.api import BaseApi
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -24,6 +23,7 @@ from core.extensions import db
 from core.home.views import HomeView  # the 工作台 is FAB's index view
 from core.plugins import plugin_subfolders
 from core.state import JiguanState
+from core.web.lazy_views import DeferringAppBuilder, release
 
 ERROR_TEXTS = {
     403: (_l("无权访问"), _l("您的角色或权限范围不包括此页面。")),
@@ -33,7 +33,7 @@ ERROR_TEXTS = {
 }
 
 
-class JiguanAppBuilder(AppBuilder):
+class JiguanAppBuilder(DeferringAppBuilder):
     @property
     def app_name(self) -> str:
         """The navbar's and the title's name in the reader's language: the default name is a
@@ -158,17 +158,17 @@ def install_web(app: Flask, state: JiguanState) -> None:
     init_csrf(app)  # before FAB: it exempts its API blueprints and refuses GET mutations then
     init_headers(app)
     with app.app_context():
-        appbuilder = JiguanAppBuilder(security_manager_class=JiguanSecurityManager, indexview=HomeView,
-                                base_template="core/base.html")
+        appbuilder = JiguanAppBuilder(security_manager_class=JiguanSecurityManager,
+                                      indexview=HomeView, base_template="core/base.html")
         appbuilder.init_app(app, db.session)
         install_request_domain(app)  # FAB has set Flask-Babel up
-        for module_key, spec in installs:
-            if with_views:
-                _add(appbuilder, state, module_key, spec)
-            else:
-                _record(state, module_key, spec, endpoint=spec.view.__name__,
-                        permission_name=spec.view.class_permission_name or spec.view.__name__,
-                        blueprint=spec.view.__name__)
+        with appbuilder.deferring():  # each view set up by its first use (core/web/lazy_views.py)
+            for module_key, spec in installs:
+                if with_views:
+                    _add(appbuilder, state, module_key, spec)
+                else:
+                    _record(state, module_key, spec, endpoint=spec.view.__name__,
+                            permission_name=_permission_name(spec.view), blueprint=spec.view.__name__)
 
     init_auth(app)  # one authentication step, before every other (session, JWT, API token)
     install_api_guard(app)  # then the API's CSRF header and JSON-only bodies
@@ -200,11 +200,19 @@ def _add(appbuilder, state: JiguanState, module_key: str | None, spec: ViewSpec)
         )
     else:
         view = appbuilder.add_view_no_menu(spec.view)
+    # read from the class (what the view's __init__ makes of it), not from the view: it is set
+    # up by its first use, and until release() nothing read of it sets it up
     entity = _record(state, module_key, spec, endpoint=view.endpoint,
-                     permission_name=view.class_permission_name,
+                     permission_name=_permission_name(spec.view),
                      blueprint=view.blueprint.name if view.blueprint is not None else None)
-    if entity is not None and not isinstance(view, BaseApi):
+    if entity is not None and not issubclass(spec.view, BaseApi):
         view.extra_args = {**(view.extra_args or {}), "history_entity": entity.key}
+    release(view)
+
+
+def _permission_name(view_class) -> str:
+    """The view's ``class_permission_name`` as FAB's ``__init__`` sets it."""
+    return view_class.class_permission_name or view_class.__name__
 
 
 def _record(state: JiguanState, module_key: str | None, spec: ViewSpec, *, endpoint: str,

@@ -174,6 +174,8 @@ def test_every_report_renders_the_same_without_views_for_every_kind_of_user(app,
 
 
 def test_report_commands_build_an_app_without_views_and_others_a_full_one(app, tmp_path, monkeypatch):
+    import sys
+
     from click.testing import CliRunner
 
     import core.cli as cli
@@ -189,14 +191,15 @@ def test_report_commands_build_an_app_without_views_and_others_a_full_one(app, t
 
     monkeypatch.setattr(cli, "create_app", create_app)
     frozen = []  # the command line's app is frozen out of the cycle collector's passes
-    monkeypatch.setattr(cli.gc, "freeze", lambda: frozen.append(len(built)))  # not this session's
+    monkeypatch.setattr(cli.gc, "freeze",  # not this session's; by whom, after how many apps
+                        lambda: frozen.append((sys._getframe(1).f_code.co_name, len(built))))
     out = tmp_path / "directory.pdf"
     group = cli.JiguanGroup(create_app=cli._make_app)
     result = CliRunner().invoke(group, ["report", "render", "organization_directory", "--as",
                                         "kashgar_clerk", "-o", str(out)], prog_name="jiguan")
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF")
-    assert built[-1].get("WEB_VIEWS") is False and frozen == [1]
+    assert built[-1].get("WEB_VIEWS") is False and ("_frozen", 1) in frozen
     result = CliRunner().invoke(group, ["report", "render", "organization_directory", "--as",
                                         "nobody_at_all", "-o", str(out)], prog_name="jiguan")
     assert result.exit_code != 0 and "找不到用户 nobody_at_all" in result.output
@@ -338,3 +341,187 @@ def test_the_db_group_is_flask_migrates_extended_imported_when_used(app, tmp_pat
     assert db_group.loaded is real and db_group.help == real.help
     assert (db_group.params, db_group.callback, db_group.commands) == (real.params, real.callback,
                                                                        real.commands)
+
+
+@pytest.fixture
+def deferred_and_eager(request, app, jiguan_config, monkeypatch):
+    """Two full apps built now on the ``app`` fixture's database: one as every app is (its views
+    set up by their first use), one with every view set up as FAB adds it."""
+    from core.extensions import db
+    from core.testing.pytest_plugin import plugin_config
+    from core.testing.support import make_app
+    from core.web.lazy_views import DeferringAppBuilder
+
+    def build():
+        config = {**plugin_config(request.config), **jiguan_config}
+        return make_app(app.config["SQLALCHEMY_DATABASE_URI"], **config)
+
+    deferred = build()
+    monkeypatch.setattr(DeferringAppBuilder, "defer_views", False)
+    eager = build()
+    yield deferred, eager
+    for one in (deferred, eager):
+        with one.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _plain(value):
+    """What can be compared of a view's attribute across two apps."""
+    from flask import Blueprint
+    from flask_appbuilder.baseviews import AbstractViewApi
+    from flask_babel.speaklater import LazyString
+
+    from core.web.lazy_views import real_class
+
+    if isinstance(value, str | int | float | bool | None):
+        return value
+    if isinstance(value, LazyString):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted(repr(_plain(v)) for v in value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, type):
+        return value.__qualname__
+    if isinstance(value, Blueprint):
+        return ("blueprint", value.name, value.url_prefix)
+    if isinstance(value, AbstractViewApi):
+        return ("view", real_class(value).__qualname__)
+    return type(value).__qualname__  # forms, interfaces, converters: their kind
+
+
+def _described(one, view) -> dict:
+    with one.test_request_context():
+        return {name: _plain(value) for name, value in vars(view).items()}
+
+
+def _menu(one) -> list:
+    def walk(items):
+        return [(item.name, str(item.label), item.get_url() if item.baseview or item.href else "",
+                 walk(item.childs)) for item in items]
+
+    with one.test_request_context():
+        return walk(one.appbuilder.menu.get_list())
+
+
+def test_views_are_set_up_by_their_first_use_exactly_as_fab_sets_them_up(deferred_and_eager):
+    from core.web.lazy_views import is_due, real_class
+
+    deferred, eager = deferred_and_eager
+    views, models = deferred.appbuilder.baseviews, eager.appbuilder.baseviews
+    due = [v for v in views if is_due(v)]
+    assert len(due) > 150 and not any(is_due(v) for v in models)
+    # the same classes (an entity type's API class is made anew by each app, same name)
+    assert [real_class(v).__qualname__ for v in views] == [type(v).__qualname__ for v in models]
+
+    def rules(one):
+        return sorted((r.rule, r.endpoint, tuple(sorted(r.methods))) for r in one.url_map.iter_rules())
+
+    assert rules(deferred) == rules(eager)
+    assert _menu(deferred) == _menu(eager)  # every entry, label and link
+    assert all(is_due(v) for v in due)  # neither the rules nor the menu set a view up
+    for view, model in zip(views, models, strict=True):
+        assert view.base_permissions == model.base_permissions  # the first read sets it up
+        assert _described(deferred, view) == _described(eager, model), type(model).__name__
+        assert type(view) is real_class(view) and not is_due(view)
+    related = [v for v in views if getattr(v, "_related_views", None)]
+    assert related  # e.g. a budget's lines, found as FAB finds them
+    # the permission FAB's role sync would give each view: the same as the roles were built from
+    assert deferred.config["FAB_ROLES"] == eager.config["FAB_ROLES"]
+
+
+def test_a_deferred_view_asked_by_threads_together_is_set_up_once(deferred_and_eager, monkeypatch):
+    import threading
+    import time
+
+    from flask_appbuilder import ModelView
+
+    from core.web.lazy_views import is_due, real_class
+
+    deferred, eager = deferred_and_eager
+    view = next(v for v in deferred.appbuilder.baseviews if is_due(v) and isinstance(v, ModelView))
+    cls = real_class(view)
+    model = next(v for v in eager.appbuilder.baseviews if type(v) is cls)
+    calls, original = [], cls.__init__
+
+    def slow_init(self, *args, **kwargs):
+        calls.append(threading.get_ident())
+        time.sleep(0.05)  # long enough for every other thread to ask meanwhile
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, "__init__", slow_init)
+    start, seen = threading.Barrier(6), []
+
+    def ask():
+        start.wait()
+        seen.append(list(view.base_permissions))
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and type(view) is cls
+    assert seen == [model.base_permissions] * 6
+
+
+def test_the_collector_resumes_with_the_blocks_objects_in_its_oldest_generation():
+    import gc
+
+    import core
+
+    with core.collector_paused():
+        made = [[] for _ in range(1000)]
+    assert gc.isenabled()
+    young = {id(o) for o in gc.get_objects(generation=0)}
+    assert not any(id(o) in young for o in made)  # no young pass will walk them
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with core.collector_paused():
+            [[] for _ in range(1000)]
+        assert gc.get_freeze_count() == frozen  # what someone froze stays frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_the_wsgi_app_is_frozen_out_of_the_collectors_passes(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = ("import gc\nimport core.wsgi\nassert core.wsgi.app.extensions['jiguan']\n"
+            "print(gc.get_freeze_count())\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIGUAN_")}
+    env.update(JIGUAN_INSTANCE_PATH=str(tmp_path), JIGUAN_SECRET_KEY="k" * 40)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=300, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip()) > 100_000
+
+
+def test_a_view_with_rate_limits_is_set_up_as_it_is_added():
+    from flask_appbuilder import BaseView, expose
+    from flask_appbuilder.security.decorators import limit
+
+    from core.web.lazy_views import DeferringAppBuilder, is_due, real_class
+
+    class Limited(BaseView):  # FAB registers its limits with Flask-Limiter as it adds it
+        @expose("/x")
+        @limit("1 per second")
+        def x(self):
+            return "x"
+
+    class Plain(BaseView):
+        @expose("/y")
+        def y(self):
+            return "y"
+
+    builder = DeferringAppBuilder.__new__(DeferringAppBuilder)
+    builder._defer = True
+    limited, plain = builder._check_and_init(Limited), builder._check_and_init(Plain)
+    assert type(limited) is Limited and not is_due(limited) and limited.limits
+    assert is_due(plain) and real_class(plain) is Plain and type(plain) is not Plain
