@@ -6,11 +6,9 @@ from contextlib import contextmanager
 
 @contextmanager
 def collector_paused():
-    """Python's cycle collector off for the block, then as it was. Importing and building the
-    app make ~440,000 objects that live as long as it; the collector's passes over them as they
-    grew were ~0.8 s of a start's ~3.4 s CPU. Resuming, it would first walk them all as young
-    ones (~0.1 s): they go to its oldest generation instead (``freeze`` then ``unfreeze``),
-    unless something is frozen already (docs/performance.md, "Start-up")."""
+    """The cycle collector off for the block (its passes over a start's ~440,000 lasting objects
+    were ~0.8 s of ~3.4 s CPU), then as it was, those objects put in its oldest generation
+    (``freeze``/``unfreeze``) unless something is frozen already (docs/performance.md)."""
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -72,7 +72,6 @@ class DefaultConfig:
     LANGUAGES = {
         "zh": {"flag": "cn", "name": "简体中文"},
         "en": {"flag": "gb", "name": "English"},
-        #: Uyghur: right-to-left pages (Babel's text direction), Arabic-script fonts served locally
         "ug": {"flag": "cn", "name": "ئۇيغۇرچە"},
     }
     #: Built-in plugins to skip (keys), e.g. for a slim deployment.
