@@ -121,7 +121,7 @@ def test_catalogue_is_up_to_date_with_the_source(tmp_path):
     )
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lang", ["en", "zh", "ug"])
 def test_language_catalogue_covers_the_template(lang):
     missing = sorted(_msgids(_catalog(POT)) - _msgids(_catalog(TRANSLATIONS / lang / "LC_MESSAGES" /
                                                                   "messages.po")))
@@ -184,13 +184,6 @@ def test_api_info_does_not_show_the_catalogue_header(login):
 
 FRAMEWORK = TRANSLATIONS / "framework"
 ARABIC = re.compile(r"[\u0600-\u06ff]")
-
-
-@pytest.mark.parametrize("lang", ["ug"])
-def test_uyghur_catalogue_covers_the_template(lang):
-    missing = sorted(_msgids(_catalog(POT)) - _msgids(_catalog(TRANSLATIONS / lang / "LC_MESSAGES" /
-                                                                  "messages.po")))
-    assert not missing, f"{lang}/messages.po lacks {missing}: {REFRESH}"
 
 
 def test_every_message_has_a_uyghur_translation():
