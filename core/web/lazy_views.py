@@ -39,8 +39,9 @@ EARLY = frozenset({"__class__", "__dict__", "endpoint", "blueprint", "appbuilder
 def _getattribute(view, name):
     """A deferred view's ``__getattribute__``: the first read of a late attribute sets it up."""
     state = object.__getattribute__(view, "__dict__").get(STATE)
-    if state is not None and name not in EARLY and state != "added" and state != threading.get_ident():
-        set_up(view)
+    if state is not None and state != "added" and state != threading.get_ident() \
+            and (name not in EARLY or state != "due"):
+        set_up(view)  # while another thread sets it up, even an early read waits (its dict is bare)
     return object.__getattribute__(view, name)
 
 

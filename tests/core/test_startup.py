@@ -468,6 +468,37 @@ def test_a_deferred_view_asked_by_threads_together_is_set_up_once(deferred_and_e
     assert seen == [model.base_permissions] * 6
 
 
+def test_what_is_set_as_a_view_is_added_reads_the_same_while_another_thread_sets_it_up(
+        deferred_and_eager, monkeypatch):
+    """The endpoint (the menu's links) read by one request while another's first use runs the
+    view's __init__ waits for it, instead of finding the instance bare (an AttributeError, a 500)."""
+    import threading
+    import time
+
+    from flask_appbuilder import ModelView
+
+    from core.web.lazy_views import is_due, real_class
+
+    deferred, eager = deferred_and_eager
+    view = next(v for v in deferred.appbuilder.baseviews if is_due(v) and isinstance(v, ModelView))
+    cls = real_class(view)
+    model = next(v for v in eager.appbuilder.baseviews if type(v) is cls)
+    inside, original = threading.Event(), cls.__init__
+
+    def slow_init(self, *args, **kwargs):
+        inside.set()
+        time.sleep(0.2)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, "__init__", slow_init)
+    first_use = threading.Thread(target=lambda: view.base_permissions)
+    first_use.start()
+    assert inside.wait(5)
+    assert (view.endpoint, view.blueprint.name) == (model.endpoint, model.blueprint.name)
+    first_use.join()
+    assert type(view) is cls
+
+
 def test_the_collector_resumes_with_the_blocks_objects_in_its_oldest_generation():
     import gc
 
