@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import func, or_, select
 
@@ -150,7 +151,7 @@ def ledger_columns() -> list[LedgerColumn]:
         LedgerColumn("class", _("资产分类"), 24), LedgerColumn("spec", _("规格型号"), 30),
         LedgerColumn("org", _("使用单位"), 0.17), LedgerColumn("custodian", _("保管人"), 16),
         LedgerColumn("qty", _("数量"), 11, align="right", sum=True),
-        LedgerColumn("unit", _("单位"), 9, align="center"),
+        LedgerColumn("unit", pgettext("计量", "单位"), 9, align="center"),  # not 单位 = organisation
         LedgerColumn("value", _("原值（元）"), 26, align="right", fmt=",.2f", sum=True),
         LedgerColumn("acquired", _("取得日期"), 21, align="center"),
         LedgerColumn("status", _("状态"), 14, align="center"),

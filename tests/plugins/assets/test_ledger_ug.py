@@ -44,6 +44,7 @@ def test_ledger_in_uyghur_has_uyghur_headings_and_an_arabic_font(ctx, pdf_text):
     for heading in HEADINGS:
         assert ug(heading) in text, heading
         assert heading not in text, heading  # no Chinese heading left
+    assert "بىرلىك" in text  # the unit of measure's column, not 单位 the organisation (ئورۇن)
     fonts = fonts_of(pdf)
     assert "UKIJ" in fonts or "NotoSansArabic" in fonts, fonts
     # the same cards (their numbers) in both languages
