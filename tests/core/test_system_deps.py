@@ -36,7 +36,9 @@ def machine(tmp_path):
     bin_dir, state = tmp_path / "bin", tmp_path / "state"
     bin_dir.mkdir()
     state.mkdir()
-    stub(bin_dir, "fc-list", f'[ -f {state}/installed ] && echo "Noto Sans CJK SC"; exit 0')
+    # after "installing": a CJK family and the UKIJ family (the script looks for UKIJ by name)
+    stub(bin_dir, "fc-list",
+         f'[ -f {state}/installed ] && printf "Noto Sans CJK SC\\nUKIJ Tuz Tom\\n"; exit 0')
     stub(bin_dir, "apt-get", f'echo "$@" >> {state}/apt; '
                              f'[ "$1" = install ] && touch {state}/installed; exit 0')
     chromium = tmp_path / "chromium"
