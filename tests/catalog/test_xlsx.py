@@ -272,10 +272,11 @@ def test_people_import_over_the_api(app, login):
     assert response.get_json()["created"] == 2
     with app.app_context():
         people = dict(db.session.execute(select(Person.name, Person.rank)
-                                         .where(Person.name.startswith("导入"))).all())
+                                         .where(Person.name.in_(("导入甲", "导入乙")))).all())
     assert people == {"导入甲": "staff", "导入乙": "section_deputy"}
     with app.app_context():  # the headcount of 天山区财政局 sets its Art. 17 quantity caps elsewhere
-        for person in db.session.execute(select(Person).where(Person.name.startswith("导入"))).scalars():
+        imported = select(Person).where(Person.name.in_(("导入甲", "导入乙")))
+        for person in db.session.execute(imported).scalars():
             db.session.delete(person)
         db.session.commit()
 
@@ -394,7 +395,7 @@ ORG_HEADERS = ["*单位名称", "*统一社会信用代码", "单位类型", "�
 def test_organisations_import_on_their_screen_with_the_schemas_checks(app, login):
     """Reference data: a bureau admin imports organisations in its subtree; the USCC check digit
     (the schema's validator) and the scope apply to each row."""
-    from core.uscc import make_uscc
+    from catalog.demo import make_uscc
 
     good = make_uscc("1", "1", "650102", "XL0000001")
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
