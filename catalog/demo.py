@@ -10,7 +10,7 @@ from catalog.expenditures import load_economic_classes, post_expenditure
 from catalog.holidays import load_holidays
 from catalog.models import Establishment, Organization, Person
 from catalog.vehicle_categories import load_vehicle_categories
-from core.uscc import make_uscc
+from core.uscc import check_char
 
 _KINDS = {"party_government": "11", "other_state_organ": "11", "public_institution": "12",
           "peoples_organization": "13"}
@@ -188,3 +188,11 @@ def load_demo_suppliers(ctx) -> None:
         ctx.session.add(DesignatedSupplier(
             kind=kind, name=name, jurisdiction=ctx.jurisdictions[code], effective_from=dt.date(2024, 1, 1),
             basis="示例定点协议（演示数据）"))
+
+
+def make_uscc(registry: str, kind: str, division: str, serial: str) -> str:
+    """A valid 统一社会信用代码 built from its parts (the demo's organisations, tests)."""
+    body = f"{registry}{kind}{division}{serial}"
+    if len(body) != 17:
+        raise ValueError("registry(1) + kind(1) + division(6) + serial(9) must be 17 chars")
+    return body + check_char(body)

@@ -22,7 +22,7 @@ from core.contract import (
     ViewSpec,
 )
 from core.deprecation import Deprecated, JiguanDeprecationWarning, resolve
-from core.display import article_text, format_amount, format_number, local_time, local_today
+from core.display import article_text, format_amount, format_number, local_time, local_today, measures_article
 from core.errors import EditConflict, ScopeViolation, WriteRefused
 from core.events import effective_values, previous_values, related_target
 from core.extensions import db
@@ -36,7 +36,7 @@ from core.home.items import (
     OverdueSource,
 )
 from core.hookspecs import hookimpl
-from core.jobs import JobError, JobResult
+from core.jobs import JobError, JobResult, site_url
 from core.jobs import register_job_kind as _register_job_kind
 from core.models import Versioned
 from core.pipeline import flush_scratch, read_memo
@@ -79,6 +79,7 @@ __all__ = [
     "OverdueItem",
     "OverdueSource",
     "article_text",
+    "measures_article",
     "format_amount",
     "format_number",
     "local_time",
@@ -146,6 +147,7 @@ __all__ = [
     "render_ledger_pdf",
     "run_operation",
     "scoped",
+    "site_url",
     "transition",
     "void_operation",
     "void_record",

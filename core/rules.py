@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from core.errors import WriteRefused
 from core.scoping import UserScope
 
@@ -14,7 +16,7 @@ class RuleViolation(WriteRefused):
 
     def __init__(self, rule, message):
         self.rule = rule
-        super().__init__(f"{message}（《办法》{article_text(rule.article)}）")
+        super().__init__(f"{message}{measures_article(rule.article)}")
 
 
 _DIGITS = "零一二三四五六七八九"
@@ -33,8 +35,14 @@ def chinese_number(n: int) -> str:
 
 
 def article_text(n: int) -> str:
-    """The one article style (docs/display.md): 第十七条."""
-    return "第" + chinese_number(n) + "条"
+    """The one article style (docs/display.md): 第十七条; Art. 17, 17-ماددا in other languages."""
+    pattern = _("第%(numeral)s条")
+    return pattern % {"numeral": chinese_number(n) if pattern == "第%(numeral)s条" else n}
+
+
+def measures_article(n: int) -> str:
+    """The citation closing a message: （《办法》第十七条）, (Measures, Art. 17)."""
+    return _("（《办法》%(article)s）", article=article_text(n))
 
 
 @dataclass

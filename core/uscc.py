@@ -29,11 +29,3 @@ def uscc_error(code: str) -> str | None:
     if check_char(code[:17]) != code[17]:
         return _("统一社会信用代码校验位错误：应为 %(char)s", char=check_char(code[:17]))
     return None
-
-
-def make_uscc(registry: str, kind: str, division: str, serial: str) -> str:
-    """Build a valid code from its parts (used by the demo and tests)."""
-    body = f"{registry}{kind}{division}{serial}"
-    if len(body) != 17:
-        raise ValueError("registry(1) + kind(1) + division(6) + serial(9) must be 17 chars")
-    return body + check_char(body)

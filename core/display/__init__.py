@@ -23,7 +23,7 @@ from core.display.locale import (
     locale_of,
     text_direction,
 )
-from core.rules import article_text, chinese_number
+from core.rules import article_text, chinese_number, measures_article
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -101,5 +101,5 @@ def install_display(app) -> None:
 
 __all__ = ["DEFAULT_TIMEZONE", "article_text", "chinese_number", "current_locale", "default_locale",
            "display_zone", "format_amount", "format_number", "from_local", "install_display",
-           "local_naive", "local_now", "local_time", "local_today", "locale_of", "text_direction",
-           "to_local", "zone_label"]
+           "local_naive", "local_now", "local_time", "local_today", "locale_of", "measures_article",
+           "text_direction", "to_local", "zone_label"]

@@ -62,11 +62,12 @@ class DashboardList:
 
 @dataclass(frozen=True)
 class OverdueItem:
-    """A record past its due date: what is due and since when."""
+    """A record past its due date: what is due and since when. ``text`` is a lazy string
+    (``_l``): the notifier writes it in each reader's language."""
 
     record: Any
     due_on: dt.date
-    text: str
+    text: Any
 
 
 @dataclass(frozen=True)

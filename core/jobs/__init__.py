@@ -26,10 +26,11 @@ import re
 import shutil
 import threading
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -154,6 +155,18 @@ def jobs_dir(app: Flask | None = None) -> Path:
 
 # --- submitting and reading -----------------------------------------------------------------------
 
+#: The address the running job was submitted from (:func:`site_url`).
+_submitted_from: ContextVar[str | None] = ContextVar("jiguan_job_site_url", default=None)
+
+
+def site_url() -> str | None:
+    """Where users open jiguan, as far as the code running can tell: the request's own address
+    (``http://zcgl.example.gov.cn``, no trailing slash), in a background job the address of the
+    request that submitted it, None on the command line."""
+    if has_request_context():
+        return request.url_root.rstrip("/")
+    return _submitted_from.get()
+
 
 def submit(kind: str, params: dict | None = None, user=None) -> Job:
     """Queue a job of ``kind`` for ``user`` (default: whoever is acting) and dispatch it.
@@ -186,7 +199,7 @@ def submit(kind: str, params: dict | None = None, user=None) -> Job:
     job = Job(kind=kind, params=params, status="queued", progress=0, attempts=0,
               user_id=scope.user_id, username=scope.username,
               organization_id=scope.organization_id, jurisdiction_id=scope.jurisdiction_id,
-              created_at=utcnow())
+              created_at=utcnow(), site_url=site_url())
     with acting_as(scope):
         db.session.add(job)
         db.session.commit()
@@ -363,6 +376,7 @@ def _run(app: Flask, job_id: int, row, spec, scope) -> str:
     if scope is None or scope.kind == "none":
         return _fail(job_id, _text(_l("提交任务的用户已不存在、已停用或已无数据范围")))
     log.info("job %s (%s) for %s started", job_id, row.kind, scope.username)
+    submitted_from = _submitted_from.set(row.site_url)
     try:
         with acting_as(scope):
             result = spec.func(dict(row.params or {}), _progress_writer(job_id))
@@ -377,6 +391,8 @@ def _run(app: Flask, job_id: int, row, spec, scope) -> str:
         db.session.rollback()
         log.exception("job %s (%s) crashed", job_id, row.kind)
         return _fail(job_id, _text(_l("任务执行出错（任务编号 %(id)s），请联系系统管理员", id=job_id)))
+    finally:
+        _submitted_from.reset(submitted_from)
     db.session.rollback()  # whatever the job left uncommitted is not ours to keep
     _finish(app, job_id, values, result)
     log.info("job %s done: %s (%s bytes)", job_id, values["result_filename"], values["result_size"])

@@ -36,6 +36,8 @@ class Job(Model):
     result_size = Column(Integer)
     #: The result file, relative to JOBS_DIR (storage "files"); None with storage "database".
     result_path = Column(String(512))
+    #: The address the job was submitted from (``site_url`` while it runs); None from the CLI.
+    site_url = Column(String(512))
 
     def __repr__(self) -> str:
         return f"job#{self.id} {self.kind} {self.status}"

@@ -153,7 +153,8 @@ def export_rows(findings) -> tuple[list[str], list[list]]:
     for f in findings:
         module = state.modules.get(f.module)
         rows.append([
-            f"《办法》{article_text(f.article)}", f.message, str(module.label) if module else f.module,
+            _("《办法》%(article)s", article=article_text(f.article)), f.message,
+            str(module.label) if module else f.module,
             record_name(f), f.organization.name if f.organization else "",
             f.jurisdiction.name if f.jurisdiction else "", str(FINDING_STATUSES.get(f.status, f.status)),
             local_naive(f.opened_at), local_naive(f.closed_at), f.review_note or ""])

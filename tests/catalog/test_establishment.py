@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from catalog.demo import make_uscc
 from catalog.models import Establishment, Organization, establishment_in_force
 from core.errors import WriteRefused
 from core.extensions import db
 from core.scoping import SYSTEM, acting_as
-from core.uscc import make_uscc
 from tests.catalog.xlsx_helpers import upload, xlsx_bytes
 
 COUNTY = "650102"  # 天山区, in urumqi_bureau's scope

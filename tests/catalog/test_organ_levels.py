@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from catalog.demo import make_uscc
 from catalog.models import Jurisdiction, Organization, Person, organ_level_label
 from core.errors import WriteRefused
 from core.extensions import db
 from core.scoping import SYSTEM, acting_as
-from core.uscc import make_uscc
 
 
 def _jur(code):

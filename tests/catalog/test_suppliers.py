@@ -10,11 +10,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import delete, func, select
 
+from catalog.demo import make_uscc
 from catalog.models import Jurisdiction
 from catalog.suppliers import SUPPLIER_KINDS, DesignatedSupplier, designated_supplier
 from core.extensions import db
 from core.scoping import SYSTEM, acting_as
-from core.uscc import make_uscc
 from tests.catalog.xlsx_helpers import read_xlsx, upload, xlsx_bytes
 
 

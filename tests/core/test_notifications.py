@@ -234,6 +234,32 @@ def test_overdue_items_are_notified_once_to_whoever_may_act_in_scope(app, cli):
     assert not [n for n in _notes(app, "urumqi_fin_reviewer") if n.kind == "overdue"]  # may not edit it
 
 
+def test_an_overdue_item_is_told_whole_in_the_readers_language(app, cli):
+    """Issue 16: the command runs in Chinese; a reader who chose English gets the item's own
+    words (处置收入…至今未上缴（逾期 N 天）) in English too, not only the sentence around them."""
+    from sqlalchemy import delete, update
+
+    def choose(locale):
+        with app.app_context():
+            user = app.appbuilder.sm.find_user(username="kashgar_clerk")
+            db.session.execute(update(type(user)).where(type(user).id == user.id).values(locale=locale))
+            # told once per item and due date: what an earlier run told this reader is forgotten
+            db.session.execute(delete(Notification).where(Notification.user_id == user.id,
+                                                          Notification.kind == "overdue"))
+            db.session.commit()
+
+    choose("en")
+    try:
+        result = cli("notify", "overdue", "--today", "2099-02-01")
+        assert result.exit_code == 0 and "已发送" in result.output, result.output
+        told = [n.message for n in _notes(app, "kashgar_clerk") if n.kind == "overdue"]
+    finally:
+        choose(None)
+    proceeds = [m for m in told if "treasury" in m.lower()]
+    assert proceeds, told
+    assert all("逾期" not in m and "上缴" not in m and "overdue" in m.lower() for m in proceeds), proceeds
+
+
 def test_a_long_list_of_notifications_pages_with_a_short_pager(app, login):
     """Ten pages are linked as 上一页 1 … 4 5 6 7 8 … 10 下一页, not one link a page; a page past
     the end shows the last one."""

@@ -15,8 +15,9 @@ from core.models import AuditLog
 from plugins.assets.cards.models import Asset
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-#: every other way of writing an article: Arabic digits, a placeholder, N (docs/display.md)
-OTHER_ARTICLE_STYLES = re.compile(r"第\s*(\d+|N|%\(\w+\)s|%s|\{[^}]*\})\s*条")
+#: every other way of writing an article: Arabic digits, a placeholder, N (docs/display.md); but
+#: the one pattern ``article_text`` fills with the numeral of the language (十七 in Chinese)
+OTHER_ARTICLE_STYLES = re.compile(r"第\s*(\d+|N|%\((?!numeral\))\w+\)s|%s|\{[^}]*\})\s*条")
 
 
 def test_one_article_style_in_every_source_template_doc_and_catalogue():
@@ -35,6 +36,21 @@ def test_articles_are_written_in_chinese_numerals():
     assert [chinese_number(n) for n in (1, 10, 11, 17, 20, 21, 43, 100, 103, 110)] == [
         "一", "十", "十一", "十七", "二十", "二十一", "四十三", "一百", "一百零三", "一百一十"]
     assert article_text(17) == "第十七条"
+
+
+def test_articles_follow_the_language(app):
+    """In English and Uyghur the article is the catalogue's, with digits (issue 16: no Chinese
+    citation inside a translated refusal); in Chinese it stays 第十七条."""
+    from flask_babel import force_locale
+
+    from core.display import measures_article
+
+    with app.test_request_context():
+        assert (article_text(103), measures_article(17)) == ("第一百零三条", "（《办法》第十七条）")
+        with force_locale("en"):
+            assert (article_text(103), measures_article(17)) == ("Art. 103", " (Measures, Art. 17)")
+        with force_locale("ug"):
+            assert article_text(17) == "17-ماددا" and "第" not in measures_article(17)
 
 
 def test_one_display_time_zone_configurable(app):

@@ -15,11 +15,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import delete, func, select
 
+from catalog.demo import make_uscc
 from catalog.models import Jurisdiction, Organization
 from core.extensions import db
 from core.scoping import SYSTEM, scope_for_user
 from core.state import get_state
-from core.uscc import make_uscc
 from plugins.land.parcels.models import LandParcel
 from reports.engine import ReportError, render_html, render_pdf
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 import segno
-from flask import current_app, has_request_context, request
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
@@ -21,7 +21,7 @@ from sqlalchemy import or_, select
 from werkzeug.routing import BuildError
 
 from catalog.models import Organization
-from core.api import db, scoped
+from core.api import db, scoped, site_url
 from plugins.assets.cards.models import Asset, AssetMovement
 
 #: The most labels one PDF holds (a receipt makes at most 200 cards; 500 take ~9 s of CPU).
@@ -139,12 +139,13 @@ def chosen_cards(params: dict, scope) -> list[Asset]:
 
 
 def base_url() -> str:
-    """Where users open jiguan: ``LABEL_BASE_URL``, else the address of the request printing."""
+    """Where users open jiguan: ``LABEL_BASE_URL``, else the address of the request printing
+    (in a background job: of the request that submitted it)."""
     configured = (current_app.config.get("LABEL_BASE_URL") or "").strip()
     if configured:
         return configured.rstrip("/")
-    if has_request_context():
-        return request.url_root.rstrip("/")
+    if site_url():
+        return site_url()
     raise ValidationError({"numbers": [_("未配置标签二维码地址：请设置 JIGUAN_LABEL_BASE_URL（如 "
                                          "http://zcgl.example.gov.cn）后再从命令行或后台任务打印标签")]})
 

@@ -30,7 +30,7 @@ def overdue_proceeds(scope, today) -> list[OverdueItem]:
     for row in rows:
         due = proceeds_due_on(db.session, row)
         if due is not None and due[0] < today:
-            items.append(OverdueItem(row, due[0], _(
+            items.append(OverdueItem(row, due[0], _l(
                 "处置收入 %(amount)s 元应于 %(day)s 前上缴国库，至今未上缴（逾期 %(n)s 天）",
                 amount=row.amount, day=due[0].isoformat(), n=(today - due[0]).days)))
     return items

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -15,7 +14,7 @@ def overdue_stocktakes(scope, today) -> list[OverdueItem]:
                                     Stocktake.state.in_(("draft", "rejected")))
     rows = db.session.execute(scoped(query, Stocktake, scope).order_by(Stocktake.planned_on)).scalars()
     return [OverdueItem(row, row.planned_on,
-                        _("计划于 %(day)s 盘点，至今未提交（逾期 %(n)s 天）", day=row.planned_on.isoformat(),
+                        _l("计划于 %(day)s 盘点，至今未提交（逾期 %(n)s 天）", day=row.planned_on.isoformat(),
                           n=(today - row.planned_on).days))
             for row in rows]
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from catalog.models import Jurisdiction, standard_in_force
 from core.api import OverdueItem, OverdueSource, db, scoped
-from plugins.funds.disclosure.models import DEADLINE_DAYS, DEADLINE_KEY, SangongDisclosure
+from plugins.funds.disclosure.models import DEADLINE_DAYS, DEADLINE_KEY, DISCLOSURE_KINDS, SangongDisclosure
 
 
 def due_on(session, disclosure) -> dt.date | None:
@@ -30,11 +29,11 @@ def overdue_disclosures(scope, today) -> list[OverdueItem]:
                                   .order_by(SangongDisclosure.approved_on)).scalars():
         due = due_on(db.session, row)
         if due is not None and due < today:
-            items.append(OverdueItem(row, due, _(
+            items.append(OverdueItem(row, due, _l(
                 "%(org)s %(year)s 年三公经费%(kind)s应于 %(day)s 前公开，"
                 "至今未公开（逾期 %(n)s 天，第十三条）",
-                org=row.organization.name, year=row.year, kind=row.kind_label, day=due.isoformat(),
-                n=(today - due).days)))
+                org=row.organization.name, year=row.year, kind=DISCLOSURE_KINDS.get(row.kind, row.kind),
+                day=due.isoformat(), n=(today - due).days)))
     return items
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -47,7 +46,7 @@ def overdue_items(scope, today) -> list[OverdueItem]:
         OverdueItem(
             tenancy,
             due,
-            _(
+            _l(
                 "%(name)s（%(org)s）租住的 %(unit)s 租期已于 %(end)s 届满，至今未退房（超期占用 %(n)s 天）",
                 name=tenancy.person.name,
                 org=tenancy.organization.name,

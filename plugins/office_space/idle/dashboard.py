@@ -4,7 +4,6 @@ passed ``office_idle_days``."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.api import DashboardCard, OverdueItem, OverdueSource, db, local_today
@@ -20,7 +19,7 @@ def overdue_idle(scope, today) -> list[OverdueItem]:
         OverdueItem(
             found.room,
             found.due_on,
-            _(
+            _l(
                 "%(area)s 平方米，自 %(since)s 起未配置，已闲置 %(days)s 天（认定标准 %(limit)s 天）",
                 area=found.room.use_area,
                 since=found.since.isoformat(),

@@ -21,8 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
 
 from catalog.models import standard_in_force
-from core.api import Rule
-from core.rules import article_text
+from core.api import Rule, measures_article
 from plugins.vehicles.fleet.models import ENERGY_TYPES
 from plugins.vehicles.plans.models import (
     ALL_KEY,
@@ -344,5 +343,5 @@ def refusals(session, plan: VehiclePlan) -> list[str]:
         for rule in LINE_BLOCKS:
             params = rule.check.__wrapped__(line, facts)
             if params:
-                found.append(f"{str(rule.message) % params}（《办法》{article_text(rule.article)}）")
+                found.append(str(rule.message) % params + measures_article(rule.article))
     return found

@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from catalog.demo import make_uscc
 from catalog.models import Jurisdiction, Organization, Person
 from core.errors import WriteRefused
 from core.extensions import db
 from core.scoping import SYSTEM, acting_as
-from core.uscc import make_uscc
 from plugins.assets.cards.models import Asset
 from plugins.assets.plans.models import AssetPlan, AssetPlanLine
 from tests.plugins.assets.test_plans import CLERK, line_form, lines, new_plan

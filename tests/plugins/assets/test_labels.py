@@ -217,3 +217,48 @@ def test_the_report_commands_app_without_screens_prints_the_same_qr(app, cards, 
         with other.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_a_label_job_opens_the_address_it_was_submitted_from(app, rest, cards, tmp_path):
+    """后台生成 runs without a request (issue 16): its labels open the address of the request that
+    submitted the job; a job submitted from the command line has none and asks for the setting."""
+    import time
+
+    from core.jobs import submit
+    from core.scoping import SYSTEM, acting_as
+
+    assert not app.config.get("LABEL_BASE_URL")
+    clerk = rest("tianshan_clerk", "jwt")  # a program's bearer token: no cookie tied to a host
+    pk = cards[0][0]
+    params = {"key": "asset_labels", "params": {"asset": str(pk), "size": "a4_3x8"}}
+    response = clerk.api("POST", "/api/v1/jobs/", json={"kind": "report.render", "params": params},
+                         base_url="http://zcgl.xj.example:8080")
+    assert response.status_code == 201, response.get_data(as_text=True)[:300]
+    job_id = response.get_json()["result"]["id"]
+    deadline = time.monotonic() + 60
+    while (job := clerk.get(f"/api/v1/jobs/{job_id}").get_json()["result"])["status"] != "done":
+        assert job["status"] != "failed" and time.monotonic() < deadline, job
+        time.sleep(0.1)
+    pdf = clerk.get(f"/api/v1/jobs/{job_id}/download").data
+    size = SIZES["a4_3x8"]
+    assert_qr_encodes(pdf, tmp_path, f"http://zcgl.xj.example:8080/assetview/show/{pk}",
+                      left_mm=size.left + 1, top_mm=size.top + 1, side_mm=size.height - 2)
+    # from the command line (no request): the job fails with the setting to make
+    with app.app_context(), acting_as(SYSTEM):
+        from core.jobs import get_visible_job
+
+        job_id = submit("report.render", params, user=_clerk_user()).id
+        deadline = time.monotonic() + 60
+        while (job := get_visible_job(job_id, scope=SYSTEM)).status not in ("done", "failed"):
+            assert time.monotonic() < deadline, job.status
+            db.session.expire_all()
+            time.sleep(0.1)
+        assert job.status == "failed" and "JIGUAN_LABEL_BASE_URL" in job.message, job.message
+        db.session.remove()
+
+
+def _clerk_user():
+    from flask import current_app
+
+    sm = current_app.appbuilder.sm
+    return db.session.execute(select(sm.user_model).filter_by(username="tianshan_clerk")).scalar_one()

@@ -12,12 +12,12 @@ from decimal import Decimal
 
 from sqlalchemy import delete, select
 
+from catalog.demo import make_uscc
 from catalog.models import Jurisdiction, Organization
 from core.display import local_today
 from core.extensions import db
 from core.models import Finding
 from core.scoping import SYSTEM, acting_as
-from core.uscc import make_uscc
 from core.workflow.approval import transition
 from plugins.assets.cards.models import Asset
 from plugins.assets.stocktake.models import Stocktake
