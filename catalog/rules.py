@@ -23,6 +23,7 @@ from catalog.standards import GOVERNED, kind_of, looser_than_above
 from catalog.suppliers import SUPPLIER_KINDS, DesignatedSupplier
 from catalog.vehicle_categories import ESTABLISHMENT_BODIES, VehicleCategory
 from core.api import Rule, get_state
+from core.display import join_items
 
 
 def _unknown_kind(standard: Standard, ctx):
@@ -39,7 +40,7 @@ def _unknown_key(standard: Standard, ctx):
     if standard.key in keys:
         return None
     return {"key": standard.key, "kind": kind.label, "what": kind.key_label or _l("项目"),
-            "examples": "、".join(str(label) for label in list(keys.values())[:3])}
+            "examples": join_items(str(label) for label in list(keys.values())[:3])}
 
 
 def _period_reversed(record, ctx):
@@ -166,7 +167,7 @@ def _negative(record: Establishment, ctx):
     fields = {"administrative": _l("行政编制"), "institutional": _l("事业编制"),
               "actual": _l("实有人数"), "leaders": _l("领导职数")}
     bad = [str(label) for name, label in fields.items() if (getattr(record, name) or 0) < 0]
-    return {"fields": "、".join(bad)} if bad else None
+    return {"fields": join_items(bad)} if bad else None
 
 
 def _same_day(record: Establishment, ctx):
@@ -219,7 +220,7 @@ def _supplier_kind_unknown(supplier: DesignatedSupplier, ctx):
     if supplier.kind in SUPPLIER_KINDS:
         return None
     return {"kind": supplier.kind or "",
-            "choices": "、".join(str(label) for label in SUPPLIER_KINDS.values())}
+            "choices": join_items(str(label) for label in SUPPLIER_KINDS.values())}
 
 
 def _category_body_unknown(category: VehicleCategory, ctx):

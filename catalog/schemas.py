@@ -20,6 +20,7 @@ from catalog.models import (
 )
 from catalog.suppliers import SUPPLIER_KINDS, DesignatedSupplier
 from catalog.vehicle_categories import ESTABLISHMENT_BODIES, VehicleCategory
+from core.display import join_items
 from core.uscc import uscc_error
 
 
@@ -141,7 +142,7 @@ class DesignatedSupplierSchema(SQLAlchemyAutoSchema):
     def _kind(self, value, **_kw):
         if value not in SUPPLIER_KINDS:
             raise ValidationError(_("未知的定点类别：%(value)s（可选：%(choices)s）", value=value,
-                                    choices="、".join(str(label) for label in SUPPLIER_KINDS.values())))
+                                    choices=join_items(str(label) for label in SUPPLIER_KINDS.values())))
 
     @validates("name")
     def _name(self, value, **_kw):
@@ -175,7 +176,7 @@ class VehicleCategorySchema(SQLAlchemyAutoSchema):
     def _body(self, value, **_kw):
         if value not in ESTABLISHMENT_BODIES:
             raise ValidationError(_("未知的编制核定部门：%(value)s（可选：%(choices)s）", value=value,
-                                    choices="、".join(str(label) for label in ESTABLISHMENT_BODIES.values())))
+                                    choices=join_items(ESTABLISHMENT_BODIES.values())))
 
     @validates_schema
     def _days(self, data, **_kw):

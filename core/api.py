@@ -22,7 +22,15 @@ from core.contract import (
     ViewSpec,
 )
 from core.deprecation import Deprecated, JiguanDeprecationWarning, resolve
-from core.display import article_text, format_amount, format_number, local_time, local_today, measures_article
+from core.display import (
+    article_text,
+    format_amount,
+    format_number,
+    join_items,
+    local_time,
+    local_today,
+    measures_article,
+)
 from core.errors import EditConflict, ScopeViolation, WriteRefused
 from core.events import effective_values, previous_values, related_target
 from core.extensions import db
@@ -82,6 +90,7 @@ __all__ = [
     "measures_article",
     "format_amount",
     "format_number",
+    "join_items",
     "local_time",
     "local_today",
     "CONTRACT_VERSION",

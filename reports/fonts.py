@@ -17,6 +17,8 @@ import re
 
 from flask_babel import gettext as _
 
+from core.display import join_items
+
 #: script → (fontconfig language, Debian package of scripts/system-deps.sh that covers it)
 SCRIPTS = {
     "han": ("zh-cn", "fonts-noto-cjk"),
@@ -86,4 +88,4 @@ def missing_message(scripts: set[str]) -> str | None:
     return _("无法生成 PDF：系统没有可显示%(scripts)s的字体，生成的文件会缺字。"
              "请管理员安装 Debian 软件包 %(packages)s（apt-get install %(packages)s，"
              "或 sudo bash scripts/system-deps.sh）后重试",
-             scripts="、".join(script_label(s) for s in missing), packages=packages)
+             scripts=join_items(script_label(s) for s in missing), packages=packages)

@@ -26,6 +26,7 @@ from core.activation import modules_for_current_user
 from core.attachments import store
 from core.attachments.kinds import AttachmentKinds
 from core.attachments.models import Attachment
+from core.display import join_items
 from core.errors import WriteRefused
 from core.extensions import db
 from core.scoping import current_scope, scope_of_model, scoped
@@ -188,7 +189,7 @@ def sniff(data: bytes, types: tuple[str, ...]) -> str:
                 raise
             continue
         return file_type
-    allowed = "、".join(str(KINDS[t][1]) for t in types)
+    allowed = join_items(str(KINDS[t][1]) for t in types)
     raise UploadRefused(_("文件类型不允许：只接受 %(types)s（按文件内容判断，不看文件名）",
                           types=allowed), 415)
 
@@ -216,7 +217,7 @@ def add(found: Target, kind: str, files) -> list[Attachment]:
         raise AttachmentRefused(_("您无权为此记录添加附件"), 403)
     labels = found.kind_labels
     if kind not in labels:
-        names = "、".join(str(v) for v in labels.values())
+        names = join_items(str(v) for v in labels.values())
         raise AttachmentRefused(_("请选择附件类别：%(kinds)s", kinds=names))
     if not found.may_add(kind):
         raise AttachmentRefused(found.locked_reason, 409)

@@ -20,6 +20,7 @@ from core.display.locale import (
     default_locale,
     format_amount,
     format_number,
+    join_items,
     locale_of,
     text_direction,
 )
@@ -97,9 +98,10 @@ def install_display(app) -> None:
     app.jinja_env.filters["article"] = article_text
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["amount"] = format_amount
+    app.jinja_env.filters["join_items"] = join_items
 
 
 __all__ = ["DEFAULT_TIMEZONE", "article_text", "chinese_number", "current_locale", "default_locale",
            "display_zone", "format_amount", "format_number", "from_local", "install_display",
-           "local_naive", "local_now", "local_time", "local_today", "locale_of", "measures_article",
-           "text_direction", "to_local", "zone_label"]
+           "join_items", "local_naive", "local_now", "local_time", "local_today", "locale_of",
+           "measures_article", "text_direction", "to_local", "zone_label"]

@@ -64,3 +64,11 @@ def format_number(value, digits: int | None = None) -> str:
 def format_amount(value) -> str:
     """An amount of money, to the fen: ``12,345.60``."""
     return format_number(value, 2)
+
+
+def join_items(items) -> str:
+    """An enumeration as the language writes it: 甲、乙 in Chinese, ``a, b`` in English, ``a، b``
+    in Uyghur (the catalogue's ``pgettext("列举", "、")``; the ``join_items`` filter)."""
+    from flask_babel import pgettext
+
+    return pgettext("列举", "、").join(str(item) for item in items)

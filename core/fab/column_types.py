@@ -32,6 +32,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import JSON, Enum, Interval, LargeBinary, Time
 
+from core.display import join_items
+
 #: ``Column(..., info={LABELS: {code or member: label}})``: the labels of an Enum's codes.
 LABELS = "labels"
 
@@ -85,7 +87,7 @@ def enum_value(column, code):
 
 
 def enum_refusal(column, value) -> str:
-    labels = "、".join(f"{code}（{label}）" if str(label) != code else code
+    labels = join_items(f"{code}（{label}）" if str(label) != code else code
                       for code, label in enum_choices(column).items())
     return _("“%(value)s”不是可选的值（可选：%(values)s）", value=value, values=labels)
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import String, Text
 
+from core.display import join_items
 from core.extensions import db
 from core.fab.column_types import kind_of, model_column
 from core.fab.filters import ChoiceEqual, quick_search
@@ -110,7 +111,7 @@ class SearchViewMixin:
             elif self.datamodel.is_boolean(flt.column_name):
                 item = _("是") if item == "y" else _("否")
             shown.append(str(item))
-        return "、".join(shown)
+        return join_items(shown)
 
     def active_filters(self) -> list[dict]:
         """The filters this request applies, in words: 资产状态 是 闲置."""
@@ -135,7 +136,7 @@ class SearchViewMixin:
         kept = _kept_args(request.args)
         return dict(
             active=self.active_filters(), q=self.quick_term(),
-            quick_labels="、".join(str(self.label_columns.get(c, c)) for c in self.quick_columns),
+            quick_labels=join_items(str(self.label_columns.get(c, c)) for c in self.quick_columns),
             hidden=[(k, v) for k, v in kept if k != "q"],
             clear_url=url_for(f"{self.endpoint}.list"), saved=saved,
             save_url=url_for(f"{self.endpoint}.saved_filter_save"), args=urlencode(kept),

@@ -19,6 +19,8 @@ from flask_appbuilder.security.views import RoleModelView, UserGroupModelView
 from flask_appbuilder.widgets import ListWidget, ShowWidget
 from flask_babel import lazy_gettext as _l
 
+from core.display import join_items
+
 #: FAB's and jiguan's permission names as a reader says them; others are shown as their key.
 PERMISSION_LABELS = {
     "can_list": _l("查看列表"), "can_show": _l("查看详情"), "can_add": _l("新增"), "can_edit": _l("修改"),
@@ -91,7 +93,7 @@ def _permission_label(view, permission: str) -> str:
         ops = [str(op.label) for op in operations_of(entity.key).values()
                if f"can_{op.permission}" == permission]
         if ops:
-            return "、".join(dict.fromkeys(ops))
+            return join_items(dict.fromkeys(ops))
     return permission
 
 
@@ -145,6 +147,6 @@ class JiguanGroupModelView(UserGroupModelView):
 
     label_columns = {"name": _l("名称"), "label": _l("显示名称"), "description": _l("说明"),
                      "users": _l("用户"), "roles": _l("角色")}
-    formatters_columns = {"roles": lambda roles: "、".join(role_label(r.name) for r in roles or [])}
+    formatters_columns = {"roles": lambda roles: join_items(role_label(r.name) for r in roles or [])}
     add_form_extra_fields = {"roles": roles_field(_l("角色"), "")}
     edit_form_extra_fields = add_form_extra_fields

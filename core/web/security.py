@@ -18,6 +18,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Optional
 
 from core.contract import Role
+from core.display import join_items
 from core.fab.adapter import FabViewHooks, KeptBuiltinAnswers
 from core.fab.typeahead import TypeaheadViewMixin
 from core.scoping import (
@@ -161,7 +162,7 @@ def role_label(name: str) -> str:
 
 
 def role_labels(roles) -> str:
-    return "、".join(role_label(role.name) for role in roles or [])
+    return join_items(role_label(role.name) for role in roles or [])
 
 
 def yes_no(value) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, TextAreaField
 
+from core.display import join_items
 from core.errors import WriteRefused, conflict_message
 from core.fab.locking import claim_version
 from core.scoping import current_scope, scope_of_model
@@ -206,7 +207,7 @@ class ApprovalViewMixin:
                     skipped={stage.key for stage in stages if not stage.needed_by(item)},
                     pending=stage_in(model, item.state) if len(stages) > 1 else None,
                     waiting=waiting_for(item, self.class_permission_name),
-                    reason_actions="、".join(a["label"] for a in actions if a["comment_required"]))
+                    reason_actions=join_items(a["label"] for a in actions if a["comment_required"]))
 
     # the transitions ---------------------------------------------------------------------------
 

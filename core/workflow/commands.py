@@ -11,6 +11,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from core.display import join_items
 from core.extensions import db
 from core.state import get_state
 
@@ -64,7 +65,7 @@ def op_command(key, pk, operation, params, username):
             return
         op = operations_of(entity.key).get(operation)
         if op is None:
-            known = "、".join(operations_of(entity.key)) or "无"
+            known = join_items(operations_of(entity.key)) or "无"
             raise click.ClickException(f"{entity.label}没有操作 {operation}（可用：{known}）")
         if not may(op):
             raise click.ClickException(f"用户 {username or 'system'} 无权“{op.label}”此记录")

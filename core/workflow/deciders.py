@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.activation import active_modules
-from core.display import article_text
+from core.display import article_text, join_items
 from core.events import column_values
 from core.extensions import db
 from core.scoping import current_scope, row_in_write_scope, scope_for_user, scope_of_model, scope_violation
@@ -139,13 +139,13 @@ def body_refusal(session, record, stage, organization_id: int | None) -> str | N
                      stage=stage.label, body=BODY_LABELS[body], article=article)
         return _("“%(stage)s”由上一级%(body)s（%(names)s）办理，您所在单位不能审批（《办法》%(article)s）",
                  stage=stage.label, body=BODY_LABELS[body],
-                 names="、".join(org.name for org in bodies), article=article)
+                 names=join_items(org.name for org in bodies), article=article)
     if not bodies:
         return _("“%(stage)s”应由同级%(body)s办理，但本级及上级均未登记%(body)s（《办法》%(article)s）",
                  stage=stage.label, body=BODY_LABELS[stage.body], article=article)
     return _("“%(stage)s”由同级%(body)s（%(names)s）办理，您所在单位不能审批（《办法》%(article)s）",
              stage=stage.label, body=BODY_LABELS[stage.body],
-             names="、".join(org.name for org in bodies), article=article)
+             names=join_items(org.name for org in bodies), article=article)
 
 
 def _holds(user, scope, permission: str, view_name: str | None) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from core.display import join_items
 from core.extensions import db
 from core.scoping import scope_for_user
 from core.workflow.approval import (
@@ -57,7 +58,7 @@ def next_deciders(record, view_name: str | None = None) -> list:
 
 
 def names(users: list) -> str:
-    shown = "、".join(person_name(user) for user in users[:SHOWN])
+    shown = join_items(person_name(user) for user in users[:SHOWN])
     if len(users) > SHOWN:
         shown = _("%(names)s 等 %(n)s 人", names=shown, n=len(users))
     return shown

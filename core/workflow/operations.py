@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 
 from core.contract import Guard, Operation
-from core.display import local_time
+from core.display import join_items, local_time
 from core.errors import WriteRefused
 from core.events import many_to_one_by_column
 from core.registry import StateField
@@ -159,12 +159,12 @@ def state_field_message(entity, name: str) -> str:
         return _("作废信息只能通过“作废”操作填写")
     changers = _changers(entity, name)
     if changers:
-        return _("“%(field)s”不能直接修改，只能通过操作改变：%(ops)s", field=label, ops="、".join(changers))
+        return _("“%(field)s”不能直接修改，只能通过操作改变：%(ops)s", field=label, ops=join_items(changers))
     return _("“%(field)s”建立后不能直接修改（由审批事项改变）", field=label)
 
 
 def initial_message(entity, sf: StateField, value) -> str:
-    allowed = "、".join(value_label(sf, v) for v in sf.initial if v is not None) or _("（空）")
+    allowed = join_items(value_label(sf, v) for v in sf.initial if v is not None) or _("（空）")
     return _("新增%(what)s时“%(field)s”只能是：%(allowed)s；“%(value)s”须通过操作或审批得到",
              what=entity.label, field=field_label(entity, sf.name), allowed=allowed,
              value=value_label(sf, value))

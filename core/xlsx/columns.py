@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Numeric, String, Text, inspect
 
-from core.display import local_naive
+from core.display import join_items, local_naive
 from core.fab.column_types import (
     binary_text,
     duration_text,
@@ -75,7 +75,7 @@ class XlsxColumn:
         from flask_babel import gettext as _
 
         if self.kind == "choice":
-            return _("从下拉列表中选择：%(values)s", values="、".join(str(v) for v in self.choices.values()))
+            return _("从下拉列表中选择：%(values)s", values=join_items(str(v) for v in self.choices.values()))
         if self.kind == "relation":
             return _("填写%(column)s的%(keys)s", column=self.header,
                      keys=_("或").join(self.relation.key_labels))

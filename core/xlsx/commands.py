@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from core.display import join_items
 from core.extensions import db
 from core.scoping import acting_as_username
 from core.state import get_state
@@ -31,7 +32,7 @@ def import_command(key, path, username, dry_run):
 
     entity = get_state().entities.get(key)
     if entity is None:
-        keys = "、".join(e.key for e in get_state().entities)
+        keys = join_items(e.key for e in get_state().entities)
         raise click.ClickException(f"没有实体类型 {key}（可用：{keys}）")
     with _acting(username) as scope:
         _check_can_import(entity, username, scope)

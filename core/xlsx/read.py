@@ -17,7 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from core.display import from_local
+from core.display import from_local, join_items
 from core.extensions import db
 from core.fab.column_types import parse_duration, parse_json, parse_time
 from core.scoping import scoped
@@ -243,10 +243,10 @@ def match_headers(columns, header, zh_columns=None):
         matched.append(column)
     if unknown:
         raise XlsxError(_("无法识别的列：%(names)s。请使用下载的导入模板，不要修改第 1 行的列名。",
-                          names="、".join(unknown)))
+                          names=join_items(unknown)))
     missing = [c.header for c in columns.importable if c.required and c.name not in seen]
     if missing:
-        raise XlsxError(_("缺少必填列：%(names)s", names="、".join(missing)))
+        raise XlsxError(_("缺少必填列：%(names)s", names=join_items(missing)))
     return matched
 
 
@@ -350,7 +350,7 @@ class Relations:
                              other=_("或").join(others))
                 return _("“%(value)s”对应多条记录，无法确定是哪一条", value=text)
         return _("找不到“%(value)s”，或不在您的权限范围内（按%(keys)s查找）",
-                 value=text, keys="、".join(column.relation.key_labels))
+                 value=text, keys=join_items(column.relation.key_labels))
 
 
 def convert(column, raw, relations: Relations, choices: dict):
@@ -362,7 +362,7 @@ def convert(column, raw, relations: Relations, choices: dict):
         if text in choices.get(column.name, {}):
             return choices[column.name][text]
         message = _("“%(value)s”不是可选值（可选：%(values)s）", value=text,
-                    values="、".join(str(v) for v in column.choices.values()))
+                    values=join_items(str(v) for v in column.choices.values()))
         raise CellError(f"{message}；{column.refusal}" if column.refusal else message)
     if column.kind == "bool":
         if isinstance(raw, bool):

@@ -3,6 +3,7 @@ English read as before, Uyghur with Babel's own signs (Latin digits, "," and "."
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -31,3 +32,21 @@ def test_locale_of_a_user(app):
         assert locale_of(User()) == "ug"
         User.locale = "fr"  # no longer offered: the default
         assert locale_of(User()) == "zh"
+
+
+@pytest.mark.parametrize(("lang", "joined"), [("zh", "档案、卡片"), ("en", "档案, 卡片"), ("ug", "档案، 卡片")])
+def test_an_enumeration_is_joined_as_the_language_writes_it(app, login, lang, joined):
+    """Issue 16: an English or Uyghur sentence listing names took the Chinese 、 between them."""
+    from core.display import join_items
+
+    with app.test_request_context(), force_locale(lang):
+        assert join_items(iter(["档案", "卡片"])) == joined and join_items([]) == ""
+    # a screen that lists: a role's actions on one view (查看、新增、…)
+    with app.app_context():
+        clerk = app.appbuilder.sm.find_role("Clerk").id
+    html = login("admin").text(f"/roles/show/{clerk}?_l_={lang}")
+    table = re.search(r'<table[^>]*id="role-permissions".*?</table>', html, re.S).group(0)
+    separator = joined[2:-2]
+    assert re.search(rf"\w{re.escape(separator)}\w", table), (lang, table[:400])
+    if lang != "zh":
+        assert "、" not in table, lang

@@ -21,7 +21,7 @@ from sqlalchemy import or_, select
 from werkzeug.routing import BuildError
 
 from catalog.models import Organization
-from core.api import db, scoped, site_url
+from core.api import db, join_items, scoped, site_url
 from plugins.assets.cards.models import Asset, AssetMovement
 
 #: The most labels one PDF holds (a receipt makes at most 200 cards; 500 take ~9 s of CPU).
@@ -122,7 +122,7 @@ def chosen_cards(params: dict, scope) -> list[Asset]:
         if missing:
             field = "asset" if params.get("asset") and missing[0] == params["asset"].strip() else "numbers"
             raise ValidationError({field: [_("资产“%(no)s”不存在或不在您的权限范围内",
-                                             no="、".join(missing[:5]))]})
+                                             no=join_items(missing[:5]))]})
         cards = [by_key[k] for k in keys]
     if params.get("receipt"):
         cards += _receipt_cards(params["receipt"], scope)
@@ -132,7 +132,7 @@ def chosen_cards(params: dict, scope) -> list[Asset]:
         raise ValidationError({"numbers": [_("请选择要打印标签的资产卡片（资产、资产编号或入库单号）")]})
     voided = [a.number for a in cards if a.voided_at is not None]
     if voided:
-        raise ValidationError({"numbers": [_("资产“%(no)s”已作废，不能打印标签", no="、".join(voided[:5]))]})
+        raise ValidationError({"numbers": [_("资产“%(no)s”已作废，不能打印标签", no=join_items(voided[:5]))]})
     if len(cards) > MAX_LABELS:
         raise ValidationError({"numbers": [_("一次最多打印 %(n)s 枚标签", n=MAX_LABELS)]})
     return cards

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from catalog.designation import WHAT, designations
-from core.api import Rule
+from core.api import Rule, join_items
 from plugins.assets.plans.models import AssetPlan, AssetPlanLine, LineCheck, check_line
 
 
@@ -76,7 +76,7 @@ def _exception_for_reviewers(line: AssetPlanLine, ctx):
 
 def pool_items_text(check: LineCheck) -> str:
     """The pool items a line should reuse, as the finding and the plan's page name them."""
-    return "、".join(_("%(number)s %(name)s（%(bureau)s公物仓）", number=item.asset.number,
+    return join_items(_("%(number)s %(name)s（%(bureau)s公物仓）", number=item.asset.number,
                        name=item.asset.name, bureau=item.organization.name) for item in check.pool_items)
 
 
@@ -96,7 +96,7 @@ def _designates(line: AssetPlanLine, ctx):
     found = designations(line.name, line.specification)
     if not found:
         return None
-    return {"name": line.name, "found": "、".join(f"{WHAT.get(what, what)}“{word}”" for what, word in found)}
+    return {"name": line.name, "found": join_items(f"{WHAT.get(what, what)}“{word}”" for what, word in found)}
 
 
 def _plan_of(line: AssetPlanLine, ctx) -> AssetPlan | None:

@@ -37,6 +37,7 @@ from core.api import (
     Versioned,
     WorkflowError,
     WriteRefused,
+    join_items,
     local_today,
 )
 from plugins.assets.cards.models import ASSET_STATUSES, Asset, record_movement
@@ -273,7 +274,7 @@ def apply_adjustments(stocktake: Stocktake, session) -> list[Asset]:
                 asset.status = line.counted_status
             if "location" in kinds:
                 asset.location = line.counted_location
-            note = "、".join(str(DISCREPANCY_KINDS[k]) for k in kinds)
+            note = join_items(str(DISCREPANCY_KINDS[k]) for k in kinds)
         if line.note:
             note = f"{note}；{line.note}"
         record_movement(session, asset, "stocktake_adjustment", on=on, source=source, note=note,

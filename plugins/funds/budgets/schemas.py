@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, validates
 from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
-from core.api import EntityType, Scope, StateField
+from core.api import EntityType, Scope, StateField, join_items
 from plugins.funds.budgets.models import (
     BASES,
     BASIS_OTHER,
@@ -73,7 +73,7 @@ class CentralItemSchema(SQLAlchemyAutoSchema):
     @validates("item")
     def _check_item(self, value, **_kw):
         if value not in CENTRAL_ITEMS:
-            raise ValidationError(_("集中统筹项目应为：%(items)s", items="、".join(
+            raise ValidationError(_("集中统筹项目应为：%(items)s", items=join_items(
                 f"{key}（{label}）" for key, (label, _code) in CENTRAL_ITEMS.items())))
 
     @validates("amount")

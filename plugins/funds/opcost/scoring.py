@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from catalog.models import standard_in_force
-from core.api import WriteRefused
+from core.api import WriteRefused, join_items
 
 WEIGHT_KIND = "funds_opcost_indicator_weight"
 TARGET_KIND = "funds_opcost_target"
@@ -96,7 +96,7 @@ def evaluate(session, report, figures: dict) -> dict:
     thresholds = {key: _standard(session, GRADE_KIND, key, jurisdiction, on, missing) for key in GRADE_KEYS}
     if missing:
         raise WriteRefused(_("绩效评价缺少 %(year)s 年适用的标准：%(names)s；请先在“标准”中设置（第十五条）",
-                             year=report.year, names="、".join(missing)))
+                             year=report.year, names=join_items(missing)))
     earned = Decimal(0)
     for row in rows:
         value, note = _value(row["key"], figures)

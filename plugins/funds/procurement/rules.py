@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from catalog.designation import WHAT, designations
 from catalog.models import Jurisdiction
-from core.api import Rule
+from core.api import Rule, join_items
 from plugins.funds.procurement.models import CHANNELS, METHODS, CatalogueItem, ProcurementRecord, normalised
 from plugins.funds.procurement.splitting import KIND, split_purchase, threshold_key
 
@@ -34,7 +34,7 @@ def _designates(record: ProcurementRecord, ctx):
     if not found:
         return None
     return {"name": record.item_name,
-            "found": "、".join(f"{WHAT.get(what, what)}“{word}”" for what, word in found)}
+            "found": join_items(f"{WHAT.get(what, what)}“{word}”" for what, word in found)}
 
 
 def catalogue_item_for(ctx, record: ProcurementRecord) -> CatalogueItem | None:

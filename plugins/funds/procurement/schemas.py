@@ -7,14 +7,14 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, validates
 from marshmallow_sqlalchemy import SQLAlchemyAutoSchema
 
-from core.api import AttachmentKinds, EntityType, Scope, StateField
+from core.api import AttachmentKinds, EntityType, Scope, StateField, join_items
 from plugins.funds.procurement.models import CATEGORIES, CHANNELS, METHODS, CatalogueItem, ProcurementRecord
 
 
 def _choice(value, choices, what):
     if value not in choices:
         raise ValidationError(_("未知的%(what)s：%(value)s（可选：%(choices)s）", what=what, value=value,
-                                choices="、".join(str(label) for label in choices.values())))
+                                choices=join_items(str(label) for label in choices.values())))
 
 
 class CatalogueItemSchema(SQLAlchemyAutoSchema):

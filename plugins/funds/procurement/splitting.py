@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
-from core.api import effective_values
+from core.api import effective_values, join_items
 from plugins.funds.procurement.models import ProcurementRecord, normalised
 
 KIND = "funds_procurement_threshold"
@@ -107,7 +107,7 @@ def split_purchase(record: ProcurementRecord, ctx) -> dict | None:
                        for _obj, v in others if v["amount"] < limit)
         total = amount + sum(part[2] for part in parts)
         if parts and total >= limit:
-            return {"name": values.get("item_name") or "", "others": "、".join(
+            return {"name": values.get("item_name") or "", "others": join_items(
                         f"{number}（{format(part, ',.2f')} 元）" for _day, number, part in parts),
                     "total": format(total, ",.2f"), "what": label, "limit": format(limit, ",.2f"),
                     "days": int(window)}

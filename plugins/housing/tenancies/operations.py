@@ -18,7 +18,7 @@ from marshmallow import Schema, ValidationError, fields, validates
 from sqlalchemy import select
 
 from catalog.models import standard_in_force
-from core.api import Operation, OperationError, db, local_today, scoped, void_operation
+from core.api import Operation, OperationError, db, join_items, local_today, scoped, void_operation
 from plugins.housing.tenancies.models import (
     TENANCY_MONTHS,
     Tenancy,
@@ -59,7 +59,7 @@ def differences(expected: dict[str, int], found: dict[str, int]) -> str:
         for item, count in expected.items()
         if found.get(item, 0) < count
     ]
-    return "、".join(short)
+    return join_items(short)
 
 
 def _inventory_field(label, description):

@@ -17,6 +17,7 @@ from core.api import (
     LedgerColumn,
     Report,
     db,
+    join_items,
     ledger_meta,
     local_today,
     render_ledger_pdf,
@@ -63,7 +64,7 @@ def register_context(params: dict, scope) -> dict:
         "by_status": [(str(label), by_status[key]) for key, label in UNIT_STATUSES.items()
                       if key in by_status],
         "total_area": sum((r[3] for r in rows), ZERO), "total_cost": sum((r[9] for r in rows), ZERO),
-        "period": _("%(year)s 年度", year=year), "issuer": "、".join(issuers) if len(issuers) <= 3 else
+        "period": _("%(year)s 年度", year=year), "issuer": join_items(issuers) if len(issuers) <= 3 else
         _("%(first)s 等 %(n)s 个单位", first=issuers[0], n=len(issuers)),
         "orientation": "landscape",
     }

@@ -16,7 +16,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from catalog.models import Jurisdiction, Organization
-from core.api import STANDARD_SIGNATURES, Report, beijing_today, chinese_date, db, scoped
+from core.api import STANDARD_SIGNATURES, Report, beijing_today, chinese_date, db, join_items, scoped
 from plugins.office_space.buildings.measure import fmt, org_figures, room_figures
 from plugins.office_space.buildings.models import OfficeRoom
 
@@ -80,7 +80,7 @@ def over_context(params: dict, scope) -> dict:
         room_rows.append({
             "organization": room.organization.name, "building": str(room.building), "number": room.number,
             "area": fmt(figures.area), "allowance": fmt(figures.allowance), "over": fmt(figures.over),
-            "persons": "、".join(f"{name}（{rank}，{fmt(standard)} m²）"
+            "persons": join_items(f"{name}（{rank}，{fmt(standard)} m²）"
                                 for name, rank, standard in figures.persons),
         })
     org_rows = [row for row in _org_rows(rooms, on) if row["over"]]

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from catalog.models import Person
-from core.api import Rule
+from core.api import Rule, join_items
 from core.tenancy import Organization
 from plugins.office_space.buildings.measure import fmt, org_figures, room_figures
 from plugins.office_space.buildings.models import OfficeRoom, RoomAllocation, RoomOccupant
@@ -31,7 +31,7 @@ def _room_floor(room: OfficeRoom, ctx):
 
 
 def _persons(figures) -> str:
-    return "、".join(f"{name}（{rank}，{fmt(standard)} m²）" for name, rank, standard in figures.persons)
+    return join_items(f"{name}（{rank}，{fmt(standard)} m²）" for name, rank, standard in figures.persons)
 
 
 def _room_over(room: OfficeRoom, ctx):

@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from core.api import ApprovalMixin, Model, Stage, Versioned, Voidable, local_today
+from core.api import ApprovalMixin, Model, Stage, Versioned, Voidable, join_items, local_today
 
 DAILY_ENTITY = "office_daily_repair"
 MAJOR_ENTITY = "office_major_repair"
@@ -201,7 +201,7 @@ class MajorRepairApplication(ApprovalMixin, Versioned, Model):
 
     @property
     def purposes_label(self) -> str:
-        return "、".join(self.purposes)
+        return join_items(self.purposes)
 
     @property
     def completion_label(self) -> str:

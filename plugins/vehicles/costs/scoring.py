@@ -19,7 +19,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from catalog.models import standard_in_force
-from core.api import WriteRefused
+from core.api import WriteRefused, join_items
 from plugins.vehicles.costs.accounting import ZERO, organization_vehicles, vehicle_figures
 from plugins.vehicles.costs.standards import (
     ALL_VEHICLES,
@@ -71,7 +71,7 @@ def standards(session, jurisdiction, year: int) -> dict:
     }
     if missing:
         raise WriteRefused(_("公务用车绩效评价缺少 %(year)s 年适用的标准：%(names)s；请先在“标准”中设置"
-                             "（《办法》第二十九条）", year=year, names="、".join(missing)))
+                             "（《办法》第二十九条）", year=year, names=join_items(missing)))
     return found
 
 
