@@ -10,9 +10,13 @@ class's name), then the first read of anything else on it (its first request, th
 document, the roles page) runs ``__init__`` under a lock, and the instance is what FAB would
 have made: the attributes FAB and the web service set as it was added win over ``__init__``'s,
 as they did when they were set after it, and its related views are those FAB would have found
-(:meth:`DeferringAppBuilder._process_inner_views`). Until then it is an instance of a subclass
-of its class (same name) whose ``__getattribute__`` watches for that first read; then it is an
-instance of its own class, and reading it costs nothing more.
+(:meth:`DeferringAppBuilder._process_inner_views`). While FAB adds it, it is an instance of its
+own class whose ``__init__`` has not run: FAB reads every attribute of a view twice as it adds it
+(``dir`` for its routes and its before-request hooks, ~140,000 reads for all of them), and a
+watching ``__getattribute__`` made each read a Python call (~0.035 s a start). Once added
+(:func:`release`) it is an instance of a subclass of its class (same name) whose
+``__getattribute__`` watches for that first read; then it is an instance of its own class again,
+and reading it costs nothing more.
 
 A view that declares rate limits (FAB reads them as it is added) is set up at once, as before.
 """
@@ -20,10 +24,13 @@ A view that declares rate limits (FAB reads them as it is added) is set up at on
 from __future__ import annotations
 
 import threading
+import weakref
 from contextlib import contextmanager
 
 from flask import has_app_context
-from flask_appbuilder import AppBuilder
+from flask_appbuilder import AppBuilder, ModelRestApi
+
+from core.fab.lazy_schemas import DeferredSchemasMixin
 
 _lock = threading.RLock()
 #: In a deferred view's ``__dict__``: "added" while FAB and the web service add it (nothing read
@@ -68,10 +75,28 @@ def is_due(view) -> bool:
     return object.__getattribute__(view, "__dict__").get(STATE) is not None
 
 
+_limited: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
+
+
 def _declares_limits(cls: type) -> bool:
-    """Rate limits on the class or a method (FAB's ``@limit``), which FAB reads as it adds it."""
-    return bool(getattr(cls, "limits", None)) or any(
-        hasattr(value, "_limit") for klass in cls.__mro__ for value in vars(klass).values())
+    """Rate limits on the class or a method (FAB's ``@limit``), which FAB reads as it adds it
+    (each class of the MRO looked at once: FAB's bases are every view's)."""
+    return bool(getattr(cls, "limits", None)) or any(map(_limits_in, cls.__mro__))
+
+
+def _limits_in(klass: type) -> bool:
+    found = _limited.get(klass)
+    if found is None:
+        found = _limited[klass] = any(hasattr(value, "_limit") for value in vars(klass).values())
+    return found
+
+
+def _deferrable(cls: type) -> bool:
+    """Not a view declaring rate limits, nor a REST API building its schemas as it is added from
+    what its ``__init__`` works out (FAB's own; jiguan's build them by first use)."""
+    if _declares_limits(cls):
+        return False
+    return not issubclass(cls, ModelRestApi) or issubclass(cls, DeferredSchemasMixin)
 
 
 def release(view) -> None:
@@ -79,6 +104,7 @@ def release(view) -> None:
     state = object.__getattribute__(view, "__dict__")
     if state.get(STATE) == "added":
         state[STATE] = "due"
+        object.__setattr__(view, "__class__", _stand_in(type(view)))  # now watching
 
 
 def set_up(view) -> None:
@@ -123,8 +149,13 @@ class DeferringAppBuilder(AppBuilder):
         super().__init__(*args, **kwargs)
 
     def init_app(self, app, session) -> None:
+        """FAB's, its own screens and APIs (users, roles, the security and menu APIs …) deferred
+        too when the views are (``defer_views``); the ones FAB makes itself are set up as before."""
         self.jiguan_app = app
-        super().init_app(app, session)
+        with self.deferring():
+            super().init_app(app, session)
+        for view in self.baseviews:
+            release(view)
 
     @contextmanager
     def deferring(self):
@@ -135,8 +166,8 @@ class DeferringAppBuilder(AppBuilder):
             self._defer = False
 
     def _check_and_init(self, baseview):
-        if isinstance(baseview, type) and self._defer and not _declares_limits(baseview):
-            view = object.__new__(_stand_in(baseview))
+        if isinstance(baseview, type) and self._defer and _deferrable(baseview):
+            view = object.__new__(baseview)  # its own class while FAB reads it all: no hook
             object.__getattribute__(view, "__dict__")[STATE] = "added"
             return view
         return super()._check_and_init(baseview)
@@ -160,8 +191,13 @@ class DeferringAppBuilder(AppBuilder):
 
     @staticmethod
     def _inner_views_of(view, added) -> None:
+        inner_classes = view.get_uninit_inner_views()
+        if not inner_classes:  # most views: none (FAB asks every set-up view after each addition)
+            return
         found = view.get_init_inner_views()
-        for inner_class in view.get_uninit_inner_views():
+        for inner_class in inner_classes:
+            # a class read of a due view is its stand-in's (``role_view.related_views``: FAB's own)
+            inner_class = inner_class.__dict__.get("_jiguan_class", inner_class)
             for other in added:
                 if isinstance(other, inner_class) and other not in found:
                     found.append(other)
