@@ -7,7 +7,7 @@ API request (25 rows × 22 fields). The REST API's schemas (``FabSchemaConverter
 each row with a plan made once per schema: for a plain field (marshmallow's own ``serialize``
 and ``get_value``, a simple attribute name) ``getattr`` and the field's ``_serialize``, what
 marshmallow's path ends in; any other field, and any row that is a mapping, take marshmallow's
-path. A SQLAlchemy ``Row`` (a REST list's plain columns, ``ScopedInterface._rows``) is read by
+path. A SQLAlchemy ``Row`` (a REST list's plain columns, ``ScopedInterface._row_query``) is read by
 attribute like an object. Hooks (``pre_dump``/``post_dump``), ``data_key`` and ``dump_default`` are
 kept. ``tests/core/test_quick_dump.py`` compares both paths on every API of the app.
 """

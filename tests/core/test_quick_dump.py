@@ -83,7 +83,7 @@ def _list_answers(app, api_client, paths):
 
 
 def test_every_list_api_answers_the_same_from_plain_rows(app, api_client, monkeypatch):
-    """A REST list reads its plain columns as rows, not entity objects (ScopedInterface._rows):
+    """A REST list reads its plain columns as rows, not entity objects (ScopedInterface._row_query):
     every API of the app answers, row for row and cursor for cursor, what the objects gave."""
     from core.fab.interface import ScopedInterface
 
