@@ -200,6 +200,15 @@ class ScopedInterface(FabInterface):
             rows = [getattr(row, self.obj.__name__) for row in rows]
         return rows
 
+    def _plain_rows(self, session, statement, params) -> list:
+        """A REST list's plain rows: its statement run on the session's connection. They are the
+        ``Row``s the ORM gives for columns (same names, same values), without its loading
+        machinery, which has nothing to do for columns: half the CPU of reading them."""
+        if session.autoflush:
+            session.flush()  # what the ORM's execution does first (nothing, in a list request)
+        connection = session.connection(bind_arguments={"mapper": self.obj.__mapper__})
+        return connection.execute(statement, params).all()
+
     def _plain_row_columns(self, select_columns, key_columns) -> list | None:
         """The attributes to select when the request reads plain rows, or None (entities).
 
@@ -251,8 +260,13 @@ class ScopedInterface(FabInterface):
         session = self.session
         if isinstance(session, scoped_session):
             session = session()  # the request's, as ``session.query`` would have given
-        query = kept_query(page_shape, build).with_session(session)
-        rows = self._fetch(query, {f"{SEEK}{i}": value for i, value in enumerate(key)})
+        query = kept_query(page_shape, build)
+        params = {f"{SEEK}{i}": value for i, value in enumerate(key)}
+        if plain:  # its statement kept too: SQLAlchemy's cache key is then computed once
+            statement = kept(page_shape and ("rows", page_shape), lambda: query.statement)
+            rows = self._plain_rows(session, statement, params)
+        else:
+            rows = self._fetch(query.with_session(session), params)
         more, rows = len(rows) > page_size, rows[:page_size]
         if cursor is not None and cursor.before:
             rows.reverse()
