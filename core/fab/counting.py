@@ -42,20 +42,34 @@ _estimates: dict[tuple, tuple[float, int]] = {}
 ESTIMATE_TTL = 60.0
 
 
-def planner_estimate(session, query) -> int | None:
-    """PostgreSQL's estimate of how many rows ``query`` returns (EXPLAIN, nothing is read)."""
+def estimate_key(bind, statement) -> tuple | None:
+    """The key an estimate of ``statement`` is kept under: SQLAlchemy's own cache key names the
+    statement without compiling it (~1 ms a request saved); None when it has none."""
+    cache_key = statement._generate_cache_key()
+    if cache_key is None:
+        return None
+    return str(bind.url), cache_key.key, repr([b.effective_value for b in cache_key.bindparams])
+
+
+def planner_estimate(session, query, key: tuple | None = None) -> int | None:
+    """PostgreSQL's estimate of how many rows ``query`` returns (EXPLAIN, nothing is read).
+
+    ``key``: the statement's :func:`estimate_key`, when the caller keeps it (a kept list,
+    ``core.fab.kept_queries``): the statement is then made only to ask the planner.
+    """
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return None
-    statement = query.statement
-    # SQLAlchemy's own cache key names the statement without compiling it (~1 ms a request saved)
-    cache_key = statement._generate_cache_key()
-    key = ((str(bind.url), cache_key.key, repr([b.effective_value for b in cache_key.bindparams]))
-           if cache_key is not None else None)
+    statement = None
+    if key is None:
+        statement = query.statement
+        key = estimate_key(bind, statement)
     now = time.monotonic()
     cached = _estimates.get(key) if key is not None else None
     if cached is not None and now - cached[0] < ESTIMATE_TTL:
         return cached[1]
+    if statement is None:
+        statement = query.statement
     # render IN lists as plain parameters: EXPLAIN goes to the driver as it is
     compiled = statement.compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
     if key is None:

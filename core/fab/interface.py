@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from flask import g, has_request_context, request
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, scoped_session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.errors import EditConflict, WriteRefused, conflict_message
 from core.fab import keyset
 from core.fab.adapter import FabInterface
-from core.fab.counting import ListCount, planner_estimate
+from core.fab.counting import ListCount, estimate_key, planner_estimate
 from core.fab.filters import ChineseFilterConverter
 from core.fab.kept_filters import KeptFilters
+from core.fab.kept_queries import SEEK, kept, kept_query, list_shape
 from core.scoping import scope_of_model, scoped
 
 
@@ -83,19 +84,32 @@ class ScopedInterface(FabInterface):
 
     def query_count(self, query, filters=None, select_columns=None) -> ListCount:
         """The exact count up to ``count_cap``; beyond it PostgreSQL's estimate, else "more than"."""
+        return self._count(lambda: query, filters, None)
+
+    def _count(self, base, filters, shape) -> ListCount:
+        """``query_count`` of the list ``base()`` (made only when its queries are not kept for
+        ``shape``, ``core.fab.kept_queries``)."""
         # only the keys: the filters join what they need themselves
-        inner = self._apply_inner_all(query, filters, aliases_mapping={}).with_entities(self.get_pk())
-        estimate = planner_estimate(self.session, inner)
+        inner = kept_query(shape and ("count", shape), lambda: self._apply_inner_all(
+            base(), filters, aliases_mapping={}).with_entities(self.get_pk()))
+        session = self.session
+        bind = session.get_bind()
+        key = None
+        if shape is not None and bind.dialect.name == "postgresql":  # its planner's cache key, once
+            key = kept(("estimate", shape), lambda: estimate_key(bind, inner.statement))
+        estimate = planner_estimate(session, inner, key)
         if estimate is not None and estimate >= self.estimate_trusted:
             return ListCount(estimate, approximate=True)  # far beyond the cap: no count at all
         # counting a million rows costs more than the page itself: stop at the cap
-        capped = inner.limit(self.count_cap + 1).subquery()
-        counted = self.session.execute(select(func.count()).select_from(capped)).scalar_one()
-        if counted <= self.count_cap:
+        cap = self.count_cap
+        capped = kept(shape and ("capped", shape, cap),
+                      lambda: select(func.count()).select_from(inner.limit(cap + 1).subquery()))
+        counted = session.execute(capped).scalar_one()
+        if counted <= cap:
             return ListCount(counted)
         if estimate is None:
-            return ListCount(self.count_cap + 1, capped=True)
-        return ListCount(max(estimate, self.count_cap + 1), approximate=True)
+            return ListCount(cap + 1, capped=True)
+        return ListCount(max(estimate, cap + 1), approximate=True)
 
     def eager_options(self, columns, dotted_joined: bool = False) -> list:
         """Load options for the relations ``columns`` show, so a page costs a constant number of queries."""
@@ -132,46 +146,68 @@ class ScopedInterface(FabInterface):
             return name.removesuffix("_label")
         return ""
 
+    def _base(self):
+        return hide_voided(self.session.query(self.obj), self.obj)  # lists leave voided rows out
+
     def query(self, filters=None, order_column="", order_direction="", page=None, page_size=None,
               select_columns=None, outer_default_load=False, eager_columns=None, cursor=None):
         """FAB's list query with the capped count, eager relations and a default order.
 
         A sort an index serves is paged by keyset (``core.fab.keyset``): from ``cursor`` (or
         the request's, ``seek_cursor``), else from the page number; the count then carries
-        the page's position and cursors (``count.paging``).
+        the page's position and cursors (``count.paging``). Its queries are kept per shape
+        (``core.fab.kept_queries``).
         """
-        base = hide_voided(self.session.query(self.obj), self.obj)  # lists leave voided rows out
         order_column = self.sortable(order_column)
         if not order_column and isinstance(self.get_pk_name(), str):
             order_column, order_direction = self.get_pk_name(), "desc"
-        columns = keyset.key_columns(self.obj, order_column) if page_size else None
+        columns = self._key_columns(order_column) if page_size else None
         if columns and select_columns and self.exists_col_to_many(select_columns):
             columns = None  # FAB pages those in a subquery of its own
         if columns:
-            return self._keyset_query(base, filters, order_column, order_direction, page, page_size,
+            return self._keyset_query(filters, order_column, order_direction, page, page_size,
                                       select_columns, outer_default_load, eager_columns, columns,
                                       cursor if cursor is not None else seek_cursor(self))
+        base = self._base()
         query = self.apply_all(base, filters, order_column, order_direction, page, page_size,
                                select_columns, outer_default_load)
-        rows = self._rows(query, select_columns, eager_columns)
+        rows = self._fetch(self._row_query(query, select_columns, eager_columns))
         if page_size and len(rows) < page_size and (rows or not page):
             count = ListCount((page or 0) * page_size + len(rows))  # the last page: the count is known
         else:
             count = self.query_count(base, filters, select_columns)
         return count, rows
 
-    def _rows(self, query, select_columns, eager_columns, key_columns=()) -> list:
+    def _key_columns(self, order_column: str):
+        made = self.__dict__.setdefault("_jiguan_key_columns", {})
+        if order_column not in made:
+            made[order_column] = keyset.key_columns(self.obj, order_column)
+        return made[order_column]
+
+    def _row_query(self, query, select_columns, eager_columns, key_columns=()):
+        """The query of a page's rows: plain columns (a REST list) or entities with the shown
+        relations loaded with them."""
         plain = self._plain_row_columns(select_columns, key_columns)
         if plain is not None:  # the columns alone, as tuples: no entity objects to build
-            return query.with_entities(*plain).all()
+            return query.with_entities(*plain)
         shown = eager_columns if eager_columns is not None else select_columns
         options = self.eager_options(shown, dotted_joined=eager_columns is None)
-        if options:
-            query = query.options(*options)
-        rows = query.all()
+        return query.options(*options) if options else query
+
+    def _fetch(self, query, params=None) -> list:
+        rows = (query.params(**params) if params else query).all()
         if rows and hasattr(rows[0], self.obj.__name__):
             rows = [getattr(row, self.obj.__name__) for row in rows]
         return rows
+
+    def _plain_rows(self, session, statement, params) -> list:
+        """A REST list's plain rows: its statement run on the session's connection. They are the
+        ``Row``s the ORM gives for columns (same names, same values), without its loading
+        machinery, which has nothing to do for columns: half the CPU of reading them."""
+        if session.autoflush:
+            session.flush()  # what the ORM's execution does first (nothing, in a list request)
+        connection = session.connection(bind_arguments={"mapper": self.obj.__mapper__})
+        return connection.execute(statement, params).all()
 
     def _plain_row_columns(self, select_columns, key_columns) -> list | None:
         """The attributes to select when the request reads plain rows, or None (entities).
@@ -196,30 +232,48 @@ class ScopedInterface(FabInterface):
             made[key] = [getattr(self.obj, name) for name in names] if names else None
         return made[key]
 
-    def _keyset_query(self, base, filters, order_column, order_direction, page, page_size,
+    def _keyset_query(self, filters, order_column, order_direction, page, page_size,
                       select_columns, outer_default_load, eager_columns, columns, cursor):
         direction = "desc" if order_direction == "desc" else "asc"
         if cursor is not None and (cursor.order, cursor.direction) != (order_column, direction):
             cursor = None  # a cursor of another order (a sort header was clicked): the first page
-        seek = base
-        if cursor is not None:
-            key = keyset.typed_key(columns, cursor)
-            if key:
-                seek = base.filter(keyset.seek_condition(self.obj, columns, key,
-                                                         (direction == "asc") != cursor.before))
+        key = keyset.typed_key(columns, cursor) if cursor is not None else ()
+        greater = (direction == "asc") != cursor.before if key else None
         reading = ("asc" if direction == "desc" else "desc") if cursor and cursor.before else direction
-        query = self.apply_all(seek, filters, order_column, reading, None, None,
-                               select_columns, outer_default_load)
         offset = 0 if cursor is not None else (page or 0) * page_size  # an old page-number link
-        rows = self._rows(query.offset(offset or None).limit(page_size + 1), select_columns, eager_columns,
-                          columns)
+        shape = list_shape(self, filters, show_voided())
+        plain = self._plain_row_columns(select_columns, columns) is not None
+        eager = tuple(eager_columns) if eager_columns is not None else None
+        page_shape = shape and ("page", shape, order_column, reading, greater, offset, page_size,
+                                tuple(select_columns or ()), outer_default_load, eager, plain)
+
+        def build():
+            seek = self._base()
+            if key:  # the key's values are parameters: the kept query serves every page
+                bound = tuple(bindparam(f"{SEEK}{i}", type_=c.type) for i, c in enumerate(columns))
+                seek = seek.filter(keyset.seek_condition(self.obj, columns, bound, greater))
+            query = self.apply_all(seek, filters, order_column, reading, None, None,
+                                   select_columns, outer_default_load)
+            return self._row_query(query.offset(offset or None).limit(page_size + 1), select_columns,
+                                   eager_columns, columns)
+
+        session = self.session
+        if isinstance(session, scoped_session):
+            session = session()  # the request's, as ``session.query`` would have given
+        query = kept_query(page_shape, build)
+        params = {f"{SEEK}{i}": value for i, value in enumerate(key)}
+        if plain:  # its statement kept too: SQLAlchemy's cache key is then computed once
+            statement = kept(page_shape and ("rows", page_shape), lambda: query.statement)
+            rows = self._plain_rows(session, statement, params)
+        else:
+            rows = self._fetch(query.with_session(session), params)
         more, rows = len(rows) > page_size, rows[:page_size]
         if cursor is not None and cursor.before:
             rows.reverse()
         if not more and (cursor is None and not offset or cursor and cursor.before and not cursor.key):
             count = ListCount(len(rows))  # the whole list is this page
         else:
-            count = self.query_count(base, filters, select_columns)
+            count = self._count(self._base, filters, shape)
         count.paging = keyset.paging(self.obj, columns, cursor, order_column, direction, rows, more,
                                      page or 0, count, page_size)
         return count, rows

@@ -242,7 +242,7 @@ class ScopedModelRestApi(OperationApiMixin, FabRestApi):
         except keyset.CursorError as exc:
             return self.response_400(message=exc.message)
         g.jiguan_seek = (self.datamodel, cursor)
-        g.jiguan_plain_rows = True  # plain columns are read as rows (ScopedInterface._rows)
+        g.jiguan_plain_rows = True  # plain columns are read as rows (ScopedInterface._row_query)
         try:
             return super().get_list_headless(**kwargs)
         except keyset.CursorError as exc:  # a key that does not fit the sort column
