@@ -14,11 +14,11 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from catalog.models import Jurisdiction, Organization
 from core.extensions import db
 from core.fab.keyset import Cursor, encode
 from core.scoping import ROLE_CLERK
-from plugins.assets.cards.models import Asset, AssetClass
+from plugins.assets.cards.models import Asset
+from tests.core.list_cards import organisations_with_cards
 
 LIST = "/assetview/list/"
 API = "/api/v1/asset/"
@@ -29,34 +29,10 @@ STATUSES = ("in_use", "idle", "in_use", "in_use", "idle")  # ties: many rows per
 def deep(app):
     """Two organisations (kept: the clerk test login belongs to one), 23 cards each, numbered
     DEEP-A-000…, DEEP-B-000… (removed after the test)."""
-    made = {}
-    with app.app_context():
-        jur_id = db.session.execute(
-            sa.select(Jurisdiction.id).where(Jurisdiction.code == "650102")).scalar_one()
-        class_id = db.session.execute(sa.select(AssetClass.id).limit(1)).scalar_one()
-        orgs = Organization.__table__
-        for side in "AB":
-            uscc = f"DEEPPAGE{side}{0:09d}"
-            org_id = db.session.execute(sa.select(orgs.c.id).where(orgs.c.uscc == uscc)).scalar()
-            if org_id is None:
-                org_id = db.session.execute(sa.insert(orgs).values(
-                    name=f"翻页测试单位{side}", uscc=uscc, org_type="party_government",
-                    is_bureau=False, jurisdiction_id=jur_id, version=1,
-                ).returning(orgs.c.id)).scalar_one()
-            made[side] = org_id
-            db.session.execute(sa.insert(Asset.__table__), [dict(
-                number=f"DEEP-{side}-{k:03d}", class_id=class_id, name=f"翻页测试资产{k}",
-                quantity=1, unit="台",
-                original_value=100, acquired_on=dt.date(2024, 1, 1), funding_source="fiscal",
-                organization_id=org_id, jurisdiction_id=jur_id, status=STATUSES[k % len(STATUSES)],
-                version=1) for k in range(23)])
-        db.session.commit()
-        db.session.remove()
-    yield made
-    with app.app_context():
-        db.session.execute(sa.delete(Asset.__table__).where(Asset.__table__.c.number.like("DEEP-%")))
-        db.session.commit()
-        db.session.remove()
+    with organisations_with_cards(app, "DEEP", "DEEPPAGE", "翻页测试单位", 23, lambda k: dict(
+            name=f"翻页测试资产{k}", acquired_on=dt.date(2024, 1, 1),
+            status=STATUSES[k % len(STATUSES)])) as made:
+        yield made
 
 
 def expected(app, org_id, column, direction) -> list[str]:

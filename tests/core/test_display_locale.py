@@ -34,7 +34,8 @@ def test_locale_of_a_user(app):
         assert locale_of(User()) == "zh"
 
 
-@pytest.mark.parametrize(("lang", "joined"), [("zh", "档案、卡片"), ("en", "档案, 卡片"), ("ug", "档案، 卡片")])
+@pytest.mark.parametrize(("lang", "joined"),
+                         [("zh", "档案、卡片"), ("en", "档案, 卡片"), ("ug", "档案، 卡片")])
 def test_an_enumeration_is_joined_as_the_language_writes_it(app, login, lang, joined):
     """Issue 16: an English or Uyghur sentence listing names took the Chinese 、 between them."""
     from core.display import join_items

@@ -12,14 +12,14 @@ import pytest
 import sqlalchemy as sa
 
 import core.fab.interface as interface_module
-from catalog.models import Jurisdiction, Organization
 from core.extensions import db
 from core.fab import filters as ours
 from core.fab.adapter import FabInterface
 from core.fab.interface import ScopedInterface
 from core.fab.kept_queries import filters_key
 from core.scoping import ROLE_CLERK
-from plugins.assets.cards.models import Asset, AssetClass
+from plugins.assets.cards.models import Asset
+from tests.core.list_cards import organisations_with_cards
 
 API = "/api/v1/asset/"
 LIST = "/assetview/list/"
@@ -41,33 +41,10 @@ PATHS = [
 @pytest.fixture
 def cards(app):
     """Two organisations with 7 cards each, numbered KEPT-A-000…, KEPT-B-000… (removed after)."""
-    made = {}
-    with app.app_context():
-        jur_id = db.session.execute(
-            sa.select(Jurisdiction.id).where(Jurisdiction.code == "650102")).scalar_one()
-        class_id = db.session.execute(sa.select(AssetClass.id).limit(1)).scalar_one()
-        orgs = Organization.__table__
-        for side in "AB":
-            uscc = f"KEPTLIST{side}{0:09d}"
-            org_id = db.session.execute(sa.select(orgs.c.id).where(orgs.c.uscc == uscc)).scalar()
-            if org_id is None:
-                org_id = db.session.execute(sa.insert(orgs).values(
-                    name=f"保留查询测试单位{side}", uscc=uscc, org_type="party_government",
-                    is_bureau=False, jurisdiction_id=jur_id, version=1,
-                ).returning(orgs.c.id)).scalar_one()
-            made[side] = org_id
-            db.session.execute(sa.insert(Asset.__table__), [dict(
-                number=f"KEPT-{side}-{k:03d}", class_id=class_id, name=f"保留测试资产{k}",
-                quantity=1, unit="台", original_value=100, acquired_on=dt.date(2023, 1 + k, 1),
-                funding_source="fiscal", organization_id=org_id, jurisdiction_id=jur_id,
-                status=("idle", "in_use", "in_use")[k % 3], version=1) for k in range(CARDS)])
-        db.session.commit()
-        db.session.remove()
-    yield made
-    with app.app_context():
-        db.session.execute(sa.delete(Asset.__table__).where(Asset.__table__.c.number.like("KEPT-%")))
-        db.session.commit()
-        db.session.remove()
+    with organisations_with_cards(app, "KEPT", "KEPTLIST", "保留查询测试单位", CARDS, lambda k: dict(
+            name=f"保留测试资产{k}", acquired_on=dt.date(2023, 1 + k, 1),
+            status=("idle", "in_use", "in_use")[k % 3])) as made:
+        yield made
 
 
 def clerk_of(app, side: str) -> str:
