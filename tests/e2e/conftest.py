@@ -140,9 +140,13 @@ class Page:
         return (within or self.driver).find_elements(By.CSS_SELECTOR, css)
 
     def wait(self, condition, message: str = ""):
+        """Until ``condition`` holds; an element gone stale because the page moved on (a click
+        that reloads it) is asked again, as a missing one is."""
+        from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
         from selenium.webdriver.support.ui import WebDriverWait
 
-        return WebDriverWait(self.driver, WAIT_SECONDS).until(condition, message)
+        return WebDriverWait(self.driver, WAIT_SECONDS, ignored_exceptions=(
+            NoSuchElementException, StaleElementReferenceException)).until(condition, message)
 
     def wait_for(self, css: str):
         from selenium.webdriver.common.by import By
