@@ -18,11 +18,12 @@ import inspect
 import sys
 
 import jsonschema
-from flask import abort, flash, g, has_request_context, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, has_request_context, redirect, request, session, url_for
 from flask_appbuilder import BaseView, ModelRestApi, ModelView
 from flask_appbuilder import api as fab_api
 from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_appbuilder.exceptions import DatabaseException
+from flask_appbuilder.filters import TemplateFilters
 from flask_appbuilder.forms import GeneralModelConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.manager import BaseSecurityManager
@@ -115,6 +116,31 @@ def patch_api_errors() -> None:
     database refuses a value."""
     if fab_api.BaseApi.response_500 is not _response_500:
         fab_api.BaseApi.response_500 = _response_500
+
+
+def _find_views_by_name(view_name: str):
+    """FAB's ``TemplateFilters.find_views_by_name`` through an index of the app's views by class
+    name: FAB's loop compared the name of each of the ~190 views (every read through a deferred
+    view's watch) for each button a list page asks about, four to six times a page. The first view
+    of that name, as the loop finds; the index is made again when views were added since."""
+    builder = current_app.appbuilder
+    views = builder.baseviews
+    index = builder.__dict__.get("_jiguan_views_by_name")
+    if index is None or index[0] != len(views):
+        names: dict = {}
+        for view in views:
+            names.setdefault(view.__class__.__name__, view)
+        index = builder._jiguan_views_by_name = (len(views), names)
+    return index[1].get(view_name)
+
+
+_FAB_FIND_VIEWS_BY_NAME = TemplateFilters.__dict__["find_views_by_name"].__func__
+
+
+def patch_view_lookup() -> None:
+    """The list and show templates' permission filters find a view by its name in one look-up."""
+    if TemplateFilters.find_views_by_name is not _find_views_by_name:
+        TemplateFilters.find_views_by_name = staticmethod(_find_views_by_name)
 
 
 # --- the data interface ---------------------------------------------------------------------------
@@ -617,11 +643,13 @@ FAB_PRIVATE: dict[str, str] = {
     "api.jsonschema": "521302090abeddb1",
     "api.safe": "836561e1fc135133",
     "SearchWidget.__call__": "484910bee0a34d10",  # core/fab/search_fields.py
+    "TemplateFilters.find_views_by_name": "d2d131dadaee265e",  # patch_view_lookup
 }
 _FAB_CLASSES = {"SQLAInterface": SQLAInterface, "ModelView": ModelView, "ModelRestApi": ModelRestApi,
                 "GeneralModelConverter": GeneralModelConverter,
                 "Model2SchemaConverter": Model2SchemaConverter, "BaseView": BaseView,
-                "BaseSecurityManager": BaseSecurityManager, "SearchWidget": SearchWidget}
+                "BaseSecurityManager": BaseSecurityManager, "SearchWidget": SearchWidget,
+                "TemplateFilters": TemplateFilters}
 
 
 def original_digest(name: str) -> str:
@@ -637,6 +665,8 @@ def original_digest(name: str) -> str:
         module = inspect.getsource(flask_babel)  # the file: unchanged by the patch
         node = next(n for n in ast.parse(module).body if getattr(n, "name", "") == "_get_current_context")
         source = ast.get_source_segment(module, node)
+    elif name == "TemplateFilters.find_views_by_name":  # patch_view_lookup takes its place
+        source = inspect.getsource(_FAB_FIND_VIEWS_BY_NAME)
     elif name == "api.safe":  # patch_api_errors relies on it calling response_500 in its except
         source = inspect.getsource(fab_api.safe)
     else:
