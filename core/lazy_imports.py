@@ -22,13 +22,17 @@ DEFERRED = ("sqlalchemy_utils", "sqlalchemy_utils.types", "jsonschema", "yaml",
             "PIL.Image", "PIL.ImageOps")
 
 
+_DEFERRING = threading.Lock()  # two apps made at once by two threads: one stand-in each name
+
+
 def defer(names=DEFERRED) -> None:
-    """A stand-in for each of ``names`` neither imported nor deferred yet (nor installed)."""
-    for name in names:
-        if name not in sys.modules:
-            spec = importlib.util.find_spec(name)  # imports the parent package, if any
-            if spec is not None and spec.loader is not None:
-                _install(name, spec)
+    """A stand-in for each of ``names`` not imported (nor deferred) yet; one not installed is skipped."""
+    with _DEFERRING:
+        for name in names:
+            if name not in sys.modules:
+                spec = importlib.util.find_spec(name)  # imports the parent package, if any
+                if spec is not None and spec.loader is not None:
+                    _install(name, spec)
 
 
 def _install(name, spec) -> None:
