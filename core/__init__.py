@@ -22,7 +22,10 @@ def collector_paused():
 
 
 def create_app(config=None):
+    from core.lazy_imports import defer
+
     with collector_paused():  # the import too: Flask-AppBuilder's and SQLAlchemy's modules
+        defer()  # before FAB imports them: third-party modules no start uses, on first use
         from core.app import create_app as factory
 
         return factory(config)

@@ -13,6 +13,7 @@ import click
 from flask.cli import FlaskGroup, ScriptInfo
 
 from core import collector_paused, create_app
+from core.lazy_imports import defer
 
 #: Commands (group, command) that serve no page and build no URL: they run in an app without
 #: screens and APIs (``WEB_VIEWS = False``, core/web/settings.py). Their user is still found
@@ -58,8 +59,10 @@ class JiguanGroup(FlaskGroup):
         listing.write({name: cmd for name, cmd in commands.items() if cmd is not None}, app)
 
     def get_command(self, ctx: click.Context, name: str):
-        # Flask imports the ``flask.commands`` entry points' modules here, and builds the app
+        # Flask imports the ``flask.commands`` entry points' modules here (FAB's ``fab`` group
+        # imports FAB: hence the stand-ins first, as ``core.create_app`` puts them), and builds the app
         with collector_paused():
+            defer()
             return super().get_command(ctx, name)
 
     def resolve_command(self, ctx: click.Context, args: list[str]):

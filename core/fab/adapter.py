@@ -17,7 +17,6 @@ import hashlib
 import inspect
 import sys
 
-import jsonschema
 from flask import abort, current_app, flash, g, has_request_context, redirect, request, session, url_for
 from flask_appbuilder import BaseView, ModelRestApi, ModelView
 from flask_appbuilder import api as fab_api
@@ -54,6 +53,8 @@ class _CheckedSchemaJsonschema:
         self._validators: dict[int, tuple] = {}
 
     def validate(self, instance, schema, *args, **kwargs):
+        import jsonschema  # by the first request's ``q``, not by the start (docs/performance.md)
+
         if args or kwargs:
             return jsonschema.validate(instance, schema, *args, **kwargs)
         cached = self._validators.get(id(schema))
@@ -68,6 +69,8 @@ class _CheckedSchemaJsonschema:
         return None
 
     def __getattr__(self, name):
+        import jsonschema
+
         return getattr(jsonschema, name)
 
 

@@ -57,8 +57,11 @@ def test_the_kernel_is_thin():
     # of 500 rows a flush needs of the kernel: a rule's view of its flush's earlier new rows
     # (WriteContext.new_before), the bulk write's memo of reference data (core/pipeline.py), one
     # column's effective value and the columns' scales worked out once (core/events.py); and the
-    # factory's pause of the cycle collector while it imports and builds (core/__init__.py)
-    assert lines <= 2825, f"the kernel has grown to {lines} lines: move a service out of it"
+    # factory's pause of the cycle collector while it imports and builds (core/__init__.py), then
+    # the stand-ins for third-party modules FAB imports and no start uses (core/lazy_imports.py,
+    # 75 lines with the factory's call): they must be in sys.modules before core.app imports
+    # FAB, so the kernel's factory installs them, and a kernel module may import no service
+    assert lines <= 2900, f"the kernel has grown to {lines} lines: move a service out of it"
 
 
 #: What the kernel shares with FAB: the declarative base and the SQLAlchemy extension class its

@@ -602,3 +602,126 @@ def test_fabs_own_rest_apis_are_set_up_as_added_and_jiguans_deferred():
 
     assert not any(map(_deferrable, (GroupApi, RoleApi, JiguanUserApi)))
     assert _deferrable(ScopedModelRestApi) and _deferrable(OpenApiDocument)
+
+
+#: A module each deferred package or module imports as it is executed, and nothing at start does
+UNEXECUTED = ("sqlalchemy_utils.functions", "jsonschema.validators", "referencing", "yaml.loader",
+              "PIL.TiffTags", "segno")
+
+
+def test_create_app_leaves_the_deferred_modules_unexecuted_and_they_work_after_it(tmp_path):
+    """``core.create_app`` defers what FAB imports and no start uses (core/lazy_imports.py)."""
+    import os
+    import subprocess
+    import sys
+
+    code = f"""import sys
+from core import create_app
+app = create_app({{'GENERATE_SECRET_KEY': True}})
+print(sorted(n for n in {UNEXECUTED!r} if n in sys.modules))
+import sqlalchemy_utils
+from sqlalchemy_utils import database_exists
+from sqlalchemy_utils.types.uuid import UUIDType
+assert sqlalchemy_utils.UUIDType is UUIDType and callable(database_exists)
+import yaml
+from apispec import yaml_utils
+assert yaml_utils.load_yaml_from_docstring('x\\n---\\nget:\\n  summary: s') == {{'get': {{'summary': 's'}}}}
+assert yaml.safe_load('a: [1]') == {{'a': [1]}}
+import PIL
+from PIL import Image, ImageOps
+assert PIL.Image is Image is sys.modules['PIL.Image'] and 'autocontrast' in dir(ImageOps)
+assert Image.new('RGB', (2, 3)).size == (2, 3)
+from flask_appbuilder import api
+try:
+    schema = {{'type': 'object', 'properties': {{'page': {{'type': 'integer'}}}}}}
+    api.jsonschema.validate({{'page': 'x'}}, schema)
+except api.jsonschema.ValidationError as error:
+    print(str(error).splitlines()[0])
+"""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIGUAN_")}
+    env["JIGUAN_INSTANCE_PATH"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=300, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["[]", "'x' is not of type 'integer'"]
+
+
+def test_the_command_line_defers_them_before_flask_loads_fabs_command_group(tmp_path):
+    """Flask imports the ``flask.commands`` entry points (FAB's ``fab``: all of FAB) before the app."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import atexit, sys\nfrom core.cli import main\n"
+            f"atexit.register(lambda: print(sorted(n for n in {UNEXECUTED!r} if n in sys.modules)))\n"
+            "sys.argv = ['jiguan', 'report', 'list']\nmain()\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIGUAN_")}
+    env["JIGUAN_INSTANCE_PATH"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=300, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_a_malformed_q_still_gets_fabs_message(rest):
+    """jsonschema, deferred, validates a REST list's ``q`` as before (FAB's 400 and message)."""
+    response = rest("tianshan_clerk", "jwt").get("/api/v1/asset/?q=(order_direction:sideways)")
+    assert response.status_code == 400
+    assert response.get_json()["message"].endswith(  # after jiguan's 请求参数无效：
+        "Not a valid rison schema 'sideways' is not one of ['asc', 'desc']")
+
+
+def test_a_deferred_module_read_by_threads_together_is_executed_once(tmp_path, monkeypatch):
+    import sys
+    import threading
+
+    from core import lazy_imports
+
+    (tmp_path / "jiguan_lazy_probe.py").write_text(
+        "import time\ntime.sleep(0.05)\nvalue = 42\n\n"
+        "def __getattr__(name):  # its own, kept\n"
+        "    if name == 'dynamic':\n        return 7\n    raise AttributeError(name)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        lazy_imports.defer(["jiguan_lazy_probe", "jiguan_lazy_probe"])  # a name deferred is skipped
+        module = sys.modules["jiguan_lazy_probe"]
+        import jiguan_lazy_probe  # noqa: F401 (an import neither executes it)
+
+        assert "value" not in vars(module) and module.__file__.endswith("jiguan_lazy_probe.py")
+        calls, loader = [], module.__spec__.loader
+        original = loader.exec_module
+        monkeypatch.setattr(loader, "exec_module", lambda m: (calls.append(1), original(m))[1])
+        start, seen = threading.Barrier(6), []
+
+        def read():
+            start.wait()
+            seen.append(module.value)
+
+        threads = [threading.Thread(target=read) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert calls == [1] and seen == [42] * 6
+        assert module.dynamic == 7 and "value" in dir(module)
+        with pytest.raises(AttributeError):
+            module.missing  # noqa: B018
+    finally:
+        sys.modules.pop("jiguan_lazy_probe", None)
+
+
+def test_the_brands_are_compiled_by_their_first_use_and_a_broken_file_still_stops_the_start(tmp_path):
+    import re
+
+    from catalog.designation import designations, load_terms
+
+    terms = load_terms()
+    assert "brands" not in vars(terms)
+    assert designations("联想台式计算机", terms=terms) == [("品牌", "联想")]
+    assert "brands" in vars(terms)
+    for text, error in (("[brands]\nnames = [1]\n", TypeError),
+                        ('[[patterns]]\nlabel = "产地"\nregex = "(("\n', re.error),
+                        ("[brands\n", ValueError)):
+        (tmp_path / "terms.toml").write_text(text, encoding="utf-8")
+        with pytest.raises(error):
+            load_terms(str(tmp_path / "terms.toml"))
