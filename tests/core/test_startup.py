@@ -283,20 +283,26 @@ def test_a_lazy_string_answers_for_attributes_as_before_without_translating(app)
     assert lazy.upper() == "模块启用" and calls
 
 
-def test_create_app_imports_neither_openpyxl_nor_weasyprint_nor_alembic(tmp_path):
+def _fresh_python(code: str, instance, **env_extra) -> str:
+    """``python -c code`` in a new process of this checkout (no JIGUAN_ setting but its own
+    instance folder and ``env_extra``): its standard output; it must exit 0."""
     import os
     import subprocess
     import sys
 
-    code = ("import sys\nfrom core.app import create_app\ncreate_app({'GENERATE_SECRET_KEY': True})\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules}\n"
-            "             & {'openpyxl', 'weasyprint', 'pandas', 'alembic', 'flask_migrate'}))\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("JIGUAN_")}
-    env["JIGUAN_INSTANCE_PATH"] = str(tmp_path)
+    env.update(JIGUAN_INSTANCE_PATH=str(instance), **env_extra)
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           timeout=300, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    return done.stdout
+
+
+def test_create_app_imports_neither_openpyxl_nor_weasyprint_nor_alembic(tmp_path):
+    code = ("import sys\nfrom core.app import create_app\ncreate_app({'GENERATE_SECRET_KEY': True})\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules}\n"
+            "             & {'openpyxl', 'weasyprint', 'pandas', 'alembic', 'flask_migrate'}))\n")
+    assert _fresh_python(code, tmp_path).strip() == "[]"
 
 
 def test_the_cycle_collector_is_paused_while_the_app_is_built_then_as_it_was(monkeypatch):
@@ -526,18 +532,9 @@ def test_the_collector_resumes_with_the_blocks_objects_in_its_oldest_generation(
 
 
 def test_the_wsgi_app_is_frozen_out_of_the_collectors_passes(tmp_path):
-    import os
-    import subprocess
-    import sys
-
     code = ("import gc\nimport core.wsgi\nassert core.wsgi.app.extensions['jiguan']\n"
             "print(gc.get_freeze_count())\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JIGUAN_")}
-    env.update(JIGUAN_INSTANCE_PATH=str(tmp_path), JIGUAN_SECRET_KEY="k" * 40)
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                          timeout=300, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
-    assert done.returncode == 0, done.stderr
-    assert int(done.stdout.strip()) > 100_000
+    assert int(_fresh_python(code, tmp_path, JIGUAN_SECRET_KEY="k" * 40).strip()) > 100_000
 
 
 def test_a_view_with_rate_limits_is_set_up_as_it_is_added():
@@ -611,10 +608,6 @@ UNEXECUTED = ("sqlalchemy_utils.functions", "jsonschema.validators", "referencin
 
 def test_create_app_leaves_the_deferred_modules_unexecuted_and_they_work_after_it(tmp_path):
     """``core.create_app`` defers what FAB imports and no start uses (core/lazy_imports.py)."""
-    import os
-    import subprocess
-    import sys
-
     code = f"""import sys
 from core import create_app
 app = create_app({{'GENERATE_SECRET_KEY': True}})
@@ -638,29 +631,15 @@ try:
 except api.jsonschema.ValidationError as error:
     print(str(error).splitlines()[0])
 """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JIGUAN_")}
-    env["JIGUAN_INSTANCE_PATH"] = str(tmp_path)
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                          timeout=300, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["[]", "'x' is not of type 'integer'"]
+    assert _fresh_python(code, tmp_path).splitlines() == ["[]", "'x' is not of type 'integer'"]
 
 
 def test_the_command_line_defers_them_before_flask_loads_fabs_command_group(tmp_path):
     """Flask imports the ``flask.commands`` entry points (FAB's ``fab``: all of FAB) before the app."""
-    import os
-    import subprocess
-    import sys
-
     code = ("import atexit, sys\nfrom core.cli import main\n"
             f"atexit.register(lambda: print(sorted(n for n in {UNEXECUTED!r} if n in sys.modules)))\n"
             "sys.argv = ['jiguan', 'report', 'list']\nmain()\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JIGUAN_")}
-    env["JIGUAN_INSTANCE_PATH"] = str(tmp_path)
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                          timeout=300, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == "[]"
+    assert _fresh_python(code, tmp_path).splitlines()[-1] == "[]"
 
 
 def test_a_malformed_q_still_gets_fabs_message(rest):
