@@ -24,10 +24,19 @@ ART29, ART26 = "第二十九条", "第二十六条"
 SEALED = "国庆节（2026-10-01至2026-10-07）期间公务用车封存停驶，无应急用车审批不得出车"
 
 
+def _free_tag() -> str:
+    """Eight hex characters whose plate (the first five) no vehicle has yet: a long test session
+    registers enough vehicles for five random characters to meet one already taken."""
+    while True:
+        tag = uuid.uuid4().hex[:8].upper()
+        if db.session.execute(select(Vehicle.id).where(Vehicle.plate == f"新A·{tag[:5]}")).first() is None:
+            return tag
+
+
 def make_vehicle(app, *, shared=False, km=10000, org=TIANSHAN, status="in_service") -> int:
     """A vehicle of ``org`` with its own asset card (class 车辆) and a plate of its own."""
-    tag = uuid.uuid4().hex[:8].upper()
     with app.app_context():
+        tag = _free_tag()
         organization = db.session.execute(select(Organization).where(Organization.name == org)).scalar_one()
         vehicles_class = db.session.execute(
             select(AssetClass).where(AssetClass.code == "2030000")
