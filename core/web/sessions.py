@@ -78,15 +78,31 @@ class ServerSession(CallbackDict, SessionMixin):
         self.modified = True
 
 
+#: A session's row by its key: built once (a statement is immutable), bound per request.
+_LOAD = sa.select(session_table).where(session_table.c.sid_hash == sa.bindparam("sid_hash"))
+
+
 class DatabaseStore:
-    """Sessions in ``core_session`` of the app's database, on short transactions of their own."""
+    """Sessions in ``core_session`` of the app's database; writes on short transactions of their own.
+
+    A request's session is read on the request's own connection of the app's database (its
+    user is read next, on the same one): on the store's pool the read cost a checkout, its
+    pre-ping and a rollback, two round trips more on every page. Reading takes no lock, and the
+    request holds no other connection yet, so the pool-exhaustion of a save on the app's pool
+    (``_own_engine``) cannot happen here.
+    """
 
     def __init__(self, engine_of):
         self._engine_of = engine_of  # the engine may be replaced (tests dispose it)
 
     def load(self, key):
-        with self._engine_of().connect() as conn:
-            row = conn.execute(sa.select(session_table).where(session_table.c.sid_hash == key)).first()
+        if has_app_context():
+            from core.extensions import db
+
+            row = db.session.connection().execute(_LOAD, {"sid_hash": key}).first()
+        else:
+            with self._engine_of().connect() as conn:
+                row = conn.execute(_LOAD, {"sid_hash": key}).first()
         if row is None:
             return None
         return json.loads(row.data), row.user_id, row.created_at, row.last_seen
