@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func, select, update
 
 from core.display.paging import page_of
 from core.extensions import db
+from core.fab.prepared import prepared
 from core.home import todos
 from core.home.items import DashboardCard, DashboardChart, DashboardList, OverdueSource
 from core.home.models import KINDS, Notification
@@ -47,8 +48,9 @@ def _visible(modules: set[str], kind: type) -> list:
 
 #: The bell's count, drawn on every page: built once, run on the request's connection (as a
 #: statement of columns it needs nothing of the ORM's loading; docs/performance.md).
-_UNREAD = select(func.count()).select_from(Notification.__table__).where(
-    Notification.__table__.c.user_id == bindparam("user_id"), Notification.__table__.c.read_at.is_(None))
+_UNREAD = prepared(select(func.count()).select_from(Notification.__table__).where(
+    Notification.__table__.c.user_id == bindparam("user_id"), Notification.__table__.c.read_at.is_(None)),
+    "jiguan_unread_count")
 
 
 def unread_count(user_id: int | None) -> int:

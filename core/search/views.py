@@ -17,6 +17,7 @@ from core.display import join_items
 from core.extensions import db
 from core.fab.column_types import kind_of, model_column
 from core.fab.filters import ChoiceEqual, quick_search
+from core.fab.prepared import prepared
 from core.fab.search_fields import StaticChoiceField
 from core.search.choices import column_choices
 from core.search.models import SavedFilter
@@ -25,9 +26,10 @@ from core.state import get_state
 #: The user's saved searches of a list, read on every list page: built once, run on the
 #: request's connection as plain rows (no ORM objects to build; docs/performance.md).
 _SAVED_TABLE = SavedFilter.__table__
-_SAVED = (select(_SAVED_TABLE.c.id, _SAVED_TABLE.c.name, _SAVED_TABLE.c.args)
-          .where(_SAVED_TABLE.c.user_id == bindparam("user_id"), _SAVED_TABLE.c.view == bindparam("view"))
-          .order_by(_SAVED_TABLE.c.name))
+_SAVED = prepared(
+    select(_SAVED_TABLE.c.id, _SAVED_TABLE.c.name, _SAVED_TABLE.c.args)
+    .where(_SAVED_TABLE.c.user_id == bindparam("user_id"), _SAVED_TABLE.c.view == bindparam("view"))
+    .order_by(_SAVED_TABLE.c.name), "jiguan_saved_searches")
 
 #: Arguments a saved filter keeps: the filters, the quick search and the order (not the page).
 _KEPT = ("_flt_", "_oc_", "_od_", "q", "voided")

@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, Optional
 from core.contract import Role
 from core.display import join_items
 from core.fab.adapter import FabViewHooks, KeptBuiltinAnswers
+from core.fab.prepared import prepared
 from core.fab.typeahead import TypeaheadViewMixin
 from core.scoping import (
     ROLE_ADMIN,
@@ -345,6 +346,7 @@ class JiguanSecurityManager(KeptBuiltinAnswers, SecurityManager):
                 .options(joinedload(model.roles), joinedload(model.groups),
                          joinedload(model.organization).joinedload(Organization.jurisdiction))
                 .where(model.id == bindparam("pk")))
+            statement = self._jiguan_user_statement = prepared(statement, "jiguan_request_user")
         user = self.session.execute(statement, {"pk": pk}).unique().scalar_one_or_none()
         if has_request_context():
             g.jiguan_loaded_user = user

@@ -33,6 +33,8 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session as OrmSession
 from werkzeug.datastructures import CallbackDict
 
+from core.fab.prepared import prepared
+
 #: One row per live session; its id is the SHA-256 of the cookie's value.
 session_table = sa.Table(
     "core_session", Model.metadata,
@@ -79,7 +81,8 @@ class ServerSession(CallbackDict, SessionMixin):
 
 
 #: A session's row by its key: built once (a statement is immutable), bound per request.
-_LOAD = sa.select(session_table).where(session_table.c.sid_hash == sa.bindparam("sid_hash"))
+_LOAD = prepared(sa.select(session_table).where(session_table.c.sid_hash == sa.bindparam("sid_hash")),
+                 "jiguan_session_row")
 
 
 class DatabaseStore:

@@ -36,6 +36,11 @@ class WebSettings:
     #: (werkzeug's ProxyFix): the client's address for the login lockout, HTTPS for cookies and
     #: HSTS. 0: the headers are ignored — a client could otherwise claim any address.
     TRUSTED_PROXIES = 0
+    #: The statements every request runs (its user, its session, the bell, a list's saved
+    #: searches) are PREPAREd once per PostgreSQL connection (core/fab/prepared.py). False
+    #: behind a pooler that moves a client between server connections per transaction
+    #: (PgBouncer's transaction mode), which loses them.
+    PREPARED_STATEMENTS = True
 
     # Uploads (docs/security.md, "Uploads")
     #: One uploaded file (an attachment); the XLSX import has XLSX_IMPORT_MAX_BYTES.
