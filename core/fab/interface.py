@@ -18,6 +18,7 @@ from core.fab.counting import ListCount, estimate_key, planner_estimate
 from core.fab.filters import ChineseFilterConverter
 from core.fab.kept_filters import KeptFilters
 from core.fab.kept_queries import SEEK, kept, kept_query, list_shape
+from core.fab.records import RecordPlan
 from core.scoping import scope_of_model, scoped
 
 
@@ -171,7 +172,11 @@ class ScopedInterface(FabInterface):
         base = self._base()
         query = self.apply_all(base, filters, order_column, order_direction, page, page_size,
                                select_columns, outer_default_load)
+        plain = self._plain_row_columns(select_columns, ()) is not None
+        plan = None if plain else self._record_plan(eager_columns)
         rows = self._fetch(self._row_query(query, select_columns, eager_columns))
+        if plan is not None:
+            rows = plan.records(rows)
         if page_size and len(rows) < page_size and (rows or not page):
             count = ListCount((page or 0) * page_size + len(rows))  # the last page: the count is known
         else:
@@ -185,14 +190,29 @@ class ScopedInterface(FabInterface):
         return made[order_column]
 
     def _row_query(self, query, select_columns, eager_columns, key_columns=()):
-        """The query of a page's rows: plain columns (a REST list) or entities with the shown
-        relations loaded with them."""
+        """The query of a page's rows: plain columns (a REST list), a list page's records, or
+        entities with the shown relations loaded with them."""
         plain = self._plain_row_columns(select_columns, key_columns)
         if plain is not None:  # the columns alone, as tuples: no entity objects to build
             return query.with_entities(*plain)
+        plan = self._record_plan(eager_columns)
+        if plan is not None:
+            return plan.query(query)
         shown = eager_columns if eager_columns is not None else select_columns
         options = self.eager_options(shown, dotted_joined=eager_columns is None)
         return query.options(*options) if options else query
+
+    def _record_plan(self, columns) -> RecordPlan | None:
+        """The plan reading a list page's rows as records (``core.fab.records``), or None: the
+        page's view asks for them (``g.jiguan_page_records``) and its columns allow them."""
+        if columns is None or not (has_request_context() and g.get("jiguan_page_records")):
+            return None
+        made = self.__dict__.setdefault("_jiguan_record_plans", {})
+        key = tuple(columns)
+        if key not in made:
+            made[key] = RecordPlan.for_columns(self, key)
+        plan = made[key]
+        return None if plan is None or plan.objects else plan
 
     def _fetch(self, query, params=None) -> list:
         rows = (query.params(**params) if params else query).all()
@@ -243,9 +263,11 @@ class ScopedInterface(FabInterface):
         offset = 0 if cursor is not None else (page or 0) * page_size  # an old page-number link
         shape = list_shape(self, filters, show_voided())
         plain = self._plain_row_columns(select_columns, columns) is not None
+        plan = None if plain else self._record_plan(eager_columns)
         eager = tuple(eager_columns) if eager_columns is not None else None
         page_shape = shape and ("page", shape, order_column, reading, greater, offset, page_size,
-                                tuple(select_columns or ()), outer_default_load, eager, plain)
+                                tuple(select_columns or ()), outer_default_load, eager, plain,
+                                plan is not None)
 
         def build():
             seek = self._base()
@@ -262,9 +284,11 @@ class ScopedInterface(FabInterface):
             session = session()  # the request's, as ``session.query`` would have given
         query = kept_query(page_shape, build)
         params = {f"{SEEK}{i}": value for i, value in enumerate(key)}
-        if plain:  # its statement kept too: SQLAlchemy's cache key is then computed once
+        if plain or plan is not None:  # its statement kept too: its cache key is computed once
             statement = kept(page_shape and ("rows", page_shape), lambda: query.statement)
             rows = self._plain_rows(session, statement, params)
+            if plan is not None:
+                rows = plan.records(rows)
         else:
             rows = self._fetch(query.with_session(session), params)
         more, rows = len(rows) > page_size, rows[:page_size]

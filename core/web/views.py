@@ -27,6 +27,7 @@ from core.fab.column_schemas import PortableSchemaConverter
 from core.fab.column_types import formatter as type_formatter
 from core.fab.column_types import kind_of, model_column
 from core.fab.interface import ScopedInterface
+from core.fab.records import Record
 from core.fab.typeahead import FastListWidget, TypeaheadViewMixin
 from core.fab.validation import chinese_message
 from core.scoping import current_scope, row_in_write_scope, scope_of_model
@@ -67,6 +68,38 @@ def _flat(messages) -> list[str]:
     return [str(messages)]
 
 
+def checked_records(view, rows: list) -> list:
+    """``rows``, or their ORM objects when they are the first records of their plan in this
+    process and a cell reads differently off them than off the objects (or fails): the plan
+    then reads objects for good (core/fab/records.py)."""
+    if not rows or not isinstance(rows[0], Record) or type(rows[0])._jiguan_plan.checked:
+        return rows
+    from markupsafe import escape
+
+    from core.extensions import db
+
+    plan = type(rows[0])._jiguan_plan
+    plan.checked = True
+    mapper = plan.model.__mapper__
+    keys = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
+    objects = [db.session.get(plan.model, tuple(row.__dict__[k] for k in keys)) for row in rows]
+    formatters = view.formatters_columns
+
+    def cells(items):
+        return [[str(escape(formatters[name](value) if name in formatters else value))
+                 for name, value in values.items()]
+                for values in view.datamodel.get_values(items, view.list_columns)]
+
+    try:
+        same = cells(rows) == cells(objects)
+    except Exception:  # noqa: BLE001 - a record that cannot stand in for its object
+        same = False
+    if not same:
+        plan.objects = True
+        return objects
+    return rows
+
+
 class ScopedModelView(OperationViewMixin, XlsxViewMixin, SearchViewMixin, TypeaheadViewMixin,
                       FabModelView):
     """CRUD screens: scoped, rule-checked, with optimistic locking on edit; state changes by
@@ -86,6 +119,9 @@ class ScopedModelView(OperationViewMixin, XlsxViewMixin, SearchViewMixin, Typeah
     #: The list columns a phone shows (at most 576 px wide; docs/plugins.md): by default the
     #: first two and the first status or state column (core/web/list_rows.py ``mobile_hidden``).
     mobile_columns: list[str] | None = None
+    #: Read the page's rows as plain records (core/fab/records.py: checked against the objects
+    #: at a list's first page in a process). False: ORM objects, for a list whose cells need them.
+    list_records = True
 
     def after_init_titles(self):
         super().after_init_titles()
@@ -155,6 +191,7 @@ class ScopedModelView(OperationViewMixin, XlsxViewMixin, SearchViewMixin, Typeah
         filters = self.add_quick_search(filters)
         name = type(self).__name__
         token = request.args.get(f"cursor_{name}")
+        g.jiguan_page_records = self.list_records  # the rows as records (core/fab/records.py)
         try:
             cursor = keyset.decode(token) if token else None
             count, rows = self.datamodel.query(filters, order_column, order_direction, page=page,
@@ -164,6 +201,9 @@ class ScopedModelView(OperationViewMixin, XlsxViewMixin, SearchViewMixin, Typeah
             abort(make_response(render_template(
                 "core/error.html", appbuilder=self.appbuilder, base_template=self.appbuilder.base_template,
                 code=400, title=_("请求有误"), message=exc.message), 400))
+        finally:
+            g.jiguan_page_records = False
+        rows = checked_records(self, rows)
         if count.paging is not None:  # the pager's links: cursors, no page number
             arg, page_arg = f"cursor_{name}", f"page_{name}"
             count.paging.urls = {which: keyset.link(arg, getattr(count.paging, which), page_arg)
