@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, g, has_request_context, redirect, request, url_for
 from flask_appbuilder import BaseView, IndexView, expose, has_access
 from flask_appbuilder.api import BaseApi, safe
 from flask_appbuilder.security.decorators import permission_name, protect
@@ -53,9 +53,18 @@ _UNREAD = prepared(select(func.count()).select_from(Notification.__table__).wher
     "jiguan_unread_count")
 
 
+def remember_unread(user_id: int, count: int) -> None:
+    """The bell's count, read with other facts of the page (core/web/list_facts.py): the next
+    ``unread_count`` of this request and user takes it instead of counting again."""
+    g.jiguan_unread = (user_id, count)
+
+
 def unread_count(user_id: int | None) -> int:
     if user_id is None:
         return 0
+    known = g.pop("jiguan_unread", None) if has_request_context() else None
+    if known is not None and known[0] == user_id:
+        return known[1]
     session = db.session()
     if session.autoflush:
         session.flush()  # what the ORM's execution does first: a notification added, then drawn

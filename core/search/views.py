@@ -132,11 +132,13 @@ class SearchViewMixin:
                                operator=str(flt.name), value=self._value_label(flt, value)))
         return active
 
-    def search_context(self) -> dict:
+    def search_context(self, saved_rows: list | None = None) -> dict:
+        """What the search box above a list shows; ``saved_rows``: the user's saved searches of
+        the list, when the caller read them already (core/web/list_facts.py)."""
         user_id = getattr(g.user, "id", None)
         saved = []
         if user_id is not None:
-            rows = db.session.connection().execute(
+            rows = saved_rows if saved_rows is not None else db.session.connection().execute(
                 _SAVED, {"user_id": user_id, "view": self.endpoint}).all()
             list_url = url_for(f"{self.endpoint}.list")
             saved = [dict(name=row.name, url=f"{list_url}?{row.args}" if row.args else list_url,

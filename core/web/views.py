@@ -32,6 +32,7 @@ from core.fab.typeahead import FastListWidget, TypeaheadViewMixin
 from core.fab.validation import chinese_message
 from core.scoping import current_scope, row_in_write_scope, scope_of_model
 from core.search.views import SearchViewMixin
+from core.web.list_facts import list_page_facts
 from core.workflow.approval_views import lock_lines
 from core.workflow.operation_api import OperationApiMixin
 from core.workflow.operation_views import OperationViewMixin
@@ -122,6 +123,12 @@ class ScopedModelView(OperationViewMixin, XlsxViewMixin, SearchViewMixin, Typeah
     #: Read the page's rows as plain records (core/fab/records.py: checked against the objects
     #: at a list's first page in a process). False: ORM objects, for a list whose cells need them.
     list_records = True
+
+    def render_template(self, template, **kwargs):
+        if template == self.list_template and "search" not in kwargs:
+            # the saved searches and the bell's count in one statement (core/web/list_facts.py)
+            kwargs["search"] = self.search_context(saved_rows=list_page_facts(self))
+        return super().render_template(template, **kwargs)
 
     def after_init_titles(self):
         super().after_init_titles()

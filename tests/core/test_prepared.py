@@ -127,3 +127,37 @@ def test_a_changed_text_is_prepared_again(app):
         assert connection.execute(statement, {"a": 2}).first() is None
         db.session.rollback()
     assert prepared_module.OPTION == "jiguan_prepared"
+
+
+def test_a_list_page_reads_its_bell_and_saved_searches_in_one_statement(app):
+    """core/web/list_facts.py: one statement gives the list page the bell's count and the saved
+    searches; the page shows both as they are in the database."""
+    from core.home.models import Notification
+
+    clerk = Browser(app, "tianshan_clerk")
+    clerk.post("/assetview/saved-filters/save", data={"name": "一条语句测试", "args": "q=y"})
+    statements = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    try:
+        with app.app_context():
+            engine = db.engine
+            user_id = app.appbuilder.sm.find_user(username="tianshan_clerk").id
+            unread = db.session.query(Notification).filter_by(user_id=user_id, read_at=None).count()
+        sa.event.listen(engine, "before_cursor_execute", seen)
+        page = clerk.text("/assetview/list/")
+        sa.event.remove(engine, "before_cursor_execute", seen)
+        assert "一条语句测试" in page
+        bell = re.search(r'id="notification-count">(\d+)<', page)
+        assert (int(bell.group(1)) if bell else 0) == unread
+        touching = [s for s in statements if "core_saved_filter" in s or "core_notification" in s
+                    or s.startswith("EXECUTE jiguan_")]
+        assert len([s for s in touching if "saved" in s or "facts" in s]) == 1, touching
+        assert not [s for s in touching if "unread_count" in s or "FROM core_notification" in s
+                    and "core_saved_filter" not in s], touching
+    finally:
+        with app.app_context():
+            db.session.execute(sa.text("DELETE FROM core_saved_filter WHERE name = '一条语句测试'"))
+            db.session.commit()
