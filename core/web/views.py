@@ -80,10 +80,18 @@ def checked_records(view, rows: list) -> list:
     from core.extensions import db
 
     plan = type(rows[0])._jiguan_plan
-    plan.checked = True
     mapper = plan.model.__mapper__
     keys = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
-    objects = [db.session.get(plan.model, tuple(row.__dict__[k] for k in keys)) for row in rows]
+    if len(keys) == 1:  # the page's objects in one query, their shown relations with them
+        wanted = [row.__dict__[keys[0]] for row in rows]
+        found = {getattr(item, keys[0]): item for item in db.session.query(plan.model).options(
+            *view.datamodel.eager_options(view.list_columns)).filter(mapper.primary_key[0].in_(wanted))}
+        objects = [found.get(pk) for pk in wanted]
+    else:
+        objects = [db.session.get(plan.model, tuple(row.__dict__[k] for k in keys)) for row in rows]
+    if any(item is None for item in objects):
+        return rows  # a row deleted meanwhile: checked at a later page
+    plan.checked = True
     formatters = view.formatters_columns
 
     def cells(items):
