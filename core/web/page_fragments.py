@@ -6,14 +6,14 @@ blocks, the view and its columns … — apart from a few values of the request:
 the script nonce, the user's name, the bell's count, the menu (kept by ``menu_cache``), the
 page's title, messages and content. A template marks such a region::
 
-    {% call jiguan_kept('layout', key…, blocks=('content', …)) %} … {% endcall %}
+    {% call jiguan_kept('layout', key, blocks=('content', …)) %} … {% endcall %}
 
 The first request of a shape renders the region with every per-request value written as a
 numbered marker (a *slot*: ``slotted`` globals, the blocks named) and keeps the markup cut at
 the markers; later requests of the shape join the kept parts with their own values, computed
 for that request as the template would have. The key is the caller's (what the region reads
-besides its slots) plus the language and the script root; a region that cannot say its key
-(a part of it is None) is rendered afresh, as is everything when ``PAGE_FRAGMENTS_KEPT`` is off.
+besides its slots) plus the language and the script root; a region whose key is None is
+rendered afresh, as is everything when ``PAGE_FRAGMENTS_KEPT`` is off. Regions do not nest.
 """
 
 from __future__ import annotations
@@ -94,15 +94,15 @@ def _slot_block(context, name):
     return render
 
 
-@pass_context
-def kept(context, name, *key, caller, blocks=()):
-    """The region ``caller()`` for this request, from its kept fragment when there is one."""
+def keep(name: str, key: tuple | None, render, context=None, blocks=()) -> Markup:
+    """``render()`` for this request, from the fragment kept under ``key`` when there is one;
+    ``blocks``: the names of ``context``'s blocks that are slots of the region."""
     app = current_app
-    if not app.config.get("PAGE_FRAGMENTS_KEPT", True) or any(part is None for part in key):
-        return caller()
-    if _RECORDING.get() is not None:  # regions do not nest: the inner one is part of the outer
-        return caller()
-    full = (name, str(get_locale()), request.script_root, *key)
+    if key is None or not app.config.get("PAGE_FRAGMENTS_KEPT", True):
+        return render()
+    if _RECORDING.get() is not None:  # its key would not be part of the outer region's
+        raise RuntimeError(f"page fragment {name!r} inside another one: regions do not nest")
+    full = (name, str(get_locale()), request.script_root, key)
     store = app.extensions.setdefault("jiguan_page_fragments", {})
     fragment = store.get(full)
     if fragment is None:
@@ -111,17 +111,24 @@ def kept(context, name, *key, caller, blocks=()):
         try:
             for block in blocks:  # a block named is a slot: rendered per request
                 context.blocks[block] = [_slot_block(context, block)]
-            html = caller()
+            html = render()
         finally:
             _RECORDING.reset(token)
-            context.blocks.update(saved)
+            if saved:
+                context.blocks.update(saved)
         fragment = _cut(html, slots)
         if fragment is None:
-            return caller()
+            return render()
         if len(store) >= KEPT:
             store.clear()
         store[full] = fragment
     return fragment.render(context)
+
+
+@pass_context
+def kept(context, name, key, caller, blocks=()):
+    """``{% call jiguan_kept(name, key, blocks=…) %}`` … ``{% endcall %}``: the region ``keep``s."""
+    return keep(name, key, caller, context, blocks)
 
 
 def block_chain(context, names) -> tuple | None:

@@ -1,5 +1,6 @@
 """A list page's chrome is kept per shape (core/web/page_fragments.py): the layout, the list's
-header and its table's header row are written once and their per-request values filled in.
+header, its table's header row and the search filters are written once and their per-request
+values filled in.
 A page served from the kept fragments is the page rendered afresh — for several modules,
 sorted, filtered and paged, as an admin, a bureau and a clerk, in Chinese and English, after a
 module goes read-only and after a role change — and no fragment carries one user's name or one
@@ -81,7 +82,16 @@ def test_a_kept_page_is_the_page_rendered_afresh(app, login, fresh_store, userna
     small = _page(browser, ASSETS + "?psize_AssetView=3")  # pages of 3: every user has several
     _assert_same(app, browser, _pager(small, "next"))  # by cursor: first, ‹, › and » links
     _assert_same(app, browser, _pager(small, "last"))
-    assert {key[0] for key in fresh_store} >= {"layout", "list_header", "thead"}
+    assert {key[0] for key in fresh_store} >= {"layout", "list_header", "thead", "search"}
+
+
+def test_a_filtered_list_renders_its_search_filters_each_time(login, fresh_store):
+    browser = login("admin")
+    page = _page(browser, SHAPES[3])
+    assert '[["name", ' in page and '["\\u529e\\u516c"]]]' in page  # 办公, for FAB's filter script
+    assert not [key for key in fresh_store if key[0] == "search"]
+    _page(browser, ASSETS)
+    assert [key for key in fresh_store if key[0] == "search"]
 
 
 def test_a_sorted_column_keeps_its_own_header_row(login, fresh_store):
