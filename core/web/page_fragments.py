@@ -28,7 +28,7 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 #: Distinct fragments kept per process before they are dropped and made again.
-KEPT = 512
+KEPT = 2000
 
 #: The slots of the region being recorded (None: not recording).
 _RECORDING: ContextVar[list | None] = ContextVar("jiguan_fragment_recording", default=None)
@@ -98,7 +98,7 @@ def keep(name: str, key: tuple | None, render, context=None, blocks=()) -> Marku
     """``render()`` for this request, from the fragment kept under ``key`` when there is one;
     ``blocks``: the names of ``context``'s blocks that are slots of the region."""
     app = current_app
-    if key is None or not app.config.get("PAGE_FRAGMENTS_KEPT", True):
+    if key is None or not app.config["PAGE_FRAGMENTS_KEPT"]:
         return render()
     if _RECORDING.get() is not None:  # its key would not be part of the outer region's
         raise RuntimeError(f"page fragment {name!r} inside another one: regions do not nest")

@@ -37,6 +37,12 @@ class WebSettings:
     #: HSTS. 0: the headers are ignored — a client could otherwise claim any address.
     TRUSTED_PROXIES = 0
 
+    # Pages (docs/performance.md, "Near the floor": the seventh pass)
+    #: A list page's layout, list header, header row and search filters written once per shape
+    #: and language and kept in the process, their per-request values filled in
+    #: (core/web/page_fragments.py). Off: every page renders them afresh (the tests compare both).
+    PAGE_FRAGMENTS_KEPT = True
+
     # Uploads (docs/security.md, "Uploads")
     #: One uploaded file (an attachment); the XLSX import has XLSX_IMPORT_MAX_BYTES.
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
