@@ -7,7 +7,7 @@ reads nothing but its field's definition renders the same each time for a view a
 language: such controls are kept; a control that may read rows or request data (a select of
 rows, choices computed per form, a field holding a value) renders each time as before. A list
 with no filter in its request whose controls are all static gets the whole widget from a page
-fragment (core/web/page_fragments.py) kept per view and language, its script's nonce a slot.
+fragment (core/fab/fragments.py) kept per view and language, its script's nonce a slot.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from flask_appbuilder._compat import as_unicode
 from flask_appbuilder.widgets import RenderTemplateWidget, SearchWidget
 from flask_babel import get_locale
 from wtforms import fields
+
+from core.fab.fragments import keep
 
 #: Controls whose markup follows from the field's definition alone (label, id, choices given).
 STATIC_FIELDS = (fields.StringField, fields.IntegerField, fields.DecimalField, fields.FloatField,
@@ -46,8 +48,6 @@ class KeptFieldsSearchWidget(SearchWidget):
     """``SearchWidget.__call__`` (pinned in FAB_PRIVATE) with the static controls kept."""
 
     def __call__(self, **kwargs):
-        from core.web.page_fragments import keep
-
         args = self.template_args
         # no filter in the request and every control static: the whole widget is the same for
         # every page of the view and language, its script's nonce aside (a page fragment)

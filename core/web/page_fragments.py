@@ -1,134 +1,33 @@
-"""The parts of a page that do not depend on the request's data, written once per shape.
+"""A list page's chrome, written once per shape and language (core/fab/fragments.py keeps it).
 
-A list page's layout (head, navigation bar, tail) and its table's header row are the same
-markup for every request of the same *shape* — language, the templates that fill the page's
-blocks, the view and its columns … — apart from a few values of the request: the CSRF token,
-the script nonce, the user's name, the bell's count, the menu (kept by ``menu_cache``), the
-page's title, messages and content. A template marks such a region::
+A list page's layout (head, navigation bar, tail), its list's header, its table's header row
+and its search filters are the same markup for every request of the same *shape* apart from a
+few values of the request. Each region below says its key (what it reads besides its slots)
+and its slots (what is filled in per request):
 
-    {% call jiguan_kept('layout', key, blocks=('content', …)) %} … {% endcall %}
-
-The first request of a shape renders the region with every per-request value written as a
-numbered marker (a *slot*: ``slotted`` globals, the blocks named) and keeps the markup cut at
-the markers; later requests of the shape join the kept parts with their own values, computed
-for that request as the template would have. The key is the caller's (what the region reads
-besides its slots) plus the language and the script root; a region whose key is None is
-rendered afresh, as is everything when ``PAGE_FRAGMENTS_KEPT`` is off. Regions do not nest.
+- ``layout`` (templates/appbuilder/init.html): the templates filling the layout's blocks (each
+  in ``AUDITED``), the page's direction and language, logged in or not, bell or not; slots: the
+  title, CSRF token, nonce, menu (kept by ``menu_cache``), user name, bell count, messages and
+  content.
+- ``list_header`` (templates/core/widgets/list.html, keyset lists): the view, which pager links
+  exist, the page size and sizes offered, the add button, the actions; slots: the pager's URLs
+  and position, the page-size and add links, the count.
+- ``thead`` (the same template): the view, its columns, those sortable and hidden on a phone,
+  the check-box and button columns, the column sorted by and its direction; slots: the sort links.
+- ``search`` (core/fab/search_fields.py): the view and its search columns, when no filter is set
+  and every control is static; slot: the nonce.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from contextvars import ContextVar
 
 from flask import current_app, g, request
-from flask_babel import get_locale
 from jinja2 import pass_context
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-#: Distinct fragments kept per process before they are dropped and made again.
-KEPT = 2000
-
-#: The slots of the region being recorded (None: not recording).
-_RECORDING: ContextVar[list | None] = ContextVar("jiguan_fragment_recording", default=None)
-_MARKER = re.compile("\ue000([0-9]+)\ue001")
-
-
-class Fragment:
-    """Kept markup: ``parts[0] slot[0] parts[1] slot[1] … parts[n]``."""
-
-    __slots__ = ("parts", "slots")
-
-    def __init__(self, parts: list[str], slots: list[tuple]):
-        self.parts, self.slots = parts, slots
-
-    def render(self, context) -> Markup:
-        parts = self.parts
-        out = [parts[0]]
-        for index, (fn, args) in enumerate(self.slots):
-            value = fn(context, *args)
-            out.append(value if isinstance(value, Markup) else escape(value))
-            out.append(parts[index + 1])
-        return Markup("".join(out))
-
-
-def _cut(html: str, slots: list) -> Fragment | None:
-    """The recorded markup cut at its markers; None when a marker went missing or was doubled
-    (a filter changed it: the region must then be rendered each time)."""
-    pieces = _MARKER.split(html)
-    parts, found = pieces[0::2], [int(n) for n in pieces[1::2]]
-    if found != list(range(len(slots))) or any("\ue000" in p or "\ue001" in p for p in parts):
-        return None
-    return Fragment(parts, slots)
-
-
-def slot(context, fn, *args):
-    """``fn(context, *args)`` for this request; while a region is recorded, its marker."""
-    recording = _RECORDING.get()
-    if recording is None:
-        return fn(context, *args)
-    recording.append((fn, args))
-    return Markup(f"\ue000{len(recording) - 1}\ue001")
-
-
-def slotted(fn):
-    """A template global whose value is a slot: ``fn(context, *args)`` per request."""
-
-    @pass_context
-    def global_(context, *args):
-        return slot(context, fn, *args)
-
-    global_.__name__ = getattr(fn, "__name__", "slot")
-    return global_
-
-
-def _block(context, name):
-    return Markup("".join(context.blocks[name][0](context)))
-
-
-def _slot_block(context, name):
-    def render(_context):  # Jinja closes a block's generator
-        yield slot(context, _block, name)
-
-    return render
-
-
-def keep(name: str, key: tuple | None, render, context=None, blocks=()) -> Markup:
-    """``render()`` for this request, from the fragment kept under ``key`` when there is one;
-    ``blocks``: the names of ``context``'s blocks that are slots of the region."""
-    app = current_app
-    if key is None or not app.config["PAGE_FRAGMENTS_KEPT"]:
-        return render()
-    if _RECORDING.get() is not None:  # its key would not be part of the outer region's
-        raise RuntimeError(f"page fragment {name!r} inside another one: regions do not nest")
-    full = (name, str(get_locale()), request.script_root, key)
-    store = app.extensions.setdefault("jiguan_page_fragments", {})
-    fragment = store.get(full)
-    if fragment is None:
-        saved = {block: context.blocks[block] for block in blocks}
-        token = _RECORDING.set(slots := [])
-        try:
-            for block in blocks:  # a block named is a slot: rendered per request
-                context.blocks[block] = [_slot_block(context, block)]
-            html = render()
-        finally:
-            _RECORDING.reset(token)
-            if saved:
-                context.blocks.update(saved)
-        fragment = _cut(html, slots)
-        if fragment is None:
-            return render()
-        if len(store) >= KEPT:
-            store.clear()
-        store[full] = fragment
-    return fragment.render(context)
-
-
-@pass_context
-def kept(context, name, key, caller, blocks=()):
-    """``{% call jiguan_kept(name, key, blocks=…) %}`` … ``{% endcall %}``: the region ``keep``s."""
-    return keep(name, key, caller, context, blocks)
+from core.fab.fragments import kept, slotted
 
 
 def block_chain(context, names) -> tuple | None:
@@ -155,7 +54,6 @@ AUDITED = frozenset({
 #: The blocks of the layout rendered inside its fragment (the title, messages and content are slots).
 LAYOUT_BLOCKS = ("body", "head_meta", "head_css", "head_js", "navbar", "footer",
                  "tail_js", "add_tail_js", "tail")
-LAYOUT_SLOTS = ("page_title", "messages", "content")
 
 
 @pass_context
@@ -262,3 +160,9 @@ def install_page_fragments(app) -> None:
     for name in ("csrf_token", "csp_nonce", "jiguan_menu"):
         if name in env.globals:
             env.globals[name] = slotted(lambda _context, *args, raw=env.globals[name]: raw(*args))
+    if "csrf_token" in env.globals:
+        # Flask-WTF also hands templates its csrf_token through a context processor, which wins
+        # over the global: this later one hands them the slot instead (else the first request's
+        # token would be written into a kept fragment)
+        csrf = {"csrf_token": env.globals["csrf_token"]}
+        app.context_processor(lambda: csrf)

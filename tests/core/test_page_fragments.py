@@ -36,18 +36,22 @@ USERS = ("admin", "urumqi_bureau", "tianshan_clerk")
 def _page(browser, url) -> str:
     response = browser.get(url)
     assert response.status_code == 200, url
-    # the script nonce is new on every request, kept or not, and the CSRF token is signed with
-    # the time of its rendering
+    # the script nonce is new on every request, kept or not; the CSRF token is the session's,
+    # signed with the time of its rendering: its signature is left out, never the session's part
     page = re.sub(r'nonce="[^"]*"', 'nonce=""', response.get_data(as_text=True))
-    page = re.sub(r'(name="csrf-token" content=|name="csrf_token" value=)"[^"]*"', r'\1""', page)
-    return page
+    return re.sub(r'((?:name="csrf-token" content=|name="csrf_token" value=)"[^".]+)\.[^"]*"', r'\1"', page)
 
 
-def _kept_and_fresh(app, browser, url) -> tuple[str, str]:
-    """The page from its kept fragments (recorded by the request before), then rendered afresh."""
+def _token(page: str) -> str:
+    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+def _kept_and_fresh(app, browser, url, recorder=None) -> tuple[str, str]:
+    """The page from its kept fragments (recorded by the request before, ``recorder``'s when
+    given: another user), then rendered afresh."""
     try:
         app.config["PAGE_FRAGMENTS_KEPT"] = True
-        _page(browser, url)
+        _page(recorder or browser, url)
         kept = _page(browser, url)
         app.config["PAGE_FRAGMENTS_KEPT"] = False
         return kept, _page(browser, url)
@@ -65,8 +69,8 @@ def fresh_store(app):
     yield app.extensions.setdefault("jiguan_page_fragments", {})
 
 
-def _assert_same(app, browser, url):
-    kept, fresh = _kept_and_fresh(app, browser, url)
+def _assert_same(app, browser, url, recorder=None):
+    kept, fresh = _kept_and_fresh(app, browser, url, recorder)
     assert kept == fresh, url
     return kept
 
@@ -74,10 +78,12 @@ def _assert_same(app, browser, url):
 @pytest.mark.parametrize("language", ["zh", "en"])
 @pytest.mark.parametrize("username", USERS)
 def test_a_kept_page_is_the_page_rendered_afresh(app, login, fresh_store, username, language):
-    browser = login(username)
-    assert browser.get(f"/lang/{language}").status_code == 302
+    """Each page's fragments recorded by another user first (in the same language)."""
+    browser, recorder = login(username), login("kashgar_bureau")
+    for someone in (browser, recorder):
+        assert someone.get(f"/lang/{language}").status_code == 302
     for url in (*LISTS, *SHAPES):
-        page = _assert_same(app, browser, url)
+        page = _assert_same(app, browser, url, recorder)
         assert ("记录数目" in page) == (language == "zh") and ("Record Count" in page) == (language == "en")
     small = _page(browser, ASSETS + "?psize_AssetView=3")  # pages of 3: every user has several
     _assert_same(app, browser, _pager(small, "next"))  # by cursor: first, ‹, › and » links
@@ -174,12 +180,39 @@ def test_no_fragment_carries_a_users_name_or_a_language_to_another_page(app, log
                 create_user(username, PASSWORD, ROLE_CLERK, org, first_name=name)
         db.session.commit()
     first, second = login("t_fragments_a"), login("t_fragments_b")
-    assert "甲经办" in _page(first, ASSETS)
+    page_a = _page(first, ASSETS)
+    assert "甲经办" in page_a
     page = _page(second, ASSETS)
     assert "乙经办" in page and "甲经办" not in page
+    # each page carries its own session's CSRF token, in the head and in the logout form
+    assert _token(page) != _token(page_a) and _token(_page(second, ASSETS)) == _token(page)
+    assert page.count(_token(page)) >= 2 and _token(page_a) not in page
     layouts = len([key for key in fresh_store if key[0] == "layout"])
     assert second.get("/lang/en").status_code == 302
     english = _page(second, ASSETS)
     assert "乙经办" in english and "Record Count" in english and "记录数目" not in english
     assert "甲经办" in _page(first, ASSETS) and "记录数目" in _page(first, ASSETS)
     assert len([key for key in fresh_store if key[0] == "layout"]) == layouts + 1  # one per language
+
+
+def test_a_region_whose_slots_a_filter_changed_is_rendered_each_time(app):
+    """A slot's marker turned into JSON cannot be found again: the region is not kept."""
+    from flask import render_template_string
+
+    with app.test_request_context("/"):
+        app.extensions.pop("jiguan_page_fragments", None)
+        template = ("{% call jiguan_kept('probe', ('probe',)) %}{{ {'t': csrf_token()}|tojson }}"
+                    "{% endcall %}")
+        first, second = render_template_string(template), render_template_string(template)
+        assert first == second and '"t": "' in first and "\\ue000" not in first
+        assert app.extensions["jiguan_page_fragments"][("probe", "zh", "", ("probe",))] is False
+
+
+def test_regions_do_not_nest(app):
+    from flask import render_template_string
+
+    with app.test_request_context("/"):
+        template = ("{% call jiguan_kept('outer', ('o',)) %}{% call jiguan_kept('inner', ('i',)) %}"
+                    "x{% endcall %}{% endcall %}")
+        with pytest.raises(RuntimeError, match="do not nest"):
+            render_template_string(template)
