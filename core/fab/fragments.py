@@ -7,7 +7,8 @@ kept cut at the markers; later requests of the key join the kept parts with thei
 computed for that request as the template would have. The key is the caller's: everything the
 region reads besides its slots (core/web/page_fragments.py says it for each page region); the
 language and the script root are added here. A region whose key is None is rendered afresh,
-as is every region when ``PAGE_FRAGMENTS_KEPT`` is off. Regions do not nest.
+as is every region when ``PAGE_FRAGMENTS_KEPT`` is off or templates reload (debug). Regions
+do not nest.
 """
 
 from __future__ import annotations
@@ -91,8 +92,8 @@ def keep(name: str, key: tuple | None, render, context=None, blocks=()) -> Marku
     """``render()`` for this request, from the fragment kept under ``key`` when there is one;
     ``blocks``: the names of ``context``'s blocks that are slots of the region."""
     app = current_app
-    if key is None or not app.config["PAGE_FRAGMENTS_KEPT"]:
-        return render()
+    if key is None or not app.config["PAGE_FRAGMENTS_KEPT"] or app.jinja_env.auto_reload:
+        return render()  # auto_reload: a developer's edited template shows at the next page
     if _RECORDING.get() is not None:  # its key would not be part of the outer region's
         raise RuntimeError(f"page fragment {name!r} inside another one: regions do not nest")
     full = (name, str(get_locale()), request.script_root, key)
