@@ -32,12 +32,11 @@ from core.fab.fragments import kept, slotted
 
 def block_chain(context, names) -> tuple | None:
     """Which templates fill each of the blocks ``names`` (part of a key), or None when one is
-    filled by a template outside ``audited``: its block may read anything of the request."""
-    audited = current_app.extensions.get("jiguan_fragment_templates", AUDITED)
+    filled by a template outside ``AUDITED``: its block may read anything of the request."""
     chain = []
     for name in names:
         templates = tuple(fn.__globals__.get("name") for fn in context.blocks.get(name, ()))
-        if not audited.issuperset(templates):
+        if not AUDITED.issuperset(templates):
             return None
         chain.append(templates)
     return tuple(chain)
@@ -69,8 +68,8 @@ def layout_key(context) -> tuple | None:
             anonymous, "jiguan_unread" in context)
 
 
-def _user_name(context):
-    return context["g"].user.get_full_name()
+def _user_name(_context):
+    return g.user.get_full_name()
 
 
 def _bell(context):
