@@ -5,7 +5,9 @@ hand them to its filter script as HTML: a sixth of a list page's CPU (docs/perfo
 "Near the floor"). A search form is never bound on a list page (a GET), so a control that
 reads nothing but its field's definition renders the same each time for a view and a
 language: such controls are kept; a control that may read rows or request data (a select of
-rows, choices computed per form, a field holding a value) renders each time as before.
+rows, choices computed per form, a field holding a value) renders each time as before. A list
+with no filter in its request whose controls are all static gets the whole widget from a page
+fragment (core/fab/fragments.py) kept per view and language, its script's nonce a slot.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from flask_appbuilder._compat import as_unicode
 from flask_appbuilder.widgets import RenderTemplateWidget, SearchWidget
 from flask_babel import get_locale
 from wtforms import fields
+
+from core.fab.fragments import keep
 
 #: Controls whose markup follows from the field's definition alone (label, id, choices given).
 STATIC_FIELDS = (fields.StringField, fields.IntegerField, fields.DecimalField, fields.FloatField,
@@ -44,6 +48,16 @@ class KeptFieldsSearchWidget(SearchWidget):
     """``SearchWidget.__call__`` (pinned in FAB_PRIVATE) with the static controls kept."""
 
     def __call__(self, **kwargs):
+        args = self.template_args
+        # no filter in the request and every control static: the whole widget is the same for
+        # every page of the view and language, its script's nonce aside (a page fragment)
+        if not self.filters.filters and not kwargs and all(
+                static_control(args["form"][col]) for col in args["include_cols"]):
+            key = (args.get("route_base"), tuple(args["include_cols"]))
+            return keep("search", key, lambda: self._render(kwargs))
+        return self._render(kwargs)
+
+    def _render(self, kwargs):
         args = self.template_args
         form, route = args["form"], args.get("route_base")
         locale = str(get_locale())

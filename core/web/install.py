@@ -117,6 +117,7 @@ def install_web(app: Flask, state: JiguanState) -> None:
     from core.web.lazy_text import install_lazy_text
     from core.web.list_rows import list_rows, mobile_hidden
     from core.web.menu_cache import install_menu_cache
+    from core.web.page_fragments import install_page_fragments
     from core.web.security import JiguanSecurityManager, build_roles
     from core.web.settings import install_settings
     from core.web.translations import install_request_domain
@@ -158,6 +159,7 @@ def install_web(app: Flask, state: JiguanState) -> None:
 
     init_csrf(app)  # before FAB: it exempts its API blueprints and refuses GET mutations then
     init_headers(app)
+    install_page_fragments(app)  # after csrf_token, csp_nonce and the menu: they become its slots
     with app.app_context():
         appbuilder = JiguanAppBuilder(security_manager_class=JiguanSecurityManager,
                                       indexview=HomeView, base_template="core/base.html")

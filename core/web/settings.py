@@ -42,6 +42,12 @@ class WebSettings:
     #: (PgBouncer's transaction mode), which loses them.
     PREPARED_STATEMENTS = True
 
+    # Pages (docs/performance.md, "Near the floor": the eighth pass)
+    #: A list page's layout, list header, header row and search filters written once per shape
+    #: and language and kept in the process, their per-request values filled in
+    #: (core/web/page_fragments.py). Off: every page renders them afresh (the tests compare both).
+    PAGE_FRAGMENTS_KEPT = True
+
     # Uploads (docs/security.md, "Uploads")
     #: One uploaded file (an attachment); the XLSX import has XLSX_IMPORT_MAX_BYTES.
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024

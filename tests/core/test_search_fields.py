@@ -21,6 +21,7 @@ def _filter_script(html: str) -> str:
 
 def _forget(app):
     app.extensions.pop("jiguan_search_controls", None)
+    app.extensions.pop("jiguan_page_fragments", None)  # the whole widget, kept over its controls
 
 
 def test_kept_controls_are_what_rendering_gives(app, login):
