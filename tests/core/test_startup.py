@@ -587,6 +587,69 @@ def test_a_view_is_read_without_a_watch_while_fab_adds_it_then_watched(monkeypat
     assert type(view) is Plain and not is_due(view)
 
 
+class _Recorder:
+    """A blueprint's ``add_url_rule`` as ``_register_urls`` calls it, written down."""
+
+    url_prefix = "/recorded"
+
+    def __init__(self):
+        self.rules = []
+
+    def add_url_rule(self, url, endpoint, handler, methods=None):
+        self.rules.append((url, endpoint, tuple(methods or ()), handler.__qualname__))
+
+
+def _routes_both_ways(view) -> tuple[list, list]:
+    from flask_appbuilder.api import BaseApi
+
+    from core.fab.adapter import _FAB_ROUTE_SCAN, _register_urls
+
+    original = _FAB_ROUTE_SCAN["BaseApi._register_urls" if isinstance(view, BaseApi)
+                               else "BaseView._register_urls"]
+    found = []
+    for scan in (original, _register_urls):
+        view.__dict__["blueprint"] = recorder = _Recorder()
+        scan(view)
+        found.append(recorder.rules)
+    return found[0], found[1]
+
+
+def test_routes_and_hooks_are_found_as_fabs_scan_of_every_attribute_finds_them(app):
+    """``patch_route_scan``: every view's and API's routes, hooks and wrapped handlers are those
+    FAB's reading of every attribute finds, as FAB adds it (``__init__`` not run) and set up."""
+    from flask_appbuilder import BaseView, expose
+    from flask_appbuilder.hooks import before_request
+
+    from core.fab.adapter import _FAB_ROUTE_SCAN, _before_request_hooks
+    from core.web.lazy_views import real_class
+
+    fab_hooks = _FAB_ROUTE_SCAN["hooks.get_before_request_hooks"]
+    with app.test_request_context():
+        for view in app.appbuilder.baseviews:
+            bare = object.__new__(real_class(view))  # as FAB adds it
+            for one in (bare, view):
+                assert _before_request_hooks(one) == fab_hooks(one), type(one).__name__
+                fab, ours = _routes_both_ways(one)
+                assert ours == fab and fab, type(one).__name__
+
+    def guard(self):
+        return None
+
+    class Odd(BaseView):  # a route read through a descriptor, hooks on the instance and class
+        y = property(lambda self: self.z)
+        check = before_request(guard)
+
+        @expose("/z")
+        def z(self):
+            return "z"
+
+    odd = Odd()
+    odd.__dict__["extra"] = before_request(lambda: None)
+    assert _before_request_hooks(odd) == fab_hooks(odd) and len(fab_hooks(odd)) == 2
+    assert _routes_both_ways(odd)[0] == _routes_both_ways(odd)[1]
+    assert [r[1] for r in _routes_both_ways(odd)[1]] == ["y", "z"]
+
+
 def test_fabs_own_rest_apis_are_set_up_as_added_and_jiguans_deferred():
     """FAB's model APIs (users, roles …) build their schemas from what ``__init__`` works out as
     they are added; jiguan's build them by their first use (core/fab/lazy_schemas.py)."""
