@@ -719,6 +719,7 @@ FAB_PRIVATE: dict[str, str] = {
     "BaseView._register_urls": "4525d3e84732801e",  # patch_route_scan
     "BaseApi._register_urls": "5d5dd80c83f228dc",
     "hooks.get_before_request_hooks": "d0e6250c589462fc",
+    "sqlalchemy.slots_dispatcher.__get__": "2fce6ae2f00dbcd2",  # core/fab/slots_dispatch.py
 }
 _FAB_CLASSES = {"SQLAInterface": SQLAInterface, "ModelView": ModelView, "ModelRestApi": ModelRestApi,
                 "GeneralModelConverter": GeneralModelConverter,
@@ -744,6 +745,10 @@ def original_digest(name: str) -> str:
         source = inspect.getsource(_FAB_FIND_VIEWS_BY_NAME)
     elif name in _FAB_ROUTE_SCAN:  # patch_route_scan takes the methods' place, uses neither
         source = inspect.getsource(_FAB_ROUTE_SCAN[name])
+    elif name == "sqlalchemy.slots_dispatcher.__get__":  # SQLAlchemy's, replaced as core.fab loads
+        from core.fab.slots_dispatch import ORIGINAL
+
+        source = inspect.getsource(ORIGINAL)
     elif name == "api.safe":  # patch_api_errors relies on it calling response_500 in its except
         source = inspect.getsource(fab_api.safe)
     else:

@@ -650,6 +650,57 @@ def test_routes_and_hooks_are_found_as_fabs_scan_of_every_attribute_finds_them(a
     assert [r[1] for r in _routes_both_ways(odd)[1]] == ["y", "z"]
 
 
+def test_a_mapped_attributes_dispatcher_is_read_from_its_slot_before_the_first_configuration(
+        app, tmp_path):
+    """core/fab/slots_dispatch.py: installed before ``create_app`` configures the first mapper;
+    the dispatcher is the one SQLAlchemy's ``__get__`` gives, made once and kept in the slot."""
+    from flask_appbuilder import Model
+    from sqlalchemy import event
+    from sqlalchemy.event import base
+    from sqlalchemy.orm.attributes import QueryableAttribute
+
+    from core.fab.slots_dispatch import ORIGINAL
+
+    code = """import importlib
+from sqlalchemy.event import base
+mapper = importlib.import_module('sqlalchemy.orm.mapper')
+first, configure = [], mapper._configure_registries
+def spy(*args, **kwargs):
+    first.append(first or base.slots_dispatcher.__get__.__module__)
+    return configure(*args, **kwargs)
+mapper._configure_registries = spy
+from core import create_app
+create_app({'GENERATE_SECRET_KEY': True})
+print(first[0])
+"""
+    assert _fresh_python(code, tmp_path).strip() == "core.fab.slots_dispatch"
+    assert base.slots_dispatcher.__get__ is not ORIGINAL
+    descriptor, read = QueryableAttribute.__dict__["dispatch"], 0
+    for mapper in Model.registry.mappers:  # the same object SQLAlchemy's own reads give
+        for attr in mapper.class_manager.values():
+            assert attr.dispatch is ORIGINAL(descriptor, attr, type(attr)) is attr._slots_dispatch
+            read += 1
+    assert read > 1000
+
+    class Target:
+        __slots__ = ("_slots_dispatch", "__weakref__")
+
+    class TargetEvents(event.Events):
+        _dispatch_target = Target
+
+        def touched(self, target):
+            """A test event."""
+
+    made, seen = Target(), []
+    assert not hasattr(made, "_slots_dispatch")  # the slot empty until the first read
+    event.listen(made, "touched", seen.append)
+    assert made.dispatch is made._slots_dispatch is made.dispatch  # made once, kept
+    made.dispatch.touched(made)
+    assert seen == [made]
+    other = Target()
+    assert type(ORIGINAL(Target.__dict__["dispatch"], other, Target)) is type(made.dispatch)
+
+
 def test_fabs_own_rest_apis_are_set_up_as_added_and_jiguans_deferred():
     """FAB's model APIs (users, roles …) build their schemas from what ``__init__`` works out as
     they are added; jiguan's build them by their first use (core/fab/lazy_schemas.py)."""
