@@ -40,7 +40,7 @@ from sqlalchemy.orm import Load
 
 from core.errors import EditConflict, WriteRefused
 from core.extensions import db
-from core.fab.lazy_schemas import DeferredSchemasMixin
+from core.fab.lazy_schemas import SCHEMAS, DeferredSchemasMixin
 from core.fab.locking import claim_version
 
 
@@ -634,6 +634,31 @@ class FabRestApi(PerRequestFilters, DeferredSchemasMixin, ModelRestApi):
         except DatabaseException:
             return self.response_422(message=_("保存失败：数据库拒绝了此次修改"))
         return self.response(200, result=schema.dump(item, many=False))
+
+
+class _FabSchemasLater(DeferredSchemasMixin):
+    def _init_model_schemas(self) -> None:
+        """Nothing yet: FAB calls it as the API is added, the schemas are made on first use."""
+
+    def _build_model_schemas(self) -> None:
+        super(DeferredSchemasMixin, self)._init_model_schemas()  # FAB's (the API class's own)
+
+
+_later: dict[type, type] = {}
+
+
+def schemas_by_first_use(api_class: type) -> type:
+    """A FAB ``ModelRestApi`` of its own (users, roles, groups, permissions …) whose schemas are
+    built by their first use, as jiguan's are, and so set up by its first use too
+    (core/web/lazy_views.py): a subclass of the same name; the schemas the class gives (FAB's
+    ``UserPostSchema`` …) are kept as they are."""
+    found = _later.get(api_class)
+    if found is None:
+        given = {name: getattr(api_class, name) for name in SCHEMAS
+                 if getattr(api_class, name, None) is not None}
+        found = _later[api_class] = type(api_class.__name__, (_FabSchemasLater, api_class), {
+            "__module__": api_class.__module__, "__qualname__": api_class.__qualname__, **given})
+    return found
 
 
 # --- the converters of forms and API schemas -------------------------------------------------------

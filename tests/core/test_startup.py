@@ -606,11 +606,16 @@ def _routes_both_ways(view) -> tuple[list, list]:
 
     original = _FAB_ROUTE_SCAN["BaseApi._register_urls" if isinstance(view, BaseApi)
                                else "BaseView._register_urls"]
-    found = []
+    found, state = [], view.__dict__
+    kept = state.get("blueprint", found)
     for scan in (original, _register_urls):
-        view.__dict__["blueprint"] = recorder = _Recorder()
+        state["blueprint"] = recorder = _Recorder()
         scan(view)
         found.append(recorder.rules)
+    if kept is found:
+        del state["blueprint"]
+    else:
+        state["blueprint"] = kept  # the session's app serves on
     return found[0], found[1]
 
 
@@ -701,18 +706,44 @@ print(first[0])
     assert type(ORIGINAL(Target.__dict__["dispatch"], other, Target)) is type(made.dispatch)
 
 
-def test_fabs_own_rest_apis_are_set_up_as_added_and_jiguans_deferred():
-    """FAB's model APIs (users, roles …) build their schemas from what ``__init__`` works out as
-    they are added; jiguan's build them by their first use (core/fab/lazy_schemas.py)."""
+def test_fabs_own_rest_apis_are_set_up_and_build_their_schemas_by_first_use(deferred_and_eager, app,
+                                                                           api_client):
+    """FAB's model APIs build their schemas from what ``__init__`` works out as they are added; the
+    security manager's (users, roles, groups, permissions …) are subclasses of the same name that
+    build them by first use as jiguan's do (``schemas_by_first_use``), and so are set up by it."""
+    from flask_appbuilder import ModelRestApi
     from flask_appbuilder.security.sqla.apis import GroupApi, RoleApi
 
-    from core.web.lazy_views import _deferrable
+    from core.fab.lazy_schemas import SCHEMAS, DeferredSchemasMixin
+    from core.web.lazy_views import _deferrable, is_due
     from core.web.openapi import OpenApiDocument
-    from core.web.user_api import JiguanUserApi
+    from core.web.user_api import JiguanUserApi, JiguanUserPostSchema
     from core.web.views import ScopedModelRestApi
 
     assert not any(map(_deferrable, (GroupApi, RoleApi, JiguanUserApi)))
     assert _deferrable(ScopedModelRestApi) and _deferrable(OpenApiDocument)
+    fresh = deferred_and_eager[0]
+    fabs = [v for v in fresh.appbuilder.baseviews if type(v).__module__.startswith("flask_appbuilder")
+            and isinstance(v, ModelRestApi) or isinstance(v, JiguanUserApi)]
+    assert {type(v).__name__ for v in fabs} == {"PermissionApi", "RoleApi", "JiguanUserApi",
+                                                "ViewMenuApi", "PermissionViewMenuApi", "GroupApi"}
+    assert all(isinstance(v, DeferredSchemasMixin) for v in fabs)
+    assert all(is_due(v) for v in fabs)  # not set up by the start
+    users = next(v for v in fabs if isinstance(v, JiguanUserApi))
+    assert isinstance(users.add_model_schema, JiguanUserPostSchema)  # the class's own, kept
+    roles = next(v for v in app.appbuilder.baseviews if isinstance(v, RoleApi))
+    response = api_client("admin").get("/api/v1/security/roles/?q=(page_size:100)")
+    assert response.status_code == 200 and response.get_json()["count"] > 3
+    assert not is_due(roles) and all(name in roles.__dict__ for name in SCHEMAS)
+    with fresh.test_request_context():
+        for view in fabs:  # the schemas FAB's own class builds as it is added
+            fab_class = next(c for c in type(view).__mro__[1:] if not issubclass(c, DeferredSchemasMixin))
+            plain = fab_class()
+            plain._init_model_schemas()
+            for name in SCHEMAS:
+                ours, theirs = getattr(view, name), getattr(plain, name)
+                assert type(ours).__name__ == type(theirs).__name__, (fab_class.__name__, name)
+                assert list(ours.fields) == list(theirs.fields), (fab_class.__name__, name)
 
 
 #: A module each deferred package or module imports as it is executed, and nothing at start does
