@@ -63,4 +63,3 @@ class DeferredSchemasMixin:
         """Build them now (the OpenAPI document and the tests read every API's)."""
         for name in SCHEMAS:
             getattr(self, name)
-
