@@ -192,8 +192,8 @@ def _before_request_hooks(view) -> list:
 
 
 def _register_urls(self) -> None:
-    """FAB's ``_register_urls`` (a view's and an API's: the same but for a debug message), over
-    :func:`marked_names`."""
+    """FAB's ``_register_urls`` (a view's and an API's differ only in a debug message), over
+    :func:`marked_names`, without its debug messages (one per route)."""
     hooks = _before_request_hooks(self)
     for attr_name in marked_names(self, "_urls"):
         if self.include_route_methods is not None and attr_name not in self.include_route_methods:
