@@ -745,6 +745,7 @@ FAB_PRIVATE: dict[str, str] = {
     "BaseApi._register_urls": "5d5dd80c83f228dc",
     "hooks.get_before_request_hooks": "d0e6250c589462fc",
     "sqlalchemy.slots_dispatcher.__get__": "2fce6ae2f00dbcd2",  # core/fab/slots_dispatch.py
+    "marshmallow.SchemaMeta.resolve_hooks": "091daf8924f538b0",  # core/fab/schema_hooks.py
 }
 _FAB_CLASSES = {"SQLAInterface": SQLAInterface, "ModelView": ModelView, "ModelRestApi": ModelRestApi,
                 "GeneralModelConverter": GeneralModelConverter,
@@ -774,6 +775,10 @@ def original_digest(name: str) -> str:
         from core.fab.slots_dispatch import ORIGINAL
 
         source = inspect.getsource(ORIGINAL)
+    elif name == "marshmallow.SchemaMeta.resolve_hooks":  # replaced as core.fab loads
+        from core.fab.schema_hooks import ORIGINAL as RESOLVE_HOOKS
+
+        source = inspect.getsource(RESOLVE_HOOKS)
     elif name == "api.safe":  # patch_api_errors relies on it calling response_500 in its except
         source = inspect.getsource(fab_api.safe)
     else:

@@ -706,6 +706,56 @@ print(first[0])
     assert type(ORIGINAL(Target.__dict__["dispatch"], other, Target)) is type(made.dispatch)
 
 
+def test_every_schema_class_has_the_hooks_marshmallows_look_up_gives(app):
+    """core/fab/schema_hooks.py: the same hooks, in the same order, as ``resolve_hooks`` reading
+    every name of ``dir(cls)`` finds, for every schema class of the app and for shadowed ones."""
+    from marshmallow import Schema, fields, post_dump, pre_load, validates_schema
+    from marshmallow.schema import SchemaMeta
+
+    from core.fab.schema_hooks import ORIGINAL, resolve_hooks
+
+    assert SchemaMeta.resolve_hooks is resolve_hooks  # installed as core.fab loads
+
+    class Base(Schema):
+        name = fields.String()
+
+        @pre_load
+        def trim(self, data, **kwargs):
+            return data
+
+        @post_dump(pass_many=True)
+        def wrap(self, data, many, **kwargs):
+            return data
+
+    class Mixin:
+        @validates_schema
+        def check(self, data, **kwargs):
+            pass
+
+    class Shadowing(Mixin, Base):
+        wrap = None  # no longer a hook here
+
+        @pre_load
+        def another(self, data, **kwargs):
+            return data
+
+    found, stack = {Base, Shadowing}, [Schema]
+    while stack:  # every schema class made so far (the modules', FAB's, marshmallow's)
+        for sub in stack.pop().__subclasses__():
+            if sub not in found:
+                found.add(sub)
+                stack.append(sub)
+    hooked = 0
+    for cls in found:  # (a used schema's ``_hooks``, a defaultdict, gained empty lists)
+        assert resolve_hooks(cls) == ORIGINAL(cls), cls.__qualname__
+        assert {k: v for k, v in cls._hooks.items() if v} == ORIGINAL(cls), cls.__qualname__
+        hooked += bool(ORIGINAL(cls))
+    assert hooked > 50
+    hooks = {tag: [entry[0] for entry in found] for tag, found in Shadowing._hooks.items() if found}
+    assert hooks == {"pre_load": ["another", "trim"], "validates_schema": ["check"]}  # dir's order
+    assert [entry[:2] for entry in Base._hooks["post_dump"]] == [("wrap", True)]
+
+
 def test_fabs_own_rest_apis_are_set_up_and_build_their_schemas_by_first_use(deferred_and_eager, app,
                                                                            api_client):
     """FAB's model APIs build their schemas from what ``__init__`` works out as they are added; the
