@@ -16,10 +16,10 @@ import sys
 import threading
 
 #: What FAB imports and jiguan's start does not use: ``sqlalchemy_utils`` (FAB reads only
-#: ``types.uuid``), jsonschema (a request's ``q``), yaml (the OpenAPI document), Pillow's
-#: ``Image`` and ``ImageOps`` (FAB's image fields). A package before its subpackage.
+#: ``types.uuid``), jsonschema (a request's ``q``), yaml (the OpenAPI document), Pillow's ``Image``
+#: and ``ImageOps`` (image fields), dateutil's parser (a date filter). A package before its own.
 DEFERRED = ("sqlalchemy_utils", "sqlalchemy_utils.types", "jsonschema", "yaml",
-            "PIL.Image", "PIL.ImageOps")
+            "PIL.Image", "PIL.ImageOps", "dateutil.parser")
 
 
 _DEFERRING = threading.Lock()  # two apps made at once by two threads: one stand-in each name

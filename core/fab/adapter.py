@@ -17,11 +17,14 @@ import enum
 import hashlib
 import inspect
 import sys
+import weakref
 from functools import reduce
+from types import FunctionType
 
 from flask import abort, current_app, flash, g, has_request_context, redirect, request, session, url_for
 from flask_appbuilder import BaseView, ModelRestApi, ModelView
 from flask_appbuilder import api as fab_api
+from flask_appbuilder import hooks as fab_hooks
 from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.filters import TemplateFilters
@@ -40,7 +43,7 @@ from sqlalchemy.orm import Load
 
 from core.errors import EditConflict, WriteRefused
 from core.extensions import db
-from core.fab.lazy_schemas import DeferredSchemasMixin
+from core.fab.lazy_schemas import SCHEMAS, DeferredSchemasMixin
 from core.fab.locking import claim_version
 
 
@@ -147,6 +150,72 @@ def patch_view_lookup() -> None:
     """The list and show templates' permission filters find a view by its name in one look-up."""
     if TemplateFilters.find_views_by_name is not _find_views_by_name:
         TemplateFilters.find_views_by_name = staticmethod(_find_views_by_name)
+
+
+# --- a view's routes and before-request hooks, as it is added -------------------------------------
+
+#: FAB's originals (``_register_urls`` of views and of APIs, ``hooks.get_before_request_hooks``)
+_FAB_ROUTE_SCAN = {"BaseView._register_urls": BaseView.__dict__["_register_urls"],
+                   "BaseApi._register_urls": fab_api.BaseApi.__dict__["_register_urls"],
+                   "hooks.get_before_request_hooks": fab_hooks.get_before_request_hooks}
+_marked_in: weakref.WeakKeyDictionary[type, dict[str, tuple[str, ...]]] = weakref.WeakKeyDictionary()
+
+
+def _may_carry(value, marker: str) -> bool:
+    # a function's bound method reads its attributes; another descriptor may return anything
+    if isinstance(value, FunctionType):
+        return marker in value.__dict__
+    return hasattr(value, marker) or hasattr(type(value), "__get__")
+
+
+def marked_names(view, marker: str) -> list[str]:
+    """The names of ``dir(view)`` whose attribute may carry ``marker`` (``_urls``, a route;
+    ``_before_request_hook``), in ``dir``'s order: FAB read every attribute of each view (~700)
+    to find them, twice as it added it; the names are the class statements' (FAB's decorators),
+    looked for once per class of the MRO. The caller reads each and checks, as FAB does."""
+    if type(view).__dir__ is not object.__dir__:
+        return dir(view)
+    names = {name for name, value in vars(view).items() if hasattr(value, marker)}
+    for klass in type(view).__mro__:
+        found = _marked_in.setdefault(klass, {})
+        if marker not in found:
+            found[marker] = tuple(n for n, v in vars(klass).items() if _may_carry(v, marker))
+        names.update(found[marker])
+    return sorted(names)
+
+
+def _before_request_hooks(view) -> list:
+    """FAB's ``get_before_request_hooks``, over :func:`marked_names`."""
+    hooks = []
+    for name in marked_names(view, "_before_request_hook"):
+        attr = getattr(view, name)
+        if hasattr(attr, "_before_request_hook") and attr._before_request_hook is True:
+            hooks.append(attr)
+    return hooks
+
+
+def _register_urls(self) -> None:
+    """FAB's ``_register_urls`` (a view's and an API's differ only in a debug message), over
+    :func:`marked_names`, without its debug messages (one per route)."""
+    hooks = _before_request_hooks(self)
+    for attr_name in marked_names(self, "_urls"):
+        if self.include_route_methods is not None and attr_name not in self.include_route_methods:
+            continue
+        if attr_name in self.exclude_route_methods:
+            continue
+        attr = getattr(self, attr_name)
+        if hasattr(attr, "_urls"):
+            for url, methods in attr._urls:
+                handler = fab_hooks.wrap_route_handler_with_hooks(attr_name, attr, hooks)
+                self.blueprint.add_url_rule(url, attr_name, handler, methods=methods)
+
+
+def patch_route_scan() -> None:
+    """Every view and API (ours and FAB's own) finds its routes and hooks without reading all
+    its attributes."""
+    for cls in (BaseView, fab_api.BaseApi):
+        if cls.__dict__["_register_urls"] is not _register_urls:
+            cls._register_urls = _register_urls
 
 
 # --- the data interface ---------------------------------------------------------------------------
@@ -589,6 +658,31 @@ class FabRestApi(PerRequestFilters, DeferredSchemasMixin, ModelRestApi):
         return self.response(200, result=schema.dump(item, many=False))
 
 
+class _FabSchemasLater(DeferredSchemasMixin):
+    def _init_model_schemas(self) -> None:
+        """Nothing yet: FAB calls it as the API is added, the schemas are made on first use."""
+
+    def _build_model_schemas(self) -> None:
+        super(DeferredSchemasMixin, self)._init_model_schemas()  # FAB's (the API class's own)
+
+
+_later: dict[type, type] = {}
+
+
+def schemas_by_first_use(api_class: type) -> type:
+    """A FAB ``ModelRestApi`` of its own (users, roles, groups, permissions …) whose schemas are
+    built by their first use, as jiguan's are, and so set up by its first use too
+    (core/web/lazy_views.py): a subclass of the same name; the schemas the class gives (FAB's
+    ``UserPostSchema`` …) are kept as they are."""
+    found = _later.get(api_class)
+    if found is None:
+        given = {name: getattr(api_class, name) for name in SCHEMAS
+                 if getattr(api_class, name, None) is not None}
+        found = _later[api_class] = type(api_class.__name__, (_FabSchemasLater, api_class), {
+            "__module__": api_class.__module__, "__qualname__": api_class.__qualname__, **given})
+    return found
+
+
 # --- the converters of forms and API schemas -------------------------------------------------------
 
 
@@ -670,6 +764,11 @@ FAB_PRIVATE: dict[str, str] = {
     "SearchWidget.__call__": "484910bee0a34d10",  # core/fab/search_fields.py
     "TemplateFilters.find_views_by_name": "d2d131dadaee265e",  # patch_view_lookup
     "BaseInterface._get_attr_value": "b1f01c7364fbd3ba",  # FabInterface._get_attr_value
+    "BaseView._register_urls": "4525d3e84732801e",  # patch_route_scan
+    "BaseApi._register_urls": "5d5dd80c83f228dc",
+    "hooks.get_before_request_hooks": "d0e6250c589462fc",
+    "sqlalchemy.slots_dispatcher.__get__": "2fce6ae2f00dbcd2",  # core/fab/slots_dispatch.py
+    "marshmallow.SchemaMeta.resolve_hooks": "091daf8924f538b0",  # core/fab/schema_hooks.py
 }
 _FAB_CLASSES = {"SQLAInterface": SQLAInterface, "ModelView": ModelView, "ModelRestApi": ModelRestApi,
                 "GeneralModelConverter": GeneralModelConverter,
@@ -693,6 +792,16 @@ def original_digest(name: str) -> str:
         source = ast.get_source_segment(module, node)
     elif name == "TemplateFilters.find_views_by_name":  # patch_view_lookup takes its place
         source = inspect.getsource(_FAB_FIND_VIEWS_BY_NAME)
+    elif name in _FAB_ROUTE_SCAN:  # patch_route_scan takes the methods' place, uses neither
+        source = inspect.getsource(_FAB_ROUTE_SCAN[name])
+    elif name == "sqlalchemy.slots_dispatcher.__get__":  # SQLAlchemy's, replaced as core.fab loads
+        from core.fab.slots_dispatch import ORIGINAL
+
+        source = inspect.getsource(ORIGINAL)
+    elif name == "marshmallow.SchemaMeta.resolve_hooks":  # replaced as core.fab loads
+        from core.fab.schema_hooks import ORIGINAL as RESOLVE_HOOKS
+
+        source = inspect.getsource(RESOLVE_HOOKS)
     elif name == "api.safe":  # patch_api_errors relies on it calling response_500 in its except
         source = inspect.getsource(fab_api.safe)
     else:

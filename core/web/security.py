@@ -7,6 +7,13 @@ import re
 from flask import g, has_request_context
 from flask_appbuilder import expose
 from flask_appbuilder.fieldwidgets import BS3TextFieldWidget
+from flask_appbuilder.security.sqla.apis import (
+    GroupApi,
+    PermissionApi,
+    PermissionViewMenuApi,
+    RoleApi,
+    ViewMenuApi,
+)
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import User
 from flask_appbuilder.security.views import AuthDBView, UserDBModelView
@@ -19,7 +26,7 @@ from wtforms.validators import DataRequired, Optional
 
 from core.contract import Role
 from core.display import join_items
-from core.fab.adapter import FabViewHooks, KeptBuiltinAnswers
+from core.fab.adapter import FabViewHooks, KeptBuiltinAnswers, schemas_by_first_use
 from core.fab.prepared import prepared
 from core.fab.typeahead import TypeaheadViewMixin
 from core.scoping import (
@@ -264,13 +271,19 @@ class JiguanSecurityManager(KeptBuiltinAnswers, SecurityManager):
     groupmodelview = JiguanGroupModelView
     #: FAB's login-count charts: English column names, nothing a bureau asked for
     userstatschartview = None
+    # FAB's model APIs set up, their schemas built, by their first use (~0.03 s of every start)
+    permission_api = schemas_by_first_use(PermissionApi)
+    role_api = schemas_by_first_use(RoleApi)
+    view_menu_api = schemas_by_first_use(ViewMenuApi)
+    permission_view_menu_api = schemas_by_first_use(PermissionViewMenuApi)
+    group_api = schemas_by_first_use(GroupApi)
 
     @property
     def user_api(self):
         """/api/v1/security/users/ as the user screen has it (core/web/user_api.py)."""
         from core.web.user_api import JiguanUserApi
 
-        return JiguanUserApi
+        return schemas_by_first_use(JiguanUserApi)
 
     def auth_user_db(self, username, password):
         """FAB's check (it hashes a dummy password for unknown names, so both take as long),

@@ -587,23 +587,218 @@ def test_a_view_is_read_without_a_watch_while_fab_adds_it_then_watched(monkeypat
     assert type(view) is Plain and not is_due(view)
 
 
-def test_fabs_own_rest_apis_are_set_up_as_added_and_jiguans_deferred():
-    """FAB's model APIs (users, roles …) build their schemas from what ``__init__`` works out as
-    they are added; jiguan's build them by their first use (core/fab/lazy_schemas.py)."""
+class _Recorder:
+    """A blueprint's ``add_url_rule`` as ``_register_urls`` calls it, written down."""
+
+    url_prefix = "/recorded"
+
+    def __init__(self):
+        self.rules = []
+
+    def add_url_rule(self, url, endpoint, handler, methods=None):
+        self.rules.append((url, endpoint, tuple(methods or ()), handler.__qualname__))
+
+
+def _routes_both_ways(view) -> tuple[list, list]:
+    from flask_appbuilder.api import BaseApi
+
+    from core.fab.adapter import _FAB_ROUTE_SCAN, _register_urls
+
+    original = _FAB_ROUTE_SCAN["BaseApi._register_urls" if isinstance(view, BaseApi)
+                               else "BaseView._register_urls"]
+    found, state = [], view.__dict__
+    kept = state.get("blueprint", found)
+    for scan in (original, _register_urls):
+        state["blueprint"] = recorder = _Recorder()
+        scan(view)
+        found.append(recorder.rules)
+    if kept is found:
+        del state["blueprint"]
+    else:
+        state["blueprint"] = kept  # the session's app serves on
+    return found[0], found[1]
+
+
+def test_routes_and_hooks_are_found_as_fabs_scan_of_every_attribute_finds_them(app):
+    """``patch_route_scan``: every view's and API's routes, hooks and wrapped handlers are those
+    FAB's reading of every attribute finds, as FAB adds it (``__init__`` not run) and set up."""
+    from flask_appbuilder import BaseView, expose
+    from flask_appbuilder.hooks import before_request
+
+    from core.fab.adapter import _FAB_ROUTE_SCAN, _before_request_hooks
+    from core.web.lazy_views import real_class
+
+    fab_hooks = _FAB_ROUTE_SCAN["hooks.get_before_request_hooks"]
+    with app.test_request_context():
+        for view in app.appbuilder.baseviews:
+            bare = object.__new__(real_class(view))  # as FAB adds it
+            for one in (bare, view):
+                assert _before_request_hooks(one) == fab_hooks(one), type(one).__name__
+                fab, ours = _routes_both_ways(one)
+                assert ours == fab and fab, type(one).__name__
+
+    def guard(self):
+        return None
+
+    class Odd(BaseView):  # a route read through a descriptor, hooks on the instance and class
+        y = property(lambda self: self.z)
+        check = before_request(guard)
+
+        @expose("/z")
+        def z(self):
+            return "z"
+
+    odd = Odd()
+    odd.__dict__["extra"] = before_request(lambda: None)
+    assert _before_request_hooks(odd) == fab_hooks(odd) and len(fab_hooks(odd)) == 2
+    assert _routes_both_ways(odd)[0] == _routes_both_ways(odd)[1]
+    assert [r[1] for r in _routes_both_ways(odd)[1]] == ["y", "z"]
+
+
+def test_a_mapped_attributes_dispatcher_is_read_from_its_slot_before_the_first_configuration(
+        app, tmp_path):
+    """core/fab/slots_dispatch.py: installed before ``create_app`` configures the first mapper;
+    the dispatcher is the one SQLAlchemy's ``__get__`` gives, made once and kept in the slot."""
+    from flask_appbuilder import Model
+    from sqlalchemy import event
+    from sqlalchemy.event import base
+    from sqlalchemy.orm.attributes import QueryableAttribute
+
+    from core.fab.slots_dispatch import ORIGINAL
+
+    code = """import importlib
+from sqlalchemy.event import base
+mapper = importlib.import_module('sqlalchemy.orm.mapper')
+first, configure = [], mapper._configure_registries
+def spy(*args, **kwargs):
+    first.append(first or base.slots_dispatcher.__get__.__module__)
+    return configure(*args, **kwargs)
+mapper._configure_registries = spy
+from core import create_app
+create_app({'GENERATE_SECRET_KEY': True})
+print(first[0])
+"""
+    assert _fresh_python(code, tmp_path).strip() == "core.fab.slots_dispatch"
+    assert base.slots_dispatcher.__get__ is not ORIGINAL
+    descriptor, read = QueryableAttribute.__dict__["dispatch"], 0
+    for mapper in Model.registry.mappers:  # the same object SQLAlchemy's own reads give
+        for attr in mapper.class_manager.values():
+            assert attr.dispatch is ORIGINAL(descriptor, attr, type(attr)) is attr._slots_dispatch
+            read += 1
+    assert read > 1000
+
+    class Target:
+        __slots__ = ("_slots_dispatch", "__weakref__")
+
+    class TargetEvents(event.Events):
+        _dispatch_target = Target
+
+        def touched(self, target):
+            """A test event."""
+
+    made, seen = Target(), []
+    assert not hasattr(made, "_slots_dispatch")  # the slot empty until the first read
+    event.listen(made, "touched", seen.append)
+    assert made.dispatch is made._slots_dispatch is made.dispatch  # made once, kept
+    made.dispatch.touched(made)
+    assert seen == [made]
+    other = Target()
+    assert type(ORIGINAL(Target.__dict__["dispatch"], other, Target)) is type(made.dispatch)
+
+
+def test_every_schema_class_has_the_hooks_marshmallows_look_up_gives(app):
+    """core/fab/schema_hooks.py: the same hooks, in the same order, as ``resolve_hooks`` reading
+    every name of ``dir(cls)`` finds, for every schema class of the app and for shadowed ones."""
+    from marshmallow import Schema, fields, post_dump, pre_load, validates_schema
+    from marshmallow.schema import SchemaMeta
+
+    from core.fab.schema_hooks import ORIGINAL, resolve_hooks
+
+    assert SchemaMeta.resolve_hooks is resolve_hooks  # installed as core.fab loads
+
+    class Base(Schema):
+        name = fields.String()
+
+        @pre_load
+        def trim(self, data, **kwargs):
+            return data
+
+        @post_dump(pass_many=True)
+        def wrap(self, data, many, **kwargs):
+            return data
+
+    class Mixin:
+        @validates_schema
+        def check(self, data, **kwargs):
+            pass
+
+    class Shadowing(Mixin, Base):
+        wrap = None  # no longer a hook here
+
+        @pre_load
+        def another(self, data, **kwargs):
+            return data
+
+    found, stack = {Base, Shadowing}, [Schema]
+    while stack:  # every schema class made so far (the modules', FAB's, marshmallow's)
+        for sub in stack.pop().__subclasses__():
+            if sub not in found:
+                found.add(sub)
+                stack.append(sub)
+    hooked = 0
+    for cls in found:  # (a used schema's ``_hooks``, a defaultdict, gained empty lists)
+        assert resolve_hooks(cls) == ORIGINAL(cls), cls.__qualname__
+        assert {k: v for k, v in cls._hooks.items() if v} == ORIGINAL(cls), cls.__qualname__
+        hooked += bool(ORIGINAL(cls))
+    assert hooked > 50
+    hooks = {tag: [entry[0] for entry in found] for tag, found in Shadowing._hooks.items() if found}
+    assert hooks == {"pre_load": ["another", "trim"], "validates_schema": ["check"]}  # dir's order
+    assert [entry[:2] for entry in Base._hooks["post_dump"]] == [("wrap", True)]
+
+
+def test_fabs_own_rest_apis_are_set_up_and_build_their_schemas_by_first_use(deferred_and_eager, app,
+                                                                           api_client):
+    """FAB's model APIs build their schemas from what ``__init__`` works out as they are added; the
+    security manager's (users, roles, groups, permissions …) are subclasses of the same name that
+    build them by first use as jiguan's do (``schemas_by_first_use``), and so are set up by it."""
+    from flask_appbuilder import ModelRestApi
     from flask_appbuilder.security.sqla.apis import GroupApi, RoleApi
 
-    from core.web.lazy_views import _deferrable
+    from core.fab.lazy_schemas import SCHEMAS, DeferredSchemasMixin
+    from core.web.lazy_views import _deferrable, is_due
     from core.web.openapi import OpenApiDocument
-    from core.web.user_api import JiguanUserApi
+    from core.web.user_api import JiguanUserApi, JiguanUserPostSchema
     from core.web.views import ScopedModelRestApi
 
     assert not any(map(_deferrable, (GroupApi, RoleApi, JiguanUserApi)))
     assert _deferrable(ScopedModelRestApi) and _deferrable(OpenApiDocument)
+    fresh = deferred_and_eager[0]
+    fabs = [v for v in fresh.appbuilder.baseviews if type(v).__module__.startswith("flask_appbuilder")
+            and isinstance(v, ModelRestApi) or isinstance(v, JiguanUserApi)]
+    assert {type(v).__name__ for v in fabs} == {"PermissionApi", "RoleApi", "JiguanUserApi",
+                                                "ViewMenuApi", "PermissionViewMenuApi", "GroupApi"}
+    assert all(isinstance(v, DeferredSchemasMixin) for v in fabs)
+    assert all(is_due(v) for v in fabs)  # not set up by the start
+    users = next(v for v in fabs if isinstance(v, JiguanUserApi))
+    assert isinstance(users.add_model_schema, JiguanUserPostSchema)  # the class's own, kept
+    roles = next(v for v in app.appbuilder.baseviews if isinstance(v, RoleApi))
+    response = api_client("admin").get("/api/v1/security/roles/?q=(page_size:100)")
+    assert response.status_code == 200 and response.get_json()["count"] > 3
+    assert not is_due(roles) and all(name in roles.__dict__ for name in SCHEMAS)
+    with fresh.test_request_context():
+        for view in fabs:  # the schemas FAB's own class builds as it is added
+            fab_class = next(c for c in type(view).__mro__[1:] if not issubclass(c, DeferredSchemasMixin))
+            plain = fab_class()
+            plain._init_model_schemas()
+            for name in SCHEMAS:
+                ours, theirs = getattr(view, name), getattr(plain, name)
+                assert type(ours).__name__ == type(theirs).__name__, (fab_class.__name__, name)
+                assert list(ours.fields) == list(theirs.fields), (fab_class.__name__, name)
 
 
 #: A module each deferred package or module imports as it is executed, and nothing at start does
 UNEXECUTED = ("sqlalchemy_utils.functions", "jsonschema.validators", "referencing", "yaml.loader",
-              "PIL.TiffTags", "segno")
+              "PIL.TiffTags", "segno", "dateutil.parser._parser")
 
 
 def test_create_app_leaves_the_deferred_modules_unexecuted_and_they_work_after_it(tmp_path):
@@ -624,6 +819,9 @@ import PIL
 from PIL import Image, ImageOps
 assert PIL.Image is Image is sys.modules['PIL.Image'] and 'autocontrast' in dir(ImageOps)
 assert Image.new('RGB', (2, 3)).size == (2, 3)
+from flask_appbuilder.models.sqla import filters
+import dateutil.parser
+assert filters.parser is dateutil.parser and filters.parser.parse('2026-12-07').day == 7
 from flask_appbuilder import api
 try:
     schema = {{'type': 'object', 'properties': {{'page': {{'type': 'integer'}}}}}}
