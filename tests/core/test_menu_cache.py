@@ -4,14 +4,7 @@ on changes the menu at the next page of the same process."""
 
 from __future__ import annotations
 
-import contextlib
-
-from sqlalchemy import select
-
-from catalog.models import Jurisdiction
-from core.activation import set_module
-from core.extensions import db
-from core.models import ModuleActivation
+from tests.core.helpers import modules_switched
 
 LAND_LIST = "/landparcelview/list/"
 USERS_LIST = "/users/list/"
@@ -23,23 +16,9 @@ def _menu(browser) -> str:
     return html[start:html.index("navbar-right", start)]
 
 
-@contextlib.contextmanager
 def land_off(app, code):
     """Land and what stands on it off at ``code`` for the block (Art. 5: per jurisdiction)."""
-    with app.app_context():
-        place = db.session.execute(select(Jurisdiction).where(Jurisdiction.code == code)).scalar_one()
-        for key in ("office_space", "land"):
-            set_module(place, key, False)
-        db.session.commit()
-    try:
-        yield
-    finally:
-        with app.app_context():
-            for row in db.session.execute(select(ModuleActivation).join(Jurisdiction).where(
-                    Jurisdiction.code == code,
-                    ModuleActivation.module_key.in_(("office_space", "land")))).scalars():
-                db.session.delete(row)
-            db.session.commit()
+    return modules_switched(app, {code: {"office_space": False, "land": False}})
 
 
 def test_each_role_sees_its_own_entries(login):

@@ -8,21 +8,18 @@ language's words to another page."""
 
 from __future__ import annotations
 
-import contextlib
 import html
 import re
 
 import pytest
 from sqlalchemy import select
 
-from catalog.models import Jurisdiction
-from core.activation import set_module
 from core.cli.setup import create_user
 from core.extensions import db
-from core.models import ModuleActivation
 from core.scoping import ROLE_BUREAU_ADMIN, ROLE_CLERK
 from core.tenancy import Organization
 from core.testing.support import PASSWORD
+from tests.core.helpers import modules_switched
 
 LISTS = ("/assetview/list/", "/landparcelview/list/", "/vehicleview/list/",
          "/expenditureclaimview/list/")
@@ -109,27 +106,11 @@ def test_a_sorted_column_keeps_its_own_header_row(login, fresh_store):
     assert len([key for key in fresh_store if key[0] == "thead"]) == 2
 
 
-@contextlib.contextmanager
 def _land_off_at_urumqi(app):
     """Land off at 乌鲁木齐市 (650100), on at 天山区 below it: its bureau reads land, read-only
     (Art. 5-6)."""
-    def place(code):
-        return db.session.execute(select(Jurisdiction).where(Jurisdiction.code == code)).scalar_one()
-
-    with app.app_context():
-        for key in ("office_space", "land"):
-            set_module(place("650100"), key, False)
-        set_module(place("650102"), "land", True)
-        db.session.commit()
-    try:
-        yield
-    finally:
-        with app.app_context():
-            for row in db.session.execute(select(ModuleActivation).join(Jurisdiction).where(
-                    Jurisdiction.code.in_(("650100", "650102")),
-                    ModuleActivation.module_key.in_(("office_space", "land")))).scalars():
-                db.session.delete(row)
-            db.session.commit()
+    return modules_switched(app, {"650100": {"office_space": False, "land": False},
+                                  "650102": {"land": True}})
 
 
 def test_a_module_gone_read_only_loses_its_buttons_at_the_next_page(app, login, fresh_store):
