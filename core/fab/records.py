@@ -10,9 +10,10 @@ properties, methods and constants (``status_label``, ``__str__`` …), so a cell
 read off the object.
 
 What a record does not hold (a relation the page does not show, an attribute of a base class
-of SQLAlchemy or FAB) is read off the real object, loaded then (``__getattr__``), and the plan
-reads objects from the next page on: a record never answers differently from the object, at
-worst slower once. A plan is checked at its first page in a process: every cell of every row
+of SQLAlchemy or FAB) is read off the real object, loaded then (``__getattr__``), and so is a
+property or method that fails on a record (one that asks SQLAlchemy for the object's session):
+the plan then reads objects from the next page on. A record never answers differently from the
+object, at worst slower once. A plan is checked at its first page in a process: every cell of every row
 read off records and off objects, compared; a difference or an error switches the plan to
 objects for good (``RecordPlan.objects``).
 """
@@ -46,18 +47,45 @@ class Record:
     def __getattr__(self, name):  # only for what the record does not hold
         if name.startswith("__") or name.startswith("_jiguan"):
             raise AttributeError(name)
+        return getattr(self._jiguan_object(), name)
+
+    def _jiguan_object(self):
+        """The ORM object this record stands for, loaded once; its list reads objects from then on."""
         real = self.__dict__.get("_jiguan_real")
         if real is None:
             from core.extensions import db
 
-            type(self)._jiguan_plan.objects = True  # this list reads objects from its next page on
+            type(self)._jiguan_plan.objects = True
             mapper = self._jiguan_model.__mapper__
             identity = tuple(self.__dict__[mapper.get_property_by_column(c).key] for c in mapper.primary_key)
             real = self.__dict__["_jiguan_real"] = db.session.get(self._jiguan_model, identity)
-        return getattr(real, name)
+        return real
 
     def __repr__(self) -> str:  # replaced by the model's own when it has one
         return f"<{type(self).__name__}>"
+
+
+def _guarded(name: str, value):
+    """The model's property or method, read off the object when it fails on a record."""
+    if isinstance(value, property) and value.fget is not None:
+        fget = value.fget
+
+        def get(self):
+            try:
+                return fget(self)
+            except Exception:  # noqa: BLE001 - e.g. object_session(record): the object answers
+                return getattr(self._jiguan_object(), name)
+
+        return property(get)
+    if isinstance(value, FunctionType):
+        def call(self, *args, **kwargs):
+            try:
+                return value(self, *args, **kwargs)
+            except Exception:  # noqa: BLE001 - as above
+                return getattr(type(self)._jiguan_model, name)(self._jiguan_object(), *args, **kwargs)
+
+        return functools.wraps(value)(call)
+    return value
 
 
 def _members(model) -> dict:
@@ -72,7 +100,7 @@ def _members(model) -> dict:
             if name in mapped or name in _NOT_COPIED or name.startswith("_sa_"):
                 continue
             if isinstance(value, _COPIED) or (isinstance(value, _PLAIN) and not name.startswith("__")):
-                members[name] = value
+                members[name] = _guarded(name, value)
     return members
 
 

@@ -100,3 +100,30 @@ def test_a_list_of_a_to_many_relation_reads_objects(app):
         view = next(v for v in _list_views(app) if type(v).__name__ == "AssetView")
         assert RecordPlan.for_columns(view.datamodel, ["number", "no_such_column"]) is None
         assert RecordPlan.for_columns(view.datamodel, ["asset_class.parent.name"]) is None
+
+
+def test_a_member_that_fails_on_a_record_is_read_off_the_object(app):
+    """A model's property that fails on a record (it needs the object itself) is read off the
+    object, and the record's list reads objects from then on; what SQLAlchemy asks of a record
+    (``object_session``: ``Budget.central_total``) is the object's too."""
+    from core.extensions import db
+    from plugins.funds.budgets.models import Budget
+
+    Budget.jiguan_test_kind = property(lambda self: "预算" if isinstance(self, Budget) else 1 / 0)
+    try:
+        with app.test_request_context():
+            budget = db.session.query(Budget).first()
+            assert budget is not None
+            view = next(v for v in _list_views(app) if v.datamodel.obj is Budget)
+            plan = RecordPlan.for_columns(view.datamodel, ["year", "jiguan_test_kind"])
+            rows = plan.query(db.session.query(Budget).filter(Budget.id == budget.id)).all()
+            record = plan.records(rows)[0]
+            assert record.year == budget.year and not plan.objects
+            assert record.jiguan_test_kind == "预算"
+            assert plan.objects
+            assert repr(record) == repr(budget)  # its organisation, not shown: off the object
+            other = RecordPlan.for_columns(view.datamodel, ["year", "central_total"])
+            assert other.records(rows)[0].central_total == budget.central_total
+            db.session.rollback()
+    finally:
+        del Budget.jiguan_test_kind
