@@ -98,6 +98,7 @@ def test_a_new_connection_prepares_again_and_off_means_off(app):
             with app.test_request_context():
                 db.session.connection().invalidate()  # as a restart leaves it: the next is new
                 db.session.rollback()
+                db.engine.dispose()  # and the pool's others closed: no earlier test's connection
                 first = _backend_pid()
                 before = _names_here()
                 user = sm.user_with_scope(pk)
