@@ -769,6 +769,7 @@ FAB_PRIVATE: dict[str, str] = {
     "hooks.get_before_request_hooks": "d0e6250c589462fc",
     "sqlalchemy.slots_dispatcher.__get__": "2fce6ae2f00dbcd2",  # core/fab/slots_dispatch.py
     "marshmallow.SchemaMeta.resolve_hooks": "091daf8924f538b0",  # core/fab/schema_hooks.py
+    "BaseApi.operation_helper": "afd7ed8ab797b1ca",  # core/fab/api_docs.py
 }
 _FAB_CLASSES = {"SQLAInterface": SQLAInterface, "ModelView": ModelView, "ModelRestApi": ModelRestApi,
                 "GeneralModelConverter": GeneralModelConverter,
@@ -802,6 +803,10 @@ def original_digest(name: str) -> str:
         from core.fab.schema_hooks import ORIGINAL as RESOLVE_HOOKS
 
         source = inspect.getsource(RESOLVE_HOOKS)
+    elif name == "BaseApi.operation_helper":  # replaced as the web service installs
+        from core.fab.api_docs import ORIGINAL as OPERATION_HELPER
+
+        source = inspect.getsource(OPERATION_HELPER)
     elif name == "api.safe":  # patch_api_errors relies on it calling response_500 in its except
         source = inspect.getsource(fab_api.safe)
     else:

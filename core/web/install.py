@@ -107,6 +107,7 @@ def _register_error_pages(app: Flask) -> None:
 
 
 def install_web(app: Flask, state: JiguanState) -> None:
+    from core.fab import api_docs
     from core.fab.adapter import patch_api_errors, patch_api_jsonschema, patch_route_scan, patch_view_lookup
     from core.fab.references import resolve_references
     from core.web.auth import init_auth
@@ -138,6 +139,7 @@ def install_web(app: Flask, state: JiguanState) -> None:
     patch_api_errors()  # a value the database refuses is the client's 400, not FAB's 500
     patch_view_lookup()  # the templates' permission filters: one look-up, not a loop over ~190 views
     patch_route_scan()  # each view's routes and hooks found without reading its ~700 attributes
+    api_docs.install()  # the API document's operations parsed once per docstring, not per API
     resolve_references(state)  # relations by entity-type key, now that every type is known
     installs = sorted(state.views, key=lambda item: item[1].position) + _entity_apis(state)
     named = [(spec.view.class_permission_name or spec.view.__name__, spec.view.access)
