@@ -39,16 +39,17 @@ def _class_operations(docstring: str | None, class_name: str):
 def operation_helper(self, path=None, operations=None, methods=None, func=None, **kwargs) -> None:
     """FAB's ``operation_helper`` (the same operations), over the parses kept above."""
     parsed = _class_operations(func.__doc__, self.__class__.__name__)
-    for method in methods:
-        override = self.openapi_spec_methods.get(func.__name__, {})
-        if parsed:
-            operation = copy.deepcopy(parsed.get(method.lower(), {}))
-            operation.update(override.get(method.lower(), {}))
-            if self.get_method_permission(func.__name__):
-                operation["security"] = [{"jwt": []}, {"api_key": []}]
-            operations[method.lower()] = operation
-        else:
-            operations[method.lower()] = {}
+    override = self.openapi_spec_methods.get(func.__name__, {})
+    secured = bool(parsed) and bool(self.get_method_permission(func.__name__))
+    for method in (m.lower() for m in methods):
+        if not parsed:
+            operations[method] = {}
+            continue
+        operation = copy.deepcopy(parsed.get(method, {}))
+        operation.update(override.get(method, {}))
+        if secured:
+            operation["security"] = [{"jwt": []}, {"api_key": []}]
+        operations[method] = operation
 
 
 def install() -> None:
